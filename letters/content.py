@@ -1,0 +1,232 @@
+"""The words of a letter, written once per kind and language, rendered into one structure.
+
+A content template (`letters/<kind>.<language>.j2` in a template set) defines named blocks:
+`subject`, `title`, `delivery`, `reference`, `salutation`, `body`, `closing`, `signature`
+and `enclosures`. In `body`, a blank line separates paragraphs; in the other blocks each line
+is one line of the letter. Lines inside a paragraph are joined with a space between Latin
+words and with nothing between Chinese characters, so templates can wrap freely.
+
+The email, the PDF and the DOCX are all laid out from the one `Letter`, so they cannot
+disagree.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from letters import i18n, identifiers
+from letters.case import Case
+from letters.errors import InputError, RenderError
+from letters.i18n import _
+
+RESPONSE_DAYS = 14
+"""Days the carrier is given to answer before a follow-up is due."""
+KINDS = ("request", "follow-up", "refund", "dispute", "complaint", "card-dispute")
+LINE_BLOCKS = ("subject", "title", "delivery", "reference", "salutation", "closing", "signature",
+               "enclosures")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One letter's words, ready to lay out in any medium."""
+
+    kind: str
+    language: str
+    date: date
+    subject: str
+    salutation: str
+    paragraphs: tuple[str, ...]
+    closing: tuple[str, ...]
+    signature: tuple[str, ...]
+    title: str = ""
+    delivery: tuple[str, ...] = ()
+    reference: tuple[str, ...] = ()
+    enclosures: tuple[str, ...] = ()
+
+    @property
+    def body_lines(self) -> list[str]:
+        """Return the salutation, paragraphs, closing and signature as the lines of a message."""
+        lines = [self.salutation, ""]
+        for paragraph in self.paragraphs:
+            lines += [paragraph, ""]
+        lines += [*self.closing, "", *self.signature]
+        return lines
+
+
+def filters(case: Case, language: str) -> dict[str, Callable[..., Any]]:
+    """Return the formatting filters every template of a language uses."""
+    zone = case.tz
+
+    def longdate(value: date | datetime) -> str:
+        if isinstance(value, datetime):
+            value = value.astimezone(zone).date()
+        return i18n.format_date(value, language)
+
+    def datetime_(value: datetime) -> str:
+        return i18n.format_datetime(value.astimezone(zone), language)
+
+    def money(value: Decimal, currency: str = "USD") -> str:
+        return i18n.format_money(value, currency, language)
+
+    def phone(value: str) -> str:
+        return identifiers.format_phone(value)
+
+    return {
+        "longdate": longdate,
+        "datetime": datetime_,
+        "money": money,
+        "phone": phone,
+        "mask": identifiers.mask,
+    }
+
+
+def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]:
+    """Return the variables a content template sees."""
+    return {
+        "case": case,
+        "holder": case.holder,
+        "holder_name": case.holder.display_name(language),
+        "account": case.account,
+        "recipient": case.recipient,
+        "delivery": case.delivery,
+        "events": case.events,
+        "kind": kind,
+        "language": language,
+        "today": today,
+        "deadline": today + timedelta(days=RESPONSE_DAYS),
+    }
+
+
+def render_letter(
+    case: Case,
+    kind: str = "request",
+    language: str | None = None,
+    today: date | None = None,
+    template_dir: Path | None = None,
+) -> Letter:
+    """Render the words of one letter from the case."""
+    from letters import templating
+
+    language = language or case.language
+    today = today or date.today()
+    if kind not in KINDS:
+        raise InputError(_("unknown kind: {kind}").format(kind=kind))
+    name = f"letters/{kind}.{language}.j2"
+    env = templating.environment(templating.search_path(template_dir), filters(case, language))
+    variables = context(case, kind, language, today)
+    try:
+        template = env.get_template(name)
+        module = template.make_module(variables)
+        exported = {k: v for k, v in vars(module).items() if not k.startswith("_")}
+        scope = template.new_context({**variables, **exported})
+        blocks = {
+            block: "".join(render(scope)) for block, render in template.blocks.items()
+        }
+    except Exception as error:  # Jinja raises many types; all mean the template failed
+        raise _template_error(error, name) from error
+    lines = {block: _lines(blocks.get(block, "")) for block in LINE_BLOCKS}
+    letter = Letter(
+        kind=kind,
+        language=language,
+        date=today,
+        subject=" ".join(lines["subject"]),
+        title=" ".join(lines["title"]),
+        salutation=" ".join(lines["salutation"]),
+        paragraphs=_paragraphs(blocks.get("body", "")),
+        closing=tuple(lines["closing"]),
+        signature=tuple(lines["signature"]),
+        delivery=tuple(lines["delivery"]),
+        reference=tuple(lines["reference"]),
+        enclosures=tuple(lines["enclosures"]),
+    )
+    if not letter.subject or not letter.paragraphs:
+        raise RenderError(
+            _("{name}: the template gives no subject or no body").format(name=name)
+        )
+    return letter
+
+
+def _template_error(error: Exception, name: str) -> Exception:
+    from letters import templating
+
+    located = templating.describe(error, name)
+    if getattr(error, "lineno", None) is None:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+        if frames:
+            where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
+            located.message = _("{where}: template error: {message}").format(
+                where=where, message=getattr(error, "message", None) or error
+            )
+            located.args = (located.message,)
+    return located
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    chunks = re.split(r"\n\s*\n", text)
+    return tuple(joined for chunk in chunks if (joined := join_lines(_lines(chunk))))
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Join wrapped lines: a space between Latin words, nothing between Chinese characters."""
+    text = ""
+    for line in lines:
+        if text and _needs_space(text[-1], line[0]):
+            text += " "
+        text += line
+    return text
+
+
+def _needs_space(before: str, after: str) -> bool:
+    if _is_wide(before) and _is_wide(after):
+        return False
+    # Full-width punctuation carries its own space; Latin next to Chinese gets a space.
+    return not any(_is_wide(c) and unicodedata.category(c).startswith("P") for c in (before, after))
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def letter_text(letter: Letter) -> str:
+    """Return every word of the letter as plain text (for fidelity and parity checks)."""
+    parts: list[str] = []
+    for item in fields(letter):
+        value = getattr(letter, item.name)
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, tuple):
+            parts.extend(value)
+    return "\n".join(parts)
+
+
+def required_values(case: Case, language: str) -> dict[str, str]:
+    """Return the case values every document of the case must carry verbatim."""
+    values = {
+        "holder.name": case.holder.display_name(language),
+        "account.carrier": case.account.carrier,
+        "account.number": case.account.number,
+    }
+    return values
+
+
+def check_fidelity(text: str, values: dict[str, str], medium: str) -> None:
+    """Fail unless every value appears verbatim in a document's text."""
+    for key, value in values.items():
+        if value not in text:
+            raise RenderError(
+                _("{medium}: {key} does not appear verbatim — the document was not written").format(
+                    medium=medium, key=key
+                )
+            )

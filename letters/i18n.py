@@ -1,0 +1,127 @@
+"""Languages, the tool's message catalogs, and date, money and number formatting.
+
+The only module that imports Babel (lazily: formatting is not on the start-up path).
+Messages use the standard gettext machinery over the compiled `.mo` catalogs that ship
+inside the package, so `letters --help` never loads Babel.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("en", "zh-CN", "zh-TW")
+"""Document and interface languages, as written in case files and on the command line."""
+
+_LOCALES = {"en": "en_US", "zh-CN": "zh_Hans_CN", "zh-TW": "zh_Hant_TW"}
+_CATALOGS = {"zh-CN": "zh_CN", "zh-TW": "zh_TW"}
+_LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "letters"
+
+_ui = "en"
+
+
+def locale_name(language: str) -> str:
+    """Return the CLDR locale for a document language (`zh-CN` → `zh_Hans_CN`)."""
+    return _LOCALES[language]
+
+
+def language_from_env(environ: os._Environ[str] | dict[str, str] | None = None) -> str:
+    """Pick the interface language from LANGUAGE, LC_ALL, LC_MESSAGES and LANG."""
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if not value or value in ("C", "POSIX") or value.startswith("C."):
+            continue
+        first = value.split(":")[0]
+        return normalize_language(first.split(".")[0]) or "en"
+    return "en"
+
+
+def normalize_language(tag: str) -> str | None:
+    """Map a language tag (`zh_CN`, `zh-Hant`, `zh-HK`, `en-US`) to one of LANGUAGES."""
+    parts = tag.replace("_", "-").lower().split("-")
+    if parts[0] == "en":
+        return "en"
+    if parts[0] != "zh":
+        return None
+    rest = set(parts[1:])
+    if rest & {"tw", "hk", "mo", "hant"}:
+        return "zh-TW"
+    return "zh-CN"
+
+
+def set_ui_language(language: str) -> None:
+    """Choose the language of the tool's own messages."""
+    global _ui
+    _ui = language
+
+
+def ui_language() -> str:
+    """Return the language of the tool's own messages."""
+    return _ui
+
+
+@cache
+def _translations(language: str) -> _gettext.NullTranslations:
+    catalog = _CATALOGS.get(language)
+    if catalog is None:
+        return _gettext.NullTranslations()
+    return _gettext.translation(DOMAIN, _LOCALE_DIR, languages=[catalog], fallback=True)
+
+
+def _(message: str) -> str:
+    """Translate one of the tool's messages into the interface language."""
+    return _translations(_ui).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message that depends on a count."""
+    return _translations(_ui).ngettext(singular, plural, n)
+
+
+def translate(message: str, language: str) -> str:
+    """Translate a shared label into a given language (for documents, not the interface)."""
+    return _translations(language).gettext(message)
+
+
+def format_date(value: date, language: str) -> str:
+    """Write a date out in full: `December 1, 2026` / `2026年12月1日`."""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, "long", locale=locale_name(language))
+
+
+def format_datetime(value: datetime, language: str) -> str:
+    """Write a date and time briefly: `Nov 20, 2026, 2:30 PM` / `2026年11月20日 14:30`."""
+    from babel.dates import format_date as babel_format_date
+    from babel.dates import format_time
+
+    locale = locale_name(language)
+    day = babel_format_date(value, "medium", locale=locale)
+    sep = ", " if language == "en" else " "
+    return day + sep + format_time(value, "short", locale=locale)
+
+
+def format_money(amount: Decimal, currency: str, language: str) -> str:
+    """Format money: `$12.50` in English, `US$12.50` in Chinese."""
+    from babel.numbers import format_currency
+
+    return format_currency(amount, currency, locale=locale_name(language))
+
+
+def format_number(value: Any, language: str) -> str:
+    """Format a number with the language's grouping and decimal marks."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=locale_name(language))
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; translate it where it is shown."""
+    return message

@@ -1,0 +1,96 @@
+"""Phone numbers, email addresses and account identifiers: parse, check, format, mask."""
+
+from __future__ import annotations
+
+import re
+
+from letters.i18n import _
+
+_DIGITS = re.compile(r"\D")
+
+
+class IdentifierError(ValueError):
+    """A value is not a valid identifier of its kind; the message says why."""
+
+
+def parse_phone(text: str, region: str = "US") -> str:
+    """Parse a phone number written any usual way and return it in E.164 (`+14155550188`)."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as error:
+        raise IdentifierError(str(error)) from error
+    if not phonenumbers.is_valid_number(number):
+        raise IdentifierError(_("not a valid phone number"))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164: str, home_region: str = "US") -> str:
+    """Format for a letter: national for numbers of `home_region`, international otherwise."""
+    import phonenumbers
+
+    number = phonenumbers.parse(e164, None)
+    if phonenumbers.region_code_for_number(number) == home_region:
+        style = phonenumbers.PhoneNumberFormat.NATIONAL
+    else:
+        style = phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
+def check_email(text: str) -> str:
+    """Check an email address (international domains welcome); return it as written."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise IdentifierError(str(error)) from error
+    return text
+
+
+def wire_email(text: str) -> tuple[str, str]:
+    """Split an address into (local part, domain) with the domain IDNA-encoded for the wire."""
+    from email_validator import validate_email
+
+    result = validate_email(text, check_deliverability=False)
+    return result.local_part, result.ascii_domain
+
+
+def luhn_ok(digits: str) -> bool:
+    """Return True if a string of digits ends in a correct Luhn check digit."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def check_iccid(text: str) -> str:
+    """Check a SIM card number (ICCID): 19 or 20 digits with a Luhn check digit."""
+    digits = _DIGITS.sub("", text)
+    if not 19 <= len(digits) <= 20 or not text.replace(" ", "").isdigit():
+        raise IdentifierError(_("an ICCID has 19 or 20 digits"))
+    if not luhn_ok(digits):
+        raise IdentifierError(_("the check digit is wrong — compare with the SIM card"))
+    return text
+
+
+def check_article_number(text: str) -> str:
+    """Check a USPS Certified Mail article number: 20 digits (spaces allowed)."""
+    digits = text.replace(" ", "")
+    if len(digits) != 20 or not digits.isdigit():
+        raise IdentifierError(_("a Certified Mail article number has 20 digits"))
+    return text
+
+
+def mask(value: str, keep: int = 4) -> str:
+    """Hide all but the last `keep` letters or digits: `ACC-889977` → `****9977`."""
+    alnum = [c for c in value if c.isalnum()]
+    if len(alnum) <= keep:
+        return "*" * len(alnum)
+    return "****" + "".join(alnum[-keep:])
