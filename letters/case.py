@@ -197,9 +197,7 @@ def _checked(parse: Callable[[str], str], hint: Callable[[str], str]) -> Check:
 
 _phone = _checked(
     identifiers.parse_phone,
-    lambda reason: _("not a phone number ({reason}) — write it like \"+1 415 555 0134\"").format(
-        reason=reason
-    ),
+    lambda reason: _("not a phone number — write it with the country code, like \"+1 415 555 0134\""),
 )
 _email = _checked(
     identifiers.check_email,

@@ -1,0 +1,63 @@
+"""Shared fixtures: an isolated environment for every test, case files, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from letters import i18n
+from letters.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+REGENERATE = os.environ.get("LETTERS_REGENERATE_GOLDEN") == "1"
+
+SAMPLE_CASE = (SAMPLES / "case-en.toml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Give each test its own HOME, an English UTC environment and no stray variables."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "SOURCE_DATE_EPOCH", "LETTERS_SMTP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    i18n.set_ui_language("en")
+    time.tzset()
+
+
+@pytest.fixture
+def case_file(tmp_path: Path):
+    """Write a case file from TOML text (default: the English sample) and return its path."""
+
+    def write(text: str = SAMPLE_CASE, name: str = "case.toml", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text.encode(encoding))
+        return path
+
+    return write
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
+    """Run the letters CLI in-process and return the result (stdout and stderr apart)."""
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+
+
+def golden(name: str, text: str) -> None:
+    """Compare text with a golden file; LETTERS_REGENERATE_GOLDEN=1 rewrites it."""
+    path = GOLDEN / name
+    if REGENERATE or not path.exists():
+        path.write_text(text, encoding="utf-8")
+        if not REGENERATE:
+            pytest.fail(f"golden file {name} was missing and has been written; run again")
+    assert text == path.read_text(encoding="utf-8")
