@@ -439,7 +439,8 @@ class _Checker:
             return None
         allowed = "\n\t" if multiline else ""
         for char in value:
-            if char in _BIDI or (unicodedata.category(char) == "Cc" and char not in allowed):
+            category = unicodedata.category(char)
+            if char in _BIDI or (category in ("Cc", "Zl", "Zp") and char not in allowed):
                 self.problem(
                     path,
                     _("contains an invisible control character (U+{code:04X}) — remove it").format(

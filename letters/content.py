@@ -80,12 +80,21 @@ def filters(case: Case, language: str) -> dict[str, Callable[..., Any]]:
         return identifiers.format_phone(value)
 
     return {
+        "pad": pad,
         "longdate": longdate,
         "datetime": datetime_,
         "money": money,
         "phone": phone,
         "mask": identifiers.mask,
     }
+
+
+def pad(value: str) -> str:
+    """Space a Latin value off from the Chinese text around it (`与 Agent Lisa 沟通`)."""
+    value = str(value)
+    left = " " if value[:1].isascii() and value[:1].isalnum() else ""
+    right = " " if value[-1:].isascii() and value[-1:].isalnum() else ""
+    return f"{left}{value}{right}"
 
 
 def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]:

@@ -66,8 +66,8 @@ def build_email(case: Case, letter: Letter) -> EmailDraft:
     message["Date"] = format_datetime(moment)
     message["Message-ID"] = _message_id(text, letter, sender.domain)
     message["X-Unsent"] = "1"
-    message["Content-Language"] = letter.language
     message.set_content(text, charset="utf-8", cte="quoted-printable")
+    message["Content-Language"] = letter.language
     eml = message.as_bytes()
     check_fidelity(parse_back(eml), required_values(case, letter.language), ".eml")
     return EmailDraft(eml=eml, text=text, mailto=_mailto(message["To"].addresses[0], letter, text))
