@@ -1,0 +1,92 @@
+"""Keep the message catalogs in step with the code: extract, update, compile.
+
+    python scripts/catalogs.py           # extract messages, merge them into each .po, compile .mo
+    python scripts/catalogs.py --check   # fail if a .po lacks a translation or a .mo is stale
+
+The compiled .mo files are committed so that `pip install .` ships them without a build step.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "letters" / "locale"
+LANGUAGES = ("zh_CN", "zh_TW")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+def extract() -> Catalog:
+    """Collect every marked message of the package into a template catalog."""
+    template = Catalog(project="letters", charset="utf-8", fuzzy=False)
+    method_map = [("**.py", "python")]
+    for _file, _line, message, comments, context in extract_from_dir(
+        ROOT / "letters", method_map, keywords=KEYWORDS
+    ):
+        template.add(message, None, auto_comments=comments, context=context)
+    return template
+
+
+def po_path(language: str) -> Path:
+    return LOCALE / language / "LC_MESSAGES" / "letters.po"
+
+
+def compiled(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def problems() -> list[str]:
+    """Return what is missing or stale in the catalogs."""
+    template = extract()
+    found = []
+    for language in LANGUAGES:
+        with po_path(language).open("rb") as handle:
+            catalog = read_po(handle)
+        for message in template:
+            if not message.id:
+                continue
+            entry = catalog.get(message.id)
+            if entry is None or not entry.string or entry.fuzzy or (
+                isinstance(entry.string, tuple) and not all(entry.string)
+            ):
+                found.append(f"{language}: untranslated: {message.id!r}")
+        mo = po_path(language).with_suffix(".mo")
+        if not mo.exists() or mo.read_bytes() != compiled(catalog):
+            found.append(f"{language}: {mo.relative_to(ROOT)} is stale: run scripts/catalogs.py")
+    return found
+
+
+def update() -> None:
+    """Merge the extracted messages into each .po and compile it."""
+    template = extract()
+    for language in LANGUAGES:
+        path = po_path(language)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            with path.open("rb") as handle:
+                catalog = read_po(handle)
+        else:
+            catalog = Catalog(locale=language, project="letters", charset="utf-8", fuzzy=False)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        with path.open("wb") as handle:
+            write_po(handle, catalog, width=100, sort_output=True)
+        with path.open("rb") as handle:  # compile what was written, exactly
+            path.with_suffix(".mo").write_bytes(compiled(read_po(handle)))
+
+
+if __name__ == "__main__":
+    if "--check" in sys.argv:
+        issues = problems()
+        print("\n".join(issues) or "catalogs complete")
+        sys.exit(1 if issues else 0)
+    update()
