@@ -79,8 +79,6 @@ class LettersGroup(click.Group):
         except KeyboardInterrupt:
             _fail(ctx, _("interrupted — nothing was written"), (), 1)
         except Exception as error:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
             _fail(
                 ctx,
                 _("unexpected {kind}: {error} (run with --debug to see where)").format(

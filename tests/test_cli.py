@@ -1,0 +1,122 @@
+"""The command line from outside: exit codes, whole messages, languages, dates."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from letters import __version__
+from tests.conftest import SAMPLES, run
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert (result.exit_code, result.stdout) == (0, f"letters, version {__version__}\n")
+
+
+def test_python_dash_m_works(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "letters", "check", SAMPLES / "case-zh-TW.toml"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "  Account: Example Wireless, number ****0042\n" in done.stdout
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in ("check", "email", "kit", "demo"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "Example: letters " in result.stdout
+
+
+def test_usage_error_exits_2() -> None:
+    result = run("email")
+    assert result.exit_code == 2
+    assert "Error: Missing argument 'CASE'." in result.stderr
+
+
+def test_bad_date_and_language(tmp_path: Path) -> None:
+    result = run("email", SAMPLES / "case-en.toml", "--date", "24/11/2026", "-o", tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: --date: 24/11/2026 is not a date — write it as YYYY-MM-DD\n"
+    )  # fmt: skip
+    result = run("email", SAMPLES / "case-en.toml", "--lang", "fr", "-o", tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: --lang: unknown language fr — use en, zh-CN or zh-TW\n"
+    )  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_lang_overrides_the_case_file(tmp_path: Path) -> None:
+    result = run("email", SAMPLES / "case-en.toml", "--lang", "zh_TW", "-o", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["request.zh-TW.eml", "request.zh-TW.txt"]
+
+
+def test_source_date_epoch_sets_the_document_date(tmp_path: Path) -> None:
+    result = run("email", SAMPLES / "case-en.toml", "-o", tmp_path, env={"SOURCE_DATE_EPOCH": "1795500000"})
+    assert result.exit_code == 0
+    assert "Date: Tue, 24 Nov 2026 09:00:00 -0800" in (tmp_path / "request.en.eml").read_text()
+    result = run("email", SAMPLES / "case-en.toml", "-o", tmp_path, "--force", env={"SOURCE_DATE_EPOCH": "soon"})
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: SOURCE_DATE_EPOCH: soon is not a number of seconds\n"
+    )  # fmt: skip
+
+
+def test_interface_language_follows_lang_and_ui_lang(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.toml"
+    result = run("check", missing, env={"LANG": "zh_CN.UTF-8"})
+    assert (result.exit_code, result.stderr) == (2, f"错误：{missing}：找不到该文件\n")
+    result = run("--ui-lang", "zh-TW", "check", missing)
+    assert (result.exit_code, result.stderr) == (2, f"錯誤：{missing}：找不到該檔案\n")
+    result = run("check", missing, env={"LANG": "fr_FR.UTF-8"})
+    assert result.stderr == f"Error: {missing}: no such file\n"
+
+
+def test_help_is_translated() -> None:
+    result = run("--ui-lang", "zh-CN", "--help")
+    assert result.exit_code == 0
+    assert "检查案例文件" in result.stdout
+
+
+def test_unexpected_errors_are_one_line_and_debug_shows_the_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import letters.kit
+
+    def broken(*args: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(letters.kit, "write_email", broken)
+    result = run("email", SAMPLES / "case-en.toml", "-o", tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        1, "Error: unexpected ZeroDivisionError: boom (run with --debug to see where)\n"
+    )  # fmt: skip
+    result = run("--debug", "email", SAMPLES / "case-en.toml", "-o", tmp_path)
+    assert result.exit_code == 1
+    assert "Traceback (most recent call last)" in result.stderr
+
+
+def test_demo_writes_the_sample_kit(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = run("demo", out, "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote {out / 'request.zh-CN.eml'}\n" in result.stdout
+    assert result.stdout.endswith(
+        "This was the sample case. To start your own: letters init my-case.toml\n"
+    )
+    again = run("demo", out, "--date", "2026-11-24")
+    assert again.exit_code == 2
+    assert "already exists — use --force" in again.stderr
+
+
+def test_kit_refuses_a_missing_evidence_folder(tmp_path: Path) -> None:
+    result = run("kit", SAMPLES / "case-en.toml", "--evidence", tmp_path / "none", "-o", tmp_path / "k")
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: {tmp_path / 'none'}: no such evidence folder\n"
+    )  # fmt: skip
+    assert not (tmp_path / "k").exists()
