@@ -28,7 +28,9 @@ from letters.errors import CaseError
 from letters.i18n import LANGUAGES, _, ngettext
 
 DEFAULT_TIMEZONE = "America/New_York"
+DEFAULT_RESPONSE_DAYS = 14
 REASONS = ("no-longer-needed", "moving", "unused-fees", "compromised", "other")
+REFUND_METHODS = ("original-payment", "check")
 CHANNELS = ("phone", "email", "chat", "online", "mail", "store", "other")
 
 # Keys that look like they hold a secret. The tool never needs one, so they are refused and
@@ -84,6 +86,7 @@ class Account:
     close_on: date | None = None
     reason: str = "no-longer-needed"
     reason_note: str | None = None
+    refund_to: str = "original-payment"
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,57 @@ class Delivery:
 
     certified_mail: str | None = None
     return_receipt: bool = True
+    mailed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """What the holder has done before closing (each answers "done?")."""
+
+    keep_number: bool | None = None
+    number_ported: bool = False
+    number_locked: bool = False
+    backed_up: bool = False
+    two_factor_moved: bool = False
+    autopay_removed: bool = False
+    esim_deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the closure stands, as dates."""
+
+    request_sent: date | None = None
+    confirmation_received: date | None = None
+    closed_on: date | None = None
+    refund_received: date | None = None
+
+
+@dataclass(frozen=True)
+class Charge:
+    """A charge the holder disputes: made after the closure, or never agreed to."""
+
+    date: date
+    amount: Decimal
+    description: str
+    statement_date: date | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """The payment card the carrier charged, for a billing dispute with its issuer."""
+
+    issuer: str
+    last4: str
+    address: Address | None = None
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """What the holder asks a regulator to obtain."""
+
+    relief: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +167,7 @@ class Event:
     party: str | None = None
     reference: str | None = None
     evidence: tuple[str, ...] = ()
+    certified_mail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +181,12 @@ class Case:
     recipient: Recipient
     delivery: Delivery = field(default_factory=Delivery)
     events: tuple[Event, ...] = ()
+    checklist: Checklist = field(default_factory=Checklist)
+    status: Status = field(default_factory=Status)
+    charges: tuple[Charge, ...] = ()
+    card: Card | None = None
+    complaint: Complaint = field(default_factory=Complaint)
+    response_days: int = DEFAULT_RESPONSE_DAYS
     path: Path | None = None
 
     @property
@@ -296,6 +357,23 @@ def _boolean(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     return None
 
 
+def _last4(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    text = _identifier(value, checker, path)
+    if text is not None and not re.fullmatch(r"[0-9]{4}", text):
+        checker.problem(
+            path, _("only the last four digits of the card, like \"4242\" — never the full number")
+        )
+        return None
+    return text
+
+
+def _days(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 365:
+        return value
+    checker.problem(path, _("must be a number of days from 1 to 365, without quotes"))
+    return None
+
+
 def _evidence_list(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if isinstance(value, str):
         value = [value]
@@ -368,6 +446,7 @@ ACCOUNT = {
     "close_on": Key(_date),
     "reason": Key(_choice(REASONS)),
     "reason_note": Key(_free_text),
+    "refund_to": Key(_choice(REFUND_METHODS)),
 }
 RECIPIENT = {
     "name": Key(_text, required=True),
@@ -377,6 +456,31 @@ RECIPIENT = {
 DELIVERY = {
     "certified_mail": Key(_article),
     "return_receipt": Key(_boolean),
+    "mailed_on": Key(_date),
+}
+CHECKLIST = {
+    name: Key(_boolean)
+    for name in ("keep_number", "number_ported", "number_locked", "backed_up",
+                 "two_factor_moved", "autopay_removed", "esim_deleted")
+}  # fmt: skip
+STATUS = {
+    name: Key(_date)
+    for name in ("request_sent", "confirmation_received", "closed_on", "refund_received")
+}
+CHARGE = {
+    "date": Key(_date, required=True),
+    "amount": Key(_money, required=True),
+    "description": Key(_text, required=True),
+    "statement_date": Key(_date),
+    "reference": Key(_identifier),
+}
+CARD = {
+    "issuer": Key(_text, required=True),
+    "last4": Key(_last4, required=True),
+    "address": Key(_address),
+}
+COMPLAINT = {
+    "relief": Key(_free_text),
 }
 EVENT = {
     "at": Key(_moment, required=True),
@@ -385,6 +489,7 @@ EVENT = {
     "reference": Key(_identifier),
     "summary": Key(_free_text, required=True),
     "evidence": Key(_evidence_list),
+    "certified_mail": Key(_article),
 }
 TOP = {
     "language": Key(_choice(LANGUAGES)),
@@ -394,6 +499,12 @@ TOP = {
     "recipient": Key(lambda v, c, p: c.table(v, p, RECIPIENT), required=True),
     "delivery": Key(lambda v, c, p: c.table(v, p, DELIVERY)),
     "events": Key(lambda v, c, p: c.tables(v, p, EVENT)),
+    "checklist": Key(lambda v, c, p: c.table(v, p, CHECKLIST)),
+    "status": Key(lambda v, c, p: c.table(v, p, STATUS)),
+    "charges": Key(lambda v, c, p: c.tables(v, p, CHARGE)),
+    "card": Key(lambda v, c, p: c.table(v, p, CARD)),
+    "complaint": Key(lambda v, c, p: c.table(v, p, COMPLAINT)),
+    "response_days": Key(_days),
 }
 
 
@@ -668,9 +779,12 @@ def _build(values: dict[str, Any], path: Path) -> Case:
             party=item.get("party"),
             reference=item.get("reference"),
             evidence=item.get("evidence") or (),
+            certified_mail=item.get("certified_mail"),
         )
         for item in values.get("events") or ()
     ]
+    charges = [Charge(**item) for item in values.get("charges") or ()]
+    card = values.get("card")
     return Case(
         language=values.get("language") or "en",
         timezone=timezone,
@@ -679,6 +793,12 @@ def _build(values: dict[str, Any], path: Path) -> Case:
         recipient=Recipient(**recipient),
         delivery=Delivery(**(values.get("delivery") or {})),
         events=tuple(sorted(events, key=lambda event: event.at)),
+        checklist=Checklist(**(values.get("checklist") or {})),
+        status=Status(**(values.get("status") or {})),
+        charges=tuple(sorted(charges, key=lambda charge: charge.date)),
+        card=Card(**card) if card else None,
+        complaint=Complaint(**(values.get("complaint") or {})),
+        response_days=values.get("response_days") or DEFAULT_RESPONSE_DAYS,
         path=path,
     )
 

@@ -27,8 +27,6 @@ from letters.case import Case
 from letters.errors import InputError, RenderError
 from letters.i18n import _
 
-RESPONSE_DAYS = 14
-"""Days the carrier is given to answer before a follow-up is due."""
 KINDS = ("request", "follow-up", "refund", "dispute", "complaint", "card-dispute")
 LINE_BLOCKS = ("subject", "title", "delivery", "reference", "salutation", "closing", "signature",
                "enclosures")  # fmt: skip
@@ -110,7 +108,7 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "kind": kind,
         "language": language,
         "today": today,
-        "deadline": today + timedelta(days=RESPONSE_DAYS),
+        "deadline": today + timedelta(days=case.response_days),
     }
 
 
