@@ -23,11 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from letters import i18n, identifiers
-from letters.case import Case
+from letters.case import Address, Case, Recipient
 from letters.errors import InputError, RenderError
 from letters.i18n import _
 
 KINDS = ("request", "follow-up", "refund", "dispute", "complaint", "card-dispute")
+COMPANIONS = {"complaint": ("complaint-ag",)}
+"""Documents that go with a kind: the FCC complaint comes with a cover letter for the state AG."""
+FCC = Recipient(name="Federal Communications Commission, Consumer Inquiries and Complaints")
 LINE_BLOCKS = ("subject", "title", "delivery", "reference", "salutation", "closing", "signature",
                "enclosures")  # fmt: skip
 
@@ -39,6 +42,7 @@ class Letter:
     kind: str
     language: str
     date: date
+    recipient: Recipient
     subject: str
     salutation: str
     paragraphs: tuple[str, ...]
@@ -95,6 +99,24 @@ def pad(value: str) -> str:
     return f"{left}{value}{right}"
 
 
+def recipient_for(case: Case, kind: str) -> Recipient:
+    """Return who a kind of letter goes to: the carrier, the card issuer, or a regulator."""
+    if kind == "card-dispute":
+        if case.card is None:
+            raise InputError(_("card: is missing — a card dispute needs [card] issuer and last4"))
+        return Recipient(name=case.card.issuer, address=case.card.address)
+    if kind == "complaint":
+        return FCC
+    if kind == "complaint-ag":
+        return Recipient(name=_attorney_general(case.holder.address))
+    return case.recipient
+
+
+def _attorney_general(address: Address | None) -> str:
+    state = address.region if address and address.country == "US" and address.region else ""
+    return f"Office of the Attorney General{', ' + state if state else ''}"
+
+
 def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]:
     """Return the variables a content template sees."""
     return {
@@ -102,7 +124,14 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "holder": case.holder,
         "holder_name": case.holder.display_name(language),
         "account": case.account,
-        "recipient": case.recipient,
+        "recipient": recipient_for(case, kind),
+        "carrier_recipient": case.recipient,
+        "checklist": case.checklist,
+        "status": case.status,
+        "charges": case.charges,
+        "card": case.card,
+        "complaint": case.complaint,
+        "response_days": case.response_days,
         "delivery": case.delivery,
         "events": case.events,
         "kind": kind,
@@ -114,17 +143,16 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
 
 def render_letter(
     case: Case,
-    kind: str = "request",
-    language: str | None = None,
-    today: date | None = None,
+    kind: str,
+    language: str | None,
+    today: date,
     template_dir: Path | None = None,
 ) -> Letter:
-    """Render the words of one letter from the case."""
+    """Render the words of one letter from the case, dated `today`."""
     from letters import templating
 
     language = language or case.language
-    today = today or date.today()
-    if kind not in KINDS:
+    if kind not in KINDS and not any(kind in extra for extra in COMPANIONS.values()):
         raise InputError(_("unknown kind: {kind}").format(kind=kind))
     name = f"letters/{kind}.{language}.j2"
     env = templating.environment(templating.search_path(template_dir), filters(case, language))
@@ -144,6 +172,7 @@ def render_letter(
         kind=kind,
         language=language,
         date=today,
+        recipient=variables["recipient"],
         subject=" ".join(lines["subject"]),
         title=" ".join(lines["title"]),
         salutation=" ".join(lines["salutation"]),

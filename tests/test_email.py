@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+from datetime import date
 from email import policy
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -110,7 +111,7 @@ def test_header_line_break_is_refused_and_nothing_written(tmp_path: Path) -> Non
     from letters.render.email import build_email
 
     case = load_case(SAMPLES / "case-en.toml")
-    letter = render_letter(case, today=None)
+    letter = render_letter(case, "request", None, date(2026, 11, 24))
     broken = type(letter)(**{**letter.__dict__, "subject": "Close\r\nBcc: victim@example.net"})
     with pytest.raises(InputError) as caught:
         build_email(case, broken)

@@ -51,7 +51,7 @@ def _refuse_line_breaks(value: str, key: str) -> None:
 
 def build_email(case: Case, letter: Letter) -> EmailDraft:
     """Build the email draft of a letter, addressed from the holder to the recipient."""
-    if not case.recipient.email:
+    if not letter.recipient.email:
         raise InputError(
             _("recipient.email: is missing — the email needs an address to go to")
         )
@@ -60,7 +60,7 @@ def build_email(case: Case, letter: Letter) -> EmailDraft:
     message = EmailMessage(policy=policy.SMTP)
     sender = _address(case.holder.display_name(letter.language), case.holder.email, "holder")
     message["From"] = sender
-    message["To"] = _address(case.recipient.name, case.recipient.email, "recipient")
+    message["To"] = _address(letter.recipient.name, letter.recipient.email, "recipient")
     message["Subject"] = letter.subject
     moment = datetime.combine(letter.date, DRAFT_TIME, tzinfo=case.tz)
     message["Date"] = format_datetime(moment)
