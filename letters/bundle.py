@@ -160,7 +160,7 @@ class BundleWarning:
             text = _("skipped {path}: it is a file the operating system made, not evidence")
         else:
             text = _("event {event} cites {path}, which is not in the evidence folder")
-        return text.format(path=_printable(self.path), event=self.event)
+        return text.format(path=printable(self.path), event=self.event)
 
 
 @dataclass(frozen=True)
@@ -251,7 +251,7 @@ def encode_path(path: str) -> str:
     return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _printable(path: str) -> str:
+def printable(path: str) -> str:
     """Show control characters in a name as escapes, so a message stays one line."""
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in path)
 
@@ -374,7 +374,7 @@ def _check_name(rel: str, source: Path) -> None:
     except UnicodeEncodeError:
         raise BundleError(
             _("{path}: the name is not valid UTF-8 — rename it and run the command again").format(
-                path=_printable(os.fsencode(source).decode("utf-8", "backslashreplace"))
+                path=printable(os.fsencode(source).decode("utf-8", "backslashreplace"))
             )
         ) from None
 
