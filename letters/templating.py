@@ -53,4 +53,6 @@ def describe(error: Exception, name: str) -> TemplateError:
     if line:
         where += f":{line}"
     message = getattr(error, "message", None) or str(error)
-    return TemplateError(_("{where}: template error: {message}").format(where=where, message=message))
+    return TemplateError(
+        _("{where}: template error: {message}").format(where=where, message=message)
+    )

@@ -12,8 +12,8 @@ import io
 import sys
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -55,8 +55,11 @@ def problems() -> list[str]:
             if not message.id:
                 continue
             entry = catalog.get(message.id)
-            if entry is None or not entry.string or entry.fuzzy or (
-                isinstance(entry.string, tuple) and not all(entry.string)
+            if (
+                entry is None
+                or not entry.string
+                or entry.fuzzy
+                or (isinstance(entry.string, tuple) and not all(entry.string))
             ):
                 found.append(f"{language}: untranslated: {message.id!r}")
         mo = po_path(language).with_suffix(".mo")

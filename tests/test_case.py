@@ -42,7 +42,9 @@ def test_values_keep_their_form(case_file) -> None:
 
 
 def test_events_are_sorted_and_local_times_take_the_case_zone(case_file) -> None:
-    text = SAMPLE_CASE + '\n[[events]]\nat = 2026-10-30T09:00:00\nchannel = "store"\nsummary = "x"\n'
+    text = (
+        SAMPLE_CASE + '\n[[events]]\nat = 2026-10-30T09:00:00\nchannel = "store"\nsummary = "x"\n'
+    )
     case = load_case(case_file(text))
     first = case.events[0]
     assert first.channel == "store"
@@ -88,15 +90,15 @@ def test_every_problem_is_reported_at_once(case_file) -> None:
     )
     path = case_file(text)
     assert problems(path) == [
-        f"{path}:5: language: must be one of en, zh-CN, zh-TW — did you mean \"zh-CN\"?",
+        f'{path}:5: language: must be one of en, zh-CN, zh-TW — did you mean "zh-CN"?',
         f"{path}:8: holder.email: is missing",
-        f"{path}:11: holder.emial: unknown key — did you mean \"email\"?",
+        f'{path}:11: holder.emial: unknown key — did you mean "email"?',
         f"{path}:12: holder.phone: not a phone number — write it with the country code, "
         'like "+1 415 555 0134"',
-        f"{path}:17: account.number: must be a quoted string — write number = \"889977\"",
+        f'{path}:17: account.number: must be a quoted string — write number = "889977"',
         f"{path}:19: account.iccid: not an ICCID: the check digit is wrong — compare with the "
         "SIM card",
-        f"{path}:20: account.balance: money must be a quoted decimal — write balance = \"12.50\"",
+        f'{path}:20: account.balance: money must be a quoted decimal — write balance = "12.50"',
         f"{path}:23: account.reason: must be one of no-longer-needed, moving, unused-fees, "
         'compromised, other — did you mean "moving"?',
         f"{path}:44: events[2].channel: must be one of phone, email, chat, online, mail, store, "
@@ -111,7 +113,7 @@ def test_cli_prints_one_error_line_then_the_problems(case_file) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         f"Error: {path}: 1 problem\n"
-        f"  {path}:17: account.number: must be a quoted string — write number = \"889977\"\n"
+        f'  {path}:17: account.number: must be a quoted string — write number = "889977"\n'
     )
 
 
@@ -156,7 +158,8 @@ def test_shipping_is_not_a_pin(case_file) -> None:
 
 
 @pytest.mark.parametrize(
-    ("char", "code"), [("\\u0007", "0007"), ("\\u202e", "202E"), ("\\u2066", "2066"), ("\\n", "000A")]
+    ("char", "code"),
+    [("\\u0007", "0007"), ("\\u202e", "202E"), ("\\u2066", "2066"), ("\\n", "000A")],
 )
 def test_control_and_bidi_characters_are_refused(case_file, char: str, code: str) -> None:
     path = case_file(replace('carrier = "Example Mobile"', f'carrier = "Example{char}Mobile"'))
@@ -205,7 +208,10 @@ def test_evidence_paths_stay_inside(case_file) -> None:
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
     result = run("check", tmp_path / "nope.toml")
-    assert (result.exit_code, result.stderr) == (2, f"Error: {tmp_path / 'nope.toml'}: no such file\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {tmp_path / 'nope.toml'}: no such file\n",
+    )
     result = run("check", tmp_path)
     assert result.exit_code == 2
 

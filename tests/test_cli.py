@@ -58,10 +58,19 @@ def test_lang_overrides_the_case_file(tmp_path: Path) -> None:
 
 
 def test_source_date_epoch_sets_the_document_date(tmp_path: Path) -> None:
-    result = run("email", SAMPLES / "case-en.toml", "-o", tmp_path, env={"SOURCE_DATE_EPOCH": "1795500000"})
+    result = run(
+        "email", SAMPLES / "case-en.toml", "-o", tmp_path, env={"SOURCE_DATE_EPOCH": "1795500000"}
+    )
     assert result.exit_code == 0
     assert "Date: Tue, 24 Nov 2026 09:00:00 -0800" in (tmp_path / "request.en.eml").read_text()
-    result = run("email", SAMPLES / "case-en.toml", "-o", tmp_path, "--force", env={"SOURCE_DATE_EPOCH": "soon"})
+    result = run(
+        "email",
+        SAMPLES / "case-en.toml",
+        "-o",
+        tmp_path,
+        "--force",
+        env={"SOURCE_DATE_EPOCH": "soon"},
+    )
     assert (result.exit_code, result.stderr) == (
         2, "Error: SOURCE_DATE_EPOCH: soon is not a number of seconds\n"
     )  # fmt: skip
@@ -115,7 +124,9 @@ def test_demo_writes_the_sample_kit(tmp_path: Path) -> None:
 
 
 def test_kit_refuses_a_missing_evidence_folder(tmp_path: Path) -> None:
-    result = run("kit", SAMPLES / "case-en.toml", "--evidence", tmp_path / "none", "-o", tmp_path / "k")
+    result = run(
+        "kit", SAMPLES / "case-en.toml", "--evidence", tmp_path / "none", "-o", tmp_path / "k"
+    )
     assert (result.exit_code, result.stderr) == (
         2, f"Error: {tmp_path / 'none'}: no such evidence folder\n"
     )  # fmt: skip

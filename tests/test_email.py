@@ -72,7 +72,7 @@ def test_hostile_values_arrive_verbatim(tmp_path: Path, case_file) -> None:
     assert message["To"].addresses[0].addr_spec == "care@example-mobile.com"
     text = body(message)
     assert "I am the holder of AT&T <Prepaid> account ACC-889977" in text
-    assert "Dear AT&T <Prepaid> Care, \"Billing\":" in text
+    assert 'Dear AT&T <Prepaid> Care, "Billing":' in text
     assert "&amp;" not in text and "&lt;" not in text
 
 
@@ -127,7 +127,9 @@ def test_a_template_cannot_break_a_header(tmp_path: Path) -> None:
     (mine / "request.en.j2").write_text(
         source.replace("{% block subject %}\n", "{% block subject %}\nx{{ '\\u2028' }}Bcc: y\n")
     )
-    result = run("email", SAMPLES / "case-en.toml", "--templates", tmp_path / "mine", "-o", tmp_path)
+    result = run(
+        "email", SAMPLES / "case-en.toml", "--templates", tmp_path / "mine", "-o", tmp_path
+    )
     assert result.exit_code == 0, result.stderr
     message = parse(tmp_path / "request.en.eml")
     assert message["Subject"].strip().startswith("x Bcc: y Request to close account")

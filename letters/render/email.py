@@ -36,7 +36,8 @@ def _address(name: str, email: str, key: str) -> Address:
     try:
         local, domain = identifiers.wire_email(email)
     except ValueError as error:
-        raise InputError(_("{key}: not an email address: {reason}").format(key=key, reason=error))
+        message = _("{key}: not an email address: {reason}").format(key=key, reason=error)
+        raise InputError(message) from None
     return Address(display_name=name, username=local, domain=domain)
 
 
@@ -52,9 +53,7 @@ def _refuse_line_breaks(value: str, key: str) -> None:
 def build_email(case: Case, letter: Letter) -> EmailDraft:
     """Build the email draft of a letter, addressed from the holder to the recipient."""
     if not letter.recipient.email:
-        raise InputError(
-            _("recipient.email: is missing — the email needs an address to go to")
-        )
+        raise InputError(_("recipient.email: is missing — the email needs an address to go to"))
     _refuse_line_breaks(letter.subject, "subject")
     text = "\n".join(letter.body_lines) + "\n"
     message = EmailMessage(policy=policy.SMTP)
@@ -94,5 +93,5 @@ def parse_back(eml: bytes) -> str:
     body = message.get_body(("plain",))
     if body is None:
         raise RenderError(_("the email has no text body"))
-    content: str = body.get_content()  # type: ignore[attr-defined]
+    content: str = body.get_content()
     return content
