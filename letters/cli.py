@@ -62,8 +62,8 @@ class LettersGroup(click.Group):
     command_class = LettersCommand
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        i18n.set_ui_language(i18n.language_from_env())
-        return super().main(*args, **kwargs)
+        with i18n.interface(i18n.language_from_env()):
+            return super().main(*args, **kwargs)
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(self):

@@ -7,8 +7,10 @@ inside the package, so `letters --help` never loads Babel.
 
 from __future__ import annotations
 
+import contextlib
 import gettext as _gettext
 import os
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -57,9 +59,30 @@ def normalize_language(tag: str) -> str | None:
 
 
 def set_ui_language(language: str) -> None:
-    """Choose the language of the tool's own messages."""
+    """Choose the language of the tool's own messages, Click's included."""
     global _ui
     _ui = language
+    # Click words "Usage:" or "Missing argument" through the standard gettext domain, which
+    # takes its language from LANGUAGE: point both at ours (see click_messages.py).
+    os.environ["LANGUAGE"] = _CATALOGS.get(language, "en")
+    _gettext.bindtextdomain(DOMAIN, _LOCALE_DIR)
+    _gettext.textdomain(DOMAIN)
+
+
+@contextlib.contextmanager
+def interface(language: str) -> Iterator[None]:
+    """Speak `language` inside the block, then restore the language and the environment."""
+    global _ui
+    saved_ui, saved_env = _ui, os.environ.get("LANGUAGE")
+    set_ui_language(language)
+    try:
+        yield
+    finally:
+        _ui = saved_ui
+        if saved_env is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = saved_env
 
 
 def ui_language() -> str:

@@ -35,6 +35,7 @@ def isolated(
     time.tzset()
     yield
     i18n.set_ui_language("en")
+    os.environ.pop("LANGUAGE", None)  # set_ui_language sets it for Click's own messages
     time.tzset()
 
 
