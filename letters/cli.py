@@ -252,6 +252,39 @@ def demo(directory: Path | None, force: bool, date_: str | None) -> None:
     )
 
 
+@cli.group(cls=LettersGroup, help=N_(
+    "List the built-in template sets, or export one to change it.\n\n"
+    "Example: letters templates export my-templates"
+))  # fmt: skip
+def templates() -> None:
+    pass
+
+
+@templates.command("list", help=N_("List the built-in template sets and their files."))
+def templates_list() -> None:
+    from letters.templating import template_sets
+
+    for name, files in template_sets().items():
+        click.echo(name)
+        for file in files:
+            click.echo(f"  {file}")
+
+
+@templates.command("export", help=N_(
+    "Copy a template set into DIR; then use it with --templates DIR.\n\n"
+    "Example: letters templates export my-templates"
+))  # fmt: skip
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@option("--set", "template_set", default="standard", show_default=True, help=N_("Which set."))
+@option("--force", is_flag=True, help=N_("Replace files that already exist."))
+def templates_export(directory: Path, template_set: str, force: bool) -> None:
+    from letters.templating import export_set
+
+    for path in export_set(directory, template_set, force):
+        click.echo(_("wrote {path}").format(path=path))
+    click.echo(_("edit them, then: letters kit CASE --templates {path}").format(path=directory))
+
+
 def main() -> None:
     """Run the `letters` command line."""
     cli.main(prog_name="letters")

@@ -164,7 +164,7 @@ def render_letter(
         scope = template.new_context({**variables, **exported})
         blocks = {block: "".join(render(scope)) for block, render in template.blocks.items()}
     except Exception as error:  # Jinja raises many types; all mean the template failed
-        raise _template_error(error, name) from error
+        raise _template_error(env, error, name) from error
     lines = {block: _lines(blocks.get(block, "")) for block in LINE_BLOCKS}
     letter = Letter(
         kind=kind,
@@ -186,21 +186,19 @@ def render_letter(
     return letter
 
 
-def _template_error(error: Exception, name: str) -> Exception:
+def _template_error(env: Any, error: Exception, name: str) -> Exception:
     from letters import templating
 
-    located = templating.describe(error, name)
     if getattr(error, "lineno", None) is None:
-        frames = [
-            f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")
-        ]
-        if frames:
-            where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
-            located.message = _("{where}: template error: {message}").format(
-                where=where, message=getattr(error, "message", None) or error
-            )
-            located.args = (located.message,)
-    return located
+        try:  # Jinja rewrites the traceback to template lines only when it handles the error
+            env.handle_exception()
+        except Exception as rewritten:
+            stack = traceback.extract_tb(rewritten.__traceback__)
+            frames = [frame for frame in stack if frame.filename.endswith(".j2")]
+            if frames:
+                error.lineno = frames[-1].lineno  # type: ignore[attr-defined]
+                error.filename = Path(frames[-1].filename).name  # type: ignore[attr-defined]
+    return templating.describe(error, name)
 
 
 def _lines(text: str) -> list[str]:

@@ -56,3 +56,36 @@ def describe(error: Exception, name: str) -> TemplateError:
     return TemplateError(
         _("{where}: template error: {message}").format(where=where, message=message)
     )
+
+
+def template_sets() -> dict[str, list[str]]:
+    """Return each built-in template set with the files it holds (relative paths)."""
+    root = builtin_templates()
+    return {
+        folder.name: sorted(
+            str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()
+        )
+        for folder in sorted(root.iterdir())
+        if folder.is_dir()
+    }
+
+
+def export_set(
+    destination: Path, template_set: str = DEFAULT_SET, force: bool = False
+) -> list[Path]:
+    """Copy a built-in template set into `destination`, for the user to change."""
+    from letters.output import write_outputs
+
+    source = builtin_templates() / template_set
+    if not source.is_dir():
+        raise TemplateError(
+            _("no template set named {name} — see: letters templates list").format(
+                name=template_set
+            )
+        )
+    files = {
+        destination / path.relative_to(source): path.read_bytes()
+        for path in sorted(source.rglob("*"))
+        if path.is_file()
+    }
+    return write_outputs(files, force)
