@@ -29,6 +29,7 @@ whatever the size. The evidence folder is only ever opened read-only.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -445,8 +446,11 @@ def build_bundle(
     timeline, exhibit_events, not_found = _timeline(events, [f.path for f in files])
 
     try:
-        with atomic_file(out, force) as handle, hashing_pool() as pool:
-            writer = _BagWriter(handle, name, bagging_date, pool)
+        with (
+            atomic_file(out, force) as handle,
+            hashing_pool() as pool,
+            _BagWriter(handle, name, bagging_date, pool) as writer,
+        ):
             writer.add_bytes("bagit.txt", BAG_DECLARATION)
             documents_index = tuple(
                 Document(doc_name, bag_path, len(data), writer.add_bytes(bag_path, data)["sha256"])
@@ -563,6 +567,16 @@ class _BagWriter:
         self.tags: list[tuple[str, dict[str, str]]] = []
         self.payload_bytes = 0
         self.buffer = bytearray(CHUNK)
+
+    def __enter__(self) -> _BagWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is not None:
+            # The zip is being thrown away: close it quietly, so no half-written file
+            # complains later, and let the original error through.
+            with contextlib.suppress(Exception):
+                self.zip.close()
 
     @property
     def payload_files(self) -> int:
