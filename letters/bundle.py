@@ -378,6 +378,13 @@ def _check_name(rel: str, source: Path) -> None:
                 path=printable(os.fsencode(source).decode("utf-8", "backslashreplace"))
             )
         ) from None
+    if "\\" in rel:
+        # Windows tools read a backslash in a zip name as a folder separator.
+        raise BundleError(
+            _("{path}: the name contains a backslash — rename it and run the command again").format(
+                path=printable(str(source))
+            )
+        )
 
 
 def _refuse_collisions(paths: Iterable[str], root: Path | None) -> None:

@@ -477,6 +477,7 @@ class _Entry:
 
     info: zipfile.ZipInfo
     data_start: int | None = None
+    local_flags: int = 0
     readable: bool = True
     crc_ok: bool = True
     digests: dict[str, str] = field(default_factory=dict)
@@ -505,7 +506,6 @@ class _Verifier:
         self.progress = progress
         self.size = os.fstat(handle.fileno()).st_size
         self.findings: list[Finding] = []
-        self.directories: list[str] = []
         self.changed: set[str] = set()  # paths already named by a ChecksumMismatch
         self.buffer = bytearray(CHUNK)
 
@@ -533,16 +533,17 @@ class _Verifier:
             self.add(TruncatedZip(str(e)))
             return self.report()
         starts = self._check_layout(end, infos)
-        files = self._check_names(infos, starts)
-        bag = self._find_bag(files)
+        names = self._check_names(infos)
+        bag = self._find_bag(names)
         if bag is None:
             return self.report()
         entries = {}
-        for name, entry in files.items():
-            if name.startswith(bag + "/"):
-                entries[name[len(bag) + 1 :]] = entry
-            else:
+        for name, (index, info) in names.items():
+            if not name.startswith(bag + "/"):
                 self.add(OutsideBag(name, bag))
+            elif not name.endswith("/"):  # folder entries carry nothing to check
+                start, local_flags = starts.get(index, (None, 0))
+                entries[name.removeprefix(bag + "/")] = _Entry(info, start, local_flags)
         return self._check_bag(bag, entries)
 
     # The zip as a whole.
@@ -595,28 +596,25 @@ class _Verifier:
                 _Span(info.header_offset, start + info.compress_size, info.filename, descriptor)
             )
         position = 0
-        previous: _Span | None = None
+        reach: _Span | None = None  # the span that reaches furthest so far
         directory = _Span(end.directory_end - end.directory_size, end.directory_end, "", False)
         for span in [*sorted(spans, key=lambda s: s.start), directory]:
-            if span.start < position:
-                # The directory's span has no name: then the entry before it runs into it.
-                self.add(OverlappingData(span.name or (previous.name if previous else "")))
+            if reach is not None and span.start < position:
+                self.add(OverlappingData(reach.name))
             elif span.start > position:
                 gap = span.start - position
-                if previous is None:
+                if reach is None:
                     self.add(ExtraBytes("before", 0, gap))
-                elif not (previous.descriptor and gap in (12, 16, 20, 24)):
+                elif not (reach.descriptor and gap in (12, 16, 20, 24)):
                     self.add(ExtraBytes("inside", position, gap))
-            position = max(position, span.end)
-            previous = span
+            if reach is None or span.end > position:
+                position, reach = span.end, span
         return starts
 
-    def _check_names(
-        self, infos: list[zipfile.ZipInfo], starts: dict[int, tuple[int, int]]
-    ) -> dict[str, _Entry]:
-        """Refuse unsafe, duplicate, linked and encrypted entries; return the files by name."""
+    def _check_names(self, infos: list[zipfile.ZipInfo]) -> dict[str, tuple[int, zipfile.ZipInfo]]:
+        """Refuse unsafe and duplicate names; return the others, first of each, in zip order."""
         counts: Counter[str] = Counter()
-        files: dict[str, _Entry] = {}
+        names: dict[str, tuple[int, zipfile.ZipInfo]] = {}
         for index, info in enumerate(infos):
             name = _entry_name(info)
             reason = _unsafe(info.orig_filename, name)
@@ -624,46 +622,38 @@ class _Verifier:
                 self.add(UnsafePath(name, reason))
                 continue
             counts[name] += 1
-            if counts[name] > 1 or name.endswith("/"):
-                continue
-            start, local_flags = starts.get(index, (None, 0))
-            entry = _Entry(info, start)
-            files[name] = entry
-            if stat.S_ISLNK(info.external_attr >> 16):
-                self.add(SymlinkEntry(name))
-            if (info.flag_bits | local_flags) & 1:
-                self.add(EncryptedEntry(name))
-                entry.readable = False
-            elif info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                self.add(UnsupportedCompression(name, info.compress_type))
-                entry.readable = False
-            elif entry.data_start is None:
-                entry.readable = False
+            names.setdefault(name, (index, info))
         for name, count in counts.items():
             if count > 1:
                 self.add(DuplicateEntry(name, count))
-        # Directory entries are fine inside the bag, but are "outside" anywhere else.
-        self.directories = [name for name in counts if name.endswith("/")]
-        return files
+        return names
 
-    def _find_bag(self, files: dict[str, _Entry]) -> str | None:
+    def _find_bag(self, names: dict[str, tuple[int, zipfile.ZipInfo]]) -> str | None:
         candidates = sorted(
             name.removesuffix("/bagit.txt")
-            for name in files
+            for name in names
             if name.count("/") == 1 and name.endswith("/bagit.txt")
         )
         if len(candidates) != 1:
             self.add(BagNotFound(tuple(candidates)))
             return None
-        bag = candidates[0]
-        for name in self.directories:
-            if not name.startswith(bag + "/"):
-                self.add(OutsideBag(name, bag))
-        return bag
+        return candidates[0]
 
     # The bag inside it.
 
     def _check_bag(self, bag: str, entries: dict[str, _Entry]) -> VerifyReport:
+        for rel, entry in entries.items():
+            info = entry.info
+            if stat.S_ISLNK(info.external_attr >> 16):
+                self.add(SymlinkEntry(rel))
+            if (info.flag_bits | entry.local_flags) & 1:
+                self.add(EncryptedEntry(rel))
+                entry.readable = False
+            elif info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                self.add(UnsupportedCompression(rel, info.compress_type))
+                entry.readable = False
+            elif entry.data_start is None:
+                entry.readable = False  # its local header is damaged: reported already
         manifests: dict[str, str] = {}  # file name -> algorithm
         for rel in entries:
             match = _MANIFEST.fullmatch(rel)

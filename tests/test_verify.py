@@ -1,0 +1,709 @@
+"""Verifying bundles: ours and other tools' bags are VALID; every hostile zip is caught."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+import struct
+import subprocess
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import bagit
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from letters.bundle import encode_path
+from letters.errors import InputError
+from letters.verify import (
+    BagNotFound,
+    ChecksumMismatch,
+    CorruptEntry,
+    DuplicateEntry,
+    DuplicateManifestEntry,
+    EncryptedEntry,
+    EntryCountMismatch,
+    ExtraBytes,
+    ExtraFile,
+    Finding,
+    MalformedTagFile,
+    MissingFile,
+    MissingManifest,
+    NotAZip,
+    OutsideBag,
+    OverlappingData,
+    OxumMismatch,
+    SymlinkEntry,
+    TruncatedZip,
+    UnsafePath,
+    UnsupportedAlgorithm,
+    UnsupportedCompression,
+    decode_path,
+    verify_bundle,
+)
+from tests.bundle_fixtures import BAG, EVIDENCE, build, entry_data_offset, make_evidence
+
+CHAT = "data/evidence/chat log.txt"
+
+Entries = list[tuple[str, bytes]]
+
+
+@pytest.fixture
+def bundle(tmp_path: Path) -> Path:
+    """A bundle built from the usual evidence."""
+    out = tmp_path / f"{BAG}.zip"
+    build(make_evidence(tmp_path / "evidence"), out)
+    return out
+
+
+def findings(path: Path) -> list[Finding]:
+    return list(verify_bundle(path).findings)
+
+
+def read_entries(path: Path) -> Entries:
+    with zipfile.ZipFile(path) as archive:
+        return [(info.filename, archive.read(info)) for info in archive.infolist()]
+
+
+def write_zip(
+    path: Path,
+    entries: Entries,
+    compression: int = zipfile.ZIP_STORED,
+    mode: Callable[[str], int] = lambda name: 0o100644,
+) -> Path:
+    """Write entries into a new zip, in the order given."""
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, (2026, 11, 24, 0, 0, 0))
+            info.external_attr = mode(name) << 16
+            info.compress_type = compression
+            archive.writestr(info, data)
+    return path
+
+
+def retag(entries: Entries) -> Entries:
+    """Recompute the tag manifests after a tag file was edited, as a forger would."""
+    tags = [
+        (name.removeprefix(BAG + "/"), data)
+        for name, data in entries
+        if "/data/" not in name and "/tagmanifest-" not in name
+    ]
+    result = []
+    for name, data in entries:
+        if name.startswith(f"{BAG}/tagmanifest-"):
+            algorithm = name.removeprefix(f"{BAG}/tagmanifest-").removesuffix(".txt")
+            lines = sorted(f"{hashlib.new(algorithm, d).hexdigest()}  {n}\n" for n, d in tags)
+            data = "".join(lines).encode()
+        result.append((name, data))
+    return result
+
+
+def replace(entries: Entries, name: str, data: bytes) -> Entries:
+    return [(n, data if n == f"{BAG}/{name}" else d) for n, d in entries]
+
+
+def central_entry(data: bytes, name: str) -> int:
+    """Return the offset of an entry's record in the central directory."""
+    position = data.rindex(b"PK\x05\x06")
+    offset = struct.unpack("<L", data[position + 16 : position + 20])[0]
+    while data[offset : offset + 4] == b"PK\x01\x02":
+        sizes = struct.unpack("<3H", data[offset + 28 : offset + 34])
+        if data[offset + 46 : offset + 46 + sizes[0]] == name.encode():
+            return offset
+        offset += 46 + sum(sizes)
+    raise KeyError(name)
+
+
+def patch(path: Path, offset: int, fmt: str, *values: int) -> None:
+    data = bytearray(path.read_bytes())
+    struct.pack_into(fmt, data, offset, *values)
+    path.write_bytes(bytes(data))
+
+
+def zip_folder(folder: Path, out: Path) -> Path:
+    """Zip a bag folder the way generic tools do: deflated, with folder entries."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.parent.joinpath(folder.name).rglob("*")):
+            archive.write(path, path.relative_to(folder.parent).as_posix())
+        archive.write(folder, folder.name + "/")
+    return out
+
+
+def bagit_python_bag(tmp_path: Path, **options: object) -> Path:
+    folder = make_evidence(tmp_path / "their-bag", {**EVIDENCE, "50%.txt": b"half"})
+    bagit.make_bag(str(folder), {"Contact-Name": "王小明"}, **options)  # type: ignore[arg-type]
+    return folder
+
+
+# --- valid bags --------------------------------------------------------------------------
+
+
+def test_our_bundle_is_valid(tmp_path: Path) -> None:
+    out = tmp_path / f"{BAG}.zip"
+    result = build(make_evidence(tmp_path / "evidence"), out)
+    report = verify_bundle(out)
+    assert report.valid
+    assert report.findings == ()
+    assert report.bag == BAG
+    assert (report.payload_files, report.payload_bytes) == (
+        result.payload_files,
+        result.payload_bytes,
+    )
+    assert report.algorithms == ("sha256", "sha512")
+    assert report.fingerprint == result.fingerprint
+
+
+def test_the_report_has_a_json_form(bundle: Path) -> None:
+    data = bytearray(bundle.read_bytes())
+    start = entry_data_offset(bytes(data), f"{BAG}/{CHAT}")
+    data[start] ^= 0x01
+    bundle.write_bytes(bytes(data))
+    report = verify_bundle(bundle).to_json()
+    assert json.loads(json.dumps(report, ensure_ascii=False)) == report
+    assert report["valid"] is False
+    assert report["bag"] == BAG
+    first = report["findings"][0]
+    assert first["type"] == "ChecksumMismatch"
+    assert first["path"] == CHAT
+    assert first["algorithm"] == "sha256"
+    assert first["expected"] == hashlib.sha256(EVIDENCE["chat log.txt"]).hexdigest()
+    assert first["message"] == (
+        f"{CHAT} has changed: its sha256 checksum is {first['found']}, "
+        f"the manifest says {first['expected']}"
+    )
+
+
+def test_a_sha512_only_bag_made_by_bagit_python_is_valid(tmp_path: Path) -> None:
+    folder = bagit_python_bag(tmp_path, checksums=["sha512"])
+    report = verify_bundle(zip_folder(folder, tmp_path / "their-bag.zip"))
+    assert report.findings == ()
+    assert report.algorithms == ("sha512",)
+
+
+def test_a_bag_with_every_rfc_algorithm_is_valid(tmp_path: Path) -> None:
+    folder = bagit_python_bag(tmp_path, checksums=["md5", "sha1", "sha256", "sha512"])
+    report = verify_bundle(zip_folder(folder, tmp_path / "their-bag.zip"))
+    assert report.findings == ()
+    assert report.algorithms == ("md5", "sha1", "sha256", "sha512")
+
+
+def test_a_bag_zipped_by_info_zip_is_valid(tmp_path: Path) -> None:
+    if shutil.which("zip") is None:
+        pytest.skip("zip is not installed")
+    folder = bagit_python_bag(tmp_path)
+    subprocess.run(["zip", "-qr", "their-bag.zip", folder.name], cwd=tmp_path, check=True)
+    assert findings(tmp_path / "their-bag.zip") == []
+
+
+def test_a_bag_without_tag_manifests_is_valid(tmp_path: Path) -> None:
+    folder = bagit_python_bag(tmp_path)
+    for manifest in folder.glob("tagmanifest-*.txt"):
+        manifest.unlink()
+    assert findings(zip_folder(folder, tmp_path / "their-bag.zip")) == []
+
+
+def test_a_deflated_copy_of_our_bundle_is_valid(bundle: Path, tmp_path: Path) -> None:
+    copy = write_zip(tmp_path / "deflated.zip", read_entries(bundle), zipfile.ZIP_DEFLATED)
+    assert findings(copy) == []
+
+
+def test_utf8_names_without_the_utf8_flag_are_read_as_utf8(bundle: Path) -> None:
+    # Older tools write UTF-8 names without setting flag bit 11.
+    name = f"{BAG}/data/evidence/微信截图 2026-11-20.png"
+    data = bundle.read_bytes()
+    with zipfile.ZipFile(bundle) as archive:
+        local = archive.getinfo(name).header_offset
+    central = central_entry(data, name)
+    patch(bundle, local + 6, "<H", 0)
+    patch(bundle, central + 8, "<H", 0)
+    assert findings(bundle) == []
+
+
+def test_verifying_writes_nothing(bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("verify extracted something")
+
+    monkeypatch.setattr(zipfile.ZipFile, "extract", refuse)
+    monkeypatch.setattr(zipfile.ZipFile, "extractall", refuse)
+    before = sorted(bundle.parent.rglob("*"))
+    content = bundle.read_bytes()
+    assert verify_bundle(bundle).valid
+    assert sorted(bundle.parent.rglob("*")) == before
+    assert bundle.read_bytes() == content
+
+
+def test_progress_counts_the_bytes_read(bundle: Path) -> None:
+    counted: list[int] = []
+    verify_bundle(bundle, progress=counted.append)
+    with zipfile.ZipFile(bundle) as archive:
+        assert sum(counted) == sum(i.compress_size for i in archive.infolist())
+
+
+# --- changed content ---------------------------------------------------------------------
+
+
+def test_a_changed_byte_is_a_checksum_mismatch_naming_the_file(bundle: Path) -> None:
+    data = bytearray(bundle.read_bytes())
+    data[entry_data_offset(bytes(data), f"{BAG}/{CHAT}") + 3] ^= 0x20
+    bundle.write_bytes(bytes(data))
+    original = EVIDENCE["chat log.txt"]
+    changed = bytearray(original)
+    changed[3] ^= 0x20
+    assert findings(bundle) == [
+        ChecksumMismatch(
+            CHAT,
+            "sha256",
+            hashlib.sha256(original).hexdigest(),
+            hashlib.sha256(changed).hexdigest(),
+        ),
+        ChecksumMismatch(
+            CHAT,
+            "sha512",
+            hashlib.sha512(original).hexdigest(),
+            hashlib.sha512(changed).hexdigest(),
+        ),
+    ]
+
+
+def test_a_changed_tag_file_is_caught_by_the_tag_manifests(bundle: Path, tmp_path: Path) -> None:
+    entries = read_entries(bundle)
+    info = dict(entries)[f"{BAG}/bag-info.txt"].replace(b"ACC-****77", b"ACC-****78")
+    found = findings(write_zip(tmp_path / "edited.zip", replace(entries, "bag-info.txt", info)))
+    assert [(type(f), f.path) for f in found] == [  # type: ignore[attr-defined]
+        (ChecksumMismatch, "bag-info.txt"),
+        (ChecksumMismatch, "bag-info.txt"),
+    ]
+
+
+def test_a_damaged_tag_file_without_tag_manifests_is_caught_by_its_crc(tmp_path: Path) -> None:
+    folder = bagit_python_bag(tmp_path)
+    for manifest in folder.glob("tagmanifest-*.txt"):
+        manifest.unlink()
+    out = write_zip(
+        tmp_path / "their-bag.zip",
+        [
+            (path.relative_to(tmp_path).as_posix(), path.read_bytes())
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        ],
+    )
+    data = bytearray(out.read_bytes())
+    start = entry_data_offset(bytes(data), "their-bag/bag-info.txt")
+    data[start + 1] ^= 0x01  # "Bag-Software-Agent" → "Bbg-…": still a well-formed label
+    out.write_bytes(bytes(data))
+    assert findings(out) == [CorruptEntry("bag-info.txt", "crc")]
+    assert findings(out)[0].message == "bag-info.txt is damaged: its CRC-32 does not match"
+
+
+def test_a_changed_byte_in_deflated_data_names_the_file(bundle: Path, tmp_path: Path) -> None:
+    copy = write_zip(tmp_path / "deflated.zip", read_entries(bundle), zipfile.ZIP_DEFLATED)
+    data = bytearray(copy.read_bytes())
+    data[entry_data_offset(bytes(data), f"{BAG}/data/evidence/100% refund.pdf") + 2] ^= 0xFF
+    copy.write_bytes(bytes(data))
+    found = findings(copy)
+    assert found
+    assert {f.path for f in found} == {"data/evidence/100% refund.pdf"}  # type: ignore[attr-defined]
+
+
+def test_payload_oxum_must_describe_the_payload(bundle: Path, tmp_path: Path) -> None:
+    entries = read_entries(bundle)
+    info = dict(entries)[f"{BAG}/bag-info.txt"].decode()
+    oxum = info.split("Payload-Oxum: ")[1].split("\n")[0]
+    wrong = retag(replace(entries, "bag-info.txt", info.replace(oxum, "1.1").encode()))
+    found = findings(write_zip(tmp_path / "oxum.zip", wrong))
+    assert found == [OxumMismatch("1.1", oxum)]
+    assert found[0].message == (f"bag-info.txt gives Payload-Oxum 1.1, but the payload is {oxum}")
+    bad = retag(replace(entries, "bag-info.txt", info.replace(oxum, "many").encode()))
+    assert findings(write_zip(tmp_path / "bad.zip", bad)) == [
+        MalformedTagFile("bag-info.txt", 6, "oxum")
+    ]
+
+
+# --- missing and extra files -------------------------------------------------------------
+
+
+def test_a_missing_payload_file(bundle: Path, tmp_path: Path) -> None:
+    entries = [(n, d) for n, d in read_entries(bundle) if n != f"{BAG}/{CHAT}"]
+    found = findings(write_zip(tmp_path / "missing.zip", entries))
+    assert found[:2] == [
+        MissingFile(CHAT, "manifest-sha256.txt"),
+        MissingFile(CHAT, "manifest-sha512.txt"),
+    ]
+    assert [type(f) for f in found[2:]] == [OxumMismatch]
+    assert found[0].message == f"{CHAT} is listed in manifest-sha256.txt but is not in the bag"
+
+
+def test_an_extra_payload_file(bundle: Path, tmp_path: Path) -> None:
+    entries = [*read_entries(bundle), (f"{BAG}/data/evidence/planted.png", b"planted")]
+    found = findings(write_zip(tmp_path / "extra.zip", entries))
+    assert found[:2] == [
+        ExtraFile("data/evidence/planted.png", "manifest-sha256.txt"),
+        ExtraFile("data/evidence/planted.png", "manifest-sha512.txt"),
+    ]
+    assert found[0].message == (
+        "data/evidence/planted.png is in the bag but not listed in manifest-sha256.txt"
+    )
+
+
+def test_an_extra_file_in_the_bag_root(bundle: Path, tmp_path: Path) -> None:
+    entries = [*read_entries(bundle), (f"{BAG}/notes.txt", b"unlisted")]
+    assert findings(write_zip(tmp_path / "extra.zip", entries)) == [
+        ExtraFile("notes.txt", "tagmanifest-sha256.txt"),
+        ExtraFile("notes.txt", "tagmanifest-sha512.txt"),
+    ]
+
+
+def test_an_extra_file_in_a_bag_without_tag_manifests(tmp_path: Path) -> None:
+    folder = bagit_python_bag(tmp_path)
+    for manifest in folder.glob("tagmanifest-*.txt"):
+        manifest.unlink()
+    (folder / "notes.txt").write_text("unlisted")
+    found = findings(zip_folder(folder, tmp_path / "their-bag.zip"))
+    assert found == [ExtraFile("notes.txt", None)]
+    assert found[0].message == "notes.txt is in the bag but no manifest lists it"
+
+
+def test_no_payload_manifest(bundle: Path, tmp_path: Path) -> None:
+    entries = [(n, d) for n, d in read_entries(bundle) if f"{BAG}/manifest-" not in n]
+    found = findings(write_zip(tmp_path / "bare.zip", entries))
+    assert MissingManifest() in found
+    assert MissingManifest().message == (
+        "the bag has no payload manifest (such as manifest-sha512.txt)"
+    )
+
+
+def test_a_manifest_of_an_unknown_algorithm(bundle: Path, tmp_path: Path) -> None:
+    entries = [*read_entries(bundle), (f"{BAG}/manifest-blake3.txt", b"")]
+    found = findings(write_zip(tmp_path / "blake.zip", retag(entries)))
+    assert found == [UnsupportedAlgorithm("manifest-blake3.txt")]
+    assert found[0].message == "manifest-blake3.txt uses an algorithm that cannot be checked"
+
+
+# --- malformed tag files -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("declaration", "expected"),
+    [
+        (b"BagIt-Version: 1.0\n", MalformedTagFile("bagit.txt", 0, "declaration")),
+        (
+            b"BagIt-Version: one\nTag-File-Character-Encoding: UTF-8\n",
+            MalformedTagFile("bagit.txt", 1, "version"),
+        ),
+        (
+            b"BagIt-Version: 1.0\nTag-File-Character-Encoding: ISO-8859-1\n",
+            MalformedTagFile("bagit.txt", 2, "charset"),
+        ),
+        (
+            b"BagIt-Version: 1.0\nTag-File-Character-Encoding: \xff\n",
+            MalformedTagFile("bagit.txt", 0, "encoding"),
+        ),
+    ],
+)
+def test_a_malformed_bag_declaration(
+    bundle: Path, tmp_path: Path, declaration: bytes, expected: MalformedTagFile
+) -> None:
+    entries = retag(replace(read_entries(bundle), "bagit.txt", declaration))
+    assert findings(write_zip(tmp_path / "declaration.zip", entries)) == [expected]
+
+
+def test_malformed_manifest_lines(bundle: Path, tmp_path: Path) -> None:
+    entries = read_entries(bundle)
+    manifest = dict(entries)[f"{BAG}/manifest-sha256.txt"].decode().splitlines(keepends=True)
+    first = manifest[0]
+    lines = [
+        first,
+        "nonsense\n",
+        "abc123  data/evidence/short.txt\n",
+        f"{'0' * 64}  ../../etc/passwd\n",
+        f"{'0' * 64}  bagit.txt\n",
+        first,
+        *manifest[1:],
+    ]
+    edited = retag(replace(entries, "manifest-sha256.txt", "".join(lines).encode()))
+    found = findings(write_zip(tmp_path / "manifest.zip", edited))
+    duplicate = first.split("  ", 1)[1].strip()
+    assert found == [
+        MalformedTagFile("manifest-sha256.txt", 2, "line"),
+        MalformedTagFile("manifest-sha256.txt", 3, "checksum"),
+        MalformedTagFile("manifest-sha256.txt", 4, "unsafe"),
+        MalformedTagFile("manifest-sha256.txt", 5, "not-payload"),
+        DuplicateManifestEntry("manifest-sha256.txt", duplicate),
+    ]
+    assert [f.message for f in found] == [
+        "manifest-sha256.txt, line 2: expected a checksum, spaces, then a path",
+        "manifest-sha256.txt, line 3: the checksum is not a hex digest of this algorithm",
+        "manifest-sha256.txt, line 4: the path is absolute or climbs out with ..",
+        "manifest-sha256.txt, line 5: a payload manifest may only list files in data/",
+        f"manifest-sha256.txt lists {duplicate} more than once",
+    ]
+
+
+# --- hostile zips ------------------------------------------------------------------------
+
+
+def test_duplicate_entries(bundle: Path, tmp_path: Path) -> None:
+    entries = read_entries(bundle)
+    planted = (f"{BAG}/{CHAT}", b"a different chat log")
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        out = write_zip(tmp_path / "twice.zip", [*entries, planted])
+    found = findings(out)
+    assert found == [DuplicateEntry(f"{BAG}/{CHAT}", 2)]
+    assert found[0].message == f"{BAG}/{CHAT} appears 2 times in the zip"
+
+
+@pytest.mark.parametrize(
+    ("name", "reason", "problem"),
+    [
+        ("../evil.txt", "parent", "climbs out of its folder with .."),
+        (f"{BAG}/data/../../evil.txt", "parent", "climbs out of its folder with .."),
+        ("/etc/evil", "absolute", "is an absolute path"),
+        ("C:/evil.txt", "absolute", "is an absolute path"),
+        (f"{BAG}\\..\\evil.txt", "backslash", "contains a backslash"),
+        (f"{BAG}/data//evil.txt", "empty", "has an empty or . component"),
+    ],
+)
+def test_unsafe_names(bundle: Path, tmp_path: Path, name: str, reason: str, problem: str) -> None:
+    out = write_zip(tmp_path / "unsafe.zip", [*read_entries(bundle), (name, b"evil")])
+    found = findings(out)
+    assert found == [UnsafePath(name, reason)]
+    assert found[0].message == f"unsafe name in the zip: {name} {problem}"
+
+
+def test_a_name_with_a_nul_character(bundle: Path, tmp_path: Path) -> None:
+    # zipfile cuts names at NUL, so the name is planted byte by byte.
+    out = write_zip(tmp_path / "nul.zip", [*read_entries(bundle), (f"{BAG}/evil.txtXexe", b"x")])
+    out.write_bytes(out.read_bytes().replace(b"evil.txtXexe", b"evil.txt\0exe"))
+    found = findings(out)
+    assert found == [UnsafePath(f"{BAG}/evil.txt\0exe", "nul")]
+    assert found[0].message == (
+        f"unsafe name in the zip: {BAG}/evil.txt\\x00exe contains a NUL character"
+    )
+
+
+def test_entries_outside_the_bag_folder(bundle: Path, tmp_path: Path) -> None:
+    entries = [*read_entries(bundle), ("readme.txt", b"x"), ("other/", b""), ("other/x.txt", b"x")]
+    found = findings(write_zip(tmp_path / "outside.zip", entries))
+    assert found == [
+        OutsideBag("readme.txt", BAG),
+        OutsideBag("other/", BAG),
+        OutsideBag("other/x.txt", BAG),
+    ]
+    assert found[0].message == f"readme.txt is outside the bag folder {BAG}"
+
+
+def test_no_bag_or_two_bags(bundle: Path, tmp_path: Path) -> None:
+    entries = read_entries(bundle)
+    without = [(n, d) for n, d in entries if n != f"{BAG}/bagit.txt"]
+    found = findings(write_zip(tmp_path / "none.zip", without))
+    assert found == [BagNotFound(())]
+    assert found[0].message == "no bag found: the zip must hold one folder with a bagit.txt in it"
+    twice = entries + [(n.replace(BAG, "copy", 1), d) for n, d in entries]
+    found = findings(write_zip(tmp_path / "two.zip", twice))
+    assert found == [BagNotFound(("bundle-2026-11-24", "copy"))]
+    assert found[0].message == (
+        "the zip holds several bags (bundle-2026-11-24, copy); a bundle holds one"
+    )
+
+
+def test_a_bag_at_the_top_of_the_zip_is_not_a_serialized_bag(bundle: Path, tmp_path: Path) -> None:
+    entries = [(n.removeprefix(BAG + "/"), d) for n, d in read_entries(bundle)]
+    assert findings(write_zip(tmp_path / "flat.zip", entries)) == [BagNotFound(())]
+
+
+def test_a_symbolic_link_entry(bundle: Path, tmp_path: Path) -> None:
+    link = stat.S_IFLNK | 0o777
+    out = write_zip(
+        tmp_path / "link.zip",
+        read_entries(bundle),
+        mode=lambda name: link if name.endswith("chat log.txt") else 0o100644,
+    )
+    found = findings(out)
+    assert found == [SymlinkEntry(CHAT)]
+    assert found[0].message == f"{CHAT} is a symbolic link"
+
+
+def test_an_encrypted_entry(bundle: Path) -> None:
+    data = bundle.read_bytes()
+    with zipfile.ZipFile(bundle) as archive:
+        local = archive.getinfo(f"{BAG}/{CHAT}").header_offset
+    patch(bundle, local + 6, "<H", 1)
+    patch(bundle, central_entry(data, f"{BAG}/{CHAT}") + 8, "<H", 1)
+    found = findings(bundle)
+    assert found == [EncryptedEntry(CHAT)]
+    assert found[0].message == f"{CHAT} is encrypted and cannot be checked"
+
+
+def test_an_unknown_compression_method(bundle: Path) -> None:
+    patch(bundle, central_entry(bundle.read_bytes(), f"{BAG}/{CHAT}") + 10, "<H", 99)
+    found = findings(bundle)
+    assert found == [UnsupportedCompression(CHAT, 99)]
+    assert found[0].message == f"{CHAT} uses zip compression method 99, which cannot be checked"
+
+
+def test_a_local_header_naming_another_file(bundle: Path) -> None:
+    with zipfile.ZipFile(bundle) as archive:
+        local = archive.getinfo(f"{BAG}/{CHAT}").header_offset
+    data = bytearray(bundle.read_bytes())
+    start = local + 30 + len(f"{BAG}/data/evidence/")
+    data[start : start + 4] = b"CHAT"
+    bundle.write_bytes(bytes(data))
+    found = findings(bundle)
+    assert CorruptEntry(f"{BAG}/{CHAT}", "name") in found
+    assert {type(f) for f in found} <= {CorruptEntry, ExtraBytes}
+
+
+def test_bytes_before_the_zip(bundle: Path) -> None:
+    bundle.write_bytes(b"MZ self-extractor stub" + bundle.read_bytes())
+    found = findings(bundle)
+    assert found == [ExtraBytes("before", 0, 22)]
+    assert found[0].message == "22 unexpected bytes before the first zip entry"
+
+
+def test_bytes_after_the_zip(bundle: Path) -> None:
+    size = bundle.stat().st_size
+    bundle.write_bytes(bundle.read_bytes() + b"hidden")
+    found = findings(bundle)
+    assert found == [ExtraBytes("after", size, 6)]
+    assert found[0].message == "6 unexpected bytes after the end of the zip"
+
+
+def test_bytes_hidden_between_entries(bundle: Path, tmp_path: Path) -> None:
+    out = tmp_path / "hidden.zip"
+    with zipfile.ZipFile(out, "w") as archive:
+        for number, (name, data) in enumerate(read_entries(bundle)):
+            archive.writestr(name, data)
+            if number == 3:
+                archive.fp.write(b"hidden")  # type: ignore[union-attr]
+                archive.start_dir += 6
+    offset = entry_data_offset(out.read_bytes(), read_entries(bundle)[4][0]) - 30
+    offset -= len(read_entries(bundle)[4][0].encode())
+    found = findings(out)
+    assert found == [ExtraBytes("inside", offset - 6, 6)]
+    assert found[0].message == f"6 unexpected bytes inside the zip at offset {offset - 6}"
+
+
+def test_overlapping_entries(bundle: Path) -> None:
+    central = central_entry(bundle.read_bytes(), f"{BAG}/{CHAT}")
+    size = len(EVIDENCE["chat log.txt"])
+    patch(bundle, central + 20, "<L", size + 40)  # its data now runs into the next entry
+    found = findings(bundle)
+    assert OverlappingData(f"{BAG}/{CHAT}") in found
+    assert CorruptEntry(CHAT, "size") in found
+    assert OverlappingData(f"{BAG}/{CHAT}").message == (
+        f"the data of {BAG}/{CHAT} overlaps other data in the zip"
+    )
+
+
+def test_an_end_record_that_miscounts_the_entries(bundle: Path) -> None:
+    data = bundle.read_bytes()
+    end = data.rindex(b"PK\x05\x06")
+    count = struct.unpack("<H", data[end + 10 : end + 12])[0]
+    patch(bundle, end + 8, "<HH", count - 1, count - 1)
+    found = findings(bundle)
+    assert EntryCountMismatch(count - 1, count) in found
+    assert found[0].message == (
+        f"the end of the zip declares {count - 1} entries but its directory holds {count}"
+    )
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.999])
+def test_a_truncated_zip(bundle: Path, keep: float) -> None:
+    data = bundle.read_bytes()
+    bundle.write_bytes(data[: int(len(data) * keep)])
+    found = findings(bundle)
+    assert found == [TruncatedZip("the end of the zip is missing")]
+    assert found[0].message == "the zip is truncated or damaged: the end of the zip is missing"
+
+
+def test_an_end_record_cut_in_its_comment(bundle: Path) -> None:
+    data = bundle.read_bytes()
+    end = data.rindex(b"PK\x05\x06")
+    patch(bundle, end + 20, "<H", 10)  # a 10-byte comment that is not there
+    assert findings(bundle) == [TruncatedZip("the end record of the zip is cut short")]
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip at all", os.urandom(4096)])
+def test_not_a_zip(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(content.replace(b"PK", b"pk"))
+    found = findings(path)
+    assert found == [NotAZip()]
+    assert found[0].message == "this file is not a zip archive"
+
+
+def test_a_missing_path_or_a_folder_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        verify_bundle(tmp_path / "nope.zip")
+    assert caught.value.message == f"cannot read {tmp_path / 'nope.zip'}: No such file or directory"
+    with pytest.raises(InputError) as caught:
+        verify_bundle(tmp_path)
+    assert caught.value.message == f"{tmp_path} is a folder — give the bundle's .zip file"
+
+
+# --- properties --------------------------------------------------------------------------
+
+_JUNK = {".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini"}
+component = st.text(
+    alphabet=st.sampled_from("ab Z9-_.%中文截图微信账單")
+    | st.characters(codec="utf-8", exclude_characters="/\\\x00"),
+    min_size=1,
+    max_size=10,
+).filter(lambda c: c not in (".", "..") and not c.startswith("._") and c.lower() not in _JUNK)
+tree = st.dictionaries(
+    st.lists(component, min_size=1, max_size=4).map("/".join),
+    st.binary(min_size=0, max_size=3000),
+    min_size=1,
+    max_size=6,
+).filter(
+    lambda files: (
+        len({unicodedata.normalize("NFC", p).casefold() for p in files}) == len(files)
+        and not any(q.startswith(p + "/") for p in files for q in files)
+        and all(len(part.encode()) < 250 for p in files for part in p.split("/"))
+    )
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files=tree, data=st.data())
+def test_any_bundle_verifies_and_any_changed_byte_is_named(
+    files: dict[str, bytes], data: st.DataObject
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        out = root / f"{BAG}.zip"
+        build(make_evidence(root / "evidence", files), out)
+        assert verify_bundle(out).findings == ()
+
+        with zipfile.ZipFile(out) as archive:
+            sizes = {
+                i.filename: i.file_size
+                for i in archive.infolist()
+                if i.filename.startswith(f"{BAG}/data/") and i.file_size
+            }
+        target = data.draw(st.sampled_from(sorted(sizes)))
+        content = bytearray(out.read_bytes())
+        start = entry_data_offset(bytes(content), target)
+        size = sizes[target]
+        content[start + data.draw(st.integers(0, size - 1))] ^= data.draw(st.integers(1, 255))
+        out.write_bytes(bytes(content))
+
+        found = verify_bundle(out).findings
+        path = target.removeprefix(BAG + "/")
+        assert {f.path for f in found} == {path}  # type: ignore[attr-defined]
+        assert {f.algorithm for f in found if isinstance(f, ChecksumMismatch)} == {
+            "sha256",
+            "sha512",
+        }
+
+
+@given(st.text())
+def test_manifest_paths_decode_to_what_was_encoded(path: str) -> None:
+    assert decode_path(encode_path(path)) == path
