@@ -139,8 +139,11 @@ def _units(text: str, glued: set[int]) -> list[tuple[str, str]]:
     """Split text at every place a line may break: (word, the spaces after it) pairs."""
     units = []
     start = 0
+    visible = ""  # the last character before any spaces
     for end in range(1, len(text) + 1):
-        if end == len(text) or (end not in glued and _may_break(text[end - 1], text[end])):
+        before = text[end - 1]
+        visible = before if before != " " else visible
+        if end == len(text) or (end not in glued and _may_break(before, text[end], visible)):
             chunk = text[start:end]
             word = chunk.rstrip(" ")
             units.append((word, chunk[len(word) :]))
@@ -148,8 +151,8 @@ def _units(text: str, glued: set[int]) -> list[tuple[str, str]]:
     return units
 
 
-def _may_break(before: str, after: str) -> bool:
-    if after == " " or after in NO_START or before in NO_END:
+def _may_break(before: str, after: str, visible: str) -> bool:
+    if after == " " or after in NO_START or visible in NO_END:
         return False
     return before == " " or _is_wide(before) or _is_wide(after)
 
@@ -322,6 +325,7 @@ class _Line:
 class _Page:
     size: tuple[float, float]
     lines: list[_Line] = field(default_factory=list)
+    footer: _Line | None = None  # the page number, outside the text
 
 
 def _groups(letter: Letter, parts: postal.Addresses, type_: _Type) -> list[_Group]:
@@ -445,8 +449,9 @@ class _Flow:
         texts = [text.text for text in group.texts]
         for size in (10.0, 9.5, 9.0, 8.5, 8.0):
             lines, ascent, descent, leading = _set(texts, self.type, size, right - left, self.keep)
-            if ascent + leading * (len(lines) - 1) + descent <= height:
-                first = self.paper[1] - top - ascent
+            block = ascent + leading * (len(lines) - 1) + descent
+            if block <= height:
+                first = self.paper[1] - top - (height - block) / 2 - ascent  # centred
                 self.pages[-1].lines += [
                     _Line(left, first - leading * n, line, size, joiner)
                     for n, (line, joiner) in enumerate(lines)
@@ -468,7 +473,7 @@ class _Flow:
                 label = postal.page_label(number, count, language)
                 width = self.type.width(label, 9)
                 x = _aligned("centre", self.left, self.right, width)
-                page.lines.append(_Line(x, MARGIN / 2, label, 9, "\n"))
+                page.footer = _Line(x, MARGIN / 2, label, 9, "\n")
         return self.pages
 
 
@@ -543,7 +548,7 @@ def _draw(pages: list[_Page], type_: _Type, case: Case, letter: Letter) -> bytes
     canvas.setCreator("letters")
     for page in pages:
         canvas.setPageSize(page.size)
-        for line in page.lines:
+        for line in [*page.lines, *([page.footer] if page.footer else [])]:
             if not line.text:
                 continue
             text = canvas.beginText(line.x, line.y)

@@ -1,0 +1,421 @@
+"""The PDF letter, proven from outside: pypdf reads the text back, poppler names the fonts."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+
+from letters.case import Case, parse_case
+from letters.content import Letter, render_letter
+from letters.errors import InputError
+from letters.render import fonts
+from letters.render.pdf import INCH, NO_END, NO_START, WINDOW_BAND, break_lines, render_pdf
+from tests.conftest import ROOT, SAMPLES
+
+DAY = date(2026, 11, 24)
+LANGUAGES = ("en", "zh-CN", "zh-TW")
+
+HOSTILE = """
+language = "zh-TW"
+timezone = "America/Los_Angeles"
+
+[holder]
+name = "陳美玲"
+name_en = "Meiling Chen <img src=x>"
+email = "meiling@example.com"
+phone = "+1 415 555 0134"
+
+[holder.address]
+lines = ["45 Bayard St", "Apt <3F> & Co"]
+city = "New York"
+region = "NY"
+postal_code = "10013"
+
+[account]
+carrier = "A & B <x>"
+number = "ACC-2026-00042"
+phone = "+1 415 555 0188"
+reason = "other"
+reason_note = "<font color=red>x</font>：門號已轉出，請關閉帳戶。"
+
+[recipient]
+name = "AT&T <Prepaid>"
+email = "care@example.com"
+
+[recipient.address]
+lines = ["PO Box 1000", "Attn: 帳務部 <Closures>"]
+city = "Dallas"
+region = "TX"
+postal_code = "75201"
+
+[delivery]
+certified_mail = "9407 1118 9876 5432 1000"
+
+[[events]]
+at = 2026-11-19T11:00:00
+channel = "phone"
+party = "客服人員 Kevin"
+reference = "TKT 5521"
+summary = "來電要求終止帳戶。"
+"""
+HOSTILE_VALUES = [
+    "A & B <x>", "ACC-2026-00042", "AT&T <Prepaid>", "(415) 555-0188", "45 Bayard St",
+    "Apt <3F> & Co", "PO Box 1000", "Attn: 帳務部 <Closures>", "New York, NY 10013",
+    "Dallas, TX 75201", "9407 1118 9876 5432 1000",
+]  # fmt: skip
+
+
+def case_from(text: str, tmp_path: Path) -> Case:
+    """Write a case file and load it, as a user's file would be."""
+    from letters.case import load_case
+
+    path = tmp_path / "case.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_case(path)
+
+
+def sample(language: str) -> tuple[Case, Letter]:
+    case = parse_case((SAMPLES / f"case-{language}.toml").read_text("utf-8"), Path("c.toml"))
+    return case, render_letter(case, "request", language, DAY)
+
+
+def pdf_text(data: bytes) -> str:
+    """Return the text pypdf extracts, page after page."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def without_page_labels(text: str) -> str:
+    return re.sub(r"\n(Page \d+ of \d+|第 \d+ [页頁]，共 \d+ [页頁])(?=\n|$)", "", text)
+
+
+def appears(value: str, text: str, start: int = 0) -> int:
+    """Return where `value` ends in `text`, allowing only line breaks where the page wrapped.
+
+    A line may break between any two characters (a Chinese line) or in place of a space; the
+    characters themselves must all be there, in order. -1 when the value is not there.
+    """
+    parts = [r"[ \n]" if char == " " else re.escape(char) for char in value]
+    match = re.compile(r"\n?".join(parts)).search(text, start)
+    return match.end() if match else -1
+
+
+@pytest.fixture(params=LANGUAGES)
+def language(request: pytest.FixtureRequest) -> str:
+    return request.param  # type: ignore[no-any-return]
+
+
+def test_every_value_prints_verbatim(tmp_path: Path, language: str) -> None:
+    case = case_from(HOSTILE, tmp_path)
+    letter = render_letter(case, "request", language, DAY)
+    text = without_page_labels(pdf_text(render_pdf(case, letter).data))
+    name = "Meiling Chen <img src=x>" if language == "en" else "陳美玲"
+    for value in [*HOSTILE_VALUES, name, *letter.paragraphs, letter.salutation]:
+        assert appears(value, text) >= 0, value
+    assert "<font color=red>x</font>" in text or language == "en"
+    assert "&amp;" not in text and "&lt;" not in text and "&gt;" not in text
+
+
+def test_chinese_font_is_embedded(tmp_path: Path) -> None:
+    if not shutil.which("pdffonts") or not fonts.candidates("zh-CN"):
+        pytest.skip("needs pdffonts and an installed TrueType Chinese font")
+    case, letter = sample("zh-CN")
+    result = render_pdf(case, letter)
+    (tmp_path / "letter.pdf").write_bytes(result.data)
+    listing = subprocess.run(
+        ["pdffonts", str(tmp_path / "letter.pdf")], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert listing and all(" yes yes yes " in line for line in listing), listing
+    assert result.notes == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "font", "encoding"),
+    [("zh-CN", "/STSong-Light", "/UniGB-UCS2-H"), ("zh-TW", "/MSung-Light", "/UniCNS-UCS2-H")],
+)
+def test_builtin_cid_font_when_none_is_installed(
+    monkeypatch: pytest.MonkeyPatch, language: str, font: str, encoding: str
+) -> None:
+    monkeypatch.setattr(fonts, "candidates", lambda language: [])
+    case, letter = sample(language)
+    result = render_pdf(case, letter)
+    assert "not embedded" in result.notes[0]
+    page = PdfReader(io.BytesIO(result.data)).pages[0]
+    used = [ref.get_object() for ref in page["/Resources"]["/Font"].values()]
+    assert [(f["/BaseFont"], f["/Encoding"]) for f in used] == [(font, encoding)]
+    text = without_page_labels(pdf_text(result.data))
+    for value in (*letter.paragraphs, letter.title, *letter.signature):
+        assert appears(value, text) >= 0, value
+    if language == "zh-TW":
+        assert appears("帳戶終止申請書", text) >= 0 and appears("陳美玲", text) >= 0
+
+
+def test_english_letter_prints_chinese_names_in_a_chinese_font() -> None:
+    case, _letter = sample("zh-TW")
+    english = render_letter(case, "request", "en", DAY)
+    data = render_pdf(case, english).data
+    assert appears("Example Wireless 客戶服務部", pdf_text(data)) >= 0
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    names = {str(ref.get_object()["/BaseFont"]) for ref in page["/Resources"]["/Font"].values()}
+    assert "/Times-Roman" in names and len(names) == 2
+
+
+def test_a_font_without_a_character_is_passed_over() -> None:
+    installed = fonts.candidates("zh-CN")
+    if not installed:
+        pytest.skip("needs an installed TrueType Chinese font")
+    # No Chinese font has U+10FFFD (a private-use character): every candidate is refused.
+    assert fonts.choose("王小明 123 \U0010fffd", "zh-CN").embedded is False
+    assert fonts.choose("王小明 123", "zh-CN").embedded is True
+
+
+def test_a_chosen_font_that_cannot_print_the_letter_is_refused(tmp_path: Path) -> None:
+    installed = fonts.candidates("zh-CN")
+    if not installed:
+        pytest.skip("needs an installed TrueType Chinese font")
+    path = installed[0][0]
+    with pytest.raises(InputError) as caught:
+        fonts.choose("王\U0010fffd", "zh-CN", path)
+    assert caught.value.message == (
+        f"{path}: the font has no glyph for “\U0010fffd” (U+10FFFD) — choose another font"
+    )
+    fake = tmp_path / "NotoSansCJK.otf"
+    fake.write_bytes(b"OTTO" + bytes(200))
+    with pytest.raises(InputError) as caught:
+        fonts.choose("王", "zh-CN", fake)
+    assert caught.value.message == (
+        f"{fake}: cannot use this font — choose a TrueType font (.ttf or .ttc); "
+        "OpenType/CFF fonts such as Noto Sans CJK cannot be embedded"
+    )
+
+
+def test_long_values_wrap_inside_the_margins(tmp_path: Path, language: str) -> None:
+    street = ("1234 Very Long Street Name " * 12)[:300]
+    carrier = "Carrier" + "-Wireless" * 33  # 304 characters without a space
+    text = HOSTILE.replace('"PO Box 1000"', f'"{street}"').replace('"A & B <x>"', f'"{carrier}"')
+    case = case_from(text, tmp_path)
+    data = render_pdf(case, render_letter(case, "request", language, DAY)).data
+    reader = PdfReader(io.BytesIO(data))
+    assert 1 <= len(reader.pages) <= 4
+    flat = re.sub(r"\s", "", pdf_text(data))
+    assert re.sub(r"\s", "", street) in flat and carrier in flat
+    if shutil.which("pdftotext"):
+        (tmp_path / "long.pdf").write_bytes(data)
+        for page, right in words_right_edges(tmp_path / "long.pdf"):
+            assert right <= page - INCH + 0.5, (page, right)
+
+
+def words_right_edges(path: Path) -> list[tuple[float, float]]:
+    """Return (page width, right edge of a word) for every word poppler finds."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    edges = []
+    for page_width, body in re.findall(r"<page width=\"([\d.]+)\"[^>]*>(.*?)</page>", html, re.S):
+        if float(page_width) > 650:  # the envelope page has its own layout
+            continue
+        edges += [(float(page_width), float(x)) for x in re.findall(r'xMax="([\d.]+)"', body)]
+    return edges
+
+
+def test_multi_page_letters_are_numbered(tmp_path: Path, language: str) -> None:
+    events = "".join(
+        f'\n[[events]]\nat = 2026-10-{day:02d}T10:00:00\nchannel = "phone"\n'
+        f'party = "Agent {day}"\nreference = "REF-{day:04d}"\nsummary = "Called."\n'
+        for day in range(1, 29)
+    )
+    case = case_from(HOSTILE + events, tmp_path)
+    data = render_pdf(case, render_letter(case, "request", language, DAY), envelope=None).data
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) >= 2
+    label = {"en": "Page {} of {}", "zh-CN": "第 {} 页，共 {} 页", "zh-TW": "第 {} 頁，共 {} 頁"}
+    for number, page in enumerate(pages, 1):
+        assert label[language].format(number, len(pages)) in page.extract_text()
+
+
+def test_single_page_letter_has_no_page_number() -> None:
+    case, letter = sample("en")
+    assert "Page 1" not in pdf_text(render_pdf(case, letter, envelope=None).data)
+
+
+def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path; from datetime import date\n"
+        "from letters.case import load_case; from letters.content import render_letter\n"
+        "from letters.render.pdf import render_pdf\n"
+        "case = load_case(Path(sys.argv[1]))\n"
+        "letter = render_letter(case, 'request', 'zh-CN', date(2026, 11, 24))\n"
+        "sys.stdout.buffer.write(render_pdf(case, letter).data)\n"
+    )
+    outputs = []
+    for zone, seed in (("UTC", "1"), ("Asia/Shanghai", "2"), ("America/Los_Angeles", "3")):
+        env = {**os.environ, "TZ": zone, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(SAMPLES / "case-zh-CN.toml")],
+            capture_output=True, check=True, env=env, cwd=tmp_path,
+        )  # fmt: skip
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert b"/CreationDate (D:20261124090000-08'00')" in outputs[0]
+
+
+def test_metadata_and_language() -> None:
+    case, letter = sample("zh-TW")
+    reader = PdfReader(io.BytesIO(render_pdf(case, letter).data))
+    assert reader.metadata is not None
+    assert reader.metadata.title == "申請終止 Example Wireless 帳戶 EW-2026-00042"
+    assert reader.metadata.subject == "帳戶終止申請書"
+    assert reader.metadata.author == "陳美玲"
+    assert reader.trailer["/Root"]["/Lang"] == "zh-TW"
+
+
+def test_paper_sizes() -> None:
+    case, letter = sample("en")
+    for paper, size in (("letter", (612, 792)), ("a4", (595.2756, 841.8898))):
+        page = PdfReader(io.BytesIO(render_pdf(case, letter, paper=paper).data)).pages[0]
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(size)
+
+
+def test_envelope_page(language: str) -> None:
+    case, letter = sample(language)
+    plain = PdfReader(io.BytesIO(render_pdf(case, letter).data)).pages
+    envelope = plain[-1]
+    assert (float(envelope.mediabox.width), float(envelope.mediabox.height)) == (684, 297)
+    text = envelope.extract_text()
+    assert "PO Box" in text and ("Customer Care" in text or "客戶服務部" in text)
+    none = PdfReader(io.BytesIO(render_pdf(case, letter, envelope=None).data)).pages
+    window = PdfReader(io.BytesIO(render_pdf(case, letter, envelope="window").data)).pages
+    assert len(none) == len(window) == len(plain) - 1
+
+
+def test_window_layout_puts_the_address_in_the_band(language: str) -> None:
+    case, letter = sample(language)
+    page = PdfReader(io.BytesIO(render_pdf(case, letter, envelope="window").data)).pages[0]
+    drawn: list[tuple[str, float, float, float, tuple[float, float]]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip():
+            drawn.append((text, tm[4], tm[5], size, reach(font)))
+
+    page.extract_text(visitor_text=visit)
+    top, bottom, left, right = WINDOW_BAND
+    city = next(line for line in drawn if line[0].startswith(("Dallas", "Newark")))
+    block = [line for line in drawn if line[3] == city[3]]
+    assert len(block) == 3 and city[3] <= 10  # name, PO Box, city at the size that fits
+    for text, x, y, size, (ascent, descent) in block:
+        assert x >= left
+        assert 792 - top + 0.01 >= y + ascent * size, text
+        assert y - descent * size >= 792 - bottom - 0.01, text
+        if text.isascii():
+            assert x + pdfmetrics.stringWidth(text, "Times-Roman", size) <= right
+
+
+def reach(font: Any) -> tuple[float, float]:
+    """Return how far a PDF font's glyphs reach above and below the baseline, per point."""
+    font = font.get_object()
+    if "/DescendantFonts" in font:
+        font = font["/DescendantFonts"][0].get_object()
+    if "/FontDescriptor" not in font:  # one of the 14 standard fonts: its metrics are known
+        ascent, descent = pdfmetrics.getAscentDescent(str(font["/BaseFont"])[1:], 1)
+        return ascent, -descent
+    descriptor = font["/FontDescriptor"].get_object()
+    return float(descriptor["/Ascent"]) / 1000, -float(descriptor["/Descent"]) / 1000
+
+
+def test_window_refuses_what_it_cannot_show(tmp_path: Path) -> None:
+    case, letter = sample("en")
+    with pytest.raises(InputError) as caught:
+        render_pdf(case, letter, paper="a4", envelope="window")
+    assert caught.value.message == "the window layout is for US Letter paper in a #10 envelope"
+    crowded = HOSTILE.replace('"PO Box 1000"', '"PO Box 1000", "Suite 200", "Building 7"')
+    case = case_from(crowded, tmp_path)
+    with pytest.raises(InputError) as caught:
+        render_pdf(case, render_letter(case, "request", "en", DAY), envelope="window")
+    assert caught.value.message == (
+        "the recipient's address takes 6 lines at 8 pt, more than the window of a #10 "
+        "envelope shows (3 lines) — use a plain envelope"
+    )
+
+
+def test_unknown_options_are_input_errors() -> None:
+    case, letter = sample("en")
+    with pytest.raises(InputError) as caught:
+        render_pdf(case, letter, paper="legal")
+    assert caught.value.message == "unknown paper size: legal — use letter or a4"
+    with pytest.raises(InputError) as caught:
+        render_pdf(case, letter, envelope="c5")
+    assert caught.value.message == "unknown envelope: c5 — use plain, window or none"
+
+
+def test_no_line_starts_with_closing_punctuation(tmp_path: Path) -> None:
+    note = "，".join(["门号已转出", "请关闭账户", "谢谢", "（见附件）", "再次确认"] * 12) + "。"
+    text = HOSTILE.replace('"<font color=red>x</font>：門號已轉出，請關閉帳戶。"', f'"{note}"')
+    case = case_from(text, tmp_path)
+    for language in ("zh-CN", "zh-TW"):
+        text = pdf_text(render_pdf(case, render_letter(case, "request", language, DAY)).data)
+        starts = [line[:1] for line in text.splitlines() if line]
+        assert not [char for char in starts if char in NO_START], text
+
+
+def test_identifiers_stay_on_one_line(tmp_path: Path) -> None:
+    case = case_from(HOSTILE, tmp_path)
+    for language in LANGUAGES:
+        text = pdf_text(render_pdf(case, render_letter(case, "request", language, DAY)).data)
+        for identifier in ("ACC-2026-00042", "(415) 555-0188", "9407 1118 9876 5432 1000"):
+            assert identifier in text, (language, identifier)
+
+
+def test_cli_start_up_does_not_load_the_renderers() -> None:
+    code = "import sys, letters.cli; print(sorted({'reportlab', 'docxtpl'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+# --- line breaking, as a property -------------------------------------------------------------
+
+
+def measure(text: str) -> float:
+    """Width in half-em units: Chinese characters are twice as wide as Latin ones."""
+    return float(sum(2 if ord(char) > 0x2E80 else 1 for char in text))
+
+
+_CHINESE = st.sampled_from("王小明账户注销申请帳戶終止貴公司門號")
+_WORD = st.text("abcXYZ0123456789-", min_size=1, max_size=6).map(lambda word: f" {word} ")
+_PUNCTUATION = st.sampled_from(sorted(NO_START | NO_END))
+_IDENTIFIER = st.sampled_from(["ACC-2026-00042", "(415) 555-0188", "9407 1118 9876 5432 1000"]).map(
+    lambda identifier: f" {identifier} "
+)
+_TEXT = st.lists(st.one_of(_CHINESE, _WORD, _PUNCTUATION, _IDENTIFIER), max_size=80).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, width=st.integers(36, 80), indent=st.sampled_from([0, 4]))
+def test_line_breaking_keeps_every_rule(text: str, width: int, indent: int) -> None:
+    assume(not re.search(f"[{re.escape(''.join(NO_START | NO_END))}]{{4,}}", text))
+    lines = break_lines(text, width, measure, indent, keep=["9407 1118 9876 5432 1000"])
+    assert "".join(line + gap for line, gap in lines) == text
+    for number, (line, _gap) in enumerate(lines):
+        assert measure(line) <= width - (indent if number == 0 else 0)
+        if number:
+            assert line[:1] not in NO_START, lines
+        assert line[-1:] not in NO_END or number == len(lines) - 1, lines
+    joined = "\n".join(line for line, _gap in lines)
+    for identifier in ("ACC-2026-00042", "(415) 555-0188", "9407 1118 9876 5432 1000"):
+        assert joined.count(identifier) == text.count(identifier)
+
+
+def test_a_word_longer_than_the_line_is_cut() -> None:
+    lines = break_lines("x" * 25, 10, measure)
+    assert lines == [("x" * 10, ""), ("x" * 10, ""), ("x" * 5, "")]
