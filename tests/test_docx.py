@@ -1,0 +1,219 @@
+"""The DOCX letter, proven from outside: python-docx reads it back, LibreOffice opens it."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import runpy
+import shutil
+import subprocess
+import sys
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from letters.content import render_letter
+from letters.errors import InputError, TemplateError
+from letters.render.docx import render_docx
+from tests.conftest import ROOT, SAMPLES
+from tests.test_pdf import DAY, HOSTILE, HOSTILE_VALUES, LANGUAGES, case_from, sample
+
+TEMPLATES = ROOT / "templates" / "standard" / "docx"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def paragraphs(data: bytes) -> list[tuple[str, str]]:
+    """Return (style name, text) for every paragraph of a DOCX body."""
+    return [(p.style.name, p.text) for p in Document(io.BytesIO(data)).paragraphs]
+
+
+def body_text(data: bytes) -> str:
+    return "\n".join(text for _style, text in paragraphs(data))
+
+
+@pytest.fixture(params=LANGUAGES)
+def language(request: pytest.FixtureRequest) -> str:
+    return request.param  # type: ignore[no-any-return]
+
+
+def test_every_value_arrives_verbatim(tmp_path: Path, language: str) -> None:
+    case = case_from(HOSTILE, tmp_path)
+    letter = render_letter(case, "request", language, DAY)
+    lines = [text for _style, text in paragraphs(render_docx(case, letter))]
+    text = "\n".join(lines)
+    name = "Meiling Chen <img src=x>" if language == "en" else "陳美玲"
+    for value in [*HOSTILE_VALUES, name]:
+        assert value in text, value
+    for line in (letter.salutation, *letter.paragraphs, *letter.closing, *letter.signature):
+        assert line in lines, line
+    assert "&amp;" not in text and "&lt;" not in text
+
+
+def test_layout_conventions(language: str) -> None:
+    case, letter = sample(language)
+    document = Document(io.BytesIO(render_docx(case, letter)))
+    styled = {p.text: p for p in document.paragraphs}
+    body = styled[letter.paragraphs[0]]
+    assert body.style.name == "Letter Body"
+    indent = body.style.element.pPr.find(f"{W}ind")
+    if language == "en":
+        assert indent is None  # full block: nothing indented
+        assert all(p.alignment is None for p in document.paragraphs)
+        assert styled["Sincerely,"].style.name == "Letter Line"
+    else:
+        assert indent.get(f"{W}firstLineChars") == "200"  # two characters
+        assert styled[letter.title].style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+        assert styled[letter.closing[0]].style.name == "Letter Closing"
+        for line in letter.signature:
+            assert styled[line].style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    section = document.sections[0]
+    assert (section.page_width.inches, section.page_height.inches) == (8.5, 11)
+    assert section.left_margin.inches == section.top_margin.inches == 1
+
+
+def test_chinese_never_falls_back_to_a_japanese_font(language: str) -> None:
+    case, letter = sample(language)
+    with zipfile.ZipFile(io.BytesIO(render_docx(case, letter))) as docx:
+        styles = docx.read("word/styles.xml").decode()
+        settings = docx.read("word/settings.xml").decode()
+    east_asian = {"en": "zh-CN", "zh-CN": "zh-CN", "zh-TW": "zh-TW"}[language]
+    font = {"en": "SimSun", "zh-CN": "SimSun", "zh-TW": "PMingLiU"}[language]
+    defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.S)
+    assert defaults is not None
+    assert f'w:eastAsia="{font}"' in defaults.group() and "Theme" not in defaults.group()
+    assert f'w:eastAsia="{east_asian}"' in defaults.group()
+    value = "en-US" if language == "en" else language
+    assert f'<w:themeFontLang w:val="{value}" w:eastAsia="{east_asian}"/>' in settings
+    assert "ja-JP" not in styles + settings
+
+
+def test_page_numbers_from_the_second_page(language: str) -> None:
+    case, letter = sample(language)
+    document = Document(io.BytesIO(render_docx(case, letter)))
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    assert section.first_page_footer.paragraphs[0].text == ""
+    footer = section.footer.paragraphs[0]._p.xml
+    assert re.findall(r'w:instr=" (\w+) "', footer) == ["PAGE", "NUMPAGES"]
+    words = {"en": ("Page ", " of "), "zh-CN": ("第 ", " 页，共 "), "zh-TW": ("第 ", " 頁，共 ")}
+    assert all(word in footer for word in words[language])
+
+
+def test_a4_paper() -> None:
+    case, letter = sample("en")
+    section = Document(io.BytesIO(render_docx(case, letter, paper="a4"))).sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    with pytest.raises(InputError) as caught:
+        render_docx(case, letter, paper="legal")
+    assert caught.value.message == "unknown paper size: legal — use letter or a4"
+
+
+def test_core_properties() -> None:
+    case, letter = sample("zh-CN")
+    properties = Document(io.BytesIO(render_docx(case, letter))).core_properties
+    assert properties.title == letter.subject
+    assert properties.subject == "账户注销申请"
+    assert properties.author == properties.last_modified_by == "王小明"
+    assert properties.language == "zh-CN"
+    assert properties.created == properties.modified == datetime(2026, 11, 24, 9, tzinfo=UTC)
+
+
+def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path; from datetime import date\n"
+        "from letters.case import load_case; from letters.content import render_letter\n"
+        "from letters.render.docx import render_docx\n"
+        "case = load_case(Path(sys.argv[1]))\n"
+        "letter = render_letter(case, 'request', 'zh-TW', date(2026, 11, 24))\n"
+        "sys.stdout.buffer.write(render_docx(case, letter))\n"
+    )
+    outputs = []
+    for zone in ("UTC", "Asia/Taipei"):
+        env = {**os.environ, "TZ": zone, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(SAMPLES / "case-zh-TW.toml")],
+            capture_output=True, check=True, env=env, cwd=tmp_path,
+        )  # fmt: skip
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    with zipfile.ZipFile(io.BytesIO(outputs[0])) as docx:
+        assert {info.date_time for info in docx.infolist()} == {(2026, 11, 24, 0, 0, 0)}
+
+
+def test_templates_keep_every_tag_in_one_run() -> None:
+    for path in sorted(TEMPLATES.glob("*.docx")):
+        document = Document(str(path))
+        tags = 0
+        for paragraph in document.paragraphs:
+            for run in paragraph.runs:
+                if re.search(r"[{}%#]", run.text):
+                    assert re.fullmatch(r"\{\{ [^{}]+ \}\}|\{%p [^{}%]+ %\}", run.text), run.text
+                    tags += 1
+            if paragraph.text.startswith("{%p"):
+                assert len(paragraph.runs) == 1, paragraph.text
+        assert tags > 20, path
+
+
+def test_templates_are_what_the_script_makes() -> None:
+    build = runpy.run_path(str(ROOT / "scripts" / "make_docx_templates.py"))["build"]
+    for language in LANGUAGES:
+        made = zipfile.ZipFile(io.BytesIO(build(language)))
+        committed = zipfile.ZipFile(TEMPLATES / f"{language}.docx")
+        assert made.namelist() == committed.namelist()
+        for name in made.namelist():
+            assert made.read(name) == committed.read(name), (
+                f"{language}.docx: {name} differs — run python scripts/make_docx_templates.py"
+            )
+
+
+def user_template(tmp_path: Path, text: str) -> Path:
+    """Write a user's layout template whose body is one paragraph of `text`."""
+    document = Document(str(TEMPLATES / "en.docx"))
+    body = document.element.body
+    for paragraph in list(body.iterchildren(f"{W}p")):
+        body.remove(paragraph)
+    document.add_paragraph(text)
+    (tmp_path / "docx").mkdir()
+    document.save(str(tmp_path / "docx" / "en.docx"))
+    return tmp_path
+
+
+def test_a_tag_left_in_the_output_is_refused(tmp_path: Path) -> None:
+    case, letter = sample("en")
+    # A tag the rendering leaves in the text, as a tag split in Word would be left.
+    folder = user_template(tmp_path, "{% raw %}{{ salutation }}{% endraw %} {{ salutation }}")
+    with pytest.raises(TemplateError) as caught:
+        render_docx(case, letter, template_dir=folder)
+    assert caught.value.message == (
+        "docx/en.docx: a template tag was left unrendered (“{{”) — is it split in Word?"
+    )
+
+
+def test_templates_render_in_the_sandbox(tmp_path: Path) -> None:
+    case, letter = sample("en")
+    folder = user_template(tmp_path, "{{ salutation.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(TemplateError) as caught:
+        render_docx(case, letter, template_dir=folder)
+    assert "docx/en.docx" in caught.value.message and "unsafe" in caught.value.message
+
+
+def test_libreoffice_opens_it(tmp_path: Path, language: str) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    case, letter = sample(language)
+    (tmp_path / "letter.docx").write_bytes(render_docx(case, letter))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "letter.docx")],
+        capture_output=True, check=True, timeout=180,
+    )  # fmt: skip
+    from tests.test_pdf import appears, pdf_text
+
+    text = pdf_text((tmp_path / "letter.pdf").read_bytes())
+    assert appears(letter.paragraphs[0], text) >= 0
