@@ -101,14 +101,19 @@ def without_page_labels(text: str) -> str:
     return re.sub(r"\n(Page \d+ of \d+|第 \d+ [页頁]，共 \d+ [页頁])(?=\n|$)", "", text)
 
 
-def appears(value: str, text: str, start: int = 0) -> int:
-    """Return where `value` ends in `text`, allowing only line breaks where the page wrapped.
+def locate(value: str, text: str, start: int = 0) -> re.Match[str] | None:
+    """Find `value` in `text`, allowing only line breaks where the page wrapped.
 
     A line may break between any two characters (a Chinese line) or in place of a space; the
-    characters themselves must all be there, in order. -1 when the value is not there.
+    characters themselves must all be there, in order.
     """
     parts = [r"[ \n]" if char == " " else re.escape(char) for char in value]
-    match = re.compile(r"\n?".join(parts)).search(text, start)
+    return re.compile(r"\n?".join(parts)).search(text, start)
+
+
+def appears(value: str, text: str, start: int = 0) -> int:
+    """Return where `value` ends in `text` (see `locate`), or -1."""
+    match = locate(value, text, start)
     return match.end() if match else -1
 
 
