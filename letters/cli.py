@@ -285,6 +285,155 @@ def templates_export(directory: Path, template_set: str, force: bool) -> None:
     click.echo(_("edit them, then: letters kit CASE --templates {path}").format(path=directory))
 
 
+# --- the case over time: init, log, guide ------------------------------------------------------
+
+
+def _ask(question: str, default: str) -> str:
+    answer: str = click.prompt(question, default=default, show_default=bool(default))
+    return answer
+
+
+def _now() -> datetime:
+    """Return the moment an event is logged at when --at is not given: the one clock call."""
+    return datetime.now(UTC)
+
+
+@cli.command(help=N_(
+    "Ask questions in your language and write a new case file (default: case.toml).\n\n"
+    "letters never needs your password or PIN. Answers can be piped in; --sample copies a "
+    "sample case instead.\n\n"
+    "Example: letters init my-case.toml"
+))  # fmt: skip
+@click.argument(
+    "case",
+    required=False,
+    default=Path("case.toml"),
+    type=click.Path(path_type=Path, dir_okay=False),
+)
+@option("--sample", is_flag=True, help=N_("Copy a sample case instead of asking questions."))
+@option(
+    "--lang",
+    metavar="LANG",
+    help=N_(
+        "Language of the questions and the file: en, zh-CN or zh-TW "
+        "(default: asked first, offering your system language)."
+    ),
+)
+@option("--force", is_flag=True, help=N_("Replace the file if it exists."))
+def init(case: Path, sample: bool, lang: str | None, force: bool) -> None:
+    from letters import wizard
+
+    wizard.refuse_existing(case, force)
+    language = _language(lang)
+    if sample:
+        written = wizard.copy_sample(case, language or i18n.ui_language(), force)
+    else:
+        language = language or wizard.ask_language(_ask, click.echo, i18n.ui_language())
+        i18n.set_ui_language(language)
+        written = wizard.write_case(case, wizard.interview(_ask, click.echo, language), force)
+    click.echo(_("wrote {path}").format(path=written))
+    click.echo(_("Next: letters guide {path}").format(path=written))
+
+
+@cli.group(cls=LettersGroup, invoke_without_command=True, help=N_(
+    "List the case's timeline, oldest first; add to it with `add`.\n\n"
+    "Example: letters log case.toml"
+))  # fmt: skip
+@CASE
+@click.pass_context
+def log(ctx: click.Context, case: Path) -> None:
+    ctx.meta["letters.case"] = case
+    if ctx.invoked_subcommand is None:
+        from letters.case import load_case
+        from letters.timeline import timeline_lines
+
+        for line in timeline_lines(load_case(case)):
+            click.echo(line)
+
+
+@log.command(help=N_(
+    "Add an event to the case's timeline; the rest of the file stays exactly as it was.\n\n"
+    "Example: letters log case.toml add --channel phone --party \"Agent Lisa\" "
+    "--reference CS-12345 --summary \"Asked to close the account.\" --at 2026-11-20T14:30"
+))  # fmt: skip
+@option(
+    "--channel",
+    required=True,
+    metavar="CHANNEL",
+    help=N_("How: phone, email, chat, online, mail, store or other."),
+)
+@option("--summary", required=True, help=N_("What happened, in your own words."))
+@option("--party", help=N_('Who you dealt with, like "Agent Lisa".'))
+@option("--reference", help=N_("The ticket or reference number you were given."))
+@option(
+    "--at",
+    metavar="WHEN",
+    help=N_("When: YYYY-MM-DD or YYYY-MM-DDTHH:MM in the case's time zone (default: now)."),
+)
+@option(
+    "--evidence",
+    multiple=True,
+    metavar="FILE",
+    help=N_("A file in the evidence folder that shows it (repeat for more)."),
+)
+@option(
+    "--evidence-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help=N_("The evidence folder (default: evidence, beside the case file)."),
+)
+@option(
+    "--certified-mail",
+    metavar="NUMBER",
+    help=N_("The USPS Certified Mail article number of a letter (20 digits)."),
+)
+@click.pass_context
+def add(
+    ctx: click.Context,
+    evidence: tuple[str, ...],
+    evidence_dir: Path | None,
+    **values: Any,
+) -> None:
+    from letters.timeline import NewEvent, add_event
+
+    case = ctx.meta["letters.case"]
+    event = add_event(case, NewEvent(evidence=evidence, **values), _now(), evidence_dir)
+    when = i18n.format_datetime(event.at, i18n.ui_language())
+    click.echo(_("{path}: added the event of {when}").format(path=case, when=when))
+
+
+@cli.command(help=N_(
+    "Show the checklist, where the case stands and the next steps, with their dates.\n\n"
+    "Example: letters guide case.toml --ics deadlines.ics"
+))  # fmt: skip
+@CASE
+@option(
+    "--date",
+    "date_",
+    metavar="YYYY-MM-DD",
+    help=N_("The day to plan from (default: SOURCE_DATE_EPOCH, else today)."),
+)
+@option(
+    "--ics",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=N_("Also write the deadlines to this calendar file (.ics)."),
+)
+@option("--force", is_flag=True, help=N_("Replace the calendar file if it exists."))
+def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
+    from letters.case import load_case
+    from letters.guide import plan, write_calendar
+
+    result = plan(load_case(case), document_date(date_))
+    click.echo(result.headline)
+    click.echo("\n" + _("Checklist"))
+    for item in result.checklist:
+        click.echo(f"  {'[x]' if item.done else '[ ]'} {item.text}")
+    click.echo("\n" + _("Next steps"))
+    for number, step in enumerate(result.steps, 1):
+        click.echo(f"  {number}. {step.text}")
+    if ics:
+        click.echo(_("wrote {path}").format(path=write_calendar(result, ics, force)))
+
+
 def main() -> None:
     """Run the `letters` command line."""
     cli.main(prog_name="letters")

@@ -1,0 +1,424 @@
+"""`letters guide`: the checklist and the next steps, with dates, from what the case shows.
+
+The guide is data — checklist items with their state, steps with their dates, deadlines — so
+the command line only prints it and the calendar only lays the deadlines out. The day it is
+computed for is passed in: the same case on the same day gives the same guide and the same
+calendar bytes.
+
+Where the case stands is read from the dates it holds: the request counts as sent on
+`status.request_sent`, else on `delivery.mailed_on` or the first event with a Certified Mail
+number; it counts as answered on `status.confirmation_received` or `status.closed_on`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from letters import i18n
+from letters.case import Case, Charge
+from letters.i18n import N_, _, ngettext
+from letters.output import write_outputs
+
+CARD_DISPUTE_DAYS = 60
+"""Fair Credit Billing Act: the issuer must receive the dispute within 60 days of the
+statement that first shows the charge."""
+REMIND_HOUR = 9
+"""Calendar alarms ring at this hour, so an all-day deadline does not alarm at midnight."""
+
+STAGES = {
+    "prepare": N_("Not sent yet: get ready, then send the closure request."),
+    "waiting": N_("Request sent: waiting for the carrier's answer."),
+    "overdue": N_("Request sent, and the answer is late."),
+    "closed": N_("Closure confirmed: the checks that remain."),
+}
+CHECKLIST = {
+    "port": N_(
+        "Keeping the number? Port it to the new carrier first: closing the account releases "
+        "the number for good."
+    ),
+    "lock": N_(
+        "Ask for a port-out PIN or number lock, so nobody moves the number while it is being "
+        "closed."
+    ),
+    "backup": N_("Back up what the account holds: call and message history, statements."),
+    "two-factor": N_(
+        "Move every login code sent to this number (bank, payment apps, WeChat, Alipay, "
+        "Apple ID, email recovery) to another number."
+    ),
+    "autopay": N_("Remove autopay and saved cards from the account."),
+    "balance": N_(
+        "Use the remaining balance of {amount}, or ask for a refund: prepaid balances are "
+        "usually forfeited, postpaid credit is usually refunded (some carriers quote about "
+        "60 days)."
+    ),
+    "request": N_("Send the closure request and keep proof of sending."),
+    "confirmation": N_("Get written confirmation that the account is closed."),
+    "esim": N_("Delete the eSIM profile from the phone, only after the closure is confirmed."),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One checklist item that applies to the case, done or not."""
+
+    key: str
+    text: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class Step:
+    """Something to do next, and by when."""
+
+    text: str
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date worth a calendar entry; `kind` names it stably within the case."""
+
+    kind: str
+    day: date
+    summary: str
+    description: str
+    remind_days: int = 0
+
+
+@dataclass(frozen=True)
+class Guide:
+    """Where a case stands on a given day and what comes next."""
+
+    stage: str
+    today: date
+    account_key: str
+    """A digest of the account, so calendar UIDs are stable without naming the account."""
+    checklist: tuple[Item, ...]
+    steps: tuple[Step, ...]
+    deadlines: tuple[Deadline, ...]
+
+    @property
+    def headline(self) -> str:
+        """Return where things stand, in one sentence."""
+        return _(STAGES[self.stage])
+
+
+def plan(case: Case, today: date) -> Guide:
+    """Work out the checklist, the stage, the next steps and the deadlines of a case."""
+    sent = sent_on(case)
+    confirmed = case.status.confirmation_received or case.status.closed_on
+    steps: list[Step]
+    deadlines: list[Deadline]
+    if confirmed:
+        stage = "closed"
+        steps, deadlines = _afterwards(case, today, confirmed)
+    elif sent:
+        due = sent + timedelta(days=case.response_days)
+        stage = "overdue" if today > due else "waiting"
+        steps, deadlines = _waiting(case, today, sent, due)
+    else:
+        stage, steps, deadlines = "prepare", _prepare(case, today), []
+    account = f"{case.account.carrier}\0{case.account.number}"
+    return Guide(
+        stage=stage,
+        today=today,
+        account_key=hashlib.sha256(account.encode("utf-8")).hexdigest()[:16],
+        checklist=_checklist(case, sent, confirmed),
+        steps=tuple(steps),
+        deadlines=tuple(deadlines),
+    )
+
+
+def sent_on(case: Case) -> date | None:
+    """Return the day the closure request went out, as far as the case shows."""
+    if case.status.request_sent:
+        return case.status.request_sent
+    mailed = [event.at.astimezone(case.tz).date() for event in case.events if event.certified_mail]
+    if case.delivery.mailed_on:
+        mailed.append(case.delivery.mailed_on)
+    return min(mailed, default=None)
+
+
+def _checklist(case: Case, sent: date | None, confirmed: date | None) -> tuple[Item, ...]:
+    checks = case.checklist
+    balance = case.account.balance
+    done: dict[str, bool | None] = {  # None: the item does not apply to this case
+        "port": None if checks.keep_number is False else checks.number_ported,
+        "lock": checks.number_locked,
+        "backup": checks.backed_up,
+        "two-factor": checks.two_factor_moved,
+        "autopay": checks.autopay_removed,
+        "balance": case.status.refund_received is not None if balance else None,
+        "request": sent is not None,
+        "confirmation": confirmed is not None,
+        "esim": checks.esim_deleted,
+    }
+    amount = _money(case, balance) if balance else ""
+    return tuple(
+        Item(key, _(message).format(amount=amount), state)
+        for key, message in CHECKLIST.items()
+        if (state := done[key]) is not None
+    )
+
+
+def _prepare(case: Case, today: date) -> list[Step]:
+    name = _name(case)
+    steps = [
+        Step(
+            _(
+                "Finish the open items above, then send the closure request — the email, "
+                "the letter and the evidence, in one folder: {command}"
+            ).format(command=f"letters kit {name}")
+        )
+    ]
+    close_on = case.account.close_on
+    if close_on:
+        steps.append(
+            Step(
+                _(
+                    "You ask for the account to close on {date} ({left}): send the request "
+                    "well before then."
+                ).format(date=_day(close_on), left=_left(close_on, today)),
+                close_on,
+            )
+        )
+    steps += [
+        Step(
+            _(
+                "Once it is sent, write the date in the case file under [status] "
+                "(request_sent = {today}), or log the letter: {command}"
+            ).format(
+                today=today.isoformat(),
+                command=f"letters log {name} add --channel mail --certified-mail NUMBER "
+                f'--summary "…"',
+            )
+        ),
+        Step(_("Mark what is done under [checklist] in the case file, like: backed_up = true")),
+    ]
+    return steps
+
+
+def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step], list[Deadline]]:
+    name = _name(case)
+    follow_up = f"letters letter {name} --kind follow-up"
+    if today > due:
+        steps = [
+            Step(
+                _("The answer was due on {due} ({left}): send a follow-up: {command}").format(
+                    due=_day(due), left=_left(due, today), command=follow_up
+                ),
+                due,
+            ),
+            Step(
+                _(
+                    "If the carrier still does not answer, file an FCC complaint: {command} — "
+                    "the carrier must answer it in writing within 30 days."
+                ).format(command=f"letters letter {name} --kind complaint")
+            ),
+        ]
+    else:
+        steps = [
+            Step(
+                _("You sent the request on {sent}. Expect an answer by {due} ({left}).").format(
+                    sent=_day(sent), due=_day(due), left=_left(due, today)
+                ),
+                due,
+            )
+        ]
+    steps += [
+        Step(
+            _("Record every call, chat and letter: {command}").format(
+                command=f'letters log {name} add --channel phone --summary "…"'
+            )
+        ),
+        Step(
+            _(
+                "When the closure is confirmed, write the date in the case file under [status]: "
+                "confirmation_received = YYYY-MM-DD"
+            )
+        ),
+    ]
+    answer = Deadline(
+        kind="answer",
+        day=due,
+        summary=_("{carrier}: answer to the closure request due").format(
+            carrier=case.account.carrier
+        ),
+        description=_("No answer yet? Send a follow-up: {command}").format(command=follow_up),
+    )
+    return steps, [answer]
+
+
+def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], list[Deadline]]:
+    name = _name(case)
+    closed = case.status.closed_on or confirmed
+    steps: list[Step] = []
+    deadlines: list[Deadline] = []
+    if not case.checklist.esim_deleted:
+        steps.append(
+            Step(_("The closure is confirmed: now delete the eSIM profile from the phone."))
+        )
+    steps += [
+        Step(_("Update your contact number everywhere this number was used.")),
+        Step(
+            _(
+                "Check the final bill and your card statements: nothing should be charged "
+                "after {closed}."
+            ).format(closed=_day(closed))
+        ),
+    ]
+    balance = case.account.balance
+    if balance and case.status.refund_received is None:
+        steps.append(
+            Step(
+                _("Ask for the refund of the remaining {amount}: {command}").format(
+                    amount=_money(case, balance), command=f"letters letter {name} --kind refund"
+                )
+            )
+        )
+    late = [charge for charge in case.charges if charge.date > closed]
+    if late:
+        steps.append(
+            Step(
+                ngettext(
+                    "{count} charge after the closure on {closed}: dispute it with the carrier: "
+                    "{command}",
+                    "{count} charges after the closure on {closed}: dispute them with the "
+                    "carrier: {command}",
+                    len(late),
+                ).format(
+                    count=len(late),
+                    closed=_day(closed),
+                    command=f"letters letter {name} --kind dispute",
+                )
+            )
+        )
+        if case.card is None:
+            steps.append(
+                Step(
+                    _(
+                        "For a card dispute, add the card to the case file: [card] with issuer "
+                        "and last4 (the last four digits only)."
+                    )
+                )
+            )
+        for charge in late:
+            step, deadline = _card_dispute(case, charge, today)
+            steps.append(step)
+            deadlines += [deadline] if deadline else []
+        steps.append(
+            Step(
+                _(
+                    "File an FCC complaint: {command} — the carrier must answer it in writing "
+                    "within 30 days."
+                ).format(command=f"letters letter {name} --kind complaint")
+            )
+        )
+    steps.append(
+        Step(
+            _("Keep every record, checksummed in one bundle: {command}").format(
+                command=f"letters bundle {name} evidence"
+            )
+        )
+    )
+    return steps, deadlines
+
+
+def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadline | None]:
+    label = _("{description}, {amount} on {date}").format(
+        description=charge.description,
+        amount=_money(case, charge.amount),
+        date=_day(charge.date),
+    )
+    if charge.statement_date is None:
+        text = _(
+            "Card dispute for {charge}: add statement_date to this charge in the case file — "
+            "the card issuer must receive your letter within 60 days of the statement that "
+            "first shows it."
+        ).format(charge=label)
+        return Step(text), None
+    last = charge.statement_date + timedelta(days=CARD_DISPUTE_DAYS)
+    command = f"letters letter {_name(case)} --kind card-dispute"
+    if last >= today:
+        text = _(
+            "Card dispute for {charge}: your letter must reach the card issuer by {deadline} "
+            "({left}): {command}"
+        )
+    else:
+        text = _(
+            "Card dispute for {charge}: the 60 days for the card issuer to receive your letter "
+            "ended on {deadline} ({left}) — write anyway: {command}"
+        )
+    text = text.format(charge=label, deadline=_day(last), left=_left(last, today), command=command)
+    deadline = Deadline(
+        kind=f"card-dispute {charge.date} {charge.amount} {charge.reference or ''}",
+        day=last,
+        summary=_("Last day for the card issuer to receive your dispute: {charge}").format(
+            charge=label
+        ),
+        description=command,
+        remind_days=7,  # time for the letter to travel
+    )
+    return Step(text, last), deadline
+
+
+def _name(case: Case) -> str:
+    return shlex.quote(str(case.path or "case.toml"))
+
+
+def _day(value: date) -> str:
+    return i18n.format_date(value, i18n.ui_language())
+
+
+def _money(case: Case, amount: Decimal) -> str:
+    return i18n.format_money(amount, case.account.currency, i18n.ui_language())
+
+
+def _left(day: date, today: date) -> str:
+    days = (day - today).days
+    if days > 0:
+        return ngettext("{count} day left", "{count} days left", days).format(count=days)
+    if days < 0:
+        return ngettext("{count} day ago", "{count} days ago", -days).format(count=-days)
+    return _("today")
+
+
+# --- the calendar ----------------------------------------------------------------------------
+
+
+def calendar(guide: Guide) -> bytes:
+    """Lay the deadlines out as all-day iCalendar events with alarms; same guide, same bytes."""
+    from icalendar import Alarm, Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//letters//guide//EN")
+    cal.add("version", "2.0")
+    stamp = datetime.combine(guide.today, time(), UTC)
+    for deadline in guide.deadlines:
+        event = Event()
+        digest = hashlib.sha256(f"{guide.account_key}\0{deadline.kind}".encode()).hexdigest()
+        event.add("uid", f"{digest[:32]}@letters")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", deadline.day)
+        event.add("dtend", deadline.day + timedelta(days=1))
+        event.add("summary", deadline.summary)
+        event.add("description", deadline.description)
+        event.add("transp", "TRANSPARENT")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", deadline.summary)
+        alarm.add("trigger", timedelta(days=-deadline.remind_days, hours=REMIND_HOUR))
+        event.add_component(alarm)
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def write_calendar(guide: Guide, path: Path, force: bool = False) -> Path:
+    """Write the deadlines as an .ics file, whole or not at all."""
+    write_outputs({path: calendar(guide)}, force)
+    return path

@@ -1,0 +1,179 @@
+"""`letters log`: the case's timeline — list it, or append one event to the case file.
+
+Appending never rewrites the file: the new `[[events]]` table is rendered by tomlkit (so its
+values are always quoted right) and added after the last byte, so the user's comments,
+spacing and key order stay exactly as they were. A later `[[events]]` header extends the
+array wherever the earlier ones are, so this is valid TOML whatever comes before it.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from letters import case as schema
+from letters import i18n
+from letters.case import Case, Event, parse_case, read_case_text
+from letters.errors import InputError
+from letters.i18n import N_, _, ngettext
+from letters.output import write_outputs
+
+CHANNEL_NAMES = {
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "chat": N_("Chat"),
+    "online": N_("Online"),
+    "mail": N_("Mail"),
+    "store": N_("In store"),
+    "other": N_("Other"),
+}
+OPTIONS = {"certified_mail": "--certified-mail"}
+"""Command-line options whose name is not the key's name with dashes."""
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event as given on the command line, not yet checked."""
+
+    channel: str
+    summary: str
+    at: str | None = None
+    party: str | None = None
+    reference: str | None = None
+    evidence: tuple[str, ...] = ()
+    certified_mail: str | None = None
+
+
+def timeline_lines(case: Case) -> list[str]:
+    """Return the timeline for the terminal, oldest first, in the interface language."""
+    ui = i18n.ui_language()
+    count = len(case.events)
+    if not count:
+        return [
+            _("No events yet. Add the first one: {command}").format(
+                command=f"letters log {shlex.quote(str(case.path))} add --channel phone "
+                '--summary "…"'
+            )
+        ]
+    lines = [ngettext("{count} event", "{count} events", count).format(count=count)]
+    for event in case.events:
+        head = [
+            i18n.format_datetime(event.at.astimezone(case.tz), ui),
+            _(CHANNEL_NAMES[event.channel]),
+        ]
+        if event.party:
+            head.append(event.party)
+        if event.reference:
+            head.append(_("ref. {reference}").format(reference=event.reference))
+        lines.append(" · ".join(head))
+        lines += [f"    {line}" for line in event.summary.splitlines()]
+        if event.evidence:
+            files = ", ".join(event.evidence)
+            lines.append("    " + _("Evidence: {files}").format(files=files))
+        if event.certified_mail:
+            number = event.certified_mail
+            lines.append("    " + _("Certified Mail No. {number}").format(number=number))
+    return lines
+
+
+def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | None = None) -> Event:
+    """Append one event to the case file, checked like the file itself; return it."""
+    case = parse_case(read_case_text(path), path)
+    folder = evidence_dir or path.parent / "evidence"
+    values: dict[str, Any] = {
+        "at": _moment(new.at, now, case.tz),
+        "channel": new.channel,
+        "party": new.party,
+        "reference": new.reference,
+        "summary": new.summary,
+        "evidence": [_evidence_name(name, folder) for name in new.evidence],
+        "certified_mail": new.certified_mail,
+    }
+    values = {key: value for key, value in values.items() if value not in (None, [])}
+    checked = _check(values)
+    _require_files(checked.get("evidence", ()), folder)
+
+    data = path.read_bytes()
+    newline = "\r\n" if b"\r\n" in data else "\n"
+    separator = newline if data.endswith(b"\n") else newline * 2
+    table = tomlkit.table()
+    for key, value in values.items():
+        table.add(key, value)
+    events = tomlkit.aot()
+    events.append(table)
+    chunk = tomlkit.dumps({"events": events}).replace("\n", newline)
+    data += (separator + chunk).encode("utf-8")
+    parse_case(data.decode("utf-8-sig"), path)  # the whole file must still be a valid case
+    write_outputs({path: data}, force=True)
+    moment = checked["at"]
+    return Event(
+        at=moment.replace(tzinfo=moment.tzinfo or case.tz).astimezone(case.tz),
+        channel=checked["channel"],
+        summary=checked["summary"],
+        party=checked.get("party"),
+        reference=checked.get("reference"),
+        evidence=checked.get("evidence", ()),
+        certified_mail=checked.get("certified_mail"),
+    )
+
+
+def _moment(text: str | None, now: datetime, zone: tzinfo) -> date | datetime:
+    """Read --at as a date or a date-time (local to the case unless it has an offset)."""
+    if text is None:
+        return now.astimezone(zone).replace(microsecond=0)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?", text):
+            return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    raise InputError(
+        _(
+            "--at: {value} is not a date or time — write it as YYYY-MM-DD or "
+            "YYYY-MM-DDTHH:MM, like 2026-11-20T14:30"
+        ).format(value=text)
+    )
+
+
+def _evidence_name(name: str, folder: Path) -> str:
+    """Accept a file given by its path (dragged into the terminal) if it is in the folder."""
+    given = Path(name)
+    if given.is_absolute() or given.exists():
+        try:
+            return given.resolve().relative_to(folder.resolve()).as_posix()
+        except ValueError:
+            pass
+    return name
+
+
+def _check(values: dict[str, Any]) -> dict[str, Any]:
+    """Check the event with the case file's rules, naming the option of each problem."""
+    checker = schema._Checker("")
+    checked = checker.table(values, (), schema.EVENT) or {}
+    if checker.problems:
+        messages = []
+        for problem in checker.problems:
+            key = re.split(r"[.\[]", problem.path)[0]
+            option = OPTIONS.get(key, f"--{key}")
+            messages.append(f"{option}: {problem.message}")
+        raise InputError(messages[0], messages[1:])
+    return checked
+
+
+def _require_files(names: tuple[str, ...], folder: Path) -> None:
+    missing = [name for name in names if not (folder / name).is_file()]
+    if missing:
+        messages = [
+            _("--evidence: {name} is not in the evidence folder {folder}").format(
+                name=name, folder=folder
+            )
+            for name in missing
+        ]
+        raise InputError(messages[0], messages[1:])

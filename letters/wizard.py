@@ -1,0 +1,446 @@
+"""`letters init`: ask for a case in the user's language and write it as a commented case file.
+
+The questions and the file's comments describe the same keys, so they live side by side here,
+in small tables per language, where one translator can keep them in step. The comments are
+document text in the case's language (like the samples), not interface messages; tomlkit
+attaches them to the values it writes, which a text template could not do while keeping the
+quoting right. Reasons for refusing an answer are the case checker's own messages, so an
+answer is accepted exactly when the same value in the file would be.
+The whole file is checked with `parse_case` before it is written.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from letters import case as schema
+from letters.errors import OutputExistsError
+from letters.i18n import LANGUAGES, _, normalize_language
+from letters.output import write_outputs
+from letters.resources import samples
+
+Ask = Callable[[str, str], str]
+"""Ask a question with a default answer; return the answer ("" when skipped)."""
+Say = Callable[[str], None]
+"""Tell the user something."""
+
+LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-TW": "繁體中文"}
+COMMENT_COLUMN = 35
+"""Comments start in this column, as in the samples, so the values stand out."""
+
+
+class AnswerError(ValueError):
+    """An answer is refused; the message says why."""
+
+
+# --- the words, per language -----------------------------------------------------------------
+
+QUESTIONS: dict[str, dict[str, str]] = {
+    "en": {
+        "intro": "letters never needs your password or PIN, and never asks for one. "
+                 "Press Enter to skip a question marked (optional).",
+        "retry": "Not accepted: {reason}",
+        "choice": "Number",
+        "holder": "About you, the account holder (who signs)",
+        "holder.name": "Your name, as you sign",
+        "holder.name_en": "Your name in English, as the carrier knows it (optional)",
+        "holder.email": "Your email address",
+        "holder.phone": "A phone number to reach you, not the line being closed (optional)",
+        "holder.address": "Your postal address",
+        "recipient.address": "Their postal address, for the printed letter",
+        "address.line1": "Street address (optional: press Enter to leave the address out)",
+        "address.line2": "Second address line, like an apartment (optional)",
+        "address.city": "City",
+        "address.region": "State, two letters, like CA",
+        "address.postal_code": "ZIP code",
+        "address.country": "Country, two letters",
+        "account": "The account to close",
+        "account.carrier": "Carrier (the phone company)",
+        "account.number": "Account number",
+        "account.phone": "The phone number to close",
+        "account.iccid": "ICCID, the number printed on the SIM card (optional)",
+        "account.balance": "Remaining balance in US dollars, like 12.50 (optional)",
+        "account.close_on": "Closing date you ask for, as YYYY-MM-DD (optional)",
+        "account.reason": "Why are you closing it?",
+        "recipient": "Who receives the request",
+        "recipient.name": "Their name, like Example Mobile Customer Care",
+        "recipient.email": "Their email address (optional)",
+        "language": "Language of the letters and emails:",
+        "no-longer-needed": "I no longer need it",
+        "moving": "I am moving",
+        "unused-fees": "I do not use it and do not want to keep paying",
+        "compromised": "Someone used it without my permission",
+        "other": "Another reason",
+    },
+    "zh-CN": {
+        "intro": "letters 永远不需要您的密码或 PIN 码，也绝不会向您索要。"
+                 "标有（可选）的问题可以直接按回车跳过。",
+        "retry": "无法接受：{reason}",
+        "choice": "编号",
+        "holder": "关于您（账户持有人，即签名的人）",
+        "holder.name": "您的姓名（签名用）",
+        "holder.name_en": "您的英文姓名，即运营商系统里的名字（可选）",
+        "holder.email": "您的电子邮箱",
+        "holder.phone": "联系电话，不是要注销的号码（可选）",
+        "holder.address": "您的邮寄地址",
+        "recipient.address": "收件方的邮寄地址（用于打印的信件）",
+        "address.line1": "街道地址（可选：直接按回车则不填地址）",
+        "address.line2": "地址第二行，例如公寓号（可选）",
+        "address.city": "城市",
+        "address.region": "州（两个字母，例如 CA）",
+        "address.postal_code": "邮政编码（ZIP）",
+        "address.country": "国家（两个字母）",
+        "account": "要注销的账户",
+        "account.carrier": "运营商（电话公司）名称",
+        "account.number": "账号",
+        "account.phone": "要注销的电话号码",
+        "account.iccid": "ICCID，即 SIM 卡上印的号码（可选）",
+        "account.balance": "剩余余额（美元），例如 12.50（可选）",
+        "account.close_on": "希望的注销日期，格式 YYYY-MM-DD（可选）",
+        "account.reason": "注销原因：",
+        "recipient": "收件方（接收注销申请的一方）",
+        "recipient.name": "收件方名称，例如 Example Mobile Customer Care",
+        "recipient.email": "收件方电子邮箱（可选）",
+        "language": "信件和邮件使用的语言：",
+        "no-longer-needed": "不再需要这项服务",
+        "moving": "搬家",
+        "unused-fees": "不再使用，不想继续付费",
+        "compromised": "有人未经我允许使用了这个账户",
+        "other": "其他原因",
+    },
+    "zh-TW": {
+        "intro": "letters 永遠不需要您的密碼或 PIN 碼，也絕不會向您索取。"
+                 "標有（可選）的問題可以直接按 Enter 略過。",
+        "retry": "無法接受：{reason}",
+        "choice": "編號",
+        "holder": "關於您（帳戶持有人，即簽名者）",
+        "holder.name": "您的姓名（簽名用）",
+        "holder.name_en": "您的英文姓名，即電信業者系統中的姓名（可選）",
+        "holder.email": "您的電子郵件地址",
+        "holder.phone": "聯絡電話，不是要終止的門號（可選）",
+        "holder.address": "您的郵寄地址",
+        "recipient.address": "收件方的郵寄地址（用於列印的信件）",
+        "address.line1": "街道地址（可選：直接按 Enter 則不填地址）",
+        "address.line2": "地址第二行，例如公寓號碼（可選）",
+        "address.city": "城市",
+        "address.region": "州（兩個字母，例如 NY）",
+        "address.postal_code": "郵遞區號（ZIP）",
+        "address.country": "國家（兩個字母）",
+        "account": "要終止的帳戶",
+        "account.carrier": "電信業者名稱",
+        "account.number": "帳號",
+        "account.phone": "要終止的門號",
+        "account.iccid": "ICCID，即 SIM 卡上印的號碼（可選）",
+        "account.balance": "剩餘餘額（美元），例如 8.00（可選）",
+        "account.close_on": "希望的終止日期，格式 YYYY-MM-DD（可選）",
+        "account.reason": "終止原因：",
+        "recipient": "收件方（接收終止申請的一方）",
+        "recipient.name": "收件方名稱，例如 Example Wireless Customer Care",
+        "recipient.email": "收件方電子郵件地址（可選）",
+        "language": "信件和郵件使用的語言：",
+        "no-longer-needed": "不再需要這項服務",
+        "moving": "搬家",
+        "unused-fees": "不再使用，不想繼續付費",
+        "compromised": "有人未經我允許使用了這個帳戶",
+        "other": "其他原因",
+    },
+}  # fmt: skip
+
+COMMENTS: dict[str, dict[str, str]] = {
+    "en": {
+        "header": "A case file for letters. Edit it in any text editor and save it as UTF-8.\n"
+                  "Account and phone numbers always go in quotes; money is a quoted decimal "
+                  "such as \"12.50\".\n"
+                  "Never put a password, PIN or one-time code in this file: letters never "
+                  "needs one.",
+        "language": "language of the documents: \"en\", \"zh-CN\" or \"zh-TW\"",
+        "timezone": "IANA time zone of the dates below",
+        "holder": "the account holder, who signs",
+        "holder.name_en": "the name as the carrier knows it",
+        "holder.phone": "a number to reach you (not the line being closed)",
+        "account": "the account to close",
+        "account.phone": "the line being closed",
+        "account.iccid": "the number printed on the SIM card",
+        "account.balance": "remaining balance",
+        "account.close_on": "requested closing date",
+        "account.reason": " | ".join(schema.REASONS),
+        "recipient": "who receives the request",
+        "footer": "The timeline: record every call, chat, email and letter, for example with\n"
+                  "  letters log {case} add --channel phone --party \"Agent Lisa\" "
+                  "--reference CS-12345 --summary \"…\"\n"
+                  "Then see what to do next: letters guide {case}",
+    },
+    "zh-CN": {
+        "header": "案例文件 — letters 的唯一信息来源。用任何文本编辑器修改，保存为 UTF-8。\n"
+                  "账号、电话号码一律加引号；金额写成带引号的小数，例如 \"12.50\"。\n"
+                  "不要在这里写任何密码、PIN 码或验证码。",
+        "language": "文件语言：\"en\"、\"zh-CN\"、\"zh-TW\"",
+        "timezone": "时区（IANA 名称）",
+        "holder": "账户持有人（签名的人）",
+        "holder.name_en": "运营商系统里的英文名",
+        "holder.phone": "联系电话（不是要注销的号码）",
+        "account": "要注销的账户",
+        "account.phone": "要注销的号码",
+        "account.iccid": "SIM 卡背面的 ICCID（可选）",
+        "account.balance": "剩余余额（可选）",
+        "account.close_on": "希望的注销生效日期（可选）",
+        "account.reason": " | ".join(schema.REASONS),
+        "recipient": "收件方",
+        "footer": "时间线：每一次电话、在线聊天、邮件和信件都记下来，例如：\n"
+                  "  letters log {case} add --channel phone --party \"Agent Lisa\" "
+                  "--reference CS-12345 --summary \"…\"\n"
+                  "下一步做什么：letters guide {case}",
+    },
+    "zh-TW": {
+        "header": "案件檔 — letters 的唯一資料來源。可用任何文字編輯器修改，請以 UTF-8 儲存。\n"
+                  "帳號、電話號碼一律加引號；金額寫成加引號的小數，例如 \"8.00\"。\n"
+                  "請勿在此填寫任何密碼、PIN 碼或驗證碼。",
+        "language": "文件語言：\"en\"、\"zh-CN\"、\"zh-TW\"",
+        "timezone": "時區（IANA 名稱）",
+        "holder": "帳戶持有人（簽名者）",
+        "holder.name_en": "電信業者系統中的英文姓名",
+        "holder.phone": "聯絡電話（不是要終止的門號）",
+        "account": "要終止的帳戶",
+        "account.phone": "要終止的門號",
+        "account.iccid": "SIM 卡上的 ICCID（可選）",
+        "account.balance": "剩餘餘額（可選）",
+        "account.close_on": "希望的終止生效日期（可選）",
+        "account.reason": " | ".join(schema.REASONS),
+        "recipient": "收件方",
+        "footer": "時間線：每一次電話、線上客服、郵件和信件都記下來，例如：\n"
+                  "  letters log {case} add --channel phone --party \"Agent Lisa\" "
+                  "--reference CS-12345 --summary \"…\"\n"
+                  "下一步該做什麼：letters guide {case}",
+    },
+}  # fmt: skip
+
+
+# --- the questions ---------------------------------------------------------------------------
+
+
+def _rule(check: schema.Check) -> Callable[[str], Any]:
+    """Check an answer with the case file's own rule for the key; keep it as typed."""
+
+    def run(answer: str) -> Any:
+        checker = schema._Checker("")
+        check(answer, checker, ("answer",))
+        if checker.problems:
+            raise AnswerError(checker.problems[0].message)
+        return answer
+
+    return run
+
+
+def _day(answer: str) -> date:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", answer):
+            return date.fromisoformat(answer)
+    except ValueError:
+        pass
+    raise AnswerError(_("not a date — write it as YYYY-MM-DD, like 2026-12-01"))
+
+
+_TEXT = _rule(schema._text)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: the key it fills, how its answer is checked, and whether it may be skipped."""
+
+    key: str
+    check: Callable[[str], Any] = _TEXT
+    optional: bool = False
+    choices: tuple[str, ...] = ()
+    """For a choice: the values offered, as a numbered list."""
+
+
+ADDRESS = "address"
+SECTIONS: tuple[tuple[str, tuple[Question, ...]], ...] = (
+    ("holder", (
+        Question("name"),
+        Question("name_en", optional=True),
+        Question("email", _rule(schema._email)),
+        Question("phone", _rule(schema._phone), optional=True),
+        Question(ADDRESS),
+    )),
+    ("account", (
+        Question("carrier"),
+        Question("number", _rule(schema._identifier)),
+        Question("phone", _rule(schema._phone)),
+        Question("iccid", _rule(schema._iccid), optional=True),
+        Question("balance", _rule(schema._money), optional=True),
+        Question("close_on", _day, optional=True),
+        Question("reason", choices=schema.REASONS),
+    )),
+    ("recipient", (
+        Question("name"),
+        Question("email", _rule(schema._email), optional=True),
+        Question(ADDRESS),
+    )),
+)  # fmt: skip
+
+
+def ask_language(ask: Ask, say: Say, default: str) -> str:
+    """Ask which language to speak (in all three), offering `default` first."""
+    for number, language in enumerate(LANGUAGES, 1):
+        say(f"  {number}. {LANGUAGE_NAMES[language]}")
+    while True:
+        answer = ask("Language / 语言 / 語言", str(LANGUAGES.index(default) + 1)).strip()
+        if answer in {"1", "2", "3"}:
+            return LANGUAGES[int(answer) - 1]
+        if chosen := normalize_language(answer):
+            return chosen
+        say("1, 2, 3: " + " / ".join(LANGUAGE_NAMES.values()))
+
+
+def interview(ask: Ask, say: Say, language: str) -> dict[str, Any]:
+    """Ask every question in `language`, re-asking until each answer passes; return the case."""
+    words = QUESTIONS[language]
+    say(words["intro"])
+    answers: dict[str, Any] = {}
+    for section, questions in SECTIONS:
+        say("")
+        say(f"[{words[section]}]")
+        table: dict[str, Any] = {}
+        for question in questions:
+            if question.key == ADDRESS:
+                value = _address(ask, say, words, f"{section}.{ADDRESS}")
+            else:
+                value = _answer(ask, say, words, question, f"{section}.{question.key}")
+            if value is not None:
+                table[question.key] = value
+        answers[section] = table
+    say("")
+    answers["language"] = _choose(ask, say, words, words["language"], LANGUAGES, language)
+    return answers
+
+
+def _answer(ask: Ask, say: Say, words: dict[str, str], question: Question, key: str) -> Any:
+    if question.choices:
+        return _choose(ask, say, words, words[key], question.choices, question.choices[0])
+    while True:
+        answer = ask(words[key], "").strip()
+        if not answer and question.optional:
+            return None
+        try:
+            if not answer:
+                raise AnswerError(_("an answer is needed"))
+            return question.check(answer)
+        except AnswerError as error:
+            say(words["retry"].format(reason=error))
+
+
+def _choose(
+    ask: Ask, say: Say, words: dict[str, str], title: str, options: tuple[str, ...], default: str
+) -> str:
+    say(title)
+    for number, option in enumerate(options, 1):
+        say(f"  {number}. {words.get(option) or LANGUAGE_NAMES[option]}")
+    while True:
+        answer = ask(words["choice"], str(options.index(default) + 1)).strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(options):
+            return options[int(answer) - 1]
+        if answer in options:
+            return answer
+        reason = _("type a number from 1 to {last}").format(last=len(options))
+        say(words["retry"].format(reason=reason))
+
+
+def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, Any] | None:
+    """Ask for a postal address, checked as a whole against the country's postal rules."""
+    say(words[key])
+    while True:
+        first = ask(words["address.line1"], "").strip()
+        if not first:
+            return None
+        second = ask(words["address.line2"], "").strip()
+        parts = {
+            "city": _answer(ask, say, words, Question("city"), "address.city"),
+            "region": ask(words["address.region"], "").strip(),
+            "postal_code": ask(words["address.postal_code"], "").strip(),
+            "country": ask(words["address.country"], "US").strip().upper(),
+        }
+        address = {"lines": [line for line in (first, second) if line]}
+        address.update({name: value for name, value in parts.items() if value})
+        checker = schema._Checker("")
+        schema._address(address, checker, (ADDRESS,))
+        if not checker.problems:
+            return address
+        for problem in checker.problems:
+            field = problem.path.removeprefix(f"{ADDRESS}.")
+            label = words.get(f"address.{field}", field)
+            say(words["retry"].format(reason=f"{label}: {problem.message}"))
+
+
+# --- the file --------------------------------------------------------------------------------
+
+
+def case_text(answers: dict[str, Any], name: str = "case.toml") -> str:
+    """Write the answers as a commented case file in the documents' language."""
+    notes = COMMENTS[answers["language"]]
+    doc = tomlkit.document()
+    for line in notes["header"].splitlines():
+        doc.add(tomlkit.comment(line))
+    doc.add(tomlkit.nl())
+    _put(doc, "language", answers["language"], notes["language"])
+    _put(doc, "timezone", schema.DEFAULT_TIMEZONE, notes["timezone"])
+    for section, _questions in SECTIONS:
+        table = tomlkit.table()
+        _comment(table, f"[{section}]", notes.get(section))
+        for key, value in answers[section].items():
+            _put(table, key, value, notes.get(f"{section}.{key}"))
+        doc.add(tomlkit.nl())
+        doc.add(section, table)
+    doc.add(tomlkit.nl())
+    for line in notes["footer"].format(case=shlex.quote(name)).splitlines():
+        doc.add(tomlkit.comment(line))
+    return tomlkit.dumps(doc)
+
+
+def _put(container: Any, key: str, value: Any, note: str | None) -> None:
+    if isinstance(value, dict):  # an address: one line, as in the samples
+        item = tomlkit.inline_table()
+        item.update(value)
+    else:
+        item = tomlkit.item(value)
+    _comment(item, f"{key} = {item.as_string()}", note)
+    container.add(key, item)
+
+
+def _comment(item: Any, written: str, note: str | None) -> None:
+    if note:
+        item.comment(note)
+        item.trivia.comment_ws = " " * max(1, COMMENT_COLUMN - len(written))
+
+
+def refuse_existing(path: Path, force: bool = False) -> None:
+    """Refuse an existing case file before the first question, not after the last answer."""
+    if not force and (path.exists() or path.is_symlink()):
+        raise OutputExistsError(
+            _("{path} already exists — use --force to replace it, or give another name").format(
+                path=path
+            )
+        )
+
+
+def write_case(path: Path, answers: dict[str, Any], force: bool = False) -> Path:
+    """Write the answers as a case file, after proving it loads; never half a file."""
+    text = case_text(answers, path.name)
+    schema.parse_case(text, path)
+    write_outputs({path: text.encode("utf-8")}, force)
+    return path
+
+
+def copy_sample(path: Path, language: str, force: bool = False) -> Path:
+    """Copy the sample case of `language` to `path`."""
+    data = (samples() / f"case-{language}.toml").read_bytes()
+    write_outputs({path: data}, force)
+    return path

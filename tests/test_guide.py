@@ -1,0 +1,276 @@
+"""`letters guide`: the checklist and the next step at each stage, with dates; deadlines as .ics."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from letters.case import load_case
+from letters.guide import plan
+from tests.conftest import SAMPLE_CASE, run
+
+SENT = "\n[status]\nrequest_sent = 2026-11-24\n"
+CLOSED = """
+[status]
+request_sent = 2026-11-24
+confirmation_received = 2026-12-02
+closed_on = 2026-12-01
+
+[[charges]]
+date = 2026-11-15
+amount = "30.00"
+description = "November plan"
+
+[[charges]]
+date = 2026-12-05
+amount = "30.00"
+description = "December plan"
+statement_date = 2026-12-15
+
+[[charges]]
+date = 2026-12-06
+amount = "4.99"
+description = "Data add-on"
+
+[[charges]]
+date = 2026-12-02
+amount = "1.50"
+description = "Fee"
+statement_date = 2026-10-30
+"""
+
+
+def guide(path: Path, day: str, *args: str) -> str:
+    result = run("guide", path, "--date", day, *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def steps(stdout: str) -> list[str]:
+    return stdout.split("Next steps\n", 1)[1].splitlines()
+
+
+def test_before_the_request(case_file) -> None:
+    path = case_file()
+    assert guide(path, "2026-11-24") == (
+        "Not sent yet: get ready, then send the closure request.\n"
+        "\n"
+        "Checklist\n"
+        "  [ ] Keeping the number? Port it to the new carrier first: closing the account "
+        "releases the number for good.\n"
+        "  [ ] Ask for a port-out PIN or number lock, so nobody moves the number while it is "
+        "being closed.\n"
+        "  [ ] Back up what the account holds: call and message history, statements.\n"
+        "  [ ] Move every login code sent to this number (bank, payment apps, WeChat, Alipay, "
+        "Apple ID, email recovery) to another number.\n"
+        "  [ ] Remove autopay and saved cards from the account.\n"
+        "  [ ] Use the remaining balance of $12.50, or ask for a refund: prepaid balances are "
+        "usually forfeited, postpaid credit is usually refunded (some carriers quote about 60 "
+        "days).\n"
+        "  [ ] Send the closure request and keep proof of sending.\n"
+        "  [ ] Get written confirmation that the account is closed.\n"
+        "  [ ] Delete the eSIM profile from the phone, only after the closure is confirmed.\n"
+        "\n"
+        "Next steps\n"
+        "  1. Finish the open items above, then send the closure request — the email, the "
+        f"letter and the evidence, in one folder: letters kit {path}\n"
+        "  2. You ask for the account to close on December 1, 2026 (7 days left): send the "
+        "request well before then.\n"
+        "  3. Once it is sent, write the date in the case file under [status] (request_sent = "
+        f"2026-11-24), or log the letter: letters log {path} add --channel mail "
+        '--certified-mail NUMBER --summary "…"\n'
+        "  4. Mark what is done under [checklist] in the case file, like: backed_up = true\n"
+    )
+
+
+def test_checklist_follows_the_case(case_file) -> None:
+    path = case_file(
+        SAMPLE_CASE.replace('balance = "12.50"', 'balance = "0.00"')
+        + "\n[checklist]\nkeep_number = false\nnumber_locked = true\nbacked_up = true\n"
+    )
+    stdout = guide(path, "2026-11-24")
+    assert "Keeping the number?" not in stdout  # not keeping it: nothing to port
+    assert "remaining balance" not in stdout  # nothing left to use or refund
+    assert "  [x] Ask for a port-out PIN or number lock" in stdout
+    assert "  [x] Back up what the account holds" in stdout
+    assert "  [ ] Remove autopay" in stdout
+
+
+def test_waiting_for_the_answer(case_file) -> None:
+    path = case_file(SAMPLE_CASE + SENT)
+    stdout = guide(path, "2026-11-30")
+    assert stdout.startswith("Request sent: waiting for the carrier's answer.\n")
+    assert "  [x] Send the closure request and keep proof of sending.\n" in stdout
+    assert steps(stdout) == [
+        "  1. You sent the request on November 24, 2026. Expect an answer by December 8, 2026 "
+        "(8 days left).",
+        f"  2. Record every call, chat and letter: letters log {path} add --channel phone "
+        '--summary "…"',
+        "  3. When the closure is confirmed, write the date in the case file under [status]: "
+        "confirmation_received = YYYY-MM-DD",
+    ]
+    assert "(today)" in guide(path, "2026-12-08")
+
+
+def test_response_days_set_the_answer_date(case_file) -> None:
+    case = load_case(case_file(SAMPLE_CASE + SENT))
+    assert plan(case, date(2026, 11, 30)).steps[0].due == date(2026, 12, 8)  # 14 by default
+    text = SAMPLE_CASE.replace('language = "en"', 'language = "en"\nresponse_days = 30')
+    case = load_case(case_file(text + SENT, name="thirty.toml"))
+    assert plan(case, date(2026, 11, 30)).steps[0].due == date(2026, 12, 24)
+
+
+def test_the_answer_is_late(case_file) -> None:
+    path = case_file(SAMPLE_CASE + SENT)
+    stdout = guide(path, "2026-12-10")
+    assert stdout.startswith("Request sent, and the answer is late.\n")
+    assert steps(stdout)[:2] == [
+        "  1. The answer was due on December 8, 2026 (2 days ago): send a follow-up: "
+        f"letters letter {path} --kind follow-up",
+        "  2. If the carrier still does not answer, file an FCC complaint: "
+        f"letters letter {path} --kind complaint — the carrier must answer it in writing "
+        "within 30 days.",
+    ]
+    guided = plan(load_case(path), date(2026, 12, 10))
+    assert (guided.stage, guided.steps[0].due) == ("overdue", date(2026, 12, 8))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "due"),
+    [
+        ("return_receipt = true", "\nmailed_on = 2026-11-24", date(2026, 12, 8)),
+        ('reference = "CHAT-77810"', '\ncertified_mail = "9407 1118 9876 5432 1000"',
+         date(2026, 12, 5)),  # the chat of November 21 carried the letter's number
+    ],
+)  # fmt: skip
+def test_a_mailed_letter_counts_as_sent(case_file, old: str, new: str, due: date) -> None:
+    case = load_case(case_file(SAMPLE_CASE.replace(old, old + new)))
+    guided = plan(case, date(2026, 11, 30))
+    assert guided.stage == "waiting"
+    assert guided.steps[0].due == due
+    assert guided.deadlines[0].day == due
+
+
+def test_after_the_closure(case_file) -> None:
+    path = case_file(SAMPLE_CASE + CLOSED)
+    stdout = guide(path, "2027-01-10")
+    assert stdout.startswith("Closure confirmed: the checks that remain.\n")
+    assert steps(stdout) == [
+        "  1. The closure is confirmed: now delete the eSIM profile from the phone.",
+        "  2. Update your contact number everywhere this number was used.",
+        "  3. Check the final bill and your card statements: nothing should be charged after "
+        "December 1, 2026.",
+        f"  4. Ask for the refund of the remaining $12.50: letters letter {path} --kind refund",
+        "  5. 3 charges after the closure on December 1, 2026: dispute them with the carrier: "
+        f"letters letter {path} --kind dispute",
+        "  6. For a card dispute, add the card to the case file: [card] with issuer and last4 "
+        "(the last four digits only).",
+        "  7. Card dispute for Fee, $1.50 on December 2, 2026: the 60 days for the card issuer "
+        "to receive your letter ended on December 29, 2026 (12 days ago) — write anyway: "
+        f"letters letter {path} --kind card-dispute",
+        "  8. Card dispute for December plan, $30.00 on December 5, 2026: your letter must reach "
+        "the card issuer by February 13, 2027 (34 days left): "
+        f"letters letter {path} --kind card-dispute",
+        "  9. Card dispute for Data add-on, $4.99 on December 6, 2026: add statement_date to "
+        "this charge in the case file — the card issuer must receive your letter within 60 days "
+        "of the statement that first shows it.",
+        f"  10. File an FCC complaint: letters letter {path} --kind complaint — the carrier must "
+        "answer it in writing within 30 days.",
+        f"  11. Keep every record, checksummed in one bundle: letters bundle {path} evidence",
+    ]
+
+
+def test_a_case_with_its_card_needs_no_card_hint(case_file) -> None:
+    text = SAMPLE_CASE + CLOSED + '\n[card]\nissuer = "Example Bank"\nlast4 = "4242"\n'
+    guided = plan(load_case(case_file(text)), date(2027, 1, 10))
+    assert not any("[card]" in step.text for step in guided.steps)
+    assert len(guided.deadlines) == 2
+
+
+def test_after_the_closure_with_nothing_wrong(case_file) -> None:
+    text = SAMPLE_CASE.replace('balance = "12.50"', 'balance = "0"')
+    text += "\n[checklist]\nesim_deleted = true\n\n[status]\nclosed_on = 2026-12-01\n"
+    guided = plan(load_case(case_file(text)), date(2026, 12, 10))
+    assert guided.stage == "closed"
+    assert [step.text.split(":")[0] for step in guided.steps] == [
+        "Update your contact number everywhere this number was used.",
+        "Check the final bill and your card statements",
+        "Keep every record, checksummed in one bundle",
+    ]
+    assert guided.deadlines == ()
+
+
+def test_dates_in_the_interface_language(case_file) -> None:
+    path = case_file(SAMPLE_CASE + SENT)
+    result = run("--ui-lang", "zh-CN", "guide", path, "--date", "2026-11-30")
+    assert result.exit_code == 0
+    assert "2026年11月24日" in result.stdout
+    assert "2026年12月8日" in result.stdout
+    assert "December" not in result.stdout
+
+
+def test_calendar(case_file, tmp_path: Path) -> None:
+    path = case_file(SAMPLE_CASE + CLOSED)
+    ics = tmp_path / "deadlines.ics"
+    assert guide(path, "2027-01-10", "--ics", str(ics)).endswith(f"wrote {ics}\n")
+    data = ics.read_bytes()
+    calendar = Calendar.from_ical(data)
+    events = calendar.walk("VEVENT")
+    assert [str(event["SUMMARY"]) for event in events] == [
+        "Last day for the card issuer to receive your dispute: Fee, $1.50 on December 2, 2026",
+        "Last day for the card issuer to receive your dispute: December plan, $30.00 on "
+        "December 5, 2026",
+    ]
+    assert [event.decoded("DTSTART") for event in events] == [date(2026, 12, 29), date(2027, 2, 13)]
+    assert [event.decoded("DTEND") for event in events] == [date(2026, 12, 30), date(2027, 2, 14)]
+    for event in events:
+        (alarm,) = event.walk("VALARM")
+        assert str(alarm["ACTION"]) == "DISPLAY"
+        assert alarm.decoded("TRIGGER") == -timedelta(days=7) + timedelta(hours=9)
+        assert str(event["DESCRIPTION"]) == f"letters letter {path} --kind card-dispute"
+        assert "889977" not in str(event["UID"])
+    assert len({str(event["UID"]) for event in events}) == 2
+
+    # The same case on the same day gives the same bytes, wherever it runs.
+    assert run("guide", path, "--date", "2027-01-10", "--ics", ics).exit_code == 2
+    assert ics.read_bytes() == data
+    result = run(
+        "guide", path, "--date", "2027-01-10", "--ics", ics, "--force", env={"TZ": "Asia/Tokyo"}
+    )
+    assert result.exit_code == 0
+    assert ics.read_bytes() == data
+
+
+def test_calendar_while_waiting(case_file, tmp_path: Path) -> None:
+    path = case_file(SAMPLE_CASE + SENT)
+    ics = tmp_path / "answer.ics"
+    guide(path, "2026-11-30", "--ics", str(ics))
+    (event,) = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Example Mobile: answer to the closure request due"
+    assert event.decoded("DTSTART") == date(2026, 12, 8)
+    assert event.decoded("DTSTAMP").isoformat() == "2026-11-30T00:00:00+00:00"
+    assert str(event["DESCRIPTION"]) == (
+        f"No answer yet? Send a follow-up: letters letter {path} --kind follow-up"
+    )
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == timedelta(hours=9)
+
+
+def test_calendar_refuses_to_overwrite(case_file, tmp_path: Path) -> None:
+    ics = tmp_path / "deadlines.ics"
+    ics.write_text("mine", encoding="utf-8")
+    result = run("guide", case_file(SAMPLE_CASE + SENT), "--date", "2026-11-30", "--ics", ics)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {ics} already exists — use --force to replace it, or -o to write elsewhere\n"
+    )
+    assert ics.read_text(encoding="utf-8") == "mine"
+
+
+def test_help_has_an_example() -> None:
+    result = run("guide", "--help")
+    assert result.exit_code == 0
+    assert "Example: letters guide case.toml --ics deadlines.ics" in result.stdout

@@ -1,0 +1,252 @@
+"""`letters init`: piped answers in each language, bad answers asked again, the file loads back."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
+
+from letters import wizard
+from letters.case import Address, load_case, parse_case
+from letters.cli import cli
+from tests.conftest import SAMPLES, run
+
+ENGLISH = [
+    "1",  # language: English
+    'Wang "Xiao" \\ Ming',  # a name that needs escaping in TOML
+    "Xiaoming Wang",
+    "xm.wang@",  # bad email
+    "xm.wang@example.com",
+    "555",  # bad phone
+    "+1 415 555 0134",
+    "123 Main St",
+    "Apt 4B",
+    "San Francisco",
+    "CA",
+    "94105",
+    "",  # country: US
+    "Example Mobile",
+    "0012345",  # leading zeros: must stay a quoted string
+    "(415) 555-0188",
+    "1234",  # bad ICCID
+    "8901260123456789011",
+    "12,50",  # bad money
+    "12.50",
+    "12/01/2026",  # bad date
+    "2026-12-01",
+    "9",  # not on the list
+    "2",  # moving
+    "Example Mobile Customer Care",
+    "care@example-mobile.com",
+    "PO Box 1000",
+    "",
+    "Dallas",
+    "TX",
+    "75201",
+    "US",
+    "",  # documents in English (the language chosen first)
+]
+
+
+def init(*args: str | Path, answers: list[str], env: dict[str, str] | None = None) -> Result:
+    """Run `letters init` with answers piped in, one per line."""
+    text = "".join(f"{answer}\n" for answer in answers)
+    return CliRunner().invoke(
+        cli, ["init", *map(str, args)], input=text, env=env, catch_exceptions=False
+    )
+
+
+def minimal(language_choice: str, documents_choice: str = "") -> list[str]:
+    """Answers that skip every optional question."""
+    return [
+        language_choice, "王小明", "", "xm.wang@example.com", "", "",
+        "Example Mobile", "ACC-889977", "+1 415 555 0188", "", "", "", "",
+        "Example Mobile Customer Care", "", "",
+        documents_choice,
+    ]  # fmt: skip
+
+
+def test_english_answers_are_checked_asked_again_and_written(tmp_path: Path) -> None:
+    path = tmp_path / "case.toml"
+    result = init(path, answers=ENGLISH)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "letters never needs your password or PIN, and never asks for one." in out
+    assert "Not accepted: not a phone number — write it with the country code, like " in out
+    assert "Not accepted: not an ICCID: an ICCID has 19 or 20 digits\n" in out
+    assert 'Not accepted: not an amount of money — write it like "12.50"\n' in out
+    assert "Not accepted: not a date — write it as YYYY-MM-DD, like 2026-12-01\n" in out
+    assert "Not accepted: type a number from 1 to 5\n" in out
+    assert out.count("Your email address:") == 2
+    assert out.count("A phone number to reach you") == 2
+    # Nothing asks for a secret: the only mention is the promise at the start.
+    assert out.lower().count("password") == 1
+    assert out.count("PIN") == 1
+    assert out.endswith(f"wrote {path}\nNext: letters guide {path}\n")
+
+    text = path.read_text(encoding="utf-8")
+    assert 'name = "Wang \\"Xiao\\" \\\\ Ming"\n' in text
+    assert 'number = "0012345"\n' in text
+    assert "# A case file for letters." in text
+    case = load_case(path)
+    assert case.language == "en"
+    assert case.holder.name == 'Wang "Xiao" \\ Ming'
+    assert case.holder.name_en == "Xiaoming Wang"
+    assert case.holder.phone == "+14155550134"
+    assert case.holder.address == Address(
+        ("123 Main St", "Apt 4B"), "San Francisco", "CA", "94105", "US"
+    )
+    assert case.account.number == "0012345"
+    assert case.account.phone == "+14155550188"
+    assert case.account.iccid == "8901260123456789011"
+    assert case.account.balance == Decimal("12.50")
+    assert case.account.close_on == date(2026, 12, 1)
+    assert case.account.reason == "moving"
+    assert case.recipient.email == "care@example-mobile.com"
+    assert case.recipient.address == Address(("PO Box 1000",), "Dallas", "TX", "75201", "US")
+
+
+def test_a_bad_address_is_asked_again_with_the_reason(tmp_path: Path) -> None:
+    answers = minimal("1")
+    at = answers.index("", 4) + 1  # the holder's address follows the contact phone
+    answers[at:at + 1] = [
+        "123 Main St", "", "San Francisco", "CA", "1234", "",  # ZIP code does not match
+        "123 Main St", "", "San Francisco", "CA", "94105", "",
+    ]  # fmt: skip
+    result = init(tmp_path / "case.toml", answers=answers)
+    assert result.exit_code == 0, result.output
+    assert "Not accepted: ZIP code: does not match an address in US\n" in result.stdout
+    address = load_case(tmp_path / "case.toml").holder.address
+    assert address is not None
+    assert address.postal_code == "94105"
+
+
+@pytest.mark.parametrize(
+    ("choice", "language", "intro", "header"),
+    [
+        ("2", "zh-CN", "letters 永远不需要您的密码或 PIN 码", "# 案例文件 — letters"),
+        ("zh-TW", "zh-TW", "letters 永遠不需要您的密碼或 PIN 碼", "# 案件檔 — letters"),
+    ],
+)
+def test_chinese_questions_and_comments(
+    tmp_path: Path, choice: str, language: str, intro: str, header: str
+) -> None:
+    path = tmp_path / "case.toml"
+    result = init(path, answers=minimal(choice))
+    assert result.exit_code == 0, result.output
+    assert intro in result.stdout
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(header)
+    assert f'language = "{language}"                 # ' in text
+    case = load_case(path)
+    assert (case.language, case.holder.name, case.account.number) == (
+        language, "王小明", "ACC-889977"
+    )  # fmt: skip
+
+
+def test_comments_follow_the_documents_language(tmp_path: Path) -> None:
+    path = tmp_path / "case.toml"
+    result = init(path, answers=minimal("2", documents_choice="1"))
+    assert result.exit_code == 0, result.output
+    assert "信件和邮件使用的语言：" in result.stdout
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# A case file for letters.")
+    assert "[account]                          # the account to close\n" in text
+    assert load_case(path).language == "en"
+
+
+def test_the_language_question_offers_the_system_language(tmp_path: Path) -> None:
+    path = tmp_path / "case.toml"
+    result = init(path, answers=minimal(""), env={"LANG": "zh_TW.UTF-8"})
+    assert result.exit_code == 0, result.output
+    assert "Language / 语言 / 語言 [3]: " in result.stdout
+    assert load_case(path).language == "zh-TW"
+
+
+def test_lang_skips_the_language_question(tmp_path: Path) -> None:
+    path = tmp_path / "case.toml"
+    result = init(path, "--lang", "zh_CN", answers=minimal("2")[1:])
+    assert result.exit_code == 0, result.output
+    assert "Language / 语言" not in result.stdout
+    assert load_case(path).language == "zh-CN"
+
+
+def test_default_file_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = init(answers=minimal("1"))
+    assert result.exit_code == 0, result.output
+    assert load_case(tmp_path / "case.toml").holder.name == "王小明"
+
+
+def test_running_out_of_answers_writes_nothing(tmp_path: Path) -> None:
+    result = init(tmp_path / "case.toml", answers=minimal("1")[:5])
+    assert result.exit_code == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN", "zh-TW"])
+def test_sample(tmp_path: Path, language: str) -> None:
+    path = tmp_path / "mine.toml"
+    result = run("init", path, "--sample", "--lang", language)
+    assert (result.exit_code, result.stdout) == (
+        0, f"wrote {path}\nNext: letters guide {path}\n"
+    )  # fmt: skip
+    assert path.read_bytes() == (SAMPLES / f"case-{language}.toml").read_bytes()
+
+
+def test_sample_language_defaults_from_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    result = run("init", path, "--sample", env={"LANG": "zh_CN.UTF-8"})
+    assert result.exit_code == 0
+    assert path.read_bytes() == (SAMPLES / "case-zh-CN.toml").read_bytes()
+
+
+def test_an_existing_file_is_refused_before_any_question(tmp_path: Path) -> None:
+    path = tmp_path / "case.toml"
+    path.write_text("mine", encoding="utf-8")
+    for args in ((path,), (path, "--sample")):
+        result = init(*args, answers=minimal("1"))
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2,
+            "",
+            f"Error: {path} already exists — use --force to replace it, or give another name\n",
+        )
+        assert path.read_text(encoding="utf-8") == "mine"
+    result = init(path, "--force", answers=minimal("1"))
+    assert result.exit_code == 0, result.output
+    assert load_case(path).holder.name == "王小明"
+
+
+def test_help_has_an_example() -> None:
+    result = run("init", "--help")
+    assert result.exit_code == 0
+    assert "Example: letters init my-case.toml" in result.stdout
+
+
+_TEXT = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cc", "Cs", "Zl", "Zp"),
+        blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+    ),
+    min_size=1,
+).filter(str.strip)
+
+
+@given(name=_TEXT, carrier=_TEXT, number=_TEXT)
+def test_any_text_round_trips(name: str, carrier: str, number: str) -> None:
+    answers = {
+        "language": "en",
+        "holder": {"name": name, "email": "a@example.com"},
+        "account": {"carrier": carrier, "number": number},
+        "recipient": {"name": carrier},
+    }
+    text = wizard.case_text(answers)
+    assert tomllib.loads(text)["holder"]["name"] == name
+    case = parse_case(text, Path("case.toml"))
+    assert (case.holder.name, case.account.carrier, case.account.number) == (name, carrier, number)
