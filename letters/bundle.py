@@ -404,7 +404,7 @@ def _refuse_collisions(paths: Iterable[str], root: Path | None) -> None:
     # overwrite the other, and the bag would no longer verify there.
     seen: dict[str, str] = {}
     for path in paths:
-        key = path.casefold()
+        key = path.lower()
         if key in seen:
             first, second = (root / seen[key], root / path) if root else (seen[key], path)
             raise BundleError(
@@ -578,10 +578,10 @@ class _BagWriter:
     def __init__(self, handle: BinaryIO, name: str, day: date, pool: Executor) -> None:
         self.zip = zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True)
         self.prefix = name + "/"
-        day = min(max(day, _ZIP_EPOCH), _ZIP_LAST)
-        self.date_time = (day.year, day.month, day.day, 0, 0, 0)
-        self.pool = pool
         self.day = day
+        stamp = min(max(day, _ZIP_EPOCH), _ZIP_LAST)  # the range a zip can hold
+        self.date_time = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
+        self.pool = pool
         self.payload: list[tuple[str, dict[str, str]]] = []
         self.tags: list[tuple[str, dict[str, str]]] = []
         self.payload_bytes = 0

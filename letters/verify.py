@@ -528,7 +528,8 @@ class _Verifier:
                 self.add(NotAZip())
             return self.report()
         try:
-            infos = zipfile.ZipFile(self.handle).infolist()
+            with zipfile.ZipFile(self.handle) as archive:
+                infos = archive.infolist()
         except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, struct.error) as e:
             self.add(TruncatedZip(str(e)))
             return self.report()
@@ -678,6 +679,8 @@ class _Verifier:
             self.add(MissingManifest())
         for manifest, algorithm in sorted(manifests.items()):
             listed = self._manifest(manifest, entries[manifest], algorithm, version)
+            if listed is None:
+                continue  # unreadable: reported already, and comparing would only add noise
             if manifest.startswith("manifest-"):
                 self._compare(manifest, algorithm, listed, payload, set(payload))
             else:
@@ -795,10 +798,10 @@ class _Verifier:
 
     def _manifest(
         self, manifest: str, entry: _Entry, algorithm: str, version: tuple[int, int]
-    ) -> dict[str, str]:
+    ) -> dict[str, str] | None:
         text = self._text(manifest, entry)
         if text is None:
-            return {}
+            return None
         width = hashlib.new(algorithm).digest_size * 2
         payload = manifest.startswith("manifest-")
         listed: dict[str, str] = {}

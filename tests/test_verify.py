@@ -541,6 +541,16 @@ def test_an_encrypted_entry(bundle: Path) -> None:
     assert found[0].message == f"{CHAT} is encrypted and cannot be checked"
 
 
+def test_an_encrypted_manifest_is_reported_once(bundle: Path) -> None:
+    name = f"{BAG}/manifest-sha256.txt"
+    data = bundle.read_bytes()
+    with zipfile.ZipFile(bundle) as archive:
+        local = archive.getinfo(name).header_offset
+    patch(bundle, local + 6, "<H", 1)
+    patch(bundle, central_entry(data, name) + 8, "<H", 1)
+    assert findings(bundle) == [EncryptedEntry("manifest-sha256.txt")]
+
+
 def test_an_unknown_compression_method(bundle: Path) -> None:
     patch(bundle, central_entry(bundle.read_bytes(), f"{BAG}/{CHAT}") + 10, "<H", 99)
     found = findings(bundle)
