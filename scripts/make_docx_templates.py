@@ -66,6 +66,7 @@ def build(language: str) -> bytes:
     document = Document()
     _styles(document, look)
     _page(document, language)
+    _trim(document)
     body = _chinese_body if look.chinese else _full_block_body
     body(_Writer(document))
     properties = document.core_properties
@@ -197,6 +198,28 @@ def _styles(document: Any, look: Look) -> None:
     language.set(qn("w:eastAsia"), look.east_asian_language)
 
 
+def _trim(document: Any) -> None:
+    """Drop what python-docx's default document carries and a letter never uses.
+
+    Every part and style of a template is parsed, compressed and written again for each
+    letter: a lean template is a fast one. The font table goes too: it names Japanese fonts,
+    and Word rebuilds it from the styles.
+    """
+    unused = ("/stylesWithEffects", "/customXml", "/numbering", "/thumbnail", "/fontTable",
+              "/webSettings")  # fmt: skip
+    for part in (document.part, document.part.package):
+        for rid, relation in list(part.rels.items()):
+            if relation.reltype.endswith(unused):
+                del part.rels[rid]
+    keep = {"Normal", "Default Paragraph Font", "Normal Table", "No List"}
+    keep |= {LINE, BODY, TITLE, CLOSING, SIGNATURE, FOOTER}
+    styles = document.styles.element
+    styles.remove(styles.find(qn("w:latentStyles")))
+    for style in styles.findall(qn("w:style")):
+        if style.find(qn("w:name")).get(qn("w:val")) not in keep:
+            styles.remove(style)
+
+
 def _fonts(run_properties: Any, look: Look) -> None:
     """Name the fonts outright (no theme fonts) and the East Asian language of the text."""
     fonts = run_properties.get_or_add_rFonts()
@@ -230,6 +253,7 @@ def _page(document: Any, language: str) -> None:
     section.header_distance = section.footer_distance = Inches(0.5)
     section.different_first_page_header_footer = True
     section.first_page_footer.is_linked_to_previous = False
+    section.first_page_footer.paragraphs[0].style = document.styles[FOOTER]
     paragraph = section.footer.paragraphs[0]
     paragraph.style = document.styles[FOOTER]
     label = PAGE_LABEL[language]

