@@ -48,6 +48,7 @@ NO_START = frozenset("。．，、；：！？）］｝〕〉》」』】〙〗�
 NO_END = frozenset("（［｛〔〈《「『【〘〖〝‘“([{$￥＄¥£")
 # Phone numbers as letters print them: (415) 555-0188, +86 139 1234 5678.
 _PHONE = re.compile(r"\(\d{3}\) \d{3}-\d{4}|\+\d{1,3}(?: \d{1,5})+")
+MAX_SPACING = 1.0  # points between characters of a justified line
 _EPSILON = 0.001
 
 
@@ -319,7 +320,7 @@ class _Text:
     text: str
     size: float
     leading: float
-    align: str = "left"  # left, centre or right
+    align: str = "left"  # left, centre, right, or justified: both edges even
     indent: float = 0.0  # of the first line
     after: float = 0.0  # space below
 
@@ -342,6 +343,7 @@ class _Line:
     text: str
     size: float
     joiner: str
+    spacing: float = 0.0  # added after each character, to justify the line
 
 
 @dataclass
@@ -358,9 +360,13 @@ def _groups(letter: Letter, parts: postal.Addresses, type_: _Type) -> list[_Grou
     leading = size * (1.5 if chinese else 1.25)
 
     def block(
-        lines: Sequence[str], after: float = leading, keep: bool = True, indent: float = 0.0
+        lines: Sequence[str],
+        after: float = leading,
+        keep: bool = True,
+        indent: float = 0.0,
+        align: str = "left",
     ) -> _Group:
-        texts = [_Text(line, size, leading, indent=indent) for line in lines]
+        texts = [_Text(line, size, leading, align, indent) for line in lines]
         texts[-1] = replace(texts[-1], after=after)
         return _Group(tuple(texts), keep)
 
@@ -378,7 +384,9 @@ def _groups(letter: Letter, parts: postal.Addresses, type_: _Type) -> list[_Grou
     groups.append(block([letter.salutation], after=0 if chinese else leading))
     for paragraph in letter.paragraphs:
         if chinese:
-            groups.append(block([paragraph], after=leading / 4, keep=False, indent=2 * size))
+            groups.append(
+                block([paragraph], leading / 4, keep=False, indent=2 * size, align="justified")
+            )
         else:
             groups.append(block([paragraph], keep=False))
     # The closing and signature stay together, never a signature alone on the last page.
@@ -455,11 +463,17 @@ class _Flow:
             for number, (line, gap) in enumerate(lines):
                 if self.y - text.leading < bottom and self.pages[-1].lines:
                     self.new_page()
-                indent = text.indent if number == 0 else 0.0
+                last = number == len(lines) - 1
+                left = self.left + (text.indent if number == 0 else 0.0)
                 width = self.type.width(line, text.size)
-                x = _aligned(text.align, self.left + indent, self.right, width)
-                joiner = gap if number < len(lines) - 1 else gap + "\n"
-                self.pages[-1].lines.append(_Line(x, self.y - text.size, line, text.size, joiner))
+                x = _aligned(text.align, left, self.right, width)
+                spacing = 0.0
+                if text.align == "justified" and not last and len(line) > 1:
+                    spacing = _spacing(self.right - left - width, len(line))
+                joiner = gap + "\n" if last else gap
+                self.pages[-1].lines.append(
+                    _Line(x, self.y - text.size, line, text.size, joiner, spacing)
+                )
                 self.y -= text.leading
             self.y -= text.after
 
@@ -514,6 +528,16 @@ def _set(
         lines += broken
     ascent, descent = type_.extent(texts, size)
     return lines, ascent, descent, size * 1.1
+
+
+def _spacing(slack: float, count: int) -> float:
+    """Return the space to add after each character to spread a line over `slack` more.
+
+    Up to 1 pt only: wider, the characters drift apart, and text extraction (copy and
+    paste, pdftotext) starts to read the gaps as spaces; such a line stays ragged.
+    """
+    spacing = slack / (count - 1)
+    return spacing if 0 < spacing <= MAX_SPACING else 0.0
 
 
 def _aligned(align: str, left: float, right: float, width: float) -> float:
@@ -578,6 +602,7 @@ def _draw(pages: list[_Page], type_: _Type, case: Case, letter: Letter) -> bytes
             if not line.text:
                 continue
             text = canvas.beginText(line.x, line.y)
+            text.setCharSpace(line.spacing)
             for run, font in type_.runs(line.text):
                 text.setFont(font, line.size)
                 text.textOut(run)
