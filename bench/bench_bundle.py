@@ -71,33 +71,33 @@ def make_evidence(root: Path, total: int, seed: int) -> tuple[int, int]:
     return files, written
 
 
-def child(task: str, *args: str) -> None:
-    """Run one measured task in this process and print its time and peak memory."""
-    started = time.perf_counter()
+def prepare(task: str, *args: str) -> Callable[[], object]:
+    """Import what a task needs and return it ready to run, so imports are not timed."""
     if task == "bundle":
         from letters.bundle import BagInfo, build_bundle, scan_evidence
 
-        evidence = scan_evidence(Path(args[0]))
-        build_bundle(
+        return lambda: build_bundle(
             Path(args[1]),
-            evidence,
+            scan_evidence(Path(args[0])),
             bagging_date=date(2026, 11, 24),
             info=BagInfo("Bench", "Benchmark evidence"),
         )
-    elif task == "verify":
+    if task == "verify":
         from letters.verify import verify_bundle
 
-        if not verify_bundle(Path(args[0])).valid:
-            raise SystemExit("the bundle did not verify")
-    elif task == "make_bag":
+        def verify() -> None:
+            if not verify_bundle(Path(args[0])).valid:
+                raise SystemExit("the bundle did not verify")
+
+        return verify
+    if task in ("make_bag", "validate"):
         import bagit
 
-        bagit.make_bag(args[0])
-    elif task == "validate":
-        import bagit
+        if task == "make_bag":
+            return lambda: bagit.make_bag(args[0])
+        return lambda: bagit.Bag(args[0]).validate()
 
-        bagit.Bag(args[0]).validate()
-    elif task == "openssl":
+    def openssl() -> None:
         paths = sorted(str(p) for p in Path(args[0]).rglob("*") if p.is_file())
         for start in range(0, len(paths), 500):
             subprocess.run(
@@ -105,28 +105,33 @@ def child(task: str, *args: str) -> None:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
+
+    return openssl
+
+
+def child(task: str, *args: str) -> None:
+    """Run one measured task in this process and print its time and peak memory."""
+    run = prepare(task, *args)
+    started = time.perf_counter()
+    run()
     seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kib = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,  # openssl's own
+    )
     print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024}))
 
 
-def measure(
-    task: str, *args: str | Path, repeat: int = 1, before: Callable[[], object] | None = None
-) -> dict[str, float]:
-    """Run a task in child processes; return its best seconds and its highest peak memory."""
-    runs = []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", task, *map(str, args)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    best = min(r["seconds"] for r in runs)
-    return {"seconds": best, "peak_mib": max(r["peak_mib"] for r in runs)}
+def measure(task: str, *args: str | Path) -> dict[str, float]:
+    """Run a task in a child process; return its seconds and peak memory."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", task, *map(str, args)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main() -> None:
@@ -150,20 +155,33 @@ def main() -> None:
         megabytes = total / 1e6
         print(f"{files} files, {total / MIB:.0f} MiB\n")
 
-        repeat = options.repeat
-        measure("openssl", evidence)  # once to settle the page cache
-        openssl = measure("openssl", evidence, repeat=repeat)
         out = work / "bundle.zip"
-        bundle = measure("bundle", evidence, out, repeat=repeat, before=lambda: out.unlink(True))
-        verify = measure("verify", out, repeat=repeat)
         bag = work / "bagit-copy"
-
-        def fresh_copy() -> None:  # make_bag moves files into data/: give it linked copies
-            shutil.rmtree(bag, ignore_errors=True)
-            shutil.copytree(evidence, bag, copy_function=os.link)
-
-        make_bag = measure("make_bag", bag, repeat=repeat, before=fresh_copy)
-        validate = measure("validate", bag, repeat=repeat)
+        measure("openssl", evidence)  # once to settle the page cache
+        runs: dict[str, list[dict[str, float]]] = {}
+        # Rounds of every task rather than each task in a row, so that a busy moment on the
+        # machine weighs on all of them alike; the best time of each is kept.
+        for _ in range(options.repeat):
+            out.unlink(missing_ok=True)
+            shutil.rmtree(bag, ignore_errors=True)  # make_bag moves files into data/:
+            shutil.copytree(evidence, bag, copy_function=os.link)  # give it linked copies
+            for task, args in [
+                ("openssl", [evidence]),
+                ("bundle", [evidence, out]),
+                ("verify", [out]),
+                ("make_bag", [bag]),
+                ("validate", [bag]),
+            ]:
+                runs.setdefault(task, []).append(measure(task, *args))
+        best = {
+            task: {
+                "seconds": min(r["seconds"] for r in results),
+                "peak_mib": max(r["peak_mib"] for r in results),
+            }
+            for task, results in runs.items()
+        }
+        openssl, bundle, verify = best["openssl"], best["bundle"], best["verify"]
+        make_bag, validate = best["make_bag"], best["validate"]
 
         def rate(result: dict[str, float]) -> float:
             return megabytes / result["seconds"]
