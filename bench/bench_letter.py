@@ -73,7 +73,7 @@ def raw_reportlab(case: Case, letter: Letter) -> Callable[[], bytes]:
         leading=18 if chinese else 13.75,
         wordWrap="CJK" if chinese else None,
     )
-    lines = [*parts.sender, *parts.recipient, *postal.printed_lines(letter)]
+    lines = [*parts.sender, *parts.recipient, *postal.printed_lines(letter).values()]
 
     def render() -> bytes:
         buffer = io.BytesIO()

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from letters.case import Recipient
 from letters.content import render_letter
 from letters.errors import InputError, TemplateError
 from letters.render.docx import render_docx
@@ -217,3 +219,24 @@ def test_libreoffice_opens_it(tmp_path: Path, language: str) -> None:
 
     text = pdf_text((tmp_path / "letter.pdf").read_bytes())
     assert appears(letter.paragraphs[0], text) >= 0
+
+
+def test_enclosures_and_a_recipient_without_an_address(language: str) -> None:
+    case, letter = sample(language)
+    letter = replace(
+        letter,
+        enclosures=("Bill of November 2026", "Chat log"),
+        recipient=Recipient(name="Federal Communications Commission"),
+    )
+    lines = [text for _style, text in paragraphs(render_docx(case, letter))]
+    heading = {"en": "Enclosures (2)", "zh-CN": "附件（2）", "zh-TW": "附件（2）"}[language]
+    assert lines[-3:] == [heading, "Bill of November 2026", "Chat log"]
+    name = lines.index("Federal Communications Commission")
+    assert lines[name + 1] == ""  # the name alone, no address lines
+
+
+def test_a_missing_layout_template(tmp_path: Path) -> None:
+    case, letter = sample("en")
+    with pytest.raises(TemplateError) as caught:
+        render_docx(case, replace(letter, language="fr"), template_dir=tmp_path)
+    assert caught.value.message == "template not found: docx/fr.docx"

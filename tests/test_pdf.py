@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
-from letters.case import Case, parse_case
+from letters.case import Case, Recipient, parse_case
 from letters.content import Letter, render_letter
 from letters.errors import InputError
 from letters.render import fonts
@@ -423,3 +424,47 @@ def test_line_breaking_keeps_every_rule(text: str, width: int, indent: int) -> N
 def test_a_word_longer_than_the_line_is_cut() -> None:
     lines = break_lines("x" * 25, 10, measure)
     assert lines == [("x" * 10, ""), ("x" * 10, ""), ("x" * 5, "")]
+
+
+def test_enclosures_are_listed(language: str) -> None:
+    case, letter = sample(language)
+    enclosed = replace(letter, enclosures=("Bill of November 2026", "Chat log CHAT-77810"))
+    text = pdf_text(render_pdf(case, enclosed, envelope=None).data)
+    heading = {"en": "Enclosures (2)", "zh-CN": "附件（2）", "zh-TW": "附件（2）"}[language]
+    assert f"{heading}\nBill of November 2026\nChat log CHAT-77810" in text
+    one = replace(letter, enclosures=("Bill of November 2026",))
+    text = pdf_text(render_pdf(case, one, envelope=None).data)
+    assert ("Enclosure\n" if language == "en" else "附件（1）\n") in text
+
+
+def test_a_recipient_without_an_address(language: str) -> None:
+    case, letter = sample(language)
+    fcc = replace(letter, recipient=Recipient(name="Federal Communications Commission"))
+    result = render_pdf(case, fcc)
+    assert result.notes == ("No envelope page: the recipient has no postal address.",)
+    pages = PdfReader(io.BytesIO(result.data)).pages
+    assert all(float(page.mediabox.width) == 612 for page in pages)
+    assert "Federal Communications Commission" in pdf_text(result.data)
+    with pytest.raises(InputError) as caught:
+        render_pdf(case, fcc, envelope="window")
+    assert caught.value.message == (
+        "the recipient has no postal address to show in an envelope window"
+    )
+
+
+def test_a_lost_character_stops_the_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    from letters.errors import RenderError
+    from letters.render import pdf
+
+    def lossy(text: str, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        lines = break_lines(text, *args, **kwargs)
+        return [(line.replace("&", ""), gap) for line, gap in lines]
+
+    monkeypatch.setattr(pdf, "break_lines", lossy)
+    case, _letter = sample("en")
+    carrier = replace(case, account=replace(case.account, carrier="AT&T"))
+    with pytest.raises(RenderError) as caught:
+        render_pdf(carrier, render_letter(carrier, "request", "en", DAY))
+    assert caught.value.message == (
+        ".pdf: account.carrier does not appear verbatim — the document was not written"
+    )

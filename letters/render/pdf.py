@@ -295,7 +295,7 @@ def _every_text(letter: Letter, parts: postal.Addresses) -> str:
     ]
     return "\n".join(
         [*parts.sender, *parts.recipient, *parts.return_address, *labels,
-         *postal.printed_lines(letter)]
+         *postal.printed_lines(letter).values()]
     )  # fmt: skip
 
 

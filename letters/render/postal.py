@@ -50,18 +50,21 @@ def addresses(case: Case, letter: Letter) -> Addresses:
     )
 
 
-def printed_lines(letter: Letter) -> list[str]:
-    """Return every line of the letter's words that paper carries (the subject is not one)."""
-    return [
-        letter.title,
-        *letter.delivery,
-        *letter.reference,
-        letter.salutation,
-        *letter.paragraphs,
-        *letter.closing,
-        *letter.signature,
-        *letter.enclosures,
-    ]
+PRINTED = ("title", "delivery", "reference", "salutation", "paragraphs", "closing", "signature",
+           "enclosures")  # fmt: skip
+"""The parts of a `Letter` that paper carries, in reading order (the subject is not one)."""
+
+
+def printed_lines(letter: Letter) -> dict[str, str]:
+    """Return every line of the letter's words that paper carries, named like `paragraphs[2]`."""
+    lines = {}
+    for name in PRINTED:
+        value = getattr(letter, name)
+        if isinstance(value, str):
+            lines[name] = value
+        else:
+            lines.update({f"{name}[{n}]": line for n, line in enumerate(value, 1)})
+    return {name: line for name, line in lines.items() if line}
 
 
 def printed_values(case: Case, letter: Letter) -> dict[str, str]:
@@ -77,9 +80,7 @@ def printed_values(case: Case, letter: Letter) -> dict[str, str]:
             parts = (("city", address.city), ("region", address.region),
                      ("postal_code", address.postal_code))  # fmt: skip
             values.update({f"{key}.{name}": value for name, value in parts if value})
-    for number, line in enumerate(printed_lines(letter), 1):
-        if line:
-            values[f"line {number}"] = line
+    values.update({f"letter {name}": line for name, line in printed_lines(letter).items()})
     return values
 
 
