@@ -112,6 +112,47 @@ def recipient_for(case: Case, kind: str) -> Recipient:
     return case.recipient
 
 
+def check_needs(case: Case, kind: str) -> None:
+    """Fail with one clear message if the case lacks what a kind of letter must cite."""
+    sent = case.status.request_sent or case.delivery.mailed_on
+    address = case.holder.address
+    charges = (
+        case.charges,
+        _("needs [[charges]] — each charge made after the closure (date, amount, description)"),
+    )
+    needs: dict[str, list[tuple[Any, str]]] = {
+        "follow-up": [
+            (sent, _("needs status.request_sent or delivery.mailed_on — the date the closure "
+                     "request was sent")),
+        ],
+        "refund": [
+            (case.account.balance, _("needs account.balance — the remaining balance to refund")),
+            (address or case.account.refund_to != "check",
+             _("account.refund_to = \"check\" needs holder.address — where to mail the check")),
+        ],
+        "dispute": [charges],
+        "card-dispute": [
+            charges,
+            (all(c.statement_date for c in case.charges),
+             _("needs charges.statement_date on every charge — the 60 days run from it")),
+            (address, _("needs holder.address — the card issuer answers by mail")),
+            (case.card and case.card.address,
+             _("needs card.address — the billing-inquiries address on your statement")),
+        ],
+        "complaint": [
+            (case.events or sent,
+             _("needs [[events]] or status.request_sent — the steps already taken")),
+        ],
+        "complaint-ag": [
+            (address and address.region,
+             _("needs holder.address with its state — the attorney general of your state")),
+        ],
+    }  # fmt: skip
+    for present, message in needs.get(kind, ()):
+        if not present:
+            raise InputError(f"{kind}: {message}")
+
+
 def _attorney_general(address: Address | None) -> str:
     state = address.region if address and address.country == "US" and address.region else ""
     return f"Office of the Attorney General{', ' + state if state else ''}"
@@ -154,6 +195,8 @@ def render_letter(
     language = language or case.language
     if kind not in KINDS and not any(kind in extra for extra in COMPANIONS.values()):
         raise InputError(_("unknown kind: {kind}").format(kind=kind))
+    recipient_for(case, kind)  # a card dispute needs [card] before anything else
+    check_needs(case, kind)
     name = f"letters/{kind}.{language}.j2"
     env = templating.environment(templating.search_path(template_dir), filters(case, language))
     variables = context(case, kind, language, today)
