@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from functools import cache
+from itertools import groupby
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -332,6 +333,7 @@ class _Group:
     texts: tuple[_Text, ...]
     keep: bool = True
     address: bool = False  # the recipient's address: the window layout places it
+    with_previous: bool = False  # on a new page, the last lines before it come along
 
 
 @dataclass(frozen=True)
@@ -343,7 +345,7 @@ class _Line:
     text: str
     size: float
     joiner: str
-    spacing: float = 0.0  # added after each character, to justify the line
+    spacing: float = 0.0  # added after each Chinese character, to justify the line
 
 
 @dataclass
@@ -403,7 +405,7 @@ def _groups(letter: Letter, parts: postal.Addresses, type_: _Type) -> list[_Grou
         closing[-1] = replace(closing[-1], after=space)
     if signature and letter.enclosures:
         signature[-1] = replace(signature[-1], after=leading)
-    groups.append(_Group((*closing, *signature)))
+    groups.append(_Group((*closing, *signature), with_previous=True))
     if letter.enclosures:
         heading = postal.enclosures_heading(len(letter.enclosures), letter.language)
         groups.append(block([heading, *letter.enclosures], after=0))
@@ -441,8 +443,9 @@ class _Flow:
                     later.append(group)  # would reach into the window: goes below it
             self.place_in_window(groups[at])
             groups = later + groups[at + 1 :]
-        for group in groups:
-            self.place(group)
+        for group, following in zip(groups, [*groups[1:], None], strict=True):
+            reserve = self.height(following) if following and following.with_previous else 0.0
+            self.place(group, reserve)
 
     def wrap(self, text: _Text) -> list[tuple[str, str]]:
         measure = self.type.measure(text.size)
@@ -452,7 +455,8 @@ class _Flow:
         """Return the height of a group's lines, without the space below the last."""
         return _height([(text, self.wrap(text)) for text in group.texts])
 
-    def place(self, group: _Group) -> None:
+    def place(self, group: _Group, reserve: float = 0.0) -> None:
+        """Place a group; `reserve` is the room the group after it needs on the same page."""
         bottom = MARGIN - _EPSILON
         wrapped = [(text, self.wrap(text)) for text in group.texts]
         height = _height(wrapped)
@@ -460,22 +464,39 @@ class _Flow:
         if group.keep and fits_a_page and self.y - height < bottom and self.pages[-1].lines:
             self.new_page()
         for text, lines in wrapped:
+            need = reserve if text is wrapped[-1][0] else 0.0
+            turn = self.turn(len(lines), text, need)
             for number, (line, gap) in enumerate(lines):
-                if self.y - text.leading < bottom and self.pages[-1].lines:
+                if (number == turn or self.y - text.leading < bottom) and self.pages[-1].lines:
                     self.new_page()
                 last = number == len(lines) - 1
                 left = self.left + (text.indent if number == 0 else 0.0)
                 width = self.type.width(line, text.size)
                 x = _aligned(text.align, left, self.right, width)
                 spacing = 0.0
-                if text.align == "justified" and not last and len(line) > 1:
-                    spacing = _spacing(self.right - left - width, len(line))
+                if text.align == "justified" and not last:
+                    spacing = _spacing(self.right - left - width, line)
                 joiner = gap + "\n" if last else gap
                 self.pages[-1].lines.append(
                     _Line(x, self.y - text.size, line, text.size, joiner, spacing)
                 )
                 self.y -= text.leading
             self.y -= text.after
+
+    def turn(self, count: int, text: _Text, reserve: float) -> int | None:
+        """Return the line of a text that should start a new page, if the rules want one.
+
+        No single first line at the foot of a page (it goes over with the rest), no single
+        last line at the top of the next (one more goes with it), and the two last lines go
+        over with what follows when that does not fit after them.
+        """
+        fit = int((self.y - MARGIN) / text.leading + _EPSILON)
+        if fit >= count:
+            room = self.y - MARGIN - count * text.leading - text.after
+            return max(count - 2, 0) if reserve > room + _EPSILON else None
+        if fit == 1:
+            return 0
+        return fit - 1 if count - fit == 1 and fit >= 3 else None
 
     def place_in_window(self, group: _Group) -> None:
         """Set the recipient's address inside the window band, as large as fits (10–8 pt)."""
@@ -530,13 +551,15 @@ def _set(
     return lines, ascent, descent, size * 1.1
 
 
-def _spacing(slack: float, count: int) -> float:
-    """Return the space to add after each character to spread a line over `slack` more.
+def _spacing(slack: float, line: str) -> float:
+    """Return the space to add after each Chinese character to spread a line over `slack`.
 
-    Up to 1 pt only: wider, the characters drift apart, and text extraction (copy and
-    paste, pdftotext) starts to read the gaps as spaces; such a line stays ragged.
+    Latin letters are never spaced out. Up to 1 pt only: wider, the characters drift apart
+    and text extraction (copy and paste, pdftotext) reads the gaps as spaces, so such a
+    line stays ragged.
     """
-    spacing = slack / (count - 1)
+    count = sum(map(_is_wide, line[:-1]))  # the space after the last character is not seen
+    spacing = slack / count if count else 0.0
     return spacing if 0 < spacing <= MAX_SPACING else 0.0
 
 
@@ -602,10 +625,11 @@ def _draw(pages: list[_Page], type_: _Type, case: Case, letter: Letter) -> bytes
             if not line.text:
                 continue
             text = canvas.beginText(line.x, line.y)
-            text.setCharSpace(line.spacing)
             for run, font in type_.runs(line.text):
                 text.setFont(font, line.size)
-                text.textOut(run)
+                for wide, characters in groupby(run, _is_wide):
+                    text.setCharSpace(line.spacing if wide else 0.0)
+                    text.textOut("".join(characters))
             canvas.drawText(text)
         canvas.showPage()
     canvas.save()
