@@ -468,3 +468,22 @@ def test_a_lost_character_stops_the_pdf(monkeypatch: pytest.MonkeyPatch) -> None
     assert caught.value.message == (
         ".pdf: account.carrier does not appear verbatim — the document was not written"
     )
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_the_closing_never_starts_a_page(tmp_path: Path, language: str) -> None:
+    closing = {"en": "Sincerely,", "zh-CN": "此致"}[language]
+    turned = 0
+    for count in range(10, 40, 2):  # the closing lands at every height of the page
+        events = "".join(
+            f"\n[[events]]\nat = 2026-10-{1 + n % 28:02d}T{8 + n // 28:02d}:00:00\n"
+            f'channel = "phone"\nparty = "Agent {n}"\nsummary = "Called."\n'
+            for n in range(count)
+        )
+        case = case_from(HOSTILE + events, tmp_path)
+        data = render_pdf(case, render_letter(case, "request", language, DAY), envelope=None).data
+        pages = [page.extract_text().splitlines() for page in PdfReader(io.BytesIO(data)).pages]
+        last = next(lines for lines in pages if closing in lines)
+        assert last[0] != closing, count
+        turned += len(pages) > 1 and last.index(closing) <= 3
+    assert turned  # at least once, the last lines of the letter went over with the closing
