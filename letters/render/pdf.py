@@ -88,7 +88,7 @@ def render_pdf(
     type_, note = _typeface(letter.language, _every_text(letter, parts), font, case.language)
     notes += [note] if note else []
     flow = _Flow(type_, PAPERS[paper], _unbreakable(case))
-    flow.letter(_groups(letter, parts, type_), window=envelope == "window")
+    flow.letter(_groups(letter, parts), window=envelope == "window")
     pages = flow.numbered(letter.language)
     if envelope == "plain":
         pages.append(_envelope(parts, type_, flow.keep))
@@ -355,7 +355,7 @@ class _Page:
     footer: _Line | None = None  # the page number, outside the text
 
 
-def _groups(letter: Letter, parts: postal.Addresses, type_: _Type) -> list[_Group]:
+def _groups(letter: Letter, parts: postal.Addresses) -> list[_Group]:
     """Return the letter as groups of texts in reading order."""
     chinese = letter.language != "en"
     size = 12.0 if chinese else 11.0
