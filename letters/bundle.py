@@ -275,10 +275,15 @@ def exhibit_kind(path: str) -> str:
 
 @functools.cache
 def _cost(algorithm: str) -> float:
-    # Which digest is slowest depends on the CPU (SHA extensions, word size): measure it once.
-    started = time.perf_counter()
-    hashlib.new(algorithm, bytes(256 * 1024))
-    return time.perf_counter() - started
+    # Which digest is slowest depends on the CPU (SHA extensions, word size): measure it once,
+    # keeping the best of a few tries so that one preemption cannot swap the order.
+    sample = bytes(64 * 1024)
+    tries = []
+    for _attempt in range(5):
+        started = time.perf_counter()
+        hashlib.new(algorithm, sample)
+        tries.append(time.perf_counter() - started)
+    return min(tries)
 
 
 class Digests:
