@@ -122,6 +122,13 @@ def child(task: str, *args: str) -> None:
     print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024}))
 
 
+def warm(path: Path) -> None:
+    """Read a file into the page cache (bundle hands its output to the disk as it goes)."""
+    with path.open("rb", buffering=0) as handle:
+        while handle.read(4 * MIB):
+            pass
+
+
 def measure(task: str, *args: str | Path) -> dict[str, float]:
     """Run a task in a child process; return its seconds and peak memory."""
     done = subprocess.run(
@@ -172,6 +179,8 @@ def main() -> None:
                 ("make_bag", [bag]),
                 ("validate", [bag]),
             ]:
+                if task == "verify":
+                    warm(out)  # every tool reads from the page cache, as openssl does
                 runs.setdefault(task, []).append(measure(task, *args))
         best = {
             task: {
