@@ -221,6 +221,56 @@ def email(case: Path, out: Path | None, **options: Any) -> None:
     _report(write_email(_request(case, out, Path.cwd(), **options)))
 
 
+def _print_options(function: Any) -> Any:
+    """Add the options of the printed letter."""
+    for decorator in reversed(
+        [
+            option("--format", "formats", default="pdf,docx", show_default=True, metavar="pdf,docx", help=N_("Which files to write: pdf, docx or both.")),
+            option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help=N_("Paper size: US Letter, or A4 outside North America.")),
+            option("--envelope", type=click.Choice(["plain", "window", "none"]), default="plain", show_default=True, help=N_("Add a #10 envelope page (plain), place the address for a window envelope, or neither.")),
+            option("--font", type=click.Path(path_type=Path, dir_okay=False, exists=True), help=N_("A TrueType font file for Chinese text (default: found on this computer).")),
+            option("--explain", type=click.Choice(["zh-CN", "zh-TW"]), help=N_("With an English letter, also write a sheet in Chinese that explains it.")),
+        ]
+    ):  # fmt: skip
+        function = decorator(function)
+    return function
+
+
+def _print(formats: str, paper: str, envelope: str, font: Path | None, explain: str | None) -> Any:
+    from letters.kit import Print
+
+    chosen = tuple(part.strip().lower() for part in formats.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in ("pdf", "docx")]
+    if unknown or not chosen:
+        raise InputError(
+            _("--format: {value} — use pdf, docx or pdf,docx").format(value=formats)
+        )
+    return Print(chosen, paper, None if envelope == "none" else envelope, font, explain)
+
+
+@cli.command(help=N_(
+    "Write the printable letter: .pdf to print and mail, .docx to edit.\n\n"
+    "Example: letters letter case.toml --kind follow-up -o out"
+))  # fmt: skip
+@CASE
+@_print_options
+@_common
+def letter(
+    case: Path,
+    out: Path | None,
+    formats: str,
+    paper: str,
+    envelope: str,
+    font: Path | None,
+    explain: str | None,
+    **options: Any,
+) -> None:
+    from letters.kit import write_letter
+
+    printing = _print(formats, paper, envelope, font, explain)
+    _report(write_letter(_request(case, out, Path.cwd(), **options), printing))
+
+
 @cli.command(help=N_(
     "Write everything for a case into one folder: the email, the letter and the bundle.\n\n"
     "Example: letters kit case.toml --evidence evidence/ -o kit"

@@ -28,6 +28,8 @@ from letters.errors import InputError, RenderError
 from letters.i18n import _
 
 KINDS = ("request", "follow-up", "refund", "dispute", "complaint", "card-dispute")
+SHEETS = ("explain",)
+"""Documents for the holder, not the recipient: no addresses, no salutation, no envelope."""
 COMPANIONS = {"complaint": ("complaint-ag",)}
 """Documents that go with a kind: the FCC complaint comes with a cover letter for the state AG."""
 FCC = Recipient(name="Federal Communications Commission, Consumer Inquiries and Complaints")
@@ -52,6 +54,12 @@ class Letter:
     delivery: tuple[str, ...] = ()
     reference: tuple[str, ...] = ()
     enclosures: tuple[str, ...] = ()
+    explains: str | None = None  # for a sheet: the kind of letter it explains
+
+    @property
+    def sheet(self) -> bool:
+        """Return True for a sheet for the holder (like `explain`) rather than a letter."""
+        return self.kind in SHEETS
 
     @property
     def body_lines(self) -> list[str]:
@@ -188,18 +196,27 @@ def render_letter(
     language: str | None,
     today: date,
     template_dir: Path | None = None,
+    explaining: str | None = None,
 ) -> Letter:
-    """Render the words of one letter from the case, dated `today`."""
+    """Render the words of one letter from the case, dated `today`.
+
+    With kind `explain`, render the holder's sheet that explains the `explaining` letter.
+    """
     from letters import templating
 
     language = language or case.language
-    if kind not in KINDS and not any(kind in extra for extra in COMPANIONS.values()):
+    if kind not in KINDS + SHEETS and not any(kind in extra for extra in COMPANIONS.values()):
         raise InputError(_("unknown kind: {kind}").format(kind=kind))
-    recipient_for(case, kind)  # a card dispute needs [card] before anything else
-    check_needs(case, kind)
+    if kind in SHEETS and language == "en":
+        raise InputError(_("--explain: the explanation sheet is in zh-CN or zh-TW"))
+    subject_kind = explaining or ("request" if kind in SHEETS else kind)
+    recipient_for(case, subject_kind)  # a card dispute needs [card] before anything else
+    check_needs(case, subject_kind)
     name = f"letters/{kind}.{language}.j2"
     env = templating.environment(templating.search_path(template_dir), filters(case, language))
-    variables = context(case, kind, language, today)
+    variables = context(case, subject_kind, language, today)
+    if kind in SHEETS:
+        variables |= {"kind": kind, "letter_kind": subject_kind}
     try:
         template = env.get_template(name)
         module = template.make_module(variables)
@@ -223,6 +240,7 @@ def render_letter(
         delivery=tuple(lines["delivery"]),
         reference=tuple(lines["reference"]),
         enclosures=tuple(lines["enclosures"]),
+        explains=subject_kind if kind in SHEETS else None,
     )
     if not letter.subject or not letter.paragraphs:
         raise RenderError(_("{name}: the template gives no subject or no body").format(name=name))

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from letters.case import Case, load_case
-from letters.content import Letter, render_letter
+from letters.content import COMPANIONS, Letter, render_letter
 from letters.errors import InputError
 from letters.i18n import _
 from letters.output import write_outputs
@@ -38,6 +38,17 @@ class Request:
     template_dir: Path | None = None
 
 
+@dataclass(frozen=True)
+class Print:
+    """How the printed letter is made: formats, paper, envelope, font, companion sheet."""
+
+    formats: tuple[str, ...] = ("pdf", "docx")
+    paper: str = "letter"
+    envelope: str | None = "plain"
+    font: Path | None = None
+    explain: str | None = None
+
+
 def _letter(request: Request) -> tuple[Case, Letter]:
     case = load_case(request.case_path)
     letter = render_letter(
@@ -46,8 +57,61 @@ def _letter(request: Request) -> tuple[Case, Letter]:
     return case, letter
 
 
+def _letters(request: Request, case: Case, explain: str | None) -> list[Letter]:
+    """Render the letter asked for, the documents that go with it, and the explanation sheet."""
+    kinds = [request.kind, *COMPANIONS.get(request.kind, ())]
+    letters = [
+        render_letter(case, kind, request.language, request.today, request.template_dir)
+        for kind in kinds
+    ]
+    if explain:
+        if letters[0].language != "en":
+            raise InputError(_("--explain: goes with an English letter — add --lang en"))
+        letters.append(
+            render_letter(
+                case, "explain", explain, request.today, request.template_dir, request.kind
+            )
+        )
+    return letters
+
+
+def print_files(
+    case: Case, letters: list[Letter], out_dir: Path, options: Print, template_dir: Path | None
+) -> tuple[dict[Path, bytes], list[str]]:
+    """Return the printable documents of the letters (PDF, DOCX) and notes for the user."""
+    from letters.render.docx import render_docx
+    from letters.render.pdf import render_pdf
+
+    files: dict[Path, bytes] = {}
+    notes: list[str] = []
+    for letter in letters:
+        base = out_dir / stem(letter)
+        if "pdf" in options.formats or letter.sheet:
+            envelope = None if letter.sheet else options.envelope
+            pdf = render_pdf(
+                case, letter, paper=options.paper, font=options.font, envelope=envelope
+            )
+            files[base.with_name(base.name + ".pdf")] = pdf.data
+            notes += [note for note in pdf.notes if note not in notes]
+        if "docx" in options.formats and not letter.sheet:
+            docx = render_docx(case, letter, paper=options.paper, template_dir=template_dir)
+            files[base.with_name(base.name + ".docx")] = docx
+    return files, notes
+
+
+def write_letter(request: Request, options: Print) -> Written:
+    """Write the printable letter (PDF, DOCX) and what goes with it."""
+    case = load_case(request.case_path)
+    letters = _letters(request, case, options.explain)
+    files, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
+    return Written(write_outputs(files, request.force), notes=notes)
+
+
 def stem(letter: Letter) -> str:
-    """Return the file name stem of a letter's documents: `request.zh-CN`."""
+    """Return the file name stem of a letter's documents: `request.zh-CN`, and for a sheet
+    the letter it explains: `request.en.explain.zh-CN`."""
+    if letter.explains:
+        return f"{letter.explains}.en.{letter.kind}.{letter.language}"
     return f"{letter.kind}.{letter.language}"
 
 

@@ -372,6 +372,9 @@ def _groups(letter: Letter, parts: postal.Addresses) -> list[_Group]:
         texts[-1] = replace(texts[-1], after=after)
         return _Group(tuple(texts), keep)
 
+    if letter.sheet:  # for the holder: a title and paragraphs, nothing to address
+        title = _Text(letter.title, size * 4 / 3, leading * 4 / 3, align="centre", after=leading)
+        return [_Group((title,)), *(block([p], keep=False) for p in letter.paragraphs)]
     groups = [block(parts.sender)]
     if not chinese:
         groups.append(block([i18n.format_date(letter.date, "en")]))

@@ -69,6 +69,9 @@ def printed_lines(letter: Letter) -> dict[str, str]:
 
 def printed_values(case: Case, letter: Letter) -> dict[str, str]:
     """Return what a printed letter must carry verbatim: case values, addresses, every line."""
+    lines = {f"letter {name}": line for name, line in printed_lines(letter).items()}
+    if letter.sheet:
+        return lines
     values = required_values(case, letter.language)
     values["recipient.name"] = letter.recipient.name
     for key, address in (
@@ -80,8 +83,7 @@ def printed_values(case: Case, letter: Letter) -> dict[str, str]:
             parts = (("city", address.city), ("region", address.region),
                      ("postal_code", address.postal_code))  # fmt: skip
             values.update({f"{key}.{name}": value for name, value in parts if value})
-    values.update({f"letter {name}": line for name, line in printed_lines(letter).items()})
-    return values
+    return values | lines
 
 
 def page_label(page: int, pages: int, language: str) -> str:

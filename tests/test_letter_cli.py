@@ -1,0 +1,95 @@
+"""`letters letter` from the command line: formats, paper, envelope, companion documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+from docx import Document
+
+from tests.conftest import SAMPLES, run
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def test_letter_writes_pdf_and_docx_with_the_same_words(tmp_path: Path) -> None:
+    result = run("letter", SAMPLES / "case-zh-TW.toml", "-o", tmp_path, "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"wrote {tmp_path / 'request.zh-TW.pdf'}",
+        f"wrote {tmp_path / 'request.zh-TW.docx'}",
+    ]
+    text = pdf_text(tmp_path / "request.zh-TW.pdf")
+    docx = "\n".join(p.text for p in Document(str(tmp_path / "request.zh-TW.docx")).paragraphs)
+    values = ("陳美玲", "EW-2026-00042", "Example Wireless 客戶服務部", "帳戶終止申請書", "敬禮")
+    for value in values:
+        assert value in text and value in docx
+
+
+def test_format_paper_and_envelope(tmp_path: Path) -> None:
+    result = run(
+        "letter", SAMPLES / "case-en.toml", "-o", tmp_path, "--format", "pdf",
+        "--paper", "a4", "--envelope", "none", "--date", "2026-11-24",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["request.en.pdf"]
+    reader = pypdf.PdfReader(tmp_path / "request.en.pdf")
+    assert len(reader.pages) == 1
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(float(width)), round(float(height))) == (595, 842)
+
+
+def test_envelope_page_by_default(tmp_path: Path) -> None:
+    run("letter", SAMPLES / "case-en.toml", "-o", tmp_path, "--format", "pdf")
+    last = pypdf.PdfReader(tmp_path / "request.en.pdf").pages[-1]
+    assert (float(last.mediabox.width), float(last.mediabox.height)) == (684.0, 297.0)
+
+
+def test_bad_format_is_refused(tmp_path: Path) -> None:
+    result = run("letter", SAMPLES / "case-en.toml", "-o", tmp_path, "--format", "pdf,odt")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: --format: pdf,odt — use pdf, docx or pdf,docx\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_explain_sheet_goes_with_an_english_letter(tmp_path: Path) -> None:
+    result = run(
+        "letter", SAMPLES / "case-en.toml", "-o", tmp_path, "--explain", "zh-CN",
+        "--date", "2026-11-24",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    sheet = pdf_text(tmp_path / "request.en.explain.zh-CN.pdf")
+    assert "英文账户注销申请信的中文说明" in sheet
+    assert "ACC-889977" in sheet
+    result = run("letter", SAMPLES / "case-zh-CN.toml", "-o", tmp_path / "b", "--explain", "zh-TW")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: --explain: goes with an English letter — add --lang en\n",
+    )
+
+
+def test_complaint_comes_with_the_attorney_general_cover_letter(tmp_path: Path) -> None:
+    result = run(
+        "letter", SAMPLES / "case-late-en.toml", "--kind", "complaint", "-o", tmp_path,
+        "--date", "2026-12-24",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "complaint-ag.en.docx", "complaint-ag.en.pdf", "complaint.en.docx", "complaint.en.pdf",
+    ]  # fmt: skip
+    assert "No envelope page: the recipient has no postal address." in result.stdout
+
+
+def test_kind_that_lacks_data_fails_cleanly(tmp_path: Path) -> None:
+    result = run("letter", SAMPLES / "case-en.toml", "--kind", "dispute", "-o", tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: dispute: needs [[charges]] — each charge made after the closure "
+        "(date, amount, description)\n",
+    )
+    assert list(tmp_path.iterdir()) == []
