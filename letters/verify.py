@@ -10,7 +10,9 @@ never looks inside the zip. Bags from other tools are accepted: BagIt 0.97 or 1.
 md5, sha1, sha224, sha256, sha384 and sha512 manifests, with or without tag manifests,
 entries stored or deflated.
 
-Each entry is streamed once through every digest it needs; memory stays bounded.
+Each entry is streamed once through every digest it needs; memory stays bounded. Paths in
+findings are relative to the bag folder, as in its manifests; problems of the zip itself (its
+layout and its names) give the entry's full name in the zip.
 """
 
 from __future__ import annotations
