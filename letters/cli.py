@@ -5,6 +5,7 @@ The one place that prints, reads the clock, and turns a LettersError into an exi
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -143,14 +144,45 @@ def _common(function: Any) -> Any:
     """Add the options every document command shares."""
     for decorator in reversed(
         [
-            option("--lang", metavar="LANG", help=N_("Language of the documents: en, zh-CN or zh-TW (default: from the case file).")),
-            option("--kind", default="request", show_default=True, type=click.Choice(["request", "follow-up", "refund", "dispute", "complaint", "card-dispute"]), help=N_("Which letter to write.")),
-            option("-o", "--out", "out", type=click.Path(path_type=Path, file_okay=False), default=None, help=N_("Folder to write into.")),
+            option(
+                "--lang",
+                metavar="LANG",
+                help=N_(
+                    "Language of the documents: en, zh-CN or zh-TW (default: from the case file)."
+                ),
+            ),
+            option(
+                "--kind",
+                default="request",
+                show_default=True,
+                type=click.Choice(
+                    ["request", "follow-up", "refund", "dispute", "complaint", "card-dispute"]
+                ),
+                help=N_("Which letter to write."),
+            ),
+            option(
+                "-o",
+                "--out",
+                "out",
+                type=click.Path(path_type=Path, file_okay=False),
+                default=None,
+                help=N_("Folder to write into."),
+            ),
             option("--force", is_flag=True, help=N_("Replace files that already exist.")),
-            option("--date", "date_", metavar="YYYY-MM-DD", help=N_("The date the documents carry (default: SOURCE_DATE_EPOCH, else today).")),
-            option("--templates", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), help=N_("A folder of your own templates, looked up before the built-in ones.")),
+            option(
+                "--date",
+                "date_",
+                metavar="YYYY-MM-DD",
+                help=N_("The date the documents carry (default: SOURCE_DATE_EPOCH, else today)."),
+            ),
+            option(
+                "--templates",
+                "template_dir",
+                type=click.Path(path_type=Path, file_okay=False, exists=True),
+                help=N_("A folder of your own templates, looked up before the built-in ones."),
+            ),
         ]
-    ):  # fmt: skip
+    ):
         function = decorator(function)
     return function
 
@@ -181,23 +213,36 @@ def _report(written: Any) -> None:
         click.echo(note)
 
 
-@click.group(cls=LettersGroup, context_settings=CONTEXT, help=N_(
-    "Close a US phone account and keep proof of it.\n\n"
-    "From one case file, letters writes the closure-request email, a printable letter "
-    "and an evidence bundle anyone can verify. Start with: letters demo"
-))  # fmt: skip
+@click.group(
+    cls=LettersGroup,
+    context_settings=CONTEXT,
+    help=N_(
+        "Close a US phone account and keep proof of it.\n\n"
+        "From one case file, letters writes the closure-request email, a printable letter "
+        "and an evidence bundle anyone can verify. Start with: letters demo"
+    ),
+)
 @click.version_option(__version__, "--version", prog_name="letters")
-@option("--ui-lang", type=click.Choice(list(i18n.LANGUAGES)), expose_value=False, is_eager=True, callback=_set_ui_language, help=N_("Language of these messages (default: from LANG)."))  # fmt: skip
+@option(
+    "--ui-lang",
+    type=click.Choice(list(i18n.LANGUAGES)),
+    expose_value=False,
+    is_eager=True,
+    callback=_set_ui_language,
+    help=N_("Language of these messages (default: from LANG)."),
+)
 @option("--debug", is_flag=True, help=N_("Show the full traceback when something fails."))
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@cli.command(help=N_(
-    "Check a case file and show what it says, numbers masked.\n\n"
-    "Example: letters check case.toml"
-))  # fmt: skip
+@cli.command(
+    help=N_(
+        "Check a case file and show what it says, numbers masked.\n\n"
+        "Example: letters check case.toml"
+    )
+)
 @CASE
 def check(case: Path) -> None:
     from letters.case import load_case
@@ -209,10 +254,12 @@ def check(case: Path) -> None:
         click.echo(f"  {line}")
 
 
-@cli.command(help=N_(
-    "Write the email draft: .eml (opens as a draft), .txt, and a mailto: link.\n\n"
-    "Example: letters email case.toml -o out"
-))  # fmt: skip
+@cli.command(
+    help=N_(
+        "Write the email draft: .eml (opens as a draft), .txt, and a mailto: link.\n\n"
+        "Example: letters email case.toml -o out"
+    )
+)
 @CASE
 @_common
 def email(case: Path, out: Path | None, **options: Any) -> None:
@@ -225,13 +272,43 @@ def _print_options(function: Any) -> Any:
     """Add the options of the printed letter."""
     for decorator in reversed(
         [
-            option("--format", "formats", default="pdf,docx", show_default=True, metavar="pdf,docx", help=N_("Which files to write: pdf, docx or both.")),
-            option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True, help=N_("Paper size: US Letter, or A4 outside North America.")),
-            option("--envelope", type=click.Choice(["plain", "window", "none"]), default="plain", show_default=True, help=N_("Add a #10 envelope page (plain), place the address for a window envelope, or neither.")),
-            option("--font", type=click.Path(path_type=Path, dir_okay=False, exists=True), help=N_("A TrueType font file for Chinese text (default: found on this computer).")),
-            option("--explain", type=click.Choice(["zh-CN", "zh-TW"]), help=N_("With an English letter, also write a sheet in Chinese that explains it.")),
+            option(
+                "--format",
+                "formats",
+                default="pdf,docx",
+                show_default=True,
+                metavar="pdf,docx",
+                help=N_("Which files to write: pdf, docx or both."),
+            ),
+            option(
+                "--paper",
+                type=click.Choice(["letter", "a4"]),
+                default="letter",
+                show_default=True,
+                help=N_("Paper size: US Letter, or A4 outside North America."),
+            ),
+            option(
+                "--envelope",
+                type=click.Choice(["plain", "window", "none"]),
+                default="plain",
+                show_default=True,
+                help=N_(
+                    "Add a #10 envelope page (plain), place the address for a window "
+                    "envelope, or neither."
+                ),
+            ),
+            option(
+                "--font",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                help=N_("A TrueType font file for Chinese text (default: found on this computer)."),
+            ),
+            option(
+                "--explain",
+                type=click.Choice(["zh-CN", "zh-TW"]),
+                help=N_("With an English letter, also write a sheet in Chinese that explains it."),
+            ),
         ]
-    ):  # fmt: skip
+    ):
         function = decorator(function)
     return function
 
@@ -242,16 +319,16 @@ def _print(formats: str, paper: str, envelope: str, font: Path | None, explain: 
     chosen = tuple(part.strip().lower() for part in formats.split(",") if part.strip())
     unknown = [part for part in chosen if part not in ("pdf", "docx")]
     if unknown or not chosen:
-        raise InputError(
-            _("--format: {value} — use pdf, docx or pdf,docx").format(value=formats)
-        )
+        raise InputError(_("--format: {value} — use pdf, docx or pdf,docx").format(value=formats))
     return Print(chosen, paper, None if envelope == "none" else envelope, font, explain)
 
 
-@cli.command(help=N_(
-    "Write the printable letter: .pdf to print and mail, .docx to edit.\n\n"
-    "Example: letters letter case.toml --kind follow-up -o out"
-))  # fmt: skip
+@cli.command(
+    help=N_(
+        "Write the printable letter: .pdf to print and mail, .docx to edit.\n\n"
+        "Example: letters letter case.toml --kind follow-up -o out"
+    )
+)
 @CASE
 @_print_options
 @_common
@@ -271,24 +348,154 @@ def letter(
     _report(write_letter(_request(case, out, Path.cwd(), **options), printing))
 
 
-@cli.command(help=N_(
-    "Write everything for a case into one folder: the email, the letter and the bundle.\n\n"
-    "Example: letters kit case.toml --evidence evidence/ -o kit"
-))  # fmt: skip
+@cli.command(
+    help=N_(
+        "Write everything for a case into one folder: the email, the letter and the bundle.\n\n"
+        "Example: letters kit case.toml --evidence evidence/ -o kit"
+    )
+)
 @CASE
-@option("--evidence", type=click.Path(path_type=Path, file_okay=False), help=N_("The folder of evidence to bundle."))  # fmt: skip
+@option(
+    "--evidence",
+    type=click.Path(path_type=Path, file_okay=False),
+    help=N_("The folder of evidence to bundle."),
+)
+@_print_options
 @_common
-def kit(case: Path, out: Path | None, evidence: Path | None, **options: Any) -> None:
+def kit(
+    case: Path,
+    out: Path | None,
+    evidence: Path | None,
+    formats: str,
+    paper: str,
+    envelope: str,
+    font: Path | None,
+    explain: str | None,
+    **options: Any,
+) -> None:
     from letters.kit import write_kit
 
     default = Path.cwd() / f"{case.stem}-kit"
-    _report(write_kit(_request(case, out, default, **options), evidence))
+    printing = _print(formats, paper, envelope, font, explain)
+    with _progress() as progress:
+        written = write_kit(_request(case, out, default, **options), evidence, printing, progress)
+    _report(written)
 
 
-@cli.command(help=N_(
-    "Run the kit on the bundled sample case (Chinese) into DIR (default ./letters-demo).\n\n"
-    "Example: letters demo"
-))  # fmt: skip
+@cli.command(
+    help=N_(
+        "Write the evidence bundle: a BagIt zip of the evidence folder with checksums, an index "
+        "and the timeline.\n\n"
+        "Example: letters bundle case.toml evidence/ -o bundle.zip"
+    )
+)
+@CASE
+@click.argument("evidence", type=click.Path(path_type=Path, file_okay=False))
+@option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=N_("The bundle to write (default: ./bundle-DATE.zip)."),
+)
+@option(
+    "--lang",
+    metavar="LANG",
+    help=N_("Language of the index: en, zh-CN or zh-TW (default: from the case file)."),
+)
+@option("--force", is_flag=True, help=N_("Replace files that already exist."))
+@option(
+    "--date",
+    "date_",
+    metavar="YYYY-MM-DD",
+    help=N_("The bagging date the bundle carries (default: SOURCE_DATE_EPOCH, else today)."),
+)
+def bundle(
+    case: Path, evidence: Path, out: Path | None, lang: str | None, force: bool, date_: str | None
+) -> None:
+    from letters.kit import Request, write_bundle
+
+    request = Request(
+        case_path=case,
+        out_dir=Path.cwd(),
+        today=document_date(date_),
+        language=_language(lang),
+        force=force,
+    )
+    with _progress() as progress:
+        written = write_bundle(request, evidence, out, progress)
+    _report(written)
+
+
+@cli.command(
+    help=N_(
+        "Check a bundle: every checksum, every file accounted for, nothing outside the bag. "
+        "Prints VALID, or every problem found.\n\n"
+        "Example: letters verify bundle-2026-11-24.zip"
+    )
+)
+@click.argument("bundle_path", metavar="BUNDLE", type=click.Path(path_type=Path))
+@option("--json", "as_json", is_flag=True, help=N_("Print the report as JSON."))
+@click.pass_context
+def verify(ctx: click.Context, bundle_path: Path, as_json: bool) -> None:
+    from letters.verify import verify_bundle
+
+    report = verify_bundle(bundle_path)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    elif report.valid:
+        click.echo(
+            _("VALID: {path} — {files} files, {size} bytes, fingerprint {fingerprint}").format(
+                path=bundle_path,
+                files=report.payload_files,
+                size=i18n.format_number(report.payload_bytes, i18n.ui_language()),
+                fingerprint=report.fingerprint,
+            )
+        )
+    else:
+        click.echo(_("INVALID: {path}").format(path=bundle_path))
+        for finding in report.findings:
+            click.echo(f"  {finding.message}")
+    ctx.exit(0 if report.valid else 1)
+
+
+class _Bar:
+    """A progress bar on stderr, shown only on a terminal and only for a real amount of work."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if sys.stderr.isatty() and total > 32 * 1024 * 1024:
+            self.bar = click.progressbar(length=total, file=sys.stderr, label=_("bundling"))
+            self.bar.__enter__()
+
+    def advance(self, done: int) -> None:
+        if self.bar is not None:
+            self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _progress() -> Any:
+    bar = _Bar()
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+@cli.command(
+    help=N_(
+        "Run the kit on the bundled sample case (Chinese) into DIR (default ./letters-demo).\n\n"
+        "Example: letters demo"
+    )
+)
 @click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
 @option("--force", is_flag=True, help=N_("Replace files that already exist."))
 @option("--date", "date_", metavar="YYYY-MM-DD", help=N_("The date the documents carry."))
@@ -297,15 +504,16 @@ def demo(directory: Path | None, force: bool, date_: str | None) -> None:
 
     out = directory or Path("letters-demo")
     _report(run_demo(out, document_date(date_), force))
-    click.echo(
-        _("This was the sample case. To start your own: letters init my-case.toml")
-    )
+    click.echo(_("This was the sample case. To start your own: letters init my-case.toml"))
 
 
-@cli.group(cls=LettersGroup, help=N_(
-    "List the built-in template sets, or export one to change it.\n\n"
-    "Example: letters templates export my-templates"
-))  # fmt: skip
+@cli.group(
+    cls=LettersGroup,
+    help=N_(
+        "List the built-in template sets, or export one to change it.\n\n"
+        "Example: letters templates export my-templates"
+    ),
+)
 def templates() -> None:
     pass
 
@@ -320,10 +528,13 @@ def templates_list() -> None:
             click.echo(f"  {file}")
 
 
-@templates.command("export", help=N_(
-    "Copy a template set into DIR; then use it with --templates DIR.\n\n"
-    "Example: letters templates export my-templates"
-))  # fmt: skip
+@templates.command(
+    "export",
+    help=N_(
+        "Copy a template set into DIR; then use it with --templates DIR.\n\n"
+        "Example: letters templates export my-templates"
+    ),
+)
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @option("--set", "template_set", default="standard", show_default=True, help=N_("Which set."))
 @option("--force", is_flag=True, help=N_("Replace files that already exist."))
@@ -348,12 +559,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@cli.command(help=N_(
-    "Ask questions in your language and write a new case file (default: case.toml).\n\n"
-    "letters never needs your password or PIN. Answers can be piped in; --sample copies a "
-    "sample case instead.\n\n"
-    "Example: letters init my-case.toml"
-))  # fmt: skip
+@cli.command(
+    help=N_(
+        "Ask questions in your language and write a new case file (default: case.toml).\n\n"
+        "letters never needs your password or PIN. Answers can be piped in; --sample copies a "
+        "sample case instead.\n\n"
+        "Example: letters init my-case.toml"
+    )
+)
 @click.argument(
     "case",
     required=False,
@@ -385,10 +598,14 @@ def init(case: Path, sample: bool, lang: str | None, force: bool) -> None:
     click.echo(_("Next: letters guide {path}").format(path=written))
 
 
-@cli.group(cls=LettersGroup, invoke_without_command=True, help=N_(
-    "List the case's timeline, oldest first; add to it with `add`.\n\n"
-    "Example: letters log case.toml"
-))  # fmt: skip
+@cli.group(
+    cls=LettersGroup,
+    invoke_without_command=True,
+    help=N_(
+        "List the case's timeline, oldest first; add to it with `add`.\n\n"
+        "Example: letters log case.toml"
+    ),
+)
 @CASE
 @click.pass_context
 def log(ctx: click.Context, case: Path) -> None:
@@ -401,11 +618,13 @@ def log(ctx: click.Context, case: Path) -> None:
             click.echo(line)
 
 
-@log.command(help=N_(
-    "Add an event to the case's timeline; the rest of the file stays exactly as it was.\n\n"
-    "Example: letters log case.toml add --channel phone --party \"Agent Lisa\" "
-    "--reference CS-12345 --summary \"Asked to close the account.\" --at 2026-11-20T14:30"
-))  # fmt: skip
+@log.command(
+    help=N_(
+        "Add an event to the case's timeline; the rest of the file stays exactly as it was.\n\n"
+        'Example: letters log case.toml add --channel phone --party "Agent Lisa" '
+        '--reference CS-12345 --summary "Asked to close the account." --at 2026-11-20T14:30'
+    )
+)
 @option(
     "--channel",
     required=True,
@@ -451,10 +670,12 @@ def add(
     click.echo(_("{path}: added the event of {when}").format(path=case, when=when))
 
 
-@cli.command(help=N_(
-    "Show the checklist, where the case stands and the next steps, with their dates.\n\n"
-    "Example: letters guide case.toml --ics deadlines.ics"
-))  # fmt: skip
+@cli.command(
+    help=N_(
+        "Show the checklist, where the case stands and the next steps, with their dates.\n\n"
+        "Example: letters guide case.toml --ics deadlines.ics"
+    )
+)
 @CASE
 @option(
     "--date",

@@ -5,15 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
+from letters import i18n
 from letters.case import Case, load_case
 from letters.content import COMPANIONS, Letter, render_letter
 from letters.errors import InputError
 from letters.i18n import _
-from letters.output import write_outputs
+from letters.identifiers import mask
+from letters.output import refuse_existing, write_outputs
 from letters.resources import samples
 
+if TYPE_CHECKING:
+    from letters.bundle import BagInfo
+
 DEMO_CASE = "case-zh-CN.toml"
+
+
+class Progress(Protocol):
+    """Where a long job reports how far it has come (a progress bar, on a terminal)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, done: int) -> None: ...
 
 
 @dataclass
@@ -135,13 +149,97 @@ def write_email(request: Request) -> Written:
     return Written(write_outputs(files, request.force), mailto)
 
 
-def write_kit(request: Request, evidence_dir: Path | None = None) -> Written:
-    """Write every document that exists for a case into one folder."""
-    case, letter = _letter(request)
-    files, mailto = email_files(case, letter, request.out_dir)
+def bundle_info(case: Case) -> BagInfo:
+    """Return what bag-info.txt says about a case: names, and the account number masked."""
+    from letters.bundle import BagInfo
+
+    masked = mask(case.account.number)
+    return BagInfo(
+        contact_name=case.holder.name,
+        contact_email=case.holder.email,
+        external_identifier=masked,
+        external_description=f"Evidence for the closure of {case.account.carrier} account {masked}",
+    )
+
+
+def bundle_path(out_dir: Path, today: date) -> Path:
+    """Return the default bundle path: `bundle-2026-11-24.zip` (no identifiers in the name)."""
+    return out_dir / f"bundle-{today.isoformat()}.zip"
+
+
+def _build(
+    case: Case,
+    request: Request,
+    evidence_dir: Path | None,
+    out: Path,
+    documents: dict[str, bytes],
+    progress: Progress | None,
+) -> tuple[Path, list[str]]:
+    from letters.bundle import build_bundle, scan_evidence
+    from letters.render.index import render_index
+
+    evidence = scan_evidence(evidence_dir) if evidence_dir is not None else None
+    if progress is not None and evidence is not None:
+        progress.start(evidence.total_bytes)
+    language = request.language or case.language
+    result = build_bundle(
+        out,
+        evidence,
+        bagging_date=request.today,
+        info=bundle_info(case),
+        events=case.events,
+        documents=documents,
+        index_pdf=lambda index: render_index(case, index, language),
+        force=request.force,
+        progress=progress.advance if progress is not None else None,
+    )
+    size = i18n.format_number(result.payload_bytes, i18n.ui_language())
+    notes = [_("{path}: {exhibits} exhibits, {size} bytes").format(
+        path=result.path, exhibits=len(result.exhibits), size=size
+    )]  # fmt: skip
+    notes += [_("Warning: {message}").format(message=w.message) for w in result.warnings]
+    notes.append(_("fingerprint (SHA-256 of the tag manifest): {fingerprint}").format(
+        fingerprint=result.fingerprint
+    ))  # fmt: skip
+    return result.path, notes
+
+
+def write_bundle(
+    request: Request, evidence_dir: Path, out: Path | None = None, progress: Progress | None = None
+) -> Written:
+    """Write the evidence bundle of a case: the evidence, an index and the timeline."""
+    case = load_case(request.case_path)
+    path, notes = _build(
+        case, request, evidence_dir, out or bundle_path(request.out_dir, request.today), {},
+        progress,
+    )  # fmt: skip
+    return Written([path], notes=notes)
+
+
+def write_kit(
+    request: Request,
+    evidence_dir: Path | None = None,
+    options: Print = Print(),
+    progress: Progress | None = None,
+) -> Written:
+    """Write every document of a case into one folder: email, letter, and the bundle of it all."""
+    case = load_case(request.case_path)
     if evidence_dir is not None and not evidence_dir.is_dir():
         raise InputError(_("{path}: no such evidence folder").format(path=evidence_dir))
-    return Written(write_outputs(files, request.force), mailto)
+    letters = _letters(request, case, options.explain)
+    files, mailto = email_files(case, letters[0], request.out_dir)
+    printed, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
+    files |= printed
+    bundle = bundle_path(request.out_dir, request.today)
+    refuse_existing([*files, bundle], request.force)
+    documents = {path.name: data for path, data in files.items()}
+    path, bundle_notes = _build(case, request, evidence_dir, bundle, documents, progress)
+    try:
+        written = write_outputs(files, request.force)
+    except BaseException:
+        path.unlink(missing_ok=True)  # all or nothing: no bundle without its documents
+        raise
+    return Written([*written, path], mailto, notes + bundle_notes)
 
 
 def run_demo(out_dir: Path, today: date, force: bool = False) -> Written:

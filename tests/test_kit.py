@@ -1,0 +1,142 @@
+"""The main job, end to end: kit and demo write the email, the letter and a bundle holding
+them, and `letters bundle` / `letters verify` from the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from tests.conftest import SAMPLES, run
+
+EVIDENCE = SAMPLES / "evidence"
+
+
+def test_kit_writes_everything_and_bundles_it(tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    result = run(
+        "kit", SAMPLES / "case-en.toml", "--evidence", EVIDENCE, "-o", out, "--date", "2026-11-24"
+    )
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "bundle-2026-11-24.zip", "request.en.docx", "request.en.eml", "request.en.pdf",
+        "request.en.txt",
+    ]  # fmt: skip
+    with zipfile.ZipFile(out / "bundle-2026-11-24.zip") as bag:
+        inside = bag.namelist()
+        for name in ("request.en.eml", "request.en.pdf", "request.en.docx", "request.en.txt"):
+            member = f"bundle-2026-11-24/data/documents/{name}"
+            assert bag.read(member) == (out / name).read_bytes()
+        assert "bundle-2026-11-24/data/evidence/call-log-2026-11-20.png" in inside
+        index = json.loads(bag.read("bundle-2026-11-24/data/index/index.json"))
+        paths = [e["path"] for e in index["exhibits"]]
+        assert paths == [f"data/evidence/{p.name}" for p in sorted(EVIDENCE.iterdir())]
+        bag_info = bag.read("bundle-2026-11-24/bag-info.txt").decode()
+        assert "ACC-889977" not in bag_info and "****9977" in bag_info
+        pdf = pypdf.PdfReader(io.BytesIO(bag.read("bundle-2026-11-24/data/index/index.pdf")))
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    for value in (
+        "Evidence index",
+        "CS-12345",
+        "CHAT-77810",
+        "Agent Lisa",
+        "call-log-2026-11-20.png",
+    ):
+        assert value in text
+    fingerprint = result.stdout.splitlines()[-1].rsplit(" ", 1)[1]
+    check = run("verify", out / "bundle-2026-11-24.zip")
+    assert check.exit_code == 0
+    assert check.stdout == (
+        f"VALID: {out / 'bundle-2026-11-24.zip'} — 12 files, "
+        f"{check.stdout.split(' files, ')[1].split(' bytes')[0]} bytes, fingerprint {fingerprint}\n"
+    )
+
+
+def test_kit_is_all_or_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    out.mkdir()
+    (out / "bundle-2026-11-24.zip").write_text("mine")
+    result = run(
+        "kit", SAMPLES / "case-en.toml", "--evidence", EVIDENCE, "-o", out, "--date", "2026-11-24"
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {out / 'bundle-2026-11-24.zip'} already exists — use --force to replace it, "
+        "or -o to write elsewhere\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["bundle-2026-11-24.zip"]
+
+
+def test_same_case_same_bundle_in_any_time_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("kit", SAMPLES / "case-zh-CN.toml", "--evidence", EVIDENCE, "-o", tmp_path / "a",
+        "--date", "2026-11-24")  # fmt: skip
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    run("kit", SAMPLES / "case-zh-CN.toml", "--evidence", EVIDENCE, "-o", tmp_path / "b",
+        "--date", "2026-11-24")  # fmt: skip
+    for name in ("bundle-2026-11-24.zip", "request.zh-CN.pdf", "request.zh-CN.docx"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_bundle_command_and_chinese_index(tmp_path: Path) -> None:
+    out = tmp_path / "proof.zip"
+    result = run("bundle", SAMPLES / "case-zh-TW.toml", EVIDENCE, "-o", out, "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"wrote {out}"
+    with zipfile.ZipFile(out) as bag:
+        assert {name.split("/")[0] for name in bag.namelist()} == {"proof"}
+        pdf = pypdf.PdfReader(io.BytesIO(bag.read("proof/data/index/index.pdf")))
+        text = pdf.pages[0].extract_text()
+    assert "證據目錄" in text and "陳美玲" in text and "EW-2026-00042" in text
+
+
+def test_bundle_output_inside_the_evidence_folder_is_refused(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    (evidence / "note.txt").write_text("hello")
+    before = sorted(evidence.iterdir())
+    result = run("bundle", SAMPLES / "case-en.toml", evidence, "-o", evidence / "b.zip")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+    assert sorted(evidence.iterdir()) == before
+
+
+def test_verify_reports_a_changed_byte_and_exits_1(tmp_path: Path) -> None:
+    out = tmp_path / "b.zip"
+    run("bundle", SAMPLES / "case-en.toml", EVIDENCE, "-o", out, "--date", "2026-11-24")
+    data = bytearray(out.read_bytes())
+    needle = b"Prepaid balances are not refundable"
+    data[data.index(needle)] ^= 0x20
+    out.write_bytes(bytes(data))
+    result = run("verify", out)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"INVALID: {out}"
+    assert any("data/evidence/chat-2026-11-21.txt" in line for line in lines[1:])
+    report = json.loads(run("verify", out, "--json").stdout)
+    assert report["valid"] is False
+
+
+def test_verify_a_missing_file_is_bad_input(tmp_path: Path) -> None:
+    result = run("verify", tmp_path / "none.zip")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+
+
+def test_demo_includes_the_letter_and_the_bundle(tmp_path: Path) -> None:
+    result = run("demo", tmp_path / "demo", "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "demo").iterdir())
+    assert names == [
+        "bundle-2026-11-24.zip", "request.zh-CN.docx", "request.zh-CN.eml", "request.zh-CN.pdf",
+        "request.zh-CN.txt",
+    ]  # fmt: skip
+    assert run("verify", tmp_path / "demo" / "bundle-2026-11-24.zip").exit_code == 0
