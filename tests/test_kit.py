@@ -140,3 +140,26 @@ def test_demo_includes_the_letter_and_the_bundle(tmp_path: Path) -> None:
         "request.zh-CN.txt",
     ]  # fmt: skip
     assert run("verify", tmp_path / "demo" / "bundle-2026-11-24.zip").exit_code == 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("stream", "shown"), [(_Terminal, True), (io.StringIO, False)])
+def test_progress_bar_only_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, stream: type[io.StringIO], shown: bool
+) -> None:
+    from letters.cli import _Bar
+
+    err = stream()
+    monkeypatch.setattr("sys.stderr", err)
+    bar = _Bar()
+    bar.start(64 << 20)
+    bar.advance(64 << 20)
+    bar.close()
+    if shown:
+        assert "bundling" in err.getvalue() and "100%" in err.getvalue()
+    else:
+        assert err.getvalue() == ""
