@@ -468,6 +468,8 @@ def build_bundle(
     files = evidence.files if evidence is not None else ()
     docs = _documents(documents or {})
     timeline, exhibit_events, not_found = _timeline(events, [f.path for f in files])
+    if evidence is None:
+        not_found = ()  # no evidence folder was given, so nothing cited can be in it
 
     try:
         with (

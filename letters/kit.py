@@ -63,14 +63,6 @@ class Print:
     explain: str | None = None
 
 
-def _letter(request: Request) -> tuple[Case, Letter]:
-    case = load_case(request.case_path)
-    letter = render_letter(
-        case, request.kind, request.language, request.today, request.template_dir
-    )
-    return case, letter
-
-
 def _letters(request: Request, case: Case, explain: str | None) -> list[Letter]:
     """Render the letter asked for, the documents that go with it, and the explanation sheet."""
     kinds = [request.kind, *COMPANIONS.get(request.kind, ())]
@@ -144,7 +136,10 @@ def email_files(case: Case, letter: Letter, out_dir: Path) -> tuple[dict[Path, b
 
 def write_email(request: Request) -> Written:
     """Write the email draft of a case."""
-    case, letter = _letter(request)
+    case = load_case(request.case_path)
+    letter = render_letter(
+        case, request.kind, request.language, request.today, request.template_dir
+    )
     files, mailto = email_files(case, letter, request.out_dir)
     return Written(write_outputs(files, request.force), mailto)
 
@@ -194,14 +189,13 @@ def _build(
         progress=progress.advance if progress is not None else None,
     )
     size = i18n.format_number(result.payload_bytes, i18n.ui_language())
-    notes = [_("{path}: {exhibits} exhibits, {size} bytes").format(
-        path=result.path, exhibits=len(result.exhibits), size=size
-    )]  # fmt: skip
+    summary = _("{path}: {exhibits} exhibits, {size} bytes")
+    notes = [summary.format(path=result.path, exhibits=len(result.exhibits), size=size)]
+    if evidence is None:
+        notes.append(_("No evidence folder given: the bundle holds the documents only."))
     notes += [_("Warning: {message}").format(message=w.message) for w in result.warnings]
-    notes.append(_("fingerprint (SHA-256 of the tag manifest): {fingerprint}").format(
-        fingerprint=result.fingerprint
-    ))  # fmt: skip
-    return result.path, notes
+    fingerprint = _("fingerprint (SHA-256 of the tag manifest): {fingerprint}")
+    return result.path, [*notes, fingerprint.format(fingerprint=result.fingerprint)]
 
 
 def write_bundle(
@@ -209,10 +203,8 @@ def write_bundle(
 ) -> Written:
     """Write the evidence bundle of a case: the evidence, an index and the timeline."""
     case = load_case(request.case_path)
-    path, notes = _build(
-        case, request, evidence_dir, out or bundle_path(request.out_dir, request.today), {},
-        progress,
-    )  # fmt: skip
+    out = out or bundle_path(request.out_dir, request.today)
+    path, notes = _build(case, request, evidence_dir, out, {}, progress)
     return Written([path], notes=notes)
 
 
@@ -227,9 +219,17 @@ def write_kit(
     if evidence_dir is not None and not evidence_dir.is_dir():
         raise InputError(_("{path}: no such evidence folder").format(path=evidence_dir))
     letters = _letters(request, case, options.explain)
-    files, mailto = email_files(case, letters[0], request.out_dir)
-    printed, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
-    files |= printed
+    files, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
+    mailto = None
+    if letters[0].recipient.email:
+        drafts, mailto = email_files(case, letters[0], request.out_dir)
+        files = drafts | files
+    else:
+        notes.append(
+            _("No email draft: {recipient} has no email address.").format(
+                recipient=letters[0].recipient.name
+            )
+        )
     bundle = bundle_path(request.out_dir, request.today)
     refuse_existing([*files, bundle], request.force)
     documents = {path.name: data for path, data in files.items()}

@@ -163,3 +163,20 @@ def test_progress_bar_only_on_a_terminal(
         assert "bundling" in err.getvalue() and "100%" in err.getvalue()
     else:
         assert err.getvalue() == ""
+
+
+def test_kit_without_email_address_or_evidence(tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    result = run(
+        "kit", SAMPLES / "case-late-en.toml", "--kind", "complaint", "-o", out,
+        "--date", "2026-12-24",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert not list(out.glob("*.eml"))
+    assert (
+        "No email draft: Federal Communications Commission, Consumer Inquiries and Complaints "
+        "has no email address.\n"
+    ) in result.stdout
+    assert "No evidence folder given: the bundle holds the documents only.\n" in result.stdout
+    assert "Warning:" not in result.stdout
+    assert run("verify", out / "bundle-2026-12-24.zip").exit_code == 0
