@@ -79,6 +79,9 @@ class LettersGroup(click.Group):
             raise
         except KeyboardInterrupt:
             _fail(ctx, _("interrupted — nothing was written"), (), 1)
+        except OSError as error:  # a full disk, a folder we may not write to
+            where = error.filename or _("a file")
+            _fail(ctx, f"{where}: {error.strerror or error}", (), 1)
         except Exception as error:
             _fail(
                 ctx,

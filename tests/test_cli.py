@@ -131,3 +131,17 @@ def test_kit_refuses_a_missing_evidence_folder(tmp_path: Path) -> None:
         2, f"Error: {tmp_path / 'none'}: no such evidence folder\n"
     )  # fmt: skip
     assert not (tmp_path / "k").exists()
+
+
+def test_a_folder_we_may_not_write_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import letters.output
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "locked"))
+
+    monkeypatch.setattr(letters.output.tempfile, "mkstemp", refuse)
+    result = run("email", SAMPLES / "case-en.toml", "-o", tmp_path / "locked")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: cannot write {tmp_path / 'locked'}: Permission denied\n",
+    )
