@@ -225,7 +225,13 @@ def _report(written: Any) -> None:
         "and an evidence bundle anyone can verify. Start with: letters demo"
     ),
 )
-@click.version_option(__version__, "--version", prog_name="letters")
+@click.version_option(
+    __version__,
+    "--version",
+    prog_name="letters",
+    cls=LettersOption,
+    help=N_("Show the version and exit."),
+)
 @option(
     "--ui-lang",
     type=click.Choice(list(i18n.LANGUAGES)),
