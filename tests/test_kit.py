@@ -180,3 +180,20 @@ def test_kit_without_email_address_or_evidence(tmp_path: Path) -> None:
     assert "No evidence folder given: the bundle holds the documents only.\n" in result.stdout
     assert "Warning:" not in result.stdout
     assert run("verify", out / "bundle-2026-12-24.zip").exit_code == 0
+
+
+def test_the_main_job_never_touches_the_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("letters tried to use the network")
+
+    for name in ("socket", "create_connection", "getaddrinfo", "gethostbyname"):
+        monkeypatch.setattr(socket, name, refuse)
+    result = run(
+        "kit", SAMPLES / "case-zh-CN.toml", "--evidence", EVIDENCE, "-o", tmp_path / "kit",
+        "--date", "2026-11-24", "--explain", "zh-CN", "--lang", "en",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
