@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -319,6 +320,22 @@ def joined(text: str) -> str:
     return content.join_lines([line.strip() for line in text.splitlines() if line.strip()])
 
 
+def unwrapped(text: str) -> str:
+    """Undo the line and page breaks of extracted text: no page numbers, and Chinese lines
+    joined without a space."""
+    text = re.sub(r"^(Page \d+ of \d+|第 \d+ [页頁]，共 \d+ [页頁])$", "", text, flags=re.M)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    result = lines[0] if lines else ""
+    for line in lines[1:]:
+        wide = _wide(result[-1]) or _wide(line[0])
+        result += ("" if wide else " ") + line
+    return result
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
 def covered(paragraphs: list[str]) -> list[int]:
     """Return the English paragraph numbers the sheet explains, in order."""
     numbers: list[int] = []
@@ -387,9 +404,19 @@ def test_explain_for_a_complaint_warns_about_identity_numbers(language: str) -> 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_lays_out_on_paper(kind: str, language: str) -> None:
-    """The PDF and DOCX layouts print every line of every kind (they check it themselves)."""
+    """The timeline's names, dates and references, read back from the PDF and the DOCX."""
+    import io
+
+    import pypdf
+    from docx import Document
+
     from letters.render import docx, pdf
 
     letter = render_letter(LATE, kind, language, TODAY)
-    assert pdf.render_pdf(LATE, letter).data.startswith(b"%PDF")
-    assert docx.render_docx(LATE, letter)[:2] == b"PK"
+    reader = pypdf.PdfReader(io.BytesIO(pdf.render_pdf(LATE, letter, envelope=None).data))
+    printed = unwrapped("\n".join(page.extract_text() for page in reader.pages))
+    document = Document(io.BytesIO(docx.render_docx(LATE, letter)))
+    written = unwrapped("\n".join(paragraph.text for paragraph in document.paragraphs))
+    for text, medium in ((printed, "pdf"), (written, "docx")):
+        missing = [value for value in expected(LATE, kind, language) if value not in text]
+        assert not missing, f"{kind}.{language}.{medium} lacks {missing}"

@@ -500,3 +500,10 @@ def test_the_closing_never_starts_a_page(tmp_path: Path, language: str) -> None:
         assert last[0] != closing, count
         turned += len(pages) > 1 and last.index(closing) <= 3
     assert turned  # at least once, the last lines of the letter went over with the closing
+
+
+def test_a_chinese_date_is_never_split() -> None:
+    text = "该账户已于2026年12月1日注销。"
+    for width in range(13, 30):  # the date is 13 half-ems wide
+        lines = [line for line, _gap in break_lines(text, width, measure)]
+        assert any("2026年12月1日" in line for line in lines), (width, lines)

@@ -48,6 +48,7 @@ DOCUMENT_TIME = time(9, 0)
 NO_START = frozenset("。．，、；：！？）］｝〕〉》」』】〙〗〟’”…‥・·%％‰℃°!),.:;?]}")
 NO_END = frozenset("（［｛〔〈《「『【〘〖〝‘“([{$￥＄¥£")
 # Phone numbers as letters print them: (415) 555-0188, +86 139 1234 5678.
+_CHINESE_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")  # 2026年12月1日 stays on one line
 _PHONE = re.compile(r"\(\d{3}\) \d{3}-\d{4}|\+\d{1,3}(?: \d{1,5})+")
 MAX_SPACING = 1.0  # points between characters of a justified line
 _EPSILON = 0.001
@@ -160,8 +161,9 @@ def _may_break(before: str, after: str, visible: str) -> bool:
 
 
 def _glued(text: str, keep: Iterable[str]) -> set[int]:
-    """Return the positions inside phone numbers, digit groups and `keep` strings."""
+    """Return the positions inside phone numbers, dates, digit groups and `keep` strings."""
     spans = [match.span() for match in _PHONE.finditer(text)]
+    spans += [match.span() for match in _CHINESE_DATE.finditer(text)]
     spans += [match.span() for match in re.finditer(r"\d(?: \d)+", text)]
     for value in keep:
         start = text.find(value)
