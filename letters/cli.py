@@ -470,6 +470,60 @@ def verify(ctx: click.Context, bundle_path: Path, as_json: bool) -> None:
     ctx.exit(0 if report.valid else 1)
 
 
+@cli.command(
+    help=N_(
+        "Send an email draft by SMTP. Shows who receives what and sends only after you say "
+        "yes (or with --yes); otherwise a dry run. The password comes from "
+        "LETTERS_SMTP_PASSWORD, the system keyring, or a prompt, and is never stored.\n\n"
+        "Example: letters send out/request.en.eml --smtp smtp.example.com --user me@example.com"
+    )
+)
+@click.argument("eml", type=click.Path(path_type=Path, dir_okay=False))
+@option(
+    "--smtp", "host", envvar="LETTERS_SMTP_HOST", help=N_("The mail server (or LETTERS_SMTP_HOST).")
+)
+@option(
+    "--port",
+    type=int,
+    envvar="LETTERS_SMTP_PORT",
+    help=N_("Its port (default: 587 with starttls, 465 with ssl)."),
+)
+@option("--user", envvar="LETTERS_SMTP_USER", help=N_("The login name (or LETTERS_SMTP_USER)."))
+@option(
+    "--tls",
+    type=click.Choice(["starttls", "ssl", "none"]),
+    default="starttls",
+    show_default=True,
+    help=N_("How to secure the connection; none only for a server on this computer."),
+)
+@option("--yes", is_flag=True, help=N_("Send without asking."))
+def send(
+    eml: Path, host: str | None, port: int | None, user: str | None, tls: str, yes: bool
+) -> None:
+    from letters import send as sending
+
+    outgoing = sending.read_draft(eml, datetime.now(UTC).astimezone())
+    for line in outgoing.summary():
+        click.echo(line)
+    if not yes and not (sys.stdin.isatty() and host):
+        click.echo(_("Dry run: nothing was sent. Add --smtp SERVER and --yes to send."))
+        return
+    if not host:
+        raise InputError(_("--smtp: which mail server? for example --smtp smtp.example.com"))
+    default_port = {"ssl": 465, "none": 25}.get(tls, 587)
+    server = sending.Server(host, port or default_port, user, tls)
+    if not yes and not click.confirm(_("Send it now?"), default=False):
+        click.echo(_("Nothing was sent."))
+        return
+    password = sending.password_for(server)
+    if server.user and password is None:
+        password = click.prompt(
+            _("Password for {user} at {host}").format(user=user, host=host), hide_input=True
+        )
+    sending.send(outgoing, server, password)
+    click.echo(_("sent to {recipients}").format(recipients=", ".join(outgoing.recipients)))
+
+
 class _Bar:
     """A progress bar on stderr, shown only on a terminal and only for a real amount of work."""
 

@@ -1,0 +1,135 @@
+"""Send an email draft by SMTP: the one part of letters that uses the network.
+
+Nothing is sent without the user's yes; the server's certificate is always verified; the
+password comes from the environment, the OS keyring, or a prompt, and is never stored.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import format_datetime, getaddresses
+from pathlib import Path
+
+from letters.errors import InputError, SendError
+from letters.i18n import _
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+PASSWORD_VARIABLE = "LETTERS_SMTP_PASSWORD"
+
+
+@dataclass(frozen=True)
+class Server:
+    """Where and how to send: host, port, user, and the kind of TLS."""
+
+    host: str
+    port: int = 587
+    user: str | None = None
+    tls: str = "starttls"  # starttls | ssl | none (only for a server on this computer)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A draft made ready to send: the message, who it goes to, and what the user sees."""
+
+    message: EmailMessage
+    sender: str
+    recipients: tuple[str, ...]
+
+    def summary(self) -> list[str]:
+        """Return the lines that show exactly who receives what."""
+        body = self.message.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        return [
+            _("From: {sender}").format(sender=self.message["From"]),
+            _("To: {recipients}").format(recipients=", ".join(self.recipients)),
+            _("Subject: {subject}").format(subject=self.message["Subject"]),
+            _("Begins: {line}").format(line=first),
+            _("Size: {size} bytes").format(size=len(self.message.as_bytes())),
+        ]
+
+
+def read_draft(path: Path, now: datetime) -> Outgoing:
+    """Read an `.eml` draft and make it ready to send, dated `now`."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(
+            _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror)
+        ) from None
+    message = BytesParser(policy=policy.SMTP).parsebytes(data)
+    if not isinstance(message, EmailMessage) or message["From"] is None:
+        raise InputError(_("{path}: not an email draft (no From header)").format(path=path))
+    recipients = tuple(
+        address
+        for _name, address in getaddresses(
+            [str(message[h]) for h in ("To", "Cc", "Bcc") if message[h] is not None]
+        )
+        if address
+    )
+    if not recipients:
+        raise InputError(_("{path}: the draft has no recipient").format(path=path))
+    del message["X-Unsent"]  # it is being sent now: no longer a draft
+    del message["Bcc"]
+    del message["Date"]
+    message["Date"] = format_datetime(now)
+    sender = getaddresses([str(message["From"])])[0][1]
+    return Outgoing(message, sender, recipients)
+
+
+def password_for(server: Server) -> str | None:
+    """Return the SMTP password from the environment or the OS keyring, if either has it."""
+    if server.user is None:
+        return None
+    if os.environ.get(PASSWORD_VARIABLE):
+        return os.environ[PASSWORD_VARIABLE]
+    try:
+        import keyring  # optional: used when the user has installed it
+    except ImportError:
+        return None
+    try:
+        found: str | None = keyring.get_password(f"letters:{server.host}", server.user)
+    except Exception:  # a keyring backend may fail in many ways; fall back to a prompt
+        return None
+    return found
+
+
+def send(outgoing: Outgoing, server: Server, password: str | None, timeout: float = 30) -> None:
+    """Send the message; raise SendError with the server's reason when it fails."""
+    if server.tls == "none" and server.host not in LOCAL_HOSTS:
+        raise InputError(
+            _("--tls none: only for a mail server on this computer — {host} needs TLS").format(
+                host=server.host
+            )
+        )
+    context = ssl.create_default_context()  # verifies the certificate and the host name
+    try:
+        if server.tls == "ssl":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                server.host, server.port, timeout=timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(server.host, server.port, timeout=timeout)
+        with client:
+            if server.tls == "starttls":
+                client.starttls(context=context)
+            if server.user and password is not None:
+                client.login(server.user, password)
+            client.send_message(outgoing.message, outgoing.sender, list(outgoing.recipients))
+    except ssl.SSLError as error:
+        raise SendError(
+            _("{host}: the secure connection failed: {reason} — nothing was sent").format(
+                host=server.host, reason=getattr(error, "reason", None) or error
+            )
+        ) from None
+    except (smtplib.SMTPException, OSError) as error:
+        raise SendError(
+            _("{host}: {reason} — nothing was sent").format(host=server.host, reason=error)
+        ) from None

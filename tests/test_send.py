@@ -1,0 +1,157 @@
+"""`letters send` against a real SMTP server on this computer (aiosmtpd on loopback)."""
+
+from __future__ import annotations
+
+import email
+import socket
+import ssl
+from collections.abc import Iterator
+from email import policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from tests.conftest import SAMPLES, run
+
+
+class Inbox:
+    """Collects what the server received."""
+
+    def __init__(self) -> None:
+        self.envelopes: list[Any] = []
+        self.logins: list[tuple[bytes, bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any):
+        if isinstance(data, LoginPassword):
+            self.logins.append((data.login, data.password))
+            return AuthResult(success=data.password == b"s3cret-app-password")
+        return AuthResult(success=False)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(inbox: Inbox, **options: Any) -> Iterator[int]:
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def inbox() -> Inbox:
+    return Inbox()
+
+
+@pytest.fixture
+def plain_server(inbox: Inbox) -> Iterator[int]:
+    yield from serve(inbox, authenticator=inbox.authenticate, auth_require_tls=False)
+
+
+@pytest.fixture
+def draft(tmp_path: Path) -> Path:
+    result = run("email", SAMPLES / "case-zh-CN.toml", "-o", tmp_path, "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    return tmp_path / "request.zh-CN.eml"
+
+
+def test_dry_run_by_default_shows_who_gets_what(
+    draft: Path, inbox: Inbox, plain_server: int
+) -> None:
+    result = run("send", draft, "--smtp", "127.0.0.1", "--port", str(plain_server), "--tls", "none")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[:3] == [
+        "From: 王小明 <xm.wang@example.com>",
+        "To: care@example-mobile.com",
+        "Subject: 关于注销 Example Mobile 账户 ACC-889977 的申请",
+    ]
+    assert result.stdout.endswith(
+        "Dry run: nothing was sent. Add --smtp SERVER and --yes to send.\n"
+    )
+    assert inbox.envelopes == []
+
+
+def test_sends_the_draft_with_the_password_from_the_environment(
+    draft: Path, inbox: Inbox, plain_server: int
+) -> None:
+    result = run(
+        "send", draft, "--smtp", "127.0.0.1", "--port", str(plain_server), "--tls", "none",
+        "--user", "xm.wang@example.com", "--yes",
+        env={"LETTERS_SMTP_PASSWORD": "s3cret-app-password"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith("sent to care@example-mobile.com\n")
+    assert "s3cret" not in result.output
+    assert inbox.logins == [(b"xm.wang@example.com", b"s3cret-app-password")]
+    (envelope,) = inbox.envelopes
+    assert envelope.mail_from == "xm.wang@example.com"
+    assert envelope.rcpt_tos == ["care@example-mobile.com"]
+    received = email.message_from_bytes(envelope.original_content, policy=policy.default)
+    sent = email.message_from_bytes(draft.read_bytes(), policy=policy.default)
+    assert received["X-Unsent"] is None
+    assert received["Subject"] == sent["Subject"]
+    assert received["Message-ID"] == sent["Message-ID"]
+    assert received.get_body(("plain",)).get_content() == sent.get_body(("plain",)).get_content()
+
+
+class Refusing(Inbox):
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ):
+        return "550 5.1.1 No such mailbox here"
+
+
+def test_a_refused_recipient_is_one_error_line(draft: Path) -> None:
+    for port in serve(Refusing()):
+        result = run(
+            "send", draft, "--smtp", "127.0.0.1", "--port", str(port), "--tls", "none", "--yes"
+        )
+        assert result.exit_code == 1
+        assert result.stderr.startswith("Error: 127.0.0.1: ")
+        assert "No such mailbox here" in result.stderr
+        assert result.stderr.endswith(" — nothing was sent\n")
+        assert result.stderr.count("\n") == 1
+
+
+def test_the_certificate_is_always_verified(draft: Path, inbox: Inbox) -> None:
+    authority = trustme.CA()  # a certificate authority this computer does not trust
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    for port in serve(inbox, tls_context=context, require_starttls=True):
+        result = run("send", draft, "--smtp", "127.0.0.1", "--port", str(port), "--yes")
+        assert result.exit_code == 1
+        assert result.stderr.startswith("Error: 127.0.0.1: the secure connection failed: ")
+        assert "CERTIFICATE_VERIFY_FAILED" in result.stderr
+    assert inbox.envelopes == []
+
+
+def test_no_tls_only_on_this_computer(draft: Path) -> None:
+    result = run("send", draft, "--smtp", "smtp.example.com", "--tls", "none", "--yes")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: --tls none: only for a mail server on this computer — smtp.example.com needs TLS\n",
+    )
+
+
+def test_not_a_draft(tmp_path: Path) -> None:
+    note = tmp_path / "note.eml"
+    note.write_text("hello\n")
+    result = run("send", note)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {note}: not an email draft (no From header)\n",
+    )
