@@ -435,6 +435,7 @@ def build_bundle(
     index_pdf: Callable[[BundleIndex], bytes] | None = None,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
+    name: str | None = None,
 ) -> BundleResult:
     """Write the evidence bundle zip at `out`, all or nothing.
 
@@ -443,14 +444,14 @@ def build_bundle(
     `documents` maps names such as `request.en.pdf` to bytes, stored under data/documents/.
     `index_pdf`, when given, renders the index PDF from the exhibits (numbered, with SHA-256)
     and the timeline; it must return the same bytes for the same index. The bag folder is
-    named `out.stem`; `bagging_date` is the only date written.
+    named `name`, by default `out.stem`; `bagging_date` is the only date written.
 
     Raises InputError if `out` is inside the evidence folder or a document name is unusable,
     OutputExistsError if `out` exists and not `force`, BundleError if the evidence cannot be
     read or changes while it is read, or the zip cannot be written. On any failure nothing is
     left at `out`.
     """
-    name = unicodedata.normalize("NFC", out.stem)
+    name = unicodedata.normalize("NFC", name or out.stem)
     if not name or name in (".", "..") or "\\" in name:
         raise InputError(
             _("{path}: the bundle needs a file name such as bundle.zip").format(path=out)

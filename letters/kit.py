@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from letters.content import COMPANIONS, Letter, render_letter
 from letters.errors import InputError
 from letters.i18n import _
 from letters.identifiers import mask
-from letters.output import refuse_existing, write_outputs
+from letters.output import commit, discard, refuse_existing, stage, write_outputs
 from letters.resources import samples
 
 if TYPE_CHECKING:
@@ -169,7 +170,9 @@ def _build(
     out: Path,
     documents: dict[str, bytes],
     progress: Progress | None,
+    staging: Path | None = None,
 ) -> tuple[Path, list[str]]:
+    """Build the bundle for `out`, or into `staging` for the caller to move to `out`."""
     from letters.bundle import build_bundle, scan_evidence
     from letters.render.index import render_index
 
@@ -178,24 +181,25 @@ def _build(
         progress.start(evidence.total_bytes)
     language = request.language or case.language
     result = build_bundle(
-        out,
+        staging or out,
         evidence,
         bagging_date=request.today,
         info=bundle_info(case),
         events=case.events,
         documents=documents,
         index_pdf=lambda index: render_index(case, index, language),
-        force=request.force,
+        force=request.force or staging is not None,
         progress=progress.advance if progress is not None else None,
+        name=out.stem,
     )
     size = i18n.format_number(result.payload_bytes, i18n.ui_language())
     summary = _("{path}: {exhibits} exhibits, {size} bytes")
-    notes = [summary.format(path=result.path, exhibits=len(result.exhibits), size=size)]
+    notes = [summary.format(path=out, exhibits=len(result.exhibits), size=size)]
     if evidence is None:
         notes.append(_("No evidence folder given: the bundle holds the documents only."))
     notes += [_("Warning: {message}").format(message=w.message) for w in result.warnings]
     fingerprint = _("fingerprint (SHA-256 of the tag manifest): {fingerprint}")
-    return result.path, [*notes, fingerprint.format(fingerprint=result.fingerprint)]
+    return out, [*notes, fingerprint.format(fingerprint=result.fingerprint)]
 
 
 def write_bundle(
@@ -232,14 +236,20 @@ def write_kit(
         )
     bundle = bundle_path(request.out_dir, request.today)
     refuse_existing([*files, bundle], request.force)
-    documents = {path.name: data for path, data in files.items()}
-    path, bundle_notes = _build(case, request, evidence_dir, bundle, documents, progress)
+    # The holder's own sheets stay out of the bundle, which may go to the carrier or the FCC.
+    documents = {path.name: data for path, data in files.items() if ".explain." not in path.name}
+    staged = stage(files)
+    staging = bundle.with_name(f".{bundle.name}.{os.getpid()}.part")
+    staged[bundle] = staging
     try:
-        written = write_outputs(files, request.force)
+        _path, bundle_notes = _build(
+            case, request, evidence_dir, bundle, documents, progress, staging
+        )
+        written = commit(staged, request.force)  # the documents and their bundle, together
     except BaseException:
-        path.unlink(missing_ok=True)  # all or nothing: no bundle without its documents
+        discard(staged)
         raise
-    return Written([*written, path], mailto, notes + bundle_notes)
+    return Written(written, mailto, notes + bundle_notes)
 
 
 def run_demo(out_dir: Path, today: date, force: bool = False) -> Written:

@@ -488,7 +488,7 @@ def test_an_existing_output_is_replaced_only_with_force(evidence: Path, out: Pat
     with pytest.raises(OutputExistsError) as caught:
         build(evidence, out)
     assert caught.value.message == (
-        f"{out} already exists — use --force to replace it, or -o to write elsewhere"
+        f"{out} already exists — use --force to replace it, or write elsewhere"
     )
     assert out.read_bytes() == b"earlier bundle"
     build(evidence, out, force=True)

@@ -143,5 +143,5 @@ def test_a_folder_we_may_not_write_to(tmp_path: Path, monkeypatch: pytest.Monkey
     result = run("email", SAMPLES / "case-en.toml", "-o", tmp_path / "locked")
     assert (result.exit_code, result.stderr) == (
         1,
-        f"Error: cannot write {tmp_path / 'locked'}: Permission denied\n",
+        f"Error: cannot write {tmp_path / 'locked' / 'request.en.eml'}: Permission denied\n",
     )

@@ -152,7 +152,7 @@ def test_existing_output_is_kept_without_force(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: {tmp_path / 'request.en.txt'} already exists — use --force to replace it, "
-        "or -o to write elsewhere\n"
+        "or write elsewhere\n"
     )
     assert (tmp_path / "request.en.txt").read_text() == "mine"
     assert not (tmp_path / "request.en.eml").exists()

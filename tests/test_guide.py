@@ -265,7 +265,7 @@ def test_calendar_refuses_to_overwrite(case_file, tmp_path: Path) -> None:
     result = run("guide", case_file(SAMPLE_CASE + SENT), "--date", "2026-11-30", "--ics", ics)
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {ics} already exists — use --force to replace it, or -o to write elsewhere\n"
+        f"Error: {ics} already exists — use --force to replace it, or write elsewhere\n"
     )
     assert ics.read_text(encoding="utf-8") == "mine"
 

@@ -68,7 +68,7 @@ def test_kit_is_all_or_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         f"Error: {out / 'bundle-2026-11-24.zip'} already exists — use --force to replace it, "
-        "or -o to write elsewhere\n"
+        "or write elsewhere\n"
     )
     assert sorted(p.name for p in out.iterdir()) == ["bundle-2026-11-24.zip"]
 
