@@ -197,3 +197,15 @@ def test_the_main_job_never_touches_the_network(
         "--date", "2026-11-24", "--explain", "zh-CN", "--lang", "en",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
+
+
+def test_the_bundle_does_not_depend_on_the_fonts_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from letters.render import fonts
+
+    case = SAMPLES / "case-zh-TW.toml"
+    run("bundle", case, EVIDENCE, "-o", tmp_path / "a.zip", "--date", "2026-11-24")
+    monkeypatch.setattr(fonts, "candidates", lambda language: iter(()))
+    run("bundle", case, EVIDENCE, "-o", tmp_path / "b" / "a.zip", "--date", "2026-11-24")
+    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b" / "a.zip").read_bytes()

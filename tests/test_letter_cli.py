@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdf
+import pytest
 from docx import Document
 
 from tests.conftest import SAMPLES, run
@@ -93,3 +94,32 @@ def test_kind_that_lacks_data_fails_cleanly(tmp_path: Path) -> None:
         "(date, amount, description)\n",
     )
     assert list(tmp_path.iterdir()) == []
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu Sans is not installed")
+def test_font_accepts_a_ttf_file_and_says_what_it_lacks(tmp_path: Path) -> None:
+    result = run("letter", SAMPLES / "case-en.toml", "-o", tmp_path, "--font", DEJAVU)
+    assert result.exit_code == 0, result.stderr
+    result = run("letter", SAMPLES / "case-zh-CN.toml", "-o", tmp_path, "--font", DEJAVU)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {DEJAVU}: the font has no glyph for “、” (U+3001) — choose another font\n",
+    )
+
+
+def test_a_character_no_font_has_is_an_error_not_a_blank(tmp_path: Path, case_file) -> None:
+    text = (SAMPLES / "case-zh-CN.toml").read_text(encoding="utf-8")
+    case = case_file(text.replace('name = "王小明"', 'name = "王𠮷明"'))
+    result = run("letter", case, "-o", tmp_path / "out", "--format", "pdf")
+    if result.exit_code == 0:  # a font with Extension B characters is installed here
+        assert "王𠮷明" in pdf_text(tmp_path / "out" / "request.zh-CN.pdf")
+    else:
+        assert (result.exit_code, result.stderr) == (
+            2,
+            "Error: no font on this computer has “𠮷” (U+20BB7) — name one that has it with "
+            "--font\n",
+        )
+        assert not (tmp_path / "out").exists()

@@ -106,10 +106,23 @@ def choose(text: str, language: str, path: Path | None = None) -> Font:
     needed = {char for char in text if char not in "\n\t\u00a0"}
     if path is not None:
         return _chosen(path, needed)
+    lacking = ""
     for file, index in candidates(language):
         font = _load(file, index)
-        if font is not None and not _missing(font, needed):
+        if font is None:
+            continue
+        lacking = _missing(font, needed)
+        if not lacking:
             return Font(font.fontName, embedded=True, path=file)
+    if lacking:
+        # Fonts are installed but none has this character; the built-in fonts would not
+        # have it either, and the PDF would silently print nothing in its place.
+        raise InputError(
+            _(
+                "no font on this computer has “{char}” (U+{code:04X}) — name one that has it "
+                "with --font"
+            ).format(char=lacking, code=ord(lacking))
+        )
     return builtin(language)
 
 
@@ -137,8 +150,8 @@ def _chosen(path: Path, needed: set[str]) -> Font:
 
 
 def _faces(path: Path) -> list[TTFont]:
-    try:
-        count = TTFontFile(str(path), validate=0).numSubfonts or 1
+    try:  # a .ttc holds several faces; a .ttf has no numSubfonts and holds one
+        count = getattr(TTFontFile(str(path), validate=0), "numSubfonts", 1) or 1
     except Exception:  # a damaged or non-TrueType file raises many kinds of error
         return []
     return [font for index in range(count) if (font := _load(path, index)) is not None]

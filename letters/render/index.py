@@ -174,15 +174,19 @@ def _cells(case: Case, index: BundleIndex, language: str) -> dict[str, Rows]:
 
 
 def _font(cells: dict[str, Rows], language: str) -> str:
-    """Return a font that prints every text of the index: Helvetica, or a Chinese font."""
+    """Return Helvetica, or for Chinese text reportlab's built-in Chinese font.
+
+    The built-in font is the same on every computer, so the same case and evidence give the
+    same index, and the same bundle, wherever they are bundled; its glyphs come from the PDF
+    reader. The CSV and JSON beside it carry every text exactly.
+    """
     text = "".join(LABELS[language].values()) + "".join(
         "".join(row) for rows in cells.values() for row in rows
     )
     try:
         text.encode("cp1252")
     except UnicodeEncodeError:
-        script = "zh-TW" if language == "zh-TW" else "zh-CN"
-        return fonts.choose(text, script).name
+        return fonts.builtin("zh-TW" if language == "zh-TW" else "zh-CN").name
     return "Helvetica"
 
 
