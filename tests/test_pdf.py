@@ -187,11 +187,16 @@ def test_english_letter_prints_chinese_names_in_a_chinese_font() -> None:
     assert "/Times-Roman" in names and len(names) == 2
 
 
-def test_a_font_without_a_character_is_passed_over() -> None:
+def test_a_character_no_installed_font_has_is_refused() -> None:
     if not next(fonts.candidates("zh-CN"), None):
         pytest.skip("needs an installed TrueType Chinese font")
-    # No Chinese font has U+10FFFD (a private-use character): every candidate is refused.
-    assert fonts.choose("王小明 123 \U0010fffd", "zh-CN").embedded is False
+    # No Chinese font has U+10FFFD (a private-use character): every candidate is passed
+    # over, and the built-in font would print nothing in its place.
+    with pytest.raises(InputError) as caught:
+        fonts.choose("王小明 123 \U0010fffd", "zh-CN")
+    assert caught.value.message == (
+        "no font on this computer has “\U0010fffd” (U+10FFFD) — name one that has it with --font"
+    )
     assert fonts.choose("王小明 123", "zh-CN").embedded is True
 
 
