@@ -195,6 +195,16 @@ class Case:
         """Return the case's time zone."""
         return zoneinfo.ZoneInfo(self.timezone)
 
+    @property
+    def request_sent_on(self) -> date | None:
+        """Return the day the closure request went out, as far as the case shows."""
+        if self.status.request_sent:
+            return self.status.request_sent
+        mailed = [e.at.astimezone(self.tz).date() for e in self.events if e.certified_mail]
+        if self.delivery.mailed_on:
+            mailed.append(self.delivery.mailed_on)
+        return min(mailed, default=None)
+
 
 @dataclass(frozen=True)
 class Problem:

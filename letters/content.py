@@ -122,7 +122,7 @@ def recipient_for(case: Case, kind: str) -> Recipient:
 
 def check_needs(case: Case, kind: str) -> None:
     """Fail with one clear message if the case lacks what a kind of letter must cite."""
-    sent = case.status.request_sent or case.delivery.mailed_on
+    sent = case.request_sent_on
     address = case.holder.address
     charges = (
         case.charges,
@@ -181,6 +181,7 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "card": case.card,
         "complaint": case.complaint,
         "response_days": case.response_days,
+        "request_sent_on": case.request_sent_on,
         "delivery": case.delivery,
         "events": case.events,
         "kind": kind,

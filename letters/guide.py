@@ -110,7 +110,7 @@ class Guide:
 
 def plan(case: Case, today: date) -> Guide:
     """Work out the checklist, the stage, the next steps and the deadlines of a case."""
-    sent = sent_on(case)
+    sent = case.request_sent_on
     confirmed = case.status.confirmation_received or case.status.closed_on
     steps: list[Step]
     deadlines: list[Deadline]
@@ -132,16 +132,6 @@ def plan(case: Case, today: date) -> Guide:
         steps=tuple(steps),
         deadlines=tuple(deadlines),
     )
-
-
-def sent_on(case: Case) -> date | None:
-    """Return the day the closure request went out, as far as the case shows."""
-    if case.status.request_sent:
-        return case.status.request_sent
-    mailed = [event.at.astimezone(case.tz).date() for event in case.events if event.certified_mail]
-    if case.delivery.mailed_on:
-        mailed.append(case.delivery.mailed_on)
-    return min(mailed, default=None)
 
 
 def _checklist(case: Case, sent: date | None, confirmed: date | None) -> tuple[Item, ...]:

@@ -123,3 +123,20 @@ def test_a_character_no_font_has_is_an_error_not_a_blank(tmp_path: Path, case_fi
             "--font\n",
         )
         assert not (tmp_path / "out").exists()
+
+
+def test_a_logged_certified_letter_counts_as_the_request_sent(tmp_path: Path, case_file) -> None:
+    text = (SAMPLES / "case-en.toml").read_text(encoding="utf-8")
+    text = text.split("[delivery]")[0] + text.split("return_receipt = true\n")[1]
+    text += (
+        '\n[[events]]\nat = 2026-11-02T10:00:00-08:00\nchannel = "mail"\n'
+        'summary = "Mailed the request."\ncertified_mail = "9407 1118 9876 5432 1000"\n'
+    )
+    case = case_file(text)
+    guide = run("guide", case, "--date", "2026-12-01")
+    assert "letters letter" in guide.stdout and "--kind follow-up" in guide.stdout
+    result = run("letter", case, "--kind", "follow-up", "-o", tmp_path, "--date", "2026-12-01")
+    assert result.exit_code == 0, result.stderr
+    assert "On November 2, 2026, I asked you in writing" in pdf_text(
+        tmp_path / "follow-up.en.pdf"
+    ).replace("\n", " ")
