@@ -718,6 +718,12 @@ def read_case_text(path: Path) -> str:
         raise CaseError(
             _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror)
         ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CaseError(
+            _(
+                '{path}: the file is saved as UTF-16 (Notepad\'s "Unicode") — save it as UTF-8'
+            ).format(path=path)
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -767,7 +773,12 @@ def _syntax_message(message: str, text: str, path: Path) -> str:
     line = int(where.group(1))
     source = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
     hint = ""
-    if bare := re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*([0-9][0-9 +-]*[0-9])\s*$", source):
+    bare = re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*([0-9][0-9 +-]*[0-9])\s*$", source)
+    if bare and _looks_secret(bare.group(1)):  # never repeat a secret, not even as a hint
+        hint = _(
+            " — {key} looks like a password, PIN or code: remove the line; letters never needs one"
+        ).format(key=bare.group(1))
+    elif bare:
         hint = _(' — numbers that are identifiers go in quotes: {key} = "{value}"').format(
             key=bare.group(1), value=bare.group(2)
         )

@@ -771,4 +771,3 @@ def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
 def main() -> None:
     """Run the `letters` command line."""
     cli.main(prog_name="letters")
-    sys.exit(0)

@@ -108,11 +108,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations(_ui).ngettext(singular, plural, n)
 
 
-def translate(message: str, language: str) -> str:
-    """Translate a shared label into a given language (for documents, not the interface)."""
-    return _translations(language).gettext(message)
-
-
 def format_date(value: date, language: str) -> str:
     """Write a date out in full: `December 1, 2026` / `2026年12月1日`."""
     from babel.dates import format_date as babel_format_date

@@ -43,7 +43,8 @@ def check_email(text: str) -> str:
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        validate_email(text, check_deliverability=False)
+        # Mail servers take non-ASCII before the @ only with SMTPUTF8, which many lack.
+        validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as error:
         raise IdentifierError(str(error)) from error
     return text

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from letters.errors import TemplateError
+from letters.errors import InputError, TemplateError
 from letters.i18n import _
 from letters.resources import builtin_templates
 
@@ -78,7 +78,7 @@ def export_set(
 
     source = builtin_templates() / template_set
     if not source.is_dir():
-        raise TemplateError(
+        raise InputError(
             _("no template set named {name} — see: letters templates list").format(
                 name=template_set
             )

@@ -231,3 +231,30 @@ def test_check_summary_masks_identifiers() -> None:
         "  Timeline: 2 events\n"
     )
     assert "889977" not in result.stdout and "555 0188" not in result.stdout
+
+
+def test_a_bare_pin_is_not_repeated_even_in_the_syntax_hint(case_file) -> None:
+    path = case_file(replace('currency = "USD"', 'currency = "USD"\npin = 004821'))
+    result = run("check", path)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {path}:22: not valid TOML: Expected newline or end of document after a "
+        "statement — pin looks like a password, PIN or code: remove the line; letters never "
+        "needs one\n",
+    )
+    assert "4821" not in result.output
+
+
+def test_utf16_is_named_as_such(case_file) -> None:
+    path = case_file(SAMPLE_CASE, encoding="utf-16")
+    with pytest.raises(CaseError) as caught:
+        load_case(path)
+    assert caught.value.message == (
+        f'{path}: the file is saved as UTF-16 (Notepad\'s "Unicode") — save it as UTF-8'
+    )
+
+
+def test_an_email_address_must_be_ascii_before_the_at(case_file) -> None:
+    path = case_file(replace('email = "xm.wang@example.com"', 'email = "小明@例子.中国"'))
+    (problem,) = problems(path)
+    assert problem.startswith(f"{path}:11: holder.email: not an email address: ")

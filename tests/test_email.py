@@ -169,3 +169,12 @@ def test_missing_recipient_email(tmp_path: Path, case_file) -> None:
         2,
         "Error: recipient.email: is missing — the email needs an address to go to\n",
     )
+
+
+def test_a_letter_for_a_recipient_without_email_says_to_print_it(tmp_path: Path) -> None:
+    result = run("email", SAMPLES / "case-late-en.toml", "--kind", "complaint", "-o", tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: Federal Communications Commission, Consumer Inquiries and Complaints has no "
+        "email address here — print the letter: letters letter\n",
+    )

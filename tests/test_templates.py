@@ -69,3 +69,11 @@ def test_sandbox_refuses_reaching_outside(tmp_path: Path) -> None:
     result = email_with(tmp_path / "mine", tmp_path)
     assert result.exit_code == 1
     assert "template error" in result.stderr and "unsafe" in result.stderr
+
+
+def test_exporting_a_set_that_does_not_exist_is_bad_input(tmp_path: Path) -> None:
+    result = run("templates", "export", tmp_path / "mine", "--set", "fancy")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: no template set named fancy — see: letters templates list\n",
+    )

@@ -53,6 +53,12 @@ def _refuse_line_breaks(value: str, key: str) -> None:
 def build_email(case: Case, letter: Letter) -> EmailDraft:
     """Build the email draft of a letter, addressed from the holder to the recipient."""
     if not letter.recipient.email:
+        if letter.recipient != case.recipient:  # the card issuer, the FCC: write to them
+            raise InputError(
+                _(
+                    "{recipient} has no email address here — print the letter: letters letter"
+                ).format(recipient=letter.recipient.name)
+            )
         raise InputError(_("recipient.email: is missing — the email needs an address to go to"))
     _refuse_line_breaks(letter.subject, "subject")
     text = "\n".join(letter.body_lines) + "\n"
