@@ -75,10 +75,19 @@ class LettersGroup(click.Group):
             return super().invoke(ctx)
         except LettersError as error:
             _fail(ctx, error.message, error.details, error.exit_code)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except (click.ClickException, click.exceptions.Exit):
             raise
+        except click.Abort:  # a question went unanswered: input ended, or Ctrl-C
+            if sys.stdin.isatty():
+                _fail(ctx, _("stopped — nothing was written"), (), 1)
+            _fail(
+                ctx, _("the answers ran out before the last question — nothing was written"), (), 2
+            )
         except KeyboardInterrupt:
             _fail(ctx, _("interrupted — nothing was written"), (), 1)
+        except BrokenPipeError:  # `letters … | head` stopped reading: nothing to report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except OSError as error:  # a full disk, a folder we may not write to
             where = error.filename or _("a file")
             _fail(ctx, f"{where}: {error.strerror or error}", (), 1)
@@ -127,11 +136,14 @@ def document_date(value: str | None) -> date:
     """Return the date documents carry: --date, else SOURCE_DATE_EPOCH, else today."""
     if value:
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise InputError(
                 _("--date: {value} is not a date — write it as YYYY-MM-DD").format(value=value)
             ) from None
+        if not date(1980, 1, 1) <= day <= date(2107, 12, 31):  # what a zip can date
+            raise InputError(_("--date: {value} is not between 1980 and 2107").format(value=value))
+        return day
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:

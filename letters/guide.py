@@ -21,6 +21,7 @@ from pathlib import Path
 
 from letters import i18n
 from letters.case import Case, Charge
+from letters.errors import InputError
 from letters.i18n import N_, _, ngettext
 from letters.output import write_outputs
 
@@ -163,7 +164,7 @@ def _prepare(case: Case, today: date) -> list[Step]:
             _(
                 "Finish the open items above, then send the closure request — the email, "
                 "the letter and the evidence, in one folder: {command}"
-            ).format(command=f"letters kit {name}")
+            ).format(command=f"letters kit {name} --evidence {_evidence(case)}")
         )
     ]
     close_on = case.account.close_on
@@ -312,7 +313,7 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
     steps.append(
         Step(
             _("Keep every record, checksummed in one bundle: {command}").format(
-                command=f"letters bundle {name} evidence"
+                command=f"letters bundle {name} {_evidence(case)}"
             )
         )
     )
@@ -359,6 +360,12 @@ def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadli
 
 def _name(case: Case) -> str:
     return shlex.quote(str(case.path or "case.toml"))
+
+
+def _evidence(case: Case) -> str:
+    """Return the evidence folder beside the case file, as the user would type it."""
+    folder = case.path.parent / "evidence" if case.path else Path("evidence")
+    return shlex.quote(str(folder))
 
 
 def _day(value: date) -> str:
@@ -410,5 +417,7 @@ def calendar(guide: Guide) -> bytes:
 
 def write_calendar(guide: Guide, path: Path, force: bool = False) -> Path:
     """Write the deadlines as an .ics file, whole or not at all."""
+    if not guide.deadlines:  # a calendar with no event is not a valid one (RFC 5545)
+        raise InputError(_("--ics: there is no deadline yet to put in a calendar"))
     write_outputs({path: calendar(guide)}, force)
     return path

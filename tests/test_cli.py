@@ -145,3 +145,19 @@ def test_a_folder_we_may_not_write_to(tmp_path: Path, monkeypatch: pytest.Monkey
         1,
         f"Error: cannot write {tmp_path / 'locked' / 'request.en.eml'}: Permission denied\n",
     )
+
+
+def test_a_date_a_zip_cannot_carry_is_refused(tmp_path: Path) -> None:
+    result = run("email", SAMPLES / "case-en.toml", "--date", "9999-12-31", "-o", tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: --date: 9999-12-31 is not between 1980 and 2107\n",
+    )
+
+
+def test_a_reader_that_stops_early_is_not_an_error_message(tmp_path: Path) -> None:
+    done = subprocess.run(
+        f"{sys.executable} -m letters templates list | head -c 1",
+        shell=True, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.stderr == ""

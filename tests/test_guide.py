@@ -76,7 +76,8 @@ def test_before_the_request(case_file) -> None:
         "\n"
         "Next steps\n"
         "  1. Finish the open items above, then send the closure request — the email, the "
-        f"letter and the evidence, in one folder: letters kit {path}\n"
+        f"letter and the evidence, in one folder: letters kit {path} --evidence "
+        f"{path.parent / 'evidence'}\n"
         "  2. You ask for the account to close on December 1, 2026 (7 days left): send the "
         "request well before then.\n"
         "  3. Once it is sent, write the date in the case file under [status] (request_sent = "
@@ -179,7 +180,8 @@ def test_after_the_closure(case_file) -> None:
         "of the statement that first shows it.",
         f"  10. File an FCC complaint: letters letter {path} --kind complaint — the carrier must "
         "answer it in writing within 30 days.",
-        f"  11. Keep every record, checksummed in one bundle: letters bundle {path} evidence",
+        f"  11. Keep every record, checksummed in one bundle: letters bundle {path} "
+        f"{path.parent / 'evidence'}",
     ]
 
 

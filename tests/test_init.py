@@ -186,7 +186,10 @@ def test_default_file_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_running_out_of_answers_writes_nothing(tmp_path: Path) -> None:
     result = init(tmp_path / "case.toml", answers=minimal("1")[:5])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: the answers ran out before the last question — nothing was written\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
