@@ -20,6 +20,7 @@ from letters.errors import InputError, LettersError
 from letters.i18n import N_, _
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+MAILTO_LIMIT = 2000  # longer links are cut off by many mail programs and by Windows
 
 
 class LettersCommand(click.Command):
@@ -222,8 +223,10 @@ def _request(case: Path, out: Path | None, default_out: Path, **options: Any) ->
 def _report(written: Any) -> None:
     for path in written.paths:
         click.echo(_("wrote {path}").format(path=path))
-    if written.mailto:
+    if written.mailto and len(written.mailto) <= MAILTO_LIMIT:
         click.echo(_("open the draft in your mail program: {link}").format(link=written.mailto))
+    elif written.mailto:
+        click.echo(_("open the .eml file above in your mail program: it opens as a draft"))
     for note in written.notes:
         click.echo(note)
 
@@ -466,6 +469,17 @@ def verify(ctx: click.Context, bundle_path: Path, as_json: bool) -> None:
         import json
 
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    elif report.valid and report.fingerprint is None:
+        click.echo(
+            _(
+                "VALID: {path} — {files} files, {size} bytes; it has no SHA-256 tag manifest, so "
+                "its tag files (bag-info.txt) were not checked and it has no fingerprint"
+            ).format(
+                path=bundle_path,
+                files=report.payload_files,
+                size=i18n.format_number(report.payload_bytes, i18n.ui_language()),
+            )
+        )
     elif report.valid:
         click.echo(
             _("VALID: {path} — {files} files, {size} bytes, fingerprint {fingerprint}").format(
@@ -523,7 +537,7 @@ def send(
     if not host:
         raise InputError(_("--smtp: which mail server? for example --smtp smtp.example.com"))
     default_port = {"ssl": 465, "none": 25}.get(tls, 587)
-    server = sending.Server(host, port or default_port, user, tls)
+    server = sending.Server(host, port or default_port, user, tls)  # checked before any prompt
     if not yes and not click.confirm(_("Send it now?"), default=False):
         click.echo(_("Nothing was sent."))
         return

@@ -33,6 +33,14 @@ class Server:
     user: str | None = None
     tls: str = "starttls"  # starttls | ssl | none (only for a server on this computer)
 
+    def __post_init__(self) -> None:
+        if self.tls == "none" and self.host not in LOCAL_HOSTS:
+            raise InputError(
+                _("--tls none: only for a mail server on this computer — {host} needs TLS").format(
+                    host=self.host
+                )
+            )
+
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -102,13 +110,7 @@ def password_for(server: Server) -> str | None:
 
 
 def send(outgoing: Outgoing, server: Server, password: str | None, timeout: float = 30) -> None:
-    """Send the message; raise SendError with the server's reason when it fails."""
-    if server.tls == "none" and server.host not in LOCAL_HOSTS:
-        raise InputError(
-            _("--tls none: only for a mail server on this computer — {host} needs TLS").format(
-                host=server.host
-            )
-        )
+    """Send the message; raise SendError with the server's reason when any recipient fails."""
     context = ssl.create_default_context()  # verifies the certificate and the host name
     try:
         if server.tls == "ssl":
@@ -122,7 +124,9 @@ def send(outgoing: Outgoing, server: Server, password: str | None, timeout: floa
                 client.starttls(context=context)
             if server.user and password is not None:
                 client.login(server.user, password)
-            client.send_message(outgoing.message, outgoing.sender, list(outgoing.recipients))
+            refused = client.send_message(
+                outgoing.message, outgoing.sender, list(outgoing.recipients)
+            )
     except ssl.SSLError as error:
         raise SendError(
             _("{host}: the secure connection failed: {reason} — nothing was sent").format(
@@ -133,3 +137,9 @@ def send(outgoing: Outgoing, server: Server, password: str | None, timeout: floa
         raise SendError(
             _("{host}: {reason} — nothing was sent").format(host=server.host, reason=error)
         ) from None
+    if refused:  # some recipients took it, these did not
+        raise SendError(
+            _("{host}: sent, but refused for {recipients}").format(
+                host=server.host, recipients=", ".join(refused)
+            )
+        )

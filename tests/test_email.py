@@ -83,16 +83,32 @@ def test_international_domain_goes_on_the_wire_as_idna(tmp_path: Path, case_file
     assert message["To"].addresses[0].domain == "xn--fsqu00a.xn--0zwm56d"
 
 
-def test_mailto_link_follows_rfc_6068(tmp_path: Path) -> None:
-    result = run("email", SAMPLES / "case-zh-CN.toml", "-o", tmp_path, "--date", "2026-11-24")
-    link = result.stdout.splitlines()[2].removeprefix("open the draft in your mail program: ")
-    parts = urlsplit(link)
+def test_mailto_link_follows_rfc_6068() -> None:
+    from letters.case import load_case
+    from letters.content import render_letter
+    from letters.render.email import build_email
+
+    case = load_case(SAMPLES / "case-zh-CN.toml")
+    draft = build_email(case, render_letter(case, "request", None, date(2026, 11, 24)))
+    parts = urlsplit(draft.mailto)
     assert (parts.scheme, parts.path) == ("mailto", "care@example-mobile.com")
-    assert "%0D%0A" in parts.query and "\n" not in link and " " not in link
+    assert "%0D%0A" in parts.query and "\n" not in draft.mailto and " " not in draft.mailto
     query = parse_qs(parts.query)
     assert query["subject"] == ["关于注销 Example Mobile 账户 ACC-889977 的申请"]
-    text = (tmp_path / "request.zh-CN.txt").read_text(encoding="utf-8")
-    assert unquote(parts.query.split("&body=")[1]) == text.rstrip("\n").replace("\n", "\r\n")
+    body = unquote(parts.query.split("&body=")[1])
+    assert body == draft.text.rstrip("\n").replace("\n", "\r\n")
+
+
+def test_a_long_link_is_not_printed(tmp_path: Path, case_file) -> None:
+    short = SAMPLE_CASE.split("[[events]]")[0]
+    result = run("email", case_file(short), "-o", tmp_path / "a", "--date", "2026-11-24")
+    link = result.stdout.splitlines()[2]
+    assert link.startswith("open the draft in your mail program: mailto:care@example-mobile.com?")
+    assert len(link) < 2100
+    result = run("email", SAMPLES / "case-zh-CN.toml", "-o", tmp_path / "b")
+    assert result.stdout.splitlines()[2] == (
+        "open the .eml file above in your mail program: it opens as a draft"
+    )
 
 
 def test_same_inputs_give_the_same_eml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

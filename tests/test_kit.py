@@ -209,3 +209,24 @@ def test_the_bundle_does_not_depend_on_the_fonts_installed(
     monkeypatch.setattr(fonts, "candidates", lambda language: iter(()))
     run("bundle", case, EVIDENCE, "-o", tmp_path / "b" / "a.zip", "--date", "2026-11-24")
     assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b" / "a.zip").read_bytes()
+
+
+def test_verify_says_when_tag_files_could_not_be_checked(tmp_path: Path) -> None:
+    import bagit
+
+    bag = tmp_path / "other"
+    bag.mkdir()
+    (bag / "note.txt").write_text("hello")
+    bagit.make_bag(str(bag), checksums=["sha512"])
+    for tag_manifest in bag.glob("tagmanifest-*.txt"):
+        tag_manifest.unlink()
+    out = tmp_path / "other.zip"
+    with zipfile.ZipFile(out, "w") as archive:
+        for path in sorted(bag.rglob("*")):
+            archive.write(path, f"other/{path.relative_to(bag)}")
+    result = run("verify", out)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == (
+        f"VALID: {out} — 1 files, 5 bytes; it has no SHA-256 tag manifest, so its tag files "
+        "(bag-info.txt) were not checked and it has no fingerprint\n"
+    )
