@@ -162,13 +162,25 @@ class Complaint:
 class Event:
     """One contact with the carrier: a call, a chat, a letter."""
 
-    at: datetime
+    at: datetime | date  # a date alone when the time is not known
     channel: str
     summary: str
     party: str | None = None
     reference: str | None = None
     evidence: tuple[str, ...] = ()
     certified_mail: str | None = None
+
+    def moment(self, zone: tzinfo) -> datetime:
+        """Return when it happened as an exact time (a bare date counts as its midnight)."""
+        if isinstance(self.at, datetime):
+            return self.at
+        return datetime.combine(self.at, time(), zone)
+
+    def day(self, zone: tzinfo) -> date:
+        """Return the day it happened, in the case's time zone."""
+        if isinstance(self.at, datetime):
+            return self.at.astimezone(zone).date()
+        return self.at
 
 
 @dataclass(frozen=True)
@@ -200,7 +212,7 @@ class Case:
         """Return the day the closure request went out, as far as the case shows."""
         if self.status.request_sent:
             return self.status.request_sent
-        mailed = [e.at.astimezone(self.tz).date() for e in self.events if e.certified_mail]
+        mailed = [e.day(self.tz) for e in self.events if e.certified_mail]
         if self.delivery.mailed_on:
             mailed.append(self.delivery.mailed_on)
         return min(mailed, default=None)
@@ -351,10 +363,8 @@ def _date(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 
 
 def _moment(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime, or a bare date when the time is not known
         return value
-    if isinstance(value, date):
-        return datetime.combine(value, time())
     checker.problem(
         path, _("must be a date or date-time without quotes, like 2026-11-20T14:30:00-08:00")
     )
@@ -814,7 +824,7 @@ def _build(values: dict[str, Any], path: Path) -> Case:
         account=Account(**{k: v for k, v in account.items() if v is not None}),
         recipient=Recipient(**recipient),
         delivery=Delivery(**(values.get("delivery") or {})),
-        events=tuple(sorted(events, key=lambda event: event.at)),
+        events=tuple(sorted(events, key=lambda event: event.moment(zone))),
         checklist=Checklist(**(values.get("checklist") or {})),
         status=Status(**(values.get("status") or {})),
         charges=tuple(sorted(charges, key=lambda charge: charge.date)),
@@ -825,5 +835,7 @@ def _build(values: dict[str, Any], path: Path) -> Case:
     )
 
 
-def _in_zone(moment: datetime, zone: tzinfo) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+def _in_zone(moment: datetime | date, zone: tzinfo) -> datetime | date:
+    if isinstance(moment, datetime) and moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment

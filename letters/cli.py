@@ -755,7 +755,7 @@ def add(
 
     case = ctx.meta["letters.case"]
     event = add_event(case, NewEvent(evidence=evidence, **values), _now(), evidence_dir)
-    when = i18n.format_datetime(event.at, i18n.ui_language())
+    when = i18n.format_moment(event.at, i18n.ui_language())
     click.echo(_("{path}: added the event of {when}").format(path=case, when=when))
 
 

@@ -126,6 +126,15 @@ def format_datetime(value: datetime, language: str) -> str:
     return day + sep + format_time(value, "short", locale=locale)
 
 
+def format_moment(value: date | datetime, language: str) -> str:
+    """Format a date and time, or a date alone when that is all there is."""
+    if isinstance(value, datetime):
+        return format_datetime(value, language)
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, "medium", locale=locale_name(language))
+
+
 def format_money(amount: Decimal, currency: str, language: str) -> str:
     """Format money: `$12.50` in English, `US$12.50` in Chinese."""
     from babel.numbers import format_currency

@@ -64,7 +64,9 @@ def timeline_lines(case: Case) -> list[str]:
     lines = [ngettext("{count} event", "{count} events", count).format(count=count)]
     for event in case.events:
         head = [
-            i18n.format_datetime(event.at.astimezone(case.tz), ui),
+            i18n.format_moment(
+                event.at.astimezone(case.tz) if isinstance(event.at, datetime) else event.at, ui
+            ),
             _(CHANNEL_NAMES[event.channel]),
         ]
         if event.party:
@@ -112,8 +114,10 @@ def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | Non
     parse_case(data.decode("utf-8-sig"), path)  # the whole file must still be a valid case
     write_outputs({path: data}, force=True)
     moment = checked["at"]
+    if isinstance(moment, datetime):  # a date alone stays a date
+        moment = moment.replace(tzinfo=moment.tzinfo or case.tz).astimezone(case.tz)
     return Event(
-        at=moment.replace(tzinfo=moment.tzinfo or case.tz).astimezone(case.tz),
+        at=moment,
         channel=checked["channel"],
         summary=checked["summary"],
         party=checked.get("party"),

@@ -52,12 +52,15 @@ def test_events_are_sorted_and_local_times_take_the_case_zone(case_file) -> None
     assert case.events[1].at == datetime(2026, 11, 20, 22, 30, tzinfo=UTC)
 
 
-def test_bare_date_event_is_midnight_in_default_zone(case_file) -> None:
+def test_a_bare_date_event_stays_a_date_and_sorts_at_its_midnight(case_file) -> None:
     text = replace('timezone = "America/Los_Angeles"', "")
-    text += '\n[[events]]\nat = 2026-11-02\nchannel = "mail"\nsummary = "sent"\n'
+    text += '\n[[events]]\nat = 2026-11-20\nchannel = "mail"\nsummary = "sent"\n'
     case = load_case(case_file(text))
     assert case.timezone == "America/New_York"
-    assert case.events[0].at == datetime(2026, 11, 2, tzinfo=timezone(timedelta(hours=-5)))
+    assert [event.at for event in case.events][:2] == [
+        date(2026, 11, 20),
+        datetime(2026, 11, 20, 14, 30, tzinfo=timezone(timedelta(hours=-8))),
+    ]
 
 
 def test_bom_is_accepted(case_file) -> None:
