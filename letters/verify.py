@@ -85,11 +85,15 @@ class TruncatedZip(Finding):
         return _("the zip is truncated or damaged: {detail}").format(detail=self.detail)
 
 
+MAX_EXTRA = 256
+"""The most extra-field and comment bytes an entry may carry before they count as hidden data."""
+
+
 @dataclass(frozen=True)
 class ExtraBytes(Finding):
     """Bytes that belong to no entry: hidden before, between or after the zip's entries."""
 
-    where: str  # before | inside | after
+    where: str  # before | inside | after | comment
     offset: int
     count: int
 
@@ -97,6 +101,8 @@ class ExtraBytes(Finding):
     def message(self) -> str:
         if self.where == "before":
             text = _("{count} unexpected bytes before the first zip entry")
+        elif self.where == "comment":
+            text = _("{count} bytes of zip comment, outside the bag")
         elif self.where == "after":
             text = _("{count} unexpected bytes after the end of the zip")
         else:
@@ -510,6 +516,7 @@ class _Verifier:
         self.findings: list[Finding] = []
         self.changed: set[str] = set()  # paths already named by a ChecksumMismatch
         self.buffer = bytearray(CHUNK)
+        self.comment = (0, 0)  # where the zip's comment starts, and its length
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)
@@ -571,12 +578,16 @@ class _Verifier:
                 zip64 = struct.unpack("<4sQ2H2L4Q", record)
                 entries, directory_size = zip64[7], zip64[8]
                 directory_end = position - 76
+        self.comment = (position + 22, comment)
         return _End(position + 22 + comment, directory_end, entries, directory_size)
 
     def _check_layout(self, end: _End, infos: list[zipfile.ZipInfo]) -> dict[int, tuple[int, int]]:
         """Check that entries and directory tile the file; return data offsets and flags."""
         if end.end < self.size:
             self.add(ExtraBytes("after", end.end, self.size - end.end))
+        offset, comment = self.comment
+        if comment and end.end <= self.size:  # a comment can carry anything; nothing covers it
+            self.add(ExtraBytes("comment", offset, comment))
         elif end.end > self.size:
             self.add(TruncatedZip(_("the end record of the zip is cut short")))
         if end.entries != len(infos):
@@ -593,6 +604,9 @@ class _Verifier:
                 self.add(CorruptEntry(info.filename, "name"))
                 continue
             start = info.header_offset + 30 + name_size + extra_size
+            if extra_size > MAX_EXTRA or len(info.comment) + len(info.extra) > MAX_EXTRA:
+                # Timestamps and ZIP64 sizes need a few dozen bytes; more can hide data.
+                self.add(ExtraBytes("inside", info.header_offset + 30 + name_size, extra_size))
             starts[index] = (start, flags)
             descriptor = bool((flags | info.flag_bits) & 0x08)
             spans.append(

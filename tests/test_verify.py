@@ -717,3 +717,26 @@ def test_any_bundle_verifies_and_any_changed_byte_is_named(
 @given(st.text())
 def test_manifest_paths_decode_to_what_was_encoded(path: str) -> None:
     assert decode_path(encode_path(path)) == path
+
+
+def test_a_zip_comment_or_a_fat_extra_field_is_hidden_data(tmp_path: Path) -> None:
+    from tests.conftest import SAMPLES, run
+
+    source = tmp_path / "b.zip"
+    run("bundle", SAMPLES / "case-en.toml", SAMPLES / "evidence", "-o", source,
+        "--date", "2026-11-24")  # fmt: skip
+    commented = tmp_path / "commented.zip"
+    commented.write_bytes(source.read_bytes())
+    with zipfile.ZipFile(commented, "a") as archive:
+        archive.comment = b"secret payload " * 10
+    report = verify_bundle(commented)
+    assert not report.valid
+    assert [f.message for f in report.findings] == ["150 bytes of zip comment, outside the bag"]
+    fat = tmp_path / "fat.zip"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(fat, "w") as copy:
+        for info in original.infolist():
+            if info.filename.endswith("chat-2026-11-21.txt"):
+                info.extra = b"\x99\x99" + struct.pack("<H", 400) + bytes(400)
+            copy.writestr(info, original.read(info))
+    found = [f for f in verify_bundle(fat).findings if isinstance(f, ExtraBytes)]
+    assert [(f.where, f.count) for f in found] == [("inside", 404)]
