@@ -383,6 +383,18 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
 # --- the file --------------------------------------------------------------------------------
 
 
+def _zone(answers: dict[str, Any]) -> str:
+    """Return the time zone of the holder's US state (its capital's), or the default."""
+    address = answers["holder"].get("address") or {}
+    if address.get("country", "US") == "US" and address.get("region"):
+        import us
+
+        state = us.states.lookup(address["region"])
+        if state is not None and state.capital_tz:
+            return str(state.capital_tz)
+    return schema.DEFAULT_TIMEZONE
+
+
 def case_text(answers: dict[str, Any], name: str = "case.toml") -> str:
     """Write the answers as a commented case file in the documents' language."""
     notes = COMMENTS[answers["language"]]
@@ -391,7 +403,7 @@ def case_text(answers: dict[str, Any], name: str = "case.toml") -> str:
         doc.add(tomlkit.comment(line))
     doc.add(tomlkit.nl())
     _put(doc, "language", answers["language"], notes["language"])
-    _put(doc, "timezone", schema.DEFAULT_TIMEZONE, notes["timezone"])
+    _put(doc, "timezone", _zone(answers), notes["timezone"])
     for section, _questions in SECTIONS:
         table = tomlkit.table()
         _comment(table, f"[{section}]", notes.get(section))

@@ -96,6 +96,7 @@ def test_english_answers_are_checked_asked_again_and_written(tmp_path: Path) -> 
     assert "# A case file for letters." in text
     case = load_case(path)
     assert case.language == "en"
+    assert case.timezone == "America/Los_Angeles"  # from the holder's state
     assert case.holder.name == 'Wang "Xiao" \\ Ming'
     assert case.holder.name_en == "Xiaoming Wang"
     assert case.holder.phone == "+14155550134"
