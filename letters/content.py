@@ -283,14 +283,16 @@ def join_lines(lines: Sequence[str]) -> str:
 
 
 def _needs_space(before: str, after: str) -> bool:
-    if _is_wide(before) and _is_wide(after):
+    if is_wide(before) and is_wide(after):
         return False
     # Full-width punctuation carries its own space; Latin next to Chinese gets a space.
-    return not any(_is_wide(c) and unicodedata.category(c).startswith("P") for c in (before, after))
+    return not any(is_wide(c) and unicodedata.category(c).startswith("P") for c in (before, after))
 
 
-def _is_wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
+def is_wide(char: str) -> bool:
+    """Return True for a character that takes two columns: Chinese, full-width punctuation."""
+    # Nothing below U+1100 (Hangul Jamo) is wide: the common case costs one comparison.
+    return char >= "\u1100" and unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def letter_text(letter: Letter) -> str:

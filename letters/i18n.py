@@ -20,6 +20,9 @@ from typing import Any
 LANGUAGES = ("en", "zh-CN", "zh-TW")
 """Document and interface languages, as written in case files and on the command line."""
 
+LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-TW": "繁體中文"}
+"""Each language named in itself."""
+
 _LOCALES = {"en": "en_US", "zh-CN": "zh_Hans_CN", "zh-TW": "zh_Hant_TW"}
 _CATALOGS = {"zh-CN": "zh_CN", "zh-TW": "zh_TW"}
 _LOCALE_DIR = Path(__file__).parent / "locale"

@@ -7,8 +7,6 @@ from letters.case import Case
 from letters.i18n import _, ngettext
 from letters.identifiers import mask
 
-LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-TW": "繁體中文"}
-
 
 def case_summary(case: Case) -> list[str]:
     """Return the lines that tell the user what the case says, with numbers masked."""
@@ -34,7 +32,7 @@ def case_summary(case: Case) -> list[str]:
     if case.recipient.email:
         recipient += f" <{case.recipient.email}>"
     lines.append(_("Recipient: {recipient}").format(recipient=recipient))
-    lines.append(_("Documents in: {language}").format(language=LANGUAGE_NAMES[case.language]))
+    lines.append(_("Documents in: {language}").format(language=i18n.LANGUAGE_NAMES[case.language]))
     count = len(case.events)
     lines.append(
         ngettext("Timeline: {count} event", "Timeline: {count} events", count).format(count=count)

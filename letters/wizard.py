@@ -22,6 +22,7 @@ from typing import Any
 import tomlkit
 
 from letters import case as schema
+from letters import i18n
 from letters.errors import OutputExistsError
 from letters.i18n import LANGUAGES, _, normalize_language
 from letters.output import write_outputs
@@ -32,7 +33,6 @@ Ask = Callable[[str, str], str]
 Say = Callable[[str], None]
 """Tell the user something."""
 
-LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-TW": "繁體中文"}
 COMMENT_COLUMN = 35
 """Comments start in this column, as in the samples, so the values stand out."""
 
@@ -291,14 +291,14 @@ SECTIONS: tuple[tuple[str, tuple[Question, ...]], ...] = (
 def ask_language(ask: Ask, say: Say, default: str) -> str:
     """Ask which language to speak (in all three), offering `default` first."""
     for number, language in enumerate(LANGUAGES, 1):
-        say(f"  {number}. {LANGUAGE_NAMES[language]}")
+        say(f"  {number}. {i18n.LANGUAGE_NAMES[language]}")
     while True:
         answer = ask("Language / 语言 / 語言", str(LANGUAGES.index(default) + 1)).strip()
         if answer in {"1", "2", "3"}:
             return LANGUAGES[int(answer) - 1]
         if chosen := normalize_language(answer):
             return chosen
-        say("1, 2, 3: " + " / ".join(LANGUAGE_NAMES.values()))
+        say("1, 2, 3: " + " / ".join(i18n.LANGUAGE_NAMES.values()))
 
 
 def interview(ask: Ask, say: Say, language: str) -> dict[str, Any]:
@@ -343,7 +343,7 @@ def _choose(
 ) -> str:
     say(title)
     for number, option in enumerate(options, 1):
-        say(f"  {number}. {words.get(option) or LANGUAGE_NAMES[option]}")
+        say(f"  {number}. {words.get(option) or i18n.LANGUAGE_NAMES[option]}")
     while True:
         answer = ask(words["choice"], str(options.index(default) + 1)).strip()
         if answer.isdigit() and 1 <= int(answer) <= len(options):

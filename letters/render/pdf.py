@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
@@ -26,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from letters import i18n
 from letters.case import Case
-from letters.content import Letter, check_fidelity
+from letters.content import Letter, check_fidelity, is_wide
 from letters.errors import InputError
 from letters.i18n import _
 from letters.render import fonts, postal
@@ -157,7 +156,7 @@ def _units(text: str, glued: set[int]) -> list[tuple[str, str]]:
 def _may_break(before: str, after: str, visible: str) -> bool:
     if after == " " or after in NO_START or visible in NO_END:
         return False
-    return before == " " or _is_wide(before) or _is_wide(after)
+    return before == " " or is_wide(before) or is_wide(after)
 
 
 def _glued(text: str, keep: Iterable[str]) -> set[int]:
@@ -186,11 +185,6 @@ def _cut(word: str, room: float, measure: Callable[[str], float]) -> int:
     if 1 < count < len(word) and word[count] in NO_START:
         count -= 1
     return count
-
-
-def _is_wide(char: str) -> bool:
-    # Nothing below U+1100 (Hangul Jamo) is wide: the common case costs one comparison.
-    return char >= "\u1100" and unicodedata.east_asian_width(char) in ("W", "F")
 
 
 # --- fonts ------------------------------------------------------------------------------------
@@ -563,7 +557,7 @@ def _spacing(slack: float, line: str) -> float:
     and text extraction (copy and paste, pdftotext) reads the gaps as spaces, so such a
     line stays ragged.
     """
-    count = sum(map(_is_wide, line[:-1]))  # the space after the last character is not seen
+    count = sum(map(is_wide, line[:-1]))  # the space after the last character is not seen
     spacing = slack / count if count else 0.0
     return spacing if 0 < spacing <= MAX_SPACING else 0.0
 
@@ -632,7 +626,7 @@ def _draw(pages: list[_Page], type_: _Type, case: Case, letter: Letter) -> bytes
             text = canvas.beginText(line.x, line.y)
             for run, font in type_.runs(line.text):
                 text.setFont(font, line.size)
-                for wide, characters in groupby(run, _is_wide):
+                for wide, characters in groupby(run, is_wide):
                     text.setCharSpace(line.spacing if wide else 0.0)
                     text.textOut("".join(characters))
             canvas.drawText(text)

@@ -8,13 +8,12 @@ value of the case file appears on the page exactly as written.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from letters.case import Address, Case
-from letters.content import Letter, required_values
+from letters.content import Letter, is_wide, required_values
 
 _FIELD = re.compile(r"(%[A-Za-z])")
 
@@ -115,7 +114,7 @@ def address_block(name: str, address: Address | None, other_country: str = "US")
         "Z": address.postal_code,
     }
     # Chinese or Japanese values read in the local order; Latin ones in the Latin order.
-    local = any(_is_wide(char) for key in "ACSZ" for char in values[key])
+    local = any(is_wide(char) for key in "ACSZ" for char in values[key])
     layout = rules.address_format if local else rules.address_latin_format
     if "%N" not in layout:
         layout = "%N%n" + layout
@@ -146,7 +145,3 @@ def _fill(line_format: str, values: dict[str, str]) -> str:
             text += (pending if text else "") + value
         pending = ""
     return text
-
-
-def _is_wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
