@@ -5,7 +5,6 @@ The one place that prints, reads the clock, and turns a LettersError into an exi
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sys
@@ -401,7 +400,7 @@ def kit(
 
     default = Path.cwd() / f"{case.stem}-kit"
     printing = _print(formats, paper, envelope, font, explain)
-    with _progress() as progress:
+    with _Progress() as progress:
         written = write_kit(_request(case, out, default, **options), evidence, printing, progress)
     _report(written)
 
@@ -446,7 +445,7 @@ def bundle(
         language=_language(lang),
         force=force,
     )
-    with _progress() as progress:
+    with _Progress() as progress:
         written = write_bundle(request, evidence, out, progress)
     _report(written)
 
@@ -550,11 +549,18 @@ def send(
     click.echo(_("sent to {recipients}").format(recipients=", ".join(outgoing.recipients)))
 
 
-class _Bar:
+class _Progress:
     """A progress bar on stderr, shown only on a terminal and only for a real amount of work."""
 
     def __init__(self) -> None:
         self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
     def start(self, total: int) -> None:
         if sys.stderr.isatty() and total > 32 * 1024 * 1024:
@@ -564,19 +570,6 @@ class _Bar:
     def advance(self, done: int) -> None:
         if self.bar is not None:
             self.bar.update(done)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
-@contextlib.contextmanager
-def _progress() -> Any:
-    bar = _Bar()
-    try:
-        yield bar
-    finally:
-        bar.close()
 
 
 @cli.command(

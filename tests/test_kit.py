@@ -151,14 +151,13 @@ class _Terminal(io.StringIO):
 def test_progress_bar_only_on_a_terminal(
     monkeypatch: pytest.MonkeyPatch, stream: type[io.StringIO], shown: bool
 ) -> None:
-    from letters.cli import _Bar
+    from letters.cli import _Progress
 
     err = stream()
     monkeypatch.setattr("sys.stderr", err)
-    bar = _Bar()
-    bar.start(64 << 20)
-    bar.advance(64 << 20)
-    bar.close()
+    with _Progress() as bar:
+        bar.start(64 << 20)
+        bar.advance(64 << 20)
     if shown:
         assert "bundling" in err.getvalue() and "100%" in err.getvalue()
     else:
