@@ -102,6 +102,14 @@ def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | Non
     _require_files(checked.get("evidence", ()), folder)
 
     data = path.read_bytes()
+    if isinstance(tomlkit.parse(data.decode("utf-8-sig")).get("events"), tomlkit.items.Array):
+        # Events written inline (`events = [...]`) cannot take a [[events]] table after them.
+        raise InputError(
+            _(
+                "{path}: events are written as an inline list (events = [...]) — remove that "
+                "line, or write each event as an [[events]] table, then add again"
+            ).format(path=path)
+        )
     newline = "\r\n" if b"\r\n" in data else "\n"
     separator = newline if data.endswith(b"\n") else newline * 2
     table = tomlkit.table()

@@ -255,3 +255,24 @@ def test_usage() -> None:
     result = run("log", SAMPLES / "case-en.toml", "add", "--summary", "x")
     assert result.exit_code == 2
     assert "Missing option '--channel'" in result.stderr
+
+
+def test_inline_events_get_a_clear_error(tmp_path: Path) -> None:
+    text = (SAMPLES / "case-en.toml").read_text(encoding="utf-8").split("[[events]]")[0]
+    path = tmp_path / "case.toml"
+    path.write_text(
+        text.replace(
+            'timezone = "America/Los_Angeles"', 'timezone = "America/Los_Angeles"\nevents = []'
+        ),
+        encoding="utf-8",
+    )
+    before = path.read_bytes()
+    result = run(
+        "log", path, "add", "--channel", "phone", "--summary", "Called.", "--at", "2026-11-20"
+    )
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {path}: events are written as an inline list (events = [...]) — remove that "
+        "line, or write each event as an [[events]] table, then add again\n",
+    )
+    assert path.read_bytes() == before
