@@ -527,6 +527,23 @@ TOP = {
 }
 
 
+def check_value(key: Key, value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, list[Problem]]:
+    """Check one value by the rule of a case-file key (`HOLDER["email"]`, …).
+
+    Return the checked value and the problems found, for checking answers one at a time.
+    """
+    checker = _Checker("")
+    return key.check(value, checker, path or ("value",)), checker.problems
+
+
+def check_table(
+    values: dict[str, Any], schema: dict[str, Key]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Check a table of values (an event, …) as the case file's checks would."""
+    checker = _Checker("")
+    return checker.table(values, (), schema) or {}, checker.problems
+
+
 # --- checking --------------------------------------------------------------------------------
 
 

@@ -167,11 +167,10 @@ def _evidence_name(name: str, folder: Path) -> str:
 
 def _check(values: dict[str, Any]) -> dict[str, Any]:
     """Check the event with the case file's rules, naming the option of each problem."""
-    checker = schema._Checker("")
-    checked = checker.table(values, (), schema.EVENT) or {}
-    if checker.problems:
+    checked, problems = schema.check_table(values, schema.EVENT)
+    if problems:
         messages = []
-        for problem in checker.problems:
+        for problem in problems:
             key = re.split(r"[.\[]", problem.path)[0]
             option = OPTIONS.get(key, f"--{key}")
             messages.append(f"{option}: {problem.message}")

@@ -226,14 +226,13 @@ COMMENTS: dict[str, dict[str, str]] = {
 # --- the questions ---------------------------------------------------------------------------
 
 
-def _rule(check: schema.Check) -> Callable[[str], Any]:
+def _rule(key: schema.Key) -> Callable[[str], Any]:
     """Check an answer with the case file's own rule for the key; keep it as typed."""
 
     def run(answer: str) -> Any:
-        checker = schema._Checker("")
-        check(answer, checker, ("answer",))
-        if checker.problems:
-            raise AnswerError(checker.problems[0].message)
+        _value, problems = schema.check_value(key, answer, ("answer",))
+        if problems:
+            raise AnswerError(problems[0].message)
         return answer
 
     return run
@@ -248,7 +247,7 @@ def _day(answer: str) -> date:
     raise AnswerError(_("not a date — write it as YYYY-MM-DD, like 2026-12-01"))
 
 
-_TEXT = _rule(schema._text)
+_TEXT = _rule(schema.HOLDER["name"])
 
 
 @dataclass(frozen=True)
@@ -267,22 +266,22 @@ SECTIONS: tuple[tuple[str, tuple[Question, ...]], ...] = (
     ("holder", (
         Question("name"),
         Question("name_en", optional=True),
-        Question("email", _rule(schema._email)),
-        Question("phone", _rule(schema._phone), optional=True),
+        Question("email", _rule(schema.HOLDER["email"])),
+        Question("phone", _rule(schema.HOLDER["phone"]), optional=True),
         Question(ADDRESS),
     )),
     ("account", (
         Question("carrier"),
-        Question("number", _rule(schema._identifier)),
-        Question("phone", _rule(schema._phone)),
-        Question("iccid", _rule(schema._iccid), optional=True),
-        Question("balance", _rule(schema._money), optional=True),
+        Question("number", _rule(schema.ACCOUNT["number"])),
+        Question("phone", _rule(schema.HOLDER["phone"])),
+        Question("iccid", _rule(schema.ACCOUNT["iccid"]), optional=True),
+        Question("balance", _rule(schema.ACCOUNT["balance"]), optional=True),
         Question("close_on", _day, optional=True),
         Question("reason", choices=schema.REASONS),
     )),
     ("recipient", (
         Question("name"),
-        Question("email", _rule(schema._email), optional=True),
+        Question("email", _rule(schema.HOLDER["email"]), optional=True),
         Question(ADDRESS),
     )),
 )  # fmt: skip
@@ -370,11 +369,10 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
         }
         address = {"lines": [line for line in (first, second) if line]}
         address.update({name: value for name, value in parts.items() if value})
-        checker = schema._Checker("")
-        schema._address(address, checker, (ADDRESS,))
-        if not checker.problems:
+        _value, problems = schema.check_value(schema.HOLDER[ADDRESS], address, (ADDRESS,))
+        if not problems:
             return address
-        for problem in checker.problems:
+        for problem in problems:
             field = problem.path.removeprefix(f"{ADDRESS}.")
             label = words.get(f"address.{field}", field)
             say(words["retry"].format(reason=f"{label}: {problem.message}"))
