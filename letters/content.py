@@ -17,7 +17,7 @@ import traceback
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,9 @@ from letters.case import Address, Case, Recipient
 from letters.errors import InputError, RenderError
 from letters.i18n import _
 
+DOCUMENT_TIME = time(9, 0)
+"""The time of day a document is dated: a fixed time, so the same inputs give the same bytes
+(a mail client stamps the real time when the draft is sent)."""
 KINDS = ("request", "follow-up", "refund", "dispute", "complaint", "card-dispute")
 SHEETS = ("explain",)
 """Documents for the holder, not the recipient: no addresses, no salutation, no envelope."""

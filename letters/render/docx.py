@@ -13,21 +13,20 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from letters import i18n, templating
 from letters.case import Case
-from letters.content import Letter, check_fidelity
+from letters.content import DOCUMENT_TIME, Letter, check_fidelity
 from letters.errors import InputError, TemplateError
 from letters.i18n import _
 from letters.render import postal
 
 PAPERS = {"letter": (12240, 15840), "a4": (11906, 16838)}  # width, height in twips
 TAGS = ("{{", "{%", "{#")
-# Core properties carry the document date at 09:00 UTC: a DOCX has no time zone of its own.
-DOCUMENT_TIME = time(9, 0)
+# Core properties carry the document date at DOCUMENT_TIME UTC: a DOCX has no time zone.
 
 
 def render_docx(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -13,13 +13,9 @@ from urllib.parse import quote
 
 from letters import identifiers
 from letters.case import Case
-from letters.content import Letter, check_fidelity, required_values
+from letters.content import DOCUMENT_TIME, Letter, check_fidelity, required_values
 from letters.errors import InputError, RenderError
 from letters.i18n import _
-
-# Drafts carry 09:00 local time on the document date; the mail client stamps the real time
-# when the message is sent, and a fixed time keeps the same inputs giving the same bytes.
-DRAFT_TIME = time(9, 0)
 
 
 @dataclass(frozen=True)
@@ -67,7 +63,7 @@ def build_email(case: Case, letter: Letter) -> EmailDraft:
     message["From"] = sender
     message["To"] = _address(letter.recipient.name, letter.recipient.email, "recipient")
     message["Subject"] = letter.subject
-    moment = datetime.combine(letter.date, DRAFT_TIME, tzinfo=case.tz)
+    moment = datetime.combine(letter.date, DOCUMENT_TIME, tzinfo=case.tz)
     message["Date"] = format_datetime(moment)
     message["Message-ID"] = _message_id(text, letter, sender.domain)
     message["X-Unsent"] = "1"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -21,7 +21,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from letters import i18n, identifiers
 from letters.bundle import BundleIndex
 from letters.case import Case
+from letters.content import DOCUMENT_TIME
 from letters.render import fonts
+from letters.render.pdf import pdf_date
 
 # The index is a document in the case's language, so its words live here, not in the
 # interface catalogs.
@@ -124,7 +126,7 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
     story += [Spacer(1, 10), para(words["note"])]
 
     buffer = io.BytesIO()
-    stamp = datetime.combine(index.bagging_date, time(9, 0), tzinfo=case.tz)
+    stamp = datetime.combine(index.bagging_date, DOCUMENT_TIME, tzinfo=case.tz)
     document = SimpleDocTemplate(
         buffer, pagesize=LETTER, invariant=True, lang=language,
         leftMargin=0.75 * inch, rightMargin=0.75 * inch, topMargin=0.75 * inch,
@@ -201,14 +203,9 @@ def _table(rows: list, widths: list[float], header: bool = True) -> Table:
 
 def _dated(moment: datetime) -> Callable[[Canvas, object], None]:
     """Stamp the PDF with the bundle's date, so the same bundle gives the same bytes."""
-    stamp = moment.strftime("D:%Y%m%d%H%M%S") + _offset(moment)
+    stamp = pdf_date(moment)
 
     def on_page(canvas: Canvas, _document: object) -> None:
         canvas.setDateFormatter(lambda *_: stamp)
 
     return on_page
-
-
-def _offset(moment: datetime) -> str:
-    offset = moment.strftime("%z")
-    return f"{offset[:3]}'{offset[3:]}'" if offset else "Z"

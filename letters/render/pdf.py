@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time
+from datetime import datetime
 from functools import cache
 from itertools import groupby
 from pathlib import Path
@@ -25,7 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from letters import i18n
 from letters.case import Case
-from letters.content import Letter, check_fidelity, is_wide
+from letters.content import DOCUMENT_TIME, Letter, check_fidelity, is_wide
 from letters.errors import InputError
 from letters.i18n import _
 from letters.render import fonts, postal
@@ -40,8 +40,6 @@ ENVELOPE_10 = (9.5 * INCH, 4.125 * INCH)
 WINDOW_BAND = (2.6 * INCH, 3.0 * INCH, 1.0 * INCH, 4.25 * INCH)
 WINDOW_TOP = 0.5 * INCH  # top margin of page 1 in the window layout, to leave room above
 SERIF = "Times-Roman"
-# The PDF carries the document date at 09:00 in the case's time zone, like the email draft.
-DOCUMENT_TIME = time(9, 0)
 
 # A line may not start with closing punctuation, nor end with opening punctuation.
 NO_START = frozenset("。．，、；：！？）］｝〕〉》」』】〙〗〟’”…‥・·%％‰℃°!),.:;?]}")
@@ -612,7 +610,7 @@ def _draw(pages: list[_Page], type_: _Type, case: Case, letter: Letter) -> bytes
         lang=letter.language,
         initialFontName=type_.main,
     )
-    stamp = _pdf_date(datetime.combine(letter.date, DOCUMENT_TIME, tzinfo=case.tz))
+    stamp = pdf_date(datetime.combine(letter.date, DOCUMENT_TIME, tzinfo=case.tz))
     canvas.setDateFormatter(lambda *_: stamp)
     canvas.setTitle(letter.subject)
     canvas.setSubject(letter.title or letter.subject)
@@ -635,7 +633,8 @@ def _draw(pages: list[_Page], type_: _Type, case: Case, letter: Letter) -> bytes
     return buffer.getvalue()
 
 
-def _pdf_date(moment: datetime) -> str:
+def pdf_date(moment: datetime) -> str:
+    """Write a time as a PDF date string: `D:20261124090000-08'00'`."""
     offset = moment.utcoffset()
     minutes = int(offset.total_seconds()) // 60 if offset else 0
     sign = "+" if minutes >= 0 else "-"
