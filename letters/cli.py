@@ -134,6 +134,7 @@ def _language(value: str | None) -> str | None:
 
 def document_date(value: str | None) -> date:
     """Return the date documents carry: --date, else SOURCE_DATE_EPOCH, else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if value:
         try:
             day = date.fromisoformat(value)
@@ -141,18 +142,18 @@ def document_date(value: str | None) -> date:
             raise InputError(
                 _("--date: {value} is not a date — write it as YYYY-MM-DD").format(value=value)
             ) from None
-        if not date(1980, 1, 1) <= day <= date(2107, 12, 31):  # what a zip can date
-            raise InputError(_("--date: {value} is not between 1980 and 2107").format(value=value))
-        return day
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
+    elif epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC).date()
+            day = datetime.fromtimestamp(int(epoch), UTC).date()
         except (ValueError, OverflowError, OSError):
             raise InputError(
                 _("SOURCE_DATE_EPOCH: {value} is not a number of seconds").format(value=epoch)
             ) from None
-    return date.today()
+    else:
+        day = date.today()
+    if not date(1980, 1, 1) <= day <= date(2107, 12, 31):  # what a zip can date
+        raise InputError(_("--date: {value} is not between 1980 and 2107").format(value=day))
+    return day
 
 
 def _common(function: Any) -> Any:
