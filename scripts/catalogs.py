@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +44,23 @@ def compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+def messages(catalog: Catalog) -> dict[object, object]:
+    """Return a catalog's translations by (context, id): what a program reads from it.
+
+    Headers are left out: Babel writes its own version into them, so comparing bytes would
+    fail on a Babel release rather than on a missing or stale translation.
+    """
+
+    def plain(value: object) -> object:
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {
+        (message.context, plain(message.id)): plain(message.string)
+        for message in catalog
+        if message.id and message.string and not message.fuzzy
+    }
+
+
 def problems() -> list[str]:
     """Return what is missing or stale in the catalogs."""
     template = extract()
@@ -63,7 +80,7 @@ def problems() -> list[str]:
             ):
                 found.append(f"{language}: untranslated: {message.id!r}")
         mo = po_path(language).with_suffix(".mo")
-        if not mo.exists() or mo.read_bytes() != compiled(catalog):
+        if not mo.exists() or messages(read_mo(io.BytesIO(mo.read_bytes()))) != messages(catalog):
             found.append(f"{language}: {mo.relative_to(ROOT)} is stale: run scripts/catalogs.py")
     return found
 

@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from click.testing import CliRunner, Result
@@ -64,3 +65,11 @@ def golden(name: str, text: str) -> None:
         if not REGENERATE:
             pytest.fail(f"golden file {name} was missing and has been written; run again")
     assert text == path.read_text(encoding="utf-8")
+
+
+def needs_tool(name: str) -> NoReturn:
+    """Skip a test whose outside tool is missing here; in CI, which installs them all, fail."""
+    message = f"{name} is not installed"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}: .ci/run must install it")
+    pytest.skip(message)

@@ -17,13 +17,23 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from pypdf import PdfReader
 
 from letters.case import Recipient
 from letters.content import render_letter
 from letters.errors import InputError, TemplateError
 from letters.render.docx import render_docx
-from tests.conftest import ROOT, SAMPLES
-from tests.test_pdf import DAY, HOSTILE, HOSTILE_VALUES, LANGUAGES, case_from, sample
+from letters.render.pdf import render_pdf
+from tests.conftest import ROOT, SAMPLES, needs_tool
+from tests.test_pdf import (
+    DAY,
+    HOSTILE,
+    HOSTILE_VALUES,
+    LANGUAGES,
+    case_from,
+    pdf_text,
+    sample,
+)
 
 TEMPLATES = ROOT / "templates" / "standard" / "docx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -204,21 +214,48 @@ def test_templates_render_in_the_sandbox(tmp_path: Path) -> None:
     assert "docx/en.docx" in caught.value.message and "unsafe" in caught.value.message
 
 
-def test_libreoffice_opens_it(tmp_path: Path, language: str) -> None:
+def libreoffice_pdf(docx: bytes, folder: Path) -> bytes:
+    """Convert a DOCX to PDF with headless LibreOffice and return the PDF."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        pytest.skip("LibreOffice is not installed")
-    case, letter = sample(language)
-    (tmp_path / "letter.docx").write_bytes(render_docx(case, letter))
+        needs_tool("LibreOffice")
+    (folder / "letter.docx").write_bytes(docx)
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "letter.docx")],
+        [soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(folder), str(folder / "letter.docx")],
         capture_output=True, check=True, timeout=180,
     )  # fmt: skip
-    from tests.test_pdf import appears, pdf_text
+    return (folder / "letter.pdf").read_bytes()
 
-    text = pdf_text((tmp_path / "letter.pdf").read_bytes())
-    assert appears(letter.paragraphs[0], text) >= 0
+
+def unspaced(text: str) -> str:
+    """Drop all white space: LibreOffice puts spaces between Chinese and digits (2026 年)."""
+    return "".join(text.split())
+
+
+def test_libreoffice_opens_it(tmp_path: Path, language: str) -> None:
+    case, letter = sample(language)
+    text = unspaced(pdf_text(libreoffice_pdf(render_docx(case, letter), tmp_path)))
+    for paragraph in (letter.salutation, *letter.paragraphs, *letter.signature):
+        assert unspaced(paragraph) in text, paragraph
+
+
+CHINESE_DOCX_RUNS_LONG = pytest.mark.xfail(
+    reason="the Chinese DOCX body spacing runs to a second page in LibreOffice "
+    "(print layout: DOCX equals PDF on paper)",
+    strict=True,
+)
+
+
+@pytest.mark.parametrize(
+    "language",
+    ["en", *(pytest.param(lang, marks=CHINESE_DOCX_RUNS_LONG) for lang in ("zh-CN", "zh-TW"))],
+)
+def test_libreoffice_lays_it_out_on_as_many_pages_as_our_pdf(tmp_path: Path, language: str) -> None:
+    case, letter = sample(language)
+    theirs = PdfReader(io.BytesIO(libreoffice_pdf(render_docx(case, letter), tmp_path)))
+    ours = PdfReader(io.BytesIO(render_pdf(case, letter, envelope=None).data))
+    assert len(theirs.pages) == len(ours.pages)
 
 
 def test_enclosures_and_a_recipient_without_an_address(language: str) -> None:

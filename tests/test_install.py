@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -25,10 +26,17 @@ def test_wheel_installs_and_runs_the_demo_outside_the_repo(tmp_path: Path) -> No
     assert "letters/locale/zh_CN/LC_MESSAGES/letters.mo" in names
     assert "letters/samples/case-zh-CN.toml" in names
 
-    # The dependencies come from this interpreter's site-packages: the test needs no network.
+    # The dependencies come from the site-packages of the interpreter running the tests (a
+    # virtual environment's own, not its base's), through a .pth file: no network needed.
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=False)
+    venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    ours = {sysconfig.get_paths()[name] for name in ("purelib", "platlib")}
+    (Path(purelib) / "outer.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
          "-q", wheel],

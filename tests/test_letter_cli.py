@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdf
-import pytest
 from docx import Document
 
-from tests.conftest import SAMPLES, run
+from tests.conftest import SAMPLES, needs_tool, run
 
 
 def pdf_text(path: Path) -> str:
@@ -99,8 +98,9 @@ def test_kind_that_lacks_data_fails_cleanly(tmp_path: Path) -> None:
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
-@pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu Sans is not installed")
 def test_font_accepts_a_ttf_file_and_says_what_it_lacks(tmp_path: Path) -> None:
+    if not DEJAVU.is_file():
+        needs_tool("DejaVu Sans (fonts-dejavu-core)")
     result = run("letter", SAMPLES / "case-en.toml", "-o", tmp_path, "--font", DEJAVU)
     assert result.exit_code == 0, result.stderr
     result = run("letter", SAMPLES / "case-zh-CN.toml", "-o", tmp_path, "--font", DEJAVU)

@@ -33,7 +33,7 @@ from letters.render.pdf import (
     break_lines,
     render_pdf,
 )
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, needs_tool
 
 DAY = date(2026, 11, 24)
 LANGUAGES = ("en", "zh-CN", "zh-TW")
@@ -145,7 +145,7 @@ def test_every_value_prints_verbatim(tmp_path: Path, language: str) -> None:
 
 def test_chinese_font_is_embedded(tmp_path: Path) -> None:
     if not shutil.which("pdffonts") or not next(fonts.candidates("zh-CN"), None):
-        pytest.skip("needs pdffonts and an installed TrueType Chinese font")
+        needs_tool("pdffonts or a TrueType Chinese font")
     case, letter = sample("zh-CN")
     result = render_pdf(case, letter)
     (tmp_path / "letter.pdf").write_bytes(result.data)
@@ -189,7 +189,7 @@ def test_english_letter_prints_chinese_names_in_a_chinese_font() -> None:
 
 def test_a_character_no_installed_font_has_is_refused() -> None:
     if not next(fonts.candidates("zh-CN"), None):
-        pytest.skip("needs an installed TrueType Chinese font")
+        needs_tool("a TrueType Chinese font")
     # No Chinese font has U+10FFFD (a private-use character): every candidate is passed
     # over, and the built-in font would print nothing in its place.
     with pytest.raises(InputError) as caught:
@@ -203,7 +203,7 @@ def test_a_character_no_installed_font_has_is_refused() -> None:
 def test_a_chosen_font_that_cannot_print_the_letter_is_refused(tmp_path: Path) -> None:
     installed = next(fonts.candidates("zh-CN"), None)
     if not installed:
-        pytest.skip("needs an installed TrueType Chinese font")
+        needs_tool("a TrueType Chinese font")
     path = installed[0]
     with pytest.raises(InputError) as caught:
         fonts.choose("王\U0010fffd", "zh-CN", path)

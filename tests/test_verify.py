@@ -49,6 +49,7 @@ from letters.verify import (
     verify_bundle,
 )
 from tests.bundle_fixtures import BAG, EVIDENCE, build, entry_data_offset, make_evidence
+from tests.conftest import needs_tool
 
 CHAT = "data/evidence/chat log.txt"
 
@@ -196,7 +197,7 @@ def test_a_bag_with_every_rfc_algorithm_is_valid(tmp_path: Path) -> None:
 
 def test_a_bag_zipped_by_info_zip_is_valid(tmp_path: Path) -> None:
     if shutil.which("zip") is None:
-        pytest.skip("zip is not installed")
+        needs_tool("zip")
     folder = bagit_python_bag(tmp_path)
     subprocess.run(["zip", "-qr", "their-bag.zip", folder.name], cwd=tmp_path, check=True)
     assert findings(tmp_path / "their-bag.zip") == []
