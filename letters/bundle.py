@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from letters import __version__
+from letters.casefolder import EVIDENCE_NOTE
 from letters.errors import BundleError, InputError
 from letters.i18n import _
 from letters.output import atomic_file, refuse_existing
@@ -351,6 +352,8 @@ def scan_evidence(root: Path) -> Evidence:
                 )
             ) from error
         for entry in listing:
+            if not prefix and entry.name == EVIDENCE_NOTE:  # `init`'s note, not evidence
+                continue
             rel = prefix + entry.name
             _check_name(rel, Path(entry.path))
             rel = unicodedata.normalize("NFC", rel)
