@@ -534,9 +534,10 @@ SUBSTITUTIONS = {
     '"Example Mobile"': '"A&B <Mobile> {{ x }}"',
     '"Agent Lisa"': '"客服 Lisa <b>&amp; {{ 1 }}"',
     '"CS-12345"': '"CS-12345&<1>"',
-    '"Chat agent Priya"': f'"{LONG}"',
+    '"Chat agent Priya"': '"Chat agent Priya Lorem ipsum & <consectetur> 客服人員 {{ 95 }}"',
+    '"Chat confirmed closure by email or letter; said the balance is not refundable."': f'"{LONG}"',
     '"CHAT-80122"': '"參考 <80122> & {#"',
-    '"Example Bank"': '"銀行 & <Bank> {{ card }}"',
+    '"Example Bank"': '"Bank & <Trust> {{ card }}"',
     '"International calling add-on"': '"國際 & <add-on> {%"',
 }
 
