@@ -395,6 +395,7 @@ def letter_with_layout(tmp_path: Path, data: bytes):
 
 
 REMOTE = "http://attacker.example/template.dotm"
+FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
 
 
 @pytest.mark.parametrize(
@@ -439,8 +440,38 @@ REMOTE = "http://attacker.example/template.dotm"
             {"word/styles.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x/>'},
             "docx/en.docx: the part word/styles.xml declares a document type",
         ),
+        (  # a field that fetches a picture from an address, its code split across two runs
+            {
+                "word/footer1.xml": FOOTER.replace(
+                    b"</w:p>",
+                    b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> INCLUDE'
+                    b'</w:instrText></w:r><w:r><w:instrText>PICTURE "http://attacker.example/p.png"'
+                    b"</w:instrText></w:r></w:p>",
+                    1,
+                )
+            },
+            "docx/en.docx: the part word/footer1.xml has a INCLUDEPICTURE field",
+        ),
+        (
+            {
+                "word/footer1.xml": FOOTER.replace(
+                    b"</w:p>",
+                    b'<w:fldSimple w:instr="DDEAUTO c:\\windows\\system32\\cmd.exe"/></w:p>',
+                    1,
+                )
+            },
+            "docx/en.docx: the part word/footer1.xml has a DDEAUTO field",
+        ),
     ],
-    ids=["attached template", "external picture", "vbaProject", "macro content type", "doctype"],
+    ids=[
+        "attached template",
+        "external picture",
+        "vbaProject",
+        "macro content type",
+        "doctype",
+        "INCLUDEPICTURE",
+        "DDEAUTO",
+    ],
 )
 def test_a_dangerous_docx_layout_template_is_refused(
     tmp_path: Path, changes: dict[str, bytes | None], message: str

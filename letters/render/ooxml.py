@@ -39,6 +39,10 @@ _MACRO_TYPES = re.compile(rb"macroEnabled|vbaProject|vbaData|ms-office\.activeX"
 _MACRO_RELATIONSHIPS = ("/vbaProject", "/activeXControl", "/wordVbaData", "/keyMapCustomizations")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+# Field codes that make Word fetch a file or address, or run a program (DDE), when the letter
+# is opened or its fields updated. A field's code may be split across runs: join them first.
+_INSTRUCTION = re.compile(rb"<(?:\w+:)?instrText\b[^>]*>([^<]*)<|\b(?:\w+:)?instr=\"([^\"]*)\"")
+_FETCHING = re.compile(r"\b(DDEAUTO|DDE|INCLUDEPICTURE|INCLUDETEXT|LINK|IMPORT)\b")
 
 
 def check_layout(name: str, data: bytes) -> None:
@@ -89,7 +93,7 @@ def _check_part(name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, bef
         )  # fmt: skip
     if xml and entry.file_size > MAX_XML_PART:
         raise _bomb(name)
-    keep = part.endswith(".rels") or part == "[Content_Types].xml"
+    keep = part.endswith(".rels") or part == "[Content_Types].xml" or xml
     kept = bytearray()
     size = 0
     tail = b""
@@ -118,7 +122,21 @@ def _check_part(name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, bef
         raise _macros(name, part)
     if part.endswith(".rels"):
         _check_relationships(name, part, bytes(kept))
+    elif xml:
+        _check_fields(name, part, bytes(kept))
     return size
+
+
+def _check_fields(name: str, part: str, data: bytes) -> None:
+    codes = b"".join(a or b for a, b in _INSTRUCTION.findall(data)).decode("utf-8", "replace")
+    found = _FETCHING.search(" ".join(codes.upper().split()))
+    if found:
+        raise InputError(
+            _("{name}: the part {part} has a {field} field, which makes Word fetch a file or "
+              "run a program when the letter is opened — remove the field in Word").format(
+                name=name, part=_shown(part), field=found.group(1)
+            )
+        )  # fmt: skip
 
 
 def _check_relationships(name: str, part: str, data: bytes) -> None:
