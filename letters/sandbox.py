@@ -75,9 +75,6 @@ class Leaf(str):
         leaf._key = key  # underscored: the sandbox hides it from templates
         return leaf
 
-    def __reduce__(self) -> Any:
-        return (str, (str(self),))
-
 
 class Record:
     """A read-only record of plain values, read as `record.field` or `record["field"]`.

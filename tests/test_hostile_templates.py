@@ -462,6 +462,17 @@ FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
             },
             "docx/en.docx: the part word/footer1.xml has a DDEAUTO field",
         ),
+        (
+            {
+                "word/_rels/footer1.xml.rels": rels(
+                    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    '2006/relationships/oleObject" Target="embeddings/oleObject1.bin"/>'
+                ),
+                "word/embeddings/oleObject1.bin": b"MZ\x90\x00 a program",
+            },
+            "docx/en.docx: the part word/_rels/footer1.xml.rels embeds content Word would import,"
+            " open or run (oleObject)",
+        ),
     ],
     ids=[
         "attached template",
@@ -471,6 +482,7 @@ FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
         "doctype",
         "INCLUDEPICTURE",
         "DDEAUTO",
+        "OLE object",
     ],
 )
 def test_a_dangerous_docx_layout_template_is_refused(
