@@ -100,8 +100,23 @@ class VerifyReport:
             head = _("{verdict}: {path} — {files} files, {size} bytes, fingerprint {fingerprint}")
         else:
             head = _("{verdict}: {path} — {files} files, {size} bytes")
+        checked = []
+        if self.valid and not self.made_by_letters:
+            # A stranger's bag: say what the verdict rests on.
+            checked.append(
+                "  "
+                + _(
+                    "Checked: BagIt {version}; payload manifests: {algorithms}; tag manifests: "
+                    "{tag_algorithms}"
+                ).format(
+                    version=self.version,
+                    algorithms=", ".join(self.algorithms) or "-",
+                    tag_algorithms=", ".join(self.tag_algorithms) or "-",
+                )
+            )
         return [
             head.format(**values),
+            *checked,
             *(f"  {finding.message}" for finding in self.findings),
             *("  " + _("Warning: {message}").format(message=f.message) for f in self.warnings),
             *(

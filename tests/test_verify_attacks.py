@@ -224,6 +224,7 @@ def test_md5_only_is_valid_with_a_warning_and_strict_makes_it_invalid(tmp_path: 
     assert result.exit_code == 0
     assert result.stdout == (
         f"VALID, with warnings: {bag} — 5 files, 25 bytes\n"
+        "  Checked: BagIt 1.0; payload manifests: md5; tag manifests: md5\n"
         "  Warning: the payload's only checksums are md5: they reveal accidental damage, but "
         "someone who changes a file on purpose can make a matching one\n"
         "  Not checked: it has no SHA-256 tag manifest, so it has no fingerprint\n"
