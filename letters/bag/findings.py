@@ -196,14 +196,14 @@ class BagNotFound(Finding):
     """The zip does not hold exactly one folder with a bagit.txt."""
 
     candidates: tuple[str, ...]
+    template: ClassVar[Mapping[str, str]] = {
+        "none": N_("no bag found: the zip must hold one folder with a bagit.txt in it"),
+        "several": N_("the zip holds several bags ({candidates}); a bundle holds one"),
+    }
 
     @property
-    def message(self) -> str:
-        if not self.candidates:
-            return _("no bag found: the zip must hold one folder with a bagit.txt in it")
-        return _("the zip holds several bags ({names}); a bundle holds one").format(
-            names=", ".join(printable(c) for c in self.candidates)
-        )
+    def reason(self) -> str:
+        return "several" if self.candidates else "none"
 
 
 @dataclass(frozen=True)
