@@ -28,11 +28,12 @@ from letters.verify import (
     SpecialFile,
     SymlinkEntry,
     TagFileBom,
+    VerifyReport,
     WeakChecksums,
     verify_bundle,
 )
 from tests.bundle_fixtures import BAG, build, make_evidence
-from tests.conformance_cases import FIVE, Layout, write_bag
+from tests.conformance_cases import FIVE, Layout, write_bag, zip_bag
 from tests.conftest import run
 
 Entries = list[tuple[str, bytes]]
@@ -60,6 +61,19 @@ def errors(result: Result) -> str:
         return result.stderr
     except ValueError:  # Click before 8.2 keeps one stream unless asked
         return result.output
+
+
+def as_zip_and_folder(folder: Path) -> VerifyReport:
+    """Verify a bag folder and its zip; check they get one report, and return it."""
+    zipped = verify_bundle(zip_bag(folder, folder.with_suffix(".zip")))
+    report = verify_bundle(folder)
+    assert (zipped.findings, zipped.warnings, zipped.not_checked, zipped.to_fetch) == (
+        report.findings,
+        report.warnings,
+        report.not_checked,
+        report.to_fetch,
+    )
+    return report
 
 
 def entries_of(data: bytes) -> Entries:
@@ -104,10 +118,13 @@ def test_a_forged_bag_is_invalid_against_the_original_fingerprint(
 ) -> None:
     data, fingerprint = original
     forged = write_entries(tmp_path / "forged.zip", forge(entries_of(data)))
-    report = verify_bundle(forged, fingerprint=fingerprint)
-    assert not report.valid
-    assert MissingTagManifest("tagmanifest-sha256.txt") in report.findings
-    assert NoFingerprint(fingerprint) in report.findings
+    with zipfile.ZipFile(forged) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    for path in (forged, tmp_path / "unpacked" / BAG):
+        report = verify_bundle(path, fingerprint=fingerprint)
+        assert not report.valid
+        assert MissingTagManifest("tagmanifest-sha256.txt") in report.findings
+        assert NoFingerprint(fingerprint) in report.findings
     result = run("verify", forged, "--fingerprint", fingerprint)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == f"INVALID: {forged}"
@@ -227,7 +244,7 @@ def test_a_zip_missing_one_byte_is_invalid_not_an_error(
 
 def test_md5_only_is_valid_with_a_warning_and_strict_makes_it_invalid(tmp_path: Path) -> None:
     bag = write_bag(tmp_path / "md5-bag", Layout("1.0", dict(FIVE)))
-    report = verify_bundle(bag)
+    report = as_zip_and_folder(bag)
     assert report.warnings == (WeakChecksums(("md5",)),)
     result = run("verify", bag)
     assert result.exit_code == 0
@@ -252,7 +269,7 @@ def test_a_byte_order_mark_before_a_utf8_tag_file(
         manifest.write_bytes(b"\xef\xbb\xbf" + manifest.read_bytes())
 
     layout = Layout(version, dict(FIVE), ("sha256",), (), info=[], after=bom)
-    report = verify_bundle(write_bag(tmp_path / "bom", layout))
+    report = as_zip_and_folder(write_bag(tmp_path / "bom", layout))
     if verdict == "INVALID":
         assert report.findings == (MalformedTagFile("manifest-sha256.txt", 0, "bom"),)
     else:
@@ -273,7 +290,7 @@ def test_a_holey_bag_is_not_complete_and_nothing_is_fetched(
     ]
     layout = Layout("1.0", dict(FIVE), ("sha512",), ("sha512",), fetch=fetch, absent=["test2.txt"])
     bag = write_bag(tmp_path / "holey", layout)
-    report = verify_bundle(bag)
+    report = as_zip_and_folder(bag)
     assert report.findings == (NotComplete(("data/test2.txt",)),)
     assert report.to_fetch == ("data/test2.txt",)
     result = run("verify", bag)
