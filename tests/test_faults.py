@@ -112,6 +112,25 @@ def test_kit_out_inside_the_evidence_folder_changes_nothing(tmp_path: Path, wher
     assert snapshot(evidence) == before  # byte for byte, mode and time, and the listing
 
 
+def test_the_evidence_folder_by_another_name_is_refused_too(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence"
+    shutil.copytree(SAMPLES / "evidence", evidence)
+    other = tmp_path / "other"  # the same folder, mounted again: no link to resolve
+    other.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("a bind mount needs root")
+    if subprocess.run(["mount", "--bind", str(evidence), str(other)], check=False).returncode:
+        pytest.skip("cannot bind-mount here")
+    try:
+        before = snapshot(evidence)
+        result = run("kit", CASE, "--evidence", evidence, "-o", other / "kit", *DAY)
+        assert result.exit_code == 2
+        assert "is inside the evidence folder" in result.stderr
+        assert snapshot(evidence) == before
+    finally:
+        subprocess.run(["umount", str(other)], check=True)
+
+
 def test_bundle_out_deep_inside_the_evidence_folder_changes_nothing(tmp_path: Path) -> None:
     evidence = tmp_path / "evidence"
     shutil.copytree(SAMPLES / "evidence", evidence)

@@ -177,10 +177,11 @@ def test_every_value_a_letter_accepts_the_bundle_accepts(case_file, tmp_path: Pa
         ('number = "ACC-889977"', "number = 889977", "889977"),
         ('number = "ACC-889977"', "number = 0012345", "0012345"),
         ('phone = "+1 415 555 0188"', "phone = 4155550188", "4155550188"),
+        ("", '[card]\nissuer = "Bank"\nlast4 = 4111111111111111', "4111111111111111"),
     ],
 )
 def test_errors_never_show_an_identifier_in_full(case_file, old, new, secret) -> None:
-    path = case_file(replace(old, new))
+    path = case_file(replace(old, new) if old else f"{SAMPLE_CASE}\n{new}\n")
     code, stderr = check(path)
     assert code == 2
     assert secret not in stderr and secret[-4:] in stderr
