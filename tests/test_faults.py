@@ -112,6 +112,25 @@ def test_kit_out_inside_the_evidence_folder_changes_nothing(tmp_path: Path, wher
     assert snapshot(evidence) == before  # byte for byte, mode and time, and the listing
 
 
+@pytest.mark.parametrize("command", ["letter", "email", "bundle"])
+def test_the_case_folders_own_evidence_folder_is_never_written_to(
+    tmp_path: Path, command: str
+) -> None:
+    folder = tmp_path / "my-case"  # as `letters init` lays it out
+    shutil.copytree(SAMPLES / "evidence", folder / "evidence")
+    shutil.copy(CASE, folder / "case.toml")
+    before = snapshot(folder / "evidence")
+    out = folder / "evidence" / "out"
+    if command == "bundle":
+        args: tuple[Any, ...] = (SAMPLES / "evidence", "-o", out / "b.zip")
+    else:
+        args = ("-o", out)
+    result = run(command, folder / "case.toml", *args, *DAY)
+    assert result.exit_code == 2, result.stdout
+    assert "is inside the evidence folder" in result.stderr
+    assert snapshot(folder / "evidence") == before
+
+
 def test_the_evidence_folder_by_another_name_is_refused_too(tmp_path: Path) -> None:
     evidence = tmp_path / "evidence"
     shutil.copytree(SAMPLES / "evidence", evidence)
@@ -181,6 +200,7 @@ def test_a_full_disk_during_kit_leaves_no_folder(
     assert result.stderr.startswith("Error: cannot write ")
     assert result.stderr.endswith(": No space left on device\n")
     assert result.stderr.count("\n") == 1
+    assert ".part" not in result.stderr  # the file the user asked for, not a temporary one
     assert listing(tmp_path) == []
 
 
