@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from letters import i18n
 from letters.case import Case, load_case
+from letters.casefolder import of_case_file
 from letters.content import COMPANIONS, Letter, render_letter
 from letters.errors import InputError
 from letters.i18n import _
@@ -114,7 +115,7 @@ def print_files(
 
 def _outside_evidence(request: Request, out: Path, evidence_dir: Path | None = None) -> None:
     """Refuse an output inside the evidence folder given, or the case folder's own."""
-    for folder in (evidence_dir, request.case_path.parent / "evidence"):
+    for folder in (evidence_dir, of_case_file(request.case_path).evidence_dir):
         if folder is not None and folder.is_dir():
             refuse_inside(out, folder)
 

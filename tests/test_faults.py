@@ -283,6 +283,19 @@ def test_outputs_are_readable_by_the_user_only(tmp_path: Path, umask: int) -> No
         assert path.stat().st_mode & 0o777 == 0o600, path
 
 
+def test_a_new_case_folder_is_readable_by_the_user_only(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        result = run("init", tmp_path / "my-case", "--sample", "--lang", "en")
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.stderr
+    made = [tmp_path / "my-case", *(tmp_path / "my-case").rglob("*")]
+    assert len(made) >= 5  # the folder, case.toml, evidence/ and its note, documents/
+    for path in made:
+        assert path.stat().st_mode & 0o777 == (0o700 if path.is_dir() else 0o600), path
+
+
 @pytest.mark.parametrize(("before", "after"), [(0o644, 0o600), (0o666, 0o600), (0o400, 0o400)])
 def test_a_replaced_file_is_never_looser_than_the_user_only(
     tmp_path: Path, before: int, after: int
