@@ -202,3 +202,18 @@ def test_a_key_with_control_characters_stays_on_one_line(case_file) -> None:
 def test_samples_stay_within_the_limits() -> None:
     for sample in SAMPLES.glob("case*.toml"):
         assert run("check", sample).exit_code == 0, sample
+
+
+def test_an_unforeseen_error_masks_the_numbers_it_quotes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import letters.summary
+
+    def fail(case: object) -> list[str]:
+        raise ValueError("cannot lay out ACC-889977 for +1 415 555 0188, SIM 8901260123456789012")
+
+    monkeypatch.setattr(letters.summary, "case_summary", fail)
+    result = run("check", SAMPLES / "case-en.toml")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: unexpected ValueError: cannot lay out ACC-****9977 for +****0188, SIM ****9012 "
+        "(run with --debug to see where)\n",
+    )
