@@ -89,7 +89,9 @@ def make_folder(folder: Path, made: list[Path]) -> None:
             break
         current = current.parent
     for path in reversed(missing):
-        made.append(path)  # first, so that an interruption right after mkdir still removes it
+        # Recorded first, so that an interruption just after mkdir still removes it (and
+        # removing a folder that was never made is harmless).
+        made.append(path)
         try:
             path.mkdir(mode=FOLDER_MODE)
         except FileExistsError:
@@ -97,9 +99,6 @@ def make_folder(folder: Path, made: list[Path]) -> None:
             if not path.is_dir():
                 raise
             continue
-        except BaseException:
-            made.pop()
-            raise
         os.chmod(path, FOLDER_MODE)  # mkdir's mode went through the umask
 
 

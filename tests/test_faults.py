@@ -345,6 +345,27 @@ def test_empty_folders_and_cloud_placeholders_are_reported(tmp_path: Path) -> No
         assert not [n for n in bag.namelist() if "bill-2026-10" in n or "empty" in n]
 
 
+@pytest.mark.parametrize(
+    ("fields", "placeholder"),
+    [
+        ({"st_flags": 0x40000000}, True),  # macOS SF_DATALESS: iCloud Drive, Dropbox
+        ({"st_file_attributes": 0x1000}, True),  # Windows: offline
+        ({"st_file_attributes": 0x400000}, True),  # Windows: recall on data access (OneDrive)
+        ({"st_file_attributes": 0x20, "st_flags": 0x1}, False),  # archive bit, nodump flag
+        ({"st_blocks": 0, "st_size": 100}, False),  # small: may live inside the file system
+    ],
+)
+def test_cloud_placeholders_on_other_systems_are_recognised(
+    fields: dict[str, int], placeholder: bool
+) -> None:
+    from types import SimpleNamespace
+
+    from letters.bundle import _placeholder
+
+    st = SimpleNamespace(**{"st_size": 50_000, "st_blocks": 100, **fields})
+    assert _placeholder(st) is placeholder  # type: ignore[arg-type]
+
+
 def test_an_empty_evidence_folder_is_reported(tmp_path: Path) -> None:
     (tmp_path / "evidence").mkdir()
     result = run("bundle", CASE, tmp_path / "evidence", "-o", tmp_path / "b.zip", *DAY)

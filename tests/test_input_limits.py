@@ -168,10 +168,12 @@ def test_every_value_a_letter_accepts_the_bundle_accepts(case_file, tmp_path: Pa
     path = case_file(text)
     letter = run("letter", path, "-o", tmp_path / "letter", "--date", "2026-11-24")
     assert letter.exit_code == 0, letter.stderr
-    bundle = run(
-        "bundle", path, SAMPLES / "evidence", "-o", tmp_path / "b.zip", "--date", "2026-11-24"
-    )
-    assert bundle.exit_code == 0, bundle.stderr
+    for language in ("en", "zh-TW"):
+        bundle = run(
+            "bundle", path, SAMPLES / "evidence", "-o", tmp_path / f"{language}.zip",
+            "--lang", language, "--date", "2026-11-24",
+        )  # fmt: skip
+        assert bundle.exit_code == 0, bundle.stderr
 
 
 @pytest.mark.parametrize(
