@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import signal
 import sys
 import unicodedata
@@ -149,11 +150,22 @@ class LettersGroup(click.Group):
             _fail(
                 ctx,
                 _("unexpected {kind}: {error} (run with --debug to see where)").format(
-                    kind=type(error).__name__, error=error
+                    kind=type(error).__name__, error=_masked(str(error))
                 ),
                 (),
                 1,
             )
+
+
+_NUMBER = re.compile(r"\d(?:[\d ().+-]*\d){4,}")  # 5 digits or more, however written
+
+
+def _masked(text: str) -> str:
+    """Mask every long number in a message no one wrote for users: a library's own text may
+    quote a value of the case, an account or phone number among them."""
+    from letters.identifiers import mask
+
+    return _NUMBER.sub(lambda found: mask(found.group()), text)
 
 
 def _fail(ctx: click.Context, message: str, details: Any, code: int) -> NoReturn:
