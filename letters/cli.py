@@ -501,10 +501,19 @@ def verify(ctx: click.Context, bundle_path: Path, as_json: bool) -> None:
         "Send an email draft by SMTP. Shows who receives what and sends only after you say "
         "yes (or with --yes); otherwise a dry run. The password comes from "
         "LETTERS_SMTP_PASSWORD, the system keyring, or a prompt, and is never stored.\n\n"
+        "What was sent is kept: a copy beside the draft and, when the draft belongs to a case "
+        "(--case, or the case folder the draft is in), a copy in its evidence folder, an event "
+        "in its timeline and, for the closure request, the date it was sent.\n\n"
         "Example: letters send out/request.en.eml --smtp smtp.example.com --user me@example.com"
     )
 )
 @click.argument("eml", type=click.Path(path_type=Path, dir_okay=False))
+@option(
+    "--case",
+    "case_path",
+    type=click.Path(path_type=Path),
+    help=N_("The case to record the sending in (default: the case folder the draft is in)."),
+)
 @option(
     "--smtp", "host", envvar="LETTERS_SMTP_HOST", help=N_("The mail server (or LETTERS_SMTP_HOST).")
 )
@@ -524,11 +533,24 @@ def verify(ctx: click.Context, bundle_path: Path, as_json: bool) -> None:
 )
 @option("--yes", is_flag=True, help=N_("Send without asking."))
 def send(
-    eml: Path, host: str | None, port: int | None, user: str | None, tls: str, yes: bool
+    eml: Path,
+    case_path: Path | None,
+    host: str | None,
+    port: int | None,
+    user: str | None,
+    tls: str,
+    yes: bool,
 ) -> None:
     from letters import send as sending
+    from letters.casefolder import folder_of, locate
 
-    outgoing = sending.read_draft(eml, datetime.now(UTC).astimezone())
+    now = datetime.now(UTC).astimezone()
+    outgoing = sending.read_draft(eml, now)
+    case = locate(case_path) if case_path else folder_of(eml)
+    if case is not None:  # a case that cannot take the record stops us before sending
+        from letters.case import load_case
+
+        load_case(case.case_file)
     for line in outgoing.summary():
         click.echo(line)
     if not yes and not (sys.stdin.isatty() and host):
@@ -548,6 +570,20 @@ def send(
         )
     sending.send(outgoing, server, password)
     click.echo(_("sent to {recipients}").format(recipients=", ".join(outgoing.recipients)))
+    recorded = sending.record_sent(eml, outgoing, case, now)
+    click.echo(_("kept a copy of what was sent: {path}").format(path=recorded.copy))
+    if recorded.case_file is None:
+        click.echo(_("not recorded in a case: next time add --case CASE"))
+        return
+    click.echo(
+        _("{path}: added the event, with the copy {name} in the evidence folder").format(
+            path=recorded.case_file, name=recorded.evidence
+        )
+    )
+    if recorded.request_sent:
+        click.echo(
+            _("{path}: the closure request is now recorded as sent").format(path=recorded.case_file)
+        )
 
 
 class _Progress:
@@ -689,15 +725,16 @@ def init(case: Path, sample: bool, lang: str | None, force: bool) -> None:
         "Example: letters log case.toml"
     ),
 )
-@CASE
+@click.argument("case", type=click.Path(path_type=Path))
 @click.pass_context
 def log(ctx: click.Context, case: Path) -> None:
     ctx.meta["letters.case"] = case
     if ctx.invoked_subcommand is None:
         from letters.case import load_case
+        from letters.casefolder import locate
         from letters.timeline import timeline_lines
 
-        for line in timeline_lines(load_case(case)):
+        for line in timeline_lines(load_case(locate(case).case_file)):
             click.echo(line)
 
 
@@ -745,12 +782,67 @@ def add(
     evidence_dir: Path | None,
     **values: Any,
 ) -> None:
+    from letters.casefolder import locate
     from letters.timeline import NewEvent, add_event
 
-    case = ctx.meta["letters.case"]
-    event = add_event(case, NewEvent(evidence=evidence, **values), _now(), evidence_dir)
+    where = locate(ctx.meta["letters.case"])
+    case = where.case_file
+    folder = evidence_dir or where.evidence_dir
+    event = add_event(case, NewEvent(evidence=evidence, **values), _now(), folder)
     when = i18n.format_moment(event.at, i18n.ui_language())
     click.echo(_("{path}: added the event of {when}").format(path=case, when=when))
+
+
+@log.command(
+    help=N_(
+        "Record that a printed letter was mailed by Certified Mail: the event, the [delivery] "
+        "record and the date the request was sent, in one go.\n\n"
+        'Example: letters log case.toml mailed --certified-mail "9407 1118 9876 5432 1002" '
+        "--on 2026-11-24"
+    )
+)
+@option(
+    "--certified-mail",
+    required=True,
+    metavar="NUMBER",
+    help=N_("The article number on the Certified Mail receipt (20 or 22 digits)."),
+)
+@option("--on", metavar="YYYY-MM-DD", help=N_("The day it was mailed (default: today)."))
+@option(
+    "--return-receipt/--no-return-receipt",
+    default=True,
+    help=N_("Whether a return receipt was bought (default: yes)."),
+)
+@option(
+    "--later-letter",
+    is_flag=True,
+    help=N_("A follow-up or other later letter, not the closure request."),
+)
+@option(
+    "--evidence",
+    multiple=True,
+    metavar="FILE",
+    help=N_("A file in the evidence folder, like a photo of the receipt (repeat for more)."),
+)
+@click.pass_context
+def mailed(
+    ctx: click.Context,
+    certified_mail: str,
+    on: str | None,
+    return_receipt: bool,
+    later_letter: bool,
+    evidence: tuple[str, ...],
+) -> None:
+    from letters.casefolder import locate
+    from letters.timeline import Mailing, record_mailed
+
+    where = locate(ctx.meta["letters.case"])
+    mailing = Mailing(certified_mail, on, return_receipt, not later_letter, evidence)
+    event = record_mailed(where.case_file, mailing, _now(), where.evidence_dir)
+    when = i18n.format_moment(event.at, i18n.ui_language())
+    click.echo(
+        _("{path}: recorded the letter mailed on {when}").format(path=where.case_file, when=when)
+    )
 
 
 @cli.command(
