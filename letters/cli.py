@@ -794,6 +794,59 @@ def add(
 
 
 @log.command(
+    "import",
+    help=N_(
+        "Import mail to or from the carrier: .eml files, .mbox mailboxes (Gmail Takeout, "
+        "Thunderbird) and Outlook .msg files. Each message becomes an event, and a copy of it "
+        "goes into the evidence folder; a message already imported is not added again, and "
+        "the files imported from are never changed. When a message reads like the closure or "
+        "a refund confirmed, you are asked before it is recorded.\n\n"
+        "Example: letters log my-case import ~/Downloads/Takeout/Mail/Inbox.mbox"
+    ),
+)
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@option(
+    "--all", "everything", is_flag=True, help=N_("Import every message, not only the carrier's.")
+)
+@click.pass_context
+def import_(ctx: click.Context, sources: tuple[Path, ...], everything: bool) -> None:
+    from letters.casefolder import locate
+    from letters.inbox import import_mail
+
+    def ask(question: str) -> bool:
+        try:
+            return bool(click.confirm(question, default=False))
+        except click.Abort:  # no answer (input ended): the answer is no
+            click.echo()
+            return False
+
+    where = locate(ctx.meta["letters.case"])
+    report = import_mail(where, sources, everything, ask)
+    for skipped in report.skipped:
+        click.echo(skipped.line, err=True)
+    for line in report.declined:
+        click.echo(line)
+    for key, day in report.recorded.items():
+        click.echo(
+            _("{path}: recorded {key} = {day}").format(
+                path=where.case_file, key=key, day=day.isoformat()
+            )
+        )
+    click.echo(
+        _(
+            "{path}: {imported} imported, {already} already in the case, {unrelated} not to or "
+            "from the carrier, {skipped} skipped"
+        ).format(
+            path=where.case_file,
+            imported=len(report.imported),
+            already=report.already,
+            unrelated=report.unrelated,
+            skipped=len(report.skipped),
+        )
+    )
+
+
+@log.command(
     help=N_(
         "Record that a printed letter was mailed by Certified Mail: the event, the [delivery] "
         "record and the date the request was sent, in one go.\n\n"
