@@ -204,20 +204,74 @@ def _common(function: Any) -> Any:
 
 
 CASE = click.argument("case", type=click.Path(path_type=Path, dir_okay=False))
+CASES = click.argument("case", nargs=-1, required=True, type=click.Path(path_type=Path))
 
 
-def _request(case: Path, out: Path | None, default_out: Path, **options: Any) -> Any:
+def _request(case: Path, out: Path | None, **options: Any) -> Any:
     from letters.kit import Request
 
     return Request(
         case_path=case,
-        out_dir=out or default_out,
+        out_dir=out or Path.cwd(),
         today=document_date(options["date_"]),
         kind=options["kind"],
         language=_language(options["lang"]),
         force=options["force"],
         template_dir=options["template_dir"],
     )
+
+
+def _each(cases: tuple[Path, ...], out: Path | None, make: Any) -> None:
+    """Run a document command on one case, or on each of several and report each one.
+
+    `make(where, folder)` writes one case's documents into `folder` (None: the command's
+    default for a single case). With several cases, one that fails does not stop the others,
+    and the exit code is that of the worst failure.
+    """
+    from letters.batch import out_dir, run_each
+    from letters.casefolder import locate
+
+    if len(cases) == 1:
+        _report(make(locate(cases[0]), out))
+        return
+    here = Path.cwd()
+    bar: Any = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=len(cases), file=sys.stderr, label=_("cases"))
+        bar.__enter__()
+    try:
+        outcomes = run_each(
+            cases,
+            lambda where: make(where, out_dir(where, out, here)),
+            (lambda: bar.update(1)) if bar else (lambda: None),
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    failed = [outcome for outcome in outcomes if outcome.error is not None]
+    outcome: Any
+    for outcome in outcomes:
+        if outcome.error is not None:
+            click.echo(
+                _("{case}: Error: {message}").format(
+                    case=outcome.case, message=outcome.error.message
+                ),
+                err=True,
+            )
+            for line in outcome.error.details:
+                click.echo(f"  {line}", err=True)
+            continue
+        written = outcome.result
+        click.echo(_("{case}: done").format(case=outcome.case))
+        for path in written.paths:
+            click.echo("  " + _("wrote {path}").format(path=path))
+        for note in written.notes:
+            click.echo(f"  {note}")
+    click.echo(
+        _("{done} of {count} cases done").format(done=len(outcomes) - len(failed), count=len(cases))
+    )
+    if failed:
+        click.get_current_context().exit(max(o.error.exit_code for o in failed if o.error))
 
 
 def _report(written: Any) -> None:
@@ -284,12 +338,14 @@ def check(case: Path) -> None:
         "Example: letters email case.toml -o out"
     )
 )
-@CASE
+@CASES
 @_common
-def email(case: Path, out: Path | None, **options: Any) -> None:
+def email(case: tuple[Path, ...], out: Path | None, **options: Any) -> None:
     from letters.kit import write_email
 
-    _report(write_email(_request(case, out, Path.cwd(), **options)))
+    _each(
+        case, out, lambda where, folder: write_email(_request(where.case_file, folder, **options))
+    )
 
 
 def _print_options(function: Any) -> Any:
@@ -353,11 +409,11 @@ def _print(formats: str, paper: str, envelope: str, font: Path | None, explain: 
         "Example: letters letter case.toml --kind follow-up -o out"
     )
 )
-@CASE
+@CASES
 @_print_options
 @_common
 def letter(
-    case: Path,
+    case: tuple[Path, ...],
     out: Path | None,
     formats: str,
     paper: str,
@@ -369,7 +425,11 @@ def letter(
     from letters.kit import write_letter
 
     printing = _print(formats, paper, envelope, font, explain)
-    _report(write_letter(_request(case, out, Path.cwd(), **options), printing))
+    _each(
+        case,
+        out,
+        lambda where, folder: write_letter(_request(where.case_file, folder, **options), printing),
+    )
 
 
 @cli.command(
@@ -378,16 +438,16 @@ def letter(
         "Example: letters kit case.toml --evidence evidence/ -o kit"
     )
 )
-@CASE
+@CASES
 @option(
     "--evidence",
     type=click.Path(path_type=Path, file_okay=False),
-    help=N_("The folder of evidence to bundle."),
+    help=N_("The folder of evidence to bundle (default: the case's evidence folder)."),
 )
 @_print_options
 @_common
 def kit(
-    case: Path,
+    case: tuple[Path, ...],
     out: Path | None,
     evidence: Path | None,
     formats: str,
@@ -399,11 +459,22 @@ def kit(
 ) -> None:
     from letters.kit import write_kit
 
-    default = Path.cwd() / f"{case.stem}-kit"
     printing = _print(formats, paper, envelope, font, explain)
-    with _Progress() as progress:
-        written = write_kit(_request(case, out, default, **options), evidence, printing, progress)
-    _report(written)
+    if evidence is not None and len(case) > 1:
+        raise InputError(
+            _("--evidence: with several cases, each case's own evidence folder is bundled")
+        )
+
+    def one(where: Any, folder: Path | None) -> Any:
+        # A case folder's evidence goes in its kit; a lone case file names its folder itself.
+        folder_case = where.case_file.name == "case.toml" and where.evidence_dir.is_dir()
+        found = where.evidence_dir if folder_case else None
+        folder = folder or Path.cwd() / f"{where.case_file.stem}-kit"
+        with _Progress() as progress:
+            request = _request(where.case_file, folder, **options)
+            return write_kit(request, evidence or found, printing, progress)
+
+    _each(case, out, one)
 
 
 @cli.command(
@@ -931,6 +1002,57 @@ def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
         click.echo(f"  {number}. {step.text}")
     if ics:
         click.echo(_("wrote {path}").format(path=write_calendar(result, ics, force)))
+
+
+@cli.command(
+    help=N_(
+        "Show where every case stands, one line each, overdue cases first: the holder (masked), "
+        "the carrier, the stage, the due date and the next step. Give case folders, case files, "
+        "or folders that hold cases.\n\n"
+        "Example: letters status clients/ --ics deadlines.ics"
+    )
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@option(
+    "--date",
+    "date_",
+    metavar="YYYY-MM-DD",
+    help=N_("The day to plan from (default: SOURCE_DATE_EPOCH, else today)."),
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
+@option(
+    "--ics",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=N_("Also write every case's deadlines to this calendar file (.ics)."),
+)
+@option("--force", is_flag=True, help=N_("Replace the calendar file if it exists."))
+@click.pass_context
+def status(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    date_: str | None,
+    as_json: bool,
+    ics: Path | None,
+    force: bool,
+) -> None:
+    from letters import status as statuses
+
+    view = statuses.overview(paths, document_date(date_))
+    if as_json:
+        import json
+
+        click.echo(json.dumps(view.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for case in view.cases:
+            click.echo(statuses.line(case))
+    for problem in view.unreadable:
+        click.echo(_("Error: {message}").format(message=problem.error.message), err=True)
+        for detail in problem.error.details:
+            click.echo(f"  {detail}", err=True)
+    if ics:
+        written = statuses.write_calendar(view, ics, force)
+        click.echo(_("wrote {path}").format(path=written), err=as_json)
+    ctx.exit(max((p.error.exit_code for p in view.unreadable), default=0))
 
 
 def main() -> None:

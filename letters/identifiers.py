@@ -134,3 +134,11 @@ def mask(value: str, keep: int = 4) -> str:
     if len(alnum) <= keep:
         return "*" * len(alnum)
     return "****" + "".join(alnum[-keep:])
+
+
+def mask_name(name: str) -> str:
+    """Hide a person's name but its first letters: `王小明` → `王**`, `Xiaoming Wang` → `X. W.`."""
+    words = name.split()
+    if len(words) > 1:
+        return " ".join(f"{word[0]}." for word in words)
+    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else name
