@@ -787,9 +787,35 @@ def _now() -> datetime:
     ),
 )
 @option("--force", is_flag=True, help=N_("Replace the file if it exists."))
-def init(case: Path, sample: bool, lang: str | None, force: bool) -> None:
+@option(
+    "--from-csv",
+    "roster",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=N_(
+        "Make one case folder per row of a spreadsheet saved as CSV (columns: folder, "
+        "language and the case file's keys, like holder.name — see the README)."
+    ),
+)
+@click.pass_context
+def init(
+    ctx: click.Context, case: Path, sample: bool, lang: str | None, force: bool, roster: Path | None
+) -> None:
     from letters import wizard
 
+    if roster is not None:
+        from letters.roster import import_roster
+
+        made = import_roster(roster, Path.cwd(), _language(lang) or "en")
+        for folder in made.made:
+            click.echo(_("wrote {path}").format(path=folder))
+        for problem in made.problems:
+            click.echo(_("Error: {message}").format(message=problem), err=True)
+        click.echo(
+            _(
+                "{made} case folders made, {failed} rows with problems (nothing written for them)"
+            ).format(made=len(made.made), failed=made.failed_rows)
+        )
+        ctx.exit(2 if made.failed_rows else 0)
     wizard.refuse_existing(case, force)
     language = _language(lang)
     if sample:
