@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from letters.casefolder import CASE_FILE, CaseLocation, locate
+from letters.casefolder import CaseLocation, case_name, locate
 from letters.errors import InputError, LettersError
 from letters.i18n import _
 
@@ -30,14 +30,14 @@ class Outcome(Generic[T]):
 def out_dir(where: CaseLocation, out: Path | None, here: Path) -> Path:
     """Return where a case's documents go when several cases are done at once.
 
-    With -o OUT, each case gets OUT/<case name>; without it, a case folder keeps its own
-    documents, and a case file gets a folder named after it in `here`.
+    With -o OUT, each case gets OUT/<case name>; without it, a case folder's documents go to
+    its documents folder, and a case file's to a folder named after it in `here`.
     """
     if out is not None:
-        return out / where.name
-    if where.case_file.name == CASE_FILE:
-        return where.case_file.parent
-    return here / where.name
+        return out / case_name(where)
+    if where.documents_dir is not None:
+        return where.documents_dir
+    return here / case_name(where)
 
 
 def run_each(
@@ -47,7 +47,7 @@ def run_each(
 ) -> list[Outcome[T]]:
     """Run `job` on every case in turn; an error stops that case only."""
     where = [locate(path) for path in cases]
-    names = [location.name for location in where]
+    names = [case_name(location) for location in where]
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
         raise InputError(

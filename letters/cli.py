@@ -25,8 +25,50 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 MAILTO_LIMIT = 2000  # longer links are cut off by many mail programs and by Windows
 
 
+class LettersFormatter(click.HelpFormatter):
+    """Help whose section headings end in the language's colon (full-width in Chinese)."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_('{heading}:').format(heading=heading)}\n")
+
+
+class LettersContext(click.Context):
+    formatter_class = LettersFormatter
+
+
+def _set_ui_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        language = i18n.normalize_language(value)
+        if language is None:
+            raise click.BadParameter(
+                _("{value} — use en, zh-CN or zh-TW").format(value=value), ctx, param
+            )
+        i18n.set_ui_language(language)
+
+
+def _ui_lang_option() -> click.Option:
+    """`--ui-lang`, accepted before the command and after it alike."""
+    return LettersOption(
+        ["--ui-lang"],
+        metavar="LANG",
+        expose_value=False,
+        is_eager=True,
+        callback=_set_ui_language,
+        help=N_(
+            "Language of these messages: en, zh-CN or zh-TW (default: LETTERS_UI_LANG, "
+            "else the system's)."
+        ),
+    )
+
+
 class LettersCommand(click.Command):
-    """A command whose help is translated when it is shown."""
+    """A command whose help is translated when it is shown, and which takes --ui-lang."""
+
+    context_class = LettersContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(_ui_lang_option())
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(self):
@@ -64,6 +106,15 @@ class LettersGroup(click.Group):
     """The `letters` group: sets the interface language and reports errors in one place."""
 
     command_class = LettersCommand
+    context_class = LettersContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(_ui_lang_option())
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated(self):
+            return super().get_short_help_str(limit)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         with i18n.interface(i18n.language_from_env()):
@@ -128,11 +179,6 @@ def one_line(text: str) -> str:
 
 
 option = functools.partial(click.option, cls=LettersOption)
-
-
-def _set_ui_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    if value:
-        i18n.set_ui_language(value)
 
 
 def _language(value: str | None) -> str | None:
@@ -217,16 +263,26 @@ def _common(function: Any) -> Any:
     return function
 
 
-CASE = click.argument("case", type=click.Path(path_type=Path, dir_okay=False))
+CASE = click.argument("case", type=click.Path(path_type=Path))
+"""A case: its folder (made by `letters init NAME`) or its case file."""
+
+
+def _locate(case: Path) -> Any:
+    from letters.casefolder import locate
+
+    return locate(case)
+
+
 CASES = click.argument("case", nargs=-1, required=True, type=click.Path(path_type=Path))
+"""Several cases: each a case folder or a case file."""
 
 
-def _request(case: Path, out: Path | None, **options: Any) -> Any:
+def _request(case: Path, out: Path | None, default_out: Path, **options: Any) -> Any:
     from letters.kit import Request
 
     return Request(
         case_path=case,
-        out_dir=out or Path.cwd(),
+        out_dir=out or default_out,
         today=document_date(options["date_"]),
         kind=options["kind"],
         language=_language(options["lang"]),
@@ -315,14 +371,6 @@ def _report(written: Any) -> None:
     cls=LettersOption,
     help=N_("Show the version and exit."),
 )
-@option(
-    "--ui-lang",
-    type=click.Choice(list(i18n.LANGUAGES)),
-    expose_value=False,
-    is_eager=True,
-    callback=_set_ui_language,
-    help=N_("Language of these messages (default: from LANG)."),
-)
 @option("--debug", is_flag=True, help=N_("Show the full traceback when something fails."))
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -340,7 +388,7 @@ def check(case: Path) -> None:
     from letters.case import load_case
     from letters.summary import case_summary
 
-    loaded = load_case(case)
+    loaded = load_case(_locate(case).case_file)
     click.echo(_("{path}: OK").format(path=case))
     for line in case_summary(loaded):
         click.echo(f"  {line}")
@@ -358,7 +406,11 @@ def email(case: tuple[Path, ...], out: Path | None, **options: Any) -> None:
     from letters.kit import write_email
 
     _each(
-        case, out, lambda where, folder: write_email(_request(where.case_file, folder, **options))
+        case,
+        out,
+        lambda where, folder: write_email(
+            _request(where.case_file, folder, where.documents_dir or Path.cwd(), **options)
+        ),
     )
 
 
@@ -442,21 +494,25 @@ def letter(
     _each(
         case,
         out,
-        lambda where, folder: write_letter(_request(where.case_file, folder, **options), printing),
+        lambda where, folder: write_letter(
+            _request(where.case_file, folder, where.documents_dir or Path.cwd(), **options),
+            printing,
+        ),
     )
 
 
 @cli.command(
     help=N_(
-        "Write everything for a case into one folder: the email, the letter and the bundle.\n\n"
-        "Example: letters kit case.toml --evidence evidence/ -o kit"
+        "Write everything for a case into one folder: the email, the letter and the bundle. "
+        "For a case folder, into its documents folder, with its evidence folder.\n\n"
+        "Example: letters kit my-case"
     )
 )
 @CASES
 @option(
     "--evidence",
     type=click.Path(path_type=Path, file_okay=False),
-    help=N_("The folder of evidence to bundle (default: the case's evidence folder)."),
+    help=N_("The folder of evidence to bundle (default: the case folder's evidence folder)."),
 )
 @_print_options
 @_common
@@ -480,13 +536,10 @@ def kit(
         )
 
     def one(where: Any, folder: Path | None) -> Any:
-        # A case folder's evidence goes in its kit; a lone case file names its folder itself.
-        folder_case = where.case_file.name == "case.toml" and where.evidence_dir.is_dir()
-        found = where.evidence_dir if folder_case else None
-        folder = folder or Path.cwd() / f"{where.case_file.stem}-kit"
+        default = where.documents_dir or Path.cwd() / f"{where.case_file.stem}-kit"
+        request = _request(where.case_file, folder, default, **options)
         with _Progress() as progress:
-            request = _request(where.case_file, folder, **options)
-            return write_kit(request, evidence or found, printing, progress)
+            return write_kit(request, evidence or where.evidence_default, printing, progress)
 
     _each(case, out, one)
 
@@ -499,7 +552,7 @@ def kit(
     )
 )
 @CASE
-@click.argument("evidence", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("evidence", required=False, type=click.Path(path_type=Path, file_okay=False))
 @option(
     "-o",
     "--out",
@@ -520,13 +573,27 @@ def kit(
     help=N_("The bagging date the bundle carries (default: SOURCE_DATE_EPOCH, else today)."),
 )
 def bundle(
-    case: Path, evidence: Path, out: Path | None, lang: str | None, force: bool, date_: str | None
+    case: Path,
+    evidence: Path | None,
+    out: Path | None,
+    lang: str | None,
+    force: bool,
+    date_: str | None,
 ) -> None:
     from letters.kit import Request, write_bundle
+    from letters.shell import command
 
+    where = _locate(case)
+    evidence = evidence or where.evidence_default
+    if evidence is None:
+        raise InputError(
+            _("which evidence folder? for example: {command}").format(
+                command=command("bundle", case, "evidence")
+            )
+        )
     request = Request(
-        case_path=case,
-        out_dir=Path.cwd(),
+        case_path=where.case_file,
+        out_dir=where.documents_dir or Path.cwd(),
         today=document_date(date_),
         language=_language(lang),
         force=force,
@@ -708,7 +775,7 @@ def demo(directory: Path | None, force: bool, date_: str | None) -> None:
 
     out = directory or Path("letters-demo")
     _report(run_demo(out, document_date(date_), force))
-    click.echo(_("This was the sample case. To start your own: letters init my-case.toml"))
+    click.echo(_("This was the sample case. To start your own: letters init my-case"))
 
 
 @cli.group(
@@ -743,11 +810,16 @@ def templates_list() -> None:
 @option("--set", "template_set", default="standard", show_default=True, help=N_("Which set."))
 @option("--force", is_flag=True, help=N_("Replace files that already exist."))
 def templates_export(directory: Path, template_set: str, force: bool) -> None:
+    from letters.shell import command
     from letters.templating import export_set
 
     for path in export_set(directory, template_set, force):
         click.echo(_("wrote {path}").format(path=path))
-    click.echo(_("edit them, then: letters kit CASE --templates {path}").format(path=directory))
+    click.echo(
+        _("edit them, then: {command}").format(
+            command=command("kit", "CASE", "--templates", directory)
+        )
+    )
 
 
 # --- the case over time: init, log, guide ------------------------------------------------------
@@ -765,17 +837,20 @@ def _now() -> datetime:
 
 @cli.command(
     help=N_(
-        "Ask questions in your language and write a new case file (default: case.toml).\n\n"
+        "Ask questions in your language and make a case folder NAME holding case.toml, an "
+        "evidence folder and a documents folder; a NAME ending in .toml makes a lone case file "
+        "(default: case.toml).\n\n"
         "letters never needs your password or PIN. Answers can be piped in; --sample copies a "
         "sample case instead.\n\n"
-        "Example: letters init my-case.toml"
+        "Example: letters init my-case"
     )
 )
 @click.argument(
     "case",
+    metavar="[NAME]",
     required=False,
     default=Path("case.toml"),
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
 )
 @option("--sample", is_flag=True, help=N_("Copy a sample case instead of asking questions."))
 @option(
@@ -800,7 +875,8 @@ def _now() -> datetime:
 def init(
     ctx: click.Context, case: Path, sample: bool, lang: str | None, force: bool, roster: Path | None
 ) -> None:
-    from letters import wizard
+    from letters import casefolder, wizard
+    from letters.shell import command
 
     if roster is not None:
         from letters.roster import import_roster
@@ -816,16 +892,24 @@ def init(
             ).format(made=len(made.made), failed=made.failed_rows)
         )
         ctx.exit(2 if made.failed_rows else 0)
-    wizard.refuse_existing(case, force)
+    where = casefolder.planned(case)
+    wizard.refuse_existing(where.case_file, force)
     language = _language(lang)
     if sample:
-        written = wizard.copy_sample(case, language or i18n.ui_language(), force)
+        language = language or i18n.ui_language()
+        written = [wizard.copy_sample(where.case_file, language, force)]
     else:
         language = language or wizard.ask_language(_ask, click.echo, i18n.ui_language())
         i18n.set_ui_language(language)
-        written = wizard.write_case(case, wizard.interview(_ask, click.echo, language), force)
-    click.echo(_("wrote {path}").format(path=written))
-    click.echo(_("Next: letters guide {path}").format(path=written))
+        answers = wizard.interview(_ask, click.echo, language)
+        written = [wizard.write_case(where.case_file, answers, force, where.shown.name)]
+    written += casefolder.finish(where, language)
+    for path in written:
+        click.echo(_("wrote {path}").format(path=path))
+    if not sample:
+        for line in wizard.summary(where.case_file, language):
+            click.echo(line)
+    click.echo(_("Next: {command}").format(command=command("guide", where.shown)))
 
 
 @cli.group(
@@ -842,10 +926,9 @@ def log(ctx: click.Context, case: Path) -> None:
     ctx.meta["letters.case"] = case
     if ctx.invoked_subcommand is None:
         from letters.case import load_case
-        from letters.casefolder import locate
         from letters.timeline import timeline_lines
 
-        for line in timeline_lines(load_case(locate(case).case_file)):
+        for line in timeline_lines(load_case(_locate(case).case_file)):
             click.echo(line)
 
 
@@ -879,7 +962,7 @@ def log(ctx: click.Context, case: Path) -> None:
 @option(
     "--evidence-dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help=N_("The evidence folder (default: evidence, beside the case file)."),
+    help=N_("The evidence folder (default: the case folder's, or evidence beside the case file)."),
 )
 @option(
     "--certified-mail",
@@ -893,13 +976,12 @@ def add(
     evidence_dir: Path | None,
     **values: Any,
 ) -> None:
-    from letters.casefolder import locate
     from letters.timeline import NewEvent, add_event
 
-    where = locate(ctx.meta["letters.case"])
-    case = where.case_file
-    folder = evidence_dir or where.evidence_dir
-    event = add_event(case, NewEvent(evidence=evidence, **values), _now(), folder)
+    case = ctx.meta["letters.case"]
+    where = _locate(case)
+    new = NewEvent(evidence=evidence, **values)
+    event = add_event(where.case_file, new, _now(), evidence_dir or where.evidence_dir)
     when = i18n.format_moment(event.at, i18n.ui_language())
     click.echo(_("{path}: added the event of {when}").format(path=case, when=when))
 
@@ -1032,7 +1114,7 @@ def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
     from letters.case import load_case
     from letters.guide import plan, write_calendar
 
-    result = plan(load_case(case), document_date(date_))
+    result = plan(load_case(_locate(case).case_file), document_date(date_))
     click.echo(result.headline)
     click.echo("\n" + _("Checklist"))
     for item in result.checklist:

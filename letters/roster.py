@@ -13,43 +13,53 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from letters import case as schema
-from letters import wizard
-from letters.casefolder import CASE_FILE, EVIDENCE
+from letters import casefolder, wizard
+from letters.casefolder import CASE_FILE
 from letters.errors import InputError
 from letters.i18n import LANGUAGES, _, normalize_language
-from letters.output import commit, discard, stage
+from letters.output import write_outputs
 
-_ADDRESS_PARTS = ("line1", "line2", "city", "region", "postal_code", "country")
+_ADDRESS_PARTS = ("line1", "line2", "country", "city", "region", "postal_code")
 
 
-def _columns() -> dict[str, tuple[str, str, Callable[[str], Any] | None, bool]]:
-    """Map each column to (section, key, check, required), from the wizard's questions."""
-    columns: dict[str, tuple[str, str, Callable[[str], Any] | None, bool]] = {}
+@dataclass(frozen=True)
+class Column:
+    """A column of the roster: the wizard's question it answers."""
+
+    section: str
+    key: str
+    """The key in the section, or `address.<part>`."""
+    question: wizard.Question | None
+
+    @property
+    def required(self) -> bool:
+        """Tell whether a row must fill it: the wizard insists on an answer."""
+        asked = self.question
+        return bool(
+            asked and not (asked.optional or asked.choices or asked.default or asked.only_if)
+        )
+
+
+def _columns() -> dict[str, Column]:
+    columns: dict[str, Column] = {}
     for section, questions in wizard.SECTIONS:
-        for question in questions:
-            if question.key == wizard.ADDRESS:
+        for asked in questions:
+            if asked.key == wizard.ADDRESS:
                 for part in _ADDRESS_PARTS:
-                    columns[f"{section}.address.{part}"] = (section, f"address.{part}", None, False)
-                continue
-            check = None if question.choices else question.check
-            columns[f"{section}.{question.key}"] = (
-                section,
-                question.key,
-                check,
-                not question.optional and not question.choices,
-            )
+                    columns[f"{section}.address.{part}"] = Column(section, f"address.{part}", None)
+            else:
+                columns[f"{section}.{asked.key}"] = Column(section, asked.key, asked)
     return columns
 
 
 COLUMNS = _columns()
-"""The columns a roster may have besides `folder` and `language`."""
-REQUIRED = ("folder", *(name for name, spec in COLUMNS.items() if spec[3]))
+"""The columns a roster may have besides `folder` and `language`: one per wizard question."""
+REQUIRED = ("folder", *(name for name, column in COLUMNS.items() if column.required))
 
 
 @dataclass
@@ -119,47 +129,39 @@ def check_header(path: Path, header: list[str]) -> None:
 def row_answers(
     row: dict[str, str], default_language: str
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """Check one row like the wizard's answers; return the answers and (column, problem)s."""
+    """Check one row as the wizard checks answers; return the answers and (column, problem)s."""
     problems: list[tuple[str, str]] = []
-    language = row.get("language") or default_language
-    chosen = normalize_language(language)
+    chosen = normalize_language(row.get("language") or default_language)
     if chosen is None:
-        problems.append(
-            ("language", _("must be one of {options}").format(options=", ".join(LANGUAGES)))
-        )
+        message = _("must be one of {options}").format(options=", ".join(LANGUAGES))
+        problems.append(("language", message))
     answers: dict[str, Any] = {"language": chosen or default_language}
     for section, _questions in wizard.SECTIONS:
         answers[section] = {}
-    for column, (section, key, check, required) in COLUMNS.items():
-        value = row.get(column, "")
-        if key.startswith("address."):
+    for name, column in COLUMNS.items():
+        asked = column.question
+        if asked is None:
             continue
+        table = answers[column.section]
+        if asked.only_if and not table.get(asked.only_if):
+            continue
+        value = row.get(name, "") or asked.default or (asked.choices[0] if asked.choices else "")
         if not value:
-            if required:
-                problems.append((column, _("is empty")))
-            elif key == "reason":
-                answers[section][key] = schema.REASONS[0]
+            if column.required:
+                problems.append((name, _("is empty")))
             continue
-        if key == "reason":
-            if value not in schema.REASONS:
-                problems.append(
-                    (
-                        column,
-                        _("must be one of {options}").format(options=", ".join(schema.REASONS)),
-                    )
-                )
-            else:
-                answers[section][key] = value
-            continue
-        assert check is not None
         try:
-            answers[section][key] = check(value)
+            table[column.key] = wizard.check_answer(name, value)
         except wizard.AnswerError as error:
-            problems.append((column, str(error)))
+            reason = str(error)
+            if asked.choices:  # the wizard's "type a number" fits a menu, not a cell
+                reason = _("must be one of {options}").format(options=", ".join(asked.choices))
+            problems.append((name, reason))
     for section, _questions in wizard.SECTIONS:
-        address = _address(row, section, problems)
-        if address is not None:
-            answers[section]["address"] = address
+        if f"{section}.address.line1" in COLUMNS:
+            address = _address(row, section, problems)
+            if address is not None:
+                answers[section]["address"] = address
     return answers, problems
 
 
@@ -170,15 +172,25 @@ def _address(
     if not any(parts.values()):
         return None
     address: dict[str, Any] = {"lines": [line for line in (parts["line1"], parts["line2"]) if line]}
-    for part in ("city", "region", "postal_code"):
-        if parts[part]:
-            address[part] = parts[part]
-    address["country"] = (parts["country"] or "US").upper()
+    country = (parts["country"] or "US").upper()
+    for part in ("country", "city", "region", "postal_code"):
+        value = parts[part] or (country if part == "country" else "")
+        if not value:
+            continue
+        if country == "US":  # the wizard's rules for a US envelope: Latin city, state code
+            try:
+                value = wizard.check_answer(f"address.{part}", value)
+            except wizard.AnswerError as error:
+                problems.append((f"{section}.address.{part}", str(error)))
+                continue
+        address[part] = value
     _value, found = schema.check_value(schema.HOLDER["address"], address, ("address",))
+    named = {column for column, _message in problems}
     for problem in found:
-        part = problem.path.removeprefix("address.")
-        part = "line1" if part in ("lines", "address") or part.startswith("lines") else part
-        problems.append((f"{section}.address.{part}", problem.message))
+        part = problem.path.removeprefix("address").lstrip(".") or "line1"
+        part = "line1" if part.startswith("lines") else part
+        if f"{section}.address.{part}" not in named:
+            problems.append((f"{section}.address.{part}", problem.message))
     return address
 
 
@@ -200,7 +212,7 @@ def import_roster(path: Path, here: Path, default_language: str = "en") -> Roste
             )
         text = None
         if not problems and folder is not None:
-            text = wizard.case_text(answers, CASE_FILE)
+            text = wizard.case_text(answers, folder.name)
             try:
                 schema.parse_case(text, folder / CASE_FILE)
             except InputError as error:
@@ -215,12 +227,8 @@ def import_roster(path: Path, here: Path, default_language: str = "en") -> Roste
             ]
             continue
         seen.add(folder)
-        staged = stage({folder / CASE_FILE: text.encode("utf-8")})
-        try:
-            (folder / EVIDENCE).mkdir()
-            commit(staged)
-        except BaseException:
-            discard(staged)
-            raise
+        where = casefolder.planned(folder)
+        write_outputs({where.case_file: text.encode("utf-8")})
+        casefolder.finish(where, answers["language"])
         roster.made.append(folder)
     return roster

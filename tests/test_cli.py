@@ -117,7 +117,7 @@ def test_demo_writes_the_sample_kit(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert f"wrote {out / 'request.zh-CN.eml'}\n" in result.stdout
     assert result.stdout.endswith(
-        "This was the sample case. To start your own: letters init my-case.toml\n"
+        "This was the sample case. To start your own: letters init my-case\n"
     )
     again = run("demo", out, "--date", "2026-11-24")
     assert again.exit_code == 2

@@ -54,8 +54,8 @@ def test_without_out_each_case_folder_keeps_its_own_documents(cases: list[Path])
     wang, _broken, chen = cases
     result = run("letter", wang, chen, "--date", "2026-11-24", "--format", "pdf")
     assert result.exit_code == 0, result.stderr
-    assert (wang / "request.en.pdf").is_file()
-    assert (chen / "request.zh-TW.pdf").is_file()
+    assert (wang / "documents" / "request.en.pdf").is_file()
+    assert (chen / "documents" / "request.zh-TW.pdf").is_file()
     assert result.stdout.endswith("2 of 2 cases done\n")
 
 

@@ -44,14 +44,15 @@ def test_good_rows_become_case_folders_and_bad_rows_are_named_cell_by_cell(here:
     assert result.stderr.splitlines() == [
         f"Error: {roster}: row 3, column {column}: {message}"
         for column, message in [
-            ("holder.email", "not an email address: An email address must have an @-sign."),
+            ("holder.email", "not an email address: an email address has an @, like "
+             "name@example.com"),
             ("account.number", "is empty"),
-            ("account.phone", 'not a phone number — write it with the country code, like '
-             '"+1 415 555 0134"'),
-            ("account.balance", 'not an amount of money — write it like "12.50"'),
+            ("account.phone", "not a phone number: a US phone number has 10 digits (area code "
+             "and number); this one has 9"),
+            ("account.balance", 'not an amount of money — write it like "12.50" or "$12.50"'),
             ("account.reason", "must be one of no-longer-needed, moving, unused-fees, "
              "compromised, other"),
-            ("holder.address.region", "does not match an address in US"),
+            ("holder.address.region", "must be the state's two-letter code, like CA or NY"),
         ]
     ]  # fmt: skip
     assert not (here / "chen").exists()

@@ -44,7 +44,7 @@ def test_one_line_per_case_overdue_first(clients: Path) -> None:
     assert result.stdout.splitlines() == [
         f"{clients / 'overdue'} · 王** · Example Mobile · overdue · November 15, 2026 · The "
         f"answer was due on November 15, 2026 (10 days ago): send a follow-up: letters letter "
-        f"{clients / 'overdue' / 'case.toml'} --kind follow-up",
+        f"{clients / 'overdue'} --kind follow-up",
         f"{clients / 'prepare'} · 王** · Example Mobile · not sent · December 1, 2026 · You ask "
         "for the account to close on December 1, 2026 (6 days left): send the request well "
         "before then.",
