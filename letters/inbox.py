@@ -34,6 +34,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+from letters.case import MAX_EVENT_LABEL, MAX_EVENTS, MAX_SUMMARY
 from letters.casefolder import CaseLocation
 from letters.errors import InputError
 from letters.i18n import _
@@ -287,7 +288,7 @@ def _read_msg(path: Path, limit: int) -> Mail:
         )
         body = message.body or ""
         subject = _clean(message.subject or "")
-        reference = _clean(message.messageId or "") or _digest_reference(data)
+        reference = _reference(_clean(message.messageId or ""), data)
         return Mail(
             moment=moment,
             sender=_clean(str(message.sender or "")),
@@ -333,7 +334,7 @@ def parse_mail(data: bytes, suffix: str) -> Mail:
               for value in message.get_all(name, [])]  # fmt: skip
     addresses = tuple(address.lower() for _n, address in getaddresses(fields) if address)
     subject = _decoded(message.get("Subject", ""), "Subject")
-    reference = _clean(str(message.get("Message-ID", ""))) or _digest_reference(data)
+    reference = _reference(_clean(str(message.get("Message-ID", ""))), data)
     return Mail(
         moment=moment,
         sender=_clean(sender),
@@ -424,6 +425,19 @@ def _digest_reference(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()[:32]
 
 
+def _reference(message_id: str, data: bytes) -> str:
+    """Return the event's reference: the Message-ID, or a digest where it is missing or long."""
+    if not message_id:
+        return _digest_reference(data)
+    if len(message_id) > MAX_EVENT_LABEL:
+        return _digest_reference(message_id.encode("utf-8"))
+    return message_id
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # --- importing -----------------------------------------------------------------------------
 
 
@@ -461,7 +475,12 @@ def import_mail(
     """Import the messages of `sources` into the case; see the module's description."""
     from letters import timeline
     from letters.case import load_case
-    from letters.output import commit, discard, stage
+    from letters.output import Staged, commit, discard, stage
+
+    def add(files: dict[Path, bytes]) -> None:
+        part = stage(files)
+        staged.update(part)
+        staged.folders += part.folders
 
     case = load_case(where.case_file)
     domains = carrier_domains(case.recipient.email)
@@ -480,7 +499,7 @@ def import_mail(
     report = Report()
     events: list[dict[str, Any]] = []
     candidates: list[tuple[str, Mail]] = []
-    staged: dict[Path, Path] = {}
+    staged = Staged()
     try:
         for source in sources:
             for _where, item in messages(source, limit):
@@ -497,14 +516,14 @@ def import_mail(
                 name = evidence_name(item.moment, item.subject, item.data, item.suffix)
                 target = where.evidence_dir / name
                 if not (target.is_file() and target.read_bytes() == item.data):
-                    staged.update(stage({target: item.data}))
+                    add({target: item.data})
                 events.append(
                     {
                         "at": item.moment,
                         "channel": "email",
-                        "party": item.sender or None,
+                        "party": _shortened(item.sender, MAX_EVENT_LABEL) or None,
                         "reference": item.reference,
-                        "summary": item.subject or _("(no subject)"),
+                        "summary": _shortened(item.subject, MAX_SUMMARY) or _("(no subject)"),
                         "evidence": [name],
                     }
                 )
@@ -512,11 +531,23 @@ def import_mail(
                 kind = looks_like(item)
                 if kind and _from_carrier(item, domains):
                     candidates.append((kind, item))
+        if len(case.events) + len(events) > MAX_EVENTS:
+            raise InputError(
+                _(
+                    "{path}: these {count} messages would make {total} events, more than the "
+                    "{limit} a case holds — nothing was imported: import fewer files at once"
+                ).format(
+                    path=where.case_file,
+                    count=len(events),
+                    total=len(case.events) + len(events),
+                    limit=MAX_EVENTS,
+                )
+            )
         tables = _ask_status(case, candidates, ask, report)
         if events or tables:
             events = [{k: v for k, v in event.items() if v is not None} for event in events]
             data = timeline.edited_case(where.case_file, events, tables)
-            staged.update(stage({where.case_file: data}))
+            add({where.case_file: data})
     except BaseException:
         discard(staged)
         raise

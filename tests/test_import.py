@@ -243,3 +243,36 @@ def test_a_thunderbird_folder_without_extension_is_read_as_mbox(
     result = run("log", folder, "import", thunderbird)
     assert ": 3 imported" in result.stdout
     assert hashlib.sha256(thunderbird.read_bytes()).hexdigest() == digest
+
+
+def test_more_events_than_a_case_holds_imports_nothing(folder: Path, tmp_path: Path) -> None:
+    path = tmp_path / "many.mbox"
+    box = mailbox.mbox(str(path))
+    for number in range(499):
+        box.add(mail(CARE, HOLDER, f"Ticket {number}", "Wed, 25 Nov 2026 09:30:00 -0800",
+                     msgid=f"<t{number}@example-mobile.com>"))  # fmt: skip
+    box.close()
+    result = run("log", folder, "import", path)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {folder / 'case.toml'}: these 499 messages would make 501 events, more than "
+        "the 500 a case holds — nothing was imported: import fewer files at once\n",
+    )
+    assert not (folder / "evidence" / "mail").exists()
+
+
+def test_long_headers_are_kept_within_the_case_file_limits(folder: Path, tmp_path: Path) -> None:
+    source = tmp_path / "long.eml"
+    long_id = "<" + "x" * 200 + "@example-mobile.com>"
+    source.write_bytes(
+        mail(f"{'Very Long Name ' * 10}<{CARE}>", HOLDER, "S" * 900,
+             "Wed, 25 Nov 2026 09:30:00 -0800", msgid=long_id).as_bytes()
+    )  # fmt: skip
+    assert run("log", folder, "import", source).exit_code == 0
+    event = load_case(folder / "case.toml").events[-1]
+    assert event.reference.startswith("sha256:")
+    assert len(event.party) == 100 and event.party.endswith("…")
+    assert len(event.summary) == 800
+    assert run("log", folder, "import", source).stdout.endswith(
+        ": 0 imported, 1 already in the case, 0 not to or from the carrier, 0 skipped\n"
+    )
