@@ -496,17 +496,18 @@ def test_a_dangerous_docx_layout_template_is_refused(
 
 
 def zip_bomb(size: int, claimed: int | None = None) -> bytes:
-    """Return the layout template with a word/document.xml that inflates to `size` bytes,
-    its directory claiming `claimed` bytes (a lie) if given."""
+    """Return a zip whose word/document.xml inflates to `size` bytes, its directory claiming
+    `claimed` bytes (a lie) if given, with the checksum of that many bytes: read as the
+    directory says, the part looks whole."""
+    block = b"<w:p/>" * (1 << 17)
     squeeze = zlib.compressobj(9, zlib.DEFLATED, -15)
-    block = b"<w:p/>" * (1 << 16)
-    chunks = [squeeze.compress(block) for _ in range(size // len(block))] + [squeeze.flush()]
-    deflated = b"".join(chunks)
-    crc = 0  # of the real data, as an honest writer would compute it
-    for _ in range(size // len(block)):
-        crc = zlib.crc32(block, crc)
-    name = b"word/document.xml"
+    # A full flush makes each block's deflate data independent, so one compressed block
+    # repeated is the deflate stream of the block repeated: a gigabyte costs nothing to make.
+    once = squeeze.compress(block) + squeeze.flush(zlib.Z_FULL_FLUSH)
+    deflated = once * (size // len(block)) + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
     says = size // len(block) * len(block) if claimed is None else claimed
+    crc = zlib.crc32(block[:says]) if says <= len(block) else 0  # the real one: not computed
+    name = b"word/document.xml"
     local = (
         b"PK\x03\x04" + (20).to_bytes(2, "little") + b"\0\0" + (8).to_bytes(2, "little")
         + b"\0\0\0\0" + crc.to_bytes(4, "little") + len(deflated).to_bytes(4, "little")
@@ -532,6 +533,8 @@ def test_a_docx_zip_bomb_fails_fast_with_bounded_memory(
 ) -> None:
     bomb = zip_bomb(1 << 30, claimed)  # 1 GB of XML
     assert len(bomb) < 2_000_000
+    inflater = zlib.decompressobj(-15)  # it does inflate: over 60 MB from its first 100 KB
+    assert len(inflater.decompress(bomb[47:100_000], 64 << 20)) > 60 << 20
     folder = tmp_path / "pack"
     (folder / "docx").mkdir(parents=True)
     (folder / "docx" / "en.docx").write_bytes(bomb)

@@ -96,6 +96,10 @@ def _check_part(name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, bef
         )  # fmt: skip
     if xml and entry.file_size > MAX_XML_PART:
         raise _bomb(name)
+    # Deflate never grows data by more than a few bytes in a thousand: compressed data larger
+    # than its claimed size hides more (zipfile would inflate all of it in one step, then cut).
+    if entry.compress_size > entry.file_size + entry.file_size // 100 + 1024:
+        raise _bomb(name)
     keep = part.endswith(".rels") or part == "[Content_Types].xml" or xml
     kept = bytearray()
     size = 0
