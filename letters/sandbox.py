@@ -203,7 +203,7 @@ class Budget:
         # Reading the thread's clock is a system call: look every 64 steps, each bounded.
         if self.ticks % 64 == 0 and time.thread_time() > self.deadline:
             raise LimitError(
-                _("the template ran past its time limit ({seconds} seconds of processing)").format(
+                _("the template ran past its time limit (processing time: {seconds} s)").format(
                     seconds=f"{MAX_SECONDS:g}"
                 )
             )

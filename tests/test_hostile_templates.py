@@ -285,7 +285,7 @@ BOMBS = {
     "{% endfor %}{% endfor %}",
 }
 LIMITS = re.compile(
-    r"the template (ran past its time limit \(1 seconds of processing\)"
+    r"the template (ran past its time limit \(processing time: 1 s\)"
     r"|made a value over its size limit \((1,000,000 characters|100,000 items|4096 bits)\)"
     r"|made more than its memory limit \(64 MB\)"
     r"|wrote more than its output limit \(8,000,000 characters\))$"
