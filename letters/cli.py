@@ -706,7 +706,12 @@ def templates_export(directory: Path, template_set: str, force: bool) -> None:
 
 
 def _ask(question: str, default: str) -> str:
-    answer: str = click.prompt(question, default=default, show_default=bool(default))
+    answer: str = click.prompt(
+        question,
+        default=default,
+        show_default=bool(default),
+        prompt_suffix=i18n.prompt_suffix(),
+    )
     return answer
 
 

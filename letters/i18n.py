@@ -157,6 +157,11 @@ def _(message: str) -> str:
     return _translations(_ui).gettext(message)
 
 
+def prompt_suffix() -> str:
+    """Return what ends a question: `: ` in English, the full-width `：` in Chinese."""
+    return ": " if _ui == "en" else "："
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message that depends on a count."""
     return _translations(_ui).ngettext(singular, plural, n)

@@ -17,7 +17,7 @@ from typing import Any
 import tomlkit
 
 from letters import case as schema
-from letters import i18n
+from letters import i18n, normalize
 from letters.case import Case, Event, parse_case, read_case_text
 from letters.casefolder import of_case_file
 from letters.errors import InputError
@@ -121,8 +121,9 @@ def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | Non
     newline = "\r\n" if b"\r\n" in data else "\n"
     separator = newline if data.endswith(b"\n") else newline * 2
     table = tomlkit.table()
-    for key, value in values.items():
-        table.add(key, value)
+    for key, value in values.items():  # as checked: an identifier in its plain form
+        exact = checked.get(key, value)
+        table.add(key, list(exact) if isinstance(exact, tuple) else exact)
     events = tomlkit.aot()
     events.append(table)
     chunk = tomlkit.dumps({"events": events}).replace("\n", newline)
@@ -147,12 +148,13 @@ def _moment(text: str | None, now: datetime, zone: tzinfo) -> date | datetime:
     """Read --at as a date or a date-time (local to the case unless it has an offset)."""
     if text is None:
         return now.astimezone(zone).replace(microsecond=0)
+    text = normalize.fold(text)
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
+        if re.fullmatch(r"[\d/年月日号號 -]+", text):
+            return normalize.parse_date(text)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?", text):
             return datetime.fromisoformat(text)
-    except ValueError:
+    except ValueError:  # NormalizeError too: the hint below shows every form
         pass
     raise InputError(
         _(

@@ -50,6 +50,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "intro": "letters never needs your password or PIN, and never asks for one. "
                  "Press Enter to skip a question marked (optional).",
         "retry": "Not accepted: {reason}",
+        "labelled": "{label}: {reason}",
         "choice": "Number",
         "holder": "About you, the account holder (who signs)",
         "holder.name": "Your name, as you sign",
@@ -100,6 +101,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "intro": "letters 永远不需要您的密码或 PIN 码，也绝不会向您索要。"
                  "标有（可选）的问题可以直接按回车跳过。",
         "retry": "无法接受：{reason}",
+        "labelled": "{label}：{reason}",
         "choice": "编号",
         "holder": "关于您（账户持有人，即签名的人）",
         "holder.name": "您的姓名（签名用）",
@@ -149,6 +151,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "intro": "letters 永遠不需要您的密碼或 PIN 碼，也絕不會向您索取。"
                  "標有（可選）的問題可以直接按 Enter 略過。",
         "retry": "無法接受：{reason}",
+        "labelled": "{label}：{reason}",
         "choice": "編號",
         "holder": "關於您（帳戶持有人，即簽名者）",
         "holder.name": "您的姓名（簽名用）",
@@ -466,7 +469,8 @@ def _settle_names(ask: Ask, say: Say, words: dict[str, str], answers: dict[str, 
         return
     while problems := schema.latin_problems(answers["holder"], answers["recipient"].get("name")):
         for (section, key), message in problems:
-            say(words["retry"].format(reason=f"{words[f'{section}.{key}']}: {message}"))
+            label = words[f"{section}.{key}"]
+            say(words["retry"].format(reason=words["labelled"].format(label=label, reason=message)))
             required = dataclasses.replace(question(f"{section}.{key}"), optional=False)
             answers[section][key] = _answer(ask, say, words, required, f"{section}.{key}")
 
@@ -543,7 +547,8 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
         for problem in problems:
             field = problem.path.removeprefix(f"{ADDRESS}.")
             label = words.get(f"address.{field}", field)
-            say(words["retry"].format(reason=f"{label}: {problem.message}"))
+            reason = words["labelled"].format(label=label, reason=problem.message)
+            say(words["retry"].format(reason=reason))
         wrong = {problem.path.removeprefix(f"{ADDRESS}.") for problem in problems}
         for part in ADDRESS_FIELDS:
             if part.key in wrong:
