@@ -16,7 +16,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import errno
+import os
 import re
+import stat
 import tomllib
 import unicodedata
 import zoneinfo
@@ -27,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from letters import identifiers, normalize
+from letters import i18n, identifiers, normalize
 from letters.errors import CaseError
 from letters.i18n import LANGUAGES, _, ngettext
 
@@ -49,6 +52,21 @@ _SECRET_WORDS = (
 )  # fmt: skip
 # Bidirectional overrides and isolates can make text read differently than it is stored.
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Identifiers an error message may show only masked (the others are not about the person).
+_MASKED_KEYS = {"number", "phone", "iccid"}
+
+# Limits on what a case file holds: far above any real case, low enough that every document
+# and the bundle index stay quick to make and every value fits on their pages.
+MAX_FILE_BYTES = 1 << 20
+MAX_DEPTH = 8  # levels of tables and lists; a case file needs 4
+MAX_EVENTS = 500
+MAX_ITEMS = 100  # charges, an event's evidence files, an address's lines
+MAX_TEXT = 400  # characters of a one-line value: a name, an address line
+MAX_FREE_TEXT = 2000  # characters of a note, the relief asked for
+# An event's party and reference, and its summary, fill the bundle index's narrow columns.
+MAX_EVENT_LABEL = 100
+MAX_SUMMARY = 800
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 @dataclass(frozen=True)
@@ -261,12 +279,17 @@ def _free_text(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 
 def _identifier(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        checker.problem(
-            path,
-            _('must be a quoted string — write {key} = "{value}"').format(
-                key=path[-1], value=checker.raw_value(path) or value
-            ),
-        )
+        raw = checker.raw_value(path) or str(value)
+        if path[-1] in _MASKED_KEYS:
+            message = _(
+                "must be a quoted string — put the whole number ({masked}) in quotes, "
+                "leading zeros included"
+            ).format(masked=identifiers.mask(raw))
+        else:
+            message = _('must be a quoted string — write {key} = "{value}"').format(
+                key=path[-1], value=raw
+            )
+        checker.problem(path, message)
         return None
     text = checker.string(value, path)
     return None if text is None else normalize.identifier(text)
@@ -303,6 +326,16 @@ _article = _checked(
 )
 
 
+def _up_to(check: Check, limit: int) -> Check:
+    """Return the same check with a tighter length limit."""
+
+    def checked(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+        text = check(value, checker, path)
+        return text if text is None or checker.short(text, limit, path) else None
+
+    return checked
+
+
 def _choice(options: tuple[str, ...]) -> Check:
     def check(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
         text = checker.string(value, path)
@@ -323,8 +356,12 @@ def _timezone(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if text is None:
         return None
     try:
+        # The name becomes a file path inside the time-zone database: only a plain
+        # Area/Location name may reach it.
+        if not re.fullmatch(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+){0,2}", text):
+            raise ValueError(text)
         zoneinfo.ZoneInfo(text)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         checker.problem(
             path, _('unknown time zone — use an IANA name such as "America/Los_Angeles"')
         )
@@ -345,10 +382,39 @@ def _money(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if text is None:
         return None
     try:
-        return normalize.parse_money(text)
+        amount = normalize.parse_money(text)
     except normalize.NormalizeError as error:
         checker.problem(path, str(error))
         return None
+    if amount >= MAX_AMOUNT:
+        checker.problem(path, _("is too large for an amount of money"))
+        return None
+    return amount
+
+
+def _check_precision(values: dict[str, Any], checker: _Checker) -> None:
+    """Refuse amounts with more decimals than their currency has, rather than round them."""
+    account = values.get("account") or {}
+    currency = account.get("currency", "USD")
+    if currency is None:  # not a currency code: said already
+        return
+    amounts: list[tuple[tuple[Any, ...], Decimal | None]] = [
+        (("account", "balance"), account.get("balance"))
+    ]
+    amounts += [
+        (("charges", number, "amount"), charge.get("amount"))
+        for number, charge in enumerate(values.get("charges") or (), 1)
+    ]
+    digits = i18n.currency_digits(currency)
+    for path, amount in amounts:
+        if amount is not None and amount != round(amount, digits):
+            checker.problem(
+                path,
+                _(
+                    "has more decimal places than {currency} amounts have ({digits}) — write it "
+                    "exactly as your bill or statement shows it"
+                ).format(currency=currency, digits=digits),
+            )
 
 
 def _currency(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
@@ -415,6 +481,8 @@ def _evidence_list(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if not isinstance(value, list):
         checker.problem(path, _('must be a list of file names, like ["bill.pdf"]'))
         return None
+    if not checker.within(value, MAX_ITEMS, path):
+        return None
     items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
     for index, item in enumerate(items):
         if item is not None and (item.startswith(("/", "\\")) or ".." in Path(item).parts):
@@ -449,6 +517,8 @@ def _lines(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
         value = [value]
     if not isinstance(value, list):
         checker.problem(path, _('must be a list of lines, like ["123 Main St", "Apt 4B"]'))
+        return None
+    if not checker.within(value, MAX_ITEMS, path):
         return None
     items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
     return tuple(item for item in items if item)
@@ -518,9 +588,9 @@ COMPLAINT = {
 EVENT = {
     "at": Key(_moment, required=True),
     "channel": Key(_choice(CHANNELS), required=True),
-    "party": Key(_text),
-    "reference": Key(_identifier),
-    "summary": Key(_free_text, required=True),
+    "party": Key(_up_to(_text, MAX_EVENT_LABEL)),
+    "reference": Key(_up_to(_identifier, MAX_EVENT_LABEL)),
+    "summary": Key(_up_to(_free_text, MAX_SUMMARY), required=True),
     "evidence": Key(_evidence_list),
     "certified_mail": Key(_article),
 }
@@ -531,10 +601,10 @@ TOP = {
     "account": Key(lambda v, c, p: c.table(v, p, ACCOUNT), required=True),
     "recipient": Key(lambda v, c, p: c.table(v, p, RECIPIENT), required=True),
     "delivery": Key(lambda v, c, p: c.table(v, p, DELIVERY)),
-    "events": Key(lambda v, c, p: c.tables(v, p, EVENT)),
+    "events": Key(lambda v, c, p: c.tables(v, p, EVENT, MAX_EVENTS)),
     "checklist": Key(lambda v, c, p: c.table(v, p, CHECKLIST)),
     "status": Key(lambda v, c, p: c.table(v, p, STATUS)),
-    "charges": Key(lambda v, c, p: c.tables(v, p, CHARGE)),
+    "charges": Key(lambda v, c, p: c.tables(v, p, CHARGE, MAX_ITEMS)),
     "card": Key(lambda v, c, p: c.table(v, p, CARD)),
     "complaint": Key(lambda v, c, p: c.table(v, p, COMPLAINT)),
     "response_days": Key(_days),
@@ -609,6 +679,17 @@ class _Checker:
                     ),
                 )
                 return None
+            if _noncharacter(char):
+                self.problem(
+                    path,
+                    _(
+                        "contains U+{code:04X}, which is not a character (Unicode reserves it "
+                        "for programs' own use) — remove it"
+                    ).format(code=ord(char)),
+                )
+                return None
+        if not self.short(value, MAX_FREE_TEXT if multiline else MAX_TEXT, path):
+            return None
         if not value.strip():
             self.problem(path, _("is empty"))
             return None
@@ -641,16 +722,42 @@ class _Checker:
         return result
 
     def tables(
-        self, value: Any, path: tuple[Any, ...], schema: dict[str, Key]
+        self, value: Any, path: tuple[Any, ...], schema: dict[str, Key], limit: int
     ) -> list[dict[str, Any]] | None:
         if not isinstance(value, list):
             self.problem(
                 path, _("must be a list of tables, written [[{key}]]").format(key=path[-1])
             )
             return None
+        if not self.within(value, limit, path):
+            return None
         return [
             self.table(item, (*path, index + 1), schema) or {} for index, item in enumerate(value)
         ]
+
+    def short(self, value: str, limit: int, path: tuple[Any, ...]) -> bool:
+        """Return True if a text is no longer than `limit` characters; say so if it is."""
+        if len(value) <= limit:
+            return True
+        self.problem(
+            path,
+            _("is {length} characters long; the most it can be is {limit}").format(
+                length=len(value), limit=limit
+            ),
+        )
+        return False
+
+    def within(self, items: list[Any], limit: int, path: tuple[Any, ...]) -> bool:
+        """Return True if a list is no longer than `limit`; say so if it is."""
+        if len(items) <= limit:
+            return True
+        self.problem(
+            path,
+            _("has {count} entries; the most it can have is {limit}").format(
+                count=len(items), limit=limit
+            ),
+        )
+        return False
 
     def postal(self, address: Address, path: tuple[Any, ...]) -> Address:
         """Check an address against the country's postal rules; return it as they write it.
@@ -714,6 +821,25 @@ class _Checker:
         return dataclasses.replace(address, region=region)
 
 
+def _noncharacter(char: str) -> bool:
+    # U+FDD0–U+FDEF and the last two code points of every plane (U+FFFE, U+FFFF, U+1FFFE, …).
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def _too_deep(data: Any) -> tuple[Any, ...] | None:
+    """Return the key path of a value nested deeper than MAX_DEPTH, if there is one."""
+    pending: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict | list):
+            if len(path) >= MAX_DEPTH:
+                return path
+            items = value.items() if isinstance(value, dict) else enumerate(value, 1)
+            pending += [((*path, key), item) for key, item in items]
+    return None
+
+
 def _looks_secret(key: str) -> bool:
     folded = key.lower()
     tokens = set(re.split(r"[\s_\-.]+", folded))
@@ -727,7 +853,9 @@ def _dotted(path: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += ("." if text else "") + str(part)
+            name = str(part)
+            name = name if len(name) <= 40 else name[:40] + "…"  # a key can be any length
+            text += ("." if text else "") + name
     return text
 
 
@@ -782,15 +910,21 @@ def _locate_keys(text: str) -> dict[tuple[Any, ...], int]:
 def read_case_text(path: Path) -> str:
     """Read a case file as UTF-8 (with or without a BOM), or explain how to fix it."""
     try:
-        data = path.read_bytes()
+        data = _read_bounded(path)
     except FileNotFoundError:
         raise CaseError(_("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
         raise CaseError(_("{path}: is a folder, not a case file").format(path=path)) from None
     except OSError as error:
         raise CaseError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror)
+            _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror or error)
         ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CaseError(
+            _("{path}: the file is larger than {size} MB, too large for a case file").format(
+                path=path, size=MAX_FILE_BYTES >> 20
+            )
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CaseError(
             _(
@@ -811,6 +945,20 @@ def read_case_text(path: Path) -> str:
         ) from None
 
 
+def _read_bounded(path: Path) -> bytes:
+    """Read a regular file, at most one byte more than MAX_FILE_BYTES."""
+    # Without blocking on a FIFO or reading a device without end.
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    with open(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, _("not a regular file"), str(path))
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
 def load_case(path: Path) -> Case:
     """Load and check a case file; raise CaseError listing every problem."""
     return parse_case(read_case_text(path), path)
@@ -818,12 +966,20 @@ def load_case(path: Path) -> Case:
 
 def parse_case(text: str, path: Path) -> Case:
     """Check a case file's text and build the case; raise CaseError listing every problem."""
+    too_deep = _("tables and lists nest more than {limit} levels deep").format(limit=MAX_DEPTH)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CaseError(_syntax_message(str(error), text, path)) from None
+    except RecursionError:
+        raise CaseError(f"{path}: {too_deep}") from None
     checker = _Checker(text)
+    deep = _too_deep(data)
+    if deep is not None:
+        checker.problem(deep, too_deep)
     values = checker.table(data, (), TOP)
+    if values is not None:
+        _check_precision(values, checker)
     if values is not None and (values.get("language") or "en") == "en":
         for key_path, message in latin_problems(
             values.get("holder") or {}, (values.get("recipient") or {}).get("name")
@@ -911,14 +1067,20 @@ def _syntax_message(message: str, text: str, path: Path) -> str:
     bare = re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*([0-9][0-9 +-]*[0-9])\s*$", source)
     if bare:  # tomllib reads `0012345` as a number followed by junk; it is a value unread
         reason = tomlhelp.reason("Invalid value")
-    if key and _looks_secret(
-        key.group(1).strip("\"'“”")
-    ):  # never repeat a secret, not even in a hint
+    named = key.group(1).strip("\"'“”") if key else ""
+    if named and _looks_secret(named):  # never repeat a secret, not even in a hint
         hint = _(
             " — {key} looks like a password, PIN or code: remove the line; letters never needs one"
-        ).format(key=key.group(1))
+        ).format(key=named)
     elif explained := tomlhelp.mistake(source, _looks_secret):
+        if named in _MASKED_KEYS:  # show the last digits only
+            explained = re.sub(r"\d(?=(?:\D*\d){4})", "*", explained)
         hint = _(" — {explanation}").format(explanation=explained)
+    elif bare and bare.group(1) in _MASKED_KEYS:
+        hint = _(
+            " — numbers that are identifiers go in quotes: put the whole number ({masked}) in "
+            "quotes, leading zeros included"
+        ).format(masked=identifiers.mask(bare.group(2)))
     elif bare:
         hint = _(' — numbers that are identifiers go in quotes: {key} = "{value}"').format(
             key=bare.group(1), value=bare.group(2)

@@ -5,9 +5,12 @@ The one place that prints, reads the clock, and turns a LettersError into an exi
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import sys
+import unicodedata
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -199,10 +202,21 @@ def _fail(ctx: click.Context, message: str, details: Any, code: int) -> NoReturn
         import traceback
 
         traceback.print_exc()
-    click.echo(_("Error: {message}").format(message=message), err=True)
-    for line in details:
-        click.echo(f"  {line}", err=True)
+    # A hung-up terminal cannot take the message; the exit code still tells.
+    with contextlib.suppress(OSError):
+        click.echo(_("Error: {message}").format(message=one_line(message)), err=True)
+        for line in details:
+            click.echo(f"  {one_line(line)}", err=True)
     ctx.exit(code)
+
+
+def one_line(text: str) -> str:
+    """Show control and format characters as escapes: a message stays on its one line, and
+    reads as it is stored (a value quoted in it may hold anything)."""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+        for c in text
+    )
 
 
 option = functools.partial(click.option, cls=LettersOption)
@@ -928,6 +942,26 @@ def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
         click.echo(_("wrote {path}").format(path=write_calendar(result, ics, force)))
 
 
+_STOPPING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+def _stop_on_signals() -> None:
+    """Make SIGTERM and SIGHUP stop the run as Ctrl-C does: by an exception, so that what
+    was half written is removed on the way out instead of being left on the disk."""
+
+    def stop(signum: int, frame: object) -> None:
+        # Once stopping, further signals must not cut the cleanup short.
+        for name in _STOPPING_SIGNALS:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    for name in _STOPPING_SIGNALS:
+        number = getattr(signal, name, None)  # Windows has no SIGHUP
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:  # nohup
+            signal.signal(number, stop)
+
+
 def main() -> None:
     """Run the `letters` command line."""
+    _stop_on_signals()
     cli.main(prog_name="letters")

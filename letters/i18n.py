@@ -201,6 +201,13 @@ def format_money(amount: Decimal, currency: str, language: str) -> str:
     return format_currency(amount, currency, locale=locale_name(language))
 
 
+def currency_digits(currency: str) -> int:
+    """Return how many decimal places amounts in `currency` have: 2 for USD, 0 for JPY."""
+    from babel.numbers import get_currency_precision
+
+    return int(get_currency_precision(currency))
+
+
 def format_number(value: Any, language: str) -> str:
     """Format a number with the language's grouping and decimal marks."""
     from babel.numbers import format_decimal

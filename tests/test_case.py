@@ -98,7 +98,8 @@ def test_every_problem_is_reported_at_once(case_file) -> None:
         f'{path}:11: holder.emial: unknown key — did you mean "email"?',
         f"{path}:12: holder.phone: not a phone number: a US phone number has 10 digits (area "
         "code and number); this one has 9",
-        f'{path}:17: account.number: must be a quoted string — write number = "889977"',
+        f"{path}:17: account.number: must be a quoted string — put the whole number (****9977) "
+        "in quotes, leading zeros included",
         f"{path}:19: account.iccid: not an ICCID: the check digit is wrong — compare with the "
         "SIM card",
         f'{path}:20: account.balance: money must be a quoted decimal — write balance = "12.50"',
@@ -116,17 +117,19 @@ def test_cli_prints_one_error_line_then_the_problems(case_file) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         f"Error: {path}: 1 problem\n"
-        f'  {path}:17: account.number: must be a quoted string — write number = "889977"\n'
+        f"  {path}:17: account.number: must be a quoted string — put the whole number (****9977) "
+        "in quotes, leading zeros included\n"
     )
 
 
-def test_leading_zeros_keep_their_zeros_in_the_hint(case_file) -> None:
+def test_an_unquoted_account_number_is_masked_in_the_hint(case_file) -> None:
     path = case_file(replace('number = "ACC-889977"', "number = 0012345"))
     result = run("check", path)
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {path}:17: not valid TOML: this value cannot be read — "
-        'numbers that are identifiers go in quotes: number = "0012345"\n'
+        f"Error: {path}:17: not valid TOML: this value cannot be read — numbers that are "
+        "identifiers go in quotes: put the whole number (****2345) in quotes, leading zeros "
+        "included\n"
     )
 
 
