@@ -95,7 +95,7 @@ def test_a_disputed_charge_finer_than_a_cent_is_refused(case_file) -> None:
 
 
 def test_a_huge_amount_is_refused(case_file) -> None:
-    path = case_file(replace('balance = "12.50"', 'balance = "1' + '0' * 40 + '"'))
+    path = case_file(replace('balance = "12.50"', 'balance = "1' + "0" * 40 + '"'))
     assert check(path) == (
         2,
         f"Error: {path}: 1 problem\n"
