@@ -92,9 +92,14 @@ def locate(path: Path) -> CaseLocation:
 
 
 def of_case_file(case_file: Path) -> CaseLocation:
-    """Return the location of a case file: its folder's, if it is a case folder's case.toml."""
+    """Return the location of a case file: its folder's, if it is a case folder's case.toml
+    (beside both `evidence/` and `documents/`, as `letters init NAME` makes them)."""
     parent = case_file.parent
-    if case_file.name == CASE_FILE and (parent / EVIDENCE).is_dir():
+    if (
+        case_file.name == CASE_FILE
+        and (parent / EVIDENCE).is_dir()
+        and (parent / DOCUMENTS).is_dir()
+    ):
         return _folder(parent)
     return CaseLocation(case_file, parent / EVIDENCE, None)
 

@@ -130,3 +130,41 @@ def test_a_windows_case_folder_is_located_by_its_parts() -> None:
     assert str(where.case_file) == r"C:\Users\李华\我的 案例\case.toml"
     assert str(where.evidence_dir) == r"C:\Users\李华\我的 案例\evidence"
     assert str(where.documents_dir) == r"C:\Users\李华\我的 案例\documents"
+
+
+def test_the_wizard_makes_a_folder_and_ends_with_a_summary_and_the_next_command(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from letters.cli import cli
+
+    answers = [
+        "王小明", "Xiaoming Wang", "xm@example.com", "", "",
+        "Example Mobile", "ACC-889977", "+1 415 555 0188", "", "", "", "",
+        "Example Mobile Customer Care", "care@example-mobile.com", "",
+        "", "", "",  # the number is not kept, codes and autopay not yet moved
+        "1",  # sent by email
+        "2",  # documents in Simplified Chinese
+    ]  # fmt: skip
+    made = tmp_path / "王 的案例"
+    result = CliRunner().invoke(
+        cli,
+        ["init", str(made), "--lang", "zh-CN"],
+        input="".join(f"{a}\n" for a in answers),
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(
+        "您的案例：\n"
+        "  账户持有人：王小明 <xm@example.com>\n"
+        "  账户：Example Mobile，账号 ****9977\n"
+        "  要注销的号码：****0188\n"
+        "  收件方：Example Mobile Customer Care <care@example-mobile.com>\n"
+        "  文件语言：简体中文\n"
+        "  时间线：0 条记录\n"
+        "  注销申请打算怎样发送？ 发电子邮件\n"
+        f"下一步：letters guide '{made}'\n"
+    )
+    assert (made / "evidence" / casefolder.EVIDENCE_NOTE).is_file()
+    assert "letters guide '王 的案例'" in (made / "case.toml").read_text(encoding="utf-8")

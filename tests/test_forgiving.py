@@ -219,3 +219,78 @@ def test_log_add_reads_full_width_and_chinese_dates(tmp_path: Path, case_file) -
     event = load_case(path).events[-1]
     assert (event.at, event.reference) == (date(2026, 11, 20), "CS-12345")
     assert 'reference = "CS-12345"' in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "carrier = “Example Mobile”",
+            "这个值无法识别——中文引号“ ”在 TOML 里不算引号：请把输入法切换到英文，输入直引号："
+            'carrier = "Example Mobile"',
+        ),
+        (
+            'carrier ＝ "Example Mobile"',
+            "键的后面必须是 =——全角的 ＝ 在 TOML 里不算等号：请把输入法切换到英文，输入 =："
+            'carrier = "Example Mobile"',
+        ),
+        (
+            "close_on = 2026-12-1",
+            "这个值无法识别——日期的月和日都要写两位数字：请写成 2026-12-01",
+        ),
+        (
+            'carrier = "Example Mobile',
+            "文字缺少结尾的引号，或含有 TOML 不接受的字符——少了一个引号：文字要放在两个直引号之间，"
+            '例如 carrier = "Example Mobile"',
+        ),
+        (
+            "number = “12345678”",
+            "这个值无法识别——中文引号“ ”在 TOML 里不算引号：请把输入法切换到英文，输入直引号："
+            'number = "****5678"',
+        ),
+    ],
+)
+def test_toml_mistakes_are_explained_in_chinese_with_the_line_written_right(
+    case_file, line: str, message: str
+) -> None:
+    path = case_file(f'language = "zh-CN"\n{line}\n')
+    result = run("check", path, "--ui-lang", "zh-CN")
+    assert (result.exit_code, result.stderr) == (2, f"错误：{path}:2: TOML 格式有误：{message}\n")
+
+
+@pytest.mark.parametrize(
+    ("key", "answer", "value"),
+    [
+        ("holder.email", "lihua@163。com", "lihua@163.com"),
+        ("account.number", "１２３４", "1234"),
+        ("account.phone", "４１５－５５５－０１３４", "+14155550134"),
+        ("account.balance", "$12.5", "12.50"),
+        ("account.close_on", "2026年12月1日", date(2026, 12, 1)),
+        ("address.region", "California", "CA"),
+        ("checklist.keep_number", "是", True),
+        ("delivery.method", "2", "mail"),
+        ("account.iccid", "", None),
+    ],
+)
+def test_each_answer_is_checked_without_a_terminal(key: str, answer: str, value: object) -> None:
+    from letters import wizard
+
+    assert wizard.check_answer(key, answer) == value
+
+
+@pytest.mark.parametrize(
+    ("key", "answer", "reason"),
+    [
+        ("address.city", "旧金山", "write the city in Latin letters, as the post office reads it"),
+        ("address.region", "加州", "must be the state's two-letter code, like CA or NY"),
+        ("holder.email", "lihua", "not an email address: an email address has an @, like "),
+        ("account.close_on", "soon", "not a date — write it like 2026-12-01"),
+        ("holder.name", "", "an answer is needed"),
+    ],
+)
+def test_a_wrong_answer_says_why(key: str, answer: str, reason: str) -> None:
+    from letters import wizard
+
+    with pytest.raises(wizard.AnswerError) as refused:
+        wizard.check_answer(key, answer)
+    assert str(refused.value).startswith(reason)
