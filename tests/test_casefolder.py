@@ -168,3 +168,18 @@ def test_the_wizard_makes_a_folder_and_ends_with_a_summary_and_the_next_command(
     )
     assert (made / "evidence" / casefolder.EVIDENCE_NOTE).is_file()
     assert "letters guide '王 的案例'" in (made / "case.toml").read_text(encoding="utf-8")
+
+
+def test_on_windows_every_suggestion_is_double_quoted(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(shell, "os", SimpleNamespace(name="nt"))
+    guide = run("guide", folder, "--date", "2026-11-24")
+    assert f'letters kit "{folder}"' in guide.stdout
+    assert f"'{folder}'" not in guide.stdout
+    empty = folder.parent / "空 文件夹"
+    empty.mkdir()
+    result = run("check", empty)
+    assert result.stderr.endswith(f'make a case folder with: letters init "{empty}"\n')
