@@ -95,7 +95,10 @@ def test_a_disputed_charge_finer_than_a_cent_is_refused(case_file) -> None:
 
 
 def test_a_huge_amount_is_refused(case_file) -> None:
-    path = case_file(replace('balance = "12.50"', 'balance = "1' + "0" * 40 + '"'))
+    exponent = case_file(replace('balance = "12.50"', 'balance = "1E+999999"'))
+    assert check(exponent)[1].endswith('account.balance: not an amount of money — write it like '
+                                       '"12.50" or "$12.50"\n')  # fmt: skip
+    path = case_file(replace('balance = "12.50"', f'balance = "{"9" * 40}"'))
     assert check(path) == (
         2,
         f"Error: {path}: 1 problem\n"
