@@ -917,7 +917,7 @@ def read_case_text(path: Path) -> str:
         raise CaseError(_("{path}: is a folder, not a case file").format(path=path)) from None
     except OSError as error:
         raise CaseError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror or error)
+            _("{path}: cannot read: {reason}").format(path=path, reason=i18n.os_reason(error))
         ) from None
     if len(data) > MAX_FILE_BYTES:
         raise CaseError(

@@ -185,7 +185,8 @@ class LettersGroup(click.Group):
             ctx.exit(1)
         except OSError as error:  # a full disk, a folder we may not write to
             where = error.filename or _("a file")
-            _fail(ctx, f"{where}: {error.strerror or error}", (), 1)
+            reason = i18n.os_reason(error)
+            _fail(ctx, _("{path}: {reason}").format(path=where, reason=reason), (), 1)
         except Exception as error:
             _fail(
                 ctx,

@@ -215,6 +215,31 @@ def format_number(value: Any, language: str) -> str:
     return format_decimal(value, locale=locale_name(language))
 
 
+def os_reason(error: OSError) -> str:
+    """Say why the system refused a file operation, in the interface language (in English,
+    the system's own words)."""
+    import errno
+
+    if _ui == "en":
+        return error.strerror or str(error)
+
+    reasons = {
+        errno.ENOENT: N_("no such file or folder"),
+        errno.EACCES: N_("permission denied"),
+        errno.EPERM: N_("permission denied"),
+        errno.EISDIR: N_("it is a folder"),
+        errno.ENOTDIR: N_("part of the path is not a folder"),
+        errno.ENOSPC: N_("the disk is full"),
+        errno.EROFS: N_("the disk is read-only"),
+        errno.EEXIST: N_("it already exists"),
+        errno.ENAMETOOLONG: N_("the name is too long"),
+    }
+    if error.errno in reasons:
+        return _(reasons[error.errno])
+    code = errno.errorcode.get(error.errno or 0, str(error.errno))
+    return _("the system refused it ({code})").format(code=code)
+
+
 def N_(message: str) -> str:
     """Mark a message for translation where it is defined; translate it where it is shown."""
     return message

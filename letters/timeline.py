@@ -183,7 +183,7 @@ def _check(values: dict[str, Any]) -> dict[str, Any]:
         for problem in problems:
             key = re.split(r"[.\[]", problem.path)[0]
             option = OPTIONS.get(key, f"--{key}")
-            messages.append(f"{option}: {problem.message}")
+            messages.append(_("{option}: {message}").format(option=option, message=problem.message))
         raise InputError(messages[0], messages[1:])
     return checked
 

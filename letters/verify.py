@@ -36,7 +36,7 @@ from typing import Any
 
 from letters.bundle import CHUNK, Digests, hashing_pool, printable
 from letters.errors import InputError, LettersError
-from letters.i18n import _
+from letters.i18n import _, os_reason
 
 SUPPORTED_ALGORITHMS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"})
 
@@ -452,14 +452,14 @@ def verify_bundle(path: Path, progress: Callable[[int], None] | None = None) -> 
         ) from error
     except OSError as error:
         raise InputError(
-            _("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)
+            _("cannot read {path}: {reason}").format(path=path, reason=os_reason(error))
         ) from error
     try:
         with handle, hashing_pool() as pool:
             return _Verifier(path, handle, pool, progress).run()
     except OSError as error:
         raise LettersError(
-            _("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)
+            _("cannot read {path}: {reason}").format(path=path, reason=os_reason(error))
         ) from error
 
 

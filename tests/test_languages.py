@@ -140,6 +140,13 @@ def _error_paths(tmp_path: Path) -> Iterator[list[str | Path]]:
     yield ["log", case, "add", "--channel", "phone", "--summary", "x", "--at", "someday"]
     yield ["bundle", case]  # which evidence folder
     yield ["send", tmp_path / "none.eml", "--port", "abc"]
+    yield ["send", tmp_path / "none.eml"]
+    yield ["verify", tmp_path / "none.zip"]
+    yield ["log", case, "add", "--channel", "fax", "--summary", "x"]
+    yield ["letter", case, "--font", tmp_path / "none.ttf"]
+    yield ["kit", case, "--evidence", tmp_path / "none"]
+    yield ["templates", "export", tmp_path / "t", "--set", "bogus"]
+    yield ["init", case]  # exists already
     broken = {
         "quotes": "name = “王小明”\n",
         "fullwidth": 'name ＝ "王小明"\n',
