@@ -55,6 +55,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "holder": "About you, the account holder (who signs)",
         "holder.name": "Your name, as you sign",
         "holder.name_en": "Your name in English, as the carrier knows it (optional)",
+        "holder.name_en.needed": "Your name in English, as the carrier knows it",
         "holder.email": "Your email address",
         "holder.phone": "A phone number to reach you, not the line being closed (optional)",
         "holder.address": "Your postal address",
@@ -106,6 +107,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "holder": "关于您（账户持有人，即签名的人）",
         "holder.name": "您的姓名（签名用）",
         "holder.name_en": "您的英文姓名，即运营商系统里的名字（可选）",
+        "holder.name_en.needed": "您的英文姓名，即运营商系统里的名字（英文信件必须填写）",
         "holder.email": "您的电子邮箱",
         "holder.phone": "联系电话，不是要注销的号码（可选）",
         "holder.address": "您的邮寄地址",
@@ -156,6 +158,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "holder": "關於您（帳戶持有人，即簽名者）",
         "holder.name": "您的姓名（簽名用）",
         "holder.name_en": "您的英文姓名，即電信業者系統中的姓名（可選）",
+        "holder.name_en.needed": "您的英文姓名，即電信業者系統中的姓名（英文信件必須填寫）",
         "holder.email": "您的電子郵件地址",
         "holder.phone": "聯絡電話，不是要終止的門號（可選）",
         "holder.address": "您的郵寄地址",
@@ -469,10 +472,11 @@ def _settle_names(ask: Ask, say: Say, words: dict[str, str], answers: dict[str, 
         return
     while problems := schema.latin_problems(answers["holder"], answers["recipient"].get("name")):
         for (section, key), message in problems:
-            label = words[f"{section}.{key}"]
+            label = words.get(f"{section}.{key}.needed") or words[f"{section}.{key}"]
             say(words["retry"].format(reason=words["labelled"].format(label=label, reason=message)))
             required = dataclasses.replace(question(f"{section}.{key}"), optional=False)
-            answers[section][key] = _answer(ask, say, words, required, f"{section}.{key}")
+            prompt = f"{section}.{key}.needed" if f"{section}.{key}.needed" in words else None
+            answers[section][key] = _answer(ask, say, words, required, prompt or f"{section}.{key}")
 
 
 def _answer(ask: Ask, say: Say, words: dict[str, str], asked: Question, key: str) -> Any:

@@ -200,7 +200,11 @@ def test_the_wizard_asks_for_the_english_name_when_documents_are_english(tmp_pat
     ]  # fmt: skip
     path = tmp_path / "case.toml"
     out = _init(path, answers, "--lang", "zh-CN")
-    assert "无法接受：您的英文姓名，即运营商系统里的名字（可选）：缺少：英文文件需要" in out
+    assert (
+        "无法接受：您的英文姓名，即运营商系统里的名字（英文信件必须填写）：缺少：英文文件需要"
+        in out
+    )
+    assert "\n您的英文姓名，即运营商系统里的名字（英文信件必须填写）：Xiaoming Wang\n" in out
     assert "无法接受：收件方名称，例如 Example Mobile Customer Care：含有非拉丁字母的字符" in out
     case = load_case(path)
     assert (case.holder.name_en, case.recipient.name) == (
