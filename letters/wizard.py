@@ -66,6 +66,9 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "address.region": "State, two letters, like CA",
         "address.postal_code": "ZIP code",
         "address.country": "Country, two letters",
+        "address.city.abroad": "City",
+        "address.region.abroad": "State, province or region",
+        "address.postal_code.abroad": "Postal code",
         "account": "The account to close",
         "account.carrier": "Carrier (the phone company)",
         "account.number": "Account number",
@@ -118,6 +121,9 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "address.region": "州（两个字母，例如 CA）",
         "address.postal_code": "邮政编码（ZIP）",
         "address.country": "国家（两个字母）",
+        "address.city.abroad": "城市",
+        "address.region.abroad": "省、州或地区",
+        "address.postal_code.abroad": "邮政编码",
         "account": "要注销的账户",
         "account.carrier": "运营商（电话公司）名称",
         "account.number": "账号",
@@ -169,6 +175,9 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "address.region": "州（兩個字母，例如 NY）",
         "address.postal_code": "郵遞區號（ZIP）",
         "address.country": "國家（兩個字母）",
+        "address.city.abroad": "城市",
+        "address.region.abroad": "省、州或地區",
+        "address.postal_code.abroad": "郵遞區號",
         "account": "要終止的帳戶",
         "account.carrier": "電信業者名稱",
         "account.number": "帳號",
@@ -534,9 +543,10 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
     address: dict[str, Any] = {"lines": [line for line in (first, second) if line]}
 
     def ask_part(part: Question) -> None:
-        if address.get("country", "US") != "US":
-            part = _ABROAD.get(part.key, part)
-        value = _answer(ask, say, words, part, f"{ADDRESS}.{part.key}")
+        key = f"{ADDRESS}.{part.key}"
+        if address.get("country", "US") != "US" and part.key in _ABROAD:
+            part, key = _ABROAD[part.key], f"{key}.abroad"
+        value = _answer(ask, say, words, part, key)
         if value:
             address[part.key] = value
         else:
@@ -550,7 +560,8 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
             return address
         for problem in problems:
             field = problem.path.removeprefix(f"{ADDRESS}.")
-            label = words.get(f"address.{field}", field)
+            abroad = ".abroad" if address.get("country", "US") != "US" else ""
+            label = words.get(f"address.{field}{abroad}") or words.get(f"address.{field}", field)
             reason = words["labelled"].format(label=label, reason=problem.message)
             say(words["retry"].format(reason=reason))
         wrong = {problem.path.removeprefix(f"{ADDRESS}.") for problem in problems}
