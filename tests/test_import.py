@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from letters.case import load_case
 from letters import inbox
+from letters.case import load_case
 from letters.casefolder import locate
 from letters.cli import cli
 from letters.inbox import import_mail
