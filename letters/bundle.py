@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from letters import __version__
+from letters.bag.paths import encode_path
 from letters.casefolder import EVIDENCE_NOTE
 from letters.errors import BundleError, InputError
 from letters.i18n import _
@@ -258,11 +259,6 @@ class BundleResult:
 
 
 # --- paths -------------------------------------------------------------------------------
-
-
-def encode_path(path: str) -> str:
-    """Write a path for a manifest line: only CR, LF and `%` are percent-encoded (RFC 8493)."""
-    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def printable(path: str) -> str:
