@@ -62,7 +62,7 @@ MAX_DEPTH = 8  # levels of tables and lists; a case file needs 4
 MAX_EVENTS = 500
 MAX_ITEMS = 100  # charges, an event's evidence files, an address's lines
 MAX_TEXT = 400  # characters of a one-line value: a name, an address line
-MAX_IDENTIFIER = 64  # an account, phone, SIM or reference number, a postal code
+MAX_IDENTIFIER = 100  # an account, phone, SIM or reference number (a Message-ID), a postal code
 MAX_FREE_TEXT = 2000  # characters of a note, the relief asked for
 # An event's party and reference, and its summary, fill the bundle index's narrow columns.
 MAX_EVENT_LABEL = 100

@@ -272,7 +272,7 @@ _TEXT = st.text(
         + _NONCHARACTERS,
     ),
     min_size=1,
-    max_size=64,  # the longest account number a case file takes
+    max_size=100,  # the longest account number a case file takes
 ).filter(str.strip)
 
 
