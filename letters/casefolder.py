@@ -112,11 +112,11 @@ def finish(location: CaseLocation, language: str) -> list[Path]:
     """Add the evidence folder, with its note, and the documents folder to a new case folder."""
     if location.folder is None or location.documents_dir is None:
         return []
-    from letters.output import write_outputs
+    from letters.output import make_folder, write_outputs
     from letters.shell import command
 
     made = []
-    location.evidence_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(location.evidence_dir, [])  # readable by the user only, like every output
     note = location.evidence_dir / EVIDENCE_NOTE
     if not note.exists():
         example = command(
@@ -125,7 +125,7 @@ def finish(location: CaseLocation, language: str) -> list[Path]:
         )  # fmt: skip
         text = _NOTES[language].format(command=example)
         made += write_outputs({note: text.encode("utf-8")})
-    location.documents_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(location.documents_dir, [])
     return [location.evidence_dir, *made, location.documents_dir]
 
 
