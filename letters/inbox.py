@@ -35,6 +35,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import Any, cast
 
+from letters import i18n
 from letters.case import MAX_EVENT_LABEL, MAX_EVENTS, MAX_SUMMARY
 from letters.casefolder import CaseLocation
 from letters.errors import InputError
@@ -503,6 +504,8 @@ def import_mail(
             raise InputError(_("{path}: no such file").format(path=source))
         _kind(source)  # refuse a file that is no mail before reading anything
     known = {event.reference for event in case.events if event.reference}
+    with i18n.interface(case.language):  # the language of the case's documents and bundle
+        no_subject = _("(no subject)")
     report = Report()
     events: list[dict[str, Any]] = []
     candidates: list[tuple[str, Mail]] = []  # held without their bytes
@@ -530,7 +533,7 @@ def import_mail(
                         "channel": "email",
                         "party": _shortened(item.sender, MAX_EVENT_LABEL) or None,
                         "reference": item.reference,
-                        "summary": _shortened(item.subject, MAX_SUMMARY) or _("(no subject)"),
+                        "summary": _shortened(item.subject, MAX_SUMMARY) or no_subject,
                         "evidence": [name],
                     }
                 )
