@@ -751,6 +751,8 @@ def send(
         load_case(case.case_file)
     for line in outgoing.summary():
         click.echo(line)
+    if case is not None:
+        click.echo(_("To be recorded in: {path}").format(path=case.case_file))
     if not yes and not (sys.stdin.isatty() and host):
         click.echo(_("Dry run: nothing was sent. Add --smtp SERVER and --yes to send."))
         return
