@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from letters.case import MAX_EVENT_LABEL, MAX_SUMMARY
+from letters.render.index import LABELS
 from letters.render.lines import NO_START
 from tests.conftest import ROOT, SAMPLES, run
 
@@ -105,23 +107,46 @@ def test_columns_are_as_wide_as_their_content(tmp_path: Path) -> None:
         assert value in lines, (value, lines)
 
 
-def test_a_long_event_summary_goes_on_to_the_next_page(tmp_path: Path) -> None:
-    # As long as a letter takes it: a summary longer than a page runs on to the next one.
-    summary = " ".join(f"Call {n}: the agent said the account would be closed." for n in range(150))
-    text = (SAMPLES / "case-late-en.toml").read_text("utf-8")
-    text = text.replace(
-        'summary = "Asked to close the account; told to send a written request."',
-        f'summary = "{summary}"',
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_every_event_a_letter_takes_the_index_takes(tmp_path: Path, language: str) -> None:
+    # The longest party, reference and summary a case file allows, in a narrow column: the
+    # letter takes them, and so must the index, running on to the next page.
+    party = ("Agent " + "Lisa" * 40)[:MAX_EVENT_LABEL]
+    reference = ("REF-" + "12345-" * 30)[:MAX_EVENT_LABEL]
+    word = (
+        "Called about the closing; "
+        if language == "en"
+        else "来电要求注销账户，客服表示需要书面申请。"
+    )
+    summary = (word * MAX_SUMMARY)[:MAX_SUMMARY]
+    text = (SAMPLES / f"case-late-{language}.toml").read_text("utf-8")
+    events = "".join(
+        f'\n[[events]]\nat = 2026-11-{day:02d}T10:00:00-08:00\nchannel = "phone"\n'
+        f'party = "{party}"\nreference = "{reference}"\nsummary = "{summary}"\n'
+        for day in range(1, 6)
     )
     case = tmp_path / "case.toml"
-    case.write_text(text, encoding="utf-8")
+    case.write_text(text + events, encoding="utf-8")
     letter = run("letter", case, "--kind", "follow-up", "--date", "2026-12-20", "-o",
                  tmp_path / "letter")  # fmt: skip
     assert letter.exit_code == 0, letter.output
     data = bundle_index(case, tmp_path)
     assert len(PdfReader(io.BytesIO(data)).pages) >= 2
-    flat = " ".join(texts(data))
-    assert "Call 0: the agent" in flat and "Call 149: the agent said" in flat
+    # A row split across pages goes on below the repeated headings: count what arrived,
+    # against the index of the case without these events.
+    (tmp_path / "plain").mkdir()
+    plain = tmp_path / "plain" / "case.toml"
+    plain.write_text(text, encoding="utf-8")
+    before = "".join(texts(bundle_index(plain, tmp_path / "plain")))
+    after = "".join(texts(data))
+    keys = ("number", "when", "channel", "party", "reference", "summary", "cited")
+    headings = set("".join(LABELS[language][key] for key in keys))  # repeated on each page
+    others = "0123456789 ,:Nov AM PM phone 年月日上午下午电话"  # the other cells of the rows
+    chars = set(summary + party + reference) - headings - set(others)
+    assert len(chars) >= 5
+    for char in chars:
+        expected = 5 * (summary + party + reference).count(char)
+        assert after.count(char) - before.count(char) == expected, char
 
 
 def test_the_same_index_on_any_computer(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from letters.case import Case
 from letters.content import DOCUMENT_TIME
 from letters.render import fonts
 from letters.render.lines import break_lines, glued, units
-from letters.render.pdf import CHINESE_MARKS, Typeface, pdf_date
+from letters.render.pdf import CHINESE_MARKS, Typeface, pdf_date, reportlab_clock
 
 # The index is a document in the case's language, so its words live here, not in the
 # interface catalogs.
@@ -144,7 +144,8 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         bottomMargin=0.75 * inch, title=words["title"], author=case.holder.name,
         subject=index.name, creator="letters",
     )  # fmt: skip
-    document.build(story, onFirstPage=_dated(stamp), onLaterPages=_dated(stamp))
+    with reportlab_clock():
+        document.build(story, onFirstPage=_dated(stamp), onLaterPages=_dated(stamp))
     return buffer.getvalue()
 
 

@@ -11,9 +11,12 @@ Part of the PDF backend: imports reportlab, so import it only when writing a PDF
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
@@ -108,10 +111,11 @@ def render_pdf(
         pages.append(_envelope(parts, type_, flow.keep))
     text = "".join(line.text + line.joiner for page in pages for line in page.lines)
     check_fidelity(text, postal.printed_values(case, letter), ".pdf")
-    calibration = None
-    if envelope == "window":
-        calibration = _calibration(flow, offset, font, case, letter)
-    return PdfResult(_draw(pages, type_, case, letter), tuple(notes), calibration)
+    with reportlab_clock():
+        calibration = None
+        if envelope == "window":
+            calibration = _calibration(flow, offset, font, case, letter)
+        return PdfResult(_draw(pages, type_, case, letter), tuple(notes), calibration)
 
 
 # --- fonts ------------------------------------------------------------------------------------
@@ -743,3 +747,23 @@ def pdf_date(moment: datetime) -> str:
     sign = "+" if minutes >= 0 else "-"
     hours, minutes = divmod(abs(minutes), 60)
     return moment.strftime("D:%Y%m%d%H%M%S") + f"{sign}{hours:02d}'{minutes:02d}'"
+
+
+_CLOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def reportlab_clock() -> Iterator[None]:
+    """Hide SOURCE_DATE_EPOCH from reportlab while a PDF is made.
+
+    reportlab seeds each PDF's /ID from it. The date a document carries is decided before
+    (an explicit --date beats SOURCE_DATE_EPOCH), and the same document must give the same
+    bytes whatever the environment holds.
+    """
+    with _CLOCK:
+        saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+        try:
+            yield
+        finally:
+            if saved is not None:
+                os.environ["SOURCE_DATE_EPOCH"] = saved
