@@ -182,6 +182,19 @@ def test_core_properties() -> None:
     assert properties.created == properties.modified == datetime(2026, 11, 24, 9, tzinfo=UTC)
 
 
+def test_a_long_subject_lays_out(tmp_path: Path, language: str) -> None:
+    carrier = ("Example Mobile Wireless Communications " * 10).strip()  # 389 characters
+    case = case_from(HOSTILE.replace('"A & B <x>"', f'"{carrier}"'), tmp_path)
+    letter = render_letter(case, "request", language, DAY)
+    if language == "en":  # its subject names the account, not the carrier
+        letter = replace(letter, subject=f"Request to close the {carrier} account")
+    assert len(letter.subject) > 255
+    document = Document(io.BytesIO(render_docx(case, letter)))
+    title = document.core_properties.title
+    assert len(title) == 255 and title.endswith("…") and letter.subject.startswith(title[:-1])
+    assert carrier in "\n".join(p.text.translate(READ_AS) for p in document.paragraphs)
+
+
 def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
     script = (
         "import sys; from pathlib import Path; from datetime import date\n"

@@ -194,12 +194,23 @@ def _set_properties(document: Any, case: Case, letter: Letter) -> None:
     properties = document.core_properties
     author = case.holder.display_name(letter.language)
     moment = datetime.combine(letter.date, DOCUMENT_TIME)  # python-docx writes naive as UTC
-    properties.title = letter.subject
-    properties.subject = letter.title or letter.subject
-    properties.author = properties.last_modified_by = author
+    properties.title = _clipped(letter.subject)
+    properties.subject = _clipped(letter.title or letter.subject)
+    properties.author = properties.last_modified_by = _clipped(author)
     properties.language = letter.language
     properties.created = properties.modified = moment
     properties.revision = 1
+
+
+CORE_PROPERTY_LIMIT = 255  # characters of a core property (title, subject, author)
+
+
+def _clipped(text: str) -> str:
+    """Fit a text into a core property: the document's metadata, not its words, which the
+    letter prints in full."""
+    if len(text) <= CORE_PROPERTY_LIMIT:
+        return text
+    return text[: CORE_PROPERTY_LIMIT - 1] + "…"
 
 
 def fixed_zip(data: bytes, day: date) -> bytes:

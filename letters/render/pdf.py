@@ -51,7 +51,7 @@ ENVELOPE_10 = (9.5 * INCH, 4.125 * INCH)
 FOLD = 4 * INCH
 WINDOW_BAND = (2.625 * INCH, 3.375 * INCH, 1.0 * INCH, 4.25 * INCH)
 WINDOW_TOP = 0.5 * INCH  # top margin of page 1 in the window layout, to leave room above
-WINDOW_SIZES = (12.0, 11.0, 10.5, 10.0)  # USPS asks for 10–12 pt
+WINDOW_SIZES = (11.0, 10.5, 10.0)  # USPS asks for 10–12 pt; 12 pt would touch the band
 WINDOW_LINES = 5
 SERIF = "Times-Roman"
 TAIL_LINES = 3  # lines of the body that go over with the closing
@@ -448,7 +448,7 @@ class _Flow:
         return y
 
     def place_in_window(self, group: _Group, offset: tuple[float, float]) -> float:
-        """Set the recipient's address in the window band, as large as fits (12–10 pt).
+        """Set the recipient's address in the window band, as large as fits (11–10 pt).
 
         Return the height on the page below which the letter goes on.
         """
