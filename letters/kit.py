@@ -111,7 +111,10 @@ def print_files(
                 files[base.with_name(base.name + ".window-test.pdf")] = pdf.calibration
             notes += [note for note in pdf.notes if note not in notes]
         if "docx" in options.formats and not letter.sheet:
-            docx = render_docx(case, letter, paper=options.paper, template_dir=template_dir)
+            pitch = pdf.pitch if "pdf" in options.formats else None  # as the PDF was set
+            docx = render_docx(
+                case, letter, paper=options.paper, template_dir=template_dir, pitch=pitch
+            )
             files[base.with_name(base.name + ".docx")] = docx
     return files, notes
 

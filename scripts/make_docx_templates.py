@@ -229,7 +229,7 @@ def _styles(document: Any, look: Look) -> None:
         body.paragraph_format.space_after = Pt(look.size * 1.5 / 4)
         body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     else:
-        body.paragraph_format.space_after = Pt(look.size)  # a blank line between paragraphs
+        body.paragraph_format.space_after = Pt(look.pitch)  # a blank line between paragraphs
     title = add(TITLE)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.font.size = Pt(look.size * 4 / 3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -113,11 +114,12 @@ def test_a_chinese_signature_leaves_room_to_sign(language: str) -> None:
     path = SAMPLES / f"case-late-{language}.toml"
     case = parse_case(path.read_text("utf-8"), path)
     letter = render_letter(case, "request", language, DAY)
-    lines = page_lines(render_pdf(case, letter, envelope=None).data)[-1]
+    result = render_pdf(case, letter, envelope=None)
+    lines = page_lines(result.data)[-1]
     texts = [line.text.strip() for line in lines]
     closing = lines[texts.index(letter.closing[-1])]
     signed = lines[texts.index(letter.signature[0])]
-    assert closing.y - signed.y >= 4 * 18 - 0.01  # three blank lines of 18 pt between
+    assert closing.y - signed.y >= 4 * 12 * result.pitch - 0.01  # three blank lines between
 
 
 def test_the_window_test_page_is_written_beside_the_letter(tmp_path: Path) -> None:
@@ -133,3 +135,26 @@ def test_the_window_test_page_is_written_beside_the_letter(tmp_path: Path) -> No
               "left", "-o", tmp_path / "x")  # fmt: skip
     assert bad.exit_code == 2
     assert "--window-offset: left — write RIGHT,DOWN in inches, such as 0.25,-0.1" in bad.output
+
+
+def test_a_letter_just_over_a_page_is_set_tighter_and_the_docx_follows() -> None:
+    from docx import Document
+
+    from letters.render.docx import render_docx
+    from letters.render.postal import LINE_PITCH, TIGHT_PITCH
+
+    path = SAMPLES / "case-late-zh-TW.toml"
+    case = parse_case(path.read_text("utf-8"), path)
+    letter = render_letter(case, "request", "zh-TW", DAY)
+    result = render_pdf(case, letter, envelope=None)
+    assert result.pitch == TIGHT_PITCH["zh-TW"] < LINE_PITCH["zh-TW"]
+    lines = page_lines(result.data)
+    assert len(lines) == 1
+    baselines = sorted({line.y for line in lines[0]}, reverse=True)
+    pitches = {round(above - below, 2) for above, below in pairwise(baselines)}
+    assert round(12 * TIGHT_PITCH["zh-TW"], 2) in pitches  # 16.2 pt between body lines
+    normal = Document(io.BytesIO(render_docx(case, letter, pitch=result.pitch))).styles["Normal"]
+    assert normal.paragraph_format.line_spacing.pt == pytest.approx(12 * TIGHT_PITCH["zh-TW"])
+    # A letter that fits at the usual pitch keeps it.
+    short = render_letter(case, "follow-up", "zh-TW", DAY)
+    assert render_pdf(case, short, envelope=None).pitch == LINE_PITCH["zh-TW"]

@@ -30,9 +30,18 @@ TAGS = ("{{", "{%", "{#")
 
 
 def render_docx(
-    case: Case, letter: Letter, *, paper: str = "letter", template_dir: Path | None = None
+    case: Case,
+    letter: Letter,
+    *,
+    paper: str = "letter",
+    template_dir: Path | None = None,
+    pitch: float | None = None,
 ) -> bytes:
-    """Lay out a letter as a DOCX from its language's layout template."""
+    """Lay out a letter as a DOCX from its language's layout template.
+
+    `pitch` is the line pitch the PDF set the letter at (`PdfResult.pitch`), so that the DOCX
+    takes as many pages.
+    """
     from docxtpl import DocxTemplate
 
     if paper not in PAPERS:
@@ -48,6 +57,8 @@ def render_docx(
     _set_properties(document.docx, case, letter)
     _closing_together(document.docx, letter)
     _unbreakable(document.docx, lines.keep_together(case))
+    if pitch:
+        _set_pitch(document.docx, letter.language, pitch)
     buffer = io.BytesIO()
     document.save(buffer)
     data = fixed_zip(buffer.getvalue(), letter.date)
@@ -167,6 +178,22 @@ def _unbreakable(document: Any, keep: tuple[str, ...]) -> None:
                     new.text = part_text
                     new.set(qn("xml:space"), "preserve")
                 run.insert(at + offset, new)
+
+
+def _set_pitch(document: Any, language: str, pitch: float) -> None:
+    """Set the lines of the letter `pitch` sizes of its text apart, as the PDF did."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    styles = {style.name: style for style in document.styles}
+    leading = postal.BODY_SIZE[language] * pitch
+    for name, spacing in (("Normal", leading), ("Letter Title", leading * 4 / 3)):
+        if name in styles:
+            styles[name].paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            styles[name].paragraph_format.line_spacing = Pt(spacing)
+    if "Letter Body" in styles:  # a blank line between paragraphs, or a quarter in Chinese
+        after = leading if language == "en" else leading / 4
+        styles["Letter Body"].paragraph_format.space_after = Pt(after)
 
 
 def _closing_together(document: Any, letter: Letter) -> None:

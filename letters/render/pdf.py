@@ -33,7 +33,14 @@ from letters.errors import InputError
 from letters.i18n import _
 from letters.render import fonts, postal
 from letters.render.lines import EPSILON, break_lines, glued, keep_together, units
-from letters.render.postal import BODY_SIZE, HEADER_INCHES, LINE_PITCH, MARGIN_SIZE, SIGNING_LINES
+from letters.render.postal import (
+    BODY_SIZE,
+    HEADER_INCHES,
+    LINE_PITCH,
+    MARGIN_SIZE,
+    SIGNING_LINES,
+    TIGHT_PITCH,
+)
 
 INCH = 72.0
 PAPERS = {"letter": (8.5 * INCH, 11 * INCH), "a4": (595.2756, 841.8898)}
@@ -70,6 +77,7 @@ class PdfResult:
     data: bytes
     notes: tuple[str, ...] = ()
     calibration: bytes | None = None  # for a window envelope: a page to test the fit
+    pitch: float = 0.0  # the line pitch the letter was set at, in sizes of its text
 
 
 def render_pdf(
@@ -103,9 +111,21 @@ def render_pdf(
         envelope = None
     type_, note = _typeface(letter.language, _every_text(letter, parts), font, case.language)
     notes += [note] if note else []
-    flow = _Flow(type_, PAPERS[paper], keep_together(case))
     offset = (window_offset[0] * INCH, window_offset[1] * INCH)
-    flow.letter(_groups(letter, parts), window=envelope == "window", offset=offset)
+
+    def layout(pitch: float) -> _Flow:
+        flow = _Flow(type_, PAPERS[paper], keep_together(case))
+        flow.letter(_groups(letter, parts, pitch), window=envelope == "window", offset=offset)
+        return flow
+
+    # A letter that runs a little onto a second page is set a little tighter if that keeps
+    # it on one: the convention's line pitch allows it, and the DOCX follows (`pitch`).
+    pitch = LINE_PITCH[letter.language]
+    flow = layout(pitch)
+    if len(flow.pages) == 2 and not letter.sheet:
+        tighter = layout(TIGHT_PITCH[letter.language])
+        if len(tighter.pages) == 1:
+            flow, pitch = tighter, TIGHT_PITCH[letter.language]
     pages = flow.numbered(letter)
     if envelope == "plain":
         pages.append(_envelope(parts, type_, flow.keep))
@@ -115,7 +135,7 @@ def render_pdf(
         calibration = None
         if envelope == "window":
             calibration = _calibration(flow, offset, font, case, letter)
-        return PdfResult(_draw(pages, type_, case, letter), tuple(notes), calibration)
+        return PdfResult(_draw(pages, type_, case, letter), tuple(notes), calibration, pitch)
 
 
 # --- fonts ------------------------------------------------------------------------------------
@@ -301,10 +321,11 @@ class _Page:
     marks: list[tuple[float, float, float, float]] = field(default_factory=list)  # fold marks
 
 
-def _groups(letter: Letter, parts: postal.Addresses) -> list[_Group]:
-    """Return the letter as groups of texts in reading order."""
+def _groups(letter: Letter, parts: postal.Addresses, pitch: float) -> list[_Group]:
+    """Return the letter as groups of texts in reading order, lines `pitch` sizes apart."""
     chinese = letter.language != "en"
-    size, leading = _body_size(letter.language)
+    size = BODY_SIZE[letter.language]
+    leading = size * pitch
 
     def block(
         lines: Sequence[str],
@@ -360,11 +381,6 @@ def _groups(letter: Letter, parts: postal.Addresses) -> list[_Group]:
     return groups
 
 
-def _body_size(language: str) -> tuple[float, float]:
-    """Return the size and the line pitch of a letter's text (the DOCX templates use them too)."""
-    return BODY_SIZE[language], BODY_SIZE[language] * LINE_PITCH[language]
-
-
 class _Flow:
     """Places groups of text down the pages, breaking lines and pages."""
 
@@ -408,7 +424,7 @@ class _Flow:
     def wrap(self, text: _Text, body: bool = False) -> list[tuple[str, str]]:
         measure = self.type.measure(text.size)
         lines = break_lines(text.text, self.right - self.left, measure, text.indent, self.keep)
-        if body and text.align == "justified":
+        if body and any(map(is_wide, text.text)):  # a Chinese paragraph
             width = self.right - self.left
             lines = _no_lone_last_character(lines, width, measure, self.keep)
         return lines
