@@ -195,7 +195,7 @@ def test_the_language_question_offers_the_system_language(tmp_path: Path) -> Non
     path = tmp_path / "case.toml"
     result = init(path, answers=minimal(""), env={"LANG": "zh_TW.UTF-8"})
     assert result.exit_code == 0, result.output
-    assert "Language / 语言 / 語言 [3]: " in result.stdout
+    assert "Language / 语言 / 語言 [3]：" in result.stdout
     assert load_case(path).language == "zh-TW"
 
 
