@@ -80,8 +80,8 @@ def render_blocks(
 ) -> dict[str, Block]:
     """Render each block of a template with `variables` (and the template's own top-level
     `set`s), within the limits of a rendering."""
+    template = env.get_template(name)  # compiling is bounded by the file's size, not timed
     with limits() as budget:
-        template = env.get_template(name)
         context = template.new_context(variables)
         env.concat(template.root_render_func(context))  # runs the top-level code; text unused
         scope = template.new_context({**variables, **context.get_exported()})

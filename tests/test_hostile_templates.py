@@ -583,6 +583,28 @@ def test_an_oversized_docx_layout_template_is_refused(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("bomb", "limit"),
+    [
+        ("{{ date * 10**9 }}", "made a value over its size limit (1,000,000 characters)"),
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "ran past its time limit (processing time: 1 s)",
+        ),
+    ],
+    ids=["memory", "time"],
+)
+def test_a_bomb_in_a_docx_layout_template_fails_fast(tmp_path: Path, bomb: str, limit: str) -> None:
+    with zipfile.ZipFile(DOCX) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert "{{ date }}" in body
+    data = docx_with({"word/document.xml": body.replace("{{ date }}", bomb).encode()})
+    cpu = time.thread_time()
+    result = letter_with_layout(tmp_path, data)
+    assert time.thread_time() - cpu < MAX_SECONDS + 3
+    assert (result.exit_code, result.stderr) == (2, f"Error: docx/en.docx: the template {limit}\n")
+
+
 def test_a_plain_docx_layout_template_from_a_pack_still_works(tmp_path: Path) -> None:
     result = letter_with_layout(tmp_path, DOCX.read_bytes())
     assert result.exit_code == 0, result.stderr

@@ -52,11 +52,12 @@ def render_docx(
     context = _context(case, letter)
     try:
         document = DocxTemplate(io.BytesIO(data))
-        with templating.limits():  # one budget for the body, headers and footers
-            document.render(
-                {key: templating.inert(value, key) for key, value in context.items()},
-                jinja_env=templating.environment([], autoescape=True),
-            )
+        # Each part (body, headers, footers) renders within its own limits; docxtpl's
+        # preparation of the XML around them is bounded by the layout checks instead.
+        document.render(
+            {key: templating.inert(value, key) for key, value in context.items()},
+            jinja_env=templating.environment([], autoescape=True),
+        )
     except Exception as error:  # docxtpl, python-docx and Jinja raise many types
         raise _template_error(error, name) from error
     _set_paper(document.docx, paper)
