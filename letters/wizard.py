@@ -360,22 +360,100 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
         first = ask(words["address.line1"], "").strip()
         if not first:
             return None
-        second = ask(words["address.line2"], "").strip()
         parts = {
+            "line1": first,
+            "line2": ask(words["address.line2"], "").strip(),
             "city": _answer(ask, say, words, Question("city"), "address.city"),
             "region": ask(words["address.region"], "").strip(),
             "postal_code": ask(words["address.postal_code"], "").strip(),
-            "country": ask(words["address.country"], "US").strip().upper(),
+            "country": ask(words["address.country"], "US").strip(),
         }
-        address = {"lines": [line for line in (first, second) if line]}
-        address.update({name: value for name, value in parts.items() if value})
-        _value, problems = schema.check_value(schema.HOLDER[ADDRESS], address, (ADDRESS,))
-        if not problems:
+        address, problems = check_address(parts)
+        if address is not None:
             return address
-        for problem in problems:
-            field = problem.path.removeprefix(f"{ADDRESS}.")
-            label = words.get(f"address.{field}", field)
-            say(words["retry"].format(reason=f"{label}: {problem.message}"))
+        for part, message in problems.items():
+            label = words.get(f"address.{part}", part)
+            say(words["retry"].format(reason=f"{label}: {message}"))
+
+
+# --- the same questions as a form ------------------------------------------------------------
+
+ADDRESS_PARTS = ("line1", "line2", "city", "region", "postal_code", "country")
+"""The parts an address is asked in, as `address.line1` … in QUESTIONS."""
+
+
+def check_answer(question: Question, answer: str) -> Any:
+    """Check one answer as the interview does; raise AnswerError saying why it is refused."""
+    answer = answer.strip()
+    if question.choices:
+        if answer in question.choices:
+            return answer
+        raise AnswerError(_("choose one of the options"))
+    if not answer:
+        if question.optional:
+            return None
+        raise AnswerError(_("an answer is needed"))
+    return question.check(answer)
+
+
+def check_address(parts: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """Check an address given in ADDRESS_PARTS; return it (None if left out) or the problems
+    by part. An address without a first line is left out, as in the interview."""
+    first = parts.get("line1", "").strip()
+    if not first:
+        return None, {}
+    address: dict[str, Any] = {
+        "lines": [line for line in (first, parts.get("line2", "").strip()) if line]
+    }
+    for name in ("city", "region", "postal_code", "country"):
+        value = parts.get(name, "").strip()
+        if value:
+            address[name] = value.upper() if name == "country" else value
+    if not address.get("city"):
+        return None, {"city": _("an answer is needed")}
+    _value, problems = schema.check_value(schema.HOLDER[ADDRESS], address, (ADDRESS,))
+    if not problems:
+        return address, {}
+    wrong: dict[str, str] = {}
+    for problem in problems:
+        part = problem.path.removeprefix(f"{ADDRESS}.")
+        part = "line1" if part.startswith("lines") else part
+        wrong.setdefault(part if part in ADDRESS_PARTS else "line1", problem.message)
+    return None, wrong
+
+
+def check_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check the interview's questions answered as a form, with the interview's own checks.
+
+    Fields are named by key: `holder.name`, `holder.address.city`, …, `language`. Return the
+    answers (as `interview` returns them) and every problem, by field name.
+    """
+    answers: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for section, questions in SECTIONS:
+        table: dict[str, Any] = {}
+        for question in questions:
+            name = f"{section}.{question.key}"
+            if question.key == ADDRESS:
+                parts = {part: values.get(f"{name}.{part}", "") for part in ADDRESS_PARTS}
+                value, wrong = check_address(parts)
+                problems.update({f"{name}.{part}": message for part, message in wrong.items()})
+            else:
+                try:
+                    value = check_answer(question, values.get(name, ""))
+                except AnswerError as error:
+                    problems[name] = str(error)
+                    continue
+            if value is not None:
+                table[question.key] = value
+        answers[section] = table
+    try:
+        answers["language"] = check_answer(
+            Question("language", choices=LANGUAGES), values.get("language", "")
+        )
+    except AnswerError as error:
+        problems["language"] = str(error)
+    return answers, problems
 
 
 # --- the file --------------------------------------------------------------------------------
@@ -446,6 +524,25 @@ def write_case(path: Path, answers: dict[str, Any], force: bool = False) -> Path
     text = case_text(answers, path.name)
     schema.parse_case(text, path)
     write_outputs({path: text.encode("utf-8")}, force)
+    return path
+
+
+def locate(path: Path) -> tuple[Path, Path]:
+    """Return a case's file and its evidence folder, given the case's folder or its file."""
+    if path.is_dir():
+        return path / "case.toml", path / "evidence"
+    return path, path.parent / "evidence"
+
+
+def write_case_folder(folder: Path, answers: dict[str, Any]) -> Path:
+    """Make a case folder: the case file from the answers, and an empty evidence folder."""
+    path = folder / "case.toml"
+    refuse_existing(path)
+    text = case_text(answers, path.name)
+    schema.parse_case(text, path)  # before the folder is made, not after
+    folder.mkdir(parents=True, exist_ok=True)
+    write_outputs({path: text.encode("utf-8")})
+    (folder / "evidence").mkdir(exist_ok=True)
     return path
 
 

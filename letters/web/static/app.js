@@ -1,0 +1,39 @@
+// Conveniences only: every page works without this file.
+"use strict";
+
+// Dropping files on the evidence form puts them in its file field.
+const drop = document.getElementById("drop");
+if (drop) {
+  const input = drop.querySelector("input[type=file]");
+  for (const name of ["dragenter", "dragover"]) {
+    drop.addEventListener(name, (event) => { event.preventDefault(); drop.classList.add("over"); });
+  }
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (event) => {
+    event.preventDefault();
+    drop.classList.remove("over");
+    if (event.dataTransfer && event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      input.dispatchEvent(new Event("change"));
+    }
+  });
+}
+
+// The bundle's progress bar moves without reloading the page; the page reloads when done.
+const bar = document.querySelector("progress[data-poll]");
+if (bar) {
+  const poll = async () => {
+    try {
+      const response = await fetch(bar.dataset.poll, { credentials: "same-origin" });
+      const state = await response.json();
+      bar.value = state.percent;
+      if (state.finished) { window.location.reload(); return; }
+    } catch (error) { /* the page's own refresh takes over */ }
+    setTimeout(poll, 500);
+  };
+  setTimeout(poll, 300);
+}
+
+// Move to the first answer that needs another look.
+const wrong = document.querySelector("[aria-invalid=true]");
+if (wrong) { wrong.focus(); }
