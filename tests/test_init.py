@@ -327,3 +327,15 @@ def test_a_case_folder_is_not_made_over_an_existing_case(tmp_path: Path) -> None
     with pytest.raises(OutputExistsError):
         wizard.write_case_folder(tmp_path / "c", answers)
     assert (tmp_path / "c" / "case.toml").read_bytes() == before
+
+
+def test_every_state_zone_is_a_real_time_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    from letters.states import CAPITAL_ZONES, capital_zone
+
+    assert len(CAPITAL_ZONES) == 56  # 50 states, DC and 5 inhabited territories
+    for zone in CAPITAL_ZONES.values():
+        ZoneInfo(zone)
+    assert capital_zone(" ca ") == "America/Los_Angeles"
+    assert capital_zone("ZZ") is None

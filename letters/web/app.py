@@ -52,6 +52,8 @@ KIND_NAMES = {
     "complaint": N_("Complaint to the FCC and the attorney general"),
     "card-dispute": N_("Dispute with your card issuer"),
 }
+ADDRESS_LABELS = {"line1": N_("Street address (leave it empty to leave the address out)")}
+"""Form labels that differ from the wizard's questions (which say "press Enter")."""
 PAGES = (
     ("case", N_("Overview")),
     ("timeline", N_("Timeline")),
@@ -234,7 +236,9 @@ def create_app(
     def new_case() -> Any:
         lang = g.lang
         values = {
-            "language": lang,
+            # English, unless the user chooses: most carriers read English (DESIGN: a Chinese
+            # letter to a reader of English is never the silent default).
+            "language": "en",
             "holder.address.country": "US",
             "recipient.address.country": "US",
             "account.reason": "no-longer-needed",
@@ -611,24 +615,40 @@ def _case_name(state: State) -> str:
     return state.folder.name if state.case_path.name == "case.toml" else state.case_path.name
 
 
-def _form(
-    words: dict[str, str],
-) -> list[tuple[str, str, list[tuple[str, str, bool, tuple[str, ...]]]]]:
-    """Lay the wizard's questions out as form sections.
+def _form(words: dict[str, str]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """Lay the wizard's questions out as form sections: (section, title, fields).
 
-    Each section is (section, title, [(field, label, optional, choices)]).
+    A field is {name, label, optional, choices}; an address is {name, label, parts}, its parts
+    being fields too.
     """
     sections = []
     for section, questions in wizard.SECTIONS:
-        fields: list[tuple[str, str, bool, tuple[str, ...]]] = []
+        fields: list[dict[str, Any]] = []
         for question in questions:
             name = f"{section}.{question.key}"
             if question.key == wizard.ADDRESS:
-                fields.append((name, words[f"{section}.address"], True, ("address",)))
-                for part in wizard.ADDRESS_PARTS:
-                    fields.append((f"{name}.{part}", words[f"address.{part}"], True, ()))
+                parts = [
+                    {
+                        "name": f"{name}.{part}",
+                        "label": _(ADDRESS_LABELS[part])
+                        if part in ADDRESS_LABELS
+                        else words[f"address.{part}"],
+                        "optional": True,
+                        "choices": (),
+                    }
+                    for part in wizard.ADDRESS_PARTS
+                ]
+                fields.append({"name": name, "label": words[f"{section}.address"], "parts": parts})
             else:
-                fields.append((name, words[name], question.optional, question.choices))
+                fields.append(
+                    {
+                        "name": name,
+                        "label": words[name],
+                        "optional": question.optional,
+                        "choices": question.choices,
+                        "parts": (),
+                    }
+                )
         sections.append((section, words[section], fields))
     return sections
 
