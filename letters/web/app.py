@@ -28,7 +28,7 @@ from flask import Flask, Response, abort, g, redirect, render_template, request,
 from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from letters import i18n, wizard
+from letters import casefolder, i18n, wizard
 from letters.case import Case, load_case
 from letters.errors import InputError, LettersError
 from letters.i18n import N_, _, ngettext
@@ -37,8 +37,6 @@ COOKIE = "letters_token"
 LANG_COOKIE = "letters_lang"
 UPLOAD_LIMIT = 512 << 20
 """Largest upload (evidence or a bundle to check), in bytes: a long screen recording fits."""
-DOCUMENTS = "documents"
-"""The folder, in the case's folder, that the documents and bundles are written to."""
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "frame-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'self'; "
@@ -54,6 +52,13 @@ KIND_NAMES = {
 }
 ADDRESS_LABELS = {"line1": N_("Street address (leave it empty to leave the address out)")}
 """Form labels that differ from the wizard's questions (which say "press Enter")."""
+LIVE_CHECKS = frozenset(
+    f"{section}.{asked.key}"
+    for section, questions in wizard.SECTIONS
+    for asked in questions
+    if asked.key != wizard.ADDRESS and not asked.choices
+)
+"""The new-case form's fields that can be checked alone, as the user leaves them."""
 PAGES = (
     ("case", N_("Overview")),
     ("timeline", N_("Timeline")),
@@ -89,6 +94,7 @@ class State:
     workdir: Path
     case_path: Path | None = None
     evidence_dir: Path | None = None
+    documents_dir: Path | None = None
     job: Job | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -103,7 +109,14 @@ class State:
 
     @property
     def out_dir(self) -> Path:
-        return self.folder / DOCUMENTS
+        return self.documents_dir or self.folder / casefolder.DOCUMENTS
+
+    def open(self, location: casefolder.CaseLocation) -> None:
+        """Work on the case at `location` from now on."""
+        self.case_path = location.case_file
+        self.evidence_dir = location.evidence_dir
+        self.documents_dir = location.documents_dir
+        self.job = None
 
 
 def create_app(
@@ -121,8 +134,8 @@ def create_app(
     app.jinja_env.undefined = StrictUndefined
     csrf = hmac.new(secret.encode(), b"csrf", "sha256").hexdigest()
     state = State(workdir)
-    if case is not None and (case.is_file() or (case / "case.toml").is_file()):
-        state.case_path, state.evidence_dir = wizard.locate(case)
+    if case is not None and (case.is_file() or (case / casefolder.CASE_FILE).is_file()):
+        state.open(casefolder.locate(case))
 
     @app.before_request
     def guard() -> Any:
@@ -219,30 +232,25 @@ def create_app(
     def open_case() -> Any:
         given = request.form.get("path", "").strip()
         path = (state.workdir / Path(given).expanduser()) if given else state.workdir
-        case_path, evidence = wizard.locate(path)
         try:
-            load_case(case_path)
+            location = casefolder.locate(path)
+            load_case(location.case_file)
         except LettersError as error:
             return page("home.html", error=error, path=given), 400
-        state.case_path, state.evidence_dir, state.job = case_path, evidence, None
+        state.open(location)
         return redirect("/case", 303)
 
     @app.post("/close")
     def close_case() -> Any:
-        state.case_path = state.evidence_dir = state.job = None
+        state.case_path = state.evidence_dir = state.documents_dir = state.job = None
         return redirect("/", 303)
 
     @app.route("/new", methods=["GET", "POST"])
     def new_case() -> Any:
         lang = g.lang
-        values = {
-            # English, unless the user chooses: most carriers read English (DESIGN: a Chinese
-            # letter to a reader of English is never the silent default).
-            "language": "en",
-            "holder.address.country": "US",
-            "recipient.address.country": "US",
-            "account.reason": "no-longer-needed",
-        }
+        # English, unless the user chooses: most carriers read English (DESIGN: a Chinese
+        # letter to a reader of English is never the silent default).
+        values = _form_defaults("en")
         problems: dict[str, str] = {}
         if request.method == "POST":
             values = {key: value for key, value in request.form.items() if key != "csrf"}
@@ -253,17 +261,16 @@ def create_app(
                 from letters.evidence import safe_name
 
                 folder = state.workdir / safe_name(name or "")
-                wizard.refuse_existing(folder / "case.toml")
+                wizard.refuse_existing(folder / casefolder.CASE_FILE)
             except LettersError as error:
                 problems["folder"] = error.message
             if not problems and folder is not None:
                 try:
-                    wizard.write_case_folder(folder, answers)
+                    wizard.write_case_folder(folder, answers, lang)
                 except LettersError as error:
                     problems[""] = error.message
                 else:
-                    state.case_path, state.evidence_dir = wizard.locate(folder)
-                    state.job = None
+                    state.open(casefolder.locate(folder))
                     return redirect("/case?new=1", 303)
         form = _form(wizard.QUESTIONS[lang])
         status = 400 if problems else 200
@@ -612,21 +619,23 @@ def _language() -> str:
 def _case_name(state: State) -> str:
     if state.case_path is None:
         return ""
-    return state.folder.name if state.case_path.name == "case.toml" else state.case_path.name
+    return (
+        state.folder.name if state.case_path.name == casefolder.CASE_FILE else state.case_path.name
+    )
 
 
 def _form(words: dict[str, str]) -> list[tuple[str, str, list[dict[str, Any]]]]:
     """Lay the wizard's questions out as form sections: (section, title, fields).
 
-    A field is {name, label, optional, choices}; an address is {name, label, parts}, its parts
-    being fields too.
+    A field is {name, label, optional, choices: [(value, label)], parts}; an address's parts are
+    fields too. Yes-or-no questions become a choice of yes and no.
     """
     sections = []
     for section, questions in wizard.SECTIONS:
         fields: list[dict[str, Any]] = []
-        for question in questions:
-            name = f"{section}.{question.key}"
-            if question.key == wizard.ADDRESS:
+        for asked in questions:
+            name = f"{section}.{asked.key}"
+            if asked.key == wizard.ADDRESS:
                 parts = [
                     {
                         "name": f"{name}.{part}",
@@ -635,22 +644,45 @@ def _form(words: dict[str, str]) -> list[tuple[str, str, list[dict[str, Any]]]]:
                         else words[f"address.{part}"],
                         "optional": True,
                         "choices": (),
+                        "parts": (),
                     }
                     for part in wizard.ADDRESS_PARTS
                 ]
                 fields.append({"name": name, "label": words[f"{section}.address"], "parts": parts})
+                continue
+            label = words[name]
+            if asked.check is wizard.parse_yes_no:
+                label = label.removesuffix(" (y/n)").removesuffix("（y/n）")
+                choices = [("no", _("No")), ("yes", _("Yes"))]
             else:
-                fields.append(
-                    {
-                        "name": name,
-                        "label": words[name],
-                        "optional": question.optional,
-                        "choices": question.choices,
-                        "parts": (),
-                    }
-                )
+                choices = [(option, words.get(option, option)) for option in asked.choices]
+            fields.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "optional": asked.optional,
+                    "choices": choices,
+                    "parts": (),
+                }
+            )
         sections.append((section, words[section], fields))
     return sections
+
+
+def _form_defaults(language: str) -> dict[str, str]:
+    """The answers a new form starts with: the wizard's defaults."""
+    values = {"language": language}
+    for section, questions in wizard.SECTIONS:
+        for asked in questions:
+            if asked.key == wizard.ADDRESS:
+                for part in wizard.ADDRESS_FIELDS:
+                    if part.default:
+                        values[f"{section}.address.{part.key}"] = part.default
+            elif asked.check is wizard.parse_yes_no:
+                values[f"{section}.{asked.key}"] = "yes" if asked.default == "y" else "no"
+            elif asked.default or asked.choices:
+                values[f"{section}.{asked.key}"] = asked.default or asked.choices[0]
+    return values
 
 
 def _event_values() -> dict[str, Any]:
