@@ -370,3 +370,10 @@ def test_every_state_zone_is_a_real_time_zone() -> None:
         ZoneInfo(zone)
     assert capital_zone(" ca ") == "America/Los_Angeles"
     assert capital_zone("ZZ") is None
+
+
+def test_the_live_check_of_one_field_matches_the_whole_form() -> None:
+    _answers, problems = wizard.check_form(FORM | {"holder.email": "x@"})
+    with pytest.raises(wizard.AnswerError) as raised:
+        wizard.check_answer("holder.email", "x@")
+    assert str(raised.value) == problems["holder.email"]

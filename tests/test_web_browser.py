@@ -101,8 +101,14 @@ def run_flow(browser: Any, tmp_path: Path, locale: str, words: dict[str, str]) -
         assert page.locator("h1").inner_text() == words["home"]
 
         # Start a case: wrong answers first, refused beside their fields, then corrected.
+        page.keyboard.press("Tab")  # the keyboard reaches the skip link first
+        assert page.evaluate("document.activeElement.className") == "skip"
         page.get_by_role("link", name=words["start"], exact=True).click()
         fill_case(page, ANSWERS | {"holder.email": "xm.wang@", "account.phone": "12345"})
+        # Each answer is checked as the user leaves it (app.js), before the form is sent.
+        note = page.locator('[id="holder.email-error"]')
+        assert words["email-error"] in note.inner_text()
+        assert field(page, "holder.email").get_attribute("aria-invalid") == "true"
         page.get_by_role("button", name=words["save"], exact=True).click()
         assert words["email-error"] in page.locator('[id="holder.email-error"]').inner_text()
         assert words["phone-error"] in page.locator('[id="account.phone-error"]').inner_text()

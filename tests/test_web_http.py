@@ -289,3 +289,51 @@ def test_help_does_not_import_the_web_framework() -> None:
     code += "print('flask' in sys.modules, 'werkzeug' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("False False")
+
+
+def test_send_shows_who_gets_what_and_sends_only_when_confirmed(
+    client: Client, folder: Path
+) -> None:
+    from tests.test_send import Inbox
+    from tests.test_send import serve as smtp
+
+    csrf = client.csrf()
+    status, _headers, _text = client.post("/documents", {"csrf": csrf, "kind": "request"})
+    assert status == 200
+    inbox = Inbox()
+    for port in smtp(inbox, authenticator=inbox.authenticate, auth_require_tls=False):
+        fields = {
+            "csrf": csrf, "draft": "request.en.eml", "host": "127.0.0.1", "port": str(port),
+            "tls": "none", "user": "xm.wang@example.com", "password": "s3cret-app-password",
+        }  # fmt: skip
+        status, _headers, text = client.post("/send", fields)  # no confirmation: a preview
+        assert status == 200
+        assert "To: care@example-mobile.com" in text and "This is exactly what will be sent" in text
+        assert inbox.envelopes == [] and "s3cret" not in text
+        status, _headers, text = client.post("/send", fields | {"action": "send"})
+        assert status == 400 and "nothing was sent" in text and inbox.envelopes == []
+        status, _headers, text = client.post("/send", fields | {"confirm": "yes"})
+        assert status == 200 and "sent to care@example-mobile.com" in text
+        assert "s3cret" not in text  # the password is not put back into the page
+    assert [e.rcpt_tos for e in inbox.envelopes] == [["care@example-mobile.com"]]
+    assert inbox.logins == [(b"xm.wang@example.com", b"s3cret-app-password")]
+    stored = b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+    assert b"s3cret" not in stored
+
+
+def test_ctrl_c_stops_the_app_cleanly(tmp_path: Path) -> None:
+    import signal
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "letters", "app", "--no-browser"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert first.startswith("letters is running. Open this address in your web browser: ")
+    assert "http://127.0.0.1:" in first and "?token=" in first
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert out.splitlines()[-1] == "letters has stopped."
+    assert "Traceback" not in err

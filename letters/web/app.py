@@ -15,6 +15,7 @@ server's own script and style files.
 from __future__ import annotations
 
 import contextvars
+import functools
 import hmac
 import threading
 from collections.abc import Callable
@@ -59,6 +60,11 @@ LIVE_CHECKS = frozenset(
     if asked.key != wizard.ADDRESS and not asked.choices
 )
 """The new-case form's fields that can be checked alone, as the user leaves them."""
+SECURITY = {
+    "starttls": N_("STARTTLS (most mail servers, port 587)"),
+    "ssl": N_("SSL/TLS (port 465)"),
+    "none": N_("None: only for a mail server on this computer"),
+}
 PAGES = (
     ("case", N_("Overview")),
     ("timeline", N_("Timeline")),
@@ -215,10 +221,13 @@ def create_app(
     def page(template: str, **values: Any) -> str:
         return render_template(template, **values)
 
-    def need_case() -> Case:
+    def need_open() -> None:
         if state.case_path is None:
             abort(redirect("/", 303))
-        return load_case(state.case_path)
+
+    def need_case() -> Case:
+        need_open()
+        return load_case(state.case_file)
 
     # --- start or open a case ------------------------------------------------------------
 
@@ -276,6 +285,18 @@ def create_app(
         status = 400 if problems else 200
         words = wizard.QUESTIONS[lang]
         return page("new.html", form=form, words=words, values=values, problems=problems), status
+
+    @app.post("/check")
+    def check() -> Any:
+        """Check one answer of the new-case form as it is typed (a convenience for app.js)."""
+        name = request.form.get("name", "")
+        if name not in LIVE_CHECKS:
+            return {"problem": None}
+        try:
+            wizard.check_answer(name, request.form.get("value", ""))
+        except wizard.AnswerError as error:
+            return {"problem": str(error)}
+        return {"problem": None}
 
     # --- the case at a glance --------------------------------------------------------------
 
@@ -384,7 +405,7 @@ def create_app(
     def evidence() -> Any:
         from letters.evidence import add_evidence, list_evidence
 
-        need_case()
+        need_open()
         assert state.evidence_dir is not None
         added: list[str] = []
         errors: list[str] = []
@@ -406,8 +427,9 @@ def create_app(
             items=items,
             added=added,
             errors=errors,
-            size=lambda n: i18n.format_number(n, g.lang),
-            when=lambda moment: i18n.format_datetime(moment.astimezone(), g.lang),
+            size=lambda n: i18n.format_count(n, g.lang),
+            # Files of one day share one formatted date: a long list formats each day once.
+            when=functools.cache(lambda day: i18n.format_date(day, g.lang)),
         ), (400 if errors and not added else 200)
 
     # --- documents -------------------------------------------------------------------------
@@ -459,7 +481,7 @@ def create_app(
 
     @app.get("/files/<path:name>")
     def files(name: str) -> Any:
-        need_case()
+        need_open()
         roots = [state.out_dir, state.evidence_dir]
         for root in roots:
             if root is None:
@@ -479,7 +501,7 @@ def create_app(
 
     @app.get("/bundle")
     def bundle() -> Any:
-        need_case()
+        need_open()
         return page("bundle.html", job=state.job, report=None)
 
     @app.post("/bundle")
@@ -526,7 +548,7 @@ def create_app(
 
         from letters.verify import verify_bundle
 
-        need_case()
+        need_open()
         upload = request.files.get("bundle")
         if upload is None or not upload.filename:
             return page(
@@ -547,7 +569,7 @@ def create_app(
     def send() -> Any:
         from letters import send as sending
 
-        need_case()
+        need_open()
         drafts = (
             sorted(p.name for p in state.out_dir.glob("*.eml")) if state.out_dir.is_dir() else []
         )
@@ -562,6 +584,8 @@ def create_app(
             try:
                 outgoing = sending.read_draft(state.out_dir / values["draft"], now().astimezone())
                 summary = outgoing.summary()
+                if request.form.get("action") == "send" and request.form.get("confirm") != "yes":
+                    raise InputError(_("Tick “Yes, send it now” first: nothing was sent."))
                 if request.form.get("confirm") == "yes":
                     if not values["host"]:
                         raise InputError(_("Which mail server? For example smtp.example.com"))
@@ -581,7 +605,13 @@ def create_app(
         elif request.method == "POST":
             error = InputError(_("Choose a draft first."))
         return page(
-            "send.html", drafts=drafts, values=values, summary=summary, error=error, sent=sent
+            "send.html",
+            security=SECURITY,
+            drafts=drafts,
+            values=values,
+            summary=summary,
+            error=error,
+            sent=sent,
         ), (400 if error else 200)
 
     return app

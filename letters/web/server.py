@@ -69,11 +69,11 @@ def serve(
     from letters.i18n import _
 
     server, url = start(case, workdir, today, now, port)
-    say(_("letters is running. Open this address in your web browser: {url}").format(url=url))
-    say(_("Leave this window open while you work; press Ctrl-C here to stop."))
-    if open_browser:
-        threading.Timer(0.3, webbrowser.open, (url,)).start()
-    try:
+    try:  # from here on, Ctrl-C stops the server cleanly, however early it comes
+        say(_("letters is running. Open this address in your web browser: {url}").format(url=url))
+        say(_("Leave this window open while you work; press Ctrl-C here to stop."))
+        if open_browser:
+            threading.Timer(0.3, webbrowser.open, (url,)).start()
         server.serve_forever()
     except KeyboardInterrupt:
         pass

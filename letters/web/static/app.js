@@ -34,6 +34,40 @@ if (bar) {
   setTimeout(poll, 300);
 }
 
+// The new-case form checks each answer when the user leaves the field, with the same checks the
+// form's own submission uses; the note appears beside the field, as after a submission.
+const form = document.getElementById("new-case");
+if (form) {
+  const csrf = form.querySelector("input[name=csrf]").value;
+  for (const input of form.querySelectorAll("input[data-check]")) {
+    input.addEventListener("change", async () => {
+      const body = new URLSearchParams({ csrf, name: input.name, value: input.value });
+      let state;
+      try {
+        const response = await fetch("/check", { method: "POST", body, credentials: "same-origin" });
+        state = await response.json();
+      } catch (error) { return; }
+      const id = input.id + "-error";
+      let note = document.getElementById(id);
+      if (state.problem) {
+        if (!note) {
+          note = document.createElement("p");
+          note.className = "error";
+          note.id = id;
+          input.after(note);
+        }
+        note.textContent = state.problem;
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", id);
+      } else {
+        if (note) { note.remove(); }
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
+      }
+    });
+  }
+}
+
 // Move to the first answer that needs another look.
 const wrong = document.querySelector("[aria-invalid=true]");
 if (wrong) { wrong.focus(); }
