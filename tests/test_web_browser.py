@@ -137,6 +137,24 @@ def run_flow(browser: Any, tmp_path: Path, locale: str, words: dict[str, str]) -
         assert "[[events]]" in case.read_text(encoding="utf-8")
         assert case.read_text(encoding="utf-8").startswith(written)  # appended, not rewritten
 
+        # Change it: the case file is edited in place, the rest of it kept.
+        page.get_by_role("link", name=words["change-1"], exact=True).click()
+        assert field(page, "reference").input_value() == "CS-12345"
+        field(page, "summary").fill("Asked to close the account; told to write.")
+        page.get_by_role("button", name=words["save-changes"], exact=True).click()
+        assert "told to write" in page.locator("ol.events").inner_text()
+        edited = case.read_text(encoding="utf-8")
+        assert (
+            edited.startswith(written)
+            and 'summary = "Asked to close the account; told to' in edited
+        )
+
+        # Readable at 200% zoom on a 1366-wide screen, and at a small phone's width.
+        for width in (683, 320):
+            page.set_viewport_size({"width": width, "height": 600})
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.set_viewport_size({"width": 1280, "height": 720})
+
         # Add an evidence file: copied in, listed as exhibit 1.
         page.get_by_role("link", name=words["evidence"], exact=True).click()
         screenshot = tmp_path / "通话记录.png"
@@ -204,6 +222,8 @@ ZH = {
     "saved": "您的案例已保存。下面是接下来要做的事。",
     "timeline": "时间线",
     "add-event": "添加这条记录",
+    "change-1": "修改第 1 条记录",
+    "save-changes": "保存修改",
     "evidence": "证据",
     "add-files": "添加这些文件",
     "letters": "信件",
@@ -222,6 +242,8 @@ EN = {
     "saved": "Your case is saved. Here is what to do next.",
     "timeline": "Timeline",
     "add-event": "Add the event",
+    "change-1": "Change event 1",
+    "save-changes": "Save the changes",
     "evidence": "Evidence",
     "add-files": "Add the files",
     "letters": "Letters",

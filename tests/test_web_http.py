@@ -337,3 +337,11 @@ def test_ctrl_c_stops_the_app_cleanly(tmp_path: Path) -> None:
     assert process.returncode == 0
     assert out.splitlines()[-1] == "letters has stopped."
     assert "Traceback" not in err
+
+
+def test_a_broken_case_file_is_explained_on_the_page(client: Client, folder: Path) -> None:
+    case = folder / "case.toml"
+    case.write_text(case.read_text(encoding="utf-8").replace('number = "', "number = 12#"))
+    status, _headers, text = client.request("GET", "/case")
+    assert status == 400
+    assert "Something needs fixing" in text and "account.number" in text

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import hmac
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -200,6 +201,21 @@ def create_app(
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_error: Exception) -> Any:
         return _too_large()
+
+    @app.errorhandler(LettersError)
+    def letters_error(error: LettersError) -> Any:
+        # A case file edited by hand may have problems: say which, as `letters check` does.
+        return page("error.html", error=error), 400 if isinstance(error, InputError) else 500
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        # Only the kind is logged: the message could hold a value from the case file.
+        sys.stderr.write(f"letters app: unexpected {type(error).__name__}\n")
+        message = _("unexpected {kind}: {error} (run with --debug to see where)")
+        problem = LettersError(message.format(kind=type(error).__name__, error=error))
+        return page("error.html", error=problem), 500
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
