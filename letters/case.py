@@ -53,7 +53,7 @@ _SECRET_WORDS = (
 # Bidirectional overrides and isolates can make text read differently than it is stored.
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Identifiers an error message may show only masked (the others are not about the person).
-_MASKED_KEYS = {"number", "phone", "iccid"}
+_MASKED_KEYS = {"number", "phone", "iccid", "last4"}  # last4: in case it holds a whole card
 
 # Limits on what a case file holds: far above any real case, low enough that every document
 # and the bundle index stay quick to make and every value fits on their pages.

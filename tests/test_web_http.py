@@ -319,6 +319,10 @@ def test_send_shows_who_gets_what_and_sends_only_when_confirmed(
     assert inbox.logins == [(b"xm.wang@example.com", b"s3cret-app-password")]
     stored = b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
     assert b"s3cret" not in stored
+    from letters.case import load_case
+
+    sent = [e for e in load_case(folder / "case.toml").events if e.channel == "email"]
+    assert len(sent) == 1 and (folder / "evidence" / sent[0].evidence[0]).is_file()
 
 
 def test_ctrl_c_stops_the_app_cleanly(tmp_path: Path) -> None:

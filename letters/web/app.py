@@ -102,6 +102,7 @@ class State:
     case_path: Path | None = None
     evidence_dir: Path | None = None
     documents_dir: Path | None = None
+    location: casefolder.CaseLocation | None = None
     job: Job | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -123,6 +124,7 @@ class State:
         self.case_path = location.case_file
         self.evidence_dir = location.evidence_dir
         self.documents_dir = location.documents_dir
+        self.location = location
         self.job = None
 
 
@@ -267,7 +269,8 @@ def create_app(
 
     @app.post("/close")
     def close_case() -> Any:
-        state.case_path = state.evidence_dir = state.documents_dir = state.job = None
+        state.case_path = state.evidence_dir = state.documents_dir = None
+        state.location = state.job = None
         return redirect("/", 303)
 
     @app.route("/new", methods=["GET", "POST"])
@@ -586,8 +589,10 @@ def create_app(
         from letters import send as sending
 
         need_open()
-        drafts = (
-            sorted(p.name for p in state.out_dir.glob("*.eml")) if state.out_dir.is_dir() else []
+        drafts = sorted(
+            p.name
+            for p in (state.out_dir.glob("*.eml") if state.out_dir.is_dir() else ())
+            if ".sent-" not in p.name  # the copies of what was sent are not drafts
         )
         values = {
             key: request.form.get(key, "") for key in ("draft", "host", "port", "user", "tls")
@@ -596,9 +601,12 @@ def create_app(
         summary: list[str] = []
         error = None
         sent = None
+        recorded = None
         if request.method == "POST" and values["draft"] in drafts:
             try:
-                outgoing = sending.read_draft(state.out_dir / values["draft"], now().astimezone())
+                draft = state.out_dir / values["draft"]
+                moment = now().astimezone()
+                outgoing = sending.read_draft(draft, moment)
                 summary = outgoing.summary()
                 if request.form.get("action") == "send" and request.form.get("confirm") != "yes":
                     raise InputError(_("Tick “Yes, send it now” first: nothing was sent."))
@@ -616,6 +624,8 @@ def create_app(
                     password = request.form.get("password") or sending.password_for(server)
                     sending.send(outgoing, server, password)
                     sent = ", ".join(outgoing.recipients)
+                    with state.lock:  # what went out is kept, and the case records it
+                        recorded = sending.record_sent(draft, outgoing, state.location, moment)
             except LettersError as problem:
                 error = problem
         elif request.method == "POST":
@@ -628,6 +638,7 @@ def create_app(
             summary=summary,
             error=error,
             sent=sent,
+            recorded=recorded,
         ), (400 if error else 200)
 
     return app
