@@ -109,7 +109,7 @@ def test_a_huge_amount_is_refused(case_file) -> None:
 def test_a_case_file_too_large_is_refused_without_reading_it_all(case_file) -> None:
     path = case_file(SAMPLE_CASE + "#" * MAX_FILE_BYTES + "\n")
     assert check(path) == (
-        2, f"Error: {path}: the file is larger than 1 MB, too large for a case file\n"
+        2, f"Error: {path}: the file is larger than 4 MB, too large for a case file\n"
     )  # fmt: skip
 
 
