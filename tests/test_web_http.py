@@ -349,3 +349,14 @@ def test_a_broken_case_file_is_explained_on_the_page(client: Client, folder: Pat
     status, _headers, text = client.request("GET", "/case")
     assert status == 400
     assert "Something needs fixing" in text and "account.number" in text
+
+
+def test_a_case_folder_not_yet_there_is_offered_on_the_form(tmp_path: Path) -> None:
+    with serve(tmp_path, Path("new-case")) as app:
+        client = Client(app)
+        client.login()
+        status, headers, _text = client.request("GET", "/")
+        assert (status, headers["location"]) == (303, "/new")
+        _status, _headers, text = client.request("GET", "/new")
+    assert 'name="folder" value="new-case"' in text
+    assert not (tmp_path / "new-case").exists()

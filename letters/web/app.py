@@ -103,6 +103,8 @@ class State:
     evidence_dir: Path | None = None
     documents_dir: Path | None = None
     location: casefolder.CaseLocation | None = None
+    suggested: str = ""
+    """The name of the case folder to make, when `letters app` was given one that is not there."""
     job: Job | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -145,6 +147,8 @@ def create_app(
     state = State(workdir)
     if case is not None and (case.is_file() or (case / casefolder.CASE_FILE).is_file()):
         state.open(casefolder.locate(case))
+    elif case is not None:  # `letters app new-case`: the form offers to make that folder
+        state.workdir, state.suggested = (workdir / case).parent, case.name
 
     @app.before_request
     def guard() -> Any:
@@ -253,6 +257,8 @@ def create_app(
     def home() -> Any:
         if state.case_path is not None:
             return redirect("/case", 303)
+        if state.suggested:
+            return redirect("/new", 303)
         return page("home.html", error=None, path="")
 
     @app.post("/open")
@@ -278,7 +284,7 @@ def create_app(
         lang = g.lang
         # English, unless the user chooses: most carriers read English (DESIGN: a Chinese
         # letter to a reader of English is never the silent default).
-        values = _form_defaults("en")
+        values = _form_defaults("en") | {"folder": state.suggested}
         problems: dict[str, str] = {}
         if request.method == "POST":
             values = {key: value for key, value in request.form.items() if key != "csrf"}
