@@ -19,7 +19,7 @@ from typing import Any
 import tomlkit
 
 from letters import case as schema
-from letters import i18n
+from letters import i18n, normalize
 from letters.case import Case, Event, parse_case, read_case_text
 from letters.casefolder import of_case_file
 from letters.errors import InputError
@@ -178,7 +178,9 @@ def _values(
     values = {key: value for key, value in values.items() if value not in (None, "", [])}
     checked = _check(values)
     _require_files(checked.get("evidence", ()), folder)
-    return values, checked
+    exact = {key: checked.get(key, value) for key, value in values.items()}  # as checked
+    exact = {key: list(v) if isinstance(v, tuple) else v for key, v in exact.items()}
+    return exact, checked
 
 
 def _event(checked: dict[str, Any], zone: tzinfo) -> Event:
@@ -245,12 +247,13 @@ def _moment(text: str | None, now: datetime, zone: tzinfo) -> date | datetime:
     """Read --at as a date or a date-time (local to the case unless it has an offset)."""
     if text is None:
         return now.astimezone(zone).replace(microsecond=0)
+    text = normalize.fold(text)
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
+        if re.fullmatch(r"[\d/年月日号號 -]+", text):
+            return normalize.parse_date(text)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?", text):
             return datetime.fromisoformat(text)
-    except ValueError:
+    except ValueError:  # NormalizeError too: the hint below shows every form
         pass
     message = _(
         "--at: {value} is not a date or time — write it as YYYY-MM-DD or "
@@ -279,7 +282,7 @@ def _check(values: dict[str, Any]) -> dict[str, Any]:
         for problem in problems:
             key = re.split(r"[.\[]", problem.path)[0]
             option = OPTIONS.get(key, f"--{key}")
-            messages.append(f"{option}: {problem.message}")
+            messages.append(_("{option}: {message}").format(option=option, message=problem.message))
             fields.setdefault(key, problem.message)
         raise InputError(messages[0], messages[1:], fields)
     return checked
@@ -323,12 +326,14 @@ def record_mailed(
             raise InputError(
                 _("--on: {value} is not a date — write it as YYYY-MM-DD").format(value=mailing.on)
             ) from None
-    receipt = _("with return receipt") if mailing.return_receipt else _("no return receipt")
-    summary = (
-        _("Mailed the closure request by USPS Certified Mail ({receipt}).")
-        if mailing.request
-        else _("Mailed a letter by USPS Certified Mail ({receipt}).")
-    ).format(receipt=receipt)
+    # Written in the case's language, the one its documents and its bundle speak.
+    with i18n.interface(case.language):
+        receipt = _("with return receipt") if mailing.return_receipt else _("no return receipt")
+        summary = (
+            _("Mailed the closure request by USPS Certified Mail ({receipt}).")
+            if mailing.request
+            else _("Mailed a letter by USPS Certified Mail ({receipt}).")
+        ).format(receipt=receipt)
     values: dict[str, Any] = {
         "at": day,
         "channel": "mail",
