@@ -146,8 +146,9 @@ def test_chinese_font_is_embedded(tmp_path: Path) -> None:
     ).stdout.splitlines()[2:]
     # Latin text is set in Times, one of the standard fonts every PDF reader has.
     chinese = [line for line in listing if not line.startswith("Times-Roman ")]
-    assert len(chinese) == 1 and " yes yes yes " in chinese[0], listing
-    assert len(listing) == 2, listing
+    # One embedded subset, or several: older reportlab splits a subset at 256 glyphs.
+    assert chinese and all(" yes yes yes " in line for line in chinese), listing
+    assert all("WenQuanYi" in line or "Noto" in line or "Droid" in line for line in chinese)
     assert result.notes == ()
 
 
