@@ -164,7 +164,8 @@ def _common(function: Any) -> Any:
                 "--lang",
                 metavar="LANG",
                 help=N_(
-                    "Language of the documents: en, zh-CN or zh-TW (default: from the case file)."
+                    "Language of the letter: en, zh-CN or zh-TW (default: its reader's — English, "
+                    "or recipient.language for the carrier)."
                 ),
             ),
             option(
@@ -197,6 +198,14 @@ def _common(function: Any) -> Any:
                 type=click.Path(path_type=Path, file_okay=False, exists=True),
                 help=N_("A folder of your own templates, looked up before the built-in ones."),
             ),
+            option(
+                "--close-without-port",
+                is_flag=True,
+                help=N_(
+                    "Write the closure request even though the case keeps the number and the "
+                    "port is not marked done (closing releases the number)."
+                ),
+            ),
         ]
     ):
         function = decorator(function)
@@ -217,6 +226,7 @@ def _request(case: Path, out: Path | None, default_out: Path, **options: Any) ->
         language=_language(options["lang"]),
         force=options["force"],
         template_dir=options["template_dir"],
+        close_without_port=options["close_without_port"],
     )
 
 
@@ -328,8 +338,11 @@ def _print_options(function: Any) -> Any:
             ),
             option(
                 "--explain",
-                type=click.Choice(["zh-CN", "zh-TW"]),
-                help=N_("With an English letter, also write a sheet in Chinese that explains it."),
+                type=click.Choice(["zh-CN", "zh-TW", "none"]),
+                help=N_(
+                    "The language of the sheet that explains each English letter to you "
+                    "(default: the case's language; none: no sheet)."
+                ),
             ),
         ]
     ):

@@ -36,6 +36,10 @@ SHEETS = ("explain",)
 COMPANIONS = {"complaint": ("complaint-ag",)}
 """Documents that go with a kind: the FCC complaint comes with a cover letter for the state AG."""
 FCC = Recipient(name="Federal Communications Commission, Consumer Inquiries and Complaints")
+CARRIER_KINDS = ("request", "follow-up", "refund", "dispute")
+"""Letters to the carrier: in the carrier's language (`recipient.language`, English unless the
+case says otherwise). Every other letter goes to a card issuer, a bank or a regulator, and
+those read English only."""
 LINE_BLOCKS = ("subject", "title", "delivery", "reference", "salutation", "closing", "signature",
                "enclosures")  # fmt: skip
 
@@ -123,6 +127,39 @@ def recipient_for(case: Case, kind: str) -> Recipient:
     return case.recipient
 
 
+def document_language(case: Case, kind: str) -> str:
+    """Return the language a kind of letter goes out in: its reader's."""
+    if kind in CARRIER_KINDS:
+        return case.recipient.language
+    return "en"
+
+
+def check_language(case: Case, kind: str, language: str) -> str | None:
+    """Refuse a letter in a language its reader cannot read; return a warning for a Chinese
+    letter to a carrier the case does not say reads Chinese, or None."""
+    if language == "en" or kind in SHEETS:
+        return None
+    if kind not in CARRIER_KINDS:
+        raise InputError(
+            _(
+                "--lang {language}: the {kind} letter goes to readers of English only — drop "
+                "--lang; the companion sheet in your language explains the English letter"
+            ).format(language=language, kind=kind)
+        )
+    if case.recipient.language == language:
+        return None
+    return _(
+        "Warning: the {kind} letter is in {language}, but the case does not say "
+        "{recipient} reads it — drop --lang for an English letter, or, if the carrier does serve "
+        'customers in that language, write language = "{code}" under [recipient]'
+    ).format(
+        kind=kind,
+        language=i18n.LANGUAGE_NAMES[language],
+        recipient=case.recipient.name,
+        code=language,
+    )
+
+
 def check_needs(case: Case, kind: str) -> None:
     """Fail with one clear message if the case lacks what a kind of letter must cite."""
     sent = case.request_sent_on
@@ -143,6 +180,11 @@ def check_needs(case: Case, kind: str) -> None:
         ],
         "dispute": [charges],
         "card-dispute": [
+            (case.card is None or case.card.type,
+             _("needs card.type — how did the carrier charge you? Write type = \"credit\" "
+               "(a credit card), \"debit\" (a debit card), \"prepaid\" (a prepaid card) or "
+               "\"bank-account\" (straight from a bank account) under [card]: the law that "
+               "protects you, and its deadlines, depend on it")),
             charges,
             (all(c.statement_date for c in case.charges),
              _("needs charges.statement_date on every charge — the 60 days run from it")),
@@ -208,12 +250,13 @@ def render_letter(
     """
     from letters import templating
 
-    language = language or case.language
     if kind not in KINDS + SHEETS and not any(kind in extra for extra in COMPANIONS.values()):
         raise InputError(_("unknown kind: {kind}").format(kind=kind))
     if kind in SHEETS and language == "en":
         raise InputError(_("--explain: the explanation sheet is in zh-CN or zh-TW"))
     subject_kind = explaining or ("request" if kind in SHEETS else kind)
+    language = language or (case.language if kind in SHEETS else document_language(case, kind))
+    check_language(case, kind, language)
     recipient_for(case, subject_kind)  # a card dispute needs [card] before anything else
     check_needs(case, subject_kind)
     name = f"letters/{kind}.{language}.j2"

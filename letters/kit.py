@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from letters import i18n
 from letters.case import Case, load_case
-from letters.content import COMPANIONS, Letter, render_letter
+from letters.content import (
+    COMPANIONS,
+    Letter,
+    check_language,
+    document_language,
+    render_letter,
+)
 from letters.errors import InputError
 from letters.i18n import _
 from letters.identifiers import mask
@@ -51,6 +57,32 @@ class Request:
     language: str | None = None
     force: bool = False
     template_dir: Path | None = None
+    close_without_port: bool = False
+    """Write the closure request even though the case says the number is kept and not yet
+    ported (for a holder who knows the port is done, or no longer wants the number)."""
+
+
+CLOSING_KINDS = ("request", "follow-up")
+"""Letters that ask the carrier to close the account, which releases its phone number."""
+
+
+def refuse_closing_before_port(case: Case, request: Request) -> None:
+    """Refuse a closure request that would lose a number the holder keeps and has not ported."""
+    checks = case.checklist
+    if (
+        request.kind in CLOSING_KINDS
+        and checks.keep_number
+        and not checks.number_ported
+        and not request.close_without_port
+    ):
+        raise InputError(
+            _(
+                "checklist.keep_number = true, but the number is not ported yet: closing the "
+                "account now releases the number for good. Ask your new carrier to port it "
+                "first (it takes about a business day), then write number_ported = true under "
+                "[checklist]; to close without keeping the number, add --close-without-port"
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -62,24 +94,42 @@ class Print:
     envelope: str | None = "plain"
     font: Path | None = None
     explain: str | None = None
+    """The companion sheet's language; None: the holder's (none for an English reader);
+    "none": no sheet."""
 
 
-def _letters(request: Request, case: Case, explain: str | None) -> list[Letter]:
-    """Render the letter asked for, the documents that go with it, and the explanation sheet."""
-    kinds = [request.kind, *COMPANIONS.get(request.kind, ())]
-    letters = [
-        render_letter(case, kind, request.language, request.today, request.template_dir)
-        for kind in kinds
-    ]
+def sheet_language(case: Case, explain: str | None) -> str | None:
+    """Return the language of the holder's companion sheets, or None for no sheet."""
+    if explain == "none":
+        return None
     if explain:
-        if letters[0].language != "en":
-            raise InputError(_("--explain: goes with an English letter — add --lang en"))
-        letters.append(
-            render_letter(
-                case, "explain", explain, request.today, request.template_dir, request.kind
-            )
-        )
-    return letters
+        return explain
+    return case.language if case.language != "en" else None
+
+
+def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Letter], list[str]]:
+    """Render the letter asked for, the documents that go with it, and beside each English
+    letter the companion sheet in the holder's language; return them and any warnings."""
+    refuse_closing_before_port(case, request)
+    letters: list[Letter] = []
+    notes: list[str] = []
+    for kind in [request.kind, *COMPANIONS.get(request.kind, ())]:
+        # --lang chooses the letter asked for; the letters that go with it keep their reader's.
+        chosen = request.language if kind == request.kind else None
+        language = chosen or document_language(case, kind)
+        warning = check_language(case, kind, language)
+        notes += [warning] if warning else []
+        letters.append(render_letter(case, kind, language, request.today, request.template_dir))
+    sheet = sheet_language(case, explain)
+    english = [letter for letter in letters if letter.language == "en"]
+    if explain and explain != "none" and not english:
+        raise InputError(_("--explain: goes with an English letter — add --lang en"))
+    if sheet:
+        letters += [
+            render_letter(case, "explain", sheet, request.today, request.template_dir, item.kind)
+            for item in english
+        ]
+    return letters, notes
 
 
 def print_files(
@@ -109,9 +159,9 @@ def print_files(
 def write_letter(request: Request, options: Print) -> Written:
     """Write the printable letter (PDF, DOCX) and what goes with it."""
     case = load_case(request.case_path)
-    letters = _letters(request, case, options.explain)
+    letters, warnings = _letters(request, case, options.explain)
     files, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
-    return Written(write_outputs(files, request.force), notes=notes)
+    return Written(write_outputs(files, request.force), notes=warnings + notes)
 
 
 def stem(letter: Letter) -> str:
@@ -138,11 +188,12 @@ def email_files(case: Case, letter: Letter, out_dir: Path) -> tuple[dict[Path, b
 def write_email(request: Request) -> Written:
     """Write the email draft of a case."""
     case = load_case(request.case_path)
-    letter = render_letter(
-        case, request.kind, request.language, request.today, request.template_dir
-    )
+    refuse_closing_before_port(case, request)
+    language = request.language or document_language(case, request.kind)
+    warning = check_language(case, request.kind, language)
+    letter = render_letter(case, request.kind, language, request.today, request.template_dir)
     files, mailto = email_files(case, letter, request.out_dir)
-    return Written(write_outputs(files, request.force), mailto)
+    return Written(write_outputs(files, request.force), mailto, [warning] if warning else [])
 
 
 def bundle_info(case: Case) -> BagInfo:
@@ -179,7 +230,7 @@ def _build(
     evidence = scan_evidence(evidence_dir) if evidence_dir is not None else None
     if progress is not None and evidence is not None:
         progress.start(evidence.total_bytes)
-    language = request.language or case.language
+    language = request.language or document_language(case, request.kind)
     result = build_bundle(
         staging or out,
         evidence,
@@ -222,8 +273,9 @@ def write_kit(
     case = load_case(request.case_path)
     if evidence_dir is not None and not evidence_dir.is_dir():
         raise InputError(_("{path}: no such evidence folder").format(path=evidence_dir))
-    letters = _letters(request, case, options.explain)
+    letters, warnings = _letters(request, case, options.explain)
     files, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
+    notes = warnings + notes
     mailto = None
     if letters[0].recipient.email:
         drafts, mailto = email_files(case, letters[0], request.out_dir)
