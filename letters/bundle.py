@@ -44,7 +44,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -430,7 +430,7 @@ def build_bundle(
     *,
     bagging_date: date,
     info: BagInfo,
-    events: Sequence[TimelineEvent] = (),
+    events: Sequence[TimelineEvent] = (),  # in the case's order
     documents: Mapping[str, bytes] | None = None,
     index_pdf: Callable[[BundleIndex], bytes] | None = None,
     force: bool = False,
@@ -539,14 +539,6 @@ def _day(at: datetime | date) -> date:
     return at.date() if isinstance(at, datetime) else at
 
 
-def _event_key(event: TimelineEvent) -> tuple[date, int, float]:
-    at = event.at
-    if not isinstance(at, datetime):
-        return (at, 0, 0.0)  # a day without a time goes first on that day
-    instant = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-    return (at.date(), 1, instant.timestamp())
-
-
 def _cited(path: str) -> str:
     path = unicodedata.normalize("NFC", path).strip()
     return posixpath.normpath(path).rstrip("/") if path else path
@@ -555,12 +547,16 @@ def _cited(path: str) -> str:
 def _timeline(
     events: Sequence[TimelineEvent], paths: Sequence[str]
 ) -> tuple[tuple[TimelineEntry, ...], dict[str, tuple[int, ...]], tuple[BundleWarning, ...]]:
-    """Sort the events and link each to the exhibit numbers its evidence paths name."""
+    """Number the events and link each to the exhibit numbers its evidence paths name.
+
+    The events come in the case's order (`Case.events`), the one order of the log, the guide
+    and the letters: event 2 is the same event everywhere.
+    """
     numbers = {path: n for n, path in enumerate(paths, 1)}
     citing: dict[str, list[int]] = {}
     entries = []
     warnings = []
-    for number, event in enumerate(sorted(events, key=_event_key), 1):
+    for number, event in enumerate(events, 1):
         linked: list[int] = []
         missing = []
         for raw in event.evidence:

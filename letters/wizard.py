@@ -27,6 +27,7 @@ from letters.errors import OutputExistsError
 from letters.i18n import LANGUAGES, _, normalize_language
 from letters.output import write_outputs
 from letters.resources import samples
+from letters.states import capital_zone
 
 Ask = Callable[[str, str], str]
 """Ask a question with a default answer; return the answer ("" when skipped)."""
@@ -385,11 +386,7 @@ def _zone(answers: dict[str, Any]) -> str:
     """Return the time zone of the holder's US state (its capital's), or the default."""
     address = answers["holder"].get("address") or {}
     if address.get("country", "US") == "US" and address.get("region"):
-        import us
-
-        state = us.states.lookup(address["region"])
-        if state is not None and state.capital_tz:
-            return str(state.capital_tz)
+        return capital_zone(address["region"]) or schema.DEFAULT_TIMEZONE
     return schema.DEFAULT_TIMEZONE
 
 

@@ -34,7 +34,13 @@ INFO = BagInfo(
     external_identifier="ACC-****77",
 )
 
-EVENTS = (
+EVENTS = (  # in the case's order, oldest first
+    Event(
+        at=datetime(2026, 11, 18, 9, 0, tzinfo=PACIFIC),
+        channel="chat",
+        summary="Chat about the balance, 100% refund promised",
+        evidence=("chat log.txt", "100% refund.pdf"),
+    ),
     Event(
         at=datetime(2026, 11, 20, 14, 30, tzinfo=PACIFIC),
         channel="phone",
@@ -42,12 +48,6 @@ EVENTS = (
         reference="CS-12345",
         summary="Asked to close the account; told to send a written request.",
         evidence=("微信截图 2026-11-20.png",),
-    ),
-    Event(
-        at=datetime(2026, 11, 18, 9, 0, tzinfo=PACIFIC),
-        channel="chat",
-        summary="Chat about the balance, 100% refund promised",
-        evidence=("chat log.txt", "100% refund.pdf"),
     ),
     Event(
         at=datetime(2026, 11, 21, 10, 5, tzinfo=PACIFIC),

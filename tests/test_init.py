@@ -254,3 +254,15 @@ def test_any_text_round_trips(name: str, carrier: str, number: str) -> None:
     assert tomllib.loads(text)["holder"]["name"] == name
     case = parse_case(text, Path("case.toml"))
     assert (case.holder.name, case.account.carrier, case.account.number) == (name, carrier, number)
+
+
+def test_every_state_zone_is_a_real_time_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    from letters.states import CAPITAL_ZONES, capital_zone
+
+    assert len(CAPITAL_ZONES) == 56  # 50 states, DC and 5 inhabited territories
+    for zone in CAPITAL_ZONES.values():
+        ZoneInfo(zone)
+    assert capital_zone(" ca ") == "America/Los_Angeles"
+    assert capital_zone("ZZ") is None
