@@ -797,8 +797,10 @@ def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
     click.echo("\n" + _("Next steps"))
     for number, step in enumerate(result.steps, 1):
         click.echo(f"  {number}. {step.text}")
-    if ics:
-        click.echo(_("wrote {path}").format(path=write_calendar(result, ics, force)))
+    if ics and (written := write_calendar(result, ics, force)):
+        click.echo(_("wrote {path}").format(path=written))
+    elif ics:
+        click.echo(_("No dates yet to put in a calendar: {path} was not written.").format(path=ics))
 
 
 def main() -> None:

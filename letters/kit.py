@@ -206,6 +206,16 @@ def bundle_info(case: Case) -> BagInfo:
         contact_email=case.holder.email,
         external_identifier=masked,
         external_description=f"Evidence for the closure of {case.account.carrier} account {masked}",
+        certified_mail=tuple(
+            dict.fromkeys(
+                number
+                for number in (
+                    case.delivery.certified_mail,
+                    *(e.certified_mail for e in case.events),
+                )
+                if number
+            )
+        ),
     )
 
 

@@ -199,3 +199,24 @@ def test_ordinary_numbers_in_free_text_are_fine(case_file) -> None:
     case = case_file(text.replace("[account]", f'[account]\nreason_note = "{note}"', 1))
     result = run("check", case)
     assert result.exit_code == 0, result.stderr
+
+
+def test_the_certified_mail_number_and_the_time_offset_reach_every_record(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    result = run("kit", LATE["en"], "--kind", "dispute", "--evidence", EVIDENCE, "-o", tmp_path,
+                 "--date", "2026-12-24")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "bundle-2026-12-24.zip") as bag:
+        read = {name.split("/", 1)[1]: bag.read(name) for name in bag.namelist()}
+    number = "9407 1118 9876 5432 1000"
+    assert f"Certified-Mail-Number: {number}\n" in read["bag-info.txt"].decode()
+    assert number in read["data/index/timeline.csv"].decode("utf-8")
+    assert f'"certified_mail": "{number}"' in read["data/index/index.json"].decode()
+    index = "\n".join(
+        page.extract_text()
+        for page in pypdf.PdfReader(io.BytesIO(read["data/index/index.pdf"])).pages
+    )
+    assert f"Certified Mail No. {number}" in " ".join(index.split())
+    assert "UTC-08:00" in index
