@@ -159,9 +159,11 @@ class Card:
 
 @dataclass(frozen=True)
 class Complaint:
-    """What the holder asks a regulator to obtain."""
+    """What the holder asks a regulator to obtain, and the attorney general's office to write
+    to when the holder gives it (it wins over the shipped directory)."""
 
     relief: str | None = None
+    attorney_general: Recipient | None = None
 
 
 @dataclass(frozen=True)
@@ -530,8 +532,13 @@ CARD = {
     "address": Key(_address),
     "type": Key(_choice(PAYMENT_TYPES)),
 }
+ATTORNEY_GENERAL = {
+    "name": Key(_text, required=True),
+    "address": Key(_address, required=True),
+}
 COMPLAINT = {
     "relief": Key(_free_text),
+    "attorney_general": Key(lambda v, c, p: c.table(v, p, ATTORNEY_GENERAL)),
 }
 EVENT = {
     "at": Key(_moment, required=True),
@@ -878,9 +885,17 @@ def _build(values: dict[str, Any], path: Path) -> Case:
         status=Status(**(values.get("status") or {})),
         charges=tuple(sorted(charges, key=lambda charge: charge.date)),
         card=Card(**card) if card else None,
-        complaint=Complaint(**(values.get("complaint") or {})),
+        complaint=_complaint(values.get("complaint") or {}),
         response_days=values.get("response_days") or DEFAULT_RESPONSE_DAYS,
         path=path,
+    )
+
+
+def _complaint(values: dict[str, Any]) -> Complaint:
+    office = values.get("attorney_general")
+    return Complaint(
+        relief=values.get("relief"),
+        attorney_general=Recipient(**office) if office else None,
     )
 
 

@@ -20,12 +20,15 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from letters import i18n, identifiers
 from letters.case import Address, Case, Recipient
 from letters.errors import InputError, RenderError
 from letters.i18n import _
+
+if TYPE_CHECKING:
+    from letters.agencies import Agency
 
 DOCUMENT_TIME = time(9, 0)
 """The time of day a document is dated: a fixed time, so the same inputs give the same bytes
@@ -123,8 +126,24 @@ def recipient_for(case: Case, kind: str) -> Recipient:
     if kind == "complaint":
         return FCC
     if kind == "complaint-ag":
-        return Recipient(name=_attorney_general(case.holder.address))
+        return attorney_general_office(case)[0]
     return case.recipient
+
+
+def attorney_general_office(case: Case) -> tuple[Recipient, Agency | None]:
+    """Return the attorney general's office a complaint goes to, and the directory entry it
+    came from: the case file's own [complaint.attorney_general] wins; else the shipped
+    directory's entry for the holder's state; else a name with no address, which
+    `check_needs` refuses with where to look."""
+    from letters import agencies
+
+    if case.complaint.attorney_general is not None:
+        return case.complaint.attorney_general, None
+    state = _state(case.holder.address)
+    agency = agencies.attorney_general(state) if state else None
+    if agency is not None and agency.address is not None:
+        return Recipient(name=agency.name, address=agency.address), agency
+    return Recipient(name="Office of the Attorney General"), None
 
 
 def document_language(case: Case, kind: str) -> str:
@@ -199,6 +218,13 @@ def check_needs(case: Case, kind: str) -> None:
         "complaint-ag": [
             (address and address.region,
              _("needs holder.address with its state — the attorney general of your state")),
+            (not (address and address.region) or attorney_general_office(case)[0].address,
+             _("letters has no checked postal address for the attorney general of {state} — "
+               "find the consumer-protection office's address on the attorney general's "
+               "website (search: {state} attorney general consumer complaint), then write it "
+               "in the case file under [complaint.attorney_general]: name = \"…\" and "
+               "address = {{ lines = [\"…\"], city = \"…\", region = \"{state}\", "
+               "postal_code = \"…\" }}").format(state=_state(address))),
         ],
     }  # fmt: skip
     for present, message in needs.get(kind, ()):
@@ -206,9 +232,8 @@ def check_needs(case: Case, kind: str) -> None:
             raise InputError(f"{kind}: {message}")
 
 
-def _attorney_general(address: Address | None) -> str:
-    state = address.region if address and address.country == "US" and address.region else ""
-    return f"Office of the Attorney General{', ' + state if state else ''}"
+def _state(address: Address | None) -> str:
+    return address.region if address and address.country == "US" and address.region else ""
 
 
 def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]:
@@ -233,7 +258,19 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "language": language,
         "today": today,
         "deadline": today + timedelta(days=case.response_days),
+        "agency": _agency(case, kind),
     }
+
+
+def _agency(case: Case, kind: str) -> dict[str, Any] | None:
+    """Return where the directory's address of a letter's recipient came from, so the
+    holder's sheet can say so (None when the case file gave the address)."""
+    if kind != "complaint-ag":
+        return None
+    agency = attorney_general_office(case)[1]
+    if agency is None:
+        return None
+    return {"source": agency.source, "checked": agency.checked, "online": agency.online}
 
 
 def render_letter(

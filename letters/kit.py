@@ -13,6 +13,7 @@ from letters.case import Case, load_case
 from letters.content import (
     COMPANIONS,
     Letter,
+    attorney_general_office,
     check_language,
     document_language,
     render_letter,
@@ -119,7 +120,23 @@ def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Le
         language = chosen or document_language(case, kind)
         warning = check_language(case, kind, language)
         notes += [warning] if warning else []
-        letters.append(render_letter(case, kind, language, request.today, request.template_dir))
+        try:
+            letters.append(render_letter(case, kind, language, request.today, request.template_dir))
+        except InputError as error:
+            if kind == request.kind:
+                raise
+            # A letter that goes with the one asked for never stops it: say what it needs.
+            notes.append(_("Not written: {message}").format(message=error.message))
+            continue
+        agency = attorney_general_office(case)[1] if kind == "complaint-ag" else None
+        if agency is not None:
+            notes.append(
+                _(
+                    "The attorney general's address is from the directory that comes with "
+                    "letters (source: {source}; checked {checked}): check it on the office's "
+                    "website before you mail the letter."
+                ).format(source=agency.source, checked=agency.checked.isoformat())
+            )
     sheet = sheet_language(case, explain)
     english = [letter for letter in letters if letter.language == "en"]
     if explain and explain != "none" and not english:

@@ -190,8 +190,40 @@ def test_complaint_without_relief_asks_for_a_sensible_default(language: str) -> 
 
 @pytest.mark.parametrize("language", ["en"])
 def test_attorney_general_letter_goes_to_the_holders_state(language: str) -> None:
+    from letters.agencies import attorney_general
+
     letter = render_letter(LATE, "complaint-ag", language, TODAY)
-    assert letter.recipient.name == "Office of the Attorney General, CA"
+    office = attorney_general("CA")
+    assert office is not None and office.address is not None
+    assert (letter.recipient.name, letter.recipient.address) == (office.name, office.address)
+    assert office.source.startswith("https://") and office.checked.year >= 2026
+
+
+def test_the_case_files_attorney_general_wins_over_the_directory() -> None:
+    case = LATE_CASES["zh-TW"]  # a New York holder: the directory has no New York entry
+    letter = render_letter(case, "complaint-ag", "en", TODAY)
+    assert case.complaint.attorney_general is not None
+    assert letter.recipient == case.complaint.attorney_general
+    own = dataclasses.replace(
+        LATE.complaint, attorney_general=dataclasses.replace(case.complaint.attorney_general)
+    )
+    assert render_letter(dataclasses.replace(LATE, complaint=own), "complaint-ag", "en",
+                         TODAY).recipient.name.startswith("Office of the New York")  # fmt: skip
+
+
+def test_a_state_without_a_checked_address_is_asked_for_never_invented() -> None:
+    case = LATE_CASES["zh-TW"]
+    nobody = dataclasses.replace(case.complaint, attorney_general=None)
+    case = dataclasses.replace(case, complaint=nobody)
+    with pytest.raises(InputError) as caught:
+        render_letter(case, "complaint-ag", "en", TODAY)
+    assert caught.value.message == (
+        "complaint-ag: letters has no checked postal address for the attorney general of NY — "
+        "find the consumer-protection office's address on the attorney general's website "
+        "(search: NY attorney general consumer complaint), then write it in the case file under "
+        '[complaint.attorney_general]: name = "…" and address = { lines = ["…"], city = "…", '
+        'region = "NY", postal_code = "…" }'
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

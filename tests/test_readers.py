@@ -220,3 +220,42 @@ def test_the_certified_mail_number_and_the_time_offset_reach_every_record(tmp_pa
     )
     assert f"Certified Mail No. {number}" in " ".join(index.split())
     assert "UTC-08:00" in index
+
+
+# --- letters that can be mailed as written ------------------------------------------------------
+
+
+def test_the_attorney_general_letter_carries_the_directorys_address_and_says_where_from(
+    tmp_path: Path,
+) -> None:
+    result = run("letter", LATE["zh-CN"], "--kind", "complaint", "-o", tmp_path, "--date",
+                 "2026-12-24")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    letter = " ".join(pdf_text(tmp_path / "complaint-ag.en.pdf").split())
+    assert (
+        "Office of the Attorney General, Public Inquiry Unit P.O. Box 944255 Sacramento, CA "
+        "94244" in letter
+    )
+    assert (
+        "The attorney general's address is from the directory that comes with letters "
+        "(source: https://www.peopleclerk.com/" in result.stdout
+    )
+    sheet = "".join(pdf_text(tmp_path / "complaint-ag.en.explain.zh-CN.pdf").split())
+    assert "2026年11月29日" in sheet and "peopleclerk.com" in sheet
+
+
+def test_a_complaint_for_a_state_without_an_address_still_writes_the_fcc_text(
+    tmp_path: Path, case_file
+) -> None:
+    text = LATE["zh-TW"].read_text(encoding="utf-8")
+    start = text.index("[complaint.attorney_general]")
+    end = text.index("\n\n", start)
+    case = case_file(text[:start] + text[end + 2 :])
+    result = run("letter", case, "--kind", "complaint", "-o", tmp_path, "--date", "2026-12-24")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "complaint.en.pdf").exists()
+    assert not (tmp_path / "complaint-ag.en.pdf").exists()
+    assert (
+        "Not written: complaint-ag: letters has no checked postal address for the attorney "
+        "general of NY" in result.stdout
+    )
