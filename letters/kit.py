@@ -63,6 +63,8 @@ class Request:
     ported (for a holder who knows the port is done, or no longer wants the number)."""
 
 
+PASTED = ("complaint",)
+"""Letters whose words are pasted into a form: they come with a plain-text file to copy from."""
 CLOSING_KINDS = ("request", "follow-up")
 """Letters that ask the carrier to close the account, which releases its phone number."""
 
@@ -170,6 +172,16 @@ def print_files(
         if "docx" in options.formats and not letter.sheet:
             docx = render_docx(case, letter, paper=options.paper, template_dir=template_dir)
             files[base.with_name(base.name + ".docx")] = docx
+        if letter.kind in PASTED:
+            text = "\n\n".join(letter.paragraphs) + "\n"
+            files[base.with_name(base.name + ".txt")] = text.encode("utf-8")
+            notes.append(
+                _(
+                    "The FCC complaint is filed online: paste the text of {path} into the form "
+                    "at consumercomplaints.fcc.gov. Do not add your Social Security number, date "
+                    "of birth or driver's license number."
+                ).format(path=base.with_name(base.name + ".txt"))
+            )
     return files, notes
 
 

@@ -115,7 +115,9 @@ def test_late_case_letters_carry_every_value_verbatim(
 @pytest.mark.parametrize(("kind", "language"), PAIRS)
 def test_letters_close_the_way_their_language_does(kind: str, language: str) -> None:
     letter = render_letter(LATE, kind, language, TODAY)
-    if language == "en":
+    if kind == "complaint":  # pasted into the FCC's form: nothing but the complaint
+        assert (letter.salutation, letter.closing, letter.signature) == ("", (), ())
+    elif language == "en":
         assert letter.closing == ("Sincerely,",)
         assert letter.signature == (LATE.holder.name_en,)
     elif language == "zh-CN":
@@ -173,10 +175,10 @@ def test_complaint_cites_every_event_and_keeps_the_warning_out_of_the_pasted_tex
     for event in LATE.events:
         assert event.summary in body
         assert event.reference is None or event.reference in body
-    warning = {"en": "Social Security", "zh-CN": "社会安全号码", "zh-TW": "社會安全號碼"}[language]
-    assert warning in letter.reference[0]  # printed on the page, but not in the pasted text
-    assert "consumercomplaints.fcc.gov" in letter.reference[0]
-    assert warning not in body
+    # The text is what the holder pastes: no letter furniture, no instructions to the holder.
+    text = letter_text(letter)
+    for word in ("Dear", "Sincerely", "Social Security", "consumercomplaints.fcc.gov", "Note:"):
+        assert word not in text
     assert letter.recipient == content.FCC
 
 
@@ -522,7 +524,8 @@ def test_every_kind_goes_out_in_english_by_default_whatever_the_holder_reads(
     kind: str, sample: str
 ) -> None:
     letter = render_letter(LATE_CASES[sample], kind, None, TODAY)
-    assert letter.language == "en" and letter.closing == ("Sincerely,",)
+    assert letter.language == "en"
+    assert letter.closing == (() if kind == "complaint" else ("Sincerely,",))
 
 
 def test_a_carrier_that_reads_chinese_gets_chinese_by_the_case_files_choice() -> None:

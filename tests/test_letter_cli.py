@@ -87,6 +87,7 @@ def test_complaint_comes_with_the_attorney_general_cover_letter(tmp_path: Path) 
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == [
         "complaint-ag.en.docx", "complaint-ag.en.pdf", "complaint.en.docx", "complaint.en.pdf",
+        "complaint.en.txt",
     ]  # fmt: skip
     assert "No envelope page: the recipient has no postal address." in result.stdout
 

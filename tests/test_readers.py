@@ -37,14 +37,22 @@ def test_a_chinese_reader_gets_english_letters_and_a_sheet_in_chinese_for_each(
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
     expected = sorted(
-        name
-        for letter in letters
-        for name in (f"{letter}.en.pdf", f"{letter}.en.docx", f"{letter}.en.explain.{holder}.pdf")
+        [
+            name
+            for letter in letters
+            for name in (
+                f"{letter}.en.pdf",
+                f"{letter}.en.docx",
+                f"{letter}.en.explain.{holder}.pdf",
+            )
+        ]
+        + (["complaint.en.txt"] if kind == "complaint" else [])
     )
     assert names == expected
     assert "Warning" not in result.stdout
     for letter in letters:
-        assert "Sincerely" in pdf_text(tmp_path / f"{letter}.en.pdf")
+        english = pdf_text(tmp_path / f"{letter}.en.pdf")
+        assert ("Sincerely" in english) == (letter != "complaint")  # the FCC text is pasted
         sheet = pdf_text(tmp_path / f"{letter}.en.explain.{holder}.pdf")
         assert ("中文说明" if holder == "zh-CN" else "中文說明") in sheet
 
@@ -259,3 +267,20 @@ def test_a_complaint_for_a_state_without_an_address_still_writes_the_fcc_text(
         "Not written: complaint-ag: letters has no checked postal address for the attorney "
         "general of NY" in result.stdout
     )
+
+
+def test_the_fcc_complaint_comes_as_text_to_paste_with_the_instructions_apart(
+    tmp_path: Path,
+) -> None:
+    result = run("letter", LATE["en"], "--kind", "complaint", "-o", tmp_path, "--date",
+                 "2026-12-24")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    pasted = (tmp_path / "complaint.en.txt").read_text(encoding="utf-8")
+    assert pasted.startswith("My name is Xiaoming Wang.")
+    for word in ("Dear", "Sincerely", "Social Security", "consumercomplaints"):
+        assert word not in pasted
+    assert (
+        f"The FCC complaint is filed online: paste the text of {tmp_path / 'complaint.en.txt'} "
+        "into the form at consumercomplaints.fcc.gov. Do not add your Social Security number, "
+        "date of birth or driver's license number."
+    ) in result.stdout
