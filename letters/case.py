@@ -313,7 +313,11 @@ def _checked(parse: Callable[[str], str], hint: Callable[[str], str]) -> Check:
 
 _phone = _checked(
     identifiers.parse_phone,
-    lambda reason: _('not a phone number — write it with the country code, like "+1 415 555 0134"'),
+    lambda reason: (
+        reason
+        if reason == identifiers.phone_length_message()
+        else _('not a phone number — write it with the country code, like "+1 415 555 0134"')
+    ),
 )
 _email = _checked(
     identifiers.check_email,

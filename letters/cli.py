@@ -646,7 +646,13 @@ def templates_export(directory: Path, template_set: str, force: bool) -> None:
 
 
 def _ask(question: str, default: str) -> str:
-    answer: str = click.prompt(question, default=default, show_default=bool(default))
+    # A Chinese question ends in a full-width colon, with no space after it; the first,
+    # trilingual question (`Language / 语言 / 語言`) keeps the Latin colon.
+    chinese = i18n.ui_language() != "en" and " / " not in question
+    suffix = "：" if chinese else ": "
+    answer: str = click.prompt(
+        question.rstrip(":："), default=default, show_default=bool(default), prompt_suffix=suffix
+    )
     return answer
 
 

@@ -323,12 +323,19 @@ def render_letter(
         signature=tuple(lines["signature"]),
         delivery=tuple(lines["delivery"]),
         reference=tuple(lines["reference"]),
-        enclosures=tuple(lines["enclosures"]),
+        enclosures=_enclosures(lines["enclosures"], language),
         explains=subject_kind if kind in SHEETS else None,
     )
     if not letter.subject or not letter.paragraphs:
         raise RenderError(_("{name}: the template gives no subject or no body").format(name=name))
     return letter
+
+
+def _enclosures(lines: list[str], language: str) -> tuple[str, ...]:
+    """A Chinese letter numbers its enclosures under 附件（共n份）：; an English one lists them."""
+    if language == "en":
+        return tuple(lines)
+    return tuple(f"{number}. {line}" for number, line in enumerate(lines, 1))
 
 
 def _template_error(env: Any, error: Exception, name: str) -> Exception:

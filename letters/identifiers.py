@@ -13,6 +13,15 @@ class IdentifierError(ValueError):
     """A value is not a valid identifier of its kind; the message says why."""
 
 
+class PhoneLengthError(IdentifierError):
+    """A US or Canadian phone number without its 10 digits."""
+
+
+def phone_length_message() -> str:
+    """Say what is wrong with a US number of the wrong length, and show a right one."""
+    return _("the number of digits is wrong: a US number has 10 digits, like 415-555-0134")
+
+
 def parse_phone(text: str, region: str = "US") -> str:
     """Parse a phone number written any usual way and return it in E.164 (`+14155550188`)."""
     import phonenumbers
@@ -21,6 +30,8 @@ def parse_phone(text: str, region: str = "US") -> str:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
         raise IdentifierError(str(error)) from error
+    if number.country_code == 1 and len(str(number.national_number)) != 10:
+        raise PhoneLengthError(phone_length_message())
     if not phonenumbers.is_valid_number(number):
         raise IdentifierError(_("not a valid phone number"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

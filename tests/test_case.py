@@ -96,8 +96,8 @@ def test_every_problem_is_reported_at_once(case_file) -> None:
         f'{path}:5: language: must be one of en, zh-CN, zh-TW — did you mean "zh-CN"?',
         f"{path}:8: holder.email: is missing",
         f'{path}:11: holder.emial: unknown key — did you mean "email"?',
-        f"{path}:12: holder.phone: not a phone number — write it with the country code, "
-        'like "+1 415 555 0134"',
+        f"{path}:12: holder.phone: the number of digits is wrong: a US number has 10 digits, like "
+        "415-555-0134",
         f'{path}:17: account.number: must be a quoted string — write number = "889977"',
         f"{path}:19: account.iccid: not an ICCID: the check digit is wrong — compare with the "
         "SIM card",

@@ -266,7 +266,9 @@ def test_enclosures_and_a_recipient_without_an_address(language: str) -> None:
         recipient=Recipient(name="Federal Communications Commission"),
     )
     lines = [text for _style, text in paragraphs(render_docx(case, letter))]
-    heading = {"en": "Enclosures (2)", "zh-CN": "附件（2）", "zh-TW": "附件（2）"}[language]
+    heading = {"en": "Enclosures (2)", "zh-CN": "附件（共2份）：", "zh-TW": "附件（共2份）："}[
+        language
+    ]
     assert lines[-3:] == [heading, "Bill of November 2026", "Chat log"]
     name = lines.index("Federal Communications Commission")
     assert lines[name + 1] == ""  # the name alone, no address lines

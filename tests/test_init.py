@@ -78,7 +78,10 @@ def test_english_answers_are_checked_asked_again_and_written(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "letters never needs your password or PIN, and never asks for one." in out
-    assert "Not accepted: not a phone number — write it with the country code, like " in out
+    assert (
+        "Not accepted: the number of digits is wrong: a US number has 10 digits, like 415-555-0134"
+        in out
+    )
     assert "Not accepted: not an ICCID: an ICCID has 19 or 20 digits\n" in out
     assert 'Not accepted: not an amount of money — write it like "12.50"\n' in out
     assert "Not accepted: not a date — write it as YYYY-MM-DD, like 2026-12-01\n" in out
@@ -155,7 +158,7 @@ def test_comments_follow_the_documents_language(tmp_path: Path) -> None:
     path = tmp_path / "case.toml"
     result = init(path, answers=minimal("2", documents_choice="1"))
     assert result.exit_code == 0, result.output
-    assert "信件和邮件使用的语言：" in result.stdout
+    assert "您阅读的语言（指南和逐段解释英文信的说明页）：" in result.stdout
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# A case file for letters.")
     assert "[account]                          # the account to close\n" in text
@@ -167,6 +170,8 @@ def test_the_language_question_offers_the_system_language(tmp_path: Path) -> Non
     result = init(path, answers=minimal(""), env={"LANG": "zh_TW.UTF-8"})
     assert result.exit_code == 0, result.output
     assert "Language / 语言 / 語言 [3]: " in result.stdout
+    assert "您閱讀的語言（指南及逐段解釋英文信的說明頁）：\n" in result.stdout
+    assert "編號 [3]：" in result.stdout and "編號 [3]: " not in result.stdout
     assert load_case(path).language == "zh-TW"
 
 
@@ -266,3 +271,13 @@ def test_every_state_zone_is_a_real_time_zone() -> None:
         ZoneInfo(zone)
     assert capital_zone(" ca ") == "America/Los_Angeles"
     assert capital_zone("ZZ") is None
+
+
+def test_a_chinese_phone_answer_of_the_wrong_length_says_so(tmp_path: Path) -> None:
+    answers = minimal("2")
+    answers[answers.index("+1 415 555 0188")] = "415 555 018"  # nine digits
+    answers.insert(answers.index("415 555 018") + 1, "+1 415 555 0188")
+    result = init(tmp_path / "case.toml", answers=answers)
+    assert result.exit_code == 0, result.output
+    assert "号码位数不对：美国号码是 10 位，例如 415-555-0134" in result.stdout
+    assert "要注销的电话号码：" in result.stdout and "要注销的电话号码: " not in result.stdout

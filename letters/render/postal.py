@@ -24,7 +24,11 @@ PAGE_LABEL = {
     "zh-CN": "第 {page} 页，共 {pages} 页",
     "zh-TW": "第 {page} 頁，共 {pages} 頁",
 }
-_ENCLOSURES = {"en": "Enclosures ({count})", "zh-CN": "附件（{count}）", "zh-TW": "附件（{count}）"}
+_ENCLOSURES = {
+    "en": "Enclosures ({count})",
+    "zh-CN": "附件（共{count}份）：",
+    "zh-TW": "附件（共{count}份）：",
+}
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def page_label(page: int, pages: int, language: str) -> str:
 
 
 def enclosures_heading(count: int, language: str) -> str:
-    """Return the line above the list of enclosures: `Enclosures (2)` / `附件（2）`."""
+    """Return the line above the list of enclosures: `Enclosures (2)` / `附件（共2份）：`."""
     if language == "en" and count == 1:
         return "Enclosure"
     return _ENCLOSURES[language].format(count=count)
