@@ -49,9 +49,10 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from letters import __version__
+from letters.casefolder import EVIDENCE_NOTE
 from letters.errors import BundleError, InputError
 from letters.i18n import _
-from letters.output import atomic_file, refuse_existing
+from letters.output import atomic_file, refuse_existing, refuse_inside
 
 CHUNK = 4 << 20
 """Bytes read, hashed and written at a time."""
@@ -127,7 +128,7 @@ class TimelineEvent(Protocol):
 
 @dataclass(frozen=True)
 class BagInfo:
-    """What bag-info.txt says about the bundle. Pass identifiers already masked."""
+    """What bag-info.txt says about the bundle."""
 
     contact_name: str
     external_description: str
@@ -153,7 +154,7 @@ class EvidenceFile:
 class BundleWarning:
     """Something left out or unresolved; the bundle was still built."""
 
-    kind: str  # symlink | special | system | not-found
+    kind: str  # symlink | special | system | empty | placeholder | not-found
     path: str
     event: int | None = None
 
@@ -166,6 +167,15 @@ class BundleWarning:
             text = _("skipped {path}: it is not a regular file")
         elif self.kind == "system":
             text = _("skipped {path}: it is a file the operating system made, not evidence")
+        elif self.kind == "empty" and not self.path:
+            text = _("the evidence folder is empty: the bundle holds no evidence files")
+        elif self.kind == "empty":
+            text = _("skipped {path}: the folder is empty")
+        elif self.kind == "placeholder":
+            text = _(
+                "skipped {path}: its content is not on this computer (a cloud file not "
+                "downloaded) — make it available offline, then run the command again"
+            )
         else:
             text = _("event {event} cites {path}, which is not in the evidence folder")
         return text.format(path=printable(self.path), event=self.event)
@@ -332,9 +342,10 @@ def hashing_pool() -> ThreadPoolExecutor:
 def scan_evidence(root: Path) -> Evidence:
     """List the regular files of an evidence folder without reading them.
 
-    Symbolic links, special files (FIFOs, sockets, devices) and operating-system clutter
-    (.DS_Store, Thumbs.db, desktop.ini, AppleDouble `._*` files, .Trashes, …) are skipped and
-    reported; hidden files of the user's own are kept. Raises InputError if `root` is not a
+    Symbolic links, special files (FIFOs, sockets, devices), operating-system clutter
+    (.DS_Store, Thumbs.db, desktop.ini, AppleDouble `._*` files, .Trashes, …), empty folders
+    and cloud placeholders (files whose content is not downloaded) are skipped and reported;
+    hidden files of the user's own are kept. Raises InputError if `root` is not a
     folder, BundleError for an unreadable folder, a name that is not UTF-8, or two names that
     would be the same file on Windows or macOS (differing only in case or Unicode form).
     """
@@ -354,7 +365,11 @@ def scan_evidence(root: Path) -> Evidence:
                     path=folder, reason=error.strerror or error
                 )
             ) from error
+        if not listing:  # a zip keeps no folders: say where nothing came from
+            skipped.append(BundleWarning("empty", prefix))
         for entry in listing:
+            if not prefix and entry.name == EVIDENCE_NOTE:  # `init`'s note, not evidence
+                continue
             rel = prefix + entry.name
             _check_name(rel, Path(entry.path))
             rel = unicodedata.normalize("NFC", rel)
@@ -371,8 +386,9 @@ def scan_evidence(root: Path) -> Evidence:
                     skipped.append(BundleWarning("special", rel))
                 elif lowered in _SYSTEM_FILES or entry.name.startswith("._"):
                     skipped.append(BundleWarning("system", rel))
+                elif _placeholder(st := entry.stat(follow_symlinks=False)):
+                    skipped.append(BundleWarning("placeholder", rel))
                 else:
-                    st = entry.stat(follow_symlinks=False)
                     files.append(
                         EvidenceFile(
                             rel, Path(entry.path), st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino
@@ -388,6 +404,22 @@ def scan_evidence(root: Path) -> Evidence:
     files.sort(key=lambda f: _sort_key(f.path))
     skipped.sort(key=lambda w: _sort_key(w.path))
     return Evidence(root, tuple(files), tuple(skipped))
+
+
+# Windows: FILE_ATTRIBUTE_OFFLINE, _RECALL_ON_OPEN, _RECALL_ON_DATA_ACCESS (OneDrive, …).
+_OFFLINE_ATTRIBUTES = 0x1000 | 0x40000 | 0x400000
+_SF_DATALESS = 0x40000000  # macOS: the content is in the cloud (iCloud Drive, Dropbox, …)
+_INLINE_BYTES = 4096  # small files may live in the file system's own records, with no block
+
+
+def _placeholder(st: os.stat_result) -> bool:
+    """Return True for a file whose content is not on this computer: a cloud placeholder."""
+    if getattr(st, "st_file_attributes", 0) & _OFFLINE_ATTRIBUTES:
+        return True
+    if getattr(st, "st_flags", 0) & _SF_DATALESS:
+        return True
+    # Elsewhere (and for cloud drives that set neither): a size, but no block stored.
+    return st.st_size > _INLINE_BYTES and getattr(st, "st_blocks", 1) == 0
 
 
 def _check_name(rel: str, source: Path) -> None:
@@ -461,14 +493,7 @@ def build_bundle(
             _("{path}: the bundle needs a file name such as bundle.zip").format(path=out)
         )
     if evidence is not None:
-        root = evidence.root.resolve()
-        if out.resolve().is_relative_to(root):
-            raise InputError(
-                _(
-                    "{path} is inside the evidence folder {folder}, which is never written to "
-                    "— choose another place with -o"
-                ).format(path=out, folder=evidence.root)
-            )
+        refuse_inside(out, evidence.root)
     refuse_existing([out], force)  # before reading gigabytes, not after
     files = evidence.files if evidence is not None else ()
     docs = _documents(documents or {})

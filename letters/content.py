@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from letters import i18n, identifiers
-from letters.case import Address, Case, Recipient
+from letters.case import Address, Case, Recipient, check_latin
 from letters.errors import InputError, RenderError
 from letters.i18n import _
 
@@ -294,7 +294,10 @@ def render_letter(
     subject_kind = explaining or ("request" if kind in SHEETS else kind)
     language = language or (case.language if kind in SHEETS else document_language(case, kind))
     check_language(case, kind, language)
-    recipient_for(case, subject_kind)  # a card dispute needs [card] before anything else
+    recipient = recipient_for(case, subject_kind)  # a card dispute needs [card] first
+    if language == "en":
+        where = ("card", "issuer") if subject_kind == "card-dispute" else ("recipient", "name")
+        check_latin(case, recipient, where)
     check_needs(case, subject_kind)
     name = f"letters/{kind}.{language}.j2"
     env = templating.environment(templating.search_path(template_dir), filters(case, language))

@@ -13,7 +13,6 @@ number; it counts as answered on `status.confirmation_received` or `status.close
 from __future__ import annotations
 
 import hashlib
-import shlex
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -21,8 +20,10 @@ from pathlib import Path
 
 from letters import i18n
 from letters.case import Case, Charge
+from letters.casefolder import of_case_file
 from letters.i18n import N_, _, ngettext
 from letters.output import write_outputs
+from letters.shell import command
 
 CARD_DISPUTE_DAYS = 60
 """The issuer must receive the dispute within 60 days after it sent the statement that first
@@ -171,7 +172,7 @@ def _prepare(case: Case, today: date) -> list[Step]:
         first = _(
             "Finish the open items above, then send the closure request — the email, "
             "the letter and the evidence, in one folder: {command}"
-        ).format(command=f"letters kit {name} --evidence {_evidence(case)}")
+        ).format(command=command("kit", name, *_evidence(case, "--evidence")))
     steps = [Step(first)]
     close_on = case.account.close_on
     if close_on:
@@ -191,8 +192,17 @@ def _prepare(case: Case, today: date) -> list[Step]:
                 "(request_sent = {today}), or log the letter: {command}"
             ).format(
                 today=today.isoformat(),
-                command=f"letters log {name} add --channel mail --certified-mail NUMBER "
-                f'--summary "…"',
+                command=command(
+                    "log",
+                    name,
+                    "add",
+                    "--channel",
+                    "mail",
+                    "--certified-mail",
+                    "NUMBER",
+                    "--summary",
+                    "…",
+                ),
             )
         ),
         Step(_("Mark what is done under [checklist] in the case file, like: backed_up = true")),
@@ -212,7 +222,7 @@ def _closing_day(close_on: date) -> Deadline:
 
 def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step], list[Deadline]]:
     name = _name(case)
-    follow_up = f"letters letter {name} --kind follow-up"
+    follow_up = command("letter", name, "--kind", "follow-up")
     if today > due:
         steps = [
             Step(
@@ -225,7 +235,7 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
                 _(
                     "If the carrier still does not answer, file an FCC complaint: {command} — "
                     "the carrier must answer it in writing within 30 days."
-                ).format(command=f"letters letter {name} --kind complaint")
+                ).format(command=command("letter", name, "--kind", "complaint"))
             ),
         ]
     else:
@@ -240,7 +250,7 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
     steps += [
         Step(
             _("Record every call, chat and letter: {command}").format(
-                command=f'letters log {name} add --channel phone --summary "…"'
+                command=command("log", name, "add", "--channel", "phone", "--summary", "…")
             )
         ),
         Step(
@@ -284,7 +294,8 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
         steps.append(
             Step(
                 _("Ask for the refund of the remaining {amount}: {command}").format(
-                    amount=_money(case, balance), command=f"letters letter {name} --kind refund"
+                    amount=_money(case, balance),
+                    command=command("letter", name, "--kind", "refund"),
                 )
             )
         )
@@ -301,7 +312,7 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
                 ).format(
                     count=len(late),
                     closed=_day(closed),
-                    command=f"letters letter {name} --kind dispute",
+                    command=command("letter", name, "--kind", "dispute"),
                 )
             )
         )
@@ -324,13 +335,13 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
                 _(
                     "File an FCC complaint: {command} — the carrier must answer it in writing "
                     "within 30 days."
-                ).format(command=f"letters letter {name} --kind complaint")
+                ).format(command=command("letter", name, "--kind", "complaint"))
             )
         )
     steps.append(
         Step(
             _("Keep every record, checksummed in one bundle: {command}").format(
-                command=f"letters bundle {name} {_evidence(case)}"
+                command=_bundle_command(case)
             )
         )
     )
@@ -353,7 +364,7 @@ def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadli
     last = charge.statement_date + timedelta(days=CARD_DISPUTE_DAYS)
     left = _left(last, today)
     kind = case.card.type if case.card else None
-    command = f"letters letter {_name(case)} --kind card-dispute"
+    suggested = command("letter", _name(case), "--kind", "card-dispute")
     if kind is None:
         text = _(
             "Dispute with your card issuer or bank for {charge}: say how the carrier was paid — "
@@ -363,7 +374,7 @@ def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadli
         ).format(charge=label, deadline=_day(last), left=left)
         summary = _("Last day for your card issuer or bank to receive your dispute: {charge}")
         description = _("Write type under [card] in the case file, then: {command}").format(
-            command=command
+            command=suggested
         )
     elif kind == "credit":
         if last >= today:
@@ -376,9 +387,9 @@ def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadli
                 "Card dispute for {charge}: the 60 days for the card issuer to receive your "
                 "letter ended on {deadline} ({left}) — write anyway: {command}"
             )
-        text = text.format(charge=label, deadline=_day(last), left=left, command=command)
+        text = text.format(charge=label, deadline=_day(last), left=left, command=suggested)
         summary = _("Last day for the card issuer to receive your dispute: {charge}")
-        description = command
+        description = suggested
     else:
         if last >= today:
             text = _(
@@ -392,12 +403,12 @@ def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadli
                 "notice of error ended on {deadline} ({left}) — call the bank and write anyway: "
                 "{command}"
             )
-        text = text.format(charge=label, deadline=_day(last), left=left, command=command)
+        text = text.format(charge=label, deadline=_day(last), left=left, command=suggested)
         summary = _("Last day for the bank to receive your notice of error: {charge}")
         description = _(
             "Regulation E: the bank investigates within 10 business days of receiving it, or "
             "credits the amount provisionally and takes up to 45 days. Write it: {command}"
-        ).format(command=command)
+        ).format(command=suggested)
     deadline = Deadline(
         kind=f"card-dispute {charge.date} {charge.amount} {charge.reference or ''}",
         day=last,
@@ -408,14 +419,28 @@ def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadli
     return Step(text, last), deadline
 
 
-def _name(case: Case) -> str:
-    return shlex.quote(str(case.path or "case.toml"))
+def _name(case: Case) -> Path:
+    """Return what the user calls the case in commands: its folder, or its file."""
+    return of_case_file(case.path).shown if case.path else Path("case.toml")
 
 
-def _evidence(case: Case) -> str:
-    """Return the evidence folder beside the case file, as the user would type it."""
-    folder = case.path.parent / "evidence" if case.path else Path("evidence")
-    return shlex.quote(str(folder))
+def _evidence(case: Case, option: str | None = None) -> tuple[str | Path, ...]:
+    """Return the evidence folder to name in a command: none for a case folder (it has its
+    own) or for a case file with no evidence folder beside it."""
+    if case.path is None:
+        return ()
+    where = of_case_file(case.path)
+    if where.folder is not None or not where.evidence_dir.is_dir():
+        return ()
+    return (option, where.evidence_dir) if option else (where.evidence_dir,)
+
+
+def _bundle_command(case: Case) -> str:
+    """Return the command that bundles the evidence: the kit when there is no folder to name."""
+    evidence = _evidence(case)
+    if evidence or (case.path and of_case_file(case.path).folder):
+        return command("bundle", _name(case), *evidence)
+    return command("kit", _name(case))
 
 
 def _day(value: date) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gettext as _gettext
 import os
+import sys
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,16 +37,66 @@ def locale_name(language: str) -> str:
     return _LOCALES[language]
 
 
-def language_from_env(environ: os._Environ[str] | dict[str, str] | None = None) -> str:
-    """Pick the interface language from LANGUAGE, LC_ALL, LC_MESSAGES and LANG."""
+def language_from_env(
+    environ: os._Environ[str] | dict[str, str] | None = None, platform: str | None = None
+) -> str:
+    """Pick the interface language: LETTERS_UI_LANG, else LANGUAGE, LC_ALL, LC_MESSAGES and
+    LANG, else the system's own setting on Windows and macOS (which set none of those)."""
     env = os.environ if environ is None else environ
+    chosen = env.get("LETTERS_UI_LANG", "")
+    if chosen and (language := normalize_language(chosen)):
+        return language
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name, "")
         if not value or value in ("C", "POSIX") or value.startswith("C."):
             continue
         first = value.split(":")[0]
         return normalize_language(first.split(".")[0]) or "en"
-    return "en"
+    tag = system_language_tag(sys.platform if platform is None else platform)
+    return (normalize_language(tag) if tag else None) or "en"
+
+
+def system_language_tag(platform: str) -> str | None:
+    """Return the language the user chose for the system, as a tag (`zh-Hans-CN`, `zh_TW`)."""
+    if platform == "win32":
+        return _windows_language()
+    if platform == "darwin":
+        return _macos_language()
+    return None
+
+
+def _windows_language() -> str | None:
+    """Ask Windows for the user's display language (GetUserDefaultUILanguage)."""
+    import ctypes
+    import locale
+
+    try:
+        lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return None
+    return locale.windows_locale.get(int(lcid))
+
+
+def _macos_language() -> str | None:
+    """Ask macOS for the user's first preferred language (AppleLanguages)."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["defaults", "read", "-g", "AppleLanguages"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    # The answer is a property list: ( "zh-Hans-CN", "en-US" ).
+    for token in result.stdout.replace("(", " ").replace(")", " ").split(","):
+        tag = token.strip().strip('"').strip()
+        if tag:
+            return tag
+    return None
 
 
 def normalize_language(tag: str) -> str | None:
@@ -151,6 +202,13 @@ def format_money(amount: Decimal, currency: str, language: str) -> str:
     return format_currency(amount, currency, locale=locale_name(language))
 
 
+def currency_digits(currency: str) -> int:
+    """Return how many decimal places amounts in `currency` have: 2 for USD, 0 for JPY."""
+    from babel.numbers import get_currency_precision
+
+    return int(get_currency_precision(currency))
+
+
 def format_number(value: Any, language: str) -> str:
     """Format a number with the language's grouping and decimal marks."""
     from babel.numbers import format_decimal
@@ -161,3 +219,8 @@ def format_number(value: Any, language: str) -> str:
 def N_(message: str) -> str:
     """Mark a message for translation where it is defined; translate it where it is shown."""
     return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message that depends on a count, translated elsewhere (by Click's ngettext)."""
+    return singular, plural

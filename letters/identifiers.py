@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from letters import normalize
 from letters.i18n import _
 
 _DIGITS = re.compile(r"\D")
@@ -13,27 +14,25 @@ class IdentifierError(ValueError):
     """A value is not a valid identifier of its kind; the message says why."""
 
 
-class PhoneLengthError(IdentifierError):
-    """A US or Canadian phone number without its 10 digits."""
-
-
-def phone_length_message() -> str:
-    """Say what is wrong with a US number of the wrong length, and show a right one."""
-    return _("the number of digits is wrong: a US number has 10 digits, like 415-555-0134")
-
-
 def parse_phone(text: str, region: str = "US") -> str:
-    """Parse a phone number written any usual way and return it in E.164 (`+14155550188`)."""
+    """Parse a phone number written any usual way (full-width digits too); return E.164."""
     import phonenumbers
 
+    text = normalize.phone(text)
+    example = _('write it like "415 555 0134", or with the country code, like "+86 138 0013 8000"')
     try:
         number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException as error:
-        raise IdentifierError(str(error)) from error
-    if number.country_code == 1 and len(str(number.national_number)) != 10:
-        raise PhoneLengthError(phone_length_message())
+    except phonenumbers.NumberParseException:
+        raise IdentifierError(example) from None
     if not phonenumbers.is_valid_number(number):
-        raise IdentifierError(_("not a valid phone number"))
+        digits = len(_DIGITS.sub("", text))
+        if number.country_code == 1 and digits not in (10, 11):
+            raise IdentifierError(
+                _(
+                    "a US phone number has 10 digits (area code and number); this one has {count}"
+                ).format(count=digits)
+            )
+        raise IdentifierError(example)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -49,15 +48,48 @@ def format_phone(e164: str, home_region: str = "US") -> str:
     return phonenumbers.format_number(number, style)
 
 
+# email-validator explains in English; each of its explanations, by its opening words, maps to
+# one of ours. Anything else gets the general hint, so no English reaches a Chinese reader.
+_EMAIL_REASONS = (
+    ("An email address must have an @-sign", "@"),
+    ("There must be something after the @-sign", "domain"),
+    ("There must be something before the @-sign", "local"),
+    ("The part after the @-sign is not valid. It should have a period", "period"),
+    ("Internationalized characters before the @-sign", "ascii"),
+    ("The email address contains invalid characters before the @-sign", "chars"),
+    ("An email address cannot have two periods in a row", "periods"),
+    ("The email address is too long", "long"),
+)
+
+
+def _email_reason(message: str) -> str:
+    reasons = {
+        "@": _("an email address has an @, like name@example.com"),
+        "domain": _("the part after the @ is missing, like example.com in name@example.com"),
+        "local": _("the part before the @ is missing, like name in name@example.com"),
+        "period": _("the part after the @ needs a dot, like example.com"),
+        "ascii": _("use only Latin letters, digits and . _ - before the @"),
+        "chars": _("it has a space or a character that cannot be in an email address"),
+        "periods": _("it has two dots in a row"),
+        "long": _("it is too long for an email address"),
+    }
+    for opening, key in _EMAIL_REASONS:
+        if message.startswith(opening):
+            return reasons[key]
+    return _("write it like name@example.com")
+
+
 def check_email(text: str) -> str:
-    """Check an email address (international domains welcome); return it as written."""
+    """Check an email address (international domains welcome); return it folded to plain
+    characters, with `。` in the domain read as a dot (`lihua@163。com` → `lihua@163.com`)."""
     from email_validator import EmailNotValidError, validate_email
 
+    text = normalize.email(text)
     try:
         # Mail servers take non-ASCII before the @ only with SMTPUTF8, which many lack.
         validate_email(text, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as error:
-        raise IdentifierError(str(error)) from error
+        raise IdentifierError(_email_reason(str(error))) from None
     return text
 
 
@@ -84,6 +116,7 @@ def luhn_ok(digits: str) -> bool:
 
 def check_iccid(text: str) -> str:
     """Check a SIM card number (ICCID): 19 or 20 digits with a Luhn check digit."""
+    text = normalize.identifier(text)
     digits = _DIGITS.sub("", text)
     if not 19 <= len(digits) <= 20 or not text.replace(" ", "").isdigit():
         raise IdentifierError(_("an ICCID has 19 or 20 digits"))
@@ -94,6 +127,7 @@ def check_iccid(text: str) -> str:
 
 def check_article_number(text: str) -> str:
     """Check a USPS Certified Mail article number: 20 digits (spaces allowed)."""
+    text = normalize.identifier(text)
     digits = text.replace(" ", "")
     if len(digits) != 20 or not digits.isdigit():
         raise IdentifierError(_("a Certified Mail article number has 20 digits"))

@@ -20,8 +20,14 @@ from letters.content import (
 )
 from letters.errors import InputError
 from letters.i18n import _
-from letters.identifiers import mask
-from letters.output import commit, discard, refuse_existing, stage, write_outputs
+from letters.output import (
+    commit,
+    discard,
+    refuse_existing,
+    refuse_inside,
+    stage,
+    write_outputs,
+)
 from letters.resources import samples
 
 if TYPE_CHECKING:
@@ -226,23 +232,28 @@ def write_email(request: Request) -> Written:
 
 
 def bundle_info(case: Case) -> BagInfo:
-    """Return what bag-info.txt says about a case: names, and the account number masked."""
+    """Return what bag-info.txt says about a case: names, and the account number in full.
+
+    A bundle is evidence for whoever reads the letter (a regulator, a card issuer), who
+    must match it to the account; the letter in it carries the number in full, and so do
+    the index and bag-info.txt. Only what is shown on screen is masked.
+    """
     from letters.bundle import BagInfo
 
-    masked = mask(case.account.number)
+    number = case.account.number
     return BagInfo(
         contact_name=case.holder.name,
         contact_email=case.holder.email,
-        external_identifier=masked,
-        external_description=f"Evidence for the closure of {case.account.carrier} account {masked}",
+        external_identifier=number,
+        external_description=f"Evidence for the closure of {case.account.carrier} account {number}",
         certified_mail=tuple(
             dict.fromkeys(
-                number
-                for number in (
+                article
+                for article in (
                     case.delivery.certified_mail,
                     *(e.certified_mail for e in case.events),
                 )
-                if number
+                if article
             )
         ),
     )
@@ -312,6 +323,8 @@ def write_kit(
     case = load_case(request.case_path)
     if evidence_dir is not None and not evidence_dir.is_dir():
         raise InputError(_("{path}: no such evidence folder").format(path=evidence_dir))
+    if evidence_dir is not None:
+        refuse_inside(request.out_dir, evidence_dir)  # before anything is made there
     letters, warnings = _letters(request, case, options.explain)
     files, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
     notes = warnings + notes

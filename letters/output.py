@@ -1,32 +1,37 @@
 """Write outputs all or nothing: complete at their final path, or not there at all.
 
 Files are first written beside their target as temporary files, flushed to disk, and only
-then renamed into place, together. If a rename fails, the files already replaced get their
-previous content back. A file that is replaced keeps its permissions, and a symbolic link
-keeps pointing where it did.
+then renamed into place, together. If anything fails or the run is interrupted, the
+temporary files and the folders made to hold them are removed, and the files already
+replaced get their previous content back. A symbolic link keeps pointing where it did.
+
+What the tool writes holds personal data, so files are readable by the user only (0600) and
+the folders it makes are too (0700), whatever the umask. A file that is replaced keeps its
+mode when that is no looser; otherwise it loses the permissions of the group and others.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from letters.errors import LettersError, OutputExistsError
+from letters.errors import InputError, LettersError, OutputExistsError
 from letters.i18n import _
 
-
-def _read_umask() -> int:
-    # Read once, at import, while nothing else runs: setting it is the only way to read it.
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
 
 
-_NEW_FILE_MODE = 0o666 & ~_read_umask()
+class Staged(dict[Path, Path]):
+    """Files written beside their targets (target → temporary), and the folders made for them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folders: list[Path] = []
 
 
 def refuse_existing(paths: list[Path], force: bool) -> None:
@@ -43,6 +48,17 @@ def refuse_existing(paths: list[Path], force: bool) -> None:
         )
 
 
+def refuse_inside(path: Path, folder: Path) -> None:
+    """Raise InputError if `path` is, or would be, inside `folder` (links resolved)."""
+    if path.resolve().is_relative_to(folder.resolve()):
+        raise InputError(
+            _(
+                "{path} is inside the evidence folder {folder}, which is never written to "
+                "— choose another place with -o"
+            ).format(path=path, folder=folder)
+        )
+
+
 def _target(path: Path) -> Path:
     """Return the file a write to `path` really replaces (through a symbolic link)."""
     target = path.resolve() if path.is_symlink() else path
@@ -51,18 +67,67 @@ def _target(path: Path) -> Path:
     return target
 
 
-def _temporary(target: Path) -> tuple[int, Path]:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    return fd, Path(name)
+def make_folder(folder: Path, made: list[Path]) -> None:
+    """Create `folder` and its missing parents (0700), appending each one made to `made`."""
+    missing: list[Path] = []
+    current = folder
+    while not current.is_dir() and not current.is_symlink() and not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for path in reversed(missing):
+        made.append(path)  # first, so that an interruption right after mkdir still removes it
+        try:
+            path.mkdir(mode=FOLDER_MODE)
+        except FileExistsError:
+            made.pop()  # made meanwhile by someone else: not ours to remove
+            if not path.is_dir():
+                raise
+            continue
+        except BaseException:
+            made.pop()
+            raise
+        os.chmod(path, FOLDER_MODE)  # mkdir's mode went through the umask
+
+
+def remove_folders(made: list[Path]) -> None:
+    """Remove the folders `make_folder` made, innermost first, if they are empty."""
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # fails unless empty: never removes anything but our own folder
+    made.clear()
+
+
+def _temporary(target: Path, made: list[Path], temporaries: list[Path]) -> int:
+    """Create a temporary file beside `target` and return its descriptor.
+
+    Its name goes into `temporaries` before the file exists, so that whatever interrupts the
+    run from then on, the cleanup knows what to remove.
+    """
+    make_folder(target.parent, made)
+    while True:
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+        temporaries.append(temporary)
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            return os.open(temporary, flags, FILE_MODE)
+        except FileExistsError:
+            temporaries.pop()  # someone else's: try another name
+
+
+def _mode(target: Path) -> int:
+    """Return the mode for a file written at `target`: 0600, or its own mode if no looser."""
+    if target.exists():
+        return target.stat().st_mode & FILE_MODE
+    return FILE_MODE
 
 
 def _finish(handle: BinaryIO, temporary: Path, target: Path) -> None:
-    """Flush a temporary file to disk and give it the mode the target has or would get."""
+    """Flush a temporary file to disk and give it its mode."""
     handle.flush()
     os.fsync(handle.fileno())
-    mode = target.stat().st_mode & 0o7777 if target.exists() else _NEW_FILE_MODE
-    os.chmod(temporary, mode)
+    os.chmod(temporary, _mode(target))
 
 
 def _cannot_write(error: OSError, path: Path) -> LettersError:
@@ -71,47 +136,62 @@ def _cannot_write(error: OSError, path: Path) -> LettersError:
     )
 
 
+def _unlink(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    paths.clear()
+
+
 @contextlib.contextmanager
 def atomic_file(path: Path, force: bool = False) -> Iterator[BinaryIO]:
     """Yield a temporary file beside `path` that becomes `path` only if the block succeeds."""
     refuse_existing([path], force)
     target = _target(path)
-    fd, temporary = _temporary(target)
+    made: list[Path] = []
+    temporaries: list[Path] = []
     try:
+        fd = _temporary(target, made, temporaries)
         with os.fdopen(fd, "wb") as handle:
             yield handle
-            _finish(handle, temporary, target)
+            _finish(handle, temporaries[0], target)
         refuse_existing([path], force)  # it may have appeared while we worked
-        os.replace(temporary, target)
+        os.replace(temporaries[0], target)
+        temporaries.clear()
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        _unlink(temporaries)
+        remove_folders(made)
         raise
 
 
-def stage(files: Mapping[Path, bytes]) -> dict[Path, Path]:
+def stage(files: Mapping[Path, bytes]) -> Staged:
     """Write each file's bytes to a temporary file beside it; return target → temporary."""
-    staged: dict[Path, Path] = {}
+    staged = Staged()
+    temporaries: list[Path] = []
     try:
         for path, data in files.items():
             target = _target(path)
             try:
-                fd, temporary = _temporary(target)
-                staged[path] = temporary
+                fd = _temporary(target, staged.folders, temporaries)
+                staged[path] = temporaries[-1]
+                temporaries.pop()
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
-                    _finish(handle, temporary, target)
+                    _finish(handle, staged[path], target)
             except OSError as error:
                 raise _cannot_write(error, path) from error
     except BaseException:
+        _unlink(temporaries)
         discard(staged)
         raise
     return staged
 
 
 def discard(staged: Mapping[Path, Path]) -> None:
-    """Remove staged temporary files."""
-    for temporary in staged.values():
-        temporary.unlink(missing_ok=True)
+    """Remove staged temporary files, and the folders made for them."""
+    _unlink(list(staged.values()))
+    if isinstance(staged, Staged):
+        remove_folders(staged.folders)
 
 
 def commit(staged: Mapping[Path, Path], force: bool = False) -> list[Path]:
@@ -130,17 +210,18 @@ def commit(staged: Mapping[Path, Path], force: bool = False) -> list[Path]:
             try:
                 if target.exists():
                     backup = target.with_name(f".{target.name}.{os.getpid()}.previous")
-                    os.replace(target, backup)
                     backups[target] = backup
+                    os.replace(target, backup)
+                placed.append(target)
                 os.replace(temporary, target)
             except OSError as error:
                 raise _cannot_write(error, path) from error
-            placed.append(target)
     except BaseException:
         for target in placed:
             target.unlink(missing_ok=True)
         for target, backup in backups.items():
-            os.replace(backup, target)
+            if backup.exists():  # it is not there if moving the target aside failed
+                os.replace(backup, target)
         discard(staged)
         raise
     for backup in backups.values():

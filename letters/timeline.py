@@ -9,7 +9,6 @@ array wherever the earlier ones are, so this is valid TOML whatever comes before
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -20,9 +19,11 @@ import tomlkit
 from letters import case as schema
 from letters import i18n
 from letters.case import Case, Event, parse_case, read_case_text
+from letters.casefolder import of_case_file
 from letters.errors import InputError
 from letters.i18n import N_, _, ngettext
 from letters.output import write_outputs
+from letters.shell import command
 
 CHANNEL_NAMES = {
     "phone": N_("Phone"),
@@ -57,8 +58,15 @@ def timeline_lines(case: Case) -> list[str]:
     if not count:
         return [
             _("No events yet. Add the first one: {command}").format(
-                command=f"letters log {shlex.quote(str(case.path))} add --channel phone "
-                '--summary "…"'
+                command=command(
+                    "log",
+                    of_case_file(case.path).shown if case.path else "case.toml",
+                    "add",
+                    "--channel",
+                    "phone",
+                    "--summary",
+                    "…",
+                )
             )
         ]
     lines = [ngettext("{count} event", "{count} events", count).format(count=count)]

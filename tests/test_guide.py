@@ -77,13 +77,12 @@ def test_before_the_request(case_file) -> None:
         "\n"
         "Next steps\n"
         "  1. Finish the open items above, then send the closure request — the email, the "
-        f"letter and the evidence, in one folder: letters kit {path} --evidence "
-        f"{path.parent / 'evidence'}\n"
+        f"letter and the evidence, in one folder: letters kit {path}\n"
         "  2. You ask for the account to close on December 1, 2026 (7 days left): send the "
         "request well before then.\n"
         "  3. Once it is sent, write the date in the case file under [status] (request_sent = "
         f"2026-11-24), or log the letter: letters log {path} add --channel mail "
-        '--certified-mail NUMBER --summary "…"\n'
+        "--certified-mail NUMBER --summary '…'\n"
         "  4. Mark what is done under [checklist] in the case file, like: backed_up = true\n"
     )
 
@@ -110,7 +109,7 @@ def test_waiting_for_the_answer(case_file) -> None:
         "  1. You sent the request on November 24, 2026. Expect an answer by December 8, 2026 "
         "(8 days left).",
         f"  2. Record every call, chat and letter: letters log {path} add --channel phone "
-        '--summary "…"',
+        "--summary '…'",
         "  3. When the closure is confirmed, write the date in the case file under [status]: "
         "confirmation_received = YYYY-MM-DD",
     ]
@@ -184,8 +183,7 @@ def test_after_the_closure(case_file) -> None:
         "within 60 days after the statement that first shows it.",
         f"  10. File an FCC complaint: letters letter {path} --kind complaint — the carrier must "
         "answer it in writing within 30 days.",
-        f"  11. Keep every record, checksummed in one bundle: letters bundle {path} "
-        f"{path.parent / 'evidence'}",
+        f"  11. Keep every record, checksummed in one bundle: letters kit {path}",
     ]
 
 

@@ -242,7 +242,7 @@ def test_list_in_the_case_time_zone_whatever_the_machine(case: Path) -> None:
 def test_list_with_no_events(case_file) -> None:
     path = case_file(SAMPLE_CASE.split("[[events]]")[0])
     result = run("log", path)
-    hint = f'letters log {path} add --channel phone --summary "…"'
+    hint = f"letters log {path} add --channel phone --summary '…'"
     assert (result.exit_code, result.stdout) == (0, f"No events yet. Add the first one: {hint}\n")
 
 

@@ -23,7 +23,7 @@ from letters.bundle import BundleIndex
 from letters.case import Case
 from letters.content import DOCUMENT_TIME
 from letters.render import fonts
-from letters.render.pdf import pdf_date
+from letters.render.pdf import pdf_date, reportlab_clock
 
 # The index is a document in the case's language, so its words live here, not in the
 # interface catalogs.
@@ -136,7 +136,8 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         bottomMargin=0.75 * inch, title=words["title"], author=case.holder.name,
         subject=index.name, creator="letters",
     )  # fmt: skip
-    document.build(story, onFirstPage=_dated(stamp), onLaterPages=_dated(stamp))
+    with reportlab_clock():
+        document.build(story, onFirstPage=_dated(stamp), onLaterPages=_dated(stamp))
     return buffer.getvalue()
 
 

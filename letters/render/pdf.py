@@ -11,9 +11,12 @@ Part of the PDF backend: imports reportlab, so import it only when writing a PDF
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
@@ -92,7 +95,8 @@ def render_pdf(
         pages.append(_envelope(parts, type_, flow.keep))
     text = "".join(line.text + line.joiner for page in pages for line in page.lines)
     check_fidelity(text, postal.printed_values(case, letter), ".pdf")
-    return PdfResult(_draw(pages, type_, case, letter), tuple(notes))
+    with reportlab_clock():
+        return PdfResult(_draw(pages, type_, case, letter), tuple(notes))
 
 
 # --- line breaking ----------------------------------------------------------------------------
@@ -640,3 +644,23 @@ def pdf_date(moment: datetime) -> str:
     sign = "+" if minutes >= 0 else "-"
     hours, minutes = divmod(abs(minutes), 60)
     return moment.strftime("D:%Y%m%d%H%M%S") + f"{sign}{hours:02d}'{minutes:02d}'"
+
+
+_CLOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def reportlab_clock() -> Iterator[None]:
+    """Hide SOURCE_DATE_EPOCH from reportlab while a PDF is made.
+
+    reportlab seeds each PDF's /ID from it. The date a document carries is decided before
+    (an explicit --date beats SOURCE_DATE_EPOCH), and the same document must give the same
+    bytes whatever the environment holds.
+    """
+    with _CLOCK:
+        saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+        try:
+            yield
+        finally:
+            if saved is not None:
+                os.environ["SOURCE_DATE_EPOCH"] = saved

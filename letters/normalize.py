@@ -1,0 +1,105 @@
+"""Forgiving input: read what people type naturally, and give back one exact form.
+
+A Chinese keyboard often types full-width characters (`１２３４`, `－`, `＠`, `＄`) and the
+ideographic full stop `。` where a dot is meant. NFKC folds the full-width forms into their
+ASCII twins; in an email domain the ideographic full stops count as dots, as IDNA (UTS #46)
+does. Dates and money are read in the usual ways people write them and returned as `date`
+and `Decimal`. Each reader raises `NormalizeError` with a hint, in the user's language,
+showing the form that is understood.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from letters.i18n import _
+
+# Full stops IDNA maps to "." in a domain: ideographic, full-width, half-width ideographic.
+_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+# Dashes people type between digit groups that NFKC leaves alone.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc", "-"))
+
+_ISO = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
+_US = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")
+_MONEY = re.compile(
+    r"(?:US\s*\$|USD\s*|\$)?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(?:USD|美元|美金)?"
+)
+
+
+class NormalizeError(ValueError):
+    """A value cannot be read; the message shows the form that can."""
+
+
+def fold(text: str) -> str:
+    """Fold full-width and compatibility characters to their plain forms (NFKC), trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def identifier(text: str) -> str:
+    """Return an account number, ZIP code or reference as plain characters: `１２３` → `123`."""
+    return fold(text)
+
+
+def phone(text: str) -> str:
+    """Return a phone number with full-width digits and every kind of dash made plain."""
+    return fold(text).translate(_DASHES)
+
+
+def email(text: str) -> str:
+    """Return an email address folded, its domain's ideographic full stops read as dots."""
+    folded = fold(text)
+    local, at, domain = folded.rpartition("@")
+    if not at:
+        return folded
+    return f"{local}@{domain.translate(_DOTS)}"
+
+
+def parse_date(text: str) -> date:
+    """Read a date written 2026-12-01, 2026-12-1, 12/1/2026 (US order) or 2026年12月1日."""
+    folded = fold(text)
+    for pattern, order in ((_ISO, (0, 1, 2)), (_CJK, (0, 1, 2)), (_US, (2, 0, 1))):
+        match = pattern.fullmatch(folded)
+        if match:
+            parts = match.groups()
+            year, month, day = (int(parts[index]) for index in order)
+            try:
+                return date(year, month, day)
+            except ValueError:
+                break
+    raise NormalizeError(
+        _("not a date — write it like 2026-12-01, or 12/1/2026 (month/day/year), or 2026年12月1日")
+    )
+
+
+def parse_money(text: str) -> Decimal:
+    """Read an amount written 12.5, $12.50, US$12.50 or 1,234.50; return it as a Decimal."""
+    folded = fold(text)
+    match = _MONEY.fullmatch(folded)
+    amount = None
+    if match:
+        try:
+            amount = Decimal(match.group(1).replace(",", "") + (match.group(2) or ""))
+        except InvalidOperation:
+            amount = None
+    if amount is None or not amount.is_finite():
+        raise NormalizeError(_('not an amount of money — write it like "12.50" or "$12.50"'))
+    return amount
+
+
+def money_text(amount: Decimal) -> str:
+    """Write an amount as a case file keeps it: at least two decimals (`12.5` → `12.50`)."""
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        return f"{amount:.2f}"
+    return str(amount)
+
+
+def is_latin(text: str) -> bool:
+    """Return True if every letter of `text` is a Latin letter (as a US envelope needs)."""
+    return all(
+        not char.isalpha() or unicodedata.name(char, "").startswith("LATIN") for char in text
+    )
