@@ -303,7 +303,13 @@ def _report(written: Any) -> None:
     if written.mailto and len(written.mailto) <= MAILTO_LIMIT:
         click.echo(_("open the draft in your mail program: {link}").format(link=written.mailto))
     elif written.mailto:
-        click.echo(_("open the .eml file above in your mail program: it opens as a draft"))
+        # Too long for a link: a link with the subject and address only, and the text to paste.
+        click.echo(
+            _(
+                "the letter is too long for a mailto: link — open the .eml file above, or start "
+                "a message with {link} and paste the text of {path}"
+            ).format(link=written.subject_link, path=written.text_file)
+        )
     for note in written.notes:
         click.echo(note)
 

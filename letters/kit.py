@@ -52,6 +52,16 @@ class Written:
     mailto: str | None = None
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def subject_link(self) -> str | None:
+        """Return the `mailto:` link without its body, for a body too long for a link."""
+        return self.mailto.split("&body=", 1)[0] if self.mailto else None
+
+    @property
+    def text_file(self) -> Path | None:
+        """Return the plain-text copy of the email, to paste into a message."""
+        return next((path for path in self.paths if path.suffix == ".txt"), None)
+
 
 @dataclass(frozen=True)
 class Request:

@@ -116,7 +116,10 @@ def test_a_long_link_is_not_printed(tmp_path: Path, case_file) -> None:
     assert len(link) < 2100
     result = run("email", SAMPLES / "case-zh-CN.toml", "-o", tmp_path / "b", "--lang", "zh-CN")
     assert result.stdout.splitlines()[2] == (
-        "open the .eml file above in your mail program: it opens as a draft"
+        "the letter is too long for a mailto: link — open the .eml file above, or start a "
+        "message with mailto:care@example-mobile.com?subject=%E5%85%B3%E4%BA%8E%E6%B3%A8%E9%94%80"
+        "%20Example%20Mobile%20%E8%B4%A6%E6%88%B7%20ACC-889977%20%E7%9A%84%E7%94%B3%E8%AF%B7 and "
+        f"paste the text of {tmp_path / 'b' / 'request.zh-CN.txt'}"
     )
 
 

@@ -26,7 +26,13 @@ def test_letter_writes_pdf_and_docx_with_the_same_words(tmp_path: Path) -> None:
     ]
     text = pdf_text(tmp_path / "request.zh-TW.pdf")
     docx = "\n".join(p.text for p in Document(str(tmp_path / "request.zh-TW.docx")).paragraphs)
-    values = ("陳美玲", "EW-2026-00042", "Example Wireless Customer Service", "帳戶終止申請書", "敬禮")
+    values = (
+        "陳美玲",
+        "EW-2026-00042",
+        "Example Wireless Customer Service",
+        "帳戶終止申請書",
+        "敬禮",
+    )
     for value in values:
         assert value in text and value in docx
 
