@@ -179,6 +179,25 @@ def check_language(case: Case, kind: str, language: str) -> str | None:
     )
 
 
+def untranslated(case: Case, letter: Letter) -> list[str]:
+    """Return the case-file keys whose words, in Chinese, an English letter carries verbatim
+    (the holder's own notes and summaries): its reader cannot read them."""
+    if letter.language != "en" or letter.sheet:
+        return []
+    values = {
+        "account.reason_note": case.account.reason_note,
+        "complaint.relief": case.complaint.relief,
+        **{f"events[{n}].summary": e.summary for n, e in enumerate(case.events, 1)},
+        **{f"charges[{n}].description": c.description for n, c in enumerate(case.charges, 1)},
+    }
+    text = letter_text(letter)
+    return [
+        key
+        for key, value in values.items()
+        if value and any(is_wide(char) for char in value) and value.strip() in text
+    ]
+
+
 def check_needs(case: Case, kind: str) -> None:
     """Fail with one clear message if the case lacks what a kind of letter must cite."""
     sent = case.request_sent_on

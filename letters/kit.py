@@ -17,6 +17,7 @@ from letters.content import (
     check_language,
     document_language,
     render_letter,
+    untranslated,
 )
 from letters.errors import InputError
 from letters.i18n import _
@@ -146,6 +147,14 @@ def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Le
             # A letter that goes with the one asked for never stops it: say what it needs.
             notes.append(_("Not written: {message}").format(message=error.message))
             continue
+        if keys := untranslated(case, letters[-1]):
+            notes.append(
+                _(
+                    "Warning: the {kind} letter is in English, but it quotes your own words in "
+                    "Chinese from {keys} — its reader cannot read them: write them in English in "
+                    "the case file"
+                ).format(kind=kind, keys=", ".join(keys))
+            )
         agency = attorney_general_office(case)[1] if kind == "complaint-ag" else None
         if agency is not None:
             notes.append(

@@ -284,3 +284,19 @@ def test_the_fcc_complaint_comes_as_text_to_paste_with_the_instructions_apart(
         "into the form at consumercomplaints.fcc.gov. Do not add your Social Security number, "
         "date of birth or driver's license number."
     ) in result.stdout
+
+
+def test_chinese_words_quoted_in_an_english_letter_are_pointed_out(
+    tmp_path: Path, case_file
+) -> None:
+    text = LATE["zh-CN"].read_text(encoding="utf-8")
+    start = text.index("relief = ")
+    end = text.index("\n", start)
+    case = case_file(text[:start] + 'relief = "退还余额。"' + text[end:])
+    result = run("letter", case, "--kind", "complaint", "-o", tmp_path, "--date", "2026-12-24")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Warning: the complaint-ag letter is in English, but it quotes your own words in Chinese "
+        "from complaint.relief — its reader cannot read them: write them in English in the case "
+        "file"
+    ) in result.stdout
