@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from letters import __version__
+from letters.bag.paths import encode_path
 from letters.casefolder import EVIDENCE_NOTE
 from letters.errors import BundleError, InputError
 from letters.i18n import _
@@ -264,11 +265,6 @@ class BundleResult:
 # --- paths -------------------------------------------------------------------------------
 
 
-def encode_path(path: str) -> str:
-    """Write a path for a manifest line: only CR, LF and `%` are percent-encoded (RFC 8493)."""
-    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
 def printable(path: str) -> str:
     """Show control characters in a name as escapes, so a message stays one line."""
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in path)
@@ -472,6 +468,7 @@ def build_bundle(
     force: bool = False,
     progress: Callable[[int], None] | None = None,
     name: str | None = None,
+    shown: Path | None = None,
 ) -> BundleResult:
     """Write the evidence bundle zip at `out`, all or nothing.
 
@@ -480,7 +477,8 @@ def build_bundle(
     `documents` maps names such as `request.en.pdf` to bytes, stored under data/documents/.
     `index_pdf`, when given, renders the index PDF from the exhibits (numbered, with SHA-256)
     and the timeline; it must return the same bytes for the same index. The bag folder is
-    named `name`, by default `out.stem`; `bagging_date` is the only date written.
+    named `name`, by default `out.stem`; `bagging_date` is the only date written. Messages
+    name `shown` instead of `out` when `out` is a staging file the caller moves into place.
 
     Raises InputError if `out` is inside the evidence folder or a document name is unusable,
     OutputExistsError if `out` exists and not `force`, BundleError if the evidence cannot be
@@ -544,7 +542,9 @@ def build_bundle(
             )
     except OSError as error:
         raise BundleError(
-            _("cannot write {path}: {reason}").format(path=out, reason=error.strerror or error)
+            _("cannot write {path}: {reason}").format(
+                path=shown or out, reason=error.strerror or error
+            )
         ) from error
     return result
 

@@ -56,13 +56,13 @@ _SECRET_WORDS = (
 # Bidirectional overrides and isolates can make text read differently than it is stored.
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Identifiers an error message may show only masked (the others are not about the person).
-_MASKED_KEYS = {"number", "phone", "iccid"}
+_MASKED_KEYS = {"number", "phone", "iccid", "last4"}  # last4: in case it holds a whole card
 
 # Limits on what a case file holds: far above any real case, low enough that every document
 # and the bundle index stay quick to make and every value fits on their pages.
-MAX_FILE_BYTES = 1 << 20
+MAX_FILE_BYTES = 4 << 20  # ten thousand events take about 2 MB
 MAX_DEPTH = 8  # levels of tables and lists; a case file needs 4
-MAX_EVENTS = 500
+MAX_EVENTS = 10_000  # a closure that drags on for years, its mail imported
 MAX_ITEMS = 100  # charges, an event's evidence files, an address's lines
 MAX_TEXT = 400  # characters of a one-line value: a name, an address line
 MAX_FREE_TEXT = 2000  # characters of a note, the relief asked for

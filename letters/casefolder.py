@@ -7,6 +7,8 @@ the one place that works out where a case's file, evidence and documents are.
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,11 +112,11 @@ def finish(location: CaseLocation, language: str) -> list[Path]:
     """Add the evidence folder, with its note, and the documents folder to a new case folder."""
     if location.folder is None or location.documents_dir is None:
         return []
-    from letters.output import write_outputs
+    from letters.output import make_folder, write_outputs
     from letters.shell import command
 
     made = []
-    location.evidence_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(location.evidence_dir, [])  # readable by the user only, like every output
     note = location.evidence_dir / EVIDENCE_NOTE
     if not note.exists():
         example = command(
@@ -123,7 +125,7 @@ def finish(location: CaseLocation, language: str) -> list[Path]:
         )  # fmt: skip
         text = _NOTES[language].format(command=example)
         made += write_outputs({note: text.encode("utf-8")})
-    location.documents_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(location.documents_dir, [])
     return [location.evidence_dir, *made, location.documents_dir]
 
 
@@ -131,3 +133,61 @@ def _init_command(path: Path) -> str:
     from letters.shell import command
 
     return command("init", path)
+
+
+def case_name(location: CaseLocation) -> str:
+    """Return a short name for a case: its folder's name, or its file's stem."""
+    if location.folder is not None:
+        return location.folder.resolve().name
+    return location.case_file.stem
+
+
+def folder_of(path: Path) -> CaseLocation | None:
+    """Return the case whose folder holds `path` (a draft, a document), if there is one."""
+    for folder in (path.parent, path.parent.parent):
+        if (folder / CASE_FILE).is_file():
+            return locate(folder)
+    return None
+
+
+SKIP_DIRS = {".git", "node_modules", "__pycache__", EVIDENCE, DOCUMENTS}
+"""Folders a search for cases never enters: they hold no case of their own."""
+
+
+def find_cases(paths: Iterable[Path]) -> Iterator[Path]:
+    """Yield every case under `paths`: case folders, and TOML files with an [account] table.
+
+    A path given by name is always yielded (so a wrong one is reported, not skipped); inside
+    a folder, only what looks like a case is, in a stable order.
+    """
+    for path in paths:
+        if not path.is_dir() or (path / CASE_FILE).is_file():
+            yield path
+            continue
+        yield from _search(path)
+
+
+def _search(folder: Path) -> Iterator[Path]:
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_symlink():  # a link could lead in circles or out of the tree
+            continue
+        if entry.is_dir() and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+            if (entry / CASE_FILE).is_file():
+                yield entry
+            else:
+                yield from _search(entry)
+        elif entry.suffix == ".toml" and entry.is_file() and _looks_like_case(entry):
+            yield entry
+
+
+def _looks_like_case(path: Path) -> bool:
+    """Tell a case file from other TOML (pyproject.toml, …): it has an [account] table."""
+    try:
+        with path.open("rb") as handle:
+            return isinstance(tomllib.load(handle).get("account"), dict)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return path.name == CASE_FILE or path.stem.startswith("case")

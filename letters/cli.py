@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import signal
 import sys
 import unicodedata
@@ -149,11 +150,22 @@ class LettersGroup(click.Group):
             _fail(
                 ctx,
                 _("unexpected {kind}: {error} (run with --debug to see where)").format(
-                    kind=type(error).__name__, error=error
+                    kind=type(error).__name__, error=_masked(str(error))
                 ),
                 (),
                 1,
             )
+
+
+_NUMBER = re.compile(r"\d(?:[\d ().+-]*\d){4,}")  # 5 digits or more, however written
+
+
+def _masked(text: str) -> str:
+    """Mask every long number in a message no one wrote for users: a library's own text may
+    quote a value of the case, an account or phone number among them."""
+    from letters.identifiers import mask
+
+    return _NUMBER.sub(lambda found: mask(found.group()), text)
 
 
 def _fail(ctx: click.Context, message: str, details: Any, code: int) -> NoReturn:
@@ -282,6 +294,10 @@ def _locate(case: Path) -> Any:
     return locate(case)
 
 
+CASES = click.argument("case", nargs=-1, required=True, type=click.Path(path_type=Path))
+"""Several cases: each a case folder or a case file."""
+
+
 def _request(case: Path, out: Path | None, default_out: Path, **options: Any) -> Any:
     from letters.kit import Request
 
@@ -295,6 +311,59 @@ def _request(case: Path, out: Path | None, default_out: Path, **options: Any) ->
         template_dir=options["template_dir"],
         close_without_port=options["close_without_port"],
     )
+
+
+def _each(cases: tuple[Path, ...], out: Path | None, make: Any) -> None:
+    """Run a document command on one case, or on each of several and report each one.
+
+    `make(where, folder)` writes one case's documents into `folder` (None: the command's
+    default for a single case). With several cases, one that fails does not stop the others,
+    and the exit code is that of the worst failure.
+    """
+    from letters.batch import out_dir, run_each
+    from letters.casefolder import locate
+
+    if len(cases) == 1:
+        _report(make(locate(cases[0]), out))
+        return
+    here = Path.cwd()
+    bar: Any = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=len(cases), file=sys.stderr, label=_("cases"))
+        bar.__enter__()
+    try:
+        outcomes = run_each(
+            cases,
+            lambda where: make(where, out_dir(where, out, here)),
+            (lambda: bar.update(1)) if bar else (lambda: None),
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    failed = [outcome for outcome in outcomes if outcome.error is not None]
+    outcome: Any
+    for outcome in outcomes:
+        if outcome.error is not None:
+            click.echo(
+                _("{case}: Error: {message}").format(
+                    case=outcome.case, message=outcome.error.message
+                ),
+                err=True,
+            )
+            for line in outcome.error.details:
+                click.echo(f"  {line}", err=True)
+            continue
+        written = outcome.result
+        click.echo(_("{case}: done").format(case=outcome.case))
+        for path in written.paths:
+            click.echo("  " + _("wrote {path}").format(path=path))
+        for note in written.notes:
+            click.echo(f"  {note}")
+    click.echo(
+        _("{done} of {count} cases done").format(done=len(outcomes) - len(failed), count=len(cases))
+    )
+    if failed:
+        click.get_current_context().exit(max(o.error.exit_code for o in failed if o.error))
 
 
 def _report(written: Any) -> None:
@@ -359,14 +428,17 @@ def check(case: Path) -> None:
         "Example: letters email case.toml -o out"
     )
 )
-@CASE
+@CASES
 @_common
-def email(case: Path, out: Path | None, **options: Any) -> None:
+def email(case: tuple[Path, ...], out: Path | None, **options: Any) -> None:
     from letters.kit import write_email
 
-    where = _locate(case)
-    _report(
-        write_email(_request(where.case_file, out, where.documents_dir or Path.cwd(), **options))
+    _each(
+        case,
+        out,
+        lambda where, folder: write_email(
+            _request(where.case_file, folder, where.documents_dir or Path.cwd(), **options)
+        ),
     )
 
 
@@ -434,11 +506,11 @@ def _print(formats: str, paper: str, envelope: str, font: Path | None, explain: 
         "Example: letters letter case.toml --kind follow-up -o out"
     )
 )
-@CASE
+@CASES
 @_print_options
 @_common
 def letter(
-    case: Path,
+    case: tuple[Path, ...],
     out: Path | None,
     formats: str,
     paper: str,
@@ -450,9 +522,14 @@ def letter(
     from letters.kit import write_letter
 
     printing = _print(formats, paper, envelope, font, explain)
-    where = _locate(case)
-    default = where.documents_dir or Path.cwd()
-    _report(write_letter(_request(where.case_file, out, default, **options), printing))
+    _each(
+        case,
+        out,
+        lambda where, folder: write_letter(
+            _request(where.case_file, folder, where.documents_dir or Path.cwd(), **options),
+            printing,
+        ),
+    )
 
 
 @cli.command(
@@ -462,7 +539,7 @@ def letter(
         "Example: letters kit my-case"
     )
 )
-@CASE
+@CASES
 @option(
     "--evidence",
     type=click.Path(path_type=Path, file_okay=False),
@@ -471,7 +548,7 @@ def letter(
 @_print_options
 @_common
 def kit(
-    case: Path,
+    case: tuple[Path, ...],
     out: Path | None,
     evidence: Path | None,
     formats: str,
@@ -483,14 +560,19 @@ def kit(
 ) -> None:
     from letters.kit import write_kit
 
-    where = _locate(case)
-    default = where.documents_dir or Path.cwd() / f"{case.stem}-kit"
-    evidence = evidence or where.evidence_default
     printing = _print(formats, paper, envelope, font, explain)
-    request = _request(where.case_file, out, default, **options)
-    with _Progress() as progress:
-        written = write_kit(request, evidence, printing, progress)
-    _report(written)
+    if evidence is not None and len(case) > 1:
+        raise InputError(
+            _("--evidence: with several cases, each case's own evidence folder is bundled")
+        )
+
+    def one(where: Any, folder: Path | None) -> Any:
+        default = where.documents_dir or Path.cwd() / f"{where.case_file.stem}-kit"
+        request = _request(where.case_file, folder, default, **options)
+        with _Progress() as progress:
+            return write_kit(request, evidence or where.evidence_default, printing, progress)
+
+    _each(case, out, one)
 
 
 @cli.command(
@@ -554,46 +636,38 @@ def bundle(
 
 @cli.command(
     help=N_(
-        "Check a bundle: every checksum, every file accounted for, nothing outside the bag. "
-        "Prints VALID, or every problem found.\n\n"
-        "Example: letters verify bundle-2026-11-24.zip"
+        "Check a bundle — its .zip file or an unpacked bag folder, made by letters or any "
+        "BagIt tool: every checksum, every file accounted for, nothing outside the bag. Prints "
+        "VALID, VALID, with warnings (each named), or INVALID with every problem found; says "
+        "what could not be checked. Exit 0 when valid, 1 when not.\n\n"
+        "Example: letters verify bundle-2026-11-24.zip --fingerprint 3f2a…"
     )
 )
 @click.argument("bundle_path", metavar="BUNDLE", type=click.Path(path_type=Path))
+@option(
+    "--fingerprint",
+    metavar="HEX",
+    help=N_(
+        "The fingerprint quoted in your letter (SHA-256 of the tag manifest): the bundle must "
+        "be the one that has it."
+    ),
+)
+@option("--strict", is_flag=True, help=N_("Count warnings as problems: INVALID, exit 1."))
 @option("--json", "as_json", is_flag=True, help=N_("Print the report as JSON."))
 @click.pass_context
-def verify(ctx: click.Context, bundle_path: Path, as_json: bool) -> None:
+def verify(
+    ctx: click.Context, bundle_path: Path, fingerprint: str | None, strict: bool, as_json: bool
+) -> None:
     from letters.verify import verify_bundle
 
-    report = verify_bundle(bundle_path)
+    report = verify_bundle(bundle_path, fingerprint=fingerprint, strict=strict)
     if as_json:
         import json
 
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    elif report.valid and report.fingerprint is None:
-        click.echo(
-            _(
-                "VALID: {path} — {files} files, {size} bytes; it has no SHA-256 tag manifest, so "
-                "its tag files (bag-info.txt) were not checked and it has no fingerprint"
-            ).format(
-                path=bundle_path,
-                files=report.payload_files,
-                size=i18n.format_number(report.payload_bytes, i18n.ui_language()),
-            )
-        )
-    elif report.valid:
-        click.echo(
-            _("VALID: {path} — {files} files, {size} bytes, fingerprint {fingerprint}").format(
-                path=bundle_path,
-                files=report.payload_files,
-                size=i18n.format_number(report.payload_bytes, i18n.ui_language()),
-                fingerprint=report.fingerprint,
-            )
-        )
-    else:
-        click.echo(_("INVALID: {path}").format(path=bundle_path))
-        for finding in report.findings:
-            click.echo(f"  {finding.message}")
+        ctx.exit(0 if report.valid else 1)
+    for line in report.lines():
+        click.echo(line)
     ctx.exit(0 if report.valid else 1)
 
 
@@ -602,10 +676,19 @@ def verify(ctx: click.Context, bundle_path: Path, as_json: bool) -> None:
         "Send an email draft by SMTP. Shows who receives what and sends only after you say "
         "yes (or with --yes); otherwise a dry run. The password comes from "
         "LETTERS_SMTP_PASSWORD, the system keyring, or a prompt, and is never stored.\n\n"
+        "What was sent is kept: a copy beside the draft and, when the draft belongs to a case "
+        "(--case, or the case folder the draft is in), a copy in its evidence folder, an event "
+        "in its timeline and, for the closure request, the date it was sent.\n\n"
         "Example: letters send out/request.en.eml --smtp smtp.example.com --user me@example.com"
     )
 )
 @click.argument("eml", type=click.Path(path_type=Path, dir_okay=False))
+@option(
+    "--case",
+    "case_path",
+    type=click.Path(path_type=Path),
+    help=N_("The case to record the sending in (default: the case folder the draft is in)."),
+)
 @option(
     "--smtp", "host", envvar="LETTERS_SMTP_HOST", help=N_("The mail server (or LETTERS_SMTP_HOST).")
 )
@@ -625,11 +708,24 @@ def verify(ctx: click.Context, bundle_path: Path, as_json: bool) -> None:
 )
 @option("--yes", is_flag=True, help=N_("Send without asking."))
 def send(
-    eml: Path, host: str | None, port: int | None, user: str | None, tls: str, yes: bool
+    eml: Path,
+    case_path: Path | None,
+    host: str | None,
+    port: int | None,
+    user: str | None,
+    tls: str,
+    yes: bool,
 ) -> None:
     from letters import send as sending
+    from letters.casefolder import folder_of, locate
 
-    outgoing = sending.read_draft(eml, datetime.now(UTC).astimezone())
+    now = datetime.now(UTC).astimezone()
+    outgoing = sending.read_draft(eml, now)
+    case = locate(case_path) if case_path else folder_of(eml)
+    if case is not None:  # a case that cannot take the record stops us before sending
+        from letters.case import load_case
+
+        load_case(case.case_file)
     for line in outgoing.summary():
         click.echo(line)
     if not yes and not (sys.stdin.isatty() and host):
@@ -649,6 +745,20 @@ def send(
         )
     sending.send(outgoing, server, password)
     click.echo(_("sent to {recipients}").format(recipients=", ".join(outgoing.recipients)))
+    recorded = sending.record_sent(eml, outgoing, case, now)
+    click.echo(_("kept a copy of what was sent: {path}").format(path=recorded.copy))
+    if recorded.case_file is None:
+        click.echo(_("not recorded in a case: next time add --case CASE"))
+        return
+    click.echo(
+        _("{path}: added the event, with the copy {name} in the evidence folder").format(
+            path=recorded.case_file, name=recorded.evidence
+        )
+    )
+    if recorded.request_sent:
+        click.echo(
+            _("{path}: the closure request is now recorded as sent").format(path=recorded.case_file)
+        )
 
 
 class _Progress:
@@ -781,10 +891,36 @@ def _now() -> datetime:
     ),
 )
 @option("--force", is_flag=True, help=N_("Replace the file if it exists."))
-def init(case: Path, sample: bool, lang: str | None, force: bool) -> None:
+@option(
+    "--from-csv",
+    "roster",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=N_(
+        "Make one case folder per row of a spreadsheet saved as CSV (columns: folder, "
+        "language and the case file's keys, like holder.name — see the README)."
+    ),
+)
+@click.pass_context
+def init(
+    ctx: click.Context, case: Path, sample: bool, lang: str | None, force: bool, roster: Path | None
+) -> None:
     from letters import casefolder, wizard
     from letters.shell import command
 
+    if roster is not None:
+        from letters.roster import import_roster
+
+        made = import_roster(roster, Path.cwd(), _language(lang) or "en")
+        for folder in made.made:
+            click.echo(_("wrote {path}").format(path=folder))
+        for problem in made.problems:
+            click.echo(_("Error: {message}").format(message=problem), err=True)
+        click.echo(
+            _(
+                "{made} case folders made, {failed} rows with problems (nothing written for them)"
+            ).format(made=len(made.made), failed=made.failed_rows)
+        )
+        ctx.exit(2 if made.failed_rows else 0)
     where = casefolder.planned(case)
     wizard.refuse_existing(where.case_file, force)
     language = _language(lang)
@@ -813,7 +949,7 @@ def init(case: Path, sample: bool, lang: str | None, force: bool) -> None:
         "Example: letters log case.toml"
     ),
 )
-@CASE
+@click.argument("case", type=click.Path(path_type=Path))
 @click.pass_context
 def log(ctx: click.Context, case: Path) -> None:
     ctx.meta["letters.case"] = case
@@ -879,6 +1015,111 @@ def add(
     click.echo(_("{path}: added the event of {when}").format(path=case, when=when))
 
 
+@log.command(
+    "import",
+    help=N_(
+        "Import mail to or from the carrier: .eml files, .mbox mailboxes (Gmail Takeout, "
+        "Thunderbird) and Outlook .msg files. Each message becomes an event, and a copy of it "
+        "goes into the evidence folder; a message already imported is not added again, and "
+        "the files imported from are never changed. When a message reads like the closure or "
+        "a refund confirmed, you are asked before it is recorded.\n\n"
+        "Example: letters log my-case import ~/Downloads/Takeout/Mail/Inbox.mbox"
+    ),
+)
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@option(
+    "--all", "everything", is_flag=True, help=N_("Import every message, not only the carrier's.")
+)
+@click.pass_context
+def import_(ctx: click.Context, sources: tuple[Path, ...], everything: bool) -> None:
+    from letters.casefolder import locate
+    from letters.inbox import import_mail
+
+    def ask(question: str) -> bool:
+        try:
+            return bool(click.confirm(question, default=False))
+        except click.Abort:  # no answer (input ended): the answer is no
+            click.echo()
+            return False
+
+    where = locate(ctx.meta["letters.case"])
+    report = import_mail(where, sources, everything, ask)
+    for skipped in report.skipped:
+        click.echo(skipped.line, err=True)
+    for line in report.declined:
+        click.echo(line)
+    for key, day in report.recorded.items():
+        click.echo(
+            _("{path}: recorded {key} = {day}").format(
+                path=where.case_file, key=key, day=day.isoformat()
+            )
+        )
+    click.echo(
+        _(
+            "{path}: {imported} imported, {already} already in the case, {unrelated} not to or "
+            "from the carrier, {skipped} skipped"
+        ).format(
+            path=where.case_file,
+            imported=len(report.imported),
+            already=report.already,
+            unrelated=report.unrelated,
+            skipped=len(report.skipped),
+        )
+    )
+
+
+@log.command(
+    help=N_(
+        "Record that a printed letter was mailed by Certified Mail: the event, the [delivery] "
+        "record and the date the request was sent, in one go.\n\n"
+        'Example: letters log case.toml mailed --certified-mail "9407 1118 9876 5432 1002" '
+        "--on 2026-11-24"
+    )
+)
+@option(
+    "--certified-mail",
+    required=True,
+    metavar="NUMBER",
+    help=N_("The article number on the Certified Mail receipt (20 or 22 digits)."),
+)
+@option("--on", metavar="YYYY-MM-DD", help=N_("The day it was mailed (default: today)."))
+@option(
+    "--return-receipt/--no-return-receipt",
+    default=True,
+    help=N_("Whether a return receipt was bought (default: yes)."),
+)
+@option(
+    "--later-letter",
+    is_flag=True,
+    help=N_("A follow-up or other later letter, not the closure request."),
+)
+@option(
+    "--evidence",
+    multiple=True,
+    metavar="FILE",
+    help=N_("A file in the evidence folder, like a photo of the receipt (repeat for more)."),
+)
+@click.pass_context
+def mailed(
+    ctx: click.Context,
+    certified_mail: str,
+    on: str | None,
+    return_receipt: bool,
+    later_letter: bool,
+    evidence: tuple[str, ...],
+) -> None:
+    from letters.casefolder import locate
+    from letters.timeline import Mailing, record_mailed
+
+    where = locate(ctx.meta["letters.case"])
+    mailing = Mailing(certified_mail, on, return_receipt, not later_letter, evidence)
+    event = record_mailed(where.case_file, mailing, _now(), where.evidence_dir)
+    when = i18n.format_moment(event.at, i18n.ui_language())
+    click.echo(
+        _("{path}: recorded the letter mailed on {when}").format(path=where.case_file, when=when)
+    )
+
+
 @cli.command(
     help=N_(
         "Show the checklist, where the case stands and the next steps, with their dates.\n\n"
@@ -914,6 +1155,57 @@ def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
         click.echo(_("wrote {path}").format(path=written))
     elif ics:
         click.echo(_("No dates yet to put in a calendar: {path} was not written.").format(path=ics))
+
+
+@cli.command(
+    help=N_(
+        "Show where every case stands, one line each, overdue cases first: the holder (masked), "
+        "the carrier, the stage, the due date and the next step. Give case folders, case files, "
+        "or folders that hold cases.\n\n"
+        "Example: letters status clients/ --ics deadlines.ics"
+    )
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@option(
+    "--date",
+    "date_",
+    metavar="YYYY-MM-DD",
+    help=N_("The day to plan from (default: SOURCE_DATE_EPOCH, else today)."),
+)
+@option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
+@option(
+    "--ics",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=N_("Also write every case's deadlines to this calendar file (.ics)."),
+)
+@option("--force", is_flag=True, help=N_("Replace the calendar file if it exists."))
+@click.pass_context
+def status(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    date_: str | None,
+    as_json: bool,
+    ics: Path | None,
+    force: bool,
+) -> None:
+    from letters import status as statuses
+
+    view = statuses.overview(paths, document_date(date_))
+    if as_json:
+        import json
+
+        click.echo(json.dumps(view.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for case in view.cases:
+            click.echo(statuses.line(case))
+    for problem in view.unreadable:
+        click.echo(_("Error: {message}").format(message=problem.error.message), err=True)
+        for detail in problem.error.details:
+            click.echo(f"  {detail}", err=True)
+    if ics:
+        written = statuses.write_calendar(view, ics, force)
+        click.echo(_("wrote {path}").format(path=written), err=as_json)
+    ctx.exit(max((p.error.exit_code for p in view.unreadable), default=0))
 
 
 _STOPPING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")

@@ -43,6 +43,8 @@ CARRIER_KINDS = ("request", "follow-up", "refund", "dispute")
 """Letters to the carrier: in the carrier's language (`recipient.language`, English unless the
 case says otherwise). Every other letter goes to a card issuer, a bank or a regulator, and
 those read English only."""
+MESSAGE_PARTS = ("salutation", "paragraphs", "closing", "signature")
+"""The parts of a `Letter` the body of a message carries, in order (see `body_lines`)."""
 LINE_BLOCKS = ("subject", "title", "delivery", "reference", "salutation", "closing", "signature",
                "enclosures")  # fmt: skip
 
@@ -65,6 +67,9 @@ class Letter:
     reference: tuple[str, ...] = ()
     enclosures: tuple[str, ...] = ()
     explains: str | None = None  # for a sheet: the kind of letter it explains
+    values: tuple[tuple[str, str, str], ...] = ()
+    """The case values the template printed, as (part, key, value), the part being a field
+    above (`paragraphs` for the body): every output carrying that part must carry them."""
 
     @property
     def sheet(self) -> bool:
@@ -256,28 +261,44 @@ def _state(address: Address | None) -> str:
 
 
 def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]:
-    """Return the variables a content template sees."""
+    """Return the variables a content template sees: an inert view of the case (plain values
+    whose strings remember their case keys), never the live objects."""
+    from letters.templating import inert
+
+    view = inert(case)
+    recipient = recipient_for(case, kind)
+    if recipient == case.recipient:
+        recipient_view = view.recipient
+    elif kind == "card-dispute":
+        recipient_view = inert({"name": view.card.issuer, "address": view.card.address})
+    else:
+        recipient_view = inert(recipient, "recipient")
+    name_key = (
+        "holder.name_en"
+        if case.holder.display_name(language) != case.holder.name
+        else "holder.name"
+    )
     return {
-        "case": case,
-        "holder": case.holder,
-        "holder_name": case.holder.display_name(language),
-        "account": case.account,
-        "recipient": recipient_for(case, kind),
-        "carrier_recipient": case.recipient,
-        "checklist": case.checklist,
-        "status": case.status,
-        "charges": case.charges,
-        "card": case.card,
-        "complaint": case.complaint,
+        "case": view,
+        "holder": view.holder,
+        "holder_name": inert(case.holder.display_name(language), name_key),
+        "account": view.account,
+        "recipient": recipient_view,
+        "carrier_recipient": view.recipient,
+        "checklist": view.checklist,
+        "status": view.status,
+        "charges": view.charges,
+        "card": view.card,
+        "complaint": view.complaint,
         "response_days": case.response_days,
         "request_sent_on": case.request_sent_on,
-        "delivery": case.delivery,
-        "events": case.events,
+        "delivery": view.delivery,
+        "events": view.events,
         "kind": kind,
         "language": language,
         "today": today,
         "deadline": today + timedelta(days=case.response_days),
-        "agency": _agency(case, kind),
+        "agency": inert(_agency(case, kind), "agency"),
     }
 
 
@@ -324,19 +345,16 @@ def render_letter(
     if kind in SHEETS:
         variables |= {"kind": kind, "letter_kind": subject_kind}
     try:
-        template = env.get_template(name)
-        module = template.make_module(variables)
-        exported = {k: v for k, v in vars(module).items() if not k.startswith("_")}
-        scope = template.new_context({**variables, **exported})
-        blocks = {block: "".join(render(scope)) for block, render in template.blocks.items()}
+        rendered = templating.render_blocks(env, name, variables)
     except Exception as error:  # Jinja raises many types; all mean the template failed
         raise _template_error(env, error, name) from error
+    blocks = {block: part.text for block, part in rendered.items()}
     lines = {block: _lines(blocks.get(block, "")) for block in LINE_BLOCKS}
     letter = Letter(
         kind=kind,
         language=language,
         date=today,
-        recipient=variables["recipient"],
+        recipient=recipient_for(case, subject_kind),
         subject=" ".join(lines["subject"]),
         title=" ".join(lines["title"]),
         salutation=" ".join(lines["salutation"]),
@@ -347,9 +365,11 @@ def render_letter(
         reference=tuple(lines["reference"]),
         enclosures=_enclosures(lines["enclosures"], language),
         explains=subject_kind if kind in SHEETS else None,
+        values=_printed(rendered),
     )
     if not letter.subject or not letter.paragraphs:
         raise RenderError(_("{name}: the template gives no subject or no body").format(name=name))
+    check_fidelity(letter_text(letter), required_values(letter), name)
     return letter
 
 
@@ -358,6 +378,22 @@ def _enclosures(lines: list[str], language: str) -> tuple[str, ...]:
     if language == "en":
         return tuple(lines)
     return tuple(f"{number}. {line}" for number, line in enumerate(lines, 1))
+
+
+def _printed(blocks: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """Return what must appear of each value a letter's blocks printed: a free text's lines
+    are reflowed into paragraphs, so each of its lines must appear, not its line breaks."""
+    values: list[tuple[str, str, str]] = []
+    for block in (*LINE_BLOCKS, "body"):
+        part = "paragraphs" if block == "body" else block
+        printed = blocks[block].printed if block in blocks else {}
+        for key, value in sorted(printed.items()):
+            lines = [line.strip() for line in value.splitlines() if line.strip()]
+            if len(lines) == 1:
+                values.append((part, key, lines[0]))
+            else:
+                values += [(part, f"{key} (line {n})", line) for n, line in enumerate(lines, 1)]
+    return tuple(values)
 
 
 def _template_error(env: Any, error: Exception, name: str) -> Exception:
@@ -411,6 +447,8 @@ def letter_text(letter: Letter) -> str:
     """Return every word of the letter as plain text (for fidelity and parity checks)."""
     parts: list[str] = []
     for item in fields(letter):
+        if item.name == "values":
+            continue
         value = getattr(letter, item.name)
         if isinstance(value, str):
             parts.append(value)
@@ -419,14 +457,10 @@ def letter_text(letter: Letter) -> str:
     return "\n".join(parts)
 
 
-def required_values(case: Case, language: str) -> dict[str, str]:
-    """Return the case values every document of the case must carry verbatim."""
-    values = {
-        "holder.name": case.holder.display_name(language),
-        "account.carrier": case.account.carrier,
-        "account.number": case.account.number,
-    }
-    return values
+def required_values(letter: Letter, parts: Sequence[str] | None = None) -> dict[str, str]:
+    """Return the case values an output of a letter must carry verbatim: the ones its template
+    printed in the `parts` the output carries (all parts if None)."""
+    return {key: value for part, key, value in letter.values if parts is None or part in parts}
 
 
 def check_fidelity(text: str, values: dict[str, str], medium: str) -> None:

@@ -13,6 +13,7 @@ number; it counts as answered on `status.confirmation_received` or `status.close
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -465,28 +466,35 @@ def _left(day: date, today: date) -> str:
 
 def calendar(guide: Guide) -> bytes:
     """Lay the deadlines out as all-day iCalendar events with alarms; same guide, same bytes."""
+    return calendar_of([("", guide)])
+
+
+def calendar_of(guides: Sequence[tuple[str, Guide]]) -> bytes:
+    """Lay out the deadlines of several cases in one calendar, each summary after its label."""
     from icalendar import Alarm, Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", "-//letters//guide//EN")
     cal.add("version", "2.0")
-    stamp = datetime.combine(guide.today, time(), UTC)
-    for deadline in guide.deadlines:
-        event = Event()
-        digest = hashlib.sha256(f"{guide.account_key}\0{deadline.kind}".encode()).hexdigest()
-        event.add("uid", f"{digest[:32]}@letters")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", deadline.day)
-        event.add("dtend", deadline.day + timedelta(days=1))
-        event.add("summary", deadline.summary)
-        event.add("description", deadline.description)
-        event.add("transp", "TRANSPARENT")
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", deadline.summary)
-        alarm.add("trigger", timedelta(days=-deadline.remind_days, hours=REMIND_HOUR))
-        event.add_component(alarm)
-        cal.add_component(event)
+    for label, guide in guides:
+        stamp = datetime.combine(guide.today, time(), UTC)
+        for deadline in guide.deadlines:
+            summary = f"{label}: {deadline.summary}" if label else deadline.summary
+            event = Event()
+            digest = hashlib.sha256(f"{guide.account_key}\0{deadline.kind}".encode()).hexdigest()
+            event.add("uid", f"{digest[:32]}@letters")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", deadline.day)
+            event.add("dtend", deadline.day + timedelta(days=1))
+            event.add("summary", summary)
+            event.add("description", deadline.description)
+            event.add("transp", "TRANSPARENT")
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", summary)
+            alarm.add("trigger", timedelta(days=-deadline.remind_days, hours=REMIND_HOUR))
+            event.add_component(alarm)
+            cal.add_component(event)
     return cal.to_ical()
 
 

@@ -125,12 +125,51 @@ def check_iccid(text: str) -> str:
     return text
 
 
+def article_check_digit(payload: str) -> int:
+    """Return the USPS mod-10 check digit of an IMpb tracking number's other digits.
+
+    USPS Publication 199: from the rightmost digit leftwards, weights 3 and 1 alternate (as
+    in UPC); the check digit brings the weighted sum up to a multiple of ten.
+    """
+    total = sum(int(c) * (3 if i % 2 == 0 else 1) for i, c in enumerate(reversed(payload)))
+    return (10 - total % 10) % 10
+
+
 def check_article_number(text: str) -> str:
-    """Check a USPS Certified Mail article number: 20 digits (spaces allowed)."""
+    """Check a USPS Certified Mail article number: 20 or 22 digits ending in its check digit.
+
+    Spaces are allowed, as printed on the receipt; any other character is named by its
+    position, and a wrong check digit says which digit disagrees, so a typo is found.
+    """
     text = normalize.identifier(text)
-    digits = text.replace(" ", "")
-    if len(digits) != 20 or not digits.isdigit():
-        raise IdentifierError(_("a Certified Mail article number has 20 digits"))
+    position = 0
+    digits = ""
+    for char in text:
+        if char == " ":
+            continue
+        position += 1
+        if not char.isascii() or not char.isdigit():
+            raise IdentifierError(
+                _("character {position} ({char}) is not a digit").format(
+                    position=position, char=char
+                )
+            )
+        digits += char
+    if len(digits) not in (20, 22):
+        raise IdentifierError(
+            _(
+                "a Certified Mail article number has 20 digits (22 with the routing prefix), "
+                "this one has {count}"
+            ).format(count=len(digits))
+        )
+    expected = article_check_digit(digits[:-1])
+    if int(digits[-1]) != expected:
+        raise IdentifierError(
+            _(
+                "the check digit (digit {position}, {found}) does not match the digits before "
+                "it, which call for {expected} — a digit is mistyped: compare with the receipt"
+            ).format(position=len(digits), found=digits[-1], expected=expected)
+        )
     return text
 
 
@@ -195,3 +234,11 @@ def sensitive(text: str) -> str | None:
     if _PIN.search(text):
         return _("a PIN or password")
     return None
+
+
+def mask_name(name: str) -> str:
+    """Hide a person's name but its first letters: `王小明` → `王**`, `Xiaoming Wang` → `X. W.`."""
+    words = name.split()
+    if len(words) > 1:
+        return " ".join(f"{word[0]}." for word in words)
+    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else name

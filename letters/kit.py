@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from letters import i18n
 from letters.case import Case, load_case
+from letters.casefolder import of_case_file
 from letters.content import (
     COMPANIONS,
     Letter,
@@ -210,9 +211,17 @@ def print_files(
     return files, notes
 
 
+def _outside_evidence(request: Request, out: Path, evidence_dir: Path | None = None) -> None:
+    """Refuse an output inside the evidence folder given, or the case folder's own."""
+    for folder in (evidence_dir, of_case_file(request.case_path).evidence_dir):
+        if folder is not None and folder.is_dir():
+            refuse_inside(out, folder)
+
+
 def write_letter(request: Request, options: Print) -> Written:
     """Write the printable letter (PDF, DOCX) and what goes with it."""
     case = load_case(request.case_path)
+    _outside_evidence(request, request.out_dir)
     letters, warnings = _letters(request, case, options.explain)
     files, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
     return Written(write_outputs(files, request.force), notes=warnings + notes)
@@ -242,6 +251,7 @@ def email_files(case: Case, letter: Letter, out_dir: Path) -> tuple[dict[Path, b
 def write_email(request: Request) -> Written:
     """Write the email draft of a case."""
     case = load_case(request.case_path)
+    _outside_evidence(request, request.out_dir)
     refuse_closing_before_port(case, request)
     language = request.language or document_language(case, request.kind)
     warning = check_language(case, request.kind, language)
@@ -311,6 +321,7 @@ def _build(
         force=request.force or staging is not None,
         progress=progress.advance if progress is not None else None,
         name=out.stem,
+        shown=out,
     )
     size = i18n.format_number(result.payload_bytes, i18n.ui_language())
     summary = _("{path}: {exhibits} exhibits, {size} bytes")
@@ -328,6 +339,7 @@ def write_bundle(
     """Write the evidence bundle of a case: the evidence, an index and the timeline."""
     case = load_case(request.case_path)
     out = out or bundle_path(request.out_dir, request.today)
+    _outside_evidence(request, out)
     path, notes = _build(case, request, evidence_dir, out, {}, progress)
     return Written([path], notes=notes)
 
@@ -342,8 +354,7 @@ def write_kit(
     case = load_case(request.case_path)
     if evidence_dir is not None and not evidence_dir.is_dir():
         raise InputError(_("{path}: no such evidence folder").format(path=evidence_dir))
-    if evidence_dir is not None:
-        refuse_inside(request.out_dir, evidence_dir)  # before anything is made there
+    _outside_evidence(request, request.out_dir, evidence_dir)  # before anything is made
     letters, warnings = _letters(request, case, options.explain)
     files, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
     notes = warnings + notes

@@ -49,8 +49,20 @@ def refuse_existing(paths: list[Path], force: bool) -> None:
 
 
 def refuse_inside(path: Path, folder: Path) -> None:
-    """Raise InputError if `path` is, or would be, inside `folder` (links resolved)."""
-    if path.resolve().is_relative_to(folder.resolve()):
+    """Raise InputError if `path` is, or would be, inside `folder`.
+
+    Links are resolved, and each existing folder on the way is compared with `folder` as a
+    file, so that a name in other letter case (on macOS, Windows) or a bind mount is caught.
+    """
+    resolved = path.resolve()
+    inside = resolved.is_relative_to(folder.resolve())
+    with contextlib.suppress(OSError):
+        root = os.stat(folder)
+        for candidate in (resolved, *resolved.parents):
+            with contextlib.suppress(OSError):
+                found = os.stat(candidate)
+                inside |= (found.st_dev, found.st_ino) == (root.st_dev, root.st_ino)
+    if inside:
         raise InputError(
             _(
                 "{path} is inside the evidence folder {folder}, which is never written to "
@@ -77,7 +89,9 @@ def make_folder(folder: Path, made: list[Path]) -> None:
             break
         current = current.parent
     for path in reversed(missing):
-        made.append(path)  # first, so that an interruption right after mkdir still removes it
+        # Recorded first, so that an interruption just after mkdir still removes it (and
+        # removing a folder that was never made is harmless).
+        made.append(path)
         try:
             path.mkdir(mode=FOLDER_MODE)
         except FileExistsError:
@@ -85,9 +99,6 @@ def make_folder(folder: Path, made: list[Path]) -> None:
             if not path.is_dir():
                 raise
             continue
-        except BaseException:
-            made.pop()
-            raise
         os.chmod(path, FOLDER_MODE)  # mkdir's mode went through the umask
 
 

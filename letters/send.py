@@ -14,9 +14,10 @@ from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import format_datetime, getaddresses
+from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 
+from letters.casefolder import CaseLocation
 from letters.errors import InputError, SendError
 from letters.i18n import _
 
@@ -49,6 +50,11 @@ class Outgoing:
     message: EmailMessage
     sender: str
     recipients: tuple[str, ...]
+
+    @property
+    def data(self) -> bytes:
+        """Return the message exactly as it goes to the server (and as its copy is kept)."""
+        return self.message.as_bytes()
 
     def summary(self) -> list[str]:
         """Return the lines that show exactly who receives what."""
@@ -89,6 +95,10 @@ def read_draft(path: Path, now: datetime) -> Outgoing:
     del message["Date"]
     message["Date"] = format_datetime(now)
     sender = getaddresses([str(message["From"])])[0][1]
+    # The draft's id is the same every time it is written; what goes out needs its own, so
+    # that a second sending is a second message and its reply can be matched to it.
+    del message["Message-ID"]
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "letters.invalid")
     return Outgoing(message, sender, recipients)
 
 
@@ -124,9 +134,7 @@ def send(outgoing: Outgoing, server: Server, password: str | None, timeout: floa
                 client.starttls(context=context)
             if server.user and password is not None:
                 client.login(server.user, password)
-            refused = client.send_message(
-                outgoing.message, outgoing.sender, list(outgoing.recipients)
-            )
+            refused = client.sendmail(outgoing.sender, list(outgoing.recipients), outgoing.data)
     except ssl.SSLError as error:
         raise SendError(
             _("{host}: the secure connection failed: {reason} — nothing was sent").format(
@@ -143,3 +151,58 @@ def send(outgoing: Outgoing, server: Server, password: str | None, timeout: floa
                 host=server.host, recipients=", ".join(refused)
             )
         )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the case now remembers of a sending."""
+
+    copy: Path
+    case_file: Path | None = None
+    evidence: str | None = None
+    request_sent: bool = False
+
+
+def is_request(draft: Path) -> bool:
+    """Tell whether a draft is the closure request (`letters email` names it request.*.eml)."""
+    return draft.name.startswith("request.")
+
+
+def record_sent(
+    draft: Path, outgoing: Outgoing, case: CaseLocation | None, now: datetime
+) -> Recorded:
+    """Keep what was sent: a copy beside the draft and, with a case, its evidence and event.
+
+    The copy beside the draft and the one in the evidence folder hold the very bytes that
+    went out. The event names the recipients, the new Message-ID and the evidence copy; a
+    closure request also sets status.request_sent, unless the case already has that date.
+    """
+    from letters import timeline
+    from letters.case import load_case
+    from letters.inbox import evidence_name
+    from letters.output import commit, stage
+
+    data = outgoing.data
+    copy = draft.with_name(f"{draft.stem}.sent-{now:%Y%m%dT%H%M%S}.eml")
+    if case is None:
+        commit(stage({copy: data}))
+        return Recorded(copy)
+    loaded = load_case(case.case_file)
+    moment = now.astimezone(loaded.tz).replace(microsecond=0)
+    name = evidence_name(moment, str(outgoing.message["Subject"] or ""), data, ".eml", "sent")
+    event = {
+        "at": moment,
+        "channel": "email",
+        "party": ", ".join(outgoing.recipients),
+        "reference": str(outgoing.message["Message-ID"]),
+        "summary": _("Sent by email: {subject}").format(subject=outgoing.message["Subject"]),
+        "evidence": [name],
+    }
+    request = is_request(draft) and loaded.status.request_sent is None
+    tables = {"status": {"request_sent": moment.date()}} if request else None
+    case_data = timeline.edited_case(case.case_file, [event], tables)
+    commit(
+        stage({copy: data, case.evidence_dir / name: data, case.case_file: case_data}),
+        force=True,
+    )
+    return Recorded(copy, case.case_file, name, request)

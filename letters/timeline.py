@@ -9,6 +9,7 @@ array wherever the earlier ones are, so this is valid TOML whatever comes before
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -109,26 +110,7 @@ def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | Non
     checked = _check(values)
     _require_files(checked.get("evidence", ()), folder)
 
-    data = path.read_bytes()
-    if isinstance(tomlkit.parse(data.decode("utf-8-sig")).get("events"), tomlkit.items.Array):
-        # Events written inline (`events = [...]`) cannot take a [[events]] table after them.
-        raise InputError(
-            _(
-                "{path}: events are written as an inline list (events = [...]) — remove that "
-                "line, or write each event as an [[events]] table, then add again"
-            ).format(path=path)
-        )
-    newline = "\r\n" if b"\r\n" in data else "\n"
-    separator = newline if data.endswith(b"\n") else newline * 2
-    table = tomlkit.table()
-    for key, value in values.items():
-        table.add(key, value)
-    events = tomlkit.aot()
-    events.append(table)
-    chunk = tomlkit.dumps({"events": events}).replace("\n", newline)
-    data += (separator + chunk).encode("utf-8")
-    parse_case(data.decode("utf-8-sig"), path)  # the whole file must still be a valid case
-    write_outputs({path: data}, force=True)
+    write_outputs({path: edited_case(path, [values])}, force=True)
     moment = checked["at"]
     if isinstance(moment, datetime):  # a date alone stays a date
         moment = moment.replace(tzinfo=moment.tzinfo or case.tz).astimezone(case.tz)
@@ -141,6 +123,51 @@ def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | Non
         evidence=checked.get("evidence", ()),
         certified_mail=checked.get("certified_mail"),
     )
+
+
+def edited_case(
+    path: Path,
+    events: Sequence[dict[str, Any]] = (),
+    tables: dict[str, dict[str, Any]] | None = None,
+) -> bytes:
+    """Return the case file with `events` appended and `tables`' keys set; write nothing.
+
+    Set keys are edited in place by tomlkit, so comments, spacing and key order stay; events
+    are appended as [[events]] tables after the last byte. The result must load as a case.
+    """
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    document = tomlkit.parse(text)
+    if events and isinstance(document.get("events"), tomlkit.items.Array):
+        # Events written inline (`events = [...]`) cannot take a [[events]] table after them.
+        raise InputError(
+            _(
+                "{path}: events are written as an inline list (events = [...]) — remove that "
+                "line, or write each event as an [[events]] table, then add again"
+            ).format(path=path)
+        )
+    if tables:
+        for name, values in tables.items():
+            table = document.get(name)
+            if table is None:
+                table = tomlkit.table()
+                document.add(name, table)
+            for key, value in values.items():
+                table[key] = value
+        text = tomlkit.dumps(document)
+    if events:
+        separator = newline if text.endswith("\n") else newline * 2
+        array = tomlkit.aot()
+        for values in events:
+            table = tomlkit.table()
+            for key, value in values.items():
+                table.add(key, value)
+            array.append(table)
+        text += separator + tomlkit.dumps({"events": array}).replace("\n", newline)
+    parse_case(text, path)  # the whole file must still be a valid case
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
 
 
 def _moment(text: str | None, now: datetime, zone: tzinfo) -> date | datetime:
@@ -196,3 +223,64 @@ def _require_files(names: tuple[str, ...], folder: Path) -> None:
             for name in missing
         ]
         raise InputError(messages[0], messages[1:])
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """A printed letter put in the mail, as given on the command line, not yet checked."""
+
+    certified_mail: str
+    on: str | None = None
+    return_receipt: bool = True
+    request: bool = True
+    """The closure request (sets [delivery] and status.request_sent), or a later letter."""
+    evidence: tuple[str, ...] = ()
+
+
+def record_mailed(
+    path: Path, mailing: Mailing, now: datetime, evidence_dir: Path | None = None
+) -> Event:
+    """Record a mailed letter in one edit: the event, [delivery] and status.request_sent."""
+    case = parse_case(read_case_text(path), path)
+    folder = evidence_dir or path.parent / "evidence"
+    day = now.astimezone(case.tz).date()
+    if mailing.on:
+        try:
+            day = date.fromisoformat(mailing.on)
+        except ValueError:
+            raise InputError(
+                _("--on: {value} is not a date — write it as YYYY-MM-DD").format(value=mailing.on)
+            ) from None
+    receipt = _("with return receipt") if mailing.return_receipt else _("no return receipt")
+    summary = (
+        _("Mailed the closure request by USPS Certified Mail ({receipt}).")
+        if mailing.request
+        else _("Mailed a letter by USPS Certified Mail ({receipt}).")
+    ).format(receipt=receipt)
+    values: dict[str, Any] = {
+        "at": day,
+        "channel": "mail",
+        "summary": summary,
+        "evidence": [_evidence_name(name, folder) for name in mailing.evidence],
+        "certified_mail": mailing.certified_mail,
+    }
+    values = {key: value for key, value in values.items() if value not in (None, [])}
+    checked = _check(values)
+    _require_files(checked.get("evidence", ()), folder)
+    tables: dict[str, dict[str, Any]] = {}
+    if mailing.request:
+        tables["delivery"] = {
+            "certified_mail": mailing.certified_mail,
+            "return_receipt": mailing.return_receipt,
+            "mailed_on": day,
+        }
+        if case.status.request_sent is None:
+            tables["status"] = {"request_sent": day}
+    write_outputs({path: edited_case(path, [values], tables)}, force=True)
+    return Event(
+        at=day,
+        channel="mail",
+        summary=summary,
+        evidence=checked.get("evidence", ()),
+        certified_mail=mailing.certified_mail,
+    )

@@ -22,9 +22,9 @@ from tests.conftest import SAMPLES, run
 TODAY = date(2026, 12, 24)
 # What a user types for a placeholder the tool shows.
 PLACEHOLDERS = {
-    "NUMBER": "94071118987654321000",
-    "20位编号": "94071118987654321000",
-    "20位數編號": "94071118987654321000",
+    "NUMBER": "94071118987654321002",
+    "20位编号": "94071118987654321002",
+    "20位數編號": "94071118987654321002",
     "投诉编号": "FCC-1234567",
     "申訴編號": "FCC-1234567",
 }

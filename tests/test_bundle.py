@@ -607,17 +607,17 @@ def test_csv_cells_cannot_become_formulas_or_split_on_semicolons(evidence: Path,
         reference="+1-CS",
         summary="-2+3 @SUM(A1)",
         evidence=("chat log.txt", "100% refund.pdf"),
-        certified_mail="9407 1118 9876 5432 1000",
+        certified_mail="9407 1118 9876 5432 1002",
     )
     build(evidence, out, events=(hostile,))
     stored = members(out)
     text = stored[f"{BAG}/data/index/timeline.csv"].decode("utf-8").removeprefix("\ufeff")
     (row,) = list(csv.reader(io.StringIO(text)))[1:]
     assert row[4:7] == ['\'=HYPERLINK("http://x")', "'+1-CS", "'-2+3 @SUM(A1)"]
-    assert row[8:] == ["chat log.txt | 100% refund.pdf", "9407 1118 9876 5432 1000"]
+    assert row[8:] == ["chat log.txt | 100% refund.pdf", "9407 1118 9876 5432 1002"]
     # A spreadsheet that guesses ";" as the separator finds none the tool wrote.
     for line in text.splitlines():
         assert len(next(csv.reader([line], delimiter=";"))) == 1
     document = json.loads(stored[f"{BAG}/data/index/index.json"])
-    assert document["timeline"][0]["certified_mail"] == "9407 1118 9876 5432 1000"
+    assert document["timeline"][0]["certified_mail"] == "9407 1118 9876 5432 1002"
     assert document["timeline"][0]["party"] == '=HYPERLINK("http://x")'  # data, kept as is

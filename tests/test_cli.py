@@ -37,7 +37,7 @@ def test_every_command_has_help_with_an_example() -> None:
 def test_usage_error_exits_2() -> None:
     result = run("email")
     assert result.exit_code == 2
-    assert "Error: Missing argument 'CASE'." in result.stderr
+    assert "Error: Missing argument 'CASE...'." in result.stderr
 
 
 def test_bad_date_and_language(tmp_path: Path) -> None:

@@ -112,6 +112,44 @@ def test_kit_out_inside_the_evidence_folder_changes_nothing(tmp_path: Path, wher
     assert snapshot(evidence) == before  # byte for byte, mode and time, and the listing
 
 
+@pytest.mark.parametrize("command", ["letter", "email", "bundle"])
+def test_the_case_folders_own_evidence_folder_is_never_written_to(
+    tmp_path: Path, command: str
+) -> None:
+    folder = tmp_path / "my-case"  # as `letters init` lays it out
+    shutil.copytree(SAMPLES / "evidence", folder / "evidence")
+    shutil.copy(CASE, folder / "case.toml")
+    before = snapshot(folder / "evidence")
+    out = folder / "evidence" / "out"
+    if command == "bundle":
+        args: tuple[Any, ...] = (SAMPLES / "evidence", "-o", out / "b.zip")
+    else:
+        args = ("-o", out)
+    result = run(command, folder / "case.toml", *args, *DAY)
+    assert result.exit_code == 2, result.stdout
+    assert "is inside the evidence folder" in result.stderr
+    assert snapshot(folder / "evidence") == before
+
+
+def test_the_evidence_folder_by_another_name_is_refused_too(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence"
+    shutil.copytree(SAMPLES / "evidence", evidence)
+    other = tmp_path / "other"  # the same folder, mounted again: no link to resolve
+    other.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("a bind mount needs root")
+    if subprocess.run(["mount", "--bind", str(evidence), str(other)], check=False).returncode:
+        pytest.skip("cannot bind-mount here")
+    try:
+        before = snapshot(evidence)
+        result = run("kit", CASE, "--evidence", evidence, "-o", other / "kit", *DAY)
+        assert result.exit_code == 2
+        assert "is inside the evidence folder" in result.stderr
+        assert snapshot(evidence) == before
+    finally:
+        subprocess.run(["umount", str(other)], check=True)
+
+
 def test_bundle_out_deep_inside_the_evidence_folder_changes_nothing(tmp_path: Path) -> None:
     evidence = tmp_path / "evidence"
     shutil.copytree(SAMPLES / "evidence", evidence)
@@ -162,6 +200,7 @@ def test_a_full_disk_during_kit_leaves_no_folder(
     assert result.stderr.startswith("Error: cannot write ")
     assert result.stderr.endswith(": No space left on device\n")
     assert result.stderr.count("\n") == 1
+    assert ".part" not in result.stderr  # the file the user asked for, not a temporary one
     assert listing(tmp_path) == []
 
 
@@ -244,6 +283,19 @@ def test_outputs_are_readable_by_the_user_only(tmp_path: Path, umask: int) -> No
         assert path.stat().st_mode & 0o777 == 0o600, path
 
 
+def test_a_new_case_folder_is_readable_by_the_user_only(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        result = run("init", tmp_path / "my-case", "--sample", "--lang", "en")
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.stderr
+    made = [tmp_path / "my-case", *(tmp_path / "my-case").rglob("*")]
+    assert len(made) >= 5  # the folder, case.toml, evidence/ and its note, documents/
+    for path in made:
+        assert path.stat().st_mode & 0o777 == (0o700 if path.is_dir() else 0o600), path
+
+
 @pytest.mark.parametrize(("before", "after"), [(0o644, 0o600), (0o666, 0o600), (0o400, 0o400)])
 def test_a_replaced_file_is_never_looser_than_the_user_only(
     tmp_path: Path, before: int, after: int
@@ -291,6 +343,27 @@ def test_empty_folders_and_cloud_placeholders_are_reported(tmp_path: Path) -> No
     ]
     with zipfile.ZipFile(tmp_path / "b.zip") as bag:
         assert not [n for n in bag.namelist() if "bill-2026-10" in n or "empty" in n]
+
+
+@pytest.mark.parametrize(
+    ("fields", "placeholder"),
+    [
+        ({"st_flags": 0x40000000}, True),  # macOS SF_DATALESS: iCloud Drive, Dropbox
+        ({"st_file_attributes": 0x1000}, True),  # Windows: offline
+        ({"st_file_attributes": 0x400000}, True),  # Windows: recall on data access (OneDrive)
+        ({"st_file_attributes": 0x20, "st_flags": 0x1}, False),  # archive bit, nodump flag
+        ({"st_blocks": 0, "st_size": 100}, False),  # small: may live inside the file system
+    ],
+)
+def test_cloud_placeholders_on_other_systems_are_recognised(
+    fields: dict[str, int], placeholder: bool
+) -> None:
+    from types import SimpleNamespace
+
+    from letters.bundle import _placeholder
+
+    st = SimpleNamespace(**{"st_size": 50_000, "st_blocks": 100, **fields})
+    assert _placeholder(st) is placeholder  # type: ignore[arg-type]
 
 
 def test_an_empty_evidence_folder_is_reported(tmp_path: Path) -> None:

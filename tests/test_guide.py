@@ -143,7 +143,7 @@ def test_the_answer_is_late(case_file) -> None:
     ("old", "new", "due"),
     [
         ("return_receipt = true", "\nmailed_on = 2026-11-24", date(2026, 12, 8)),
-        ('reference = "CHAT-77810"', '\ncertified_mail = "9407 1118 9876 5432 1000"',
+        ('reference = "CHAT-77810"', '\ncertified_mail = "9407 1118 9876 5432 1002"',
          date(2026, 12, 5)),  # the chat of November 21 carried the letter's number
     ],
 )  # fmt: skip

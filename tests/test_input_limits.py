@@ -109,7 +109,7 @@ def test_a_huge_amount_is_refused(case_file) -> None:
 def test_a_case_file_too_large_is_refused_without_reading_it_all(case_file) -> None:
     path = case_file(SAMPLE_CASE + "#" * MAX_FILE_BYTES + "\n")
     assert check(path) == (
-        2, f"Error: {path}: the file is larger than 1 MB, too large for a case file\n"
+        2, f"Error: {path}: the file is larger than 4 MB, too large for a case file\n"
     )  # fmt: skip
 
 
@@ -168,10 +168,12 @@ def test_every_value_a_letter_accepts_the_bundle_accepts(case_file, tmp_path: Pa
     path = case_file(text)
     letter = run("letter", path, "-o", tmp_path / "letter", "--date", "2026-11-24")
     assert letter.exit_code == 0, letter.stderr
-    bundle = run(
-        "bundle", path, SAMPLES / "evidence", "-o", tmp_path / "b.zip", "--date", "2026-11-24"
-    )
-    assert bundle.exit_code == 0, bundle.stderr
+    for language in ("en", "zh-TW"):
+        bundle = run(
+            "bundle", path, SAMPLES / "evidence", "-o", tmp_path / f"{language}.zip",
+            "--lang", language, "--date", "2026-11-24",
+        )  # fmt: skip
+        assert bundle.exit_code == 0, bundle.stderr
 
 
 @pytest.mark.parametrize(
@@ -180,10 +182,11 @@ def test_every_value_a_letter_accepts_the_bundle_accepts(case_file, tmp_path: Pa
         ('number = "ACC-889977"', "number = 889977", "889977"),
         ('number = "ACC-889977"', "number = 0012345", "0012345"),
         ('phone = "+1 415 555 0188"', "phone = 4155550188", "4155550188"),
+        ("", '[card]\nissuer = "Bank"\nlast4 = 4111111111111111', "4111111111111111"),
     ],
 )
 def test_errors_never_show_an_identifier_in_full(case_file, old, new, secret) -> None:
-    path = case_file(replace(old, new))
+    path = case_file(replace(old, new) if old else f"{SAMPLE_CASE}\n{new}\n")
     code, stderr = check(path)
     assert code == 2
     assert secret not in stderr and secret[-4:] in stderr
@@ -201,3 +204,18 @@ def test_a_key_with_control_characters_stays_on_one_line(case_file) -> None:
 def test_samples_stay_within_the_limits() -> None:
     for sample in SAMPLES.glob("case*.toml"):
         assert run("check", sample).exit_code == 0, sample
+
+
+def test_an_unforeseen_error_masks_the_numbers_it_quotes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import letters.summary
+
+    def fail(case: object) -> list[str]:
+        raise ValueError("cannot lay out ACC-889977 for +1 415 555 0188, SIM 8901260123456789012")
+
+    monkeypatch.setattr(letters.summary, "case_summary", fail)
+    result = run("check", SAMPLES / "case-en.toml")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: unexpected ValueError: cannot lay out ACC-****9977 for +****0188, SIM ****9012 "
+        "(run with --debug to see where)\n",
+    )

@@ -232,6 +232,8 @@ def test_verify_says_when_tag_files_could_not_be_checked(tmp_path: Path) -> None
     result = run("verify", out)
     assert result.exit_code == 0, result.stdout
     assert result.stdout == (
-        f"VALID: {out} — 1 files, 5 bytes; it has no SHA-256 tag manifest, so its tag files "
-        "(bag-info.txt) were not checked and it has no fingerprint\n"
+        f"VALID: {out} — 1 files, 5 bytes\n"
+        "  Checked: BagIt 0.97; payload manifests: sha512; tag manifests: -\n"
+        "  Not checked: it has no tag manifest, so its tag files (such as bag-info.txt) were "
+        "not checked and it has no fingerprint\n"
     )

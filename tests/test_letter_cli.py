@@ -145,7 +145,7 @@ def test_a_logged_certified_letter_counts_as_the_request_sent(tmp_path: Path, ca
     text = text.split("[delivery]")[0] + text.split("return_receipt = true\n")[1]
     text += (
         '\n[[events]]\nat = 2026-11-02T10:00:00-08:00\nchannel = "mail"\n'
-        'summary = "Mailed the request."\ncertified_mail = "9407 1118 9876 5432 1000"\n'
+        'summary = "Mailed the request."\ncertified_mail = "9407 1118 9876 5432 1002"\n'
     )
     case = case_file(text)
     guide = run("guide", case, "--date", "2026-12-01")

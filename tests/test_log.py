@@ -18,7 +18,7 @@ MAILED = [
     "--summary", 'Mailed the "written" request.\nKept the receipt.',
     "--at", "2026-11-22T09:00",
     "--evidence", "bill-2026-11.pdf",
-    "--certified-mail", "9407 1118 9876 5432 1000",
+    "--certified-mail", "9407 1118 9876 5432 1002",
 ]  # fmt: skip
 MAILED_TOML = (
     "\n"
@@ -29,7 +29,7 @@ MAILED_TOML = (
     'reference = "12345"\n'
     'summary = "Mailed the \\"written\\" request.\\nKept the receipt."\n'
     'evidence = ["bill-2026-11.pdf"]\n'
-    'certified_mail = "9407 1118 9876 5432 1000"\n'
+    'certified_mail = "9407 1118 9876 5432 1002"\n'
 )
 
 
@@ -54,7 +54,7 @@ def test_add_appends_and_leaves_every_other_byte_alone(case: Path) -> None:
     assert event.summary == 'Mailed the "written" request.\nKept the receipt.'
     assert event.at.isoformat() == "2026-11-22T09:00:00-08:00"
     assert event.evidence == ("bill-2026-11.pdf",)
-    assert event.certified_mail == "9407 1118 9876 5432 1000"
+    assert event.certified_mail == "9407 1118 9876 5432 1002"
 
 
 def test_add_after_other_tables_keeps_the_file_valid(case_file, tmp_path: Path) -> None:
@@ -154,7 +154,7 @@ def test_missing_evidence_is_refused_and_the_file_untouched(case: Path, tmp_path
         (
             ["--channel", "mail", "--certified-mail", "9407 1118"],
             "--certified-mail: not a Certified Mail article number: a Certified Mail article "
-            "number has 20 digits",
+            "number has 20 digits (22 with the routing prefix), this one has 8",
         ),
         (
             ["--channel", "phone", "--at", "yesterday"],
@@ -217,7 +217,7 @@ def test_list_sorted_with_added_events(case: Path) -> None:
         "Nov 21, 2026, 10:05\u202fAM",
         "Nov 22, 2026, 9:00\u202fAM",
     ]
-    assert "    Certified Mail No. 9407 1118 9876 5432 1000\n" in stdout
+    assert "    Certified Mail No. 9407 1118 9876 5432 1002\n" in stdout
     assert '    Mailed the "written" request.\n    Kept the receipt.\n' in stdout
 
 

@@ -72,7 +72,7 @@ region = "TX"
 postal_code = "75201"
 
 [delivery]
-certified_mail = "9407 1118 9876 5432 1000"
+certified_mail = "9407 1118 9876 5432 1002"
 
 [[events]]
 at = 2026-11-19T11:00:00
@@ -84,7 +84,7 @@ summary = "來電要求終止帳戶。"
 HOSTILE_VALUES = [
     "A & B <x>", "ACC-2026-00042", "AT&T <Prepaid>", "(415) 555-0188", "45 Bayard St",
     "Apt <3F> & Co", "PO Box 1000", "Attn: 帳務部 <Closures>", "New York, NY 10013",
-    "Dallas, TX 75201", "9407 1118 9876 5432 1000",
+    "Dallas, TX 75201", "9407 1118 9876 5432 1002",
 ]  # fmt: skip
 
 
@@ -398,7 +398,7 @@ def test_identifiers_stay_on_one_line(tmp_path: Path) -> None:
     case = case_from(HOSTILE, tmp_path)
     for language in LANGUAGES:
         text = pdf_text(render_pdf(case, render_letter(case, "request", language, DAY)).data)
-        for identifier in ("ACC-2026-00042", "(415) 555-0188", "9407 1118 9876 5432 1000"):
+        for identifier in ("ACC-2026-00042", "(415) 555-0188", "9407 1118 9876 5432 1002"):
             assert identifier in text, (language, identifier)
 
 
@@ -419,7 +419,7 @@ def measure(text: str) -> float:
 _CHINESE = st.sampled_from("王小明账户注销申请帳戶終止貴公司門號")
 _WORD = st.text("abcXYZ0123456789-", min_size=1, max_size=6).map(lambda word: f" {word} ")
 _PUNCTUATION = st.sampled_from(sorted(NO_START | NO_END))
-_IDENTIFIER = st.sampled_from(["ACC-2026-00042", "(415) 555-0188", "9407 1118 9876 5432 1000"]).map(
+_IDENTIFIER = st.sampled_from(["ACC-2026-00042", "(415) 555-0188", "9407 1118 9876 5432 1002"]).map(
     lambda identifier: f" {identifier} "
 )
 _TEXT = st.lists(st.one_of(_CHINESE, _WORD, _PUNCTUATION, _IDENTIFIER), max_size=80).map("".join)
@@ -429,7 +429,7 @@ _TEXT = st.lists(st.one_of(_CHINESE, _WORD, _PUNCTUATION, _IDENTIFIER), max_size
 @given(text=_TEXT, width=st.integers(36, 80), indent=st.sampled_from([0, 4]))
 def test_line_breaking_keeps_every_rule(text: str, width: int, indent: int) -> None:
     assume(not re.search(f"[{re.escape(''.join(NO_START | NO_END))}]{{4,}}", text))
-    keep = ["9407 1118 9876 5432 1000"]
+    keep = ["9407 1118 9876 5432 1002"]
     lines = break_lines(text, width, measure, indent, keep=keep)
     assert "".join(line + gap for line, gap in lines) == text
     for number, (line, _gap) in enumerate(lines):
@@ -441,7 +441,7 @@ def test_line_breaking_keeps_every_rule(text: str, width: int, indent: int) -> N
     units = _units(text, _glued(text, keep))
     if all(measure(word) <= width - indent for word, _space in units):
         joined = "\n".join(line for line, _gap in lines)
-        for identifier in ("ACC-2026-00042", "(415) 555-0188", "9407 1118 9876 5432 1000"):
+        for identifier in ("ACC-2026-00042", "(415) 555-0188", "9407 1118 9876 5432 1002"):
             assert joined.count(identifier) == text.count(identifier)
 
 

@@ -201,7 +201,7 @@ def test_a_personal_number_in_free_text_is_refused_and_never_echoed(
 def test_ordinary_numbers_in_free_text_are_fine(case_file) -> None:
     text = (SAMPLES / "case-en.toml").read_text(encoding="utf-8")
     note = (
-        "SIM 8901260123456789011, IMEI 356938035643809, Certified Mail 9407 1118 9876 5432 1000, "
+        "SIM 8901260123456789011, IMEI 356938035643809, Certified Mail 9407 1118 9876 5432 1002, "
         "called 415-555-0134 on 2026-12-05 about ACC-889977 and $45.00"
     )
     case = case_file(text.replace("[account]", f'[account]\nreason_note = "{note}"', 1))
@@ -218,7 +218,7 @@ def test_the_certified_mail_number_and_the_time_offset_reach_every_record(tmp_pa
     assert result.exit_code == 0, result.stderr
     with zipfile.ZipFile(tmp_path / "bundle-2026-12-24.zip") as bag:
         read = {name.split("/", 1)[1]: bag.read(name) for name in bag.namelist()}
-    number = "9407 1118 9876 5432 1000"
+    number = "9407 1118 9876 5432 1002"
     assert f"Certified-Mail-Number: {number}\n" in read["bag-info.txt"].decode()
     assert number in read["data/index/timeline.csv"].decode("utf-8")
     assert f'"certified_mail": "{number}"' in read["data/index/index.json"].decode()

@@ -103,7 +103,7 @@ def test_sends_the_draft_with_the_password_from_the_environment(
         env={"LETTERS_SMTP_PASSWORD": "s3cret-app-password"},
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.endswith("sent to care@example-mobile.com\n")
+    assert "\nsent to care@example-mobile.com\n" in result.stdout
     assert "s3cret" not in result.output
     assert inbox.logins == [(b"xm.wang@example.com", b"s3cret-app-password")]
     (envelope,) = inbox.envelopes
@@ -113,7 +113,8 @@ def test_sends_the_draft_with_the_password_from_the_environment(
     sent = email.message_from_bytes(draft.read_bytes(), policy=policy.default)
     assert received["X-Unsent"] is None
     assert received["Subject"] == sent["Subject"]
-    assert received["Message-ID"] == sent["Message-ID"]
+    assert received["Message-ID"] != sent["Message-ID"]  # a sending is a message of its own
+    assert received["Message-ID"].endswith("@example.com>")
     assert received.get_body(("plain",)).get_content() == sent.get_body(("plain",)).get_content()
 
 
@@ -164,3 +165,75 @@ def test_not_a_draft(tmp_path: Path) -> None:
         2,
         f"Error: {note}: not an email draft (no From header)\n",
     )
+
+
+@pytest.fixture
+def case_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "wang"
+    (folder / "evidence").mkdir(parents=True)
+    text = (SAMPLES / "case-en.toml").read_text(encoding="utf-8")
+    (folder / "case.toml").write_text("# my notes stay\n" + text, encoding="utf-8")
+    result = run("email", folder / "case.toml", "-o", folder, "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    return folder
+
+
+def test_sending_a_case_draft_keeps_a_copy_an_event_and_the_request_date(
+    case_folder: Path, inbox: Inbox, plain_server: int
+) -> None:
+    draft = case_folder / "request.en.eml"
+    before = run("guide", case_folder / "case.toml", "--date", "2026-11-24")
+    assert before.stdout.startswith("Not sent yet")
+    result = run(
+        "send", draft, "--smtp", "127.0.0.1", "--port", str(plain_server), "--tls", "none", "--yes"
+    )
+    assert result.exit_code == 0, result.stderr
+    (envelope,) = inbox.envelopes
+    (copy,) = case_folder.glob("request.en.sent-*.eml")
+    assert copy.read_bytes() == envelope.original_content  # exactly what the server received
+    (kept,) = (case_folder / "evidence" / "mail").iterdir()
+    assert kept.read_bytes() == copy.read_bytes()
+    assert kept.name.endswith(".eml") and "sent" in kept.name
+    received = email.message_from_bytes(envelope.original_content, policy=policy.default)
+    text = (case_folder / "case.toml").read_text(encoding="utf-8")
+    original = "# my notes stay\n" + (SAMPLES / "case-en.toml").read_text(encoding="utf-8")
+    assert text.startswith(original)  # edited in place: comments and all kept
+    assert "\n[status]\nrequest_sent = " in text
+    from letters.case import load_case
+
+    case = load_case(case_folder / "case.toml")
+    event = case.events[-1]
+    assert event.channel == "email"
+    assert event.party == "care@example-mobile.com"
+    assert event.reference == received["Message-ID"]
+    assert event.evidence == (f"mail/{kept.name}",)
+    assert case.status.request_sent == event.day(case.tz)
+    after = run("guide", case_folder / "case.toml", "--date", str(event.day(case.tz)))
+    assert after.stdout.startswith("Request sent: waiting for the carrier's answer.")
+    assert f"{case_folder / 'case.toml'}: the closure request is now recorded as sent" in (
+        result.stdout
+    )
+
+
+def test_a_draft_outside_any_case_is_kept_but_not_recorded(
+    draft: Path, inbox: Inbox, plain_server: int
+) -> None:
+    result = run(
+        "send", draft, "--smtp", "127.0.0.1", "--port", str(plain_server), "--tls", "none", "--yes"
+    )
+    assert result.exit_code == 0, result.stderr
+    (copy,) = draft.parent.glob("request.zh-CN.sent-*.eml")
+    assert copy.read_bytes() == inbox.envelopes[0].original_content
+    assert result.stdout.endswith("not recorded in a case: next time add --case CASE\n")
+
+
+def test_a_broken_case_stops_the_sending_before_it_starts(
+    case_folder: Path, inbox: Inbox, plain_server: int
+) -> None:
+    (case_folder / "case.toml").write_text("[holder]\n", encoding="utf-8")
+    result = run(
+        "send", case_folder / "request.en.eml", "--smtp", "127.0.0.1", "--port",
+        str(plain_server), "--tls", "none", "--yes",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert inbox.envelopes == []

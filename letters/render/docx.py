@@ -20,9 +20,10 @@ from typing import Any
 from letters import i18n, templating
 from letters.case import Case
 from letters.content import DOCUMENT_TIME, Letter, check_fidelity
-from letters.errors import InputError, TemplateError
+from letters.errors import InputError, LettersError, TemplateError
 from letters.i18n import _
 from letters.render import postal
+from letters.render.ooxml import MAX_FILE, check_layout
 
 PAPERS = {"letter": (12240, 15840), "a4": (11906, 16838)}  # width, height in twips
 TAGS = ("{{", "{%", "{#")
@@ -37,11 +38,16 @@ def render_docx(
 
     if paper not in PAPERS:
         raise InputError(_("unknown paper size: {paper} — use letter or a4").format(paper=paper))
-    name, path = _template(letter.language, template_dir)
+    name, data = _template(letter.language, template_dir)
+    check_layout(name, data)  # before anything parses a stranger's file
     context = _context(case, letter)
     try:
-        document = DocxTemplate(str(path))
-        document.render(context, jinja_env=templating.environment([], autoescape=True))
+        document = DocxTemplate(io.BytesIO(data))
+        with templating.limits():  # one budget for the body, headers and footers
+            document.render(
+                {key: templating.inert(value, key) for key, value in context.items()},
+                jinja_env=templating.environment([], autoescape=True),
+            )
     except Exception as error:  # docxtpl, python-docx and Jinja raise many types
         raise _template_error(error, name) from error
     _set_paper(document.docx, paper)
@@ -61,15 +67,19 @@ def render_docx(
     return data
 
 
-def _template(language: str, template_dir: Path | None) -> tuple[str, Path]:
+def _template(language: str, template_dir: Path | None) -> tuple[str, bytes]:
+    """Return the name and bytes of a language's layout template: read once, from a plain
+    file inside its folder (no links), so what was checked is what is rendered."""
     name = f"docx/{language}.docx"
-    for folder in templating.search_path(template_dir):
-        if (folder / name).is_file():
-            return name, folder / name
-    raise TemplateError(_("template not found: {name}").format(name=name))
+    found = templating.find(templating.search_path(template_dir), name, MAX_FILE)
+    if found is None:
+        raise TemplateError(_("template not found: {name}").format(name=name))
+    return name, found[1]
 
 
-def _template_error(error: Exception, name: str) -> TemplateError:
+def _template_error(error: Exception, name: str) -> LettersError:
+    if isinstance(error, LettersError):
+        return templating.describe(error, name)
     if isinstance(error, zipfile.BadZipFile | KeyError | ValueError):
         return TemplateError(_("{name}: not a Word document (.docx)").format(name=name))
     return templating.describe(error, name)

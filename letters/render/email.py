@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
+from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -13,7 +13,13 @@ from urllib.parse import quote
 
 from letters import identifiers
 from letters.case import Case
-from letters.content import DOCUMENT_TIME, Letter, check_fidelity, required_values
+from letters.content import (
+    DOCUMENT_TIME,
+    MESSAGE_PARTS,
+    Letter,
+    check_fidelity,
+    required_values,
+)
 from letters.errors import InputError, RenderError
 from letters.i18n import _
 
@@ -70,7 +76,9 @@ def build_email(case: Case, letter: Letter) -> EmailDraft:
     message.set_content(text, charset="utf-8", cte="quoted-printable")
     message["Content-Language"] = letter.language
     eml = message.as_bytes()
-    check_fidelity(parse_back(eml), required_values(case, letter.language), ".eml")
+    check_fidelity(text, required_values(letter, MESSAGE_PARTS), ".txt")
+    shown = f"{message_from_bytes(eml, policy=policy.default)['Subject']}\n{parse_back(eml)}"
+    check_fidelity(shown, required_values(letter, ("subject", *MESSAGE_PARTS)), ".eml")
     return EmailDraft(eml=eml, text=text, mailto=_mailto(message["To"].addresses[0], letter, text))
 
 
@@ -89,8 +97,6 @@ def _mailto(to: Address, letter: Letter, text: str) -> str:
 
 def parse_back(eml: bytes) -> str:
     """Return the decoded body of an `.eml` (to prove what a mail client will show)."""
-    from email import message_from_bytes
-
     message = message_from_bytes(eml, policy=policy.default)
     body = message.get_body(("plain",))
     if body is None:

@@ -73,9 +73,9 @@ def printed_lines(letter: Letter) -> dict[str, str]:
 def printed_values(case: Case, letter: Letter) -> dict[str, str]:
     """Return what a printed letter must carry verbatim: case values, addresses, every line."""
     lines = {f"letter {name}": line for name, line in printed_lines(letter).items()}
+    values = required_values(letter, PRINTED)
     if letter.sheet:
-        return lines
-    values = required_values(case, letter.language)
+        return values | lines
     values["recipient.name"] = letter.recipient.name
     for key, address in (
         ("holder.address", case.holder.address),

@@ -1,0 +1,458 @@
+"""The checks of one bag, whatever holds it: bagit.txt, manifests, fetch.txt, bag-info.txt.
+
+Every BagIt version from 0.93 to 1.0 (RFC 8493) is read: tag files in the encoding bagit.txt
+declares, `%`-escapes as the version writes them, `./` and md5sum's `*` before a path (each a
+warning), fetch.txt (every path judged like a manifest path; files still to fetch make the bag
+not complete, and nothing is ever fetched). What RFC 8493 forbids is a problem; what it allows
+but deserves a remark — an older tool's habit, a name two systems read differently, checksums
+anyone can forge — is a warning; what could not be checked at all is a note.
+
+A bag whose bag-info.txt says letters made it is held to what letters writes: both tag
+manifests, no warning of any kind, and zip entries exactly as letters stores them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from letters.bag.findings import (
+    BinaryMarker,
+    CaseVariant,
+    ChecksumMismatch,
+    Collected,
+    CorruptEntry,
+    DotSlash,
+    DuplicateManifestEntry,
+    ExtraFile,
+    FingerprintMismatch,
+    LettersStrict,
+    MalformedTagFile,
+    MissingFile,
+    MissingManifest,
+    MissingTagManifest,
+    NoFingerprint,
+    NormalizationVariants,
+    NoSha256TagManifest,
+    NoTagManifest,
+    NotAsWrittenTagFile,
+    NotComplete,
+    OxumMismatch,
+    RepeatedLine,
+    SystemFile,
+    TagFileBom,
+    UnlistedTagFile,
+    UnsupportedAlgorithm,
+    WeakChecksums,
+)
+from letters.bag.members import Member, Source
+from letters.bag.paths import decode_path, path_problem
+from letters.bag.zipped import TAG_LIMIT
+from letters.bundle import (
+    _SYSTEM_DIRS,
+    _SYSTEM_FILES,
+    _ZIP_EPOCH,
+    _ZIP_LAST,
+    ALGORITHMS,
+    _manifest,
+)
+
+SUPPORTED_ALGORITHMS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"})
+WEAK_ALGORITHMS = frozenset({"md5", "sha1"})
+LETTERS_AGENT = "letters"
+"""The first word of Bag-Software-Agent in every bag letters.bundle writes."""
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MANIFEST = re.compile(r"(tag)?manifest-([^/]+)\.txt")
+_STANDARD_TAG_FILES = frozenset({"bagit.txt", "bag-info.txt", "fetch.txt"})
+# Codecs Python offers that rewrite text rather than decode a character set: a declared
+# encoding may not turn `\x2e\x2e` into `..` behind the path checks' back.
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"})
+
+
+@dataclass
+class BagFacts:
+    """What the checks learned about the bag, for the report."""
+
+    version: str | None = None
+    encoding: str | None = None
+    payload_files: int = 0
+    payload_bytes: int = 0
+    algorithms: tuple[str, ...] = ()
+    tag_algorithms: tuple[str, ...] = ()
+    fingerprint: str | None = None
+    made_by_letters: bool = False
+    to_fetch: tuple[str, ...] = ()
+
+
+class BagChecker:
+    """Check one bag's files, read once each from `source`, and record what was found."""
+
+    def __init__(
+        self,
+        source: Source,
+        members: dict[str, Member],
+        found: Collected,
+        fingerprint: str | None,
+    ) -> None:
+        self.source = source
+        self.members = members
+        self.found = found
+        self.expected_fingerprint = fingerprint
+        self.changed: set[str] = set()  # paths already named by a ChecksumMismatch
+        self.version = (1, 0)
+        self.codec = "utf-8"
+        self.to_fetch: set[str] = set()
+        self.listed: dict[str, dict[str, str]] = {}  # manifest -> path -> checksum
+
+    def run(self) -> BagFacts:
+        """Run every check and return the bag's facts."""
+        members = self.members
+        manifests: dict[str, str] = {}  # file name -> algorithm
+        for rel in members:
+            match = _MANIFEST.fullmatch(rel)
+            if match:
+                if match[2] in SUPPORTED_ALGORITHMS:
+                    manifests[rel] = match[2]
+                else:
+                    self.found.error(UnsupportedAlgorithm(rel))
+        payload_algorithms = sorted({a for m, a in manifests.items() if m.startswith("manifest-")})
+        tag_algorithms = sorted({a for m, a in manifests.items() if m.startswith("tagmanifest-")})
+        parsed = {*_STANDARD_TAG_FILES, *manifests}
+        for rel, member in sorted(members.items(), key=lambda item: item[1].order):
+            if member.readable:
+                algorithms = payload_algorithms if rel.startswith("data/") else tag_algorithms
+                self.source.read(member, algorithms, keep=rel in parsed)
+
+        if "bagit.txt" in members:
+            self._declaration(members["bagit.txt"])
+        payload = {rel: m for rel, m in members.items() if rel.startswith("data/")}
+        tags = {rel: m for rel, m in members.items() if not rel.startswith("data/")}
+        fetch = self._fetch(members["fetch.txt"]) if "fetch.txt" in members else {}
+        if not any(rel.startswith("manifest-") and _MANIFEST.fullmatch(rel) for rel in members):
+            self.found.error(MissingManifest())
+        tag_listed: set[str] = set()
+        payload_listed: list[set[str]] = []
+        for manifest, algorithm in sorted(manifests.items()):
+            listed = self._manifest(manifest, members[manifest], algorithm)
+            if listed is None:
+                continue  # unreadable: reported already, and comparing would only add noise
+            self.listed[manifest] = listed
+            if manifest.startswith("manifest-"):
+                payload_listed.append(set(listed))
+                self._compare(manifest, algorithm, listed, payload, set(payload), fetch)
+            else:
+                tag_listed |= listed.keys()
+                self._compare(manifest, algorithm, listed, tags, set(), {})
+        for rel in sorted(tags):
+            covered = rel in tag_listed if tag_algorithms else rel in parsed
+            if not covered and not rel.startswith("tagmanifest-"):
+                self.found.warn(UnlistedTagFile(rel))
+        for path, number in sorted(fetch.items()):
+            if not all(path in listed for listed in payload_listed):
+                self.found.error(MalformedTagFile("fetch.txt", number, "fetch-unlisted"))
+        if self.to_fetch:
+            self.found.error(NotComplete(tuple(sorted(self.to_fetch))))
+        for rel, member in members.items():
+            if member.readable and not member.crc_ok and rel not in self.changed:
+                self.found.error(CorruptEntry(rel, "crc"))
+        for rel in sorted(payload):
+            if _made_by_a_system(rel):
+                self.found.warn(SystemFile(rel))
+        if payload_algorithms and set(payload_algorithms) <= WEAK_ALGORITHMS:
+            self.found.warn(WeakChecksums(tuple(payload_algorithms)))
+        octets = sum(m.size for m in payload.values())
+        made_by_letters, day = False, None
+        if "bag-info.txt" in members:
+            made_by_letters, day = self._bag_info(members["bag-info.txt"], octets, len(payload))
+        if not tag_algorithms:
+            self.found.note(NoTagManifest())
+        elif "sha256" not in tag_algorithms:
+            self.found.note(NoSha256TagManifest())
+        if made_by_letters:
+            self._as_letters_writes(day)
+        tag_manifest = members.get("tagmanifest-sha256.txt")
+        content = tag_manifest.content if tag_manifest and tag_manifest.readable else None
+        fingerprint = hashlib.sha256(content).hexdigest() if content is not None else None
+        if self.expected_fingerprint is not None:
+            if fingerprint is None:
+                self.found.error(NoFingerprint(self.expected_fingerprint))
+            elif fingerprint != self.expected_fingerprint:
+                self.found.error(FingerprintMismatch(self.expected_fingerprint, fingerprint))
+        return BagFacts(
+            version=f"{self.version[0]}.{self.version[1]}",
+            encoding=self.codec,
+            payload_files=len(payload),
+            payload_bytes=octets,
+            algorithms=tuple(payload_algorithms),
+            tag_algorithms=tuple(tag_algorithms),
+            fingerprint=fingerprint,
+            made_by_letters=made_by_letters,
+            to_fetch=tuple(sorted(self.to_fetch)),
+        )
+
+    def _as_letters_writes(self, day: tuple[int, int, int] | None) -> None:
+        for algorithm in ALGORITHMS:
+            name = f"tagmanifest-{algorithm}.txt"
+            member = self.members.get(name)
+            if member is None:
+                self.found.error(MissingTagManifest(name))
+            elif name in self.listed and member.content != _manifest(
+                [(path, {algorithm: checksum}) for path, checksum in self.listed[name].items()],
+                algorithm,
+            ):
+                # Nothing else covers a tag manifest's own bytes in a folder (a zip has its
+                # CRC): it must be exactly what letters writes for what it lists.
+                self.found.error(NotAsWrittenTagFile(name))
+        if day is not None:
+            self.source.as_written_by_letters(day)
+        if self.found.warnings:
+            self.found.errors.extend(self.found.warnings)
+            self.found.warnings.clear()
+            self.found.note(LettersStrict())
+
+    # Tag files.
+
+    def _text(self, rel: str, member: Member) -> str | None:
+        if not member.readable:
+            return None
+        content = member.content or b""
+        if len(content) > TAG_LIMIT:
+            self.found.error(MalformedTagFile(rel, 0, "too-large"))
+            return None
+        if self.codec != "utf-8":
+            try:
+                return content.decode(self.codec).removeprefix("\ufeff")
+            except (UnicodeError, LookupError):
+                self.found.error(MalformedTagFile(rel, 0, "declared-encoding"))
+                return None
+        if content.startswith(codecs.BOM_UTF8):
+            # RFC 8493 tag files are UTF-8 (RFC 3629), which has no byte-order mark; older
+            # drafts said nothing, and some editors add one.
+            if self.version >= (1, 0):
+                self.found.error(MalformedTagFile(rel, 0, "bom"))
+            else:
+                self.found.warn(TagFileBom(rel))
+            content = content[len(codecs.BOM_UTF8) :]
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError:
+            self.found.error(MalformedTagFile(rel, 0, "encoding"))
+            return None
+
+    def _declaration(self, member: Member) -> None:
+        """Read bagit.txt: always UTF-8, never with a byte-order mark (RFC 8493 §2.1.1)."""
+        if not member.readable:
+            return
+        content = member.content or b""
+        if content.startswith(codecs.BOM_UTF8):
+            self.found.error(MalformedTagFile("bagit.txt", 0, "bom"))
+            content = content[len(codecs.BOM_UTF8) :]
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            self.found.error(MalformedTagFile("bagit.txt", 0, "encoding"))
+            return
+        lines = [line for line in _LINE_BREAK.split(text) if line]
+        version = re.fullmatch(r"BagIt-Version: *(\d+)\.(\d+)[ \t]*", lines[0]) if lines else None
+        encoding = (
+            re.fullmatch(r"Tag-File-Character-Encoding: *(\S+)[ \t]*", lines[1])
+            if len(lines) > 1
+            else None
+        )
+        if len(lines) != 2 or encoding is None:
+            self.found.error(MalformedTagFile("bagit.txt", 0, "declaration"))
+        elif version is None:
+            self.found.error(MalformedTagFile("bagit.txt", 1, "version"))
+        if version is not None:
+            self.version = (int(version[1]), int(version[2]))
+        if encoding is not None:
+            try:
+                info = codecs.lookup(encoding[1])
+            except LookupError:
+                info = None
+            if (
+                info is None
+                or not getattr(info, "_is_text_encoding", True)
+                or info.name in _NOT_CHARSETS
+            ):
+                self.found.error(MalformedTagFile("bagit.txt", 2, "charset"))
+            else:
+                self.codec = info.name
+
+    def _path(self, tag_file: str, number: int, raw: str) -> str | None:
+        """Decode a path from a manifest or fetch.txt; None (reported) when it is unsafe."""
+        path = decode_path(raw, self.version)
+        if path.startswith("./"):
+            self.found.warn(DotSlash(tag_file, number))
+            path = path[2:]
+        problem = path_problem(path)
+        if problem:
+            self.found.error(MalformedTagFile(tag_file, number, problem))
+            return None
+        return path
+
+    def _manifest(self, manifest: str, member: Member, algorithm: str) -> dict[str, str] | None:
+        text = self._text(manifest, member)
+        if text is None:
+            return None
+        width = hashlib.new(algorithm).digest_size * 2
+        payload = manifest.startswith("manifest-")
+        listed: dict[str, str] = {}
+        spelled: dict[str, str] = {}
+        for number, line in enumerate(_LINE_BREAK.split(text), 1):
+            if not line.strip():
+                continue
+            match = re.fullmatch(r"(\S+)[ \t]+(.+)", line)
+            if match is None:
+                self.found.error(MalformedTagFile(manifest, number, "line"))
+                continue
+            checksum, raw = match.groups()
+            if len(checksum) != width or not all(c in "0123456789abcdefABCDEF" for c in checksum):
+                self.found.error(MalformedTagFile(manifest, number, "checksum"))
+                continue
+            if raw.startswith("*"):
+                self.found.warn(BinaryMarker(manifest, number))
+                raw = raw[1:]
+            path = self._path(manifest, number, raw)
+            if path is None:
+                continue
+            if payload != path.startswith("data/"):
+                reason = "not-payload" if payload else "payload"
+                self.found.error(MalformedTagFile(manifest, number, reason))
+                continue
+            key = _nfc(path)
+            checksum = checksum.lower()
+            if key not in listed:
+                listed[key], spelled[key] = checksum, path
+            elif listed[key] != checksum:
+                self.found.error(DuplicateManifestEntry(manifest, key))
+            elif spelled[key] != path:
+                self.found.warn(NormalizationVariants(manifest, key))
+            elif self.version >= (1, 0):
+                self.found.error(DuplicateManifestEntry(manifest, key))
+            else:
+                self.found.warn(RepeatedLine(manifest, key))
+        return listed
+
+    def _fetch(self, member: Member) -> dict[str, int]:
+        """Read fetch.txt: the payload files to download, and the line that names each."""
+        text = self._text("fetch.txt", member)
+        if text is None:
+            return {}
+        paths: dict[str, int] = {}
+        for number, line in enumerate(_LINE_BREAK.split(text), 1):
+            if not line.strip():
+                continue
+            match = re.fullmatch(r"(\S+)[ \t]+(\d+|-)[ \t]+(.+)", line)
+            if match is None:
+                self.found.error(MalformedTagFile("fetch.txt", number, "fetch-line"))
+                continue
+            path = self._path("fetch.txt", number, match[3])
+            if path is None:
+                continue
+            if not path.startswith("data/"):
+                self.found.error(MalformedTagFile("fetch.txt", number, "fetch-not-payload"))
+                continue
+            paths.setdefault(_nfc(path), number)
+        return paths
+
+    def _compare(
+        self,
+        manifest: str,
+        algorithm: str,
+        listed: dict[str, str],
+        present: dict[str, Member],
+        required: set[str],
+        fetch: dict[str, int],
+    ) -> None:
+        missing = []
+        for path, expected in listed.items():
+            member = present.get(path)
+            if member is None:
+                missing.append(path)
+            elif member.readable and member.digests.get(algorithm) != expected:
+                self.found.error(
+                    ChecksumMismatch(path, algorithm, expected, member.digests[algorithm])
+                )
+                self.changed.add(path)
+        for path in missing:
+            if path in fetch:
+                self.to_fetch.add(path)
+                continue
+            twin = next(
+                (
+                    other
+                    for other in listed
+                    if other in present
+                    and other.casefold() == path.casefold()
+                    and listed[other] == listed[path]
+                ),
+                None,
+            )
+            if twin is not None:
+                self.found.warn(CaseVariant(manifest, path, twin))
+            else:
+                self.found.error(MissingFile(path, manifest))
+        for path in sorted(required - listed.keys()):
+            self.found.error(ExtraFile(path, manifest))
+
+    def _bag_info(
+        self, member: Member, octets: int, files: int
+    ) -> tuple[bool, tuple[int, int, int] | None]:
+        """Check bag-info.txt; return whether letters made the bag, and its zip entry date."""
+        text = self._text("bag-info.txt", member)
+        if text is None:
+            return False, None
+        oxums = []
+        agent = day = None
+        for number, line in enumerate(_LINE_BREAK.split(text), 1):
+            if not line.strip() or line[0] in " \t":
+                continue  # blank, or the continuation of a long value
+            label, colon, value = line.partition(":")
+            label = label.strip().lower()
+            if not colon or not label:
+                self.found.error(MalformedTagFile("bag-info.txt", number, "tag"))
+            elif label == "payload-oxum":
+                oxums.append((number, value.strip()))
+            elif label == "bag-software-agent" and agent is None:
+                agent = value.split()
+            elif label == "bagging-date" and day is None:
+                day = value.strip()
+        for number, _value in oxums[1:]:
+            self.found.error(MalformedTagFile("bag-info.txt", number, "oxum"))
+        if oxums and not self.to_fetch:
+            number, value = oxums[0]
+            if not re.fullmatch(r"\d+\.\d+", value):
+                self.found.error(MalformedTagFile("bag-info.txt", number, "oxum"))
+            elif value != f"{octets}.{files}":
+                self.found.error(OxumMismatch(value, f"{octets}.{files}"))
+        return bool(agent) and agent[0] == LETTERS_AGENT, _zip_day(day)  # type: ignore[index]
+
+
+def _nfc(path: str) -> str:
+    return unicodedata.normalize("NFC", path)
+
+
+def _made_by_a_system(path: str) -> bool:
+    """Return whether a payload path is a file operating systems drop into folders."""
+    *folders, name = path.split("/")
+    return (
+        name.lower() in _SYSTEM_FILES
+        or name.startswith("._")
+        or any(f.lower() in _SYSTEM_DIRS for f in folders)
+    )
+
+
+def _zip_day(text: str | None) -> tuple[int, int, int] | None:
+    """Return the date letters stamps on zip entries for a Bagging-Date, or None."""
+    try:
+        day = date.fromisoformat(text or "")
+    except ValueError:
+        return None
+    day = min(max(day, _ZIP_EPOCH), _ZIP_LAST)
+    return (day.year, day.month, day.day)

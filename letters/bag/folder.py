@@ -1,0 +1,145 @@
+"""Read a bag that is a folder, as bagit-python and most tools leave it, without changing it.
+
+Links are never followed (a link inside a bag is reported, not read), pipes and devices are
+never opened, and every file is opened read-only: verifying writes nothing in the folder, not
+even access times where the system allows that.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+from letters.bag.findings import (
+    Collected,
+    CorruptEntry,
+    NotABagFolder,
+    SameNameTwice,
+    SpecialFile,
+    SymlinkEntry,
+    UnsafePath,
+)
+from letters.bag.members import Member
+from letters.bag.zipped import TAG_LIMIT
+from letters.bundle import CHUNK, Digests
+
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+)
+
+
+@dataclass
+class FolderMember(Member):
+    """A bag file in the folder, as it was when the folder was listed."""
+
+    source: Path | None = None
+    device: int = 0
+    inode: int = 0
+
+
+class FolderSource:
+    """The files under one bag folder, listed without following links, then read one by one."""
+
+    def __init__(
+        self,
+        root: Path,
+        found: Collected,
+        progress: Callable[[int], None] | None,
+        pool: Executor,
+    ) -> None:
+        self.root = root
+        self.found = found
+        self.progress = progress
+        self.pool = pool
+        self.buffer = bytearray(CHUNK)
+
+    def open(self) -> tuple[str, dict[str, Member]] | None:
+        """List the bag's files; return the bag's name and its files, or None if it is no bag."""
+        if not (self.root / "bagit.txt").is_file():
+            self.found.error(NotABagFolder(str(self.root)))
+            return None
+        members: dict[str, Member] = {}
+        names: Counter[str] = Counter()
+        pending = [("", self.root)]
+        while pending:
+            prefix, folder = pending.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError:
+                self.found.error(CorruptEntry(prefix or ".", "unreadable"))
+                continue
+            for entry in entries:
+                rel = prefix + entry.name
+                if "\\" in entry.name:
+                    self.found.error(UnsafePath(rel, "backslash"))
+                    continue
+                if entry.is_symlink():
+                    self.found.error(SymlinkEntry(rel))
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append((rel + "/", Path(entry.path)))
+                elif not entry.is_file(follow_symlinks=False):
+                    self.found.error(SpecialFile(rel))
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    key = unicodedata.normalize("NFC", rel)
+                    names[key] += 1
+                    members.setdefault(
+                        key,
+                        FolderMember(
+                            key, st.st_size, len(members), source=Path(entry.path),
+                            device=st.st_dev, inode=st.st_ino,
+                        ),
+                    )  # fmt: skip
+        for name, count in sorted(names.items()):
+            if count > 1:
+                self.found.error(SameNameTwice(name, count))
+        return self.root.resolve().name, members
+
+    def as_written_by_letters(self, day: tuple[int, int, int]) -> None:
+        """Do nothing: a folder keeps none of the zip details letters fixes."""
+
+    def read(self, member: Member, algorithms: list[str], keep: bool) -> None:
+        """Stream one file through its digests, once, refusing one changed since listing."""
+        assert isinstance(member, FolderMember) and member.source is not None
+        digests = Digests(algorithms, self.pool)
+        kept = bytearray() if keep else None
+        view = memoryview(self.buffer)
+        try:
+            try:
+                fd = os.open(member.source, _READ_FLAGS | getattr(os, "O_NOATIME", 0))
+            except PermissionError:
+                fd = os.open(member.source, _READ_FLAGS)
+            with io.FileIO(fd, "rb") as handle:
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != (
+                    member.device,
+                    member.inode,
+                ):
+                    raise OSError("changed")
+                total = 0
+                while count := handle.readinto(view):
+                    total += count
+                    if kept is not None and len(kept) <= TAG_LIMIT:
+                        kept.extend(view[:count])
+                    digests.update(view[:count])
+                    if self.progress is not None:
+                        self.progress(count)
+        except OSError:
+            self.found.error(CorruptEntry(member.path, "unreadable"))
+            member.readable = False
+            return
+        member.size = total
+        member.digests = digests.hexdigests()
+        member.content = bytes(kept) if kept is not None else None

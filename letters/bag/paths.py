@@ -1,0 +1,45 @@
+"""Manifest and fetch.txt paths: how they are escaped, unescaped and judged safe (RFC 8493 §2.1.3).
+
+The one codec for both directions: `letters.bundle` writes with `encode_path`, verify reads with
+`decode_path`.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPES = {"0D": "\r", "0A": "\n", "25": "%"}
+_RFC_ESCAPE = re.compile("%(0D|0A|25)", re.IGNORECASE)
+_LEGACY_ESCAPE = re.compile("%(0D|0A)", re.IGNORECASE)  # BagIt < 1.0, as bagit-python writes
+_DRIVE = re.compile(r"[A-Za-z]:")
+
+
+def encode_path(path: str) -> str:
+    """Write a path for a manifest line: only CR, LF and `%` are percent-encoded (RFC 8493)."""
+    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def decode_path(path: str, version: tuple[int, int] = (1, 0)) -> str:
+    """Read a manifest path: undo %0D, %0A and %25 (only %0D and %0A before BagIt 1.0)."""
+    pattern = _RFC_ESCAPE if version >= (1, 0) else _LEGACY_ESCAPE
+    return pattern.sub(lambda m: _ESCAPES[m[1].upper()], path)
+
+
+def path_problem(path: str) -> str | None:
+    """Say why a path read from a manifest or fetch.txt could reach outside the bag, or None.
+
+    Windows forms (drive letters, backslashes, UNC names) are refused on every system: a bag
+    is read on many systems, and on one of them such a path leaves the bag.
+    """
+    if path.startswith("/") or _DRIVE.match(path):
+        return "unsafe"
+    if "\\" in path:
+        return "backslash"
+    parts = path.split("/")
+    if ".." in parts:
+        return "unsafe"
+    if parts[0].startswith("~"):
+        return "home"
+    if any(p in ("", ".") for p in parts):
+        return "empty"
+    return None

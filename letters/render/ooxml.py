@@ -1,0 +1,188 @@
+"""Check a Word layout template from a template folder before anything opens it.
+
+A `.docx` is a zip of XML parts. One from a stranger can be a zip bomb (a small file that
+inflates to gigabytes), can make Word fetch an address when the letter is opened (an attached
+template or any other external relationship: the remote-template trick that leaks the user's
+network credentials), or can carry macros. The check reads the zip's directory, then streams
+every part through bounded reads — never a part whole, never more than the sizes allow — and
+refuses the file at the first problem, naming it. Refusing beats stripping: the user's letter
+is laid out from exactly the file they chose, or not at all.
+
+Standard library only, so the check runs before docxtpl (or anything) parses the file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from xml.etree import ElementTree
+
+from letters.errors import InputError
+from letters.i18n import _
+
+MAX_FILE = 10 * 1024 * 1024
+"""The largest layout template read (one with a letterhead image is well under 1 MB)."""
+MAX_PARTS = 500
+"""The most parts (zip entries) a layout template may hold; Word writes a few dozen."""
+MAX_UNPACKED = 40 * 1024 * 1024
+"""The most all parts together may unpack to."""
+MAX_XML_PART = 4 * 1024 * 1024
+"""The largest XML part: the letter's body, headers and footers are rendered as text."""
+MAX_RATIO = 200
+"""The most a part larger than `RATIO_FLOOR` may be compressed (XML: 5 to 30 to 1)."""
+RATIO_FLOOR = 256 * 1024
+CHUNK = 64 * 1024
+
+_MACRO_NAMES = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX\d*\.(xml|bin))$", re.I)
+_MACRO_TYPES = re.compile(rb"macroEnabled|vbaProject|vbaData|ms-office\.activeX", re.I)
+_MACRO_RELATIONSHIPS = ("/vbaProject", "/activeXControl", "/wordVbaData", "/keyMapCustomizations")
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+# Field codes that make Word fetch a file or address, or run a program (DDE), when the letter
+# is opened or its fields updated. A field's code may be split across runs: join them first.
+_INSTRUCTION = re.compile(rb"<(?:\w+:)?instrText\b[^>]*>([^<]*)<|\b(?:\w+:)?instr=\"([^\"]*)\"")
+_FETCHING = re.compile(r"\b(DDEAUTO|DDE|INCLUDEPICTURE|INCLUDETEXT|LINK|IMPORT)\b")
+
+
+def check_layout(name: str, data: bytes) -> None:
+    """Fail with a clear InputError unless `data` is a plain, bounded, self-contained .docx."""
+    if len(data) > MAX_FILE:
+        raise InputError(
+            _("{name}: the layout template is larger than the limit of {size} MB").format(
+                name=name, size=MAX_FILE // (1024 * 1024)
+            )
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise InputError(_("{name}: not a Word document (.docx)").format(name=name)) from error
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_PARTS:
+            raise InputError(
+                _("{name}: the layout template holds {count} parts; the limit is {limit}").format(
+                    name=name, count=len(entries), limit=MAX_PARTS
+                )
+            )
+        unpacked = 0
+        for entry in entries:
+            _check_name(name, entry)
+            unpacked += _check_part(name, archive, entry, unpacked)
+
+
+def _check_name(name: str, entry: zipfile.ZipInfo) -> None:
+    if entry.flag_bits & 0x1:
+        raise InputError(
+            _("{name}: the part {part} is encrypted").format(name=name, part=_shown(entry.filename))
+        )
+    if _MACRO_NAMES.search(entry.filename):
+        raise _macros(name, entry.filename)
+
+
+def _check_part(name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, before: int) -> int:
+    """Stream one part, bounded; check what it says; return how many bytes it unpacked to."""
+    part = entry.filename
+    xml = part.endswith((".xml", ".rels")) or part == "[Content_Types].xml"
+    if before + entry.file_size > MAX_UNPACKED:
+        raise _bomb(name)
+    if entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+        raise InputError(
+            _("{name}: the part {part} is compressed more than {ratio} to 1 — refused as a "
+              "likely zip bomb").format(name=name, part=_shown(part), ratio=MAX_RATIO)
+        )  # fmt: skip
+    if xml and entry.file_size > MAX_XML_PART:
+        raise _bomb(name)
+    keep = part.endswith(".rels") or part == "[Content_Types].xml" or xml
+    kept = bytearray()
+    size = 0
+    tail = b""
+    try:
+        with archive.open(entry) as stream:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                # The directory's sizes are only claims: hold the stream to them too.
+                if size > entry.file_size or before + size > MAX_UNPACKED:
+                    raise _bomb(name)
+                if xml and _DOCTYPE.search(tail + chunk):
+                    raise InputError(
+                        _("{name}: the part {part} declares a document type, which a Word "
+                          "document never needs").format(name=name, part=_shown(part))
+                    )  # fmt: skip
+                tail = chunk[-16:]
+                if keep:
+                    kept += chunk
+    except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError, RuntimeError) as error:
+        raise InputError(
+            _("{name}: the part {part} cannot be read — not a Word document (.docx)").format(
+                name=name, part=_shown(part)
+            )
+        ) from error
+    if part == "[Content_Types].xml" and _MACRO_TYPES.search(kept):
+        raise _macros(name, part)
+    if part.endswith(".rels"):
+        _check_relationships(name, part, bytes(kept))
+    elif xml:
+        _check_fields(name, part, bytes(kept))
+    return size
+
+
+def _check_fields(name: str, part: str, data: bytes) -> None:
+    codes = b"".join(a or b for a, b in _INSTRUCTION.findall(data)).decode("utf-8", "replace")
+    found = _FETCHING.search(" ".join(codes.upper().split()))
+    if found:
+        raise InputError(
+            _("{name}: the part {part} has a {field} field, which makes Word fetch a file or "
+              "run a program when the letter is opened — remove the field in Word").format(
+                name=name, part=_shown(part), field=found.group(1)
+            )
+        )  # fmt: skip
+
+
+def _check_relationships(name: str, part: str, data: bytes) -> None:
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        raise InputError(
+            _("{name}: the part {part} cannot be read — not a Word document (.docx)").format(
+                name=name, part=_shown(part)
+            )
+        ) from error
+    for relationship in root.iter(_RELATIONSHIP):
+        kind = relationship.get("Type", "")
+        target = relationship.get("Target", "")
+        if kind.endswith(_MACRO_RELATIONSHIPS):
+            raise _macros(name, part)
+        if relationship.get("TargetMode", "").lower() == "external" or kind.endswith(
+            "/attachedTemplate"
+        ):
+            raise InputError(
+                _("{name}: the part {part} points outside the document ({kind}: {target}) — "
+                  "Word would fetch it when the letter is opened; remove the attached "
+                  "template, linked picture or link in Word").format(
+                    name=name, part=_shown(part), kind=_shown(kind.rsplit("/", 1)[-1]),
+                    target=_shown(target),
+                )
+            )  # fmt: skip
+
+
+def _macros(name: str, part: str) -> InputError:
+    return InputError(
+        _("{name}: the layout template contains macros ({part}) — save it in Word as a Word "
+          "Document (.docx), not a macro-enabled one").format(name=name, part=_shown(part))
+    )  # fmt: skip
+
+
+def _bomb(name: str) -> InputError:
+    return InputError(
+        _("{name}: the layout template unpacks to more than its limits ({size} MB in all, "
+          "{part_size} MB for a text part) — refused as a likely zip bomb").format(
+            name=name, size=MAX_UNPACKED // (1024 * 1024), part_size=MAX_XML_PART // (1024 * 1024)
+        )
+    )  # fmt: skip
+
+
+def _shown(text: str) -> str:
+    """Return a stranger's text fit for one line of a message: printable and short."""
+    text = "".join(char if char.isprintable() else "?" for char in text)
+    return text if len(text) <= 80 else text[:77] + "..."

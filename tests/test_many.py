@@ -1,0 +1,88 @@
+"""Document commands over several cases: each reported, one bad case stops no other."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE_CASE, SAMPLES, run
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> list[Path]:
+    made = []
+    for name, text in (
+        ("wang", SAMPLE_CASE),
+        ("broken", SAMPLE_CASE.replace('number = "ACC-889977"', "number = 889977")),
+        ("chen", (SAMPLES / "case-zh-TW.toml").read_text(encoding="utf-8")),
+    ):
+        folder = tmp_path / "clients" / name
+        (folder / "evidence").mkdir(parents=True)
+        (folder / "case.toml").write_text(text, encoding="utf-8")
+        made.append(folder)
+    return made
+
+
+def test_email_for_several_cases_reports_each_and_fails_for_the_bad_one(
+    cases: list[Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = run("email", *cases, "-o", out, "--date", "2026-11-24")
+    assert result.exit_code == 2
+    wang, broken, chen = cases
+    assert result.stdout.splitlines() == [
+        f"{wang}: done",
+        f"  wrote {out / 'wang' / 'request.en.eml'}",
+        f"  wrote {out / 'wang' / 'request.en.txt'}",
+        f"{chen}: done",
+        f"  wrote {out / 'chen' / 'request.en.eml'}",
+        f"  wrote {out / 'chen' / 'request.en.txt'}",
+        "2 of 3 cases done",
+    ]
+    assert result.stderr.startswith(f"{broken}: Error: {broken / 'case.toml'}: 1 problem\n")
+    assert not (out / "broken").exists()
+    draft = email.message_from_bytes(
+        (out / "chen" / "request.en.eml").read_bytes(), policy=policy.default
+    )
+    assert draft["To"].addresses[0].addr_spec.endswith("example-wireless.com")
+
+
+def test_without_out_each_case_folder_keeps_its_own_documents(cases: list[Path]) -> None:
+    wang, _broken, chen = cases
+    result = run("letter", wang, chen, "--date", "2026-11-24", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    assert (wang / "documents" / "request.en.pdf").is_file()
+    assert (chen / "documents" / "request.en.pdf").is_file()
+    assert result.stdout.endswith("2 of 2 cases done\n")
+
+
+def test_two_cases_with_one_name_are_refused_before_anything_is_written(
+    cases: list[Path], tmp_path: Path
+) -> None:
+    other = tmp_path / "elsewhere" / "wang"
+    other.mkdir(parents=True)
+    (other / "case.toml").write_text(SAMPLE_CASE, encoding="utf-8")
+    result = run("email", cases[0], other, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: two cases are named wang")
+    assert not (tmp_path / "out").exists()
+
+
+def test_kit_for_several_cases_bundles_each_case_evidence(
+    cases: list[Path], tmp_path: Path
+) -> None:
+    wang, _broken, chen = cases
+    (wang / "evidence" / "call.txt").write_text("called", encoding="utf-8")
+    out = tmp_path / "kits"
+    result = run("kit", wang, chen, "-o", out, "--date", "2026-11-24", "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    for name in ("wang", "chen"):
+        bundle = out / name / "bundle-2026-11-24.zip"
+        assert run("verify", bundle).exit_code == 0
+    import zipfile
+
+    with zipfile.ZipFile(out / "wang" / "bundle-2026-11-24.zip") as archive:
+        assert any(name.endswith("evidence/call.txt") for name in archive.namelist())
