@@ -52,7 +52,7 @@ from letters import __version__
 from letters.bag.paths import encode_path
 from letters.casefolder import EVIDENCE_NOTE
 from letters.errors import BundleError, InputError
-from letters.i18n import _
+from letters.i18n import _, os_reason
 from letters.output import atomic_file, refuse_existing, refuse_inside
 
 CHUNK = 4 << 20
@@ -358,7 +358,7 @@ def scan_evidence(root: Path) -> Evidence:
         except OSError as error:
             raise BundleError(
                 _("cannot read the folder {path}: {reason}").format(
-                    path=folder, reason=error.strerror or error
+                    path=folder, reason=os_reason(error)
                 )
             ) from error
         if not listing:  # a zip keeps no folders: say where nothing came from
@@ -393,7 +393,7 @@ def scan_evidence(root: Path) -> Evidence:
             except OSError as error:
                 raise BundleError(
                     _("cannot read {path}: {reason}").format(
-                        path=entry.path, reason=error.strerror or error
+                        path=entry.path, reason=os_reason(error)
                     )
                 ) from error
     _refuse_collisions([f.path for f in files], root)
@@ -542,9 +542,7 @@ def build_bundle(
             )
     except OSError as error:
         raise BundleError(
-            _("cannot write {path}: {reason}").format(
-                path=shown or out, reason=error.strerror or error
-            )
+            _("cannot write {path}: {reason}").format(path=shown or out, reason=os_reason(error))
         ) from error
     return result
 
@@ -749,7 +747,7 @@ def _open_evidence(item: EvidenceFile) -> io.FileIO:
 
 def _unreadable(item: EvidenceFile, error: OSError) -> BundleError:
     return BundleError(
-        _("cannot read {path}: {reason}").format(path=item.source, reason=error.strerror or error)
+        _("cannot read {path}: {reason}").format(path=item.source, reason=os_reason(error))
     )
 
 

@@ -956,7 +956,7 @@ def read_case_text(path: Path) -> str:
         raise CaseError(_("{path}: is a folder, not a case file").format(path=path)) from None
     except OSError as error:
         raise CaseError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror or error)
+            _("{path}: cannot read: {reason}").format(path=path, reason=i18n.os_reason(error))
         ) from None
     if len(data) > MAX_FILE_BYTES:
         raise CaseError(
@@ -1106,19 +1106,20 @@ def _syntax_message(message: str, text: str, path: Path) -> str:
     bare = re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*([0-9][0-9 +-]*[0-9])\s*$", source)
     if bare:  # tomllib reads `0012345` as a number followed by junk; it is a value unread
         reason = tomlhelp.reason("Invalid value")
-    if key and _looks_secret(
-        key.group(1).strip("\"'“”")
-    ):  # never repeat a secret, not even in a hint
+    named = key.group(1).strip("\"'“”") if key else ""
+    if named and _looks_secret(named):  # never repeat a secret, not even in a hint
         hint = _(
             " — {key} looks like a password, PIN or code: remove the line; letters never needs one"
-        ).format(key=key.group(1))
+        ).format(key=named)
+    elif explained := tomlhelp.mistake(source, _looks_secret):
+        if named in _MASKED_KEYS:  # show the last digits only
+            explained = re.sub(r"\d(?=(?:\D*\d){4})", "*", explained)
+        hint = _(" — {explanation}").format(explanation=explained)
     elif bare and bare.group(1) in _MASKED_KEYS:
         hint = _(
             " — numbers that are identifiers go in quotes: put the whole number ({masked}) in "
             "quotes, leading zeros included"
         ).format(masked=identifiers.mask(bare.group(2)))
-    elif explained := tomlhelp.mistake(source, _looks_secret):
-        hint = _(" — {explanation}").format(explanation=explained)
     elif bare:
         hint = _(' — numbers that are identifiers go in quotes: {key} = "{value}"').format(
             key=bare.group(1), value=bare.group(2)

@@ -94,7 +94,8 @@ def locate(path: Path) -> CaseLocation:
 
 
 def of_case_file(case_file: Path) -> CaseLocation:
-    """Return the location of a case file: its folder's, if it is a case folder's case.toml."""
+    """Return the location of a case file: its folder's, if it is a case folder's case.toml
+    (named so, beside an `evidence/` folder)."""
     parent = case_file.parent
     if case_file.name == CASE_FILE and (parent / EVIDENCE).is_dir():
         return _folder(parent)

@@ -27,10 +27,23 @@ MAILTO_LIMIT = 2000  # longer links are cut off by many mail programs and by Win
 
 
 class LettersFormatter(click.HelpFormatter):
-    """Help whose section headings end in the language's colon (full-width in Chinese)."""
+    """Help whose headings end in the language's colon: full-width in Chinese, no space after."""
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{_('{heading}:').format(heading=heading)}\n")
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if prefix is None:
+            usage = _("Usage:")
+            prefix = usage if usage.endswith("：") else usage + " "
+        super().write_usage(prog, args, prefix)
+
+
+def _help_option(option: click.Option | None) -> click.Option | None:
+    """Word --help in the language of this run (Click words it once, when first made)."""
+    if option is not None:
+        option.help = _("Show this message and exit.")
+    return option
 
 
 class LettersContext(click.Context):
@@ -62,6 +75,20 @@ def _ui_lang_option() -> click.Option:
     )
 
 
+def _ui_lang_first(args: list[str]) -> None:
+    """Speak the --ui-lang of a command line before anything else is read, so that its
+    --help and its usage errors are in that language wherever the option stands."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return
+        value = arg.removeprefix("--ui-lang=") if arg.startswith("--ui-lang=") else None
+        if arg == "--ui-lang" and index + 1 < len(args):
+            value = args[index + 1]
+        language = i18n.normalize_language(value) if value else None
+        if language:
+            i18n.set_ui_language(language)
+
+
 class LettersCommand(click.Command):
     """A command whose help is translated when it is shown, and which takes --ui-lang."""
 
@@ -70,6 +97,13 @@ class LettersCommand(click.Command):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.params.append(_ui_lang_option())
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _ui_lang_first(args)
+        return super().parse_args(ctx, args)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _help_option(super().get_help_option(ctx))
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(self):
@@ -117,6 +151,13 @@ class LettersGroup(click.Group):
         with _translated(self):
             return super().get_short_help_str(limit)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _ui_lang_first(args)
+        return super().parse_args(ctx, args)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _help_option(super().get_help_option(ctx))
+
     def main(self, *args: Any, **kwargs: Any) -> Any:
         with i18n.interface(i18n.language_from_env()):
             return super().main(*args, **kwargs)
@@ -145,7 +186,8 @@ class LettersGroup(click.Group):
             ctx.exit(1)
         except OSError as error:  # a full disk, a folder we may not write to
             where = error.filename or _("a file")
-            _fail(ctx, f"{where}: {error.strerror or error}", (), 1)
+            reason = i18n.os_reason(error)
+            _fail(ctx, _("{path}: {reason}").format(path=where, reason=reason), (), 1)
         except Exception as error:
             _fail(
                 ctx,
@@ -830,7 +872,14 @@ def templates_list() -> None:
     ),
 )
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
-@option("--set", "template_set", default="standard", show_default=True, help=N_("Which set."))
+@option(
+    "--set",
+    "template_set",
+    metavar="NAME",
+    default="standard",
+    show_default=True,
+    help=N_("Which set."),
+)
 @option("--force", is_flag=True, help=N_("Replace files that already exist."))
 def templates_export(directory: Path, template_set: str, force: bool) -> None:
     from letters.shell import command
@@ -849,12 +898,11 @@ def templates_export(directory: Path, template_set: str, force: bool) -> None:
 
 
 def _ask(question: str, default: str) -> str:
-    # A Chinese question ends in a full-width colon, with no space after it; the first,
-    # trilingual question (`Language / 语言 / 語言`) keeps the Latin colon.
-    chinese = i18n.ui_language() != "en" and " / " not in question
-    suffix = "：" if chinese else ": "
     answer: str = click.prompt(
-        question.rstrip(":："), default=default, show_default=bool(default), prompt_suffix=suffix
+        question,
+        default=default,
+        show_default=bool(default),
+        prompt_suffix=i18n.prompt_suffix(),
     )
     return answer
 

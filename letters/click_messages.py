@@ -45,6 +45,7 @@ CLICK_MESSAGES = (
     N_("{name} {filename!r} is not readable."),
     N_("{name} {filename!r} is not writable."),
     N_("{heading}:"),
+    N_("required"),
 )
 CLICK_PLURALS = (
     N_plural("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),

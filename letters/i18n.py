@@ -157,6 +157,11 @@ def _(message: str) -> str:
     return _translations(_ui).gettext(message)
 
 
+def prompt_suffix() -> str:
+    """Return what ends a question: `: ` in English, the full-width `：` in Chinese."""
+    return ": " if _ui == "en" else "："
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message that depends on a count."""
     return _translations(_ui).ngettext(singular, plural, n)
@@ -214,6 +219,31 @@ def format_number(value: Any, language: str) -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(value, locale=locale_name(language))
+
+
+def os_reason(error: OSError) -> str:
+    """Say why the system refused a file operation, in the interface language (in English,
+    the system's own words)."""
+    import errno
+
+    if _ui == "en":
+        return error.strerror or str(error)
+
+    reasons = {
+        errno.ENOENT: N_("no such file or folder"),
+        errno.EACCES: N_("permission denied"),
+        errno.EPERM: N_("permission denied"),
+        errno.EISDIR: N_("it is a folder"),
+        errno.ENOTDIR: N_("part of the path is not a folder"),
+        errno.ENOSPC: N_("the disk is full"),
+        errno.EROFS: N_("the disk is read-only"),
+        errno.EEXIST: N_("it already exists"),
+        errno.ENAMETOOLONG: N_("the name is too long"),
+    }
+    if error.errno in reasons:
+        return _(reasons[error.errno])
+    code = errno.errorcode.get(error.errno or 0, str(error.errno))
+    return _("the system refused it ({code})").format(code=code)
 
 
 def N_(message: str) -> str:

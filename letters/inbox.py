@@ -37,7 +37,7 @@ from typing import Any
 from letters.case import MAX_EVENT_LABEL, MAX_EVENTS, MAX_SUMMARY
 from letters.casefolder import CaseLocation
 from letters.errors import InputError
-from letters.i18n import _
+from letters.i18n import _, os_reason
 
 MAIL_FOLDER = "mail"
 """Imported and sent mail is kept in this folder of the evidence folder."""
@@ -187,7 +187,7 @@ def _kind(path: Path) -> str:
             start = handle.read(5)
     except OSError as error:
         raise InputError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror)
+            _("{path}: cannot read: {reason}").format(path=path, reason=os_reason(error))
         ) from None
     if start == b"From ":  # Thunderbird's folders have no extension
         return "mbox"

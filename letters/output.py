@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from letters.errors import InputError, LettersError, OutputExistsError
-from letters.i18n import _
+from letters.i18n import _, os_reason
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
@@ -143,7 +143,7 @@ def _finish(handle: BinaryIO, temporary: Path, target: Path) -> None:
 
 def _cannot_write(error: OSError, path: Path) -> LettersError:
     return LettersError(
-        _("cannot write {path}: {reason}").format(path=path, reason=error.strerror or error)
+        _("cannot write {path}: {reason}").format(path=path, reason=os_reason(error))
     )
 
 

@@ -21,7 +21,7 @@ from letters import case as schema
 from letters import casefolder, wizard
 from letters.casefolder import CASE_FILE
 from letters.errors import InputError
-from letters.i18n import LANGUAGES, _, normalize_language
+from letters.i18n import LANGUAGES, _, normalize_language, os_reason
 from letters.output import write_outputs
 
 _ADDRESS_PARTS = ("line1", "line2", "country", "city", "region", "postal_code")
@@ -77,7 +77,7 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror)
+            _("{path}: cannot read: {reason}").format(path=path, reason=os_reason(error))
         ) from None
     try:
         text = data.decode("utf-8-sig")

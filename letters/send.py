@@ -19,7 +19,7 @@ from pathlib import Path
 
 from letters.casefolder import CaseLocation
 from letters.errors import InputError, SendError
-from letters.i18n import _
+from letters.i18n import _, os_reason
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 PASSWORD_VARIABLE = "LETTERS_SMTP_PASSWORD"
@@ -76,7 +76,7 @@ def read_draft(path: Path, now: datetime) -> Outgoing:
         data = path.read_bytes()
     except OSError as error:
         raise InputError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=error.strerror)
+            _("{path}: cannot read: {reason}").format(path=path, reason=os_reason(error))
         ) from None
     message = BytesParser(policy=policy.SMTP).parsebytes(data)
     if not isinstance(message, EmailMessage) or message["From"] is None:

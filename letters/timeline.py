@@ -18,7 +18,7 @@ from typing import Any
 import tomlkit
 
 from letters import case as schema
-from letters import i18n
+from letters import i18n, normalize
 from letters.case import Case, Event, parse_case, read_case_text
 from letters.casefolder import of_case_file
 from letters.errors import InputError
@@ -110,7 +110,9 @@ def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | Non
     checked = _check(values)
     _require_files(checked.get("evidence", ()), folder)
 
-    write_outputs({path: edited_case(path, [values])}, force=True)
+    exact = {key: checked.get(key, value) for key, value in values.items()}  # as checked
+    exact = {key: list(v) if isinstance(v, tuple) else v for key, v in exact.items()}
+    write_outputs({path: edited_case(path, [exact])}, force=True)
     moment = checked["at"]
     if isinstance(moment, datetime):  # a date alone stays a date
         moment = moment.replace(tzinfo=moment.tzinfo or case.tz).astimezone(case.tz)
@@ -174,12 +176,13 @@ def _moment(text: str | None, now: datetime, zone: tzinfo) -> date | datetime:
     """Read --at as a date or a date-time (local to the case unless it has an offset)."""
     if text is None:
         return now.astimezone(zone).replace(microsecond=0)
+    text = normalize.fold(text)
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
+        if re.fullmatch(r"[\d/年月日号號 -]+", text):
+            return normalize.parse_date(text)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?", text):
             return datetime.fromisoformat(text)
-    except ValueError:
+    except ValueError:  # NormalizeError too: the hint below shows every form
         pass
     raise InputError(
         _(
@@ -208,7 +211,7 @@ def _check(values: dict[str, Any]) -> dict[str, Any]:
         for problem in problems:
             key = re.split(r"[.\[]", problem.path)[0]
             option = OPTIONS.get(key, f"--{key}")
-            messages.append(f"{option}: {problem.message}")
+            messages.append(_("{option}: {message}").format(option=option, message=problem.message))
         raise InputError(messages[0], messages[1:])
     return checked
 

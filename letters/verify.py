@@ -29,7 +29,7 @@ from letters.bag.paths import decode_path
 from letters.bag.zipped import ZipSource
 from letters.bundle import hashing_pool
 from letters.errors import InputError, LettersError
-from letters.i18n import _
+from letters.i18n import _, os_reason
 
 __all__ = [
     "SUPPORTED_ALGORITHMS",
@@ -186,9 +186,7 @@ def verify_bundle(
                 handle = open(path, "rb", buffering=0)  # noqa: SIM115 (closed below)
             except OSError as error:
                 raise InputError(
-                    _("cannot read {path}: {reason}").format(
-                        path=path, reason=error.strerror or error
-                    )
+                    _("cannot read {path}: {reason}").format(path=path, reason=os_reason(error))
                 ) from error
             with handle:
                 archive = ZipSource(handle, found, progress, pool)
@@ -197,7 +195,7 @@ def verify_bundle(
         raise
     except OSError as error:
         raise LettersError(
-            _("cannot read {path}: {reason}").format(path=path, reason=error.strerror or error)
+            _("cannot read {path}: {reason}").format(path=path, reason=os_reason(error))
         ) from error
 
 

@@ -50,10 +50,12 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "intro": "letters never needs your password or PIN, and never asks for one. "
                  "Press Enter to skip a question marked (optional).",
         "retry": "Not accepted: {reason}",
+        "labelled": "{label}: {reason}",
         "choice": "Number",
         "holder": "About you, the account holder (who signs)",
         "holder.name": "Your name, as you sign",
         "holder.name_en": "Your name in English, as the carrier knows it (optional)",
+        "holder.name_en.needed": "Your name in English, as the carrier knows it",
         "holder.email": "Your email address",
         "holder.phone": "A phone number to reach you, not the line being closed (optional)",
         "holder.address": "Your postal address",
@@ -64,6 +66,9 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "address.region": "State, two letters, like CA",
         "address.postal_code": "ZIP code",
         "address.country": "Country, two letters",
+        "address.city.abroad": "City",
+        "address.region.abroad": "State, province or region",
+        "address.postal_code.abroad": "Postal code",
         "account": "The account to close",
         "account.carrier": "Carrier (the phone company)",
         "account.number": "Account number",
@@ -101,10 +106,12 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "intro": "letters 永远不需要您的密码或 PIN 码，也绝不会向您索要。"
                  "标有（可选）的问题可以直接按回车跳过。",
         "retry": "无法接受：{reason}",
+        "labelled": "{label}：{reason}",
         "choice": "编号",
         "holder": "关于您（账户持有人，即签名的人）",
         "holder.name": "您的姓名（签名用）",
         "holder.name_en": "您的英文姓名，即运营商系统里的名字（可选）",
+        "holder.name_en.needed": "您的英文姓名，即运营商系统里的名字（英文信件必须填写）",
         "holder.email": "您的电子邮箱",
         "holder.phone": "联系电话，不是要注销的号码（可选）",
         "holder.address": "您的邮寄地址",
@@ -115,6 +122,9 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "address.region": "州（两个字母，例如 CA）",
         "address.postal_code": "邮政编码（ZIP）",
         "address.country": "国家（两个字母）",
+        "address.city.abroad": "城市",
+        "address.region.abroad": "省、州或地区",
+        "address.postal_code.abroad": "邮政编码",
         "account": "要注销的账户",
         "account.carrier": "运营商（电话公司）名称",
         "account.number": "账号",
@@ -150,10 +160,12 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "intro": "letters 永遠不需要您的密碼或 PIN 碼，也絕不會向您索取。"
                  "標有（可選）的問題可以直接按 Enter 略過。",
         "retry": "無法接受：{reason}",
+        "labelled": "{label}：{reason}",
         "choice": "編號",
         "holder": "關於您（帳戶持有人，即簽名者）",
         "holder.name": "您的姓名（簽名用）",
         "holder.name_en": "您的英文姓名，即電信業者系統中的姓名（可選）",
+        "holder.name_en.needed": "您的英文姓名，即電信業者系統中的姓名（英文信件必須填寫）",
         "holder.email": "您的電子郵件地址",
         "holder.phone": "聯絡電話，不是要終止的門號（可選）",
         "holder.address": "您的郵寄地址",
@@ -164,6 +176,9 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "address.region": "州（兩個字母，例如 NY）",
         "address.postal_code": "郵遞區號（ZIP）",
         "address.country": "國家（兩個字母）",
+        "address.city.abroad": "城市",
+        "address.region.abroad": "省、州或地區",
+        "address.postal_code.abroad": "郵遞區號",
         "account": "要終止的帳戶",
         "account.carrier": "電信業者名稱",
         "account.number": "帳號",
@@ -471,9 +486,11 @@ def _settle_names(ask: Ask, say: Say, words: dict[str, str], answers: dict[str, 
         return
     while problems := schema.latin_problems(answers["holder"], answers["recipient"].get("name")):
         for (section, key), message in problems:
-            say(words["retry"].format(reason=f"{words[f'{section}.{key}']}: {message}"))
+            label = words.get(f"{section}.{key}.needed") or words[f"{section}.{key}"]
+            say(words["retry"].format(reason=words["labelled"].format(label=label, reason=message)))
             required = dataclasses.replace(question(f"{section}.{key}"), optional=False)
-            answers[section][key] = _answer(ask, say, words, required, f"{section}.{key}")
+            prompt = f"{section}.{key}.needed" if f"{section}.{key}.needed" in words else None
+            answers[section][key] = _answer(ask, say, words, required, prompt or f"{section}.{key}")
 
 
 def _answer(ask: Ask, say: Say, words: dict[str, str], asked: Question, key: str) -> Any:
@@ -531,9 +548,10 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
     address: dict[str, Any] = {"lines": [line for line in (first, second) if line]}
 
     def ask_part(part: Question) -> None:
-        if address.get("country", "US") != "US":
-            part = _ABROAD.get(part.key, part)
-        value = _answer(ask, say, words, part, f"{ADDRESS}.{part.key}")
+        key = f"{ADDRESS}.{part.key}"
+        if address.get("country", "US") != "US" and part.key in _ABROAD:
+            part, key = _ABROAD[part.key], f"{key}.abroad"
+        value = _answer(ask, say, words, part, key)
         if value:
             address[part.key] = value
         else:
@@ -547,8 +565,10 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
             return address
         for problem in problems:
             field = problem.path.removeprefix(f"{ADDRESS}.")
-            label = words.get(f"address.{field}", field)
-            say(words["retry"].format(reason=f"{label}: {problem.message}"))
+            abroad = ".abroad" if address.get("country", "US") != "US" else ""
+            label = words.get(f"address.{field}{abroad}") or words.get(f"address.{field}", field)
+            reason = words["labelled"].format(label=label, reason=problem.message)
+            say(words["retry"].format(reason=reason))
         wrong = {problem.path.removeprefix(f"{ADDRESS}.") for problem in problems}
         for part in ADDRESS_FIELDS:
             if part.key in wrong:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from letters import inbox
 from letters.case import load_case
 from letters.casefolder import locate
 from letters.cli import cli
@@ -245,18 +246,21 @@ def test_a_thunderbird_folder_without_extension_is_read_as_mbox(
     assert hashlib.sha256(thunderbird.read_bytes()).hexdigest() == digest
 
 
-def test_more_events_than_a_case_holds_imports_nothing(folder: Path, tmp_path: Path) -> None:
+def test_more_events_than_a_case_holds_imports_nothing(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inbox, "MAX_EVENTS", 5)  # the case holds 2 events: room for 3 more
     path = tmp_path / "many.mbox"
     box = mailbox.mbox(str(path))
-    for number in range(499):
+    for number in range(4):
         box.add(mail(CARE, HOLDER, f"Ticket {number}", "Wed, 25 Nov 2026 09:30:00 -0800",
                      msgid=f"<t{number}@example-mobile.com>"))  # fmt: skip
     box.close()
     result = run("log", folder, "import", path)
     assert (result.exit_code, result.stderr) == (
         2,
-        f"Error: {folder / 'case.toml'}: these 499 messages would make 501 events, more than "
-        "the 500 a case holds — nothing was imported: import fewer files at once\n",
+        f"Error: {folder / 'case.toml'}: these 4 messages would make 6 events, more than "
+        "the 5 a case holds — nothing was imported: import fewer files at once\n",
     )
     assert not (folder / "evidence" / "mail").exists()
 

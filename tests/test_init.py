@@ -195,7 +195,7 @@ def test_the_language_question_offers_the_system_language(tmp_path: Path) -> Non
     path = tmp_path / "case.toml"
     result = init(path, answers=minimal(""), env={"LANG": "zh_TW.UTF-8"})
     assert result.exit_code == 0, result.output
-    assert "Language / 语言 / 語言 [3]: " in result.stdout
+    assert "Language / 语言 / 語言 [3]：" in result.stdout
     assert "您閱讀的語言（指南及逐段解釋英文信的說明頁）：\n" in result.stdout
     assert "編號 [3]：" in result.stdout and "編號 [3]: " not in result.stdout
     assert load_case(path).language == "zh-TW"

@@ -35,13 +35,14 @@ def test_wheel_installs_and_runs_the_demo_outside_the_repo(tmp_path: Path) -> No
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
-    ours = {sysconfig.get_paths()[name] for name in ("purelib", "platlib")}
-    (Path(purelib) / "outer.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
          "-q", wheel],
         check=True,
     )  # fmt: skip
+    # Only now: pip would otherwise find the letters installed beside the tests, and skip ours.
+    ours = {sysconfig.get_paths()[name] for name in ("purelib", "platlib")}
+    (Path(purelib) / "outer.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}

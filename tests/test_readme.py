@@ -50,3 +50,22 @@ def test_the_tour_prints_what_the_readme_says(readme_dir: Path) -> None:
                 assert line.startswith(shown[:-1]), (command, line)
             else:
                 assert line == shown, command
+
+
+def test_the_chinese_guide_walks_a_newcomer_from_python_to_the_first_commands() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## 中文说明") : text.index("## Development")]
+    for step in (
+        "https://www.python.org/downloads/",
+        "Add python.exe to PATH",
+        "PowerShell",
+        "终端",
+        "pipx install .",
+        "py -m pip install .",
+        "externally-managed-environment",
+        "letters init 我的案例",
+        "letters guide 我的案例",
+        "letters kit 我的案例",
+        "_LETTERS_COMPLETE=bash_source letters",
+    ):
+        assert step in section, step

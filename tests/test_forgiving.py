@@ -1,0 +1,300 @@
+"""Forgiving, then exact: what people type naturally is read, kept and printed in one form.
+
+Full-width digits and punctuation, the ideographic full stop in an email domain, dates as
+2026年12月1日 or 12/1/2026, money as $12.50 — in a case file, in the wizard and in `log add` —
+come out plain in the .eml, the PDF and the DOCX.
+"""
+
+from __future__ import annotations
+
+import email
+import tomllib
+from datetime import date
+from decimal import Decimal
+from email import policy
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from letters import normalize
+from letters.case import load_case
+from letters.cli import cli
+from tests.conftest import run
+
+# What a Chinese keyboard types: full-width digits, dashes, @ and dollar sign; 。 for a dot.
+FULL_WIDTH_CASE = """\
+language = "en"
+timezone = "America/Los_Angeles"
+
+[holder]
+name = "李华"
+name_en = "Hua Li"
+email = "lihua＠163。com"
+phone = "４１５－５５５－０１３４"
+
+[holder.address]
+lines = ["123 Main St"]
+city = "Ｓａｎ Ｆｒａｎｃｉｓｃｏ"
+region = "ca"
+postal_code = "９４１０５"
+
+[account]
+carrier = "Example Mobile"
+number = "１２３４５６７８"
+phone = "(415) 555-0188"
+balance = "US$12.5"
+close_on = "2026年12月1日"
+
+[recipient]
+name = "Example Mobile Customer Care"
+email = "care@example-mobile.com"
+address = { lines = ["PO Box 1000"], city = "Dallas", region = "TX", postal_code = "75201" }
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-12-01", "2026-12-1", "12/1/2026", "2026年12月1日", "２０２６－１２－０１", "2026/12/1"],
+)
+def test_every_usual_date_form_is_read(text: str) -> None:
+    assert normalize.parse_date(text) == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    "text", ["12.5", "$12.50", "US$12.50", "＄１２．５", "12.50 USD", "US$ 12.5"]
+)
+def test_every_usual_money_form_is_read(text: str) -> None:
+    assert normalize.parse_money(text) == Decimal("12.50")
+    assert normalize.money_text(normalize.parse_money(text)) == "12.50"
+
+
+@pytest.mark.parametrize("text", ["12,50", "twelve", "$", "-3", "1,2345.00"])
+def test_unreadable_money_gets_a_hint_with_the_form(text: str) -> None:
+    with pytest.raises(normalize.NormalizeError) as refused:
+        normalize.parse_money(text)
+    assert str(refused.value) == 'not an amount of money — write it like "12.50" or "$12.50"'
+
+
+@pytest.mark.parametrize("text", ["2026-13-01", "31/12/2026", "next Tuesday", "2026年2月30日"])
+def test_unreadable_date_gets_a_hint_with_the_forms(text: str) -> None:
+    with pytest.raises(normalize.NormalizeError) as refused:
+        normalize.parse_date(text)
+    assert str(refused.value) == (
+        "not a date — write it like 2026-12-01, or 12/1/2026 (month/day/year), or 2026年12月1日"
+    )
+
+
+def test_email_domain_full_stops_are_dots_as_idna_reads_them() -> None:
+    assert normalize.email("lihua@163。com") == "lihua@163.com"
+    assert normalize.email("ｌｉｈｕａ＠１６３．ｃｏｍ") == "lihua@163.com"
+    assert normalize.email("lihua@163｡com") == "lihua@163.com"
+
+
+def test_a_case_file_typed_on_a_chinese_keyboard_loads_plain(case_file) -> None:
+    case = load_case(case_file(FULL_WIDTH_CASE))
+    assert case.holder.email == "lihua@163.com"
+    assert case.holder.phone == "+14155550134"
+    assert case.account.number == "12345678"
+    assert case.account.balance == Decimal("12.50")
+    assert case.account.close_on == date(2026, 12, 1)
+    assert case.holder.address is not None
+    assert (case.holder.address.city, case.holder.address.region) == ("San Francisco", "CA")
+    assert case.holder.address.postal_code == "94105"
+
+
+def _eml_body(path: Path) -> tuple[str, str]:
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    return str(message["From"]), body
+
+
+def _pdf(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def _docx(path: Path) -> str:
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ("12345678", "lihua@163.com", "(415) 555-0134", "December 1, 2026", "$12.50")),
+        ("zh-CN", ("12345678", "lihua@163.com", "(415) 555-0134", "2026年12月1日", "US$12.50")),
+    ],
+)
+def test_the_plain_forms_are_printed_in_eml_pdf_and_docx(
+    tmp_path: Path, case_file, language: str, expected: tuple[str, ...]
+) -> None:
+    path = case_file(FULL_WIDTH_CASE.replace("close_on", 'reason = "moving"\nclose_on'))
+    out = tmp_path / "out"
+    for command in ("email", "letter"):
+        result = run(command, path, "--lang", language, "-o", out, "--date", "2026-11-24")
+        assert result.exit_code == 0, result.stderr
+    sender, body = _eml_body(out / f"request.{language}.eml")
+    assert sender.endswith("<lihua@163.com>")
+    pdf = _pdf(out / f"request.{language}.pdf")
+    docx = _docx(out / f"request.{language}.docx")
+    for text, where in ((body, "eml"), (pdf, "pdf"), (docx, "docx")):
+        flat = " ".join(text.split())
+        for value in expected:
+            assert value in flat or value in text, f"{value} not in the {where}"
+        for typed in ("１２３", "163。com", "４１５", "＠"):
+            assert typed not in text, f"{typed} printed in the {where}"
+    if language == "en":  # the return address on the envelope page
+        assert "San Francisco, CA 94105" in pdf
+
+
+def _init(path: Path, answers: list[str], *args: str) -> str:
+    text = "".join(f"{answer}\n" for answer in answers)
+    result = CliRunner().invoke(cli, ["init", str(path), *args], input=text, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_the_wizard_reads_full_width_answers_and_asks_again_only_what_is_wrong(
+    tmp_path: Path,
+) -> None:
+    answers = [
+        "李华", "Hua Li", "lihua@163。com", "４１５－５５５－０１３４",
+        "123 Main St", "", "",  # street, second line, country US
+        "旧金山", "San Francisco",  # a Chinese city name is refused, then given in English
+        "加州", "ca",  # a state name in Chinese is refused: only the state is asked again
+        "10001",  # a New York ZIP code with California: the ZIP code is asked again
+        "94105",
+        "Example Mobile", "１２３４５６７８", "(415) 555-0188", "",
+        "＄12.5", "2026年12月1日", "",
+        "Example Mobile Customer Care", "care@example-mobile.com", "",
+        "", "", "", "",
+        "1",  # documents in English
+    ]  # fmt: skip
+    path = tmp_path / "case.toml"
+    out = _init(path, answers, "--lang", "zh-CN")
+    assert out.count("\n城市（用英文写，例如 San Francisco）：") == 2
+    assert out.count("\n州（两个字母，例如 CA）：") == 2
+    assert out.count("\n邮政编码（ZIP）：") == 2
+    assert out.count("街道地址") == 2  # the holder's once, the recipient's once
+    assert '无法接受：城市请用拉丁字母写，邮局才看得懂，例如 "San Francisco"\n' in out
+    assert "无法接受：必须是州的两个字母代码，例如 CA 或 NY\n" in out
+    assert "无法接受：邮政编码（ZIP）：ZIP 邮政编码 10001 不在 CA——请核对邮政编码和州\n" in out
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert data["holder"]["email"] == "lihua@163.com"
+    assert data["holder"]["phone"] == "+14155550134"
+    assert data["holder"]["address"]["region"] == "CA"
+    assert data["account"]["number"] == "12345678"
+    assert data["account"]["balance"] == "12.50"
+    assert data["account"]["close_on"] == date(2026, 12, 1)
+
+
+def test_the_wizard_asks_for_the_english_name_when_documents_are_english(tmp_path: Path) -> None:
+    answers = [
+        "王小明", "", "xm@example.com", "", "",
+        "Example Mobile", "A-1", "+1 415 555 0188", "", "", "", "",
+        "Mint Mobile 客服部", "", "",
+        "", "", "", "",
+        "1",  # documents in English: the names must be in Latin letters
+        "Xiaoming Wang", "Mint Mobile Customer Care",
+    ]  # fmt: skip
+    path = tmp_path / "case.toml"
+    out = _init(path, answers, "--lang", "zh-CN")
+    assert (
+        "无法接受：您的英文姓名，即运营商系统里的名字（英文信件必须填写）：缺少：英文文件需要"
+        in out
+    )
+    assert "\n您的英文姓名，即运营商系统里的名字（英文信件必须填写）：Xiaoming Wang\n" in out
+    assert "无法接受：收件方名称，例如 Example Mobile Customer Care：含有非拉丁字母的字符" in out
+    case = load_case(path)
+    assert (case.holder.name_en, case.recipient.name) == (
+        "Xiaoming Wang",
+        "Mint Mobile Customer Care",
+    )
+
+
+def test_log_add_reads_full_width_and_chinese_dates(tmp_path: Path, case_file) -> None:
+    path = case_file(FULL_WIDTH_CASE)
+    result = run(
+        "log", path, "add", "--channel", "phone", "--summary", "打电话要求注销。",
+        "--reference", "ＣＳ－１２３４５", "--at", "2026年11月20日",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    event = load_case(path).events[-1]
+    assert (event.at, event.reference) == (date(2026, 11, 20), "CS-12345")
+    assert 'reference = "CS-12345"' in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "carrier = “Example Mobile”",
+            "这个值无法识别——中文引号“ ”在 TOML 里不算引号：请把输入法切换到英文，输入直引号："
+            'carrier = "Example Mobile"',
+        ),
+        (
+            'carrier ＝ "Example Mobile"',
+            "键的后面必须是 =——全角的 ＝ 在 TOML 里不算等号：请把输入法切换到英文，输入 =："
+            'carrier = "Example Mobile"',
+        ),
+        (
+            "close_on = 2026-12-1",
+            "这个值无法识别——日期的月和日都要写两位数字：请写成 2026-12-01",
+        ),
+        (
+            'carrier = "Example Mobile',
+            "文字缺少结尾的引号，或含有 TOML 不接受的字符——少了一个引号：文字要放在两个直引号之间，"
+            '例如 carrier = "Example Mobile"',
+        ),
+        (
+            "number = “12345678”",
+            "这个值无法识别——中文引号“ ”在 TOML 里不算引号：请把输入法切换到英文，输入直引号："
+            'number = "****5678"',
+        ),
+    ],
+)
+def test_toml_mistakes_are_explained_in_chinese_with_the_line_written_right(
+    case_file, line: str, message: str
+) -> None:
+    path = case_file(f'language = "zh-CN"\n{line}\n')
+    result = run("check", path, "--ui-lang", "zh-CN")
+    assert (result.exit_code, result.stderr) == (2, f"错误：{path}:2: TOML 格式有误：{message}\n")
+
+
+@pytest.mark.parametrize(
+    ("key", "answer", "value"),
+    [
+        ("holder.email", "lihua@163。com", "lihua@163.com"),
+        ("account.number", "１２３４", "1234"),
+        ("account.phone", "４１５－５５５－０１３４", "+14155550134"),
+        ("account.balance", "$12.5", "12.50"),
+        ("account.close_on", "2026年12月1日", date(2026, 12, 1)),
+        ("address.region", "California", "CA"),
+        ("checklist.keep_number", "是", True),
+        ("delivery.method", "2", "mail"),
+        ("account.iccid", "", None),
+    ],
+)
+def test_each_answer_is_checked_without_a_terminal(key: str, answer: str, value: object) -> None:
+    from letters import wizard
+
+    assert wizard.check_answer(key, answer) == value
+
+
+@pytest.mark.parametrize(
+    ("key", "answer", "reason"),
+    [
+        ("address.city", "旧金山", "write the city in Latin letters, as the post office reads it"),
+        ("address.region", "加州", "must be the state's two-letter code, like CA or NY"),
+        ("holder.email", "lihua", "not an email address: an email address has an @, like "),
+        ("account.close_on", "soon", "not a date — write it like 2026-12-01"),
+        ("holder.name", "", "an answer is needed"),
+    ],
+)
+def test_a_wrong_answer_says_why(key: str, answer: str, reason: str) -> None:
+    from letters import wizard
+
+    with pytest.raises(wizard.AnswerError) as refused:
+        wizard.check_answer(key, answer)
+    assert str(refused.value).startswith(reason)
