@@ -384,7 +384,8 @@ def _groups(letter: Letter, parts: postal.Addresses) -> list[_Group]:
         groups.append(_Group((title,)))
     if letter.reference:
         groups.append(block(letter.reference, after=leading / 2 if chinese else leading))
-    groups.append(block([letter.salutation], after=0 if chinese else leading))
+    if letter.salutation:  # the FCC complaint, pasted into a form, has none
+        groups.append(block([letter.salutation], after=0 if chinese else leading))
     for paragraph in letter.paragraphs:
         if chinese:
             groups.append(
