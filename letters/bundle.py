@@ -382,7 +382,7 @@ def scan_evidence(root: Path) -> Evidence:
                     skipped.append(BundleWarning("special", rel))
                 elif lowered in _SYSTEM_FILES or entry.name.startswith("._"):
                     skipped.append(BundleWarning("system", rel))
-                elif _placeholder(st := entry.stat(follow_symlinks=False)):
+                elif _placeholder(st := entry.stat(follow_symlinks=False), Path(entry.path)):
                     skipped.append(BundleWarning("placeholder", rel))
                 else:
                     files.append(
@@ -408,14 +408,31 @@ _SF_DATALESS = 0x40000000  # macOS: the content is in the cloud (iCloud Drive, D
 _INLINE_BYTES = 4096  # small files may live in the file system's own records, with no block
 
 
-def _placeholder(st: os.stat_result) -> bool:
+def _placeholder(st: os.stat_result, path: Path) -> bool:
     """Return True for a file whose content is not on this computer: a cloud placeholder."""
     if getattr(st, "st_file_attributes", 0) & _OFFLINE_ATTRIBUTES:
         return True
     if getattr(st, "st_flags", 0) & _SF_DATALESS:
         return True
-    # Elsewhere (and for cloud drives that set neither): a size, but no block stored.
-    return st.st_size > _INLINE_BYTES and getattr(st, "st_blocks", 1) == 0
+    # Elsewhere (and for cloud drives that set neither): a size, but no block stored...
+    if st.st_size <= _INLINE_BYTES or getattr(st, "st_blocks", 1) != 0:
+        return False
+    # ...and no data anywhere in it, where the system can say (some file systems report
+    # no blocks for files that have data).
+    seek_data = getattr(os, "SEEK_DATA", None)
+    if seek_data is None:
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
+    except OSError:
+        return True
+    try:
+        os.lseek(fd, 0, seek_data)  # ENXIO: no data at all; anything else: trust the blocks
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _check_name(rel: str, source: Path) -> None:

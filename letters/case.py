@@ -65,6 +65,7 @@ MAX_DEPTH = 8  # levels of tables and lists; a case file needs 4
 MAX_EVENTS = 10_000  # a closure that drags on for years, its mail imported
 MAX_ITEMS = 100  # charges, an event's evidence files, an address's lines
 MAX_TEXT = 400  # characters of a one-line value: a name, an address line
+MAX_IDENTIFIER = 100  # an account, phone, SIM or reference number (a Message-ID), a postal code
 MAX_FREE_TEXT = 2000  # characters of a note, the relief asked for
 # An event's party and reference, and its summary, fill the bundle index's narrow columns.
 MAX_EVENT_LABEL = 100
@@ -324,7 +325,9 @@ def _identifier(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
         checker.problem(path, message)
         return None
     text = checker.string(value, path)
-    return None if text is None else normalize.identifier(text)
+    if text is None or not checker.short(text, MAX_IDENTIFIER, path):
+        return None
+    return normalize.identifier(text)
 
 
 def _checked(parse: Callable[[str], str], hint: Callable[[str], str]) -> Check:

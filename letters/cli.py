@@ -514,6 +514,14 @@ def _print_options(function: Any) -> Any:
                 ),
             ),
             option(
+                "--window-offset",
+                metavar="RIGHT,DOWN",
+                help=N_(
+                    "With --envelope window: move the address this many inches, for an "
+                    "envelope whose window sits elsewhere (see the test page written with it)."
+                ),
+            ),
+            option(
                 "--font",
                 type=click.Path(path_type=Path, dir_okay=False, exists=True),
                 help=N_("A TrueType font file for Chinese text (default: found on this computer)."),
@@ -532,14 +540,31 @@ def _print_options(function: Any) -> Any:
     return function
 
 
-def _print(formats: str, paper: str, envelope: str, font: Path | None, explain: str | None) -> Any:
+def _print(
+    formats: str,
+    paper: str,
+    envelope: str,
+    font: Path | None,
+    explain: str | None,
+    window_offset: str | None = None,
+) -> Any:
     from letters.kit import Print
 
     chosen = tuple(part.strip().lower() for part in formats.split(",") if part.strip())
     unknown = [part for part in chosen if part not in ("pdf", "docx")]
     if unknown or not chosen:
         raise InputError(_("--format: {value} — use pdf, docx or pdf,docx").format(value=formats))
-    return Print(chosen, paper, None if envelope == "none" else envelope, font, explain)
+    offset = (0.0, 0.0)
+    if window_offset is not None:
+        try:
+            right, down = (float(part) for part in window_offset.split(","))
+        except ValueError:
+            raise InputError(
+                _("--window-offset: {value} — write RIGHT,DOWN in inches, such as 0.25,-0.1")
+                .format(value=window_offset)
+            ) from None  # fmt: skip
+        offset = (right, down)
+    return Print(chosen, paper, None if envelope == "none" else envelope, font, explain, offset)
 
 
 @cli.command(
@@ -557,13 +582,14 @@ def letter(
     formats: str,
     paper: str,
     envelope: str,
+    window_offset: str | None,
     font: Path | None,
     explain: str | None,
     **options: Any,
 ) -> None:
     from letters.kit import write_letter
 
-    printing = _print(formats, paper, envelope, font, explain)
+    printing = _print(formats, paper, envelope, font, explain, window_offset)
     _each(
         case,
         out,
@@ -596,13 +622,14 @@ def kit(
     formats: str,
     paper: str,
     envelope: str,
+    window_offset: str | None,
     font: Path | None,
     explain: str | None,
     **options: Any,
 ) -> None:
     from letters.kit import write_kit
 
-    printing = _print(formats, paper, envelope, font, explain)
+    printing = _print(formats, paper, envelope, font, explain, window_offset)
     if evidence is not None and len(case) > 1:
         raise InputError(
             _("--evidence: with several cases, each case's own evidence folder is bundled")
@@ -770,6 +797,8 @@ def send(
         load_case(case.case_file)
     for line in outgoing.summary():
         click.echo(line)
+    if case is not None:
+        click.echo(_("To be recorded in: {path}").format(path=case.case_file))
     if not yes and not (sys.stdin.isatty() and host):
         click.echo(_("Dry run: nothing was sent. Add --smtp SERVER and --yes to send."))
         return

@@ -52,6 +52,7 @@ def format_phone(e164: str, home_region: str = "US") -> str:
 # one of ours. Anything else gets the general hint, so no English reaches a Chinese reader.
 _EMAIL_REASONS = (
     ("An email address must have an @-sign", "@"),
+    ("The email address is not valid. It must have exactly one @-sign", "@"),  # before 2.2
     ("There must be something after the @-sign", "domain"),
     ("There must be something before the @-sign", "local"),
     ("The part after the @-sign is not valid. It should have a period", "period"),

@@ -19,6 +19,7 @@ who decides whether to record the date; the tool never records it on its own.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -32,8 +33,9 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from letters import i18n
 from letters.case import MAX_EVENT_LABEL, MAX_EVENTS, MAX_SUMMARY
 from letters.casefolder import CaseLocation
 from letters.errors import InputError
@@ -83,7 +85,7 @@ class Mail:
     subject: str
     reference: str
     text: str
-    data: bytes
+    data: bytes | bytearray
     suffix: str
 
 
@@ -124,7 +126,9 @@ class Report:
     """Status questions answered no (or not answered), as lines to show."""
 
 
-def evidence_name(moment: datetime, subject: str, data: bytes, suffix: str, tag: str = "") -> str:
+def evidence_name(
+    moment: datetime, subject: str, data: bytes | bytearray, suffix: str, tag: str = ""
+) -> str:
     """Return a safe, dated file name for a message in the evidence folder.
 
     Date and time first (so the folder sorts as the timeline does), a few words of the
@@ -203,14 +207,16 @@ def _read_eml(path: Path, limit: int) -> Mail:
     return parse_mail(path.read_bytes(), ".eml")
 
 
-def _mbox(path: Path, limit: int) -> Iterator[bytes | int]:
+def _mbox(path: Path, limit: int) -> Iterator[bytearray | int]:
     """Yield each message's bytes of an mbox file, or its size when it is over the limit.
 
-    Lines are read in pieces of bounded length; a message starts at a "From " line at the
-    top of the file or after a blank line (mboxo and mboxrd alike; ">From " is unquoted).
+    Lines are read in pieces of bounded length into one buffer per message, dropped as soon
+    as the message outgrows the limit; a message starts at a "From " line at the top of the
+    file or after a blank line (mboxo and mboxrd alike; ">From " is unquoted).
     """
-    parts: list[bytes] | None = None
+    held: bytearray | None = None
     size = 0
+    started = False
     at_line_start = True
     blank_before = True
     with path.open("rb") as handle:
@@ -218,41 +224,42 @@ def _mbox(path: Path, limit: int) -> Iterator[bytes | int]:
             starts_line = at_line_start
             at_line_start = piece.endswith(b"\n")
             if starts_line and blank_before and piece.startswith(b"From "):
-                if parts is not None or size:
-                    yield _finish(parts, size)
-                parts, size = [], 0
+                if started:
+                    yield _finish(held, size)
+                held, size, started = bytearray(), 0, True
                 blank_before = False
                 continue
+            if not started:  # text before the first "From ": not an mbox
+                raise InputError(
+                    _("{path}: not an mbox mailbox (it does not start with a From line)").format(
+                        path=path
+                    )
+                )
             if starts_line:
                 blank_before = piece in (b"\n", b"\r\n")
                 if re.match(rb">+From ", piece):
                     piece = piece[1:]
             else:
                 blank_before = False
-            if parts is None and size == 0:  # text before the first "From ": not mbox
-                raise InputError(
-                    _("{path}: not an mbox mailbox (it does not start with a From line)").format(
-                        path=path
-                    )
-                )
             size += len(piece)
-            if parts is not None:
+            if held is not None:
                 if size > limit:
-                    parts = None  # drop what was held; keep counting
+                    held = None  # let go of what was held; only count from here on
                 else:
-                    parts.append(piece)
-    if parts is not None or size:
-        yield _finish(parts, size)
+                    held += piece
+    if started:
+        yield _finish(held, size)
 
 
-def _finish(parts: list[bytes] | None, size: int) -> bytes | int:
-    if parts is None:
+def _finish(held: bytearray | None, size: int) -> bytearray | int:
+    if held is None:
         return size
-    data = b"".join(parts)
     # The blank line before the next "From " separates messages; it is not part of one.
-    if data.endswith(b"\r\n"):
-        return data[:-2]
-    return data[:-1] if data.endswith(b"\n") else data
+    if held.endswith(b"\r\n"):
+        del held[-2:]
+    elif held.endswith(b"\n"):
+        del held[-1:]
+    return held
 
 
 def _read_msg(path: Path, limit: int) -> Mail:
@@ -311,7 +318,7 @@ def _header_text(message: Any) -> str:
 # --- reading one message -------------------------------------------------------------------
 
 
-def parse_mail(data: bytes, suffix: str) -> Mail:
+def parse_mail(data: bytes | bytearray, suffix: str) -> Mail:
     """Read a message's date, sender, recipients, subject, reference and some of its text.
 
     Raise SkipError for what cannot be trusted: no date, or a header whose bytes do not fit
@@ -421,11 +428,11 @@ def _clean(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
-def _digest_reference(data: bytes) -> str:
+def _digest_reference(data: bytes | bytearray) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()[:32]
 
 
-def _reference(message_id: str, data: bytes) -> str:
+def _reference(message_id: str, data: bytes | bytearray) -> str:
     """Return the event's reference: the Message-ID, or a digest where it is missing or long."""
     if not message_id:
         return _digest_reference(data)
@@ -477,8 +484,9 @@ def import_mail(
     from letters.case import load_case
     from letters.output import Staged, commit, discard, stage
 
-    def add(files: dict[Path, bytes]) -> None:
-        part = stage(files)
+    def add(files: dict[Path, bytes | bytearray]) -> None:
+        # A message is held in a bytearray (no copy); it is written as bytes would be.
+        part = stage(cast("dict[Path, bytes]", files))
         staged.update(part)
         staged.folders += part.folders
 
@@ -496,9 +504,11 @@ def import_mail(
             raise InputError(_("{path}: no such file").format(path=source))
         _kind(source)  # refuse a file that is no mail before reading anything
     known = {event.reference for event in case.events if event.reference}
+    with i18n.interface(case.language):  # the language of the case's documents and bundle
+        no_subject = _("(no subject)")
     report = Report()
     events: list[dict[str, Any]] = []
-    candidates: list[tuple[str, Mail]] = []
+    candidates: list[tuple[str, Mail]] = []  # held without their bytes
     staged = Staged()
     try:
         for source in sources:
@@ -523,14 +533,14 @@ def import_mail(
                         "channel": "email",
                         "party": _shortened(item.sender, MAX_EVENT_LABEL) or None,
                         "reference": item.reference,
-                        "summary": _shortened(item.subject, MAX_SUMMARY) or _("(no subject)"),
+                        "summary": _shortened(item.subject, MAX_SUMMARY) or no_subject,
                         "evidence": [name],
                     }
                 )
                 report.imported.append(Imported(item.moment, item.sender, item.subject, name))
                 kind = looks_like(item)
                 if kind and _from_carrier(item, domains):
-                    candidates.append((kind, item))
+                    candidates.append((kind, dataclasses.replace(item, data=b"", text="")))
         if len(case.events) + len(events) > MAX_EVENTS:
             raise InputError(
                 _(

@@ -117,6 +117,7 @@ class Print:
     explain: str | None = None
     """The companion sheet's language; None: the holder's (none for an English reader);
     "none": no sheet."""
+    window_offset: tuple[float, float] = (0.0, 0.0)  # inches right and down
 
 
 def sheet_language(case: Case, explain: str | None) -> str | None:
@@ -191,12 +192,18 @@ def print_files(
         if "pdf" in options.formats or letter.sheet:
             envelope = None if letter.sheet else options.envelope
             pdf = render_pdf(
-                case, letter, paper=options.paper, font=options.font, envelope=envelope
-            )
+                case, letter, paper=options.paper, font=options.font, envelope=envelope,
+                window_offset=options.window_offset,
+            )  # fmt: skip
             files[base.with_name(base.name + ".pdf")] = pdf.data
+            if pdf.calibration:  # print it, fold it and try it in the envelope first
+                files[base.with_name(base.name + ".window-test.pdf")] = pdf.calibration
             notes += [note for note in pdf.notes if note not in notes]
         if "docx" in options.formats and not letter.sheet:
-            docx = render_docx(case, letter, paper=options.paper, template_dir=template_dir)
+            pitch = pdf.pitch if "pdf" in options.formats else None  # as the PDF was set
+            docx = render_docx(
+                case, letter, paper=options.paper, template_dir=template_dir, pitch=pitch
+            )
             files[base.with_name(base.name + ".docx")] = docx
         if letter.kind in PASTED:
             text = "\n\n".join(letter.paragraphs) + "\n"

@@ -75,9 +75,6 @@ class Leaf(str):
         leaf._key = key  # underscored: the sandbox hides it from templates
         return leaf
 
-    def __reduce__(self) -> Any:
-        return (str, (str(self),))
-
 
 class Record:
     """A read-only record of plain values, read as `record.field` or `record["field"]`.
@@ -206,7 +203,7 @@ class Budget:
         # Reading the thread's clock is a system call: look every 64 steps, each bounded.
         if self.ticks % 64 == 0 and time.thread_time() > self.deadline:
             raise LimitError(
-                _("the template ran past its time limit ({seconds} seconds of processing)").format(
+                _("the template ran past its time limit (processing time: {seconds} s)").format(
                     seconds=f"{MAX_SECONDS:g}"
                 )
             )

@@ -17,6 +17,7 @@ from email.parser import BytesParser
 from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 
+from letters import i18n
 from letters.casefolder import CaseLocation
 from letters.errors import InputError, SendError
 from letters.i18n import _, os_reason
@@ -190,12 +191,14 @@ def record_sent(
     loaded = load_case(case.case_file)
     moment = now.astimezone(loaded.tz).replace(microsecond=0)
     name = evidence_name(moment, str(outgoing.message["Subject"] or ""), data, ".eml", "sent")
+    with i18n.interface(loaded.language):  # the language of the case's documents and bundle
+        summary = _("Sent by email: {subject}").format(subject=outgoing.message["Subject"])
     event = {
         "at": moment,
         "channel": "email",
         "party": ", ".join(outgoing.recipients),
         "reference": str(outgoing.message["Message-ID"]),
-        "summary": _("Sent by email: {subject}").format(subject=outgoing.message["Subject"]),
+        "summary": summary,
         "evidence": [name],
     }
     request = is_request(draft) and loaded.status.request_sent is None

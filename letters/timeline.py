@@ -254,12 +254,14 @@ def record_mailed(
             raise InputError(
                 _("--on: {value} is not a date — write it as YYYY-MM-DD").format(value=mailing.on)
             ) from None
-    receipt = _("with return receipt") if mailing.return_receipt else _("no return receipt")
-    summary = (
-        _("Mailed the closure request by USPS Certified Mail ({receipt}).")
-        if mailing.request
-        else _("Mailed a letter by USPS Certified Mail ({receipt}).")
-    ).format(receipt=receipt)
+    # Written in the case's language, the one its documents and its bundle speak.
+    with i18n.interface(case.language):
+        receipt = _("with return receipt") if mailing.return_receipt else _("no return receipt")
+        summary = (
+            _("Mailed the closure request by USPS Certified Mail ({receipt}).")
+            if mailing.request
+            else _("Mailed a letter by USPS Certified Mail ({receipt}).")
+        ).format(receipt=receipt)
     values: dict[str, Any] = {
         "at": day,
         "channel": "mail",

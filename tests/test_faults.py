@@ -363,7 +363,18 @@ def test_cloud_placeholders_on_other_systems_are_recognised(
     from letters.bundle import _placeholder
 
     st = SimpleNamespace(**{"st_size": 50_000, "st_blocks": 100, **fields})
-    assert _placeholder(st) is placeholder  # type: ignore[arg-type]
+    assert _placeholder(st, Path(__file__)) is placeholder  # type: ignore[arg-type]
+
+
+def test_a_file_reported_without_blocks_but_with_data_is_kept(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from letters.bundle import _placeholder
+
+    real = tmp_path / "scan.pdf"
+    real.write_bytes(os.urandom(50_000))
+    st = SimpleNamespace(st_size=50_000, st_blocks=0)  # as some file systems report it
+    assert _placeholder(st, real) is (not hasattr(os, "SEEK_DATA"))  # type: ignore[arg-type]
 
 
 def test_an_empty_evidence_folder_is_reported(tmp_path: Path) -> None:

@@ -264,12 +264,17 @@ def test_help_has_an_example() -> None:
     assert "Example: letters init my-case" in result.stdout
 
 
+_NONCHARACTERS = "".join(map(chr, range(0xFDD0, 0xFDF0))) + "".join(
+    chr(plane << 16 | end) for plane in range(17) for end in (0xFFFE, 0xFFFF)
+)  # refused in case files, as control characters are
 _TEXT = st.text(
     alphabet=st.characters(
         blacklist_categories=("Cc", "Cs", "Zl", "Zp"),
-        blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+        blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        + _NONCHARACTERS,
     ),
     min_size=1,
+    max_size=100,  # the longest account number a case file takes
 ).filter(str.strip)
 
 

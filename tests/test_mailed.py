@@ -117,3 +117,15 @@ def test_mailed_takes_a_case_folder(tmp_path) -> None:
     case = load_case(folder / "case.toml")
     assert case.delivery.return_receipt is False
     assert case.events[-1].evidence == ("receipt.jpg",)
+
+
+def test_the_event_is_written_in_the_case_language(case_file) -> None:
+    text = (SAMPLES / "case-zh-CN.toml").read_text(encoding="utf-8")
+    path = case_file(text)
+    result = run("log", path, "mailed", "--certified-mail", "94071118987654321002", "--on",
+                 "2026-11-24", "--later-letter")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"{path}: recorded the letter mailed on")  # the UI's English
+    case = load_case(path)
+    assert case.events[-1].summary == "已用 USPS 挂号信（Certified Mail）寄出一封信（附回执）。"
+    assert case.status.request_sent is None  # a later letter is not the request

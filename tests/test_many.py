@@ -86,3 +86,35 @@ def test_kit_for_several_cases_bundles_each_case_evidence(
 
     with zipfile.ZipFile(out / "wang" / "bundle-2026-11-24.zip") as archive:
         assert any(name.endswith("evidence/call.txt") for name in archive.namelist())
+
+
+def test_a_progress_bar_on_a_terminal_only(cases: list[Path], tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    wang, _broken, chen = cases
+    command = [sys.executable, "-m", "letters", "email", str(wang), str(chen), "--date",
+               "2026-11-24", "-o"]  # fmt: skip
+    main, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [*command, str(tmp_path / "a")], stderr=terminal, stdout=subprocess.PIPE, timeout=120
+        )
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal closed: everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(main)
+    assert done.returncode == 0
+    assert b"cases" in shown and b"100%" in shown
+    piped = subprocess.run([*command, str(tmp_path / "b")], capture_output=True, timeout=120)
+    assert piped.returncode == 0 and piped.stderr == b""

@@ -110,3 +110,20 @@ def test_a_file_that_is_not_utf8_says_how_to_save_it(here: Path) -> None:
         f'Error: {roster}: row 2: the file is not UTF-8 — in Excel, save it as "CSV UTF-8 '
         '(Comma delimited)"\n'
     )
+
+
+def test_the_readme_documents_every_column() -> None:
+    from letters.roster import COLUMNS, REQUIRED
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("## Many cases at once", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    for name in ["folder", "language", *COLUMNS]:
+        head, _dot, last = name.rpartition(".")
+        row = next(
+            (r for r in rows if f"`{name}`" in r or (f"`{head}." in r and f"`.{last}`" in r)),
+            None,
+        )
+        assert row is not None, name
+        assert ("| yes |" in row) == (name in REQUIRED), name

@@ -173,7 +173,7 @@ def case_folder(tmp_path: Path) -> Path:
     (folder / "evidence").mkdir(parents=True)
     text = (SAMPLES / "case-en.toml").read_text(encoding="utf-8")
     (folder / "case.toml").write_text("# my notes stay\n" + text, encoding="utf-8")
-    result = run("email", folder / "case.toml", "-o", folder, "--date", "2026-11-24")
+    result = run("email", folder, "--date", "2026-11-24")  # into the folder's documents/
     assert result.exit_code == 0, result.stderr
     return folder
 
@@ -181,7 +181,7 @@ def case_folder(tmp_path: Path) -> Path:
 def test_sending_a_case_draft_keeps_a_copy_an_event_and_the_request_date(
     case_folder: Path, inbox: Inbox, plain_server: int
 ) -> None:
-    draft = case_folder / "request.en.eml"
+    draft = case_folder / "documents" / "request.en.eml"
     before = run("guide", case_folder / "case.toml", "--date", "2026-11-24")
     assert before.stdout.startswith("Not sent yet")
     result = run(
@@ -189,7 +189,7 @@ def test_sending_a_case_draft_keeps_a_copy_an_event_and_the_request_date(
     )
     assert result.exit_code == 0, result.stderr
     (envelope,) = inbox.envelopes
-    (copy,) = case_folder.glob("request.en.sent-*.eml")
+    (copy,) = (case_folder / "documents").glob("request.en.sent-*.eml")
     assert copy.read_bytes() == envelope.original_content  # exactly what the server received
     (kept,) = (case_folder / "evidence" / "mail").iterdir()
     assert kept.read_bytes() == copy.read_bytes()
@@ -213,6 +213,7 @@ def test_sending_a_case_draft_keeps_a_copy_an_event_and_the_request_date(
     assert f"{case_folder / 'case.toml'}: the closure request is now recorded as sent" in (
         result.stdout
     )
+    assert f"\nTo be recorded in: {case_folder / 'case.toml'}\n" in result.stdout
 
 
 def test_a_draft_outside_any_case_is_kept_but_not_recorded(
@@ -232,7 +233,7 @@ def test_a_broken_case_stops_the_sending_before_it_starts(
 ) -> None:
     (case_folder / "case.toml").write_text("[holder]\n", encoding="utf-8")
     result = run(
-        "send", case_folder / "request.en.eml", "--smtp", "127.0.0.1", "--port",
+        "send", case_folder / "documents" / "request.en.eml", "--smtp", "127.0.0.1", "--port",
         str(plain_server), "--tls", "none", "--yes",
     )  # fmt: skip
     assert result.exit_code == 2

@@ -19,10 +19,10 @@ from typing import Any
 
 from letters import i18n, templating
 from letters.case import Case
-from letters.content import DOCUMENT_TIME, Letter, check_fidelity
+from letters.content import DOCUMENT_TIME, Letter, check_fidelity, is_wide
 from letters.errors import InputError, LettersError, TemplateError
 from letters.i18n import _
-from letters.render import postal
+from letters.render import lines, postal
 from letters.render.ooxml import MAX_FILE, check_layout
 
 PAPERS = {"letter": (12240, 15840), "a4": (11906, 16838)}  # width, height in twips
@@ -31,9 +31,18 @@ TAGS = ("{{", "{%", "{#")
 
 
 def render_docx(
-    case: Case, letter: Letter, *, paper: str = "letter", template_dir: Path | None = None
+    case: Case,
+    letter: Letter,
+    *,
+    paper: str = "letter",
+    template_dir: Path | None = None,
+    pitch: float | None = None,
 ) -> bytes:
-    """Lay out a letter as a DOCX from its language's layout template."""
+    """Lay out a letter as a DOCX from its language's layout template.
+
+    `pitch` is the line pitch the PDF set the letter at (`PdfResult.pitch`), so that the DOCX
+    takes as many pages.
+    """
     from docxtpl import DocxTemplate
 
     if paper not in PAPERS:
@@ -52,6 +61,10 @@ def render_docx(
         raise _template_error(error, name) from error
     _set_paper(document.docx, paper)
     _set_properties(document.docx, case, letter)
+    _closing_together(document.docx, letter)
+    _unbreakable(document.docx, lines.keep_together(case))
+    if pitch:
+        _set_pitch(document.docx, letter.language, pitch)
     buffer = io.BytesIO()
     document.save(buffer)
     data = fixed_zip(buffer.getvalue(), letter.date)
@@ -113,14 +126,97 @@ def _values(context: dict[str, Any]) -> list[str]:
 
 
 def _text(document: Any) -> str:
-    """Return the text of the rendered body, a line per paragraph, as Word will show it."""
+    """Return the text of the rendered body, a line per paragraph, as Word will show it.
+
+    A non-breaking space reads as a space, a non-breaking hyphen as a hyphen, and a word
+    joiner as nothing.
+    """
     from docx.oxml.ns import qn
 
-    paragraph, text = qn("w:p"), qn("w:t")
+    paragraph, text, hyphen = qn("w:p"), qn("w:t"), qn("w:noBreakHyphen")
     return "\n".join(
-        "".join(node.text or "" for node in element.iter(text))
+        "".join(
+            "-" if node.tag == hyphen else (node.text or "") for node in element.iter(text, hyphen)
+        )
         for element in document.element.body.iter(paragraph)
-    )
+    ).translate(READ_AS)
+
+
+READ_AS = {0xA0: " ", 0x2060: None}  # a no-break space, a word joiner
+
+
+def _unbreakable(document: Any, keep: tuple[str, ...]) -> None:
+    """Keep phone numbers, dates, identifiers and numbers on one line, as the PDF does.
+
+    Word and LibreOffice break lines at spaces, after hyphens and between Chinese characters;
+    inside such a value a space becomes a no-break space, a hyphen Word's non-breaking hyphen,
+    and Chinese characters are joined by word joiners (U+2060).
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    names = ("/word/document.xml", "/word/header", "/word/footer")
+    for part in document.part.package.iter_parts():
+        if not part.partname.startswith(names):
+            continue
+        element = part.element
+        for node in list(element.iter(qn("w:t"))):
+            text = node.text or ""
+            glued = lines.glued(text, keep)
+            if not glued:
+                continue
+            pieces: list[str | None] = []  # None: a non-breaking hyphen
+            piece = ""
+            for at, char in enumerate(text):
+                inside = at in glued or at + 1 in glued
+                if inside and char == "-":
+                    pieces += [piece, None]
+                    piece = ""
+                    continue
+                if at in glued and (is_wide(char) or is_wide(text[at - 1])):
+                    piece += "\u2060"
+                piece += "\u00a0" if inside and char == " " else char
+            pieces.append(piece)
+            run = node.getparent()
+            at = run.index(node)
+            run.remove(node)
+            for offset, part_text in enumerate(pieces):
+                if part_text is None:
+                    new = OxmlElement("w:noBreakHyphen")
+                else:
+                    new = OxmlElement("w:t")
+                    new.text = part_text
+                    new.set(qn("xml:space"), "preserve")
+                run.insert(at + offset, new)
+
+
+def _set_pitch(document: Any, language: str, pitch: float) -> None:
+    """Set the lines of the letter `pitch` sizes of its text apart, as the PDF did."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    styles = {style.name: style for style in document.styles}
+    leading = postal.BODY_SIZE[language] * pitch
+    for name, spacing in (("Normal", leading), ("Letter Title", leading * 4 / 3)):
+        if name in styles:
+            styles[name].paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            styles[name].paragraph_format.line_spacing = Pt(spacing)
+    if "Letter Body" in styles:  # a blank line between paragraphs, or a quarter in Chinese
+        after = leading if language == "en" else leading / 4
+        styles["Letter Body"].paragraph_format.space_after = Pt(after)
+
+
+def _closing_together(document: Any, letter: Letter) -> None:
+    """Keep the last paragraph of the body, the closing, the signature and the enclosures on
+    one page, as the PDF does: none of them alone on a page."""
+    paragraphs = document.paragraphs
+    texts = [paragraph.text for paragraph in paragraphs]
+    if not letter.paragraphs or letter.paragraphs[-1] not in texts:
+        return
+    start = len(texts) - 1 - texts[::-1].index(letter.paragraphs[-1])
+    for paragraph in paragraphs[start:-1]:
+        paragraph.paragraph_format.keep_with_next = True
+    paragraphs[start].paragraph_format.keep_together = True
 
 
 def _set_paper(document: Any, paper: str) -> None:
@@ -135,12 +231,23 @@ def _set_properties(document: Any, case: Case, letter: Letter) -> None:
     properties = document.core_properties
     author = case.holder.display_name(letter.language)
     moment = datetime.combine(letter.date, DOCUMENT_TIME)  # python-docx writes naive as UTC
-    properties.title = letter.subject
-    properties.subject = letter.title or letter.subject
-    properties.author = properties.last_modified_by = author
+    properties.title = _clipped(letter.subject)
+    properties.subject = _clipped(letter.title or letter.subject)
+    properties.author = properties.last_modified_by = _clipped(author)
     properties.language = letter.language
     properties.created = properties.modified = moment
     properties.revision = 1
+
+
+CORE_PROPERTY_LIMIT = 255  # characters of a core property (title, subject, author)
+
+
+def _clipped(text: str) -> str:
+    """Fit a text into a core property: the document's metadata, not its words, which the
+    letter prints in full."""
+    if len(text) <= CORE_PROPERTY_LIMIT:
+        return text
+    return text[: CORE_PROPERTY_LIMIT - 1] + "…"
 
 
 def fixed_zip(data: bytes, day: date) -> bytes:

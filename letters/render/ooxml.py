@@ -37,6 +37,9 @@ CHUNK = 64 * 1024
 _MACRO_NAMES = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX\d*\.(xml|bin))$", re.I)
 _MACRO_TYPES = re.compile(rb"macroEnabled|vbaProject|vbaData|ms-office\.activeX", re.I)
 _MACRO_RELATIONSHIPS = ("/vbaProject", "/activeXControl", "/wordVbaData", "/keyMapCustomizations")
+# Embedded content Word imports, opens or runs: HTML chunks (which fetch their pictures), OLE
+# objects and packages (which can be programs), sub-documents. A layout template needs none.
+_EMBEDDING_RELATIONSHIPS = ("/aFChunk", "/oleObject", "/package", "/subDocument")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 # Field codes that make Word fetch a file or address, or run a program (DDE), when the letter
@@ -92,6 +95,10 @@ def _check_part(name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, bef
               "likely zip bomb").format(name=name, part=_shown(part), ratio=MAX_RATIO)
         )  # fmt: skip
     if xml and entry.file_size > MAX_XML_PART:
+        raise _bomb(name)
+    # Deflate never grows data by more than a few bytes in a thousand: compressed data larger
+    # than its claimed size hides more (zipfile would inflate all of it in one step, then cut).
+    if entry.compress_size > entry.file_size + entry.file_size // 100 + 1024:
         raise _bomb(name)
     keep = part.endswith(".rels") or part == "[Content_Types].xml" or xml
     kept = bytearray()
@@ -153,6 +160,13 @@ def _check_relationships(name: str, part: str, data: bytes) -> None:
         target = relationship.get("Target", "")
         if kind.endswith(_MACRO_RELATIONSHIPS):
             raise _macros(name, part)
+        if kind.endswith(_EMBEDDING_RELATIONSHIPS):
+            raise InputError(
+                _("{name}: the part {part} embeds content Word would import, open or run "
+                  "({kind}) — remove it in Word").format(
+                    name=name, part=_shown(part), kind=_shown(kind.rsplit("/", 1)[-1])
+                )
+            )  # fmt: skip
         if relationship.get("TargetMode", "").lower() == "external" or kind.endswith(
             "/attachedTemplate"
         ):

@@ -14,8 +14,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -32,6 +32,15 @@ from letters.content import DOCUMENT_TIME, Letter, check_fidelity, is_wide
 from letters.errors import InputError
 from letters.i18n import _
 from letters.render import fonts, postal
+from letters.render.lines import EPSILON, break_lines, glued, keep_together, units
+from letters.render.postal import (
+    BODY_SIZE,
+    HEADER_INCHES,
+    LINE_PITCH,
+    MARGIN_SIZE,
+    SIGNING_LINES,
+    TIGHT_PITCH,
+)
 
 INCH = 72.0
 PAPERS = {"letter": (8.5 * INCH, 11 * INCH), "a4": (595.2756, 841.8898)}
@@ -40,18 +49,25 @@ MARGIN = INCH
 ENVELOPE_10 = (9.5 * INCH, 4.125 * INCH)
 # The part of a US Letter page folded in three that always shows through the window of a #10
 # envelope, however the insert slides (DOMAIN.md): top, bottom, left, right from the top left.
-WINDOW_BAND = (2.6 * INCH, 3.0 * INCH, 1.0 * INCH, 4.25 * INCH)
+#
+# Folded in three equal panels (3 2/3 in) the insert can slide 1/2 in up and down inside the
+# envelope, and the band that always shows is 0.4 in tall: three lines. The window layout
+# prints fold marks for a top panel of 4 in instead, which leaves 1/8 in of play, so the band
+# that always shows with USPS's 1/8 in clearance runs from 2 5/8 to 3 3/8 in: five lines at
+# 10 pt. Across, an 8 1/2 in page in a 9 1/2 in envelope leaves 1.0–4.25 in (DOMAIN.md).
+FOLD = 4 * INCH
+WINDOW_BAND = (2.625 * INCH, 3.375 * INCH, 1.0 * INCH, 4.25 * INCH)
 WINDOW_TOP = 0.5 * INCH  # top margin of page 1 in the window layout, to leave room above
+WINDOW_SIZES = (11.0, 10.5, 10.0)  # USPS asks for 10–12 pt; 12 pt would touch the band
+WINDOW_LINES = 5
 SERIF = "Times-Roman"
+TAIL_LINES = 3  # lines of the body that go over with the closing
+HEADER_DISTANCE = HEADER_INCHES * INCH  # from the top of the page to the continuation heading
+# Punctuation that belongs to the Chinese font in a Chinese letter, though Times has it too.
+CHINESE_MARKS = frozenset("“”‘’…—·")
 
-# A line may not start with closing punctuation, nor end with opening punctuation.
-NO_START = frozenset("。．，、；：！？）］｝〕〉》」』】〙〗〟’”…‥・·%％‰℃°!),.:;?]}")
-NO_END = frozenset("（［｛〔〈《「『【〘〖〝‘“([{$￥＄¥£")
-# Phone numbers as letters print them: (415) 555-0188, +86 139 1234 5678.
-_CHINESE_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")  # 2026年12月1日 stays on one line
-_PHONE = re.compile(r"\(\d{3}\) \d{3}-\d{4}|\+\d{1,3}(?: \d{1,5})+")
 MAX_SPACING = 1.0  # points between characters of a justified line
-_EPSILON = 0.001
+MAX_WORD_SPACING = 4.0  # points added to a space of a justified line
 
 
 @dataclass(frozen=True)
@@ -60,6 +76,8 @@ class PdfResult:
 
     data: bytes
     notes: tuple[str, ...] = ()
+    calibration: bytes | None = None  # for a window envelope: a page to test the fit
+    pitch: float = 0.0  # the line pitch the letter was set at, in sizes of its text
 
 
 def render_pdf(
@@ -69,8 +87,13 @@ def render_pdf(
     paper: str = "letter",
     font: Path | None = None,
     envelope: str | None = "plain",
+    window_offset: tuple[float, float] = (0.0, 0.0),
 ) -> PdfResult:
-    """Lay out a letter as a PDF, with a #10 envelope page or for a window envelope."""
+    """Lay out a letter as a PDF, with a #10 envelope page or for a window envelope.
+
+    For a window envelope the result also holds a calibration page, and `window_offset`
+    (right, down, in inches) moves the address for an envelope whose window sits elsewhere.
+    """
     if paper not in PAPERS:
         raise InputError(_("unknown paper size: {paper} — use letter or a4").format(paper=paper))
     if envelope not in (*ENVELOPES, None):
@@ -88,116 +111,43 @@ def render_pdf(
         envelope = None
     type_, note = _typeface(letter.language, _every_text(letter, parts), font, case.language)
     notes += [note] if note else []
-    flow = _Flow(type_, PAPERS[paper], _unbreakable(case))
-    flow.letter(_groups(letter, parts), window=envelope == "window")
-    pages = flow.numbered(letter.language)
+    offset = (window_offset[0] * INCH, window_offset[1] * INCH)
+
+    def layout(pitch: float) -> _Flow:
+        flow = _Flow(type_, PAPERS[paper], keep_together(case))
+        flow.letter(_groups(letter, parts, pitch), window=envelope == "window", offset=offset)
+        return flow
+
+    # A letter that runs a little onto a second page is set a little tighter if that keeps
+    # it on one: the convention's line pitch allows it, and the DOCX follows (`pitch`).
+    pitch = LINE_PITCH[letter.language]
+    flow = layout(pitch)
+    if len(flow.pages) == 2 and not letter.sheet:
+        tighter = layout(TIGHT_PITCH[letter.language])
+        if len(tighter.pages) == 1:
+            flow, pitch = tighter, TIGHT_PITCH[letter.language]
+    pages = flow.numbered(letter)
     if envelope == "plain":
         pages.append(_envelope(parts, type_, flow.keep))
     text = "".join(line.text + line.joiner for page in pages for line in page.lines)
     check_fidelity(text, postal.printed_values(case, letter), ".pdf")
     with reportlab_clock():
-        return PdfResult(_draw(pages, type_, case, letter), tuple(notes))
-
-
-# --- line breaking ----------------------------------------------------------------------------
-
-
-def break_lines(
-    text: str,
-    width: float,
-    measure: Callable[[str], float],
-    indent: float = 0.0,
-    keep: Iterable[str] = (),
-) -> list[tuple[str, str]]:
-    """Break text into lines no wider than `width`; return (line, the space broken at) pairs.
-
-    Breaks go at spaces, and between Chinese characters except before closing or after
-    opening punctuation. Runs of Latin letters and digits, phone numbers, digit groups
-    (9407 1118 …) and the `keep` strings stay on one line; only a word wider than a whole
-    line is cut. Joining every line with its space gives back `text` exactly.
-    """
-    lines: list[tuple[str, str]] = []
-    line = gap = ""
-    used = 0.0
-    room = width - indent
-    for word, space in _units(text, _glued(text, keep)):
-        size = measure(word)
-        if line or gap:
-            extra = measure(gap) + size
-            if used + extra <= room + _EPSILON:
-                line, used, gap = line + gap + word, used + extra, space
-                continue
-            lines.append((line, gap))
-            room = width
-        while size > room + _EPSILON and len(word) > 1:
-            cut = _cut(word, room, measure)
-            lines.append((word[:cut], ""))
-            word, room = word[cut:], width
-            size = measure(word)
-        line, used, gap = word, size, space
-    lines.append((line, gap))
-    return lines
-
-
-def _units(text: str, glued: set[int]) -> list[tuple[str, str]]:
-    """Split text at every place a line may break: (word, the spaces after it) pairs."""
-    units = []
-    start = 0
-    visible = ""  # the last character before any spaces
-    for end in range(1, len(text) + 1):
-        before = text[end - 1]
-        visible = before if before != " " else visible
-        if end == len(text) or (end not in glued and _may_break(before, text[end], visible)):
-            chunk = text[start:end]
-            word = chunk.rstrip(" ")
-            units.append((word, chunk[len(word) :]))
-            start = end
-    return units
-
-
-def _may_break(before: str, after: str, visible: str) -> bool:
-    if after == " " or after in NO_START or visible in NO_END:
-        return False
-    return before == " " or is_wide(before) or is_wide(after)
-
-
-def _glued(text: str, keep: Iterable[str]) -> set[int]:
-    """Return the positions inside phone numbers, dates, digit groups and `keep` strings."""
-    spans = [match.span() for match in _PHONE.finditer(text)]
-    spans += [match.span() for match in _CHINESE_DATE.finditer(text)]
-    spans += [match.span() for match in re.finditer(r"\d(?: \d)+", text)]
-    for value in keep:
-        start = text.find(value)
-        while value and start >= 0:
-            spans.append((start, start + len(value)))
-            start = text.find(value, start + 1)
-    return {position for start, end in spans for position in range(start + 1, end)}
-
-
-def _cut(word: str, room: float, measure: Callable[[str], float]) -> int:
-    """Return how many characters of an over-long word fit in `room` (at least one)."""
-    used = 0.0
-    count = 0
-    for char in word:
-        used += measure(char)
-        if used > room + _EPSILON:
-            break
-        count += 1
-    count = max(count, 1)
-    if 1 < count < len(word) and word[count] in NO_START:
-        count -= 1
-    return count
+        calibration = None
+        if envelope == "window":
+            calibration = _calibration(flow, offset, font, case, letter)
+        return PdfResult(_draw(pages, type_, case, letter), tuple(notes), calibration, pitch)
 
 
 # --- fonts ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Type:
+class Typeface:
     """The fonts of a letter: one for its text, and one for characters that font lacks."""
 
     main: str
     fallback: str | None = None
+    marks: frozenset[str] = frozenset()  # characters the fallback prints though main has them
 
     def runs(self, text: str) -> list[tuple[str, str]]:
         """Split text into (text, font) runs."""
@@ -205,7 +155,7 @@ class _Type:
             return [(text, self.main)]
         runs: list[tuple[str, str]] = []
         for char in text:
-            font = self.main if _in_core_font(char) else self.fallback
+            font = self.main if _in_core_font(char) and char not in self.marks else self.fallback
             if runs and runs[-1][1] == font:
                 runs[-1] = (runs[-1][0] + char, font)
             else:
@@ -259,19 +209,22 @@ def _in_core_font(char: str) -> bool:
     return True
 
 
-def _typeface(language: str, text: str, path: Path | None, case_language: str) -> tuple[_Type, str]:
+def _typeface(
+    language: str, text: str, path: Path | None, case_language: str
+) -> tuple[Typeface, str]:
     """Choose the fonts for a letter; return them and a note for the user, if any."""
     if language == "en":
         foreign = "".join(sorted({char for char in text if not _in_core_font(char)}))
         if not foreign and path is None:
-            return _Type(SERIF), ""
+            return Typeface(SERIF), ""
         # Chinese in an English letter is most likely in the script of the case's language.
         script = "zh-TW" if case_language == "zh-TW" else "zh-CN"
         chosen = fonts.choose(foreign, script, path)
-        type_ = _Type(SERIF, chosen.name)
+        type_ = Typeface(SERIF, chosen.name)
     else:
+        # Latin letters and digits in a Latin face, as Word sets them beside a Chinese face.
         chosen = fonts.choose(text, language, path)
-        type_ = _Type(chosen.name)
+        type_ = Typeface(SERIF, chosen.name, CHINESE_MARKS)
     if chosen.embedded:
         return type_, ""
     return type_, _(
@@ -298,17 +251,6 @@ def _every_text(letter: Letter, parts: postal.Addresses) -> str:
     )  # fmt: skip
 
 
-def _unbreakable(case: Case) -> tuple[str, ...]:
-    """Return the case's identifiers that have spaces inside, which must stay on one line."""
-    values = [
-        case.account.number,
-        case.account.iccid,
-        case.delivery.certified_mail,
-        *(event.reference for event in case.events),
-    ]
-    return tuple(value for value in values if value and " " in value)
-
-
 # --- layout -----------------------------------------------------------------------------------
 
 
@@ -331,7 +273,31 @@ class _Group:
     texts: tuple[_Text, ...]
     keep: bool = True
     address: bool = False  # the recipient's address: the window layout places it
-    with_previous: bool = False  # on a new page, the last lines before it come along
+    body: bool = False  # a paragraph of the body
+    with_previous: bool = False  # never starts a page: the closing, signature, enclosures
+    with_next: bool = False  # never ends a page: a salutation or a title
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A broken line of the letter, before it has a page."""
+
+    text: _Text
+    line: str
+    gap: str  # the space the line was broken at
+    number: int  # of the line in its text
+    count: int  # lines in its text
+    glue: bool  # stays on the page of the row before it
+    body: bool  # a line of a body paragraph
+
+    @property
+    def last(self) -> bool:
+        return self.number == self.count - 1
+
+    @property
+    def below(self) -> float:
+        """Return the space under the row: its leading, and after the last line the gap."""
+        return self.text.leading + (self.text.after if self.last else 0.0)
 
 
 @dataclass(frozen=True)
@@ -344,20 +310,22 @@ class _Line:
     size: float
     joiner: str
     spacing: float = 0.0  # added after each Chinese character, to justify the line
+    word_spacing: float = 0.0  # added to each space, to justify the line
 
 
 @dataclass
 class _Page:
     size: tuple[float, float]
     lines: list[_Line] = field(default_factory=list)
-    footer: _Line | None = None  # the page number, outside the text
+    margins: list[_Line] = field(default_factory=list)  # page numbers and headings
+    marks: list[tuple[float, float, float, float]] = field(default_factory=list)  # fold marks
 
 
-def _groups(letter: Letter, parts: postal.Addresses) -> list[_Group]:
-    """Return the letter as groups of texts in reading order."""
+def _groups(letter: Letter, parts: postal.Addresses, pitch: float) -> list[_Group]:
+    """Return the letter as groups of texts in reading order, lines `pitch` sizes apart."""
     chinese = letter.language != "en"
-    size = 12.0 if chinese else 11.0
-    leading = size * (1.5 if chinese else 1.25)
+    size = BODY_SIZE[letter.language]
+    leading = size * pitch
 
     def block(
         lines: Sequence[str],
@@ -372,7 +340,8 @@ def _groups(letter: Letter, parts: postal.Addresses) -> list[_Group]:
 
     if letter.sheet:  # for the holder: a title and paragraphs, nothing to address
         title = _Text(letter.title, size * 4 / 3, leading * 4 / 3, align="centre", after=leading)
-        return [_Group((title,)), *(block([p], keep=False) for p in letter.paragraphs)]
+        paragraphs = [replace(block([p], keep=False), body=True) for p in letter.paragraphs]
+        return [_Group((title,), with_next=True), *paragraphs]
     groups = [block(parts.sender)]
     if not chinese:
         groups.append(block([i18n.format_date(letter.date, "en")]))
@@ -381,188 +350,296 @@ def _groups(letter: Letter, parts: postal.Addresses) -> list[_Group]:
     groups.append(replace(block(parts.recipient), address=True))
     if chinese and letter.title:
         title = _Text(letter.title, size * 4 / 3, leading * 4 / 3, align="centre", after=leading)
-        groups.append(_Group((title,)))
+        groups.append(_Group((title,), with_next=True))
     if letter.reference:
-        groups.append(block(letter.reference, after=leading / 2 if chinese else leading))
+        groups.append(block(letter.reference, after=0 if chinese else leading))
     if letter.salutation:  # the FCC complaint, pasted into a form, has none
-        groups.append(block([letter.salutation], after=0 if chinese else leading))
+        groups.append(replace(block([letter.salutation], after=0 if chinese else leading),
+                              with_next=True))  # fmt: skip
     for paragraph in letter.paragraphs:
         if chinese:
-            groups.append(
-                block([paragraph], leading / 4, keep=False, indent=2 * size, align="justified")
-            )
+            text = block([paragraph], leading / 4, keep=False, indent=2 * size, align="justified")
         else:
-            groups.append(block([paragraph], keep=False))
-    # The closing and signature stay together, never a signature alone on the last page.
+            text = block([paragraph], keep=False)
+        groups.append(replace(text, body=True))
+    # The closing, the room to sign and the typed name are one block, and never go to a page
+    # of their own: the layout brings the last lines of the body with them.
     if chinese:
         closing = [_Text(line, size, leading, indent=2 * size * (n == 0))
                    for n, line in enumerate(letter.closing)]  # fmt: skip
         signature = [_Text(line, size, leading, align="right") for line in letter.signature]
-        space = leading
     else:
         closing = [_Text(line, size, leading) for line in letter.closing]
         signature = [_Text(line, size, leading) for line in letter.signature]
-        space = 4 * leading  # room to sign
     if closing:
-        closing[-1] = replace(closing[-1], after=space)
+        closing[-1] = replace(closing[-1], after=SIGNING_LINES[letter.language] * leading)
     if signature and letter.enclosures:
         signature[-1] = replace(signature[-1], after=leading)
     groups.append(_Group((*closing, *signature), with_previous=True))
     if letter.enclosures:
         heading = postal.enclosures_heading(len(letter.enclosures), letter.language)
-        groups.append(block([heading, *letter.enclosures], after=0))
+        groups.append(replace(block([heading, *letter.enclosures], after=0), with_previous=True))
     return groups
 
 
 class _Flow:
     """Places groups of text down the pages, breaking lines and pages."""
 
-    def __init__(self, type_: _Type, paper: tuple[float, float], keep: tuple[str, ...]) -> None:
+    def __init__(self, type_: Typeface, paper: tuple[float, float], keep: tuple[str, ...]) -> None:
         self.type = type_
         self.paper = paper
         self.keep = keep
         self.left, self.right = MARGIN, paper[0] - MARGIN
-        self.pages: list[_Page] = []
-        self.new_page()
+        self.pages: list[_Page] = [_Page(paper)]
+        self.top = paper[1] - MARGIN  # where the text of page 1 starts
+        self.window_lines: list[_Line] = []  # the address, in the window layout
 
-    def new_page(self) -> None:
-        self.pages.append(_Page(self.paper))
-        self.y = self.paper[1] - MARGIN  # top of the next line
-
-    def letter(self, groups: list[_Group], window: bool) -> None:
+    def letter(
+        self, groups: list[_Group], window: bool, offset: tuple[float, float] = (0.0, 0.0)
+    ) -> None:
         """Lay out the letter; with `window`, the recipient's address goes in the window band."""
         if window:
             # Room above the window: the top panel of the folded page is inside the envelope.
-            self.y = self.paper[1] - WINDOW_TOP
+            y = self.paper[1] - WINDOW_TOP
             at = next(n for n, group in enumerate(groups) if group.address)
-            band_top = self.paper[1] - WINDOW_BAND[0]
+            band_top = self.paper[1] - WINDOW_BAND[0] - offset[1]
             later = []
             for group in groups[:at]:
-                clearance = group.texts[-1].leading
-                if self.y - self.height(group) - clearance >= band_top:
-                    self.place(group)
+                rows = self.rows([group])
+                height = sum(row.below for row in rows) - rows[-1].text.after
+                if y - height - rows[-1].text.leading >= band_top:
+                    y = self.set(rows, y, self.pages[0])
                 else:
                     later.append(group)  # would reach into the window: goes below it
-            self.place_in_window(groups[at])
+            self.top = min(y, self.place_in_window(groups[at], offset) - groups[at].texts[-1].after)
+            self.pages[0].marks += [(0.25 * INCH, y_, 0.5 * INCH, y_) for y_ in _fold_marks()]
             groups = later + groups[at + 1 :]
-        for group, following in zip(groups, [*groups[1:], None], strict=True):
-            reserve = self.height(following) if following and following.with_previous else 0.0
-            self.place(group, reserve)
+        rows = self.rows(groups)
+        spans = _paginate(rows, self.top - MARGIN, self.paper[1] - 2 * MARGIN)
+        for number, (start, end) in enumerate(spans):
+            if number:
+                self.pages.append(_Page(self.paper))
+            top = self.top if number == 0 else self.paper[1] - MARGIN
+            self.set(rows[start:end], top, self.pages[-1])
 
-    def wrap(self, text: _Text) -> list[tuple[str, str]]:
+    def wrap(self, text: _Text, body: bool = False) -> list[tuple[str, str]]:
         measure = self.type.measure(text.size)
-        return break_lines(text.text, self.right - self.left, measure, text.indent, self.keep)
+        lines = break_lines(text.text, self.right - self.left, measure, text.indent, self.keep)
+        if body and any(map(is_wide, text.text)):  # a Chinese paragraph
+            width = self.right - self.left
+            lines = _no_lone_last_character(lines, width, measure, self.keep)
+        return lines
 
-    def height(self, group: _Group) -> float:
-        """Return the height of a group's lines, without the space below the last."""
-        return _height([(text, self.wrap(text)) for text in group.texts])
+    def rows(self, groups: list[_Group]) -> list[_Row]:
+        """Break the groups' texts into rows, each marked whether a page may start there."""
+        rows: list[_Row] = []
+        with_next = False
+        for group in groups:
+            for first, text in enumerate(group.texts):
+                lines = self.wrap(text, group.body)
+                count = len(lines)
+                for number, (line, gap) in enumerate(lines):
+                    if first == 0 and number == 0:
+                        glue = with_next or group.with_previous
+                    elif group.keep:
+                        glue = True
+                    else:  # no single line of a paragraph alone at a page's foot or top
+                        glue = number in (1, count - 1)
+                    rows.append(_Row(text, line, gap, number, count, glue, group.body))
+            with_next = group.with_next
+        return rows
 
-    def place(self, group: _Group, reserve: float = 0.0) -> None:
-        """Place a group; `reserve` is the room the group after it needs on the same page."""
-        bottom = MARGIN - _EPSILON
-        wrapped = [(text, self.wrap(text)) for text in group.texts]
-        height = _height(wrapped)
-        fits_a_page = height <= self.paper[1] - 2 * MARGIN
-        if group.keep and fits_a_page and self.y - height < bottom and self.pages[-1].lines:
-            self.new_page()
-        for text, lines in wrapped:
-            need = reserve if text is wrapped[-1][0] else 0.0
-            turn = self.turn(len(lines), text, need)
-            for number, (line, gap) in enumerate(lines):
-                if (number == turn or self.y - text.leading < bottom) and self.pages[-1].lines:
-                    self.new_page()
-                last = number == len(lines) - 1
-                left = self.left + (text.indent if number == 0 else 0.0)
-                width = self.type.width(line, text.size)
-                x = _aligned(text.align, left, self.right, width)
-                spacing = 0.0
-                if text.align == "justified" and not last:
-                    spacing = _spacing(self.right - left - width, line)
-                joiner = gap + "\n" if last else gap
-                self.pages[-1].lines.append(
-                    _Line(x, self.y - text.size, line, text.size, joiner, spacing)
-                )
-                self.y -= text.leading
-            self.y -= text.after
+    def set(self, rows: Sequence[_Row], y: float, page: _Page) -> float:
+        """Set rows on a page from `y` down; return where the next row would start."""
+        for row in rows:
+            text = row.text
+            left = self.left + (text.indent if row.number == 0 else 0.0)
+            width = self.type.width(row.line, text.size)
+            x = _aligned(text.align, left, self.right, width)
+            spacing = words = 0.0
+            if text.align == "justified" and not row.last:
+                spacing, words = _spacing(self.right - left - width, row.line)
+            joiner = row.gap + "\n" if row.last else row.gap
+            page.lines.append(_Line(x, y - text.size, row.line, text.size, joiner, spacing, words))
+            y -= row.below
+        return y
 
-    def turn(self, count: int, text: _Text, reserve: float) -> int | None:
-        """Return the line of a text that should start a new page, if the rules want one.
+    def place_in_window(self, group: _Group, offset: tuple[float, float]) -> float:
+        """Set the recipient's address in the window band, as large as fits (11–10 pt).
 
-        No single first line at the foot of a page (it goes over with the rest), no single
-        last line at the top of the next (one more goes with it), and the two last lines go
-        over with what follows when that does not fit after them.
+        Return the height on the page below which the letter goes on.
         """
-        fit = int((self.y - MARGIN) / text.leading + _EPSILON)
-        if fit >= count:
-            room = self.y - MARGIN - count * text.leading - text.after
-            return max(count - 2, 0) if reserve > room + _EPSILON else None
-        if fit == 1:
-            return 0
-        return fit - 1 if count - fit == 1 and fit >= 3 else None
-
-    def place_in_window(self, group: _Group) -> None:
-        """Set the recipient's address inside the window band, as large as fits (10–8 pt)."""
         top, bottom, left, right = WINDOW_BAND
-        height = bottom - top
+        top, bottom = top + offset[1], bottom + offset[1]
+        left, right = left + offset[0], right + offset[0]
+        inside = (top >= WINDOW_TOP, bottom <= FOLD, left >= MARGIN / 4,
+                  right <= self.paper[0] - MARGIN / 4)  # fmt: skip
+        if not all(inside):
+            raise InputError(
+                _("--window-offset: moves the address off the top panel of the folded page")
+            )
         texts = [text.text for text in group.texts]
-        for size in (10.0, 9.5, 9.0, 8.5, 8.0):
-            lines, ascent, descent, leading = _set(texts, self.type, size, right - left, self.keep)
-            block = ascent + leading * (len(lines) - 1) + descent
-            if block <= height:
-                first = self.paper[1] - top - (height - block) / 2 - ascent  # centred
-                self.pages[-1].lines += [
-                    _Line(left, first - leading * n, line, size, joiner)
-                    for n, (line, joiner) in enumerate(lines)
-                ]
-                self.y = min(self.y, self.paper[1] - bottom - group.texts[-1].after)
-                return
+        height = bottom - top
+        lines: list[tuple[str, str]] = []
+        for size in WINDOW_SIZES:
+            lines, ascent, descent = _set(texts, self.type, size, right - left, self.keep)
+            if len(lines) > WINDOW_LINES:
+                continue
+            pitch = min(size * 1.15, (height - ascent - descent) / max(len(lines) - 1, 1))
+            if pitch < size * 1.05:
+                continue
+            block = ascent + pitch * (len(lines) - 1) + descent
+            first = self.paper[1] - top - (height - block) / 2 - ascent  # centred
+            self.window_lines = [
+                _Line(left, first - pitch * n, line, size, joiner)
+                for n, (line, joiner) in enumerate(lines)
+            ]
+            self.pages[0].lines += self.window_lines
+            return self.paper[1] - bottom
         raise InputError(
             _(
-                "the recipient's address takes {count} lines at 8 pt, more than the window of a "
-                "#10 envelope shows (3 lines) — use a plain envelope"
-            ).format(count=len(lines))
+                "the recipient's address takes {count} lines at {size} pt, more than the window "
+                "of a #10 envelope shows ({most} lines at {size} pt) — shorten the address in "
+                "the case file or use a plain envelope"
+            ).format(count=len(lines), size=f"{WINDOW_SIZES[-1]:g}", most=WINDOW_LINES)
         )
 
-    def numbered(self, language: str) -> list[_Page]:
-        """Return the pages, numbered at the foot when there is more than one."""
+    def numbered(self, letter: Letter) -> list[_Page]:
+        """Return the pages, numbered when there is more than one.
+
+        An English letter's later pages carry a continuation heading: the recipient, the
+        page number and the date across the top. A Chinese letter numbers every page at the
+        foot.
+        """
         count = len(self.pages)
-        if count > 1:
-            for number, page in enumerate(self.pages, 1):
-                label = postal.page_label(number, count, language)
-                width = self.type.width(label, 9)
+        if count == 1:
+            return self.pages
+        language = letter.language
+        for number, page in enumerate(self.pages, 1):
+            label = postal.page_label(number, count, language)
+            if language != "en" or number == 1:
+                width = self.type.width(label, MARGIN_SIZE)
                 x = _aligned("centre", self.left, self.right, width)
-                page.footer = _Line(x, MARGIN / 2, label, 9, "\n")
+                page.margins.append(_Line(x, MARGIN / 2, label, MARGIN_SIZE, "\n"))
+                continue
+            page.margins += self.heading(letter, label)
         return self.pages
 
+    def heading(self, letter: Letter, label: str) -> list[_Line]:
+        """Return the continuation heading of a later page, in the top margin."""
+        size, measure = MARGIN_SIZE, self.type.measure(MARGIN_SIZE)
+        day = i18n.format_date(letter.date, letter.language)
+        baseline = self.paper[1] - HEADER_DISTANCE - size
+        centre = _aligned("centre", self.left, self.right, measure(label))
+        lines = [
+            _Line(centre, baseline, label, size, "\n"),
+            _Line(self.right - measure(day), baseline, day, size, "\n"),
+        ]
+        room = centre - self.left - size
+        for n, (line, gap) in enumerate(break_lines(letter.recipient.name, room, measure)):
+            lines.append(_Line(self.left, baseline - n * size * 1.2, line, size, gap + "\n"))
+        return lines
 
-def _height(wrapped: list[tuple[_Text, list[tuple[str, str]]]]) -> float:
-    lines = sum(len(lines) * text.leading for text, lines in wrapped)
-    return lines + sum(text.after for text, _lines in wrapped[:-1])
+
+def _paginate(rows: list[_Row], first: float, later: float) -> list[tuple[int, int]]:
+    """Return the rows of each page as (start, end): pages filled, breaking only where allowed.
+
+    The last page of a letter of several pages carries at least three lines of the body
+    above the closing (or all of the last paragraphs, if shorter), so the closing, the
+    signature or the enclosures never stand alone on it.
+    """
+    spans: list[tuple[int, int]] = []
+    start, room = 0, first
+    while start < len(rows):
+        end, used = start, 0.0
+        while end < len(rows) and (end == start or used + rows[end].text.leading <= room + EPSILON):
+            used += rows[end].below
+            end += 1
+        if end < len(rows):
+            cut = end
+            while cut > start and rows[cut].glue:
+                cut -= 1
+            end = cut if cut > start else end
+        spans.append((start, end))
+        start, room = end, later
+    if len(spans) > 1:
+        (before, _), (cut, end) = spans[-2], spans[-1]
+        wanted = min(TAIL_LINES, sum(row.body for row in rows[before + 1 : end]))
+        if sum(row.body for row in rows[cut:end]) < wanted:
+            enough = [at for at in range(cut - 1, before, -1)
+                      if sum(row.body for row in rows[at:end]) >= wanted]  # fmt: skip
+            # Where a page may break, if the rules allow one; else the nearest place.
+            cut = next((at for at in enough if not rows[at].glue), enough[0] if enough else cut)
+        if cut != spans[-1][0] and sum(row.below for row in rows[cut:end]) <= later + EPSILON:
+            spans[-2:] = [(before, cut), (cut, end)]
+    return spans
+
+
+def _no_lone_last_character(
+    lines: list[tuple[str, str]],
+    width: float,
+    measure: Callable[[str], float],
+    keep: Iterable[str],
+) -> list[tuple[str, str]]:
+    """Give a Chinese paragraph's last line at least two characters, taking from the line above.
+
+    The character taken is one a line may start with, so no closing punctuation opens it.
+    """
+    if len(lines) < 2 or sum(not _punctuation(char) for char in lines[-1][0]) >= 2:
+        return lines
+    (above, gap), (last, end) = lines[-2], lines[-1]
+    pieces = units(above, glued(above, keep))
+    if len(pieces) < 2 or gap:
+        return lines
+    word, space = pieces[-1]
+    moved = word + space
+    if measure(moved + last) > width + EPSILON:
+        return lines
+    return [*lines[:-2], (above[: len(above) - len(moved)], ""), (moved + last, end)]
+
+
+def _punctuation(char: str) -> bool:
+    return unicodedata.category(char).startswith("P")
+
+
+def _fold_marks() -> tuple[float, float]:
+    """Return the heights of the fold marks of the window layout, from the page's foot."""
+    return 11 * INCH - FOLD, 11 * INCH - 2 * FOLD
 
 
 def _set(
-    texts: Sequence[str], type_: _Type, size: float, width: float, keep: tuple[str, ...]
-) -> tuple[list[tuple[str, str]], float, float, float]:
-    """Break an address block at `size`: its (line, joiner) pairs, ascent, descent, leading."""
+    texts: Sequence[str], type_: Typeface, size: float, width: float, keep: tuple[str, ...]
+) -> tuple[list[tuple[str, str]], float, float]:
+    """Break an address block at `size`: its (line, joiner) pairs, ascent and descent."""
     lines = []
     for text in texts:
         broken = break_lines(text, width, type_.measure(size), keep=keep)
         broken[-1] = (broken[-1][0], broken[-1][1] + "\n")
         lines += broken
     ascent, descent = type_.extent(texts, size)
-    return lines, ascent, descent, size * 1.1
+    return lines, ascent, descent
 
 
-def _spacing(slack: float, line: str) -> float:
-    """Return the space to add after each Chinese character to spread a line over `slack`.
+def _spacing(slack: float, line: str) -> tuple[float, float]:
+    """Return the space to add after each Chinese character and each space to spread a line
+    over `slack`.
 
-    Latin letters are never spaced out. Up to 1 pt only: wider, the characters drift apart
-    and text extraction (copy and paste, pdftotext) reads the gaps as spaces, so such a
-    line stays ragged.
+    Latin letters are never spaced out. Up to 1 pt between Chinese characters: wider, they
+    drift apart and text extraction (copy and paste, pdftotext) reads the gaps as spaces; the
+    rest goes into the spaces between Latin words, up to 4 pt each. A line that still falls
+    short stays ragged.
     """
     count = sum(map(is_wide, line[:-1]))  # the space after the last character is not seen
-    spacing = slack / count if count else 0.0
-    return spacing if 0 < spacing <= MAX_SPACING else 0.0
+    spaces = line.rstrip(" ").count(" ")
+    if slack <= 0 or not count:
+        return 0.0, 0.0
+    spacing = min(slack / count, MAX_SPACING)
+    rest = slack - spacing * count
+    if rest <= EPSILON:
+        return spacing, 0.0
+    if spaces and rest / spaces <= MAX_WORD_SPACING:
+        return spacing, rest / spaces
+    return 0.0, 0.0
 
 
 def _aligned(align: str, left: float, right: float, width: float) -> float:
@@ -573,23 +650,22 @@ def _aligned(align: str, left: float, right: float, width: float) -> float:
     return left
 
 
-def _envelope(parts: postal.Addresses, type_: _Type, keep: tuple[str, ...]) -> _Page:
+def _envelope(parts: postal.Addresses, type_: Typeface, keep: tuple[str, ...]) -> _Page:
     """Return a #10 envelope: return address top left, recipient's address centre right."""
     width, height = ENVELOPE_10
     page = _Page(ENVELOPE_10)
-    lines, ascent, _descent, leading = _set(parts.return_address, type_, 10, 3.5 * INCH, keep)
+    lines, ascent, _descent = _set(parts.return_address, type_, 10, 3.5 * INCH, keep)
     top = height - 0.375 * INCH - ascent
     page.lines += [
-        _Line(0.375 * INCH, top - leading * n, line, 10, joiner)
+        _Line(0.375 * INCH, top - 11 * n, line, 10, joiner)
         for n, (line, joiner) in enumerate(lines)
     ]
     # USPS reads the address in the area 5/8 in to 2 3/4 in from the bottom, 1/2 in from the
     # sides; the block is centred in it, from 4 in from the left edge.
     low, high, left = 0.625 * INCH, 2.75 * INCH, 4.0 * INCH
     for size in (12.0, 11.0, 10.0, 9.0, 8.0):
-        lines, ascent, descent, leading = _set(
-            parts.recipient, type_, size, width - 0.5 * INCH - left, keep
-        )
+        lines, ascent, descent = _set(parts.recipient, type_, size, width - 0.5 * INCH - left, keep)
+        leading = size * 1.1
         block = ascent + leading * (len(lines) - 1) + descent
         if block <= high - low:
             first = (low + high + block) / 2 - ascent
@@ -603,10 +679,48 @@ def _envelope(parts: postal.Addresses, type_: _Type, keep: tuple[str, ...]) -> _
     )
 
 
+def _calibration(
+    flow: _Flow, offset: tuple[float, float], path: Path | None, case: Case, letter: Letter
+) -> bytes:
+    """Return a test page for a window envelope: print it, fold it at the marks, slide it in.
+
+    It carries the fold marks and the address exactly where the letter has them, framed by
+    the band that must show through the window, and says what to do if it does not.
+    """
+    words = [
+        _("Window envelope test page. Print it at actual size (100 %, not “fit to page”), fold "
+          "it at the two marks in the left margin, the address outwards, and slide it into "
+          "the envelope."),
+        _("The whole frame and the address inside it must show through the window, however the "
+          "page slides. If they do not, measure how far the frame must move and write the "
+          "letter again with --window-offset RIGHT,DOWN in inches, for example "
+          "--window-offset 0.25,-0.1."),
+    ]  # fmt: skip
+    address = flow.window_lines
+    type_, _note = _typeface(
+        letter.language, "\n".join([*words, *(line.text for line in address)]), path,
+        case.language,
+    )  # fmt: skip
+    page = _Page(flow.paper, lines=list(address), marks=list(flow.pages[0].marks))
+    height = flow.paper[1]
+    top, bottom, left, right = WINDOW_BAND
+    top, bottom = height - top - offset[1], height - bottom - offset[1]
+    left, right = left + offset[0], right + offset[0]
+    page.marks += [(left, top, right, top), (right, top, right, bottom),
+                   (right, bottom, left, bottom), (left, bottom, left, top)]  # fmt: skip
+    y = height - FOLD - INCH
+    for paragraph in words:
+        for line, gap in break_lines(paragraph, flow.right - flow.left, type_.measure(11)):
+            page.margins.append(_Line(flow.left, y, line, 11, gap + "\n"))
+            y -= 14
+        y -= 10
+    return _draw([page], type_, case, letter)
+
+
 # --- drawing ----------------------------------------------------------------------------------
 
 
-def _draw(pages: list[_Page], type_: _Type, case: Case, letter: Letter) -> bytes:
+def _draw(pages: list[_Page], type_: Typeface, case: Case, letter: Letter) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(
         buffer,
@@ -623,12 +737,17 @@ def _draw(pages: list[_Page], type_: _Type, case: Case, letter: Letter) -> bytes
     canvas.setCreator("letters")
     for page in pages:
         canvas.setPageSize(page.size)
-        for line in [*page.lines, *([page.footer] if page.footer else [])]:
+        canvas.setLineWidth(0.5)
+        for x1, y1, x2, y2 in page.marks:
+            canvas.line(x1, y1, x2, y2)
+        for line in [*page.lines, *page.margins]:
             if not line.text:
                 continue
             text = canvas.beginText(line.x, line.y)
             for run, font in type_.runs(line.text):
                 text.setFont(font, line.size)
+                # Only a single-byte font (Times) stretches its spaces: Latin runs are in it.
+                text.setWordSpace(line.word_spacing if font == SERIF else 0.0)
                 for wide, characters in groupby(run, is_wide):
                     text.setCharSpace(line.spacing if wide else 0.0)
                     text.textOut("".join(characters))

@@ -24,6 +24,15 @@ PAGE_LABEL = {
     "zh-CN": "第 {page} 页，共 {pages} 页",
     "zh-TW": "第 {page} 頁，共 {pages} 頁",
 }
+# The measures of a printed letter, which the PDF and the DOCX templates share so that both
+# lay a letter out on the same number of pages. Body text in points, and the line pitch as a
+# multiple of it: a US business letter sets 10–12 pt; a Chinese letter is airier.
+BODY_SIZE = {"en": 11.0, "zh-CN": 12.0, "zh-TW": 12.0}
+LINE_PITCH = {"en": 1.25, "zh-CN": 1.5, "zh-TW": 1.5}
+TIGHT_PITCH = {"en": 1.15, "zh-CN": 1.35, "zh-TW": 1.35}  # to keep a letter on one page
+SIGNING_LINES = {"en": 4, "zh-CN": 3, "zh-TW": 3}  # blank lines left to sign in
+MARGIN_SIZE = 9.0  # page numbers and the continuation heading, in points
+HEADER_INCHES = 0.5  # from the top edge to the continuation heading of later pages
 _ENCLOSURES = {
     "en": "Enclosures ({count})",
     "zh-CN": "附件（共{count}份）：",

@@ -1,0 +1,174 @@
+"""The evidence index PDF, read back line by line: broken like the letters, Latin text in a
+Latin face, columns as wide as their content, and the same bytes on any computer."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from letters.case import MAX_EVENT_LABEL, MAX_SUMMARY
+from letters.render.index import LABELS
+from letters.render.lines import NO_START
+from tests.conftest import ROOT, SAMPLES, run
+
+LATE = ("en", "zh-CN", "zh-TW")
+
+
+def bundle_index(case: Path, folder: Path, language: str | None = None) -> bytes:
+    """Bundle a case with the sample evidence and return its index PDF."""
+    zipped = folder / "bundle.zip"
+    options = ["--lang", language] if language else []
+    result = run("bundle", case, SAMPLES / "evidence", "-o", zipped, "--date", "2026-12-20",
+                 *options)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(zipped) as bag:
+        name = next(name for name in bag.namelist() if name.endswith("index/index.pdf"))
+        return bag.read(name)
+
+
+def drawn_lines(data: bytes) -> list[list[tuple[str, str]]]:
+    """Return each page's lines as drawn: a line is its runs, each (text, font name).
+
+    The index draws every line as one text object at its own place, so the runs of one line
+    share their transformation matrices, and those of the next line do not.
+    """
+    pages = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        runs: list[tuple[Any, str, str]] = []
+
+        def visit(
+            text: str, cm: list[float], tm: list[float], font: Any, size: float, runs: list = runs
+        ) -> None:
+            name = str(font["/BaseFont"]).lstrip("/") if font else ""
+            runs.append(((tuple(cm), tuple(tm)), text, name))
+
+        page.extract_text(visitor_text=visit)
+        lines: list[list[tuple[str, str]]] = []
+        where = None
+        for here, text, name in runs:
+            if not text:
+                continue
+            if here != where:
+                lines.append([])
+                where = here
+            lines[-1].append((text, name))
+        pages.append([line for line in lines if "".join(t for t, _ in line).strip()])
+    return pages
+
+
+def texts(data: bytes) -> list[str]:
+    lines = drawn_lines(data)
+    return ["".join(text for text, _font in line).strip() for page in lines for line in page]
+
+
+@pytest.mark.parametrize("language", LATE)
+def test_the_index_breaks_lines_like_the_letters(tmp_path: Path, language: str) -> None:
+    data = bundle_index(SAMPLES / f"case-late-{language}.toml", tmp_path, language)
+    lines = texts(data)
+    assert not [line for line in lines if line.strip()[:1] in NO_START], lines
+    whole = {
+        "en": ["Customer Care", "Chat agent", "(RFC 8493).",
+               "ACC-889977", "(415) 555-0188", "December 20, 2026", "Nov 21, 2026",
+               "What happened", "Reference"],
+        "zh-CN": ["2026年11月21日", "2026年12月20日", "ACC-889977", "(415) 555-0188",
+                  "编号", "参考编号", "Supervisor", "Customer"],
+        "zh-TW": ["2026年11月19日", "上午11:00", "EW-2026-00042", "(646) 555-0172", "編號",
+                  "參考編號", "Kevin", "Wireless"],
+    }[language]  # fmt: skip
+    for value in whole:
+        assert any(value in line for line in lines), (value, lines)
+
+
+@pytest.mark.parametrize("language", LATE)
+def test_latin_text_is_set_in_a_latin_face(tmp_path: Path, language: str) -> None:
+    data = bundle_index(SAMPLES / f"case-late-{language}.toml", tmp_path, language)
+    runs = [run for page in drawn_lines(data) for line in page for run in line]
+    latin = [(text, font) for text, font in runs if re.search(r"[A-Za-z0-9]", text)]
+    assert latin and all(font == "Helvetica" for _text, font in latin), latin
+    chinese = {font for text, font in runs if re.search(r"[\u4e00-\u9fff]", text)}
+    if language != "en":
+        assert chinese == {"MSung-Light" if language == "zh-TW" else "STSong-Light"}
+
+
+def test_columns_are_as_wide_as_their_content(tmp_path: Path) -> None:
+    data = bundle_index(SAMPLES / "case-late-zh-CN.toml", tmp_path, "zh-CN")
+    lines = texts(data)
+    # Short cells sit on one line: a heading, a size, a number of exhibits.
+    for value in ("编号", "大小", "20,221 B", "1,828 B", "账户持有人", "打包日期"):
+        assert value in lines, (value, lines)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_every_event_a_letter_takes_the_index_takes(tmp_path: Path, language: str) -> None:
+    # The longest party, reference and summary a case file allows, in a narrow column: the
+    # letter takes them, and so must the index, running on to the next page.
+    party = ("Agent " + "Lisa" * 40)[:MAX_EVENT_LABEL]
+    reference = ("REF-" + "12345-" * 30)[:MAX_EVENT_LABEL]
+    word = (
+        "Called about the closing; "
+        if language == "en"
+        else "来电要求注销账户，客服表示需要书面申请。"
+    )
+    summary = (word * MAX_SUMMARY)[:MAX_SUMMARY]
+    text = (SAMPLES / f"case-late-{language}.toml").read_text("utf-8")
+    events = "".join(
+        f'\n[[events]]\nat = 2026-11-{day:02d}T10:00:00-08:00\nchannel = "phone"\n'
+        f'party = "{party}"\nreference = "{reference}"\nsummary = "{summary}"\n'
+        for day in range(1, 6)
+    )
+    case = tmp_path / "case.toml"
+    case.write_text(text + events, encoding="utf-8")
+    letter = run("letter", case, "--kind", "follow-up", "--date", "2026-12-20", "-o",
+                 tmp_path / "letter")  # fmt: skip
+    assert letter.exit_code == 0, letter.output
+    data = bundle_index(case, tmp_path, language)
+    assert len(PdfReader(io.BytesIO(data)).pages) >= 2
+    # A row split across pages goes on below the repeated headings: count what arrived,
+    # against the index of the case without these events.
+    (tmp_path / "plain").mkdir()
+    plain = tmp_path / "plain" / "case.toml"
+    plain.write_text(text, encoding="utf-8")
+    before = "".join(texts(bundle_index(plain, tmp_path / "plain", language)))
+    after = "".join(texts(data))
+    keys = ("number", "when", "channel", "party", "reference", "summary", "cited")
+    headings = set("".join(LABELS[language][key] for key in keys))  # repeated on each page
+    others = "0123456789 ,:Nov AM PM UTC-+ phone 年月日上午下午电话"  # the other cells of the rows
+    chars = set(summary + party + reference) - headings - set(others)
+    assert len(chars) >= 5
+    for char in chars:
+        expected = 5 * (summary + party + reference).count(char)
+        assert after.count(char) - before.count(char) == expected, char
+
+
+def test_the_same_index_on_any_computer(tmp_path: Path) -> None:
+    script = (
+        "import sys, zipfile, pathlib\n"
+        "from click.testing import CliRunner\n"
+        "from letters.cli import cli\n"
+        "out = pathlib.Path(sys.argv[2])\n"
+        "CliRunner().invoke(cli, ['bundle', sys.argv[1], sys.argv[3], '-o', str(out),"
+        " '--date', '2026-12-20'], catch_exceptions=False)\n"
+        "bag = zipfile.ZipFile(out)\n"
+        "name = next(n for n in bag.namelist() if n.endswith('index/index.pdf'))\n"
+        "sys.stdout.buffer.write(bag.read(name))\n"
+    )
+    outputs = []
+    for zone, seed in (("UTC", "1"), ("Asia/Taipei", "2")):
+        (tmp_path / seed).mkdir()
+        env = {**os.environ, "TZ": zone, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(SAMPLES / "case-late-zh-TW.toml"),
+             str(tmp_path / seed / "bundle.zip"), str(SAMPLES / "evidence")],
+            capture_output=True, check=True, env=env, cwd=tmp_path,
+        )  # fmt: skip
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and outputs[0].startswith(b"%PDF")
