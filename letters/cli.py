@@ -1304,6 +1304,33 @@ def _stop_on_signals() -> None:
             signal.signal(number, stop)
 
 
+@cli.command(
+    "app",
+    help=N_(
+        "Do the whole job in your web browser, on this computer: start or open a case, keep "
+        "the timeline and the evidence, write the letters, make the bundle.\n\n"
+        "Example: letters app my-case"
+    ),
+)
+@click.argument("case", required=False, type=click.Path(path_type=Path), metavar="[CASE_FOLDER]")
+@option(
+    "--port", type=click.IntRange(0, 65535), default=0, help=N_("The port (default: any free one).")
+)
+@option("--no-browser", is_flag=True, help=N_("Only print the address; do not open the browser."))
+def app(case: Path | None, port: int, no_browser: bool) -> None:
+    from letters.web.server import serve
+
+    serve(
+        case,
+        Path.cwd(),
+        lambda: document_date(None),
+        _now,
+        click.echo,
+        open_browser=not no_browser,
+        port=port,
+    )
+
+
 def main() -> None:
     """Run the `letters` command line."""
     _stop_on_signals()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 class LettersError(Exception):
@@ -10,10 +10,14 @@ class LettersError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, details: Sequence[str] = ()) -> None:
+    def __init__(
+        self, message: str, details: Sequence[str] = (), fields: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = tuple(details)
+        self.fields = dict(fields or {})
+        """Each problem by the key it is about, for a form to show beside its field."""
 
 
 class InputError(LettersError):

@@ -12,6 +12,7 @@ import gettext as _gettext
 import os
 import sys
 from collections.abc import Iterator
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -29,7 +30,9 @@ _CATALOGS = {"zh-CN": "zh_CN", "zh-TW": "zh_TW"}
 _LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "letters"
 
-_ui = "en"
+# A context variable, not a global: the browser app serves each request in its own thread, in
+# the language of the browser that asked.
+_ui: ContextVar[str] = ContextVar("letters_ui", default="en")
 
 
 def locale_name(language: str) -> str:
@@ -114,8 +117,7 @@ def normalize_language(tag: str) -> str | None:
 
 def set_ui_language(language: str) -> None:
     """Choose the language of the tool's own messages, Click's included."""
-    global _ui
-    _ui = language
+    _ui.set(language)
     # Click words "Usage:" or "Missing argument" through the standard gettext domain, which
     # takes its language from LANGUAGE: point both at ours (see click_messages.py).
     os.environ["LANGUAGE"] = _CATALOGS.get(language, "en")
@@ -126,13 +128,13 @@ def set_ui_language(language: str) -> None:
 @contextlib.contextmanager
 def interface(language: str) -> Iterator[None]:
     """Speak `language` inside the block, then restore the language and the environment."""
-    global _ui
-    saved_ui, saved_env = _ui, os.environ.get("LANGUAGE")
+    saved_env = os.environ.get("LANGUAGE")
+    token = _ui.set(language)
     set_ui_language(language)
     try:
         yield
     finally:
-        _ui = saved_ui
+        _ui.reset(token)
         if saved_env is None:
             os.environ.pop("LANGUAGE", None)
         else:
@@ -141,7 +143,17 @@ def interface(language: str) -> Iterator[None]:
 
 def ui_language() -> str:
     """Return the language of the tool's own messages."""
-    return _ui
+    return _ui.get()
+
+
+@contextlib.contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Speak `language` in this thread inside the block, leaving the environment alone."""
+    token = _ui.set(language)
+    try:
+        yield
+    finally:
+        _ui.reset(token)
 
 
 @cache
@@ -154,17 +166,17 @@ def _translations(language: str) -> _gettext.NullTranslations:
 
 def _(message: str) -> str:
     """Translate one of the tool's messages into the interface language."""
-    return _translations(_ui).gettext(message)
+    return _translations(_ui.get()).gettext(message)
 
 
 def prompt_suffix() -> str:
     """Return what ends a question: `: ` in English, the full-width `：` in Chinese."""
-    return ": " if _ui == "en" else "："
+    return ": " if _ui.get() == "en" else "："
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message that depends on a count."""
-    return _translations(_ui).ngettext(singular, plural, n)
+    return _translations(_ui.get()).ngettext(singular, plural, n)
 
 
 def format_date(value: date, language: str) -> str:
@@ -221,12 +233,24 @@ def format_number(value: Any, language: str) -> str:
     return format_decimal(value, locale=locale_name(language))
 
 
+def format_count(value: int, language: str) -> str:
+    """Format a whole number with the language's grouping mark, fast enough for long lists."""
+    return f"{value:,}".replace(",", _group_symbol(language))
+
+
+@cache
+def _group_symbol(language: str) -> str:
+    from babel.numbers import get_group_symbol
+
+    return str(get_group_symbol(locale_name(language)))
+
+
 def os_reason(error: OSError) -> str:
     """Say why the system refused a file operation, in the interface language (in English,
     the system's own words)."""
     import errno
 
-    if _ui == "en":
+    if _ui.get() == "en":
         return error.strerror or str(error)
 
     reasons = {

@@ -9,8 +9,9 @@ array wherever the earlier ones are, so this is valid TOML whatever comes before
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,75 @@ def timeline_lines(case: Case) -> list[str]:
 def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | None = None) -> Event:
     """Append one event to the case file, checked like the file itself; return it."""
     case = parse_case(read_case_text(path), path)
-    folder = evidence_dir or path.parent / "evidence"
+    values, checked = _values(case, new, now, evidence_dir or path.parent / "evidence")
+    write_outputs({path: edited_case(path, [values])}, force=True)
+    return _event(checked, case.tz)
+
+
+def edit_event(
+    path: Path, number: int, new: NewEvent, now: datetime, evidence_dir: Path | None = None
+) -> Event:
+    """Replace event `number` (as the timeline lists it, from 1) in place; return it.
+
+    Only that event's table changes: every comment, every other line and the order of the
+    file stay as they were. `new.at` of None keeps the event's time.
+    """
+    data = path.read_bytes()
+    text = read_case_text(path)
+    case = parse_case(text, path)
+    positions = _file_positions(text, case)
+    if not 1 <= number <= len(positions):
+        raise InputError(
+            _("event {number}: there is no such event — the timeline has {count}").format(
+                number=number, count=len(positions)
+            )
+        )
+    document = tomlkit.parse(text)
+    table = document["events"][positions[number - 1]]
+    if new.at is None:
+        new = replace(new, at=_iso(table["at"]))
+    values, checked = _values(case, new, now, evidence_dir or path.parent / "evidence")
+    for key in schema.EVENT:
+        if key in values:
+            table[key] = values[key]
+        elif key in table:
+            del table[key]
+    edited = tomlkit.dumps(document)
+    if "\r\n" in text:
+        edited = edited.replace("\r\n", "\n").replace("\n", "\r\n")
+    parse_case(edited, path)  # the whole file must still be a valid case
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    write_outputs({path: bom + edited.encode("utf-8")}, force=True)
+    return _event(checked, case.tz)
+
+
+def _iso(value: Any) -> str:
+    moment = value.unwrap() if hasattr(value, "unwrap") else value
+    return str(moment.isoformat())
+
+
+def _file_positions(text: str, case: Case) -> list[int]:
+    """Return where each event of the timeline (oldest first) stands among the file's events.
+
+    The case sorts its events by moment, stably; sorting the file's positions by the same
+    moments gives the same order.
+    """
+    raw = tomllib.loads(text).get("events") or []
+    zone = case.tz
+
+    def moment(position: int) -> datetime:
+        at = raw[position]["at"]
+        if isinstance(at, datetime) and at.tzinfo is None:
+            at = at.replace(tzinfo=zone)
+        return Event(at=at, channel="", summary="").moment(zone)
+
+    return sorted(range(len(raw)), key=moment)
+
+
+def _values(
+    case: Case, new: NewEvent, now: datetime, folder: Path
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the event's values as the file will hold them, and as checked."""
     values: dict[str, Any] = {
         "at": _moment(new.at, now, case.tz),
         "channel": new.channel,
@@ -106,16 +175,18 @@ def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | Non
         "evidence": [_evidence_name(name, folder) for name in new.evidence],
         "certified_mail": new.certified_mail,
     }
-    values = {key: value for key, value in values.items() if value not in (None, [])}
+    values = {key: value for key, value in values.items() if value not in (None, "", [])}
     checked = _check(values)
     _require_files(checked.get("evidence", ()), folder)
-
     exact = {key: checked.get(key, value) for key, value in values.items()}  # as checked
     exact = {key: list(v) if isinstance(v, tuple) else v for key, v in exact.items()}
-    write_outputs({path: edited_case(path, [exact])}, force=True)
+    return exact, checked
+
+
+def _event(checked: dict[str, Any], zone: tzinfo) -> Event:
     moment = checked["at"]
     if isinstance(moment, datetime):  # a date alone stays a date
-        moment = moment.replace(tzinfo=moment.tzinfo or case.tz).astimezone(case.tz)
+        moment = moment.replace(tzinfo=moment.tzinfo or zone).astimezone(zone)
     return Event(
         at=moment,
         channel=checked["channel"],
@@ -184,12 +255,11 @@ def _moment(text: str | None, now: datetime, zone: tzinfo) -> date | datetime:
             return datetime.fromisoformat(text)
     except ValueError:  # NormalizeError too: the hint below shows every form
         pass
-    raise InputError(
-        _(
-            "--at: {value} is not a date or time — write it as YYYY-MM-DD or "
-            "YYYY-MM-DDTHH:MM, like 2026-11-20T14:30"
-        ).format(value=text)
-    )
+    message = _(
+        "--at: {value} is not a date or time — write it as YYYY-MM-DD or "
+        "YYYY-MM-DDTHH:MM, like 2026-11-20T14:30"
+    ).format(value=text)
+    raise InputError(message, fields={"at": message})
 
 
 def _evidence_name(name: str, folder: Path) -> str:
@@ -207,12 +277,14 @@ def _check(values: dict[str, Any]) -> dict[str, Any]:
     """Check the event with the case file's rules, naming the option of each problem."""
     checked, problems = schema.check_table(values, schema.EVENT)
     if problems:
-        messages = []
+        messages: list[str] = []
+        fields: dict[str, str] = {}
         for problem in problems:
             key = re.split(r"[.\[]", problem.path)[0]
             option = OPTIONS.get(key, f"--{key}")
             messages.append(_("{option}: {message}").format(option=option, message=problem.message))
-        raise InputError(messages[0], messages[1:])
+            fields.setdefault(key, problem.message)
+        raise InputError(messages[0], messages[1:], fields)
     return checked
 
 
@@ -225,7 +297,7 @@ def _require_files(names: tuple[str, ...], folder: Path) -> None:
             )
             for name in missing
         ]
-        raise InputError(messages[0], messages[1:])
+        raise InputError(messages[0], messages[1:], {"evidence": messages[0]})
 
 
 @dataclass(frozen=True)

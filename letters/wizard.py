@@ -575,6 +575,97 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
                 ask_part(part)
 
 
+# --- the same questions as a form ------------------------------------------------------------
+
+ADDRESS_PARTS = ("line1", "line2", *(part.key for part in ADDRESS_FIELDS))
+"""The parts of an address on a form, as `address.line1` … in QUESTIONS."""
+
+
+def check_address(parts: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """Check an address given in ADDRESS_PARTS, as the interview does; return it (None when
+    left out) or the problems by part. An address without a first line is left out."""
+    first = parts.get("line1", "").strip()
+    if not first:
+        return None, {}
+    second = parts.get("line2", "").strip()
+    address: dict[str, Any] = {"lines": [line for line in (first, second) if line]}
+    wrong: dict[str, str] = {}
+    for part in ADDRESS_FIELDS:
+        if address.get("country", "US") != "US":
+            part = _ABROAD.get(part.key, part)
+        try:
+            value = _checked(part, parts.get(part.key, "").strip() or part.default)
+        except AnswerError as error:
+            wrong[part.key] = str(error)
+            continue
+        if value:
+            address[part.key] = value
+    if not wrong:
+        _value, problems = schema.check_value(schema.HOLDER[ADDRESS], address, (ADDRESS,))
+        for problem in problems:
+            field = problem.path.removeprefix(f"{ADDRESS}.")
+            field = "line1" if field.startswith("lines") else field
+            wrong.setdefault(field if field in ADDRESS_PARTS else "line1", problem.message)
+    return (None if wrong else address), wrong
+
+
+def check_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check the interview's questions answered as a form, with the interview's own checks.
+
+    Fields are named by key: `holder.name`, `holder.address.city`, …, `language`; an empty
+    field takes the question's default. Return the answers (as `interview` returns them) and
+    every problem, by field name.
+    """
+    answers: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for section, questions in SECTIONS:
+        table: dict[str, Any] = {}
+        for asked in questions:
+            name = f"{section}.{asked.key}"
+            value: Any
+            if asked.only_if and not table.get(asked.only_if):
+                continue
+            if asked.key == ADDRESS:
+                parts = {part: values.get(f"{name}.{part}", "") for part in ADDRESS_PARTS}
+                value, wrong = check_address(parts)
+                problems.update({f"{name}.{part}": message for part, message in wrong.items()})
+            else:
+                answer = values.get(name, "").strip() or asked.default
+                try:
+                    value = (
+                        _pick(answer, asked.choices) if asked.choices else _checked(asked, answer)
+                    )
+                except AnswerError as error:
+                    problems[name] = str(error)
+                    continue
+            if value is not None:
+                table[asked.key] = value
+        answers[section] = table
+    try:
+        answers["language"] = _pick(values.get("language", ""), LANGUAGES)
+    except AnswerError as error:
+        problems["language"] = str(error)
+    if not problems and answers["language"] == "en":  # names an English reader can read
+        latin = schema.latin_problems(answers["holder"], answers["recipient"].get("name"))
+        for (section, key), message in latin:
+            problems.setdefault(f"{section}.{key}", message)
+    return answers, problems
+
+
+def write_case_folder(folder: Path, answers: dict[str, Any], language: str) -> Path:
+    """Make a case folder from the answers, as `letters init NAME` does; return its case file.
+
+    `language` is the holder's, for the note left in the evidence folder.
+    """
+    from letters import casefolder
+
+    where = casefolder.planned(folder)
+    refuse_existing(where.case_file)
+    write_case(where.case_file, answers, False, where.shown.name)
+    casefolder.finish(where, language)
+    return where.case_file
+
+
 # --- the file --------------------------------------------------------------------------------
 
 

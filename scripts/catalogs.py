@@ -26,7 +26,8 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2)}
 def extract() -> Catalog:
     """Collect every marked message of the package into a template catalog."""
     template = Catalog(project="letters", charset="utf-8", fuzzy=False)
-    method_map = [("**.py", "python")]
+    # The browser app's pages are Jinja templates calling the same `_()` and `ngettext()`.
+    method_map = [("**.py", "python"), ("web/templates/**.html", "jinja2.ext:babel_extract")]
     for _file, _line, message, comments, context in extract_from_dir(
         ROOT / "letters", method_map, keywords=KEYWORDS
     ):

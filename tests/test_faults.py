@@ -43,9 +43,9 @@ def large_evidence(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("large-evidence")
     shutil.copytree(SAMPLES / "evidence", folder, dirs_exist_ok=True)
     with open(folder / "video 2026-11-20.mp4", "wb") as handle:
-        block = bytes(range(256)) * 4096  # written out, so that it has blocks: not sparse
-        for _ in range(128):
-            handle.write(block)
+        # Allocated, so that it has blocks (not a sparse cloud placeholder), and large enough
+        # that a loaded machine cannot finish it between the check and the signal.
+        os.posix_fallocate(handle.fileno(), 0, 1 << 30)
     return folder
 
 

@@ -469,6 +469,22 @@ FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
             },
             "docx/en.docx: the part word/footer1.xml has a DDEAUTO field",
         ),
+        (  # docxtpl's tidying would take hours: each unclosed tag scans the paragraph
+            {
+                "word/footer1.xml": FOOTER.replace(
+                    b"</w:p>", b"<w:r><w:t>" + b"{{ " * 40000 + b"</w:t></w:r></w:p>", 1
+                )
+            },
+            "docx/en.docx: the part word/footer1.xml opens a template tag inside another",
+        ),
+        (
+            {
+                "word/footer1.xml": FOOTER.replace(
+                    b"</w:p>", b"<w:r><w:t>" + b"{{ x }}" * 6000 + b"</w:t></w:r></w:p>", 1
+                )
+            },
+            "docx/en.docx: the part word/footer1.xml holds more than 5000 template tags",
+        ),
         (
             {
                 "word/_rels/footer1.xml.rels": rels(
@@ -489,6 +505,8 @@ FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
         "doctype",
         "INCLUDEPICTURE",
         "DDEAUTO",
+        "unclosed tags",
+        "too many tags",
         "OLE object",
     ],
 )

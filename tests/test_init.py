@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from letters import normalize, wizard
 from letters.case import Address, load_case, parse_case
 from letters.cli import cli
+from letters.errors import OutputExistsError
 from tests.conftest import SAMPLES, run
 
 ENGLISH = [
@@ -294,6 +295,78 @@ def test_any_text_round_trips(name: str, carrier: str, number: str) -> None:
     assert case.account.number == normalize.identifier(number)
 
 
+# --- the same questions as a form (the browser app) ------------------------------------------
+
+FORM = {
+    "holder.name": "王小明",
+    "holder.name_en": "Xiaoming Wang",
+    "holder.email": "xm.wang@example.com",
+    "holder.address.line1": "",
+    "account.carrier": "Example Mobile",
+    "account.number": "ACC-889977",
+    "account.phone": "+1 415 555 0188",
+    "account.reason": "moving",
+    "recipient.name": "Example Mobile Customer Care",
+    "recipient.address.line1": "PO Box 1000",
+    "recipient.address.city": "Dallas",
+    "recipient.address.region": "TX",
+    "recipient.address.postal_code": "75201",
+    "recipient.address.country": "us",
+    "language": "en",
+}
+
+
+def test_a_form_is_checked_with_the_interviews_checks(tmp_path: Path) -> None:
+    answers, problems = wizard.check_form(FORM)
+    assert problems == {}
+    assert answers["account"]["reason"] == "moving"
+    assert answers["recipient"]["address"]["country"] == "US"
+    assert "address" not in answers["holder"]
+    path = wizard.write_case_folder(tmp_path / "my-case", answers, "zh-CN")
+    assert path == tmp_path / "my-case" / "case.toml"
+    assert (tmp_path / "my-case" / "evidence").is_dir()
+    assert (tmp_path / "my-case" / "documents").is_dir()
+    assert path.read_text(encoding="utf-8") == wizard.case_text(answers, "my-case")
+
+
+def test_every_wrong_answer_of_a_form_is_named_by_its_field() -> None:
+    wrong = FORM | {
+        "holder.email": "not an email",
+        "account.number": "",
+        "account.balance": "12.5.0",
+        "account.reason": "bored",
+        "recipient.address.postal_code": "7520",
+        "language": "fr",
+    }
+    _answers, problems = wizard.check_form(wrong)
+    assert set(problems) == {
+        "holder.email", "account.number", "account.balance", "account.reason",
+        "recipient.address.postal_code", "language",
+    }  # fmt: skip
+    assert problems["account.number"] == "an answer is needed"
+    for name in ("holder.email", "account.balance"):  # the interview's own words
+        with pytest.raises(wizard.AnswerError) as raised:
+            wizard.check_answer(name, wrong[name])
+        assert problems[name] == str(raised.value)
+
+
+def test_a_form_in_chinese_gets_chinese_reasons() -> None:
+    from letters import i18n
+
+    with i18n.interface("zh-CN"):
+        _answers, problems = wizard.check_form(FORM | {"account.number": ""})
+    assert problems == {"account.number": "这一题必须回答"}
+
+
+def test_a_case_folder_is_not_made_over_an_existing_case(tmp_path: Path) -> None:
+    answers, _problems = wizard.check_form(FORM)
+    wizard.write_case_folder(tmp_path / "c", answers, "en")
+    before = (tmp_path / "c" / "case.toml").read_bytes()
+    with pytest.raises(OutputExistsError):
+        wizard.write_case_folder(tmp_path / "c", answers, "en")
+    assert (tmp_path / "c" / "case.toml").read_bytes() == before
+
+
 def test_every_state_zone_is_a_real_time_zone() -> None:
     from zoneinfo import ZoneInfo
 
@@ -313,3 +386,10 @@ def test_chinese_questions_end_in_a_full_width_colon(tmp_path: Path) -> None:
     result = init(tmp_path / "case.toml", answers=answers)
     assert result.exit_code == 0, result.output
     assert "要注销的电话号码：" in result.stdout and "要注销的电话号码: " not in result.stdout
+
+
+def test_the_live_check_of_one_field_matches_the_whole_form() -> None:
+    _answers, problems = wizard.check_form(FORM | {"holder.email": "x@"})
+    with pytest.raises(wizard.AnswerError) as raised:
+        wizard.check_answer("holder.email", "x@")
+    assert str(raised.value) == problems["holder.email"]

@@ -25,6 +25,8 @@ def test_wheel_installs_and_runs_the_demo_outside_the_repo(tmp_path: Path) -> No
     assert "letters/templates/standard/letters/request.zh-CN.j2" in names
     assert "letters/locale/zh_CN/LC_MESSAGES/letters.mo" in names
     assert "letters/samples/case-zh-CN.toml" in names
+    assert "letters/web/templates/base.html" in names  # the browser app's pages and files
+    assert "letters/web/static/app.js" in names
 
     # The dependencies come from the site-packages of the interpreter running the tests (a
     # virtual environment's own, not its base's), through a .pth file: no network needed.

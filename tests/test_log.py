@@ -276,3 +276,68 @@ def test_inline_events_get_a_clear_error(tmp_path: Path) -> None:
         "line, or write each event as an [[events]] table, then add again\n",
     )
     assert path.read_bytes() == before
+
+
+# --- editing one event in place ------------------------------------------------------------
+
+
+def test_edit_changes_only_that_event_and_keeps_every_comment(case: Path) -> None:
+    from letters.timeline import NewEvent, edit_event
+
+    before = case.read_text(encoding="utf-8")
+    event = edit_event(
+        case,
+        2,
+        NewEvent(channel="email", summary="Chat said: write to care@.", reference=None),
+        datetime(2026, 11, 30, tzinfo=UTC),
+    )
+    after = case.read_text(encoding="utf-8")
+    assert (event.channel, event.summary) == ("email", "Chat said: write to care@.")
+    assert event.reference is None
+    assert event.at.isoformat() == "2026-11-21T10:05:00-08:00"  # no new time: the time is kept
+    old = before.split("[[events]]\nat = 2026-11-21")[0]
+    assert after.startswith(old)  # the whole file up to the edited event, byte for byte
+    assert "# every contact: when, how, with whom, reference number" in after
+    assert 'reference = "CHAT-77810"' not in after
+    assert 'channel = "email"' in after
+    loaded = load_case(case)
+    assert [e.channel for e in loaded.events] == ["phone", "email"]
+    assert loaded.events[0] == load_case(case).events[0]
+
+
+def test_edit_numbers_events_as_the_timeline_lists_them(case_file) -> None:
+    from letters.timeline import NewEvent, edit_event
+
+    later_first = SAMPLE_CASE.replace(
+        "at = 2026-11-20T14:30:00-08:00", "at = 2026-11-25T14:30:00-08:00"
+    )
+    path = case_file(later_first)
+    edited = NewEvent(channel="chat", summary="the earliest, now edited")
+    edit_event(path, 1, edited, datetime.now(UTC))
+    events = load_case(path).events
+    assert events[0].summary == "the earliest, now edited"
+    assert events[0].at.isoformat() == "2026-11-21T10:05:00-08:00"
+    assert events[1].reference == "CS-12345"
+
+
+def test_edit_refuses_bad_values_by_field_and_writes_nothing(case: Path) -> None:
+    from letters.errors import InputError
+    from letters.timeline import NewEvent, edit_event
+
+    before = case.read_bytes()
+    with pytest.raises(InputError) as raised:
+        edit_event(
+            case,
+            1,
+            NewEvent(channel="pigeon", summary="", at="tomorrow"),
+            datetime.now(UTC),
+        )
+    assert set(raised.value.fields) == {"at"}
+    with pytest.raises(InputError) as raised:
+        edit_event(case, 1, NewEvent(channel="pigeon", summary=""), datetime.now(UTC))
+    assert set(raised.value.fields) == {"channel", "summary"}
+    assert raised.value.fields["channel"].startswith("must be one of")
+    with pytest.raises(InputError) as raised:
+        edit_event(case, 9, NewEvent(channel="chat", summary="x"), datetime.now(UTC))
+    assert raised.value.message == "event 9: there is no such event — the timeline has 2"
+    assert case.read_bytes() == before

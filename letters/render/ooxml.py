@@ -32,6 +32,8 @@ MAX_XML_PART = 4 * 1024 * 1024
 MAX_RATIO = 200
 """The most a part larger than `RATIO_FLOOR` may be compressed (XML: 5 to 30 to 1)."""
 RATIO_FLOOR = 256 * 1024
+MAX_TAGS = 5000
+"""The most template tags one part may hold (a letter's layout has a few dozen)."""
 CHUNK = 64 * 1024
 
 _MACRO_NAMES = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX\d*\.(xml|bin))$", re.I)
@@ -46,6 +48,9 @@ _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}R
 # is opened or its fields updated. A field's code may be split across runs: join them first.
 _INSTRUCTION = re.compile(rb"<(?:\w+:)?instrText\b[^>]*>([^<]*)<|\b(?:\w+:)?instr=\"([^\"]*)\"")
 _FETCHING = re.compile(r"\b(DDEAUTO|DDE|INCLUDEPICTURE|INCLUDETEXT|LINK|IMPORT)\b")
+# docxtpl tidies tags with regular expressions that, from every `{{` that has no `}}` before
+# the next `{{`, scan to the end of the paragraph: unclosed tags cost time by their square.
+_TAG = re.compile(rb"\{\{|\{%|\{#|\}\}|%\}|#\}")
 
 
 def check_layout(name: str, data: bytes) -> None:
@@ -131,7 +136,29 @@ def _check_part(name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, bef
         _check_relationships(name, part, bytes(kept))
     elif xml:
         _check_fields(name, part, bytes(kept))
+        _check_tags(name, part, bytes(kept))
     return size
+
+
+def _check_tags(name: str, part: str, data: bytes) -> None:
+    """Fail on a tag opened inside another, or on too many tags (docxtpl's cost)."""
+    opened = False
+    count = 0
+    for match in _TAG.finditer(data):
+        opening = match.group().startswith(b"{")
+        if opening and opened:
+            raise InputError(
+                _("{name}: the part {part} opens a template tag inside another (“{{{{” before "
+                  "“}}}}”) — is a tag mistyped in Word?").format(name=name, part=_shown(part))
+            )  # fmt: skip
+        opened = opening
+        count += opening
+        if count > MAX_TAGS:
+            raise InputError(
+                _("{name}: the part {part} holds more than {count} template tags").format(
+                    name=name, part=_shown(part), count=MAX_TAGS
+                )
+            )
 
 
 def _check_fields(name: str, part: str, data: bytes) -> None:

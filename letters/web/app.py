@@ -1,0 +1,798 @@
+"""The browser app's pages: each turns a request into one library call and the result into a page.
+
+Flask, because the library is synchronous and so is Flask: a request runs the library call in
+its own thread, with no event loop to keep unblocked; it renders with the Jinja2 we already
+ship, serves the few static files, parses uploads with size limits (Werkzeug), and has a test
+client. It is imported only when `letters app` runs.
+
+Guards, on every request, before any page code: the Host header must be this server's own
+loopback name and port (DNS rebinding); the per-launch secret must come in the URL (once) or in
+its HttpOnly SameSite=Strict cookie; a form that changes anything must carry the CSRF token and
+come from this origin. Every page carries a Content-Security-Policy that allows only this
+server's own script and style files.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import hmac
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+from urllib.parse import urlencode
+
+from flask import Flask, Response, abort, g, redirect, render_template, request, send_file
+from jinja2 import StrictUndefined
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from letters import casefolder, i18n, wizard
+from letters.case import Case, load_case
+from letters.errors import InputError, LettersError
+from letters.i18n import N_, _, ngettext
+
+COOKIE = "letters_token"
+LANG_COOKIE = "letters_lang"
+UPLOAD_LIMIT = 512 << 20
+"""Largest upload (evidence or a bundle to check), in bytes: a long screen recording fits."""
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "frame-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'self'; "
+    "base-uri 'none'"
+)
+KIND_NAMES = {
+    "request": N_("Closure request"),
+    "follow-up": N_("Follow-up (no answer yet)"),
+    "refund": N_("Refund request"),
+    "dispute": N_("Dispute of a charge"),
+    "complaint": N_("Complaint to the FCC and the attorney general"),
+    "card-dispute": N_("Dispute with your card issuer"),
+}
+ADDRESS_LABELS = {"line1": N_("Street address (leave it empty to leave the address out)")}
+"""Form labels that differ from the wizard's questions (which say "press Enter")."""
+LIVE_CHECKS = frozenset(
+    f"{section}.{asked.key}"
+    for section, questions in wizard.SECTIONS
+    for asked in questions
+    if asked.key != wizard.ADDRESS and not asked.choices
+)
+"""The new-case form's fields that can be checked alone, as the user leaves them."""
+SECURITY = {
+    "starttls": N_("STARTTLS (most mail servers, port 587)"),
+    "ssl": N_("SSL/TLS (port 465)"),
+    "none": N_("None: only for a mail server on this computer"),
+}
+PAGES = (
+    ("case", N_("Overview")),
+    ("timeline", N_("Timeline")),
+    ("evidence", N_("Evidence")),
+    ("documents", N_("Letters")),
+    ("bundle", N_("Bundle")),
+    ("send", N_("Send")),
+)
+
+
+@dataclass
+class Job:
+    """A bundle being built in the background, for the progress bar."""
+
+    total: int = 0
+    done: int = 0
+    finished: bool = False
+    written: Any = None
+    error: str | None = None
+    details: tuple[str, ...] = ()
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def advance(self, done: int) -> None:
+        self.done += done
+
+
+@dataclass
+class State:
+    """What this launch is working on: one case at a time."""
+
+    workdir: Path
+    case_path: Path | None = None
+    evidence_dir: Path | None = None
+    documents_dir: Path | None = None
+    location: casefolder.CaseLocation | None = None
+    suggested: str = ""
+    """The name of the case folder to make, when `letters app` was given one that is not there."""
+    job: Job | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def case_file(self) -> Path:
+        assert self.case_path is not None, "the pages that use it open a case first"
+        return self.case_path
+
+    @property
+    def folder(self) -> Path:
+        return self.case_file.parent
+
+    @property
+    def out_dir(self) -> Path:
+        return self.documents_dir or self.folder / casefolder.DOCUMENTS
+
+    def open(self, location: casefolder.CaseLocation) -> None:
+        """Work on the case at `location` from now on."""
+        self.case_path = location.case_file
+        self.evidence_dir = location.evidence_dir
+        self.documents_dir = location.documents_dir
+        self.location = location
+        self.job = None
+
+
+def create_app(
+    workdir: Path,
+    case: Path | None,
+    secret: str,
+    today: Callable[[], date],
+    now: Callable[[], datetime],
+    upload_limit: int = UPLOAD_LIMIT,
+) -> Flask:
+    """Make the app for one launch: `secret` guards it, `today` and `now` are the clock."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = upload_limit
+    app.config["HOSTS"] = ()  # set by the server once it knows its port
+    app.jinja_env.undefined = StrictUndefined
+    csrf = hmac.new(secret.encode(), b"csrf", "sha256").hexdigest()
+    state = State(workdir)
+    if case is not None and (case.is_file() or (case / casefolder.CASE_FILE).is_file()):
+        state.open(casefolder.locate(case))
+    elif case is not None:  # `letters app new-case`: the form offers to make that folder
+        state.workdir, state.suggested = (workdir / case).parent, case.name
+
+    @app.before_request
+    def guard() -> Any:
+        if request.host not in app.config["HOSTS"]:
+            return _refuse(403, _("This address is not allowed. Open the address letters printed."))
+        given = request.args.get("token")
+        if given is not None and hmac.compare_digest(given, secret):
+            # The secret leaves the address bar at once, and lives on in the cookie only.
+            args = {k: v for k, v in request.args.items() if k != "token"}
+            target = request.path + ("?" + urlencode(args) if args else "")
+            response = redirect(target, 303)
+            response.set_cookie(COOKIE, secret, httponly=True, samesite="Strict", path="/")
+            return response
+        if not hmac.compare_digest(request.cookies.get(COOKIE, ""), secret):
+            return _refuse(
+                403, _("Open letters from the address it printed when it started: it holds a key.")
+            )
+        g.lang = _language()
+        g.lang_token = i18n._ui.set(g.lang)
+        if request.method not in ("GET", "HEAD"):
+            origin = request.headers.get("Origin")
+            if origin is not None and origin != request.host_url.rstrip("/"):
+                return _refuse(403, _("This form came from another page and was refused."))
+            try:
+                token = request.form.get("csrf", "")
+            except RequestEntityTooLarge:
+                return _too_large()
+            if not hmac.compare_digest(token, csrf):
+                return _refuse(
+                    403, _("This form is out of date. Go back, reload the page and try again.")
+                )
+        return None
+
+    @app.teardown_request
+    def forget(_error: BaseException | None) -> None:
+        token = g.pop("lang_token", None)
+        if token is not None:
+            i18n._ui.reset(token)
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        if response.mimetype == "text/html":
+            response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"  # no-referrer would make Origin "null"
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        chosen = request.args.get("lang")
+        if chosen and i18n.normalize_language(chosen):
+            response.set_cookie(
+                LANG_COOKIE, i18n.normalize_language(chosen) or "en", samesite="Strict"
+            )
+        return response
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_error: Exception) -> Any:
+        return _too_large()
+
+    @app.errorhandler(LettersError)
+    def letters_error(error: LettersError) -> Any:
+        # A case file edited by hand may have problems: say which, as `letters check` does.
+        return page("error.html", error=error), 400 if isinstance(error, InputError) else 500
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        # Only the kind is logged: the message could hold a value from the case file.
+        sys.stderr.write(f"letters app: unexpected {type(error).__name__}\n")
+        message = _("unexpected {kind}: {error} (run with --debug to see where)")
+        problem = LettersError(message.format(kind=type(error).__name__, error=error))
+        return page("error.html", error=problem), 500
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        return _refuse(error.code or 500, _("This page does not exist."))
+
+    @app.context_processor
+    def globals_() -> dict[str, Any]:
+        return {
+            "_": _,
+            "ngettext": ngettext,
+            "csrf": csrf,
+            "lang": g.get("lang", "en"),
+            "languages": i18n.LANGUAGE_NAMES,
+            "pages": PAGES,
+            "state": state,
+            "case_name": _case_name(state),
+        }
+
+    def page(template: str, **values: Any) -> str:
+        return render_template(template, **values)
+
+    def need_open() -> None:
+        if state.case_path is None:
+            abort(redirect("/", 303))
+
+    def need_case() -> Case:
+        need_open()
+        return load_case(state.case_file)
+
+    # --- start or open a case ------------------------------------------------------------
+
+    @app.get("/")
+    def home() -> Any:
+        if state.case_path is not None:
+            return redirect("/case", 303)
+        if state.suggested:
+            return redirect("/new", 303)
+        return page("home.html", error=None, path="")
+
+    @app.post("/open")
+    def open_case() -> Any:
+        given = request.form.get("path", "").strip()
+        path = (state.workdir / Path(given).expanduser()) if given else state.workdir
+        try:
+            location = casefolder.locate(path)
+            load_case(location.case_file)
+        except LettersError as error:
+            return page("home.html", error=error, path=given), 400
+        state.open(location)
+        return redirect("/case", 303)
+
+    @app.post("/close")
+    def close_case() -> Any:
+        state.case_path = state.evidence_dir = state.documents_dir = None
+        state.location = state.job = None
+        return redirect("/", 303)
+
+    @app.route("/new", methods=["GET", "POST"])
+    def new_case() -> Any:
+        lang = g.lang
+        # English, unless the user chooses: most carriers read English (DESIGN: a Chinese
+        # letter to a reader of English is never the silent default).
+        values = _form_defaults("en") | {"folder": state.suggested}
+        problems: dict[str, str] = {}
+        if request.method == "POST":
+            values = {key: value for key, value in request.form.items() if key != "csrf"}
+            answers, problems = wizard.check_form(values)
+            name = values.get("folder", "").strip()
+            folder = None
+            try:
+                from letters.evidence import safe_name
+
+                folder = state.workdir / safe_name(name or "")
+                wizard.refuse_existing(folder / casefolder.CASE_FILE)
+            except LettersError as error:
+                problems["folder"] = error.message
+            if not problems and folder is not None:
+                try:
+                    wizard.write_case_folder(folder, answers, lang)
+                except LettersError as error:
+                    problems[""] = error.message
+                else:
+                    state.open(casefolder.locate(folder))
+                    return redirect("/case?new=1", 303)
+        form = _form(wizard.QUESTIONS[lang])
+        status = 400 if problems else 200
+        words = wizard.QUESTIONS[lang]
+        return page("new.html", form=form, words=words, values=values, problems=problems), status
+
+    @app.post("/check")
+    def check() -> Any:
+        """Check one answer of the new-case form as it is typed (a convenience for app.js)."""
+        name = request.form.get("name", "")
+        if name not in LIVE_CHECKS:
+            return {"problem": None}
+        try:
+            wizard.check_answer(name, request.form.get("value", ""))
+        except wizard.AnswerError as error:
+            return {"problem": str(error)}
+        return {"problem": None}
+
+    # --- the case at a glance --------------------------------------------------------------
+
+    @app.get("/case")
+    def overview() -> Any:
+        from letters.guide import plan
+
+        case = need_case()
+        guide = plan(case, today())
+        from letters.summary import case_summary
+
+        return page(
+            "case.html",
+            guide=guide,
+            summary=case_summary(case),
+            day=_day,
+            new=bool(request.args.get("new")),
+        )
+
+    @app.get("/case.ics")
+    def calendar() -> Any:
+        from letters.guide import calendar as ics
+        from letters.guide import plan
+
+        guide = plan(need_case(), today())
+        if not guide.deadlines:
+            abort(404)
+        return _download(ics(guide), "deadlines.ics", "text/calendar")
+
+    # --- the timeline ------------------------------------------------------------------------
+
+    @app.route("/timeline", methods=["GET", "POST"])
+    def timeline() -> Any:
+        from letters.timeline import NewEvent, add_event
+
+        case = need_case()
+        values: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        if request.method == "POST":
+            values = _event_values()
+            try:
+                with state.lock:
+                    add_event(state.case_file, NewEvent(**values), now(), state.evidence_dir)
+            except LettersError as error:
+                problems = _problems(error)
+            else:
+                return redirect("/timeline?added=1#events", 303)
+            case = need_case()
+        return _timeline_page(case, values, problems, None)
+
+    @app.route("/timeline/<int:number>", methods=["GET", "POST"])
+    def edit(number: int) -> Any:
+        from letters.timeline import NewEvent, edit_event
+
+        case = need_case()
+        if not 1 <= number <= len(case.events):
+            abort(404)
+        event = case.events[number - 1]
+        values: dict[str, Any] = {
+            "at": _at(event.at, case),
+            "channel": event.channel,
+            "party": event.party or "",
+            "reference": event.reference or "",
+            "summary": event.summary,
+            "evidence": event.evidence,
+            "certified_mail": event.certified_mail or "",
+        }
+        problems: dict[str, str] = {}
+        if request.method == "POST":
+            values = _event_values()
+            try:
+                with state.lock:
+                    edit_event(
+                        state.case_file, number, NewEvent(**values), now(), state.evidence_dir
+                    )
+            except LettersError as error:
+                problems = _problems(error)
+            else:
+                return redirect(f"/timeline?saved={number}#event-{number}", 303)
+        return _timeline_page(case, values, problems, number)
+
+    def _timeline_page(
+        case: Case, values: dict[str, Any], problems: dict[str, str], editing: int | None
+    ) -> Any:
+        from letters.evidence import list_evidence
+        from letters.timeline import CHANNEL_NAMES
+
+        files = (
+            [item.path for item in list_evidence(state.evidence_dir)] if state.evidence_dir else []
+        )
+        return page(
+            "timeline.html",
+            case=case,
+            events=[(number, _at(e.at, case, True), e) for number, e in enumerate(case.events, 1)],
+            channels=CHANNEL_NAMES,
+            files=files,
+            values=values,
+            problems=problems,
+            editing=editing,
+            message=request.args,
+        ), (400 if problems else 200)
+
+    # --- evidence ---------------------------------------------------------------------------
+
+    @app.route("/evidence", methods=["GET", "POST"])
+    def evidence() -> Any:
+        from letters.evidence import add_evidence, list_evidence
+
+        need_open()
+        assert state.evidence_dir is not None
+        added: list[str] = []
+        errors: list[str] = []
+        if request.method == "POST":
+            uploads = [f for f in request.files.getlist("files") if f.filename]
+            if not uploads:
+                errors.append(_("Choose a file first."))
+            for upload in uploads:
+                try:
+                    with state.lock:
+                        stream = cast(BinaryIO, upload.stream)
+                        name = upload.filename or ""
+                        added.append(add_evidence(state.evidence_dir, name, stream).name)
+                except LettersError as error:
+                    errors.append(error.message)
+        items = list_evidence(state.evidence_dir)
+        return page(
+            "evidence.html",
+            items=items,
+            added=added,
+            errors=errors,
+            size=lambda n: i18n.format_count(n, g.lang),
+            # Files of one day share one formatted date: a long list formats each day once.
+            when=functools.cache(lambda day: i18n.format_date(day, g.lang)),
+        ), (400 if errors and not added else 200)
+
+    # --- documents -------------------------------------------------------------------------
+
+    @app.route("/documents", methods=["GET", "POST"])
+    def documents() -> Any:
+        from letters.content import KINDS
+
+        case = need_case()
+        kind = request.values.get("kind", "request")
+        if kind not in KINDS:
+            kind = "request"
+        written = None
+        error = None
+        if request.method == "POST":
+            try:
+                written = _write_documents(case, kind)
+            except LettersError as problem:
+                error = problem
+        files = _files(state, kind)
+        return page(
+            "documents.html",
+            kinds=KINDS,
+            kind_names=KIND_NAMES,
+            kind=kind,
+            files=files,
+            written=written,
+            error=error,
+        ), (400 if error else 200)
+
+    def _write_documents(case: Case, kind: str) -> Any:
+        from letters.kit import Print, Request, write_email, write_letter
+
+        request_ = Request(case.path or Path(), state.out_dir, today(), kind=kind, force=True)
+        explain = g.lang if g.lang != "en" and case.language == "en" else None
+        with state.lock:
+            letter = write_letter(request_, Print(explain=explain))
+            if case.recipient.email or kind != "request":
+                try:
+                    mail = write_email(request_)
+                except LettersError:
+                    mail = None
+            else:
+                mail = None
+        if mail is not None:
+            letter.paths += mail.paths
+            letter.mailto = mail.mailto
+        return letter
+
+    @app.get("/files/<path:name>")
+    def files(name: str) -> Any:
+        need_open()
+        roots = [state.out_dir, state.evidence_dir]
+        for root in roots:
+            if root is None:
+                continue
+            target = (root / name).resolve()
+            base = root.resolve()
+            if (
+                target.is_relative_to(base)
+                and target.is_relative_to(state.folder.resolve())
+                and target.is_file()
+            ):
+                inline = target.suffix.lower() == ".pdf" and request.args.get("view") == "1"
+                return send_file(target, as_attachment=not inline, download_name=target.name)
+        abort(404)
+
+    # --- the bundle -------------------------------------------------------------------------
+
+    @app.get("/bundle")
+    def bundle() -> Any:
+        need_open()
+        return page("bundle.html", job=state.job, report=None)
+
+    @app.post("/bundle")
+    def build() -> Any:
+        from letters.kit import Print, Request, write_kit
+
+        case = need_case()
+        if state.job is not None and not state.job.finished:
+            return redirect("/bundle", 303)
+        job = Job()
+        state.job = job
+        explain = g.lang if g.lang != "en" and case.language == "en" else None
+        request_ = Request(state.case_file, state.out_dir, today(), force=True)
+        evidence = (
+            state.evidence_dir if state.evidence_dir and state.evidence_dir.is_dir() else None
+        )
+
+        def run() -> None:
+            try:
+                with state.lock:
+                    job.written = write_kit(request_, evidence, Print(explain=explain), job)
+            except LettersError as error:
+                job.error, job.details = error.message, error.details
+            except Exception as error:  # shown on the page; nothing else sees this thread
+                job.error = type(error).__name__
+            finally:
+                job.finished = True
+
+        context = contextvars.copy_context()  # the build speaks the page's language
+        threading.Thread(target=context.run, args=(run,), daemon=True).start()
+        return redirect("/bundle", 303)
+
+    @app.get("/bundle/progress")
+    def progress() -> Any:
+        job = state.job
+        if job is None:
+            return {"finished": True, "percent": 100}
+        percent = 100 if job.finished or not job.total else int(100 * job.done / job.total)
+        return {"finished": job.finished, "percent": percent}
+
+    @app.post("/verify")
+    def verify() -> Any:
+        import tempfile
+
+        from letters.verify import verify_bundle
+
+        need_open()
+        upload = request.files.get("bundle")
+        if upload is None or not upload.filename:
+            return page(
+                "bundle.html", job=state.job, report=None, verify_error=_("Choose a file first.")
+            ), 400
+        with tempfile.TemporaryDirectory(prefix="letters-verify-") as folder:
+            path = Path(folder) / "bundle.zip"
+            upload.save(path)
+            report = verify_bundle(path)
+            findings = [finding.message for finding in report.findings]
+        return page(
+            "bundle.html", job=state.job, report=report, findings=findings, name=upload.filename
+        )
+
+    # --- send ---------------------------------------------------------------------------------
+
+    @app.route("/send", methods=["GET", "POST"])
+    def send() -> Any:
+        from letters import send as sending
+
+        need_open()
+        drafts = sorted(
+            p.name
+            for p in (state.out_dir.glob("*.eml") if state.out_dir.is_dir() else ())
+            if ".sent-" not in p.name  # the copies of what was sent are not drafts
+        )
+        values = {
+            key: request.form.get(key, "") for key in ("draft", "host", "port", "user", "tls")
+        }
+        values["tls"] = values["tls"] or "starttls"
+        summary: list[str] = []
+        error = None
+        sent = None
+        recorded = None
+        if request.method == "POST" and values["draft"] in drafts:
+            try:
+                draft = state.out_dir / values["draft"]
+                moment = now().astimezone()
+                outgoing = sending.read_draft(draft, moment)
+                summary = outgoing.summary()
+                if request.form.get("action") == "send" and request.form.get("confirm") != "yes":
+                    raise InputError(_("Tick “Yes, send it now” first: nothing was sent."))
+                if request.form.get("confirm") == "yes":
+                    if not values["host"]:
+                        raise InputError(_("Which mail server? For example smtp.example.com"))
+                    default_port = {"ssl": 465, "none": 25}.get(values["tls"], 587)
+                    try:
+                        port = int(values["port"] or default_port)
+                    except ValueError:
+                        raise InputError(_("The port is a number, like 587.")) from None
+                    server = sending.Server(
+                        values["host"], port, values["user"] or None, values["tls"]
+                    )
+                    password = request.form.get("password") or sending.password_for(server)
+                    sending.send(outgoing, server, password)
+                    sent = ", ".join(outgoing.recipients)
+                    with state.lock:  # what went out is kept, and the case records it
+                        recorded = sending.record_sent(draft, outgoing, state.location, moment)
+            except LettersError as problem:
+                error = problem
+        elif request.method == "POST":
+            error = InputError(_("Choose a draft first."))
+        return page(
+            "send.html",
+            security=SECURITY,
+            drafts=drafts,
+            values=values,
+            summary=summary,
+            error=error,
+            sent=sent,
+            recorded=recorded,
+        ), (400 if error else 200)
+
+    return app
+
+
+def _refuse(code: int, message: str) -> Response:
+    """A plain page saying why, with no secret and no resources."""
+    body = f"<!doctype html><meta charset=utf-8><title>letters</title><p>{_escape(message)}</p>"
+    response = Response(body, code, mimetype="text/html")
+    return response
+
+
+def _too_large() -> Response:
+    limit = i18n.format_number(UPLOAD_LIMIT >> 20, i18n.ui_language())
+    return _refuse(413, _("The file is too large: up to {size} MB at a time.").format(size=limit))
+
+
+def _escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+def _language() -> str:
+    """The interface language: chosen on a page, else the browser's (Accept-Language)."""
+    for value in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if value and (chosen := i18n.normalize_language(value)):
+            return chosen
+    for tag, _quality in request.accept_languages:
+        if chosen := i18n.normalize_language(tag):
+            return chosen
+    return "en"
+
+
+def _case_name(state: State) -> str:
+    if state.case_path is None:
+        return ""
+    return (
+        state.folder.name if state.case_path.name == casefolder.CASE_FILE else state.case_path.name
+    )
+
+
+def _form(words: dict[str, str]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """Lay the wizard's questions out as form sections: (section, title, fields).
+
+    A field is {name, label, optional, choices: [(value, label)], parts}; an address's parts are
+    fields too. Yes-or-no questions become a choice of yes and no.
+    """
+    sections = []
+    for section, questions in wizard.SECTIONS:
+        fields: list[dict[str, Any]] = []
+        for asked in questions:
+            name = f"{section}.{asked.key}"
+            if asked.key == wizard.ADDRESS:
+                parts = [
+                    {
+                        "name": f"{name}.{part}",
+                        "label": _(ADDRESS_LABELS[part])
+                        if part in ADDRESS_LABELS
+                        else words[f"address.{part}"],
+                        "optional": True,
+                        "choices": (),
+                        "parts": (),
+                    }
+                    for part in wizard.ADDRESS_PARTS
+                ]
+                fields.append({"name": name, "label": words[f"{section}.address"], "parts": parts})
+                continue
+            label = words[name]
+            if asked.check is wizard.parse_yes_no:
+                label = label.removesuffix(" (y/n)").removesuffix("（y/n）")
+                choices = [("no", _("No")), ("yes", _("Yes"))]
+            else:
+                choices = [(option, words.get(option, option)) for option in asked.choices]
+            fields.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "optional": asked.optional,
+                    "choices": choices,
+                    "parts": (),
+                }
+            )
+        sections.append((section, words[section], fields))
+    return sections
+
+
+def _form_defaults(language: str) -> dict[str, str]:
+    """The answers a new form starts with: the wizard's defaults."""
+    values = {"language": language}
+    for section, questions in wizard.SECTIONS:
+        for asked in questions:
+            if asked.key == wizard.ADDRESS:
+                for part in wizard.ADDRESS_FIELDS:
+                    if part.default:
+                        values[f"{section}.address.{part.key}"] = part.default
+            elif asked.check is wizard.parse_yes_no:
+                values[f"{section}.{asked.key}"] = "yes" if asked.default == "y" else "no"
+            elif asked.default or asked.choices:
+                values[f"{section}.{asked.key}"] = asked.default or asked.choices[0]
+    return values
+
+
+def _event_values() -> dict[str, Any]:
+    form = request.form
+    return {
+        "at": form.get("at", "").strip() or None,
+        "channel": form.get("channel", ""),
+        "party": form.get("party", "").strip() or None,
+        "reference": form.get("reference", "").strip() or None,
+        "summary": form.get("summary", "").strip(),
+        "evidence": tuple(form.getlist("evidence")),
+        "certified_mail": form.get("certified_mail", "").strip() or None,
+    }
+
+
+def _problems(error: LettersError) -> dict[str, str]:
+    return error.fields or {"": error.message}
+
+
+def _at(moment: date | datetime, case: Case, shown: bool = False) -> str:
+    """An event's time, as the form shows it (2026-11-20T14:30) or in words."""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(case.tz)
+        if shown:
+            return i18n.format_moment(moment, i18n.ui_language())
+        return moment.strftime("%Y-%m-%dT%H:%M")
+    return i18n.format_moment(moment, i18n.ui_language()) if shown else moment.isoformat()
+
+
+def _day(value: date) -> str:
+    return i18n.format_date(value, i18n.ui_language())
+
+
+def _files(state: State, kind: str) -> list[Path]:
+    """The documents of a kind already written, in the order they are offered."""
+    if not state.out_dir.is_dir():
+        return []
+    order = {".pdf": 0, ".docx": 1, ".eml": 2, ".txt": 3}
+    found = [
+        p
+        for p in state.out_dir.iterdir()
+        if p.is_file() and p.name.startswith(f"{kind}.") and p.suffix in order
+    ]
+    return sorted(found, key=lambda p: (".explain." in p.name, order[p.suffix], p.name))
+
+
+def _download(data: bytes, name: str, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

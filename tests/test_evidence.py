@@ -1,0 +1,117 @@
+"""The evidence folder: files copied in under their own names, never replacing one, and
+listed with the exhibit numbers the bundle gives them."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from letters.errors import InputError
+from letters.evidence import add_evidence, list_evidence, safe_name
+from tests.conftest import SAMPLES
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def evidence(tmp_path: Path) -> Path:
+    folder = tmp_path / "evidence"
+    shutil.copytree(SAMPLES / "evidence", folder)
+    return folder
+
+
+def test_a_file_is_copied_in_under_its_own_name(evidence: Path) -> None:
+    before = snapshot(evidence)
+    path = add_evidence(evidence, "收据 2026-11.jpg", io.BytesIO(b"\xff\xd8receipt"))
+    assert path == evidence / "收据 2026-11.jpg"
+    assert path.read_bytes() == b"\xff\xd8receipt"
+    after = snapshot(evidence)
+    del after["收据 2026-11.jpg"]
+    assert after == before
+
+
+@pytest.mark.parametrize("name", ["bill-2026-11.pdf", "BILL-2026-11.PDF"])
+def test_a_taken_name_is_refused_and_nothing_changes(evidence: Path, name: str) -> None:
+    before = snapshot(evidence)
+    with pytest.raises(InputError) as raised:
+        add_evidence(evidence, name, io.BytesIO(b"new"))
+    assert raised.value.message == (
+        f"{name} is already in the evidence folder — nothing was changed; rename the new file "
+        "and add it again"
+    )
+    assert snapshot(evidence) == before
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("C:\\Users\\wang\\Desktop\\call.png", "call.png"),
+        ("../../outside.png", "outside.png"),
+        ("/etc/passwd", "passwd"),
+        ("  chat log.txt ", "chat log.txt"),
+    ],
+)
+def test_only_the_last_part_of_a_path_is_kept(evidence: Path, given: str, kept: str) -> None:
+    assert add_evidence(evidence, given, io.BytesIO(b"x")) == evidence / kept
+    assert not (evidence.parent / "outside.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("", "choose a file with a name that does not start with a dot"),
+        ("..", "choose a file with a name that does not start with a dot"),
+        (".DS_Store", "choose a file with a name that does not start with a dot"),
+        ("a\nb.txt", "the name has a character a file name cannot hold"),
+        ("what?.png", "the name has a character a file name cannot hold"),
+        ("CON.txt", "Windows cannot hold a file of that name"),
+        ("x" * 300, "the name is too long"),
+    ],
+)
+def test_unsafe_names_are_refused_not_changed(evidence: Path, name: str, reason: str) -> None:
+    before = snapshot(evidence)
+    with pytest.raises(InputError) as raised:
+        add_evidence(evidence, name, io.BytesIO(b"x"))
+    assert reason in raised.value.message
+    assert "\n" not in raised.value.message
+    assert snapshot(evidence) == before
+
+
+def test_safe_name_keeps_chinese_and_spaces() -> None:
+    assert safe_name("电话 记录.png") == "电话 记录.png"
+
+
+def test_a_failed_copy_leaves_nothing_behind(evidence: Path) -> None:
+    class Broken(io.RawIOBase):
+        def readinto(self, buffer: object) -> int:
+            raise OSError(5, "Input/output error")
+
+    before = snapshot(evidence)
+    with pytest.raises(Exception, match="cannot write"):
+        add_evidence(evidence, "new.png", Broken())
+    assert snapshot(evidence) == before
+
+
+def test_listing_numbers_match_the_bundles_exhibits(evidence: Path, tmp_path: Path) -> None:
+    from letters.bundle import BagInfo, build_bundle, scan_evidence
+
+    (evidence / "sub").mkdir()
+    (evidence / "sub" / "a.txt").write_text("a")
+    (evidence / "0-first.txt").write_text("0")
+    listed = [(item.number, item.path, item.size) for item in list_evidence(evidence)]
+    result = build_bundle(
+        tmp_path / "b.zip", scan_evidence(evidence), bagging_date=date(2026, 11, 24),
+        info=BagInfo(contact_name="W", external_description="d"), events=(),
+    )  # fmt: skip
+    assert listed == [(x.number, x.path, x.size) for x in result.exhibits]
+    assert list_evidence(tmp_path / "missing") == []

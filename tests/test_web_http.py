@@ -1,0 +1,362 @@
+"""`letters app` over plain HTTP: every guard refuses, and a refused request changes nothing."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES
+from tests.web_server import Served, serve
+
+LIMIT = 64 * 1024
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+class Client:
+    """A browser reduced to what the guards look at: Host, cookie, Origin, the form."""
+
+    def __init__(self, app: Served) -> None:
+        self.app = app
+        self.cookie = ""
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        host: str | None = None,
+        cookie: bool = True,
+    ) -> tuple[int, dict[str, str], str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.app.port, timeout=30)
+        connection.putrequest(method, path, skip_host=True)
+        connection.putheader("Host", host or f"127.0.0.1:{self.app.port}")
+        if cookie and self.cookie:
+            connection.putheader("Cookie", self.cookie)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        if body is not None:
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        connection.close()
+        headers = {k.lower(): v for k, v in response.getheaders()}
+        headers["set-cookie"] = "\n".join(response.msg.get_all("Set-Cookie") or [])
+        return response.status, headers, text
+
+    def login(self) -> None:
+        status, headers, _text = self.request("GET", f"/?token={self.app.secret}", cookie=False)
+        assert status == 303
+        self.cookie = headers["set-cookie"].split(";")[0]
+        assert self.cookie.startswith("letters_token=")
+
+    def csrf(self, path: str = "/timeline") -> str:
+        _status, _headers, text = self.request("GET", path)
+        found = re.search(r'name="csrf" value="([0-9a-f]+)"', text)
+        assert found
+        return found.group(1)
+
+    def post(
+        self,
+        path: str,
+        fields: dict[str, str],
+        files: dict[str, tuple[str, bytes]] | None = None,
+        origin: str | None = None,
+    ) -> tuple[int, dict[str, str], str]:
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in fields.items():
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            parts.append(f"{head}{value}\r\n".encode())
+        for name, (filename, data) in (files or {}).items():
+            head = (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+            )
+            parts.append(head.encode() + data + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        if origin is not None:
+            headers["Origin"] = origin
+        return self.request("POST", path, body, headers)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A case folder: the English sample, its evidence, and a private file beside it."""
+    case = tmp_path / "work" / "my-case"
+    case.mkdir(parents=True)
+    shutil.copy(SAMPLES / "case-en.toml", case / "case.toml")
+    shutil.copytree(SAMPLES / "evidence", case / "evidence")
+    (tmp_path / "work" / "private.txt").write_text("not for the browser")
+    return case
+
+
+@pytest.fixture
+def client(folder: Path) -> Iterator[Client]:
+    with serve(folder.parent, folder, upload_limit=LIMIT) as app:
+        client = Client(app)
+        client.login()
+        yield client
+
+
+def test_the_secret_moves_from_the_address_to_a_strict_cookie(folder: Path) -> None:
+    with serve(folder.parent, folder) as app:
+        client = Client(app)
+        status, headers, _text = client.request("GET", f"/evidence?token={app.secret}&lang=zh-CN")
+        assert status == 303
+        assert headers["location"] == "/evidence?lang=zh-CN"
+        cookie = next(c for c in headers["set-cookie"].splitlines() if "letters_token" in c)
+        assert cookie.startswith(f"letters_token={app.secret};")
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+@pytest.mark.parametrize("path", ["/", "/case", "/static/app.css", "/files/bill-2026-11.pdf"])
+def test_without_the_secret_nothing_is_served(client: Client, path: str) -> None:
+    status, _headers, text = client.request("GET", path, cookie=False)
+    assert status == 403
+    assert "holds a key" in text and "Example Mobile" not in text
+    status, _headers, _text = client.request("GET", path + "?token=wrong", cookie=False)
+    assert status == 403
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example:{port}", "127.0.0.1:1", "localhost", "127.0.0.1.nip.io:{port}"]
+)
+def test_a_foreign_host_is_refused_even_with_the_secret(client: Client, host: str) -> None:
+    status, _headers, text = client.request("GET", "/case", host=host.format(port=client.app.port))
+    assert status == 403
+    assert "This address is not allowed" in text and "Example Mobile" not in text
+
+
+def test_localhost_with_the_port_is_served(client: Client) -> None:
+    status, headers, text = client.request("GET", "/case", host=f"localhost:{client.app.port}")
+    assert status == 200 and "Example Mobile" in text
+    assert headers["content-security-policy"].startswith("default-src 'none'; script-src 'self'")
+    assert headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in text and " on" not in re.sub(r"<[^>]*>", "", text)[:0]
+    assert re.findall(r"<script[^>]*>", text) == ['<script src="/static/app.js" defer>']
+    assert not re.search(r"\son[a-z]+=", text)  # no inline event handlers either
+
+
+EVENT = {
+    "at": "2026-11-22T09:00",
+    "channel": "mail",
+    "summary": "Mailed the request.",
+}
+
+
+def test_a_form_without_the_csrf_token_changes_nothing(client: Client, folder: Path) -> None:
+    before = (folder / "case.toml").read_bytes()
+    for fields in (EVENT, EVENT | {"csrf": "0" * 64}):
+        status, _headers, text = client.post("/timeline", fields)
+        assert status == 403 and "out of date" in text
+    assert (folder / "case.toml").read_bytes() == before
+    status, _headers, _text = client.post("/timeline", EVENT | {"csrf": client.csrf()})
+    assert status == 303
+    assert (folder / "case.toml").read_bytes().startswith(before)
+    assert b"Mailed the request." in (folder / "case.toml").read_bytes()
+
+
+def test_a_form_from_another_origin_changes_nothing(client: Client, folder: Path) -> None:
+    before = (folder / "case.toml").read_bytes()
+    fields = EVENT | {"csrf": client.csrf()}
+    for origin in ("http://evil.example", "null"):
+        status, _headers, _text = client.post("/timeline", fields, origin=origin)
+        assert status == 403
+    assert (folder / "case.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/files/../case.toml",
+        "/files/%2e%2e/case.toml",
+        "/files/%2e%2e/%2e%2e/private.txt",
+        "/files/..%2f..%2fprivate.txt",
+        "/files//etc/passwd",
+        "/files/%2Fetc%2Fpasswd",
+        "/files/escape.txt",
+    ],
+)
+def test_no_file_outside_the_case_folder_is_served(client: Client, folder: Path, path: str) -> None:
+    (folder / "evidence" / "escape.txt").symlink_to(folder.parent / "private.txt")
+    status, headers, text = client.request("GET", path)
+    if status == 308:  # Werkzeug merges doubled slashes first: follow it
+        status, headers, text = client.request("GET", headers["location"])
+    assert status == 404
+    assert "not for the browser" not in text and "[holder]" not in text
+
+
+def test_evidence_is_served_from_the_case_folder(client: Client) -> None:
+    status, headers, _text = client.request("GET", "/files/chat-2026-11-21.txt")
+    assert status == 200
+    assert headers["content-disposition"].startswith("attachment")
+
+
+def test_an_oversized_upload_writes_nothing(client: Client, folder: Path) -> None:
+    before = snapshot(folder)
+    status, _headers, text = client.post(
+        "/evidence", {"csrf": client.csrf()}, {"files": ("big.png", b"x" * (LIMIT + 1))}
+    )
+    assert status == 413 and "too large" in text
+    assert snapshot(folder) == before
+
+
+def test_an_upload_named_like_an_existing_file_changes_nothing(
+    client: Client, folder: Path
+) -> None:
+    before = snapshot(folder)
+    for name in ("bill-2026-11.pdf", "Bill-2026-11.PDF", "../evidence/bill-2026-11.pdf"):
+        status, _headers, text = client.post(
+            "/evidence", {"csrf": client.csrf()}, {"files": (name, b"%PDF-forged")}
+        )
+        assert status == 400
+        assert "is already in the evidence folder — nothing was changed" in text
+    assert snapshot(folder) == before
+
+
+def test_an_upload_climbing_out_lands_in_the_evidence_folder_only(
+    client: Client, folder: Path
+) -> None:
+    status, _headers, _text = client.post(
+        "/evidence", {"csrf": client.csrf()}, {"files": ("../../../case.toml", b"x = 1")}
+    )
+    assert status == 200
+    assert (folder / "evidence" / "case.toml").read_bytes() == b"x = 1"
+    assert (folder / "case.toml").read_bytes() == (SAMPLES / "case-en.toml").read_bytes()
+
+
+def test_the_language_follows_the_browser_and_the_choice(client: Client) -> None:
+    _status, _headers, text = client.request("GET", "/case", headers={"Accept-Language": "zh-TW"})
+    assert '<html lang="zh-TW">' in text and "概況" in text
+    _status, headers, text = client.request("GET", "/case?lang=zh-CN")
+    assert "概况" in text and "letters_lang=zh-CN" in headers["set-cookie"]
+
+
+def test_the_calendar_downloads_when_there_are_deadlines(tmp_path: Path) -> None:
+    case = tmp_path / "late"
+    case.mkdir()
+    shutil.copy(SAMPLES / "case-late-en.toml", case / "case.toml")
+    with serve(tmp_path, case) as app:
+        client = Client(app)
+        client.login()
+        status, headers, text = client.request("GET", "/case.ics")
+    assert status == 200 and headers["content-type"].startswith("text/calendar")
+    assert text.startswith("BEGIN:VCALENDAR")
+
+
+def test_the_log_never_shows_the_secret(folder: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    from letters.web.server import start
+    from tests.web_server import NOW, TODAY
+
+    server, url = start(folder, folder.parent, lambda: TODAY, lambda: NOW)
+    import threading
+
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = Client(Served(url, server.server_port, url.split("token=")[1]))
+        client.login()
+        client.request("GET", "/case")
+    finally:
+        server.shutdown()
+        server.server_close()
+    err = capfd.readouterr().err
+    assert "GET / 303" in err and "GET /case 200" in err
+    assert client.app.secret not in err and "ACC-" not in err
+
+
+def test_help_does_not_import_the_web_framework() -> None:
+    code = "import sys; from letters.cli import main; sys.argv=['letters','--help']\n"
+    code += "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    code += "print('flask' in sys.modules, 'werkzeug' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("False False")
+
+
+def test_send_shows_who_gets_what_and_sends_only_when_confirmed(
+    client: Client, folder: Path
+) -> None:
+    from tests.test_send import Inbox
+    from tests.test_send import serve as smtp
+
+    csrf = client.csrf()
+    status, _headers, _text = client.post("/documents", {"csrf": csrf, "kind": "request"})
+    assert status == 200
+    inbox = Inbox()
+    for port in smtp(inbox, authenticator=inbox.authenticate, auth_require_tls=False):
+        fields = {
+            "csrf": csrf, "draft": "request.en.eml", "host": "127.0.0.1", "port": str(port),
+            "tls": "none", "user": "xm.wang@example.com", "password": "s3cret-app-password",
+        }  # fmt: skip
+        status, _headers, text = client.post("/send", fields)  # no confirmation: a preview
+        assert status == 200
+        assert "To: care@example-mobile.com" in text and "This is exactly what will be sent" in text
+        assert inbox.envelopes == [] and "s3cret" not in text
+        status, _headers, text = client.post("/send", fields | {"action": "send"})
+        assert status == 400 and "nothing was sent" in text and inbox.envelopes == []
+        status, _headers, text = client.post("/send", fields | {"confirm": "yes"})
+        assert status == 200 and "sent to care@example-mobile.com" in text
+        assert "s3cret" not in text  # the password is not put back into the page
+    assert [e.rcpt_tos for e in inbox.envelopes] == [["care@example-mobile.com"]]
+    assert inbox.logins == [(b"xm.wang@example.com", b"s3cret-app-password")]
+    stored = b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+    assert b"s3cret" not in stored
+    from letters.case import load_case
+
+    sent = [e for e in load_case(folder / "case.toml").events if e.channel == "email"]
+    assert len(sent) == 1 and (folder / "evidence" / sent[0].evidence[0]).is_file()
+
+
+def test_ctrl_c_stops_the_app_cleanly(tmp_path: Path) -> None:
+    import signal
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "letters", "app", "--no-browser"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert first.startswith("letters is running. Open this address in your web browser: ")
+    assert "http://127.0.0.1:" in first and "?token=" in first
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert out.splitlines()[-1] == "letters has stopped."
+    assert "Traceback" not in err
+
+
+def test_a_broken_case_file_is_explained_on_the_page(client: Client, folder: Path) -> None:
+    case = folder / "case.toml"
+    case.write_text(case.read_text(encoding="utf-8").replace('number = "', "number = 12#"))
+    status, _headers, text = client.request("GET", "/case")
+    assert status == 400
+    assert "Something needs fixing" in text and "account.number" in text
+
+
+def test_a_case_folder_not_yet_there_is_offered_on_the_form(tmp_path: Path) -> None:
+    with serve(tmp_path, Path("new-case")) as app:
+        client = Client(app)
+        client.login()
+        status, headers, _text = client.request("GET", "/")
+        assert (status, headers["location"]) == (303, "/new")
+        _status, _headers, text = client.request("GET", "/new")
+    assert 'name="folder" value="new-case"' in text
+    assert not (tmp_path / "new-case").exists()
