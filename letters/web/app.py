@@ -583,7 +583,9 @@ def create_app(
             path = Path(folder) / "bundle.zip"
             upload.save(path)
             report = verify_bundle(path)
-            findings = [finding.message for finding in report.findings]
+            # The report's own lines after its headline (which names our temporary copy):
+            # every problem, warning and thing not checked, in plain words.
+            findings = [line.strip() for line in report.lines()[1:]]
         return page(
             "bundle.html", job=state.job, report=report, findings=findings, name=upload.filename
         )
