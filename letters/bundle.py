@@ -123,6 +123,9 @@ class TimelineEvent(Protocol):
     @property
     def evidence(self) -> tuple[str, ...]: ...  # paths relative to the evidence folder
 
+    @property
+    def certified_mail(self) -> str | None: ...  # the USPS article number of a mailed letter
+
 
 @dataclass(frozen=True)
 class BagInfo:
@@ -133,6 +136,7 @@ class BagInfo:
     contact_email: str | None = None
     external_identifier: str | None = None
     source_organization: str | None = None
+    certified_mail: tuple[str, ...] = ()  # the article numbers of the letters mailed
 
 
 @dataclass(frozen=True)
@@ -793,6 +797,7 @@ def _bag_info(info: BagInfo, day: date, octets: int, count: int) -> bytes:
         ("External-Identifier", info.external_identifier),
         ("Payload-Oxum", f"{octets}.{count}"),
         ("Bag-Software-Agent", f"letters {__version__}"),
+        *(("Certified-Mail-Number", number) for number in info.certified_mail),
     ]
     text = "".join(f"{label}: {_tag_value(value)}\n" for label, value in fields if value)
     return text.encode("utf-8")
@@ -801,13 +806,24 @@ def _bag_info(info: BagInfo, day: date, octets: int, count: int) -> bytes:
 # --- index files -------------------------------------------------------------------------
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection")."""
+
+
+def _inert(value: object) -> object:
+    """Keep a text cell from becoming a formula in Excel or LibreOffice Calc."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     out = io.StringIO(newline="")
     # A byte-order mark, so that Excel opens the Chinese names as UTF-8.
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_inert(value) for value in row] for row in rows)
     return out.getvalue().encode("utf-8")
 
 
@@ -837,6 +853,7 @@ def _index_files(
             "summary",
             "exhibits",
             "evidence",
+            "certified_mail",
         ],
         (
             [
@@ -848,7 +865,10 @@ def _index_files(
                 entry.event.reference or "",
                 entry.event.summary,
                 _numbers(entry.exhibits),
-                "; ".join(entry.event.evidence),
+                # Not `;`: a spreadsheet that guesses `;` as the separator (as Excel and Calc do in
+                # many locales) would split the list into columns.
+                " | ".join(entry.event.evidence),
+                getattr(entry.event, "certified_mail", None) or "",
             ]
             for entry in index.timeline
         ),
@@ -881,6 +901,7 @@ def _index_files(
                 "summary": entry.event.summary,
                 "exhibits": list(entry.exhibits),
                 "evidence": list(entry.event.evidence),
+                "certified_mail": getattr(entry.event, "certified_mail", None),
                 "missing": list(entry.missing),
             }
             for entry in index.timeline

@@ -38,6 +38,9 @@ DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_RESPONSE_DAYS = 14
 REASONS = ("no-longer-needed", "moving", "unused-fees", "compromised", "other")
 REFUND_METHODS = ("original-payment", "check")
+PAYMENT_TYPES = ("credit", "debit", "prepaid", "bank-account")
+"""How the carrier was paid, which decides the law a dispute cites: a credit card (Fair Credit
+Billing Act), or a debit card, a prepaid card or a bank account (Regulation E)."""
 SEND_METHODS = ("email", "mail", "both")
 """How the closure request goes out: email, a mailed letter, or both."""
 CHANNELS = ("phone", "email", "chat", "online", "mail", "store", "other")
@@ -116,11 +119,13 @@ class Account:
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who receives the request."""
+    """Who receives the request, and the language its staff read (English unless the case
+    says the carrier serves its customers in Chinese)."""
 
     name: str
     email: str | None = None
     address: Address | None = None
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -174,13 +179,16 @@ class Card:
     issuer: str
     last4: str
     address: Address | None = None
+    type: str | None = None  # one of PAYMENT_TYPES; None when the case does not say
 
 
 @dataclass(frozen=True)
 class Complaint:
-    """What the holder asks a regulator to obtain."""
+    """What the holder asks a regulator to obtain, and the attorney general's office to write
+    to when the holder gives it (it wins over the shipped directory)."""
 
     relief: str | None = None
+    attorney_general: Recipient | None = None
 
 
 @dataclass(frozen=True)
@@ -210,7 +218,12 @@ class Event:
 
 @dataclass(frozen=True)
 class Case:
-    """Everything one closure needs, checked."""
+    """Everything one closure needs, checked.
+
+    `language` is the language the holder reads (the guide, the companion sheets); each
+    document's language is its reader's (`recipient.language` for the carrier, English for
+    everyone else).
+    """
 
     language: str
     timezone: str
@@ -275,7 +288,26 @@ def _text(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 
 
 def _free_text(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
-    return checker.string(value, path, multiline=True)
+    return _screen(checker.string(value, path, multiline=True), checker, path)
+
+
+def _screen(text: str | None, checker: _Checker, path: tuple[Any, ...]) -> str | None:
+    """Refuse a personal number in words that go into letters; never repeat the value."""
+    if text is not None and (what := identifiers.sensitive(text)):
+        checker.problem(
+            path,
+            _(
+                "seems to hold {what} — remove it: these words go into letters to the carrier, "
+                "the bank and the FCC, and none of them needs it"
+            ).format(what=what),
+        )
+        return None
+    return text
+
+
+def _screened_text(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    text = checker.string(value, path)
+    return _screen(text, checker, path)
 
 
 def _identifier(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
@@ -557,6 +589,7 @@ RECIPIENT = {
     "name": Key(_text, required=True),
     "email": Key(_email),
     "address": Key(_address),
+    "language": Key(_choice(LANGUAGES)),
 }
 DELIVERY = {
     "certified_mail": Key(_article),
@@ -576,7 +609,7 @@ STATUS = {
 CHARGE = {
     "date": Key(_date, required=True),
     "amount": Key(_money, required=True),
-    "description": Key(_text, required=True),
+    "description": Key(_screened_text, required=True),
     "statement_date": Key(_date),
     "reference": Key(_identifier),
 }
@@ -584,9 +617,15 @@ CARD = {
     "issuer": Key(_text, required=True),
     "last4": Key(_last4, required=True),
     "address": Key(_address),
+    "type": Key(_choice(PAYMENT_TYPES)),
+}
+ATTORNEY_GENERAL = {
+    "name": Key(_text, required=True),
+    "address": Key(_address, required=True),
 }
 COMPLAINT = {
     "relief": Key(_free_text),
+    "attorney_general": Key(lambda v, c, p: c.table(v, p, ATTORNEY_GENERAL)),
 }
 EVENT = {
     "at": Key(_moment, required=True),
@@ -1118,16 +1157,24 @@ def _build(values: dict[str, Any], path: Path) -> Case:
         timezone=timezone,
         holder=Holder(**holder),
         account=Account(**{k: v for k, v in account.items() if v is not None}),
-        recipient=Recipient(**recipient),
+        recipient=Recipient(**{k: v for k, v in recipient.items() if v is not None}),
         delivery=Delivery(**(values.get("delivery") or {})),
         events=tuple(sorted(events, key=lambda event: event.moment(zone))),
         checklist=Checklist(**(values.get("checklist") or {})),
         status=Status(**(values.get("status") or {})),
         charges=tuple(sorted(charges, key=lambda charge: charge.date)),
         card=Card(**card) if card else None,
-        complaint=Complaint(**(values.get("complaint") or {})),
+        complaint=_complaint(values.get("complaint") or {}),
         response_days=values.get("response_days") or DEFAULT_RESPONSE_DAYS,
         path=path,
+    )
+
+
+def _complaint(values: dict[str, Any]) -> Complaint:
+    office = values.get("attorney_general")
+    return Complaint(
+        relief=values.get("relief"),
+        attorney_general=Recipient(**office) if office else None,
     )
 
 

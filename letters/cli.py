@@ -278,7 +278,8 @@ def _common(function: Any) -> Any:
                 "--lang",
                 metavar="LANG",
                 help=N_(
-                    "Language of the documents: en, zh-CN or zh-TW (default: from the case file)."
+                    "Language of the letter: en, zh-CN or zh-TW (default: its reader's — English, "
+                    "or recipient.language for the carrier)."
                 ),
             ),
             option(
@@ -311,6 +312,14 @@ def _common(function: Any) -> Any:
                 type=click.Path(path_type=Path, file_okay=False, exists=True),
                 help=N_("A folder of your own templates, looked up before the built-in ones."),
             ),
+            option(
+                "--close-without-port",
+                is_flag=True,
+                help=N_(
+                    "Write the closure request even though the case keeps the number and the "
+                    "port is not marked done (closing releases the number)."
+                ),
+            ),
         ]
     ):
         function = decorator(function)
@@ -342,6 +351,7 @@ def _request(case: Path, out: Path | None, default_out: Path, **options: Any) ->
         language=_language(options["lang"]),
         force=options["force"],
         template_dir=options["template_dir"],
+        close_without_port=options["close_without_port"],
     )
 
 
@@ -404,7 +414,13 @@ def _report(written: Any) -> None:
     if written.mailto and len(written.mailto) <= MAILTO_LIMIT:
         click.echo(_("open the draft in your mail program: {link}").format(link=written.mailto))
     elif written.mailto:
-        click.echo(_("open the .eml file above in your mail program: it opens as a draft"))
+        # Too long for a link: a link with the subject and address only, and the text to paste.
+        click.echo(
+            _(
+                "the letter is too long for a mailto: link — open the .eml file above, or start "
+                "a message with {link} and paste the text of {path}"
+            ).format(link=written.subject_link, path=written.text_file)
+        )
     for note in written.notes:
         click.echo(note)
 
@@ -512,8 +528,11 @@ def _print_options(function: Any) -> Any:
             ),
             option(
                 "--explain",
-                type=click.Choice(["zh-CN", "zh-TW"]),
-                help=N_("With an English letter, also write a sheet in Chinese that explains it."),
+                type=click.Choice(["zh-CN", "zh-TW", "none"]),
+                help=N_(
+                    "The language of the sheet that explains each English letter to you "
+                    "(default: the case's language; none: no sheet)."
+                ),
             ),
         ]
     ):
@@ -1209,8 +1228,10 @@ def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
     click.echo("\n" + _("Next steps"))
     for number, step in enumerate(result.steps, 1):
         click.echo(f"  {number}. {step.text}")
-    if ics:
-        click.echo(_("wrote {path}").format(path=write_calendar(result, ics, force)))
+    if ics and (written := write_calendar(result, ics, force)):
+        click.echo(_("wrote {path}").format(path=written))
+    elif ics:
+        click.echo(_("No dates yet to put in a calendar: {path} was not written.").format(path=ics))
 
 
 @cli.command(

@@ -20,12 +20,15 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from letters import i18n, identifiers
 from letters.case import Address, Case, Recipient, check_latin
 from letters.errors import InputError, RenderError
 from letters.i18n import _
+
+if TYPE_CHECKING:
+    from letters.agencies import Agency
 
 DOCUMENT_TIME = time(9, 0)
 """The time of day a document is dated: a fixed time, so the same inputs give the same bytes
@@ -36,6 +39,10 @@ SHEETS = ("explain",)
 COMPANIONS = {"complaint": ("complaint-ag",)}
 """Documents that go with a kind: the FCC complaint comes with a cover letter for the state AG."""
 FCC = Recipient(name="Federal Communications Commission, Consumer Inquiries and Complaints")
+CARRIER_KINDS = ("request", "follow-up", "refund", "dispute")
+"""Letters to the carrier: in the carrier's language (`recipient.language`, English unless the
+case says otherwise). Every other letter goes to a card issuer, a bank or a regulator, and
+those read English only."""
 MESSAGE_PARTS = ("salutation", "paragraphs", "closing", "signature")
 """The parts of a `Letter` the body of a message carries, in order (see `body_lines`)."""
 LINE_BLOCKS = ("subject", "title", "delivery", "reference", "salutation", "closing", "signature",
@@ -124,8 +131,76 @@ def recipient_for(case: Case, kind: str) -> Recipient:
     if kind == "complaint":
         return FCC
     if kind == "complaint-ag":
-        return Recipient(name=_attorney_general(case.holder.address))
+        return attorney_general_office(case)[0]
     return case.recipient
+
+
+def attorney_general_office(case: Case) -> tuple[Recipient, Agency | None]:
+    """Return the attorney general's office a complaint goes to, and the directory entry it
+    came from: the case file's own [complaint.attorney_general] wins; else the shipped
+    directory's entry for the holder's state; else a name with no address, which
+    `check_needs` refuses with where to look."""
+    from letters import agencies
+
+    if case.complaint.attorney_general is not None:
+        return case.complaint.attorney_general, None
+    state = _state(case.holder.address)
+    agency = agencies.attorney_general(state) if state else None
+    if agency is not None and agency.address is not None:
+        return Recipient(name=agency.name, address=agency.address), agency
+    return Recipient(name="Office of the Attorney General"), None
+
+
+def document_language(case: Case, kind: str) -> str:
+    """Return the language a kind of letter goes out in: its reader's."""
+    if kind in CARRIER_KINDS:
+        return case.recipient.language
+    return "en"
+
+
+def check_language(case: Case, kind: str, language: str) -> str | None:
+    """Refuse a letter in a language its reader cannot read; return a warning for a Chinese
+    letter to a carrier the case does not say reads Chinese, or None."""
+    if language == "en" or kind in SHEETS:
+        return None
+    if kind not in CARRIER_KINDS:
+        raise InputError(
+            _(
+                "--lang {language}: the {kind} letter goes to readers of English only — drop "
+                "--lang; the companion sheet in your language explains the English letter"
+            ).format(language=language, kind=kind)
+        )
+    if case.recipient.language == language:
+        return None
+    return _(
+        "Warning: the {kind} letter is in {language}, but the case does not say "
+        "{recipient} reads it — drop --lang for an English letter, or, if the carrier does serve "
+        'customers in that language, write language = "{code}" under [recipient]'
+    ).format(
+        kind=kind,
+        language=i18n.LANGUAGE_NAMES[language],
+        recipient=case.recipient.name,
+        code=language,
+    )
+
+
+def untranslated(case: Case, letter: Letter) -> list[str]:
+    """Return the case-file keys whose words, in Chinese, an English letter carries verbatim
+    (the holder's own notes and summaries): its reader cannot read them."""
+    if letter.language != "en" or letter.sheet:
+        return []
+    values = {
+        "account.reason_note": case.account.reason_note,
+        "complaint.relief": case.complaint.relief,
+        **{f"events[{n}].summary": e.summary for n, e in enumerate(case.events, 1)},
+        **{f"charges[{n}].description": c.description for n, c in enumerate(case.charges, 1)},
+    }
+    text = letter_text(letter)
+    return [
+        key
+        for key, value in values.items()
+        if value and any(is_wide(char) for char in value) and value.strip() in text
+    ]
 
 
 def check_needs(case: Case, kind: str) -> None:
@@ -148,6 +223,11 @@ def check_needs(case: Case, kind: str) -> None:
         ],
         "dispute": [charges],
         "card-dispute": [
+            (case.card is None or case.card.type,
+             _("needs card.type — how did the carrier charge you? Write type = \"credit\" "
+               "(a credit card), \"debit\" (a debit card), \"prepaid\" (a prepaid card) or "
+               "\"bank-account\" (straight from a bank account) under [card]: the law that "
+               "protects you, and its deadlines, depend on it")),
             charges,
             (all(c.statement_date for c in case.charges),
              _("needs charges.statement_date on every charge — the 60 days run from it")),
@@ -162,6 +242,13 @@ def check_needs(case: Case, kind: str) -> None:
         "complaint-ag": [
             (address and address.region,
              _("needs holder.address with its state — the attorney general of your state")),
+            (not (address and address.region) or attorney_general_office(case)[0].address,
+             _("letters has no checked postal address for the attorney general of {state} — "
+               "find the consumer-protection office's address on the attorney general's "
+               "website (search: {state} attorney general consumer complaint), then write it "
+               "in the case file under [complaint.attorney_general]: name = \"…\" and "
+               "address = {{ lines = [\"…\"], city = \"…\", region = \"{state}\", "
+               "postal_code = \"…\" }}").format(state=_state(address))),
         ],
     }  # fmt: skip
     for present, message in needs.get(kind, ()):
@@ -169,9 +256,8 @@ def check_needs(case: Case, kind: str) -> None:
             raise InputError(f"{kind}: {message}")
 
 
-def _attorney_general(address: Address | None) -> str:
-    state = address.region if address and address.country == "US" and address.region else ""
-    return f"Office of the Attorney General{', ' + state if state else ''}"
+def _state(address: Address | None) -> str:
+    return address.region if address and address.country == "US" and address.region else ""
 
 
 def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]:
@@ -212,7 +298,19 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "language": language,
         "today": today,
         "deadline": today + timedelta(days=case.response_days),
+        "agency": inert(_agency(case, kind), "agency"),
     }
+
+
+def _agency(case: Case, kind: str) -> dict[str, Any] | None:
+    """Return where the directory's address of a letter's recipient came from, so the
+    holder's sheet can say so (None when the case file gave the address)."""
+    if kind != "complaint-ag":
+        return None
+    agency = attorney_general_office(case)[1]
+    if agency is None:
+        return None
+    return {"source": agency.source, "checked": agency.checked, "online": agency.online}
 
 
 def render_letter(
@@ -229,12 +327,13 @@ def render_letter(
     """
     from letters import templating
 
-    language = language or case.language
     if kind not in KINDS + SHEETS and not any(kind in extra for extra in COMPANIONS.values()):
         raise InputError(_("unknown kind: {kind}").format(kind=kind))
     if kind in SHEETS and language == "en":
         raise InputError(_("--explain: the explanation sheet is in zh-CN or zh-TW"))
     subject_kind = explaining or ("request" if kind in SHEETS else kind)
+    language = language or (case.language if kind in SHEETS else document_language(case, kind))
+    check_language(case, kind, language)
     recipient = recipient_for(case, subject_kind)  # a card dispute needs [card] first
     if language == "en":
         where = ("card", "issuer") if subject_kind == "card-dispute" else ("recipient", "name")
@@ -264,7 +363,7 @@ def render_letter(
         signature=tuple(lines["signature"]),
         delivery=tuple(lines["delivery"]),
         reference=tuple(lines["reference"]),
-        enclosures=tuple(lines["enclosures"]),
+        enclosures=_enclosures(lines["enclosures"], language),
         explains=subject_kind if kind in SHEETS else None,
         values=_printed(rendered),
     )
@@ -272,6 +371,13 @@ def render_letter(
         raise RenderError(_("{name}: the template gives no subject or no body").format(name=name))
     check_fidelity(letter_text(letter), required_values(letter), name)
     return letter
+
+
+def _enclosures(lines: list[str], language: str) -> tuple[str, ...]:
+    """A Chinese letter numbers its enclosures under 附件（共n份）：; an English one lists them."""
+    if language == "en":
+        return tuple(lines)
+    return tuple(f"{number}. {line}" for number, line in enumerate(lines, 1))
 
 
 def _printed(blocks: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:

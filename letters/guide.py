@@ -22,14 +22,14 @@ from pathlib import Path
 from letters import i18n
 from letters.case import Case, Charge
 from letters.casefolder import of_case_file
-from letters.errors import InputError
 from letters.i18n import N_, _, ngettext
 from letters.output import write_outputs
 from letters.shell import command
 
 CARD_DISPUTE_DAYS = 60
-"""Fair Credit Billing Act: the issuer must receive the dispute within 60 days of the
-statement that first shows the charge."""
+"""The issuer must receive the dispute within 60 days after it sent the statement that first
+shows the charge: for a credit card under the Fair Credit Billing Act (12 CFR 1026.13), for a
+debit card, a prepaid card or a bank account under Regulation E (12 CFR 1005.11)."""
 REMIND_HOUR = 9
 """Calendar alarms ring at this hour, so an all-day deadline does not alarm at midnight."""
 
@@ -125,7 +125,8 @@ def plan(case: Case, today: date) -> Guide:
         stage = "overdue" if today > due else "waiting"
         steps, deadlines = _waiting(case, today, sent, due)
     else:
-        stage, steps, deadlines = "prepare", _prepare(case, today), []
+        stage, steps = "prepare", _prepare(case, today)
+        deadlines = [_closing_day(case.account.close_on)] if case.account.close_on else []
     account = f"{case.account.carrier}\0{case.account.number}"
     return Guide(
         stage=stage,
@@ -161,14 +162,19 @@ def _checklist(case: Case, sent: date | None, confirmed: date | None) -> tuple[I
 
 def _prepare(case: Case, today: date) -> list[Step]:
     name = _name(case)
-    steps = [
-        Step(
-            _(
-                "Finish the open items above, then send the closure request — the email, "
-                "the letter and the evidence, in one folder: {command}"
-            ).format(command=command("kit", name, *_evidence(case, "--evidence")))
+    if case.checklist.keep_number and not case.checklist.number_ported:
+        # The kit refuses the closure request until then: no command that would fail.
+        first = _(
+            "Port the number to your new carrier first — closing the account releases it. "
+            "When the port is done, write number_ported = true under [checklist]; the guide "
+            "then shows how to send the closure request."
         )
-    ]
+    else:
+        first = _(
+            "Finish the open items above, then send the closure request — the email, "
+            "the letter and the evidence, in one folder: {command}"
+        ).format(command=command("kit", name, *_evidence(case, "--evidence")))
+    steps = [Step(first)]
     close_on = case.account.close_on
     if close_on:
         steps.append(
@@ -203,6 +209,16 @@ def _prepare(case: Case, today: date) -> list[Step]:
         Step(_("Mark what is done under [checklist] in the case file, like: backed_up = true")),
     ]
     return steps
+
+
+def _closing_day(close_on: date) -> Deadline:
+    return Deadline(
+        kind="close-on",
+        day=close_on,
+        summary=_("The closing date you ask for: send the closure request before it"),
+        description=_("Send the closure request well before the closing date it asks for."),
+        remind_days=10,  # a letter by Certified Mail takes days to arrive
+    )
 
 
 def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step], list[Deadline]]:
@@ -305,8 +321,9 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
             steps.append(
                 Step(
                     _(
-                        "For a card dispute, add the card to the case file: [card] with issuer "
-                        "and last4 (the last four digits only)."
+                        "For a dispute with your card issuer or bank, add the card to the case "
+                        "file: [card] with issuer, last4 (the last four digits only) and type "
+                        '("credit", "debit", "prepaid" or "bank-account").'
                     )
                 )
             )
@@ -340,32 +357,64 @@ def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadli
     )
     if charge.statement_date is None:
         text = _(
-            "Card dispute for {charge}: add statement_date to this charge in the case file — "
-            "the card issuer must receive your letter within 60 days of the statement that "
-            "first shows it."
+            "Dispute with your card issuer or bank for {charge}: add statement_date to this "
+            "charge in the case file — your letter must reach them within 60 days after the "
+            "statement that first shows it."
         ).format(charge=label)
         return Step(text), None
     last = charge.statement_date + timedelta(days=CARD_DISPUTE_DAYS)
-    suggested = command("letter", _name(case), "--kind", "card-dispute")
-    if last >= today:
-        text = _(
-            "Card dispute for {charge}: your letter must reach the card issuer by {deadline} "
-            "({left}): {command}"
-        )
-    else:
-        text = _(
-            "Card dispute for {charge}: the 60 days for the card issuer to receive your letter "
-            "ended on {deadline} ({left}) — write anyway: {command}"
-        )
     left = _left(last, today)
-    text = text.format(charge=label, deadline=_day(last), left=left, command=suggested)
+    kind = case.card.type if case.card else None
+    suggested = command("letter", _name(case), "--kind", "card-dispute")
+    if kind is None:
+        text = _(
+            "Dispute with your card issuer or bank for {charge}: say how the carrier was paid — "
+            'write type = "credit", "debit", "prepaid" or "bank-account" under [card]; the law '
+            "and the letter depend on it. Either way the letter must reach them by {deadline} "
+            "({left})."
+        ).format(charge=label, deadline=_day(last), left=left)
+        summary = _("Last day for your card issuer or bank to receive your dispute: {charge}")
+        description = _("Write type under [card] in the case file, then: {command}").format(
+            command=suggested
+        )
+    elif kind == "credit":
+        if last >= today:
+            text = _(
+                "Card dispute for {charge}: under the Fair Credit Billing Act your letter must "
+                "reach the card issuer by {deadline} ({left}): {command}"
+            )
+        else:
+            text = _(
+                "Card dispute for {charge}: the 60 days for the card issuer to receive your "
+                "letter ended on {deadline} ({left}) — write anyway: {command}"
+            )
+        text = text.format(charge=label, deadline=_day(last), left=left, command=suggested)
+        summary = _("Last day for the card issuer to receive your dispute: {charge}")
+        description = suggested
+    else:
+        if last >= today:
+            text = _(
+                "Dispute with your bank for {charge}: under Regulation E your notice of error "
+                "must reach the bank by {deadline} ({left}); the letter also revokes the "
+                "carrier's authorization to take payments: {command}"
+            )
+        else:
+            text = _(
+                "Dispute with your bank for {charge}: the 60 days for the bank to receive your "
+                "notice of error ended on {deadline} ({left}) — call the bank and write anyway: "
+                "{command}"
+            )
+        text = text.format(charge=label, deadline=_day(last), left=left, command=suggested)
+        summary = _("Last day for the bank to receive your notice of error: {charge}")
+        description = _(
+            "Regulation E: the bank investigates within 10 business days of receiving it, or "
+            "credits the amount provisionally and takes up to 45 days. Write it: {command}"
+        ).format(command=suggested)
     deadline = Deadline(
         kind=f"card-dispute {charge.date} {charge.amount} {charge.reference or ''}",
         day=last,
-        summary=_("Last day for the card issuer to receive your dispute: {charge}").format(
-            charge=label
-        ),
-        description=suggested,
+        summary=summary.format(charge=label),
+        description=description,
         remind_days=7,  # time for the letter to travel
     )
     return Step(text, last), deadline
@@ -449,9 +498,10 @@ def calendar_of(guides: Sequence[tuple[str, Guide]]) -> bytes:
     return cal.to_ical()
 
 
-def write_calendar(guide: Guide, path: Path, force: bool = False) -> Path:
-    """Write the deadlines as an .ics file, whole or not at all."""
-    if not guide.deadlines:  # a calendar with no event is not a valid one (RFC 5545)
-        raise InputError(_("--ics: there is no deadline yet to put in a calendar"))
+def write_calendar(guide: Guide, path: Path, force: bool = False) -> Path | None:
+    """Write the deadlines as an .ics file, whole or not at all; None when there is no date
+    yet (a calendar with no event is not a valid one, RFC 5545)."""
+    if not guide.deadlines:
+        return None
     write_outputs({path: calendar(guide)}, force)
     return path

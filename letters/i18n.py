@@ -186,15 +186,21 @@ def format_date(value: date, language: str) -> str:
     return babel_format_date(value, "long", locale=locale_name(language))
 
 
-def format_datetime(value: datetime, language: str) -> str:
-    """Write a date and time briefly: `Nov 20, 2026, 2:30 PM` / `2026年11月20日 14:30`."""
+def format_datetime(value: datetime, language: str, offset: bool = False) -> str:
+    """Write a date and time briefly: `Nov 20, 2026, 2:30 PM` / `2026年11月20日 14:30`;
+    with `offset`, its UTC offset too (`… 2:30 PM UTC-08:00`), for records read elsewhere."""
     from babel.dates import format_date as babel_format_date
     from babel.dates import format_time
 
     locale = locale_name(language)
     day = babel_format_date(value, "medium", locale=locale)
     sep = ", " if language == "en" else " "
-    return day + sep + format_time(value, "short", locale=locale)
+    text = day + sep + format_time(value, "short", locale=locale)
+    if offset and (delta := value.utcoffset()) is not None:
+        minutes = int(delta.total_seconds() // 60)
+        sign = "-" if minutes < 0 else "+"
+        text += f" UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return text
 
 
 def format_moment(value: date | datetime, language: str) -> str:

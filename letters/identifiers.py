@@ -182,6 +182,61 @@ def mask(value: str, keep: int = 4) -> str:
     return "****" + "".join(alnum[-keep:])
 
 
+# Numbers a letter must never carry. Each needs a shape precise enough not to catch the
+# account, phone, ICCID and Certified Mail numbers a summary rightly mentions.
+_DIGIT_RUN = re.compile(r"(?<![\d])\d(?:[ -]?\d)*(?![\d])")
+_SSN = re.compile(
+    r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])"
+    r"|(?:ssn|social security(?: number| no\.?)?|社会安全号码?|社會安全號碼?|社安号|社安號)"
+    r"\s*(?:number|no\.?|#|is|[:：=]|是)?\s*\d{3}[ -]?\d{2}[ -]?\d{4}(?!\d)",
+    re.IGNORECASE,
+)
+_DATE = (
+    r"(?:\d{1,4}[/.\-年]\d{1,2}[/.\-月]\d{1,4}日?"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4})"
+)
+_BIRTH = re.compile(
+    r"(?:date of birth|birth ?date|d\.?o\.?b\.?|born(?: on)?|出生日期|出生|生日)"
+    rf"\s*(?:is|was|[:：=]|是|为|為)?\s*{_DATE}",
+    re.IGNORECASE,
+)
+_PIN = re.compile(
+    r"(?<![a-z])(?:pin|pin code|passcode|password|security code|port-out pin|transfer pin"
+    r"|密码|密碼|验证码|驗證碼|pin码|pin碼)"
+    r"\s*(?:is|was|#|[:：=]|是|为|為)?\s*\d{4,10}(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def card_number_in(text: str) -> bool:
+    """Return True if the text holds a full payment card number: 13–19 digits (spaces or
+    dashes between them allowed) with a correct Luhn check digit, and a card network's first
+    digit. SIM numbers (ICCIDs start 89) and IMEIs (15 digits from 35) are not card numbers."""
+    for match in _DIGIT_RUN.finditer(text):
+        digits = _DIGITS.sub("", match.group())
+        if not 13 <= len(digits) <= 19 or digits[0] not in "23456" or not luhn_ok(digits):
+            continue
+        if len(digits) == 15 and digits.startswith("35"):
+            continue
+        return True
+    return False
+
+
+def sensitive(text: str) -> str | None:
+    """Name the kind of personal number the text holds (a Social Security number, a full card
+    number, a date of birth, a PIN), or return None. The value itself is never returned."""
+    if _SSN.search(text):
+        return _("a Social Security number")
+    if card_number_in(text):
+        return _("a full card number")
+    if _BIRTH.search(text):
+        return _("a date of birth")
+    if _PIN.search(text):
+        return _("a PIN or password")
+    return None
+
+
 def mask_name(name: str) -> str:
     """Hide a person's name but its first letters: `王小明` → `王**`, `Xiaoming Wang` → `X. W.`."""
     words = name.split()

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Protocol
 from letters import i18n
 from letters.case import Case, load_case
 from letters.casefolder import of_case_file
-from letters.content import COMPANIONS, Letter, render_letter
+from letters.content import (
+    COMPANIONS,
+    Letter,
+    attorney_general_office,
+    check_language,
+    document_language,
+    render_letter,
+    untranslated,
+)
 from letters.errors import InputError
 from letters.i18n import _
 from letters.output import (
@@ -46,6 +54,16 @@ class Written:
     mailto: str | None = None
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def subject_link(self) -> str | None:
+        """Return the `mailto:` link without its body, for a body too long for a link."""
+        return self.mailto.split("&body=", 1)[0] if self.mailto else None
+
+    @property
+    def text_file(self) -> Path | None:
+        """Return the plain-text copy of the email, to paste into a message."""
+        return next((path for path in self.paths if path.suffix == ".txt"), None)
+
 
 @dataclass(frozen=True)
 class Request:
@@ -58,6 +76,34 @@ class Request:
     language: str | None = None
     force: bool = False
     template_dir: Path | None = None
+    close_without_port: bool = False
+    """Write the closure request even though the case says the number is kept and not yet
+    ported (for a holder who knows the port is done, or no longer wants the number)."""
+
+
+PASTED = ("complaint",)
+"""Letters whose words are pasted into a form: they come with a plain-text file to copy from."""
+CLOSING_KINDS = ("request", "follow-up")
+"""Letters that ask the carrier to close the account, which releases its phone number."""
+
+
+def refuse_closing_before_port(case: Case, request: Request) -> None:
+    """Refuse a closure request that would lose a number the holder keeps and has not ported."""
+    checks = case.checklist
+    if (
+        request.kind in CLOSING_KINDS
+        and checks.keep_number
+        and not checks.number_ported
+        and not request.close_without_port
+    ):
+        raise InputError(
+            _(
+                "checklist.keep_number = true, but the number is not ported yet: closing the "
+                "account now releases the number for good. Ask your new carrier to port it "
+                "first (it takes about a business day), then write number_ported = true under "
+                "[checklist]; to close without keeping the number, add --close-without-port"
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -69,25 +115,67 @@ class Print:
     envelope: str | None = "plain"
     font: Path | None = None
     explain: str | None = None
+    """The companion sheet's language; None: the holder's (none for an English reader);
+    "none": no sheet."""
     window_offset: tuple[float, float] = (0.0, 0.0)  # inches right and down
 
 
-def _letters(request: Request, case: Case, explain: str | None) -> list[Letter]:
-    """Render the letter asked for, the documents that go with it, and the explanation sheet."""
-    kinds = [request.kind, *COMPANIONS.get(request.kind, ())]
-    letters = [
-        render_letter(case, kind, request.language, request.today, request.template_dir)
-        for kind in kinds
-    ]
+def sheet_language(case: Case, explain: str | None) -> str | None:
+    """Return the language of the holder's companion sheets, or None for no sheet."""
+    if explain == "none":
+        return None
     if explain:
-        if letters[0].language != "en":
-            raise InputError(_("--explain: goes with an English letter — add --lang en"))
-        letters.append(
-            render_letter(
-                case, "explain", explain, request.today, request.template_dir, request.kind
+        return explain
+    return case.language if case.language != "en" else None
+
+
+def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Letter], list[str]]:
+    """Render the letter asked for, the documents that go with it, and beside each English
+    letter the companion sheet in the holder's language; return them and any warnings."""
+    refuse_closing_before_port(case, request)
+    letters: list[Letter] = []
+    notes: list[str] = []
+    for kind in [request.kind, *COMPANIONS.get(request.kind, ())]:
+        # --lang chooses the letter asked for; the letters that go with it keep their reader's.
+        chosen = request.language if kind == request.kind else None
+        language = chosen or document_language(case, kind)
+        warning = check_language(case, kind, language)
+        notes += [warning] if warning else []
+        try:
+            letters.append(render_letter(case, kind, language, request.today, request.template_dir))
+        except InputError as error:
+            if kind == request.kind:
+                raise
+            # A letter that goes with the one asked for never stops it: say what it needs.
+            notes.append(_("Not written: {message}").format(message=error.message))
+            continue
+        if keys := untranslated(case, letters[-1]):
+            notes.append(
+                _(
+                    "Warning: the {kind} letter is in English, but it quotes your own words in "
+                    "Chinese from {keys} — its reader cannot read them: write them in English in "
+                    "the case file"
+                ).format(kind=kind, keys=", ".join(keys))
             )
-        )
-    return letters
+        agency = attorney_general_office(case)[1] if kind == "complaint-ag" else None
+        if agency is not None:
+            notes.append(
+                _(
+                    "The attorney general's address is from the directory that comes with "
+                    "letters (source: {source}; checked {checked}): check it on the office's "
+                    "website before you mail the letter."
+                ).format(source=agency.source, checked=agency.checked.isoformat())
+            )
+    sheet = sheet_language(case, explain)
+    english = [letter for letter in letters if letter.language == "en"]
+    if explain and explain != "none" and not english:
+        raise InputError(_("--explain: goes with an English letter — add --lang en"))
+    if sheet:
+        letters += [
+            render_letter(case, "explain", sheet, request.today, request.template_dir, item.kind)
+            for item in english
+        ]
+    return letters, notes
 
 
 def print_files(
@@ -117,6 +205,16 @@ def print_files(
                 case, letter, paper=options.paper, template_dir=template_dir, pitch=pitch
             )
             files[base.with_name(base.name + ".docx")] = docx
+        if letter.kind in PASTED:
+            text = "\n\n".join(letter.paragraphs) + "\n"
+            files[base.with_name(base.name + ".txt")] = text.encode("utf-8")
+            notes.append(
+                _(
+                    "The FCC complaint is filed online: paste the text of {path} into the form "
+                    "at consumercomplaints.fcc.gov. Do not add your Social Security number, date "
+                    "of birth or driver's license number."
+                ).format(path=base.with_name(base.name + ".txt"))
+            )
     return files, notes
 
 
@@ -131,9 +229,9 @@ def write_letter(request: Request, options: Print) -> Written:
     """Write the printable letter (PDF, DOCX) and what goes with it."""
     case = load_case(request.case_path)
     _outside_evidence(request, request.out_dir)
-    letters = _letters(request, case, options.explain)
+    letters, warnings = _letters(request, case, options.explain)
     files, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
-    return Written(write_outputs(files, request.force), notes=notes)
+    return Written(write_outputs(files, request.force), notes=warnings + notes)
 
 
 def stem(letter: Letter) -> str:
@@ -161,11 +259,12 @@ def write_email(request: Request) -> Written:
     """Write the email draft of a case."""
     case = load_case(request.case_path)
     _outside_evidence(request, request.out_dir)
-    letter = render_letter(
-        case, request.kind, request.language, request.today, request.template_dir
-    )
+    refuse_closing_before_port(case, request)
+    language = request.language or document_language(case, request.kind)
+    warning = check_language(case, request.kind, language)
+    letter = render_letter(case, request.kind, language, request.today, request.template_dir)
     files, mailto = email_files(case, letter, request.out_dir)
-    return Written(write_outputs(files, request.force), mailto)
+    return Written(write_outputs(files, request.force), mailto, [warning] if warning else [])
 
 
 def bundle_info(case: Case) -> BagInfo:
@@ -183,6 +282,16 @@ def bundle_info(case: Case) -> BagInfo:
         contact_email=case.holder.email,
         external_identifier=number,
         external_description=f"Evidence for the closure of {case.account.carrier} account {number}",
+        certified_mail=tuple(
+            dict.fromkeys(
+                article
+                for article in (
+                    case.delivery.certified_mail,
+                    *(e.certified_mail for e in case.events),
+                )
+                if article
+            )
+        ),
     )
 
 
@@ -207,7 +316,7 @@ def _build(
     evidence = scan_evidence(evidence_dir) if evidence_dir is not None else None
     if progress is not None and evidence is not None:
         progress.start(evidence.total_bytes)
-    language = request.language or case.language
+    language = request.language or document_language(case, request.kind)
     result = build_bundle(
         staging or out,
         evidence,
@@ -253,8 +362,9 @@ def write_kit(
     if evidence_dir is not None and not evidence_dir.is_dir():
         raise InputError(_("{path}: no such evidence folder").format(path=evidence_dir))
     _outside_evidence(request, request.out_dir, evidence_dir)  # before anything is made
-    letters = _letters(request, case, options.explain)
+    letters, warnings = _letters(request, case, options.explain)
     files, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
+    notes = warnings + notes
     mailto = None
     if letters[0].recipient.email:
         drafts, mailto = email_files(case, letters[0], request.out_dir)

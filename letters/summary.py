@@ -32,7 +32,14 @@ def case_summary(case: Case) -> list[str]:
     if case.recipient.email:
         recipient += f" <{case.recipient.email}>"
     lines.append(_("Recipient: {recipient}").format(recipient=recipient))
-    lines.append(_("Documents in: {language}").format(language=i18n.LANGUAGE_NAMES[case.language]))
+    documents = case.recipient.language  # the carrier's; banks and regulators read English
+    lines.append(_("Documents in: {language}").format(language=i18n.LANGUAGE_NAMES[documents]))
+    if case.language not in (documents, "en"):
+        lines.append(
+            _("Sheets that explain them, in: {language}").format(
+                language=i18n.LANGUAGE_NAMES[case.language]
+            )
+        )
     count = len(case.events)
     lines.append(
         ngettext("Timeline: {count} event", "Timeline: {count} events", count).format(count=count)

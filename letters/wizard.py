@@ -81,7 +81,8 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "recipient": "Who receives the request",
         "recipient.name": "Their name, like Example Mobile Customer Care",
         "recipient.email": "Their email address (optional)",
-        "language": "Language of the letters and emails:",
+        "language": "The language you read (the guide, and the sheets that explain each English "
+                    "letter):",
         "no-longer-needed": "I no longer need it",
         "moving": "I am moving",
         "unused-fees": "I do not use it and do not want to keep paying",
@@ -136,7 +137,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "recipient": "收件方（接收注销申请的一方）",
         "recipient.name": "收件方名称，例如 Example Mobile Customer Care",
         "recipient.email": "收件方电子邮箱（可选）",
-        "language": "信件和邮件使用的语言：",
+        "language": "您阅读的语言（指南和逐段解释英文信的说明页）：",
         "no-longer-needed": "不再需要这项服务",
         "moving": "搬家",
         "unused-fees": "不再使用，不想继续付费",
@@ -190,7 +191,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "recipient": "收件方（接收終止申請的一方）",
         "recipient.name": "收件方名稱，例如 Example Wireless Customer Care",
         "recipient.email": "收件方電子郵件地址（可選）",
-        "language": "信件和郵件使用的語言：",
+        "language": "您閱讀的語言（指南及逐段解釋英文信的說明頁）：",
         "no-longer-needed": "不再需要這項服務",
         "moving": "搬家",
         "unused-fees": "不再使用，不想繼續付費",
@@ -218,7 +219,9 @@ COMMENTS: dict[str, dict[str, str]] = {
                   "such as \"12.50\".\n"
                   "Never put a password, PIN or one-time code in this file: letters never "
                   "needs one.",
-        "language": "language of the documents: \"en\", \"zh-CN\" or \"zh-TW\"",
+        "language": "the language you read (guide, explanation sheets): \"en\", \"zh-CN\" or "
+                    "\"zh-TW\"; letters to the carrier are in English unless [recipient] says "
+                    "language = \"zh-CN\" or \"zh-TW\"",
         "timezone": "IANA time zone of the dates below",
         "holder": "the account holder, who signs",
         "holder.name_en": "the name as the carrier knows it",
@@ -241,7 +244,8 @@ COMMENTS: dict[str, dict[str, str]] = {
         "header": "案例文件 — letters 的唯一信息来源。用任何文本编辑器修改，保存为 UTF-8。\n"
                   "账号、电话号码一律加引号；金额写成带引号的小数，例如 \"12.50\"。\n"
                   "不要在这里写任何密码、PIN 码或验证码。",
-        "language": "文件语言：\"en\"、\"zh-CN\"、\"zh-TW\"",
+        "language": "您阅读的语言（指南、说明页）：\"en\"、\"zh-CN\"、\"zh-TW\"；"
+                    "寄给运营商的信默认用英文，除非 [recipient] 里写了 language = \"zh-CN\"",
         "timezone": "时区（IANA 名称）",
         "holder": "账户持有人（签名的人）",
         "holder.name_en": "运营商系统里的英文名",
@@ -264,7 +268,8 @@ COMMENTS: dict[str, dict[str, str]] = {
         "header": "案件檔 — letters 的唯一資料來源。可用任何文字編輯器修改，請以 UTF-8 儲存。\n"
                   "帳號、電話號碼一律加引號；金額寫成加引號的小數，例如 \"8.00\"。\n"
                   "請勿在此填寫任何密碼、PIN 碼或驗證碼。",
-        "language": "文件語言：\"en\"、\"zh-CN\"、\"zh-TW\"",
+        "language": "您閱讀的語言（指南、說明頁）：\"en\"、\"zh-CN\"、\"zh-TW\"；"
+                    "寄給電信業者的信預設為英文，除非 [recipient] 中寫了 language = \"zh-TW\"",
         "timezone": "時區（IANA 名稱）",
         "holder": "帳戶持有人（簽名者）",
         "holder.name_en": "電信業者系統中的英文姓名",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,3 +77,12 @@ def needs_tool(name: str) -> NoReturn:
     if os.environ.get("CI"):
         pytest.fail(f"{message}: .ci/run must install it")
     pytest.skip(message)
+
+
+def default_sigint() -> None:
+    """Give a child process Ctrl-C's usual meaning (a Popen preexec_fn).
+
+    A shell starts background jobs with SIGINT ignored, and children inherit that: a test that
+    interrupts a child must not depend on how the test run itself was started.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -179,12 +179,12 @@ def test_index_files_are_readable_by_a_clerk(evidence: Path, out: Path) -> None:
         "2",
     ]
     assert stored[f"{BAG}/data/index/timeline.csv"].decode() == (
-        "\ufeffevent,date,time,channel,party,reference,summary,exhibits,evidence\r\n"
+        "\ufeffevent,date,time,channel,party,reference,summary,exhibits,evidence,certified_mail\r\n"
         '1,2026-11-18,09:00-08:00,chat,,,"Chat about the balance, 100% refund promised",'
-        '"1, 2",chat log.txt; 100% refund.pdf\r\n'
+        '"1, 2",chat log.txt | 100% refund.pdf,\r\n'
         "2,2026-11-20,14:30-08:00,phone,Agent Lisa,CS-12345,"
-        "Asked to close the account; told to send a written request.,5,微信截图 2026-11-20.png\r\n"
-        '3,2026-11-21,10:05-08:00,email,,,Confirmation email,"3, 4",mail/2026/11\r\n'
+        "Asked to close the account; told to send a written request.,5,微信截图 2026-11-20.png,\r\n"
+        '3,2026-11-21,10:05-08:00,email,,,Confirmation email,"3, 4",mail/2026/11,\r\n'
     )
     document = json.loads(stored[f"{BAG}/data/index/index.json"])
     assert document["bag"] == BAG
@@ -597,3 +597,27 @@ def test_each_evidence_file_is_opened_once_and_read_only(
     for _path, flags in evidence_opens:
         assert flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND) == 0
         assert flags & os.O_NOFOLLOW
+
+
+def test_csv_cells_cannot_become_formulas_or_split_on_semicolons(evidence: Path, out: Path) -> None:
+    hostile = EVENTS[0].__class__(
+        at=date(2026, 11, 22),
+        channel="mail",
+        party='=HYPERLINK("http://x")',
+        reference="+1-CS",
+        summary="-2+3 @SUM(A1)",
+        evidence=("chat log.txt", "100% refund.pdf"),
+        certified_mail="9407 1118 9876 5432 1002",
+    )
+    build(evidence, out, events=(hostile,))
+    stored = members(out)
+    text = stored[f"{BAG}/data/index/timeline.csv"].decode("utf-8").removeprefix("\ufeff")
+    (row,) = list(csv.reader(io.StringIO(text)))[1:]
+    assert row[4:7] == ['\'=HYPERLINK("http://x")', "'+1-CS", "'-2+3 @SUM(A1)"]
+    assert row[8:] == ["chat log.txt | 100% refund.pdf", "9407 1118 9876 5432 1002"]
+    # A spreadsheet that guesses ";" as the separator finds none the tool wrote.
+    for line in text.splitlines():
+        assert len(next(csv.reader([line], delimiter=";"))) == 1
+    document = json.loads(stored[f"{BAG}/data/index/index.json"])
+    assert document["timeline"][0]["certified_mail"] == "9407 1118 9876 5432 1002"
+    assert document["timeline"][0]["party"] == '=HYPERLINK("http://x")'  # data, kept as is

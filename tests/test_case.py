@@ -234,7 +234,8 @@ def test_check_summary_masks_identifiers() -> None:
         "  Close on: December 1, 2026\n"
         "  Remaining balance: $12.50\n"
         "  Recipient: Example Mobile Customer Care <care@example-mobile.com>\n"
-        "  Documents in: 简体中文\n"
+        "  Documents in: English\n"
+        "  Sheets that explain them, in: 简体中文\n"
         "  Timeline: 2 events\n"
     )
     assert "889977" not in result.stdout and "555 0188" not in result.stdout

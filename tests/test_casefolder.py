@@ -63,10 +63,11 @@ def test_every_command_takes_the_folder(folder: Path) -> None:
     assert run("check", folder).exit_code == 0
     result = run("email", folder, *date)
     assert result.exit_code == 0, result.stderr
-    assert (folder / "documents" / "request.zh-CN.eml").is_file()
+    assert (folder / "documents" / "request.en.eml").is_file()  # the carrier reads English
     result = run("letter", folder, "--format", "pdf", *date)
     assert result.exit_code == 0, result.stderr
-    assert (folder / "documents" / "request.zh-CN.pdf").is_file()
+    assert (folder / "documents" / "request.en.pdf").is_file()
+    assert (folder / "documents" / "request.en.explain.zh-CN.pdf").is_file()
     result = run("kit", folder, "--force", *date)
     assert result.exit_code == 0, result.stderr
     with zipfile.ZipFile(folder / "documents" / "bundle-2026-11-24.zip") as bag:
@@ -161,7 +162,8 @@ def test_the_wizard_makes_a_folder_and_ends_with_a_summary_and_the_next_command(
         "  账户：Example Mobile，账号 ****9977\n"
         "  要注销的号码：****0188\n"
         "  收件方：Example Mobile Customer Care <care@example-mobile.com>\n"
-        "  文件语言：简体中文\n"
+        "  文件语言：English\n"
+        "  解释这些文件的说明页：简体中文\n"
         "  时间线：0 条记录\n"
         "  注销申请打算怎样发送？ 发电子邮件\n"
         f"下一步：letters guide '{made}'\n"

@@ -115,7 +115,8 @@ def test_demo_writes_the_sample_kit(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = run("demo", out, "--date", "2026-11-24")
     assert result.exit_code == 0, result.stderr
-    assert f"wrote {out / 'request.zh-CN.eml'}\n" in result.stdout
+    assert f"wrote {out / 'request.en.eml'}\n" in result.stdout
+    assert f"wrote {out / 'request.en.explain.zh-CN.pdf'}\n" in result.stdout
     assert result.stdout.endswith(
         "This was the sample case. To start your own: letters init my-case\n"
     )

@@ -180,7 +180,11 @@ def test_core_properties() -> None:
     assert properties.subject == "账户注销申请"
     assert properties.author == properties.last_modified_by == "王小明"
     assert properties.language == "zh-CN"
-    assert properties.created == properties.modified == datetime(2026, 11, 24, 9, tzinfo=UTC)
+    stamps = {properties.created, properties.modified}
+    # python-docx before 1.1.1 reads the UTC stamp as a naive datetime.
+    assert {s if s.tzinfo else s.replace(tzinfo=UTC) for s in stamps} == {
+        datetime(2026, 11, 24, 9, tzinfo=UTC)
+    }
 
 
 def test_a_long_subject_lays_out(tmp_path: Path, language: str) -> None:
@@ -308,11 +312,13 @@ def every_letter() -> list[tuple[str, Case, Letter]]:
         case = parse_case(path.read_text("utf-8"), path)
         for kind in KINDS:
             for each in (kind, *COMPANIONS.get(kind, ())):
-                try:
-                    letter = render_letter(case, each, case.language, DAY)
-                except InputError:  # a kind this sample has no facts for (no card, no charges)
-                    continue
-                made.append((f"{path.stem}.{each}", case, letter))
+                # In its reader's language, and to the carrier in the holder's language too.
+                for language in dict.fromkeys([None, case.language]):
+                    try:
+                        letter = render_letter(case, each, language, DAY)
+                    except InputError:  # no facts for this kind, or a reader of English only
+                        continue
+                    made.append((f"{path.stem}.{each}.{letter.language}", case, letter))
     return made
 
 
@@ -374,7 +380,9 @@ def test_enclosures_and_a_recipient_without_an_address(language: str) -> None:
         recipient=Recipient(name="Federal Communications Commission"),
     )
     lines = [text for _style, text in paragraphs(render_docx(case, letter))]
-    heading = {"en": "Enclosures (2)", "zh-CN": "附件（2）", "zh-TW": "附件（2）"}[language]
+    heading = {"en": "Enclosures (2)", "zh-CN": "附件（共2份）：", "zh-TW": "附件（共2份）："}[
+        language
+    ]
     assert lines[-3:] == [heading, "Bill of November 2026", "Chat log"]
     name = lines.index("Federal Communications Commission")
     assert lines[name + 1] == ""  # the name alone, no address lines

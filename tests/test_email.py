@@ -34,7 +34,7 @@ def body(message: email.message.EmailMessage) -> str:
 @pytest.mark.parametrize("language", ["en", "zh-CN", "zh-TW"])
 def test_email_matches_golden(tmp_path: Path, language: str) -> None:
     case = SAMPLES / f"case-{language}.toml"
-    result = run("email", case, "-o", tmp_path, "--date", "2026-11-24")
+    result = run("email", case, "-o", tmp_path, "--date", "2026-11-24", "--lang", language)
     assert result.exit_code == 0, result.stderr
     eml = tmp_path / f"request.{language}.eml"
     assert result.stdout.splitlines()[:2] == [
@@ -47,7 +47,16 @@ def test_email_matches_golden(tmp_path: Path, language: str) -> None:
 
 
 def test_draft_headers(tmp_path: Path) -> None:
-    run("email", SAMPLES / "case-zh-CN.toml", "-o", tmp_path, "--date", "2026-11-24")
+    run(
+        "email",
+        SAMPLES / "case-zh-CN.toml",
+        "-o",
+        tmp_path,
+        "--date",
+        "2026-11-24",
+        "--lang",
+        "zh-CN",
+    )
     raw = (tmp_path / "request.zh-CN.eml").read_bytes()
     assert raw.isascii()  # RFC 2047 and quoted-printable: safe through any mail system
     assert b"\r\nX-Unsent: 1\r\n" in raw
@@ -89,7 +98,7 @@ def test_mailto_link_follows_rfc_6068() -> None:
     from letters.render.email import build_email
 
     case = load_case(SAMPLES / "case-zh-CN.toml")
-    draft = build_email(case, render_letter(case, "request", None, date(2026, 11, 24)))
+    draft = build_email(case, render_letter(case, "request", "zh-CN", date(2026, 11, 24)))
     parts = urlsplit(draft.mailto)
     assert (parts.scheme, parts.path) == ("mailto", "care@example-mobile.com")
     assert "%0D%0A" in parts.query and "\n" not in draft.mailto and " " not in draft.mailto
@@ -105,9 +114,12 @@ def test_a_long_link_is_not_printed(tmp_path: Path, case_file) -> None:
     link = result.stdout.splitlines()[2]
     assert link.startswith("open the draft in your mail program: mailto:care@example-mobile.com?")
     assert len(link) < 2100
-    result = run("email", SAMPLES / "case-zh-CN.toml", "-o", tmp_path / "b")
+    result = run("email", SAMPLES / "case-zh-CN.toml", "-o", tmp_path / "b", "--lang", "zh-CN")
     assert result.stdout.splitlines()[2] == (
-        "open the .eml file above in your mail program: it opens as a draft"
+        "the letter is too long for a mailto: link — open the .eml file above, or start a "
+        "message with mailto:care@example-mobile.com?subject=%E5%85%B3%E4%BA%8E%E6%B3%A8%E9%94%80"
+        "%20Example%20Mobile%20%E8%B4%A6%E6%88%B7%20ACC-889977%20%E7%9A%84%E7%94%B3%E8%AF%B7 and "
+        f"paste the text of {tmp_path / 'b' / 'request.zh-CN.txt'}"
     )
 
 

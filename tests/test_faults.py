@@ -21,7 +21,7 @@ from typing import Any
 import pypdf
 import pytest
 
-from tests.conftest import SAMPLES, run
+from tests.conftest import SAMPLES, default_sigint, run
 from tests.test_bundle import snapshot
 
 CASE = SAMPLES / "case-en.toml"
@@ -74,6 +74,7 @@ def test_a_signal_mid_bundle_leaves_nothing_behind(
     process = subprocess.Popen(
         [sys.executable, "-m", "letters", *map(str, args), *DAY],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=default_sigint,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:

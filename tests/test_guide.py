@@ -13,6 +13,7 @@ from letters.guide import plan
 from tests.conftest import SAMPLE_CASE, run
 
 SENT = "\n[status]\nrequest_sent = 2026-11-24\n"
+CREDIT_CARD = '\n[card]\nissuer = "Example Bank"\nlast4 = "4242"\ntype = "credit"\n'
 CLOSED = """
 [status]
 request_sent = 2026-11-24
@@ -166,17 +167,20 @@ def test_after_the_closure(case_file) -> None:
         f"  4. Ask for the refund of the remaining $12.50: letters letter {path} --kind refund",
         "  5. 3 charges after the closure on December 1, 2026: dispute them with the carrier: "
         f"letters letter {path} --kind dispute",
-        "  6. For a card dispute, add the card to the case file: [card] with issuer and last4 "
-        "(the last four digits only).",
-        "  7. Card dispute for Fee, $1.50 on December 2, 2026: the 60 days for the card issuer "
-        "to receive your letter ended on December 29, 2026 (12 days ago) — write anyway: "
-        f"letters letter {path} --kind card-dispute",
-        "  8. Card dispute for December plan, $30.00 on December 5, 2026: your letter must reach "
-        "the card issuer by February 13, 2027 (34 days left): "
-        f"letters letter {path} --kind card-dispute",
-        "  9. Card dispute for Data add-on, $4.99 on December 6, 2026: add statement_date to "
-        "this charge in the case file — the card issuer must receive your letter within 60 days "
-        "of the statement that first shows it.",
+        "  6. For a dispute with your card issuer or bank, add the card to the case file: [card] "
+        'with issuer, last4 (the last four digits only) and type ("credit", "debit", "prepaid" '
+        'or "bank-account").',
+        "  7. Dispute with your card issuer or bank for Fee, $1.50 on December 2, 2026: say how "
+        'the carrier was paid — write type = "credit", "debit", "prepaid" or "bank-account" '
+        "under [card]; the law and the letter depend on it. Either way the letter must reach "
+        "them by December 29, 2026 (12 days ago).",
+        "  8. Dispute with your card issuer or bank for December plan, $30.00 on December 5, "
+        '2026: say how the carrier was paid — write type = "credit", "debit", "prepaid" or '
+        '"bank-account" under [card]; the law and the letter depend on it. Either way the letter '
+        "must reach them by February 13, 2027 (34 days left).",
+        "  9. Dispute with your card issuer or bank for Data add-on, $4.99 on December 6, 2026: "
+        "add statement_date to this charge in the case file — your letter must reach them "
+        "within 60 days after the statement that first shows it.",
         f"  10. File an FCC complaint: letters letter {path} --kind complaint — the carrier must "
         "answer it in writing within 30 days.",
         f"  11. Keep every record, checksummed in one bundle: letters kit {path}",
@@ -184,7 +188,7 @@ def test_after_the_closure(case_file) -> None:
 
 
 def test_a_case_with_its_card_needs_no_card_hint(case_file) -> None:
-    text = SAMPLE_CASE + CLOSED + '\n[card]\nissuer = "Example Bank"\nlast4 = "4242"\n'
+    text = SAMPLE_CASE + CLOSED + CREDIT_CARD
     guided = plan(load_case(case_file(text)), date(2027, 1, 10))
     assert not any("[card]" in step.text for step in guided.steps)
     assert len(guided.deadlines) == 2
@@ -213,7 +217,7 @@ def test_dates_in_the_interface_language(case_file) -> None:
 
 
 def test_calendar(case_file, tmp_path: Path) -> None:
-    path = case_file(SAMPLE_CASE + CLOSED)
+    path = case_file(SAMPLE_CASE + CLOSED + CREDIT_CARD)
     ics = tmp_path / "deadlines.ics"
     assert guide(path, "2027-01-10", "--ics", str(ics)).endswith(f"wrote {ics}\n")
     data = ics.read_bytes()
@@ -274,3 +278,70 @@ def test_help_has_an_example() -> None:
     result = run("guide", "--help")
     assert result.exit_code == 0
     assert "Example: letters guide case.toml --ics deadlines.ics" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("card_type", "step", "summary"),
+    [
+        (
+            "credit",
+            "Card dispute for December plan, $30.00 on December 5, 2026: under the Fair Credit "
+            "Billing Act your letter must reach the card issuer by February 13, 2027 (34 days "
+            "left): letters letter {path} --kind card-dispute",
+            "Last day for the card issuer to receive your dispute: December plan, $30.00 on "
+            "December 5, 2026",
+        ),
+        (
+            "debit",
+            "Dispute with your bank for December plan, $30.00 on December 5, 2026: under "
+            "Regulation E your notice of error must reach the bank by February 13, 2027 (34 days "
+            "left); the letter also revokes the carrier's authorization to take payments: "
+            "letters letter {path} --kind card-dispute",
+            "Last day for the bank to receive your notice of error: December plan, $30.00 on "
+            "December 5, 2026",
+        ),
+    ],
+)
+def test_the_dispute_deadline_names_the_law_of_the_card(
+    case_file, tmp_path: Path, card_type: str, step: str, summary: str
+) -> None:
+    path = case_file(SAMPLE_CASE + CLOSED + CREDIT_CARD.replace("credit", card_type))
+    ics = tmp_path / "dispute.ics"
+    stdout = guide(path, "2027-01-10", "--ics", str(ics))
+    assert step.format(path=path) in stdout
+    events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert summary in [str(event["SUMMARY"]) for event in events]
+    descriptions = " ".join(str(event["DESCRIPTION"]) for event in events)
+    assert ("10 business days" in descriptions) == (card_type == "debit")
+
+
+def test_guide_ics_writes_whatever_dates_exist(case_file, tmp_path: Path) -> None:
+    ics = tmp_path / "early.ics"
+    result = run("guide", case_file(SAMPLE_CASE), "--date", "2026-11-20", "--ics", ics)
+    assert result.exit_code == 0, result.stderr
+    (event,) = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert event.decoded("DTSTART") == date(2026, 12, 1)
+    assert str(event["SUMMARY"]) == (
+        "The closing date you ask for: send the closure request before it"
+    )
+    bare = SAMPLE_CASE.replace("close_on = 2026-12-01", "")
+    result = run("guide", case_file(bare, name="bare.toml"), "--date", "2026-11-20", "--ics",
+                 tmp_path / "none.ics")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith(
+        f"No dates yet to put in a calendar: {tmp_path / 'none.ics'} was not written.\n"
+    )
+    assert not (tmp_path / "none.ics").exists()
+
+
+def test_a_number_kept_and_not_ported_comes_first_and_no_refused_command_is_offered(
+    case_file,
+) -> None:
+    path = case_file(SAMPLE_CASE + "\n[checklist]\nkeep_number = true\n")
+    stdout = guide(path, "2026-11-20")
+    assert steps(stdout)[0] == (
+        "  1. Port the number to your new carrier first — closing the account releases it. When "
+        "the port is done, write number_ported = true under [checklist]; the guide then shows how "
+        "to send the closure request."
+    )
+    assert "letters kit" not in stdout

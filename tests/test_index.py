@@ -72,7 +72,7 @@ def texts(data: bytes) -> list[str]:
 
 @pytest.mark.parametrize("language", LATE)
 def test_the_index_breaks_lines_like_the_letters(tmp_path: Path, language: str) -> None:
-    data = bundle_index(SAMPLES / f"case-late-{language}.toml", tmp_path)
+    data = bundle_index(SAMPLES / f"case-late-{language}.toml", tmp_path, language)
     lines = texts(data)
     assert not [line for line in lines if line.strip()[:1] in NO_START], lines
     whole = {
@@ -90,7 +90,7 @@ def test_the_index_breaks_lines_like_the_letters(tmp_path: Path, language: str) 
 
 @pytest.mark.parametrize("language", LATE)
 def test_latin_text_is_set_in_a_latin_face(tmp_path: Path, language: str) -> None:
-    data = bundle_index(SAMPLES / f"case-late-{language}.toml", tmp_path)
+    data = bundle_index(SAMPLES / f"case-late-{language}.toml", tmp_path, language)
     runs = [run for page in drawn_lines(data) for line in page for run in line]
     latin = [(text, font) for text, font in runs if re.search(r"[A-Za-z0-9]", text)]
     assert latin and all(font == "Helvetica" for _text, font in latin), latin
@@ -100,7 +100,7 @@ def test_latin_text_is_set_in_a_latin_face(tmp_path: Path, language: str) -> Non
 
 
 def test_columns_are_as_wide_as_their_content(tmp_path: Path) -> None:
-    data = bundle_index(SAMPLES / "case-late-zh-CN.toml", tmp_path)
+    data = bundle_index(SAMPLES / "case-late-zh-CN.toml", tmp_path, "zh-CN")
     lines = texts(data)
     # Short cells sit on one line: a heading, a size, a number of exhibits.
     for value in ("编号", "大小", "20,221 B", "1,828 B", "账户持有人", "打包日期"):
@@ -130,18 +130,18 @@ def test_every_event_a_letter_takes_the_index_takes(tmp_path: Path, language: st
     letter = run("letter", case, "--kind", "follow-up", "--date", "2026-12-20", "-o",
                  tmp_path / "letter")  # fmt: skip
     assert letter.exit_code == 0, letter.output
-    data = bundle_index(case, tmp_path)
+    data = bundle_index(case, tmp_path, language)
     assert len(PdfReader(io.BytesIO(data)).pages) >= 2
     # A row split across pages goes on below the repeated headings: count what arrived,
     # against the index of the case without these events.
     (tmp_path / "plain").mkdir()
     plain = tmp_path / "plain" / "case.toml"
     plain.write_text(text, encoding="utf-8")
-    before = "".join(texts(bundle_index(plain, tmp_path / "plain")))
+    before = "".join(texts(bundle_index(plain, tmp_path / "plain", language)))
     after = "".join(texts(data))
     keys = ("number", "when", "channel", "party", "reference", "summary", "cited")
     headings = set("".join(LABELS[language][key] for key in keys))  # repeated on each page
-    others = "0123456789 ,:Nov AM PM phone 年月日上午下午电话"  # the other cells of the rows
+    others = "0123456789 ,:Nov AM PM UTC-+ phone 年月日上午下午电话"  # the other cells of the rows
     chars = set(summary + party + reference) - headings - set(others)
     assert len(chars) >= 5
     for char in chars:

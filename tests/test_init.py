@@ -185,7 +185,7 @@ def test_comments_follow_the_documents_language(tmp_path: Path) -> None:
     path = tmp_path / "case.toml"
     result = init(path, answers=minimal("2", documents_choice="1"))
     assert result.exit_code == 0, result.output
-    assert "信件和邮件使用的语言：" in result.stdout
+    assert "您阅读的语言（指南和逐段解释英文信的说明页）：" in result.stdout
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# A case file for letters.")
     assert "[account]                          # the account to close\n" in text
@@ -197,6 +197,8 @@ def test_the_language_question_offers_the_system_language(tmp_path: Path) -> Non
     result = init(path, answers=minimal(""), env={"LANG": "zh_TW.UTF-8"})
     assert result.exit_code == 0, result.output
     assert "Language / 语言 / 語言 [3]：" in result.stdout
+    assert "您閱讀的語言（指南及逐段解釋英文信的說明頁）：\n" in result.stdout
+    assert "編號 [3]：" in result.stdout and "編號 [3]: " not in result.stdout
     assert load_case(path).language == "zh-TW"
 
 
@@ -375,6 +377,15 @@ def test_every_state_zone_is_a_real_time_zone() -> None:
         ZoneInfo(zone)
     assert capital_zone(" ca ") == "America/Los_Angeles"
     assert capital_zone("ZZ") is None
+
+
+def test_chinese_questions_end_in_a_full_width_colon(tmp_path: Path) -> None:
+    answers = minimal("2")
+    answers[answers.index("+1 415 555 0188")] = "415 555 018"  # nine digits
+    answers.insert(answers.index("415 555 018") + 1, "+1 415 555 0188")
+    result = init(tmp_path / "case.toml", answers=answers)
+    assert result.exit_code == 0, result.output
+    assert "要注销的电话号码：" in result.stdout and "要注销的电话号码: " not in result.stdout
 
 
 def test_the_live_check_of_one_field_matches_the_whole_form() -> None:

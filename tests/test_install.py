@@ -60,4 +60,4 @@ def test_wheel_installs_and_runs_the_demo_outside_the_repo(tmp_path: Path) -> No
     )  # fmt: skip
     assert demo.returncode == 0, demo.stderr
     written = sorted(p.name for p in (elsewhere / "letters-demo").iterdir())
-    assert "request.zh-CN.eml" in written
+    assert "request.en.eml" in written and "request.en.explain.zh-CN.pdf" in written

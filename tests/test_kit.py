@@ -78,18 +78,21 @@ def test_same_case_same_bundle_in_any_time_zone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run("kit", SAMPLES / "case-zh-CN.toml", "--evidence", EVIDENCE, "-o", tmp_path / "a",
-        "--date", "2026-11-24")  # fmt: skip
+        "--date", "2026-11-24", "--lang", "zh-CN")  # fmt: skip
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()
     run("kit", SAMPLES / "case-zh-CN.toml", "--evidence", EVIDENCE, "-o", tmp_path / "b",
-        "--date", "2026-11-24")  # fmt: skip
+        "--date", "2026-11-24", "--lang", "zh-CN")  # fmt: skip
     for name in ("bundle-2026-11-24.zip", "request.zh-CN.pdf", "request.zh-CN.docx"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
 def test_bundle_command_and_chinese_index(tmp_path: Path) -> None:
     out = tmp_path / "proof.zip"
-    result = run("bundle", SAMPLES / "case-zh-TW.toml", EVIDENCE, "-o", out, "--date", "2026-11-24")
+    result = run(
+        "bundle", SAMPLES / "case-zh-TW.toml", EVIDENCE, "-o", out, "--date", "2026-11-24",
+        "--lang", "zh-TW",
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == f"wrote {out}"
     with zipfile.ZipFile(out) as bag:
@@ -136,9 +139,11 @@ def test_demo_includes_the_letter_and_the_bundle(tmp_path: Path) -> None:
     result = run("demo", tmp_path / "demo", "--date", "2026-11-24")
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "demo").iterdir())
+    # The carrier reads English; the holder reads Chinese: the English documents, and beside
+    # the letter the sheet in the holder's Chinese.
     assert names == [
-        "bundle-2026-11-24.zip", "request.zh-CN.docx", "request.zh-CN.eml", "request.zh-CN.pdf",
-        "request.zh-CN.txt",
+        "bundle-2026-11-24.zip", "request.en.docx", "request.en.eml",
+        "request.en.explain.zh-CN.pdf", "request.en.pdf", "request.en.txt",
     ]  # fmt: skip
     assert run("verify", tmp_path / "demo" / "bundle-2026-11-24.zip").exit_code == 0
 

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from letters.case import Case, parse_case
-from letters.content import COMPANIONS, KINDS, Letter, render_letter
+from letters.content import CARRIER_KINDS, COMPANIONS, KINDS, Letter, render_letter
 from letters.render.pdf import INCH, render_pdf
 from tests.conftest import SAMPLES
 from tests.test_pdf import DAY
@@ -56,6 +56,8 @@ def late_letters() -> list[tuple[str, Case, Letter]]:
         case = parse_case(path.read_text("utf-8"), path)
         for kind in KINDS:
             for each in (kind, *COMPANIONS.get(kind, ())):
+                if language != "en" and each not in CARRIER_KINDS:
+                    continue  # a bank or a regulator reads English only
                 made.append((f"{each}.{language}", case, render_letter(case, each, language, DAY)))
     return made
 
@@ -65,6 +67,8 @@ LETTERS = late_letters()
 
 @pytest.mark.parametrize(("name", "case", "letter"), LETTERS, ids=[n for n, *_ in LETTERS])
 def test_the_closing_stays_together_with_the_body(name: str, case: Case, letter: Letter) -> None:
+    if not letter.closing:
+        pytest.skip("the FCC complaint is pasted into a form: it has no closing")
     pages = page_lines(render_pdf(case, letter, envelope=None).data)
     text = [[line.text.strip() for line in page] for page in pages]
     closing = letter.closing[0]

@@ -38,14 +38,14 @@ def test_email_for_several_cases_reports_each_and_fails_for_the_bad_one(
         f"  wrote {out / 'wang' / 'request.en.eml'}",
         f"  wrote {out / 'wang' / 'request.en.txt'}",
         f"{chen}: done",
-        f"  wrote {out / 'chen' / 'request.zh-TW.eml'}",
-        f"  wrote {out / 'chen' / 'request.zh-TW.txt'}",
+        f"  wrote {out / 'chen' / 'request.en.eml'}",
+        f"  wrote {out / 'chen' / 'request.en.txt'}",
         "2 of 3 cases done",
     ]
     assert result.stderr.startswith(f"{broken}: Error: {broken / 'case.toml'}: 1 problem\n")
     assert not (out / "broken").exists()
     draft = email.message_from_bytes(
-        (out / "chen" / "request.zh-TW.eml").read_bytes(), policy=policy.default
+        (out / "chen" / "request.en.eml").read_bytes(), policy=policy.default
     )
     assert draft["To"].addresses[0].addr_spec.endswith("example-wireless.com")
 
@@ -55,7 +55,7 @@ def test_without_out_each_case_folder_keeps_its_own_documents(cases: list[Path])
     result = run("letter", wang, chen, "--date", "2026-11-24", "--format", "pdf")
     assert result.exit_code == 0, result.stderr
     assert (wang / "documents" / "request.en.pdf").is_file()
-    assert (chen / "documents" / "request.zh-TW.pdf").is_file()
+    assert (chen / "documents" / "request.en.pdf").is_file()
     assert result.stdout.endswith("2 of 2 cases done\n")
 
 

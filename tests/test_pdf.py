@@ -146,8 +146,9 @@ def test_chinese_font_is_embedded(tmp_path: Path) -> None:
     ).stdout.splitlines()[2:]
     # Latin text is set in Times, one of the standard fonts every PDF reader has.
     chinese = [line for line in listing if not line.startswith("Times-Roman ")]
-    assert len(chinese) == 1 and " yes yes yes " in chinese[0], listing
-    assert len(listing) == 2, listing
+    # One embedded subset, or several: older reportlab splits a subset at 256 glyphs.
+    assert chinese and all(" yes yes yes " in line for line in chinese), listing
+    assert all("WenQuanYi" in line or "Noto" in line or "Droid" in line for line in chinese)
     assert result.notes == ()
 
 
@@ -317,7 +318,7 @@ def test_envelope_page(language: str) -> None:
     envelope = plain[-1]
     assert (float(envelope.mediabox.width), float(envelope.mediabox.height)) == (684, 297)
     text = envelope.extract_text()
-    assert "PO Box" in text and ("Customer Care" in text or "客戶服務部" in text)
+    assert "PO Box" in text and ("Customer Care" in text or "Customer Service" in text)
     none = PdfReader(io.BytesIO(render_pdf(case, letter, envelope=None).data)).pages
     window = PdfReader(io.BytesIO(render_pdf(case, letter, envelope="window").data)).pages
     assert len(none) == len(plain) - 1
@@ -519,11 +520,13 @@ def test_enclosures_are_listed(language: str) -> None:
     case, letter = sample(language)
     enclosed = replace(letter, enclosures=("Bill of November 2026", "Chat log CHAT-77810"))
     text = pdf_text(render_pdf(case, enclosed, envelope=None).data)
-    heading = {"en": "Enclosures (2)", "zh-CN": "附件（2）", "zh-TW": "附件（2）"}[language]
+    heading = {"en": "Enclosures (2)", "zh-CN": "附件（共2份）：", "zh-TW": "附件（共2份）："}[
+        language
+    ]
     assert f"{heading}\nBill of November 2026\nChat log CHAT-77810" in text
     one = replace(letter, enclosures=("Bill of November 2026",))
     text = pdf_text(render_pdf(case, one, envelope=None).data)
-    assert ("Enclosure\n" if language == "en" else "附件（1）\n") in text
+    assert ("Enclosure\n" if language == "en" else "附件（共1份）：\n") in text
 
 
 def test_a_recipient_without_an_address(language: str) -> None:

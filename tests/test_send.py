@@ -64,7 +64,16 @@ def plain_server(inbox: Inbox) -> Iterator[int]:
 
 @pytest.fixture
 def draft(tmp_path: Path) -> Path:
-    result = run("email", SAMPLES / "case-zh-CN.toml", "-o", tmp_path, "--date", "2026-11-24")
+    result = run(
+        "email",
+        SAMPLES / "case-zh-CN.toml",
+        "-o",
+        tmp_path,
+        "--date",
+        "2026-11-24",
+        "--lang",
+        "zh-CN",
+    )
     assert result.exit_code == 0, result.stderr
     return tmp_path / "request.zh-CN.eml"
 

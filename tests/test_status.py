@@ -87,7 +87,9 @@ def test_one_calendar_with_every_case_deadline(clients: Path, tmp_path: Path) ->
     assert sorted((str(e["summary"]), e["dtstart"].dt.isoformat()) for e in events) == [
         ("王** · Example Mobile: Example Mobile: answer to the closure request due", day)
         for day in ("2026-11-15", "2026-12-04")
-    ] + [("陈** · Example Mobile: Example Mobile: answer to the closure request due",
+    ] + [("王** · Example Mobile: The closing date you ask for: send the closure request before "
+          "it", "2026-12-01"),
+         ("陈** · Example Mobile: Example Mobile: answer to the closure request due",
           "2026-12-08")]  # fmt: skip
     again = run("status", clients, "--date", "2026-11-25", "--ics", ics, "--force")
     assert again.exit_code == 0

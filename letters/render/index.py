@@ -34,6 +34,7 @@ LABELS = {
         "number": "No.", "file": "File", "type": "Type", "size": "Size", "day": "Date",
         "timeline": "Timeline", "when": "When", "channel": "How", "party": "With",
         "reference": "Reference", "summary": "What happened", "cited": "Exhibits",
+        "mailed": "Certified Mail No.",
         "documents": "Documents written for this case", "none": "No exhibits.",
         "note": "Every file is listed with its SHA-256 checksum. To check that nothing has "
                 "changed: letters verify BUNDLE.zip, or any BagIt tool (RFC 8493).",
@@ -44,6 +45,7 @@ LABELS = {
         "exhibits": "证据清单", "number": "编号", "file": "文件", "type": "类型",
         "size": "大小", "day": "日期", "timeline": "时间线", "when": "时间",
         "channel": "方式", "party": "对方", "reference": "参考编号", "summary": "经过",
+        "mailed": "挂号信编号",
         "cited": "证据", "documents": "为本案生成的文件", "none": "没有证据文件。",
         "note": "每个文件都附有 SHA-256 校验码。要核验文件未被改动：letters verify 证据包.zip，"
                 "或使用任何 BagIt 工具（RFC 8493）。",
@@ -54,6 +56,7 @@ LABELS = {
         "exhibits": "證據清單", "number": "編號", "file": "檔案", "type": "類型",
         "size": "大小", "day": "日期", "timeline": "時間軸", "when": "時間",
         "channel": "方式", "party": "對方", "reference": "參考編號", "summary": "經過",
+        "mailed": "掛號信編號",
         "cited": "證據", "documents": "為本案產生的文件", "none": "沒有證據檔案。",
         "note": "每個檔案都附有 SHA-256 雜湊值。要核驗檔案未被更動：letters verify 證據包.zip，"
                 "或使用任何 BagIt 工具（RFC 8493）。",
@@ -269,14 +272,23 @@ def _cells(case: Case, index: BundleIndex, language: str) -> dict[str, Rows]:
     for entry in index.timeline:
         event = entry.event
         at = event.at
+        # The time with its UTC offset, on a line of its own: records are read in other zones.
         when = (
-            i18n.format_datetime(at.astimezone(case.tz), language)
+            i18n.format_datetime(at.astimezone(case.tz), language, offset=True).replace(
+                " UTC", "\nUTC"
+            )
             if isinstance(at, datetime)
             else i18n.format_date(at, language)
         )
+        mailed = getattr(event, "certified_mail", None)
+        # The article number under the reference, a line of its own for each group of digits
+        # (which the column's width allows), so the other columns keep their room.
+        reference = "\n".join(
+            [event.reference or "", *([words["mailed"], *mailed.split()] if mailed else [])]
+        ).strip()
         timeline.append((
             str(entry.number), when, channels.get(event.channel, event.channel),
-            event.party or "", event.reference or "", event.summary,
+            event.party or "", reference, event.summary,
             ", ".join(str(n) for n in entry.exhibits),
         ))  # fmt: skip
     documents: Rows = [(d.name, "SHA-256 " + d.sha256) for d in index.documents]

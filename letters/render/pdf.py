@@ -353,8 +353,9 @@ def _groups(letter: Letter, parts: postal.Addresses, pitch: float) -> list[_Grou
         groups.append(_Group((title,), with_next=True))
     if letter.reference:
         groups.append(block(letter.reference, after=0 if chinese else leading))
-    groups.append(replace(block([letter.salutation], after=0 if chinese else leading),
-                          with_next=True))  # fmt: skip
+    if letter.salutation:  # the FCC complaint, pasted into a form, has none
+        groups.append(replace(block([letter.salutation], after=0 if chinese else leading),
+                              with_next=True))  # fmt: skip
     for paragraph in letter.paragraphs:
         if chinese:
             text = block([paragraph], leading / 4, keep=False, indent=2 * size, align="justified")

@@ -33,7 +33,11 @@ TIGHT_PITCH = {"en": 1.15, "zh-CN": 1.35, "zh-TW": 1.35}  # to keep a letter on 
 SIGNING_LINES = {"en": 4, "zh-CN": 3, "zh-TW": 3}  # blank lines left to sign in
 MARGIN_SIZE = 9.0  # page numbers and the continuation heading, in points
 HEADER_INCHES = 0.5  # from the top edge to the continuation heading of later pages
-_ENCLOSURES = {"en": "Enclosures ({count})", "zh-CN": "附件（{count}）", "zh-TW": "附件（{count}）"}
+_ENCLOSURES = {
+    "en": "Enclosures ({count})",
+    "zh-CN": "附件（共{count}份）：",
+    "zh-TW": "附件（共{count}份）：",
+}
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ def page_label(page: int, pages: int, language: str) -> str:
 
 
 def enclosures_heading(count: int, language: str) -> str:
-    """Return the line above the list of enclosures: `Enclosures (2)` / `附件（2）`."""
+    """Return the line above the list of enclosures: `Enclosures (2)` / `附件（共2份）：`."""
     if language == "en" and count == 1:
         return "Enclosure"
     return _ENCLOSURES[language].format(count=count)

@@ -1,0 +1,66 @@
+"""The agencies a complaint can go to, from the directory that ships with letters.
+
+Each entry carries the public source of its details and the date they were checked; a state
+without an entry has none, and the letter then needs the address from the user. Nothing here
+is ever guessed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from letters.case import Address
+
+DIRECTORY = Path(__file__).with_name("agencies.toml")
+
+
+@dataclass(frozen=True)
+class Agency:
+    """An agency as a letter addresses it, with where that came from."""
+
+    name: str
+    source: str
+    checked: date
+    address: Address | None = None
+    online: str | None = None
+    phone: str | None = None
+
+
+@cache
+def directory() -> dict[str, Agency]:
+    """Return the shipped directory: `fcc`, `cfpb`, and `attorney_general.XX` by state code."""
+    data = tomllib.loads(DIRECTORY.read_text(encoding="utf-8"))
+    entries = {key: value for key, value in data.items() if key != "attorney_general"}
+    entries |= {f"attorney_general.{k}": v for k, v in data.get("attorney_general", {}).items()}
+    return {key: _agency(value) for key, value in entries.items()}
+
+
+def attorney_general(state: str) -> Agency | None:
+    """Return the consumer-protection office of a state's attorney general, if the directory
+    has a checked entry for it."""
+    return directory().get(f"attorney_general.{state.upper()}")
+
+
+def _agency(entry: dict[str, object]) -> Agency:
+    raw = entry.get("address")
+    address = None
+    if isinstance(raw, dict):
+        address = Address(
+            lines=tuple(raw["lines"]),
+            city=raw["city"],
+            region=raw.get("region", ""),
+            postal_code=raw.get("postal_code", ""),
+            country=raw.get("country", "US"),
+        )
+    return Agency(
+        name=str(entry["name"]),
+        source=str(entry["source"]),
+        checked=entry["checked"],  # type: ignore[arg-type]
+        address=address,
+        online=entry.get("online"),  # type: ignore[arg-type]
+        phone=entry.get("phone"),  # type: ignore[arg-type]
+    )
