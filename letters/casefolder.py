@@ -143,6 +143,11 @@ def case_name(location: CaseLocation) -> str:
     return location.case_file.stem
 
 
+def holds_case(path: Path) -> bool:
+    """Return True if `path` names a case: a case file, or a folder holding its case file."""
+    return path.is_file() or (path / CASE_FILE).is_file()
+
+
 def folder_of(path: Path) -> CaseLocation | None:
     """Return the case whose folder holds `path` (a draft, a document), if there is one."""
     for folder in (path.parent, path.parent.parent):

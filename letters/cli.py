@@ -647,18 +647,22 @@ def kit(
 @cli.command(
     help=N_(
         "Write the evidence bundle: a BagIt zip of the evidence folder with checksums, an index "
-        "and the timeline.\n\n"
+        "and the timeline. Give a case and its evidence folder, or one or more case folders "
+        "(each with its own evidence folder).\n\n"
         "Example: letters bundle case.toml evidence/ -o bundle.zip"
     )
 )
-@CASE
-@click.argument("evidence", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.argument("paths", metavar="CASE... [EVIDENCE]", nargs=-1, required=True,
+                type=click.Path(path_type=Path))  # fmt: skip
 @option(
     "-o",
     "--out",
     "out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help=N_("The bundle to write (default: ./bundle-DATE.zip)."),
+    type=click.Path(path_type=Path),
+    help=N_(
+        "The bundle to write (default: ./bundle-DATE.zip); with several cases, the folder that "
+        "gets one folder of documents per case."
+    ),
 )
 @option(
     "--lang",
@@ -673,34 +677,40 @@ def kit(
     help=N_("The bagging date the bundle carries (default: SOURCE_DATE_EPOCH, else today)."),
 )
 def bundle(
-    case: Path,
-    evidence: Path | None,
+    paths: tuple[Path, ...],
     out: Path | None,
     lang: str | None,
     force: bool,
     date_: str | None,
 ) -> None:
+    from letters.casefolder import holds_case
     from letters.kit import Request, write_bundle
     from letters.shell import command
 
-    where = _locate(case)
-    evidence = evidence or where.evidence_default
-    if evidence is None:
-        raise InputError(
-            _("which evidence folder? for example: {command}").format(
-                command=command("bundle", case, "evidence")
+    cases, evidence = paths, None
+    if len(paths) == 2 and not holds_case(paths[1]):
+        cases, evidence = paths[:1], paths[1]  # CASE EVIDENCE: one case, its evidence named
+    several = len(cases) > 1
+
+    def one(where: Any, folder: Path | None) -> Any:
+        chosen = evidence or where.evidence_default
+        if chosen is None:
+            raise InputError(
+                _("which evidence folder? for example: {command}").format(
+                    command=command("bundle", where.case_file, "evidence")
+                )
             )
+        request = Request(
+            case_path=where.case_file,
+            out_dir=(folder if several else None) or where.documents_dir or Path.cwd(),
+            today=document_date(date_),
+            language=_language(lang),
+            force=force,
         )
-    request = Request(
-        case_path=where.case_file,
-        out_dir=where.documents_dir or Path.cwd(),
-        today=document_date(date_),
-        language=_language(lang),
-        force=force,
-    )
-    with _Progress() as progress:
-        written = write_bundle(request, evidence, out, progress)
-    _report(written)
+        with _Progress() as progress:
+            return write_bundle(request, chosen, None if several else out, progress)
+
+    _each(cases, out, one)
 
 
 @cli.command(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import email
+import shutil
+import zipfile
 from email import policy
 from pathlib import Path
 
@@ -118,3 +120,41 @@ def test_a_progress_bar_on_a_terminal_only(cases: list[Path], tmp_path: Path) ->
     assert b"cases" in shown and b"100%" in shown
     piped = subprocess.run([*command, str(tmp_path / "b")], capture_output=True, timeout=120)
     assert piped.returncode == 0 and piped.stderr == b""
+
+
+def test_bundle_for_several_case_folders_bundles_each_its_own_evidence(
+    cases: list[Path], tmp_path: Path
+) -> None:
+    import bagit
+
+    wang, broken, chen = cases
+    (wang / "evidence" / "bill.txt").write_text("bill", encoding="utf-8")
+    (chen / "evidence" / "chat.txt").write_text("chat", encoding="utf-8")
+    out = tmp_path / "bundles"
+    result = run("bundle", wang, broken, chen, "-o", out, "--date", "2026-11-24")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{broken}: Error: {broken / 'case.toml'}: 1 problem\n")
+    assert result.stdout.endswith("2 of 3 cases done\n")
+    for folder, exhibit in ((wang, "bill.txt"), (chen, "chat.txt")):
+        zipped = out / folder.name / "bundle-2026-11-24.zip"
+        assert f"  wrote {zipped}" in result.stdout.splitlines()
+        unpacked = tmp_path / "unpacked" / folder.name
+        shutil.unpack_archive(zipped, unpacked)
+        bag = bagit.Bag(str(unpacked / "bundle-2026-11-24"))
+        assert bag.is_valid()
+        assert [name for name in bag.payload_files() if "evidence" in name] == [
+            f"data/evidence/{exhibit}"
+        ]
+    assert not (out / "broken").exists()
+
+
+def test_bundle_keeps_its_one_case_and_evidence_form(cases: list[Path], tmp_path: Path) -> None:
+    wang = cases[0]
+    evidence = tmp_path / "elsewhere"
+    evidence.mkdir()
+    (evidence / "receipt.txt").write_text("receipt", encoding="utf-8")
+    out = tmp_path / "proof.zip"
+    result = run("bundle", wang, evidence, "-o", out, "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"wrote {out}"
+    assert "proof/data/evidence/receipt.txt" in zipfile.ZipFile(out).namelist()
