@@ -984,7 +984,8 @@ def _now() -> datetime:
     type=click.Path(path_type=Path, dir_okay=False),
     help=N_(
         "Make one case folder per row of a spreadsheet saved as CSV (columns: folder, "
-        "language and the case file's keys, like holder.name — see the README)."
+        "language and the case file's keys, like holder.name — see the README), inside NAME "
+        "when it is given, else in the current folder."
     ),
 )
 @click.pass_context
@@ -997,7 +998,8 @@ def init(
     if roster is not None:
         from letters.roster import import_roster
 
-        made = import_roster(roster, Path.cwd(), _language(lang) or "en")
+        given = ctx.get_parameter_source("case") is click.core.ParameterSource.COMMANDLINE
+        made = import_roster(roster, case if given else Path.cwd(), _language(lang) or "en")
         for folder in made.made:
             click.echo(_("wrote {path}").format(path=folder))
         for problem in made.problems:

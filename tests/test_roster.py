@@ -127,3 +127,14 @@ def test_the_readme_documents_every_column() -> None:
         )
         assert row is not None, name
         assert ("| yes |" in row) == (name in REQUIRED), name
+
+
+def test_the_folders_go_inside_the_name_given(here: Path) -> None:
+    roster = here / "clients.csv"
+    roster.write_text(HEADER + "\n" + GOOD_2 + "\n", encoding="utf-8")
+    result = run("init", "community center/2026", "--from-csv", roster)
+    assert result.exit_code == 0, result.stderr
+    folder = here / "community center" / "2026" / "li"
+    assert result.stdout.splitlines()[0] == f"wrote {Path('community center/2026/li')}"
+    assert load_case(folder / "case.toml").holder.name == "Li Na"
+    assert not (here / "li").exists()
