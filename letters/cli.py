@@ -21,6 +21,7 @@ import click
 from letters import __version__, i18n
 from letters.errors import InputError, LettersError
 from letters.i18n import N_, _
+from letters.send import TLS_CHOICES
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 MAILTO_LIMIT = 2000  # longer links are cut off by many mail programs and by Windows
@@ -780,7 +781,7 @@ def verify(
 @option("--user", envvar="LETTERS_SMTP_USER", help=N_("The login name (or LETTERS_SMTP_USER)."))
 @option(
     "--tls",
-    type=click.Choice(["starttls", "ssl", "none"]),
+    type=click.Choice(TLS_CHOICES),
     default="starttls",
     show_default=True,
     help=N_("How to secure the connection; none only for a server on this computer."),
@@ -814,8 +815,8 @@ def send(
         return
     if not host:
         raise InputError(_("--smtp: which mail server? for example --smtp smtp.example.com"))
-    default_port = {"ssl": 465, "none": 25}.get(tls, 587)
-    server = sending.Server(host, port or default_port, user, tls)  # checked before any prompt
+    # Checked before any prompt.
+    server = sending.Server(host, port or sending.default_port(tls), user, tls)
     if not yes and not click.confirm(_("Send it now?"), default=False):
         click.echo(_("Nothing was sent."))
         return

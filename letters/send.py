@@ -24,6 +24,13 @@ from letters.i18n import _, os_reason
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 PASSWORD_VARIABLE = "LETTERS_SMTP_PASSWORD"
+TLS_CHOICES = ("starttls", "ssl", "none")  # "none" only for a server on this computer
+_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+def default_port(tls: str) -> int:
+    """Return the usual port for this kind of TLS: 587 for starttls, 465 for ssl, 25 for none."""
+    return _DEFAULT_PORTS.get(tls, _DEFAULT_PORTS["starttls"])
 
 
 @dataclass(frozen=True)
@@ -31,11 +38,18 @@ class Server:
     """Where and how to send: host, port, user, and the kind of TLS."""
 
     host: str
-    port: int = 587
+    port: int = default_port("starttls")
     user: str | None = None
-    tls: str = "starttls"  # starttls | ssl | none (only for a server on this computer)
+    tls: str = "starttls"  # one of TLS_CHOICES
 
     def __post_init__(self) -> None:
+        # Anything else would reach a plain connection with no STARTTLS and log in over it.
+        if self.tls not in TLS_CHOICES:
+            raise InputError(
+                _("TLS '{tls}': letters knows only {choices} — nothing was sent").format(
+                    tls=self.tls, choices=", ".join(TLS_CHOICES)
+                )
+            )
         if self.tls == "none" and self.host not in LOCAL_HOSTS:
             raise InputError(
                 _("--tls none: only for a mail server on this computer — {host} needs TLS").format(
@@ -128,7 +142,7 @@ def send(outgoing: Outgoing, server: Server, password: str | None, timeout: floa
             client: smtplib.SMTP = smtplib.SMTP_SSL(
                 server.host, server.port, timeout=timeout, context=context
             )
-        else:
+        else:  # starttls or none: Server admits nothing else
             client = smtplib.SMTP(server.host, server.port, timeout=timeout)
         with client:
             if server.tls == "starttls":

@@ -15,6 +15,8 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from letters import send as sending
+from letters.errors import InputError
 from tests.conftest import SAMPLES, run
 
 
@@ -238,3 +240,15 @@ def test_a_broken_case_stops_the_sending_before_it_starts(
     )  # fmt: skip
     assert result.exit_code == 2
     assert inbox.envelopes == []
+
+
+@pytest.mark.parametrize("tls", ["STARTTLS", "x", "tls", ""])
+def test_a_server_with_an_unknown_kind_of_security_is_refused(tls: str) -> None:
+    with pytest.raises(InputError, match="letters knows only starttls, ssl, none"):
+        sending.Server("smtp.example.com", 587, "me@example.com", tls)
+
+
+def test_the_usual_port_follows_the_kind_of_security() -> None:
+    ports = {tls: sending.default_port(tls) for tls in sending.TLS_CHOICES}
+    assert ports == {"starttls": 587, "ssl": 465, "none": 25}
+    assert sending.Server("smtp.example.com").port == 587

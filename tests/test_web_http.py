@@ -325,6 +325,30 @@ def test_send_shows_who_gets_what_and_sends_only_when_confirmed(
     assert len(sent) == 1 and (folder / "evidence" / sent[0].evidence[0]).is_file()
 
 
+@pytest.mark.parametrize("tls", ["STARTTLS", "x", ""])
+def test_send_refuses_an_unknown_security_before_logging_in(
+    client: Client, folder: Path, tls: str
+) -> None:
+    from tests.test_send import Inbox
+    from tests.test_send import serve as smtp
+
+    csrf = client.csrf()
+    client.post("/documents", {"csrf": csrf, "kind": "request"})
+    inbox = Inbox()
+    for port in smtp(inbox, authenticator=inbox.authenticate, auth_require_tls=False):
+        fields = {
+            "csrf": csrf, "draft": "request.en.eml", "host": "127.0.0.1", "port": str(port),
+            "tls": tls, "user": "xm.wang@example.com", "password": "s3cret-app-password",
+            "confirm": "yes",
+        }  # fmt: skip
+        status, _headers, text = client.post("/send", fields)
+        if tls:  # an empty choice is the form's default, STARTTLS, which this server lacks
+            assert status == 400 and "letters knows only starttls, ssl, none" in text
+        else:
+            assert status == 400 and "nothing was sent" in text
+    assert inbox.logins == [] and inbox.envelopes == []
+
+
 def test_ctrl_c_stops_the_app_cleanly(tmp_path: Path) -> None:
     import signal
 

@@ -34,6 +34,7 @@ from letters import casefolder, i18n, wizard
 from letters.case import Case, load_case
 from letters.errors import InputError, LettersError
 from letters.i18n import N_, _, ngettext
+from letters.send import TLS_CHOICES
 
 if TYPE_CHECKING:
     from letters.guide import Action
@@ -64,11 +65,17 @@ LIVE_CHECKS = frozenset(
     if asked.key != wizard.ADDRESS and not asked.choices
 )
 """The new-case form's fields that can be checked alone, as the user leaves them."""
-SECURITY = {
-    "starttls": N_("STARTTLS (most mail servers, port 587)"),
-    "ssl": N_("SSL/TLS (port 465)"),
-    "none": N_("None: only for a mail server on this computer"),
-}
+SECURITY = dict(
+    zip(
+        TLS_CHOICES,
+        (
+            N_("STARTTLS (most mail servers, port 587)"),
+            N_("SSL/TLS (port 465)"),
+            N_("None: only for a mail server on this computer"),
+        ),
+        strict=True,
+    )
+)
 PAGES = (
     ("case", N_("Overview")),
     ("timeline", N_("Timeline")),
@@ -625,9 +632,8 @@ def create_app(
                 if request.form.get("confirm") == "yes":
                     if not values["host"]:
                         raise InputError(_("Which mail server? For example smtp.example.com"))
-                    default_port = {"ssl": 465, "none": 25}.get(values["tls"], 587)
                     try:
-                        port = int(values["port"] or default_port)
+                        port = int(values["port"] or sending.default_port(values["tls"]))
                     except ValueError:
                         raise InputError(_("The port is a number, like 587.")) from None
                     server = sending.Server(
