@@ -18,6 +18,7 @@ from typing import BinaryIO
 from letters.bundle import printable, scan_evidence
 from letters.errors import InputError, LettersError
 from letters.i18n import _
+from letters.output import FILE_MODE, make_folder
 
 NAME_LIMIT = 200
 """Bytes in a file name: most file systems allow 255; the rest is left for copies' suffixes."""
@@ -73,15 +74,17 @@ def safe_name(name: str) -> str:
 def add_evidence(folder: Path, name: str, source: BinaryIO) -> Path:
     """Copy a file into the evidence folder under its own name; never replace one there."""
     base = safe_name(name)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder, [])  # personal papers: a new folder is the user's alone (promise 10)
     existing = {item.path.lower() for item in list_evidence(folder)}
     target = folder / base
     if base.lower() in existing or target.exists() or target.is_symlink():
         # Differing only in letter case counts as taken: on Windows and macOS it is one file.
         raise _taken(base)
     try:
-        # "x": the file is created here or the call fails; an existing file is never opened.
-        handle = open(target, "xb")  # noqa: SIM115 - closed below, before a failed copy is removed
+        # O_EXCL: the file is created here or the call fails; an existing file is never opened.
+        # FILE_MODE: a copy of a bill or an ID is readable by the user alone (promise 10).
+        flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0)
+        handle = os.fdopen(os.open(target, flags, FILE_MODE), "wb")
     except FileExistsError:
         raise _taken(base) from None
     except OSError as error:

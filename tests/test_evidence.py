@@ -115,3 +115,18 @@ def test_listing_numbers_match_the_bundles_exhibits(evidence: Path, tmp_path: Pa
     )  # fmt: skip
     assert listed == [(x.number, x.path, x.size) for x in result.exhibits]
     assert list_evidence(tmp_path / "missing") == []
+
+
+def test_a_copy_and_its_new_folder_are_the_users_alone(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)  # the usual umask, which would leave them readable by everyone
+    try:
+        path = add_evidence(tmp_path / "case" / "evidence", "id.jpg", io.BytesIO(b"\xff\xd8id"))
+    finally:
+        os.umask(old)
+    assert path.read_bytes() == b"\xff\xd8id"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
