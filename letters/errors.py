@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 class LettersError(Exception):
@@ -31,7 +32,11 @@ class CaseError(InputError):
 
 
 class OutputExistsError(InputError):
-    """An output exists and --force was not given."""
+    """An output exists and --force was not given; `paths` are the files already there."""
+
+    def __init__(self, message: str, details: Sequence[str] = (), paths: Sequence[Any] = ()):
+        super().__init__(message, details)
+        self.paths = tuple(paths)
 
 
 class TemplateError(LettersError):

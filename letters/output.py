@@ -45,6 +45,7 @@ def refuse_existing(paths: list[Path], force: bool) -> None:
                 path=existing[0]
             ),
             [str(p) for p in existing[1:]],
+            existing,
         )
 
 

@@ -186,6 +186,8 @@ def run_flow(browser: Any, tmp_path: Path, locale: str, words: dict[str, str]) -
         # Make the kit, download the bundle, and check it from outside and on the page.
         page.get_by_role("link", name=words["bundle"], exact=True).click()
         page.get_by_role("button", name=words["make"], exact=True).click()
+        # The letter written above is already there: it is replaced only when asked.
+        page.get_by_role("button", name=words["replace"], exact=True).click()
         page.locator("p.done").wait_for(timeout=60_000)
         assert "SHA-256" in page.locator("main").inner_text()
         bundle = download(page, page.get_by_role("link", name="bundle-2026-11-24.zip"), downloads)
@@ -231,6 +233,7 @@ ZH = {
     "pdfs": 2,
     "bundle": "证据包",
     "make": "制作信件和证据包",
+    "replace": "替换这些文件",
     "check": "检查",
 }
 EN = {
@@ -251,6 +254,7 @@ EN = {
     "pdfs": 1,
     "bundle": "Bundle",
     "make": "Make the letters and the bundle",
+    "replace": "Replace them",
     "check": "Check it",
 }
 

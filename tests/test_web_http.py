@@ -349,6 +349,28 @@ def test_send_refuses_an_unknown_security_before_logging_in(
     assert inbox.logins == [] and inbox.envelopes == []
 
 
+def test_writing_again_asks_before_replacing_a_changed_letter(client: Client, folder: Path) -> None:
+    csrf = client.csrf()
+    status, _headers, _text = client.post("/documents", {"csrf": csrf, "kind": "request"})
+    assert status == 200
+    docx = next(folder.rglob("request.en.docx"))
+    docx.write_bytes(b"changed in Word")
+    before = snapshot(folder)
+    status, _headers, text = client.post("/documents", {"csrf": csrf, "kind": "request"})
+    assert status == 409 and "request.en.docx" in text and "Nothing was replaced." in text
+    assert "--force" not in text
+    assert snapshot(folder) == before
+    form = text[text.index("Nothing was replaced.") :]
+    form = form[: form.index("</form>")]
+    assert f'name="csrf" value="{csrf}"' in form and 'name="force" value="yes"' in form
+    assert "Replace them</button>" in form
+    status, _headers, text = client.post(
+        "/documents", {"csrf": csrf, "kind": "request", "force": "yes"}
+    )
+    assert status == 200 and "The letter is written." in text
+    assert docx.read_bytes()[:2] == b"PK"  # a real DOCX again
+
+
 def test_ctrl_c_stops_the_app_cleanly(tmp_path: Path) -> None:
     import signal
 

@@ -32,7 +32,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from letters import casefolder, i18n, wizard
 from letters.case import Case, load_case
-from letters.errors import InputError, LettersError
+from letters.errors import InputError, LettersError, OutputExistsError
 from letters.i18n import N_, _, ngettext
 from letters.send import TLS_CHOICES
 
@@ -96,6 +96,8 @@ class Job:
     written: Any = None
     error: str | None = None
     details: tuple[str, ...] = ()
+    taken: list[str] = field(default_factory=list)
+    """Names of files already there, not replaced: the page asks before replacing them."""
 
     def start(self, total: int) -> None:
         self.total = total
@@ -480,9 +482,13 @@ def create_app(
             kind = "request"
         written = None
         error = None
+        taken: list[str] = []
         if request.method == "POST":
             try:
-                written = _write_documents(case, kind)
+                written = _write_documents(case, kind, request.form.get("force") == "yes")
+            except OutputExistsError as problem:
+                # Perhaps changed in Word since: replaced only when the user says so.
+                taken = [Path(p).name for p in problem.paths]
             except LettersError as problem:
                 error = problem
         files = _files(state, kind)
@@ -494,22 +500,26 @@ def create_app(
             files=files,
             written=written,
             error=error,
-        ), (400 if error else 200)
+            taken=taken,
+        ), (400 if error else 409 if taken else 200)
 
-    def _write_documents(case: Case, kind: str) -> Any:
+    def _write_documents(case: Case, kind: str, force: bool) -> Any:
         from letters.kit import Print, Request, write_email, write_letter
 
-        request_ = Request(case.path or Path(), state.out_dir, today(), kind=kind, force=True)
+        request_ = Request(case.path or Path(), state.out_dir, today(), kind=kind, force=force)
         explain = g.lang if g.lang != "en" and case.language == "en" else None
         with state.lock:
             letter = write_letter(request_, Print(explain=explain))
+            mail = None
             if case.recipient.email or kind != "request":
                 try:
                     mail = write_email(request_)
-                except LettersError:
-                    mail = None
-            else:
-                mail = None
+                except OutputExistsError:
+                    raise
+                except LettersError as problem:  # the letter stands; the page says why no email
+                    letter.notes.append(
+                        _("The email was not written: {reason}").format(reason=problem.message)
+                    )
         if mail is not None:
             letter.paths += mail.paths
             letter.mailto = mail.mailto
@@ -550,7 +560,8 @@ def create_app(
         job = Job()
         state.job = job
         explain = g.lang if g.lang != "en" and case.language == "en" else None
-        request_ = Request(state.case_file, state.out_dir, today(), force=True)
+        force = request.form.get("force") == "yes"  # only when the user said "Replace them"
+        request_ = Request(state.case_file, state.out_dir, today(), force=force)
         evidence = (
             state.evidence_dir if state.evidence_dir and state.evidence_dir.is_dir() else None
         )
@@ -559,6 +570,8 @@ def create_app(
             try:
                 with state.lock:
                     job.written = write_kit(request_, evidence, Print(explain=explain), job)
+            except OutputExistsError as error:
+                job.taken = [Path(p).name for p in error.paths]
             except LettersError as error:
                 job.error, job.details = error.message, error.details
             except Exception as error:  # shown on the page; nothing else sees this thread
