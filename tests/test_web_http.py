@@ -64,7 +64,7 @@ class Client:
         status, headers, _text = self.request("GET", f"/?token={self.app.secret}", cookie=False)
         assert status == 303
         self.cookie = headers["set-cookie"].split(";")[0]
-        assert self.cookie.startswith("letters_token=")
+        assert self.cookie.startswith(f"letters_token_{self.app.port}=")
 
     def csrf(self, path: str = "/timeline") -> str:
         _status, _headers, text = self.request("GET", path)
@@ -123,7 +123,7 @@ def test_the_secret_moves_from_the_address_to_a_strict_cookie(folder: Path) -> N
         assert status == 303
         assert headers["location"] == "/evidence?lang=zh-CN"
         cookie = next(c for c in headers["set-cookie"].splitlines() if "letters_token" in c)
-        assert cookie.startswith(f"letters_token={app.secret};")
+        assert cookie.startswith(f"letters_token_{app.port}={app.secret};")
         assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
 
 
@@ -369,6 +369,23 @@ def test_writing_again_asks_before_replacing_a_changed_letter(client: Client, fo
     )
     assert status == 200 and "The letter is written." in text
     assert docx.read_bytes()[:2] == b"PK"  # a real DOCX again
+
+
+def test_two_launches_keep_their_own_cookies(tmp_path: Path) -> None:
+    with serve(tmp_path) as first, serve(tmp_path) as second:
+        one, two = Client(first), Client(second)
+        one.login()
+        two.login()
+        assert one.cookie.split("=")[0] != two.cookie.split("=")[0]
+        others = two.cookie
+        both = f"{one.cookie}; {two.cookie}"  # what a browser sends: cookies ignore ports
+        for client in (one, two):
+            client.cookie = both
+            status, _headers, _text = client.request("GET", "/")
+            assert status != 403
+        one.cookie = others  # the other launch's key alone opens nothing here
+        status, _headers, _text = one.request("GET", "/")
+        assert status == 403
 
 
 def test_ctrl_c_stops_the_app_cleanly(tmp_path: Path) -> None:

@@ -39,7 +39,8 @@ from letters.send import TLS_CHOICES
 if TYPE_CHECKING:
     from letters.guide import Action
 
-COOKIE = "letters_token"
+COOKIE = "letters_token_{port}"
+"""Named by the port: cookies ignore ports, so two launches would overwrite each other's."""
 LANG_COOKIE = "letters_lang"
 UPLOAD_LIMIT = 512 << 20
 """Largest upload (evidence or a bundle to check), in bytes: a long screen recording fits."""
@@ -166,15 +167,16 @@ def create_app(
     def guard() -> Any:
         if request.host not in app.config["HOSTS"]:
             return _refuse(403, _("This address is not allowed. Open the address letters printed."))
+        cookie = COOKIE.format(port=request.host.rpartition(":")[2])  # the host was checked
         given = request.args.get("token")
         if given is not None and hmac.compare_digest(given, secret):
             # The secret leaves the address bar at once, and lives on in the cookie only.
             args = {k: v for k, v in request.args.items() if k != "token"}
             target = request.path + ("?" + urlencode(args) if args else "")
             response = redirect(target, 303)
-            response.set_cookie(COOKIE, secret, httponly=True, samesite="Strict", path="/")
+            response.set_cookie(cookie, secret, httponly=True, samesite="Strict", path="/")
             return response
-        if not hmac.compare_digest(request.cookies.get(COOKIE, ""), secret):
+        if not hmac.compare_digest(request.cookies.get(cookie, ""), secret):
             return _refuse(
                 403, _("Open letters from the address it printed when it started: it holds a key.")
             )
