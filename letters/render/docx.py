@@ -151,9 +151,12 @@ def _unbreakable(document: Any, keep: tuple[str, ...]) -> None:
 
     Word and LibreOffice break lines at spaces, after hyphens and between Chinese characters;
     inside such a value a space becomes a no-break space, a hyphen Word's non-breaking hyphen,
-    and Chinese characters are joined by word joiners (U+2060).
+    and Chinese characters are joined by word joiners (U+2060). A value joined that way sits
+    in a run of its own whose East Asian language is the Latin one (`JOINED_LANGUAGE`):
+    LibreOffice lays out text in a Chinese language by its own rule, a break between any two
+    characters, and ignores word joiners there (`2026年12月1|日`); in a run of another
+    language it follows the Unicode line-breaking rules, which honour them.
     """
-    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     names = ("/word/document.xml", "/word/header", "/word/footer")
@@ -164,31 +167,102 @@ def _unbreakable(document: Any, keep: tuple[str, ...]) -> None:
         for node in list(element.iter(qn("w:t"))):
             text = node.text or ""
             glued = lines.glued(text, keep)
-            if not glued:
-                continue
-            pieces: list[str | None] = []  # None: a non-breaking hyphen
+            if glued:
+                _split_run(node, _glued_pieces(text, glued))
+
+
+JOINED_LANGUAGE = "en-US"
+
+
+def _glued_pieces(text: str, glued: set[int]) -> list[tuple[bool, list[str | None]]]:
+    """Cut `text` into groups of pieces, each group flagged when it holds word joiners.
+
+    A piece is text, or None for a non-breaking hyphen; a group ends wherever a line may break.
+    """
+    groups: list[tuple[bool, list[str | None]]] = []
+    pieces: list[str | None] = []
+    piece = ""
+    joined = False
+    for at, char in enumerate(text):
+        inside = at in glued or at + 1 in glued
+        if at not in glued and at > 0:  # a line may break here: close the group
+            groups.append((joined, [*pieces, piece]))
+            pieces, piece, joined = [], "", False
+        if inside and char == "-":
+            pieces += [piece, None]
             piece = ""
-            for at, char in enumerate(text):
-                inside = at in glued or at + 1 in glued
-                if inside and char == "-":
-                    pieces += [piece, None]
-                    piece = ""
-                    continue
-                if at in glued and (is_wide(char) or is_wide(text[at - 1])):
-                    piece += "\u2060"
-                piece += "\u00a0" if inside and char == " " else char
-            pieces.append(piece)
-            run = node.getparent()
-            at = run.index(node)
-            run.remove(node)
-            for offset, part_text in enumerate(pieces):
-                if part_text is None:
-                    new = OxmlElement("w:noBreakHyphen")
-                else:
-                    new = OxmlElement("w:t")
-                    new.text = part_text
-                    new.set(qn("xml:space"), "preserve")
-                run.insert(at + offset, new)
+            continue
+        if at in glued and (is_wide(char) or is_wide(text[at - 1])):
+            piece += "\u2060"
+            joined = True
+        piece += "\u00a0" if inside and char == " " else char
+    groups.append((joined, [*pieces, piece]))
+    # Join neighbouring groups of plain text again, so the document keeps few runs.
+    merged: list[tuple[bool, list[str | None]]] = []
+    for joined, group in groups:
+        group = [piece for piece in group if piece != ""]
+        if not group:
+            continue
+        if not merged or merged[-1][0] != joined:
+            merged.append((joined, []))
+        last = merged[-1][1]
+        for item in group:  # neighbouring text in one piece
+            previous = last[-1] if last else None
+            if item is not None and previous is not None:
+                last[-1] = previous + item
+            else:
+                last.append(item)
+    return merged
+
+
+def _split_run(node: Any, groups: list[tuple[bool, list[str | None]]]) -> None:
+    """Replace the text `node` with `groups`: a run for each, a joined one in
+    `JOINED_LANGUAGE`, with the run's own properties; other content of the run stays."""
+    from copy import deepcopy
+
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = node.getparent()
+    properties = run.find(qn("w:rPr"))
+    content = [child for child in run if child is not properties]
+    at = content.index(node)
+
+    def new_run(children: list[Any], joined: bool = False) -> Any:
+        made = OxmlElement("w:r")
+        if properties is not None:
+            made.append(deepcopy(properties))
+        if joined:
+            made.get_or_add_rPr()
+            language = made.rPr.find(qn("w:lang"))
+            if language is None:
+                language = OxmlElement("w:lang")
+                made.rPr.insert_element_before(
+                    language, "w:eastAsianLayout", "w:specVanish", "w:oMath"
+                )
+            language.set(qn("w:eastAsia"), JOINED_LANGUAGE)
+        made.extend(children)
+        return made
+
+    runs = [new_run(content[:at])] if content[:at] else []
+    for joined, pieces in groups:
+        children = []
+        for piece in pieces:
+            if piece is None:
+                children.append(OxmlElement("w:noBreakHyphen"))
+            else:
+                text = OxmlElement("w:t")
+                text.text = piece
+                text.set(qn("xml:space"), "preserve")
+                children.append(text)
+        runs.append(new_run(children, joined))
+    if content[at + 1 :]:
+        runs.append(new_run(content[at + 1 :]))
+    parent = run.getparent()
+    position = parent.index(run)
+    parent.remove(run)
+    for offset, made in enumerate(runs):
+        parent.insert(position + offset, made)
 
 
 def _set_pitch(document: Any, language: str, pitch: float) -> None:
