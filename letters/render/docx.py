@@ -159,6 +159,8 @@ def _unbreakable(document: Any, keep: tuple[str, ...]) -> None:
     """
     from docx.oxml.ns import qn
 
+    defaults = document.styles.element.find(f"{qn('w:docDefaults')}//{qn('w:rFonts')}")
+    face = None if defaults is None else JOINED_FACE.get(defaults.get(qn("w:eastAsia")))
     names = ("/word/document.xml", "/word/header", "/word/footer")
     for part in document.part.package.iter_parts():
         if not part.partname.startswith(names):
@@ -168,10 +170,14 @@ def _unbreakable(document: Any, keep: tuple[str, ...]) -> None:
             text = node.text or ""
             glued = lines.glued(text, keep)
             if glued:
-                _split_run(node, _glued_pieces(text, glued))
+                _split_run(node, _glued_pieces(text, glued), face)
 
 
 JOINED_LANGUAGE = "en-US"
+# The East Asian face of a joined run, where the letter's face is one LibreOffice replaces by
+# the language of the text: asked for SimSun in a run not marked Chinese, it picks a sans
+# face. The layout template's font table names SimSun as this face's stand-in for Word.
+JOINED_FACE = {"SimSun": "Noto Serif CJK SC"}
 
 
 def _glued_pieces(text: str, glued: set[int]) -> list[tuple[bool, list[str | None]]]:
@@ -215,9 +221,10 @@ def _glued_pieces(text: str, glued: set[int]) -> list[tuple[bool, list[str | Non
     return merged
 
 
-def _split_run(node: Any, groups: list[tuple[bool, list[str | None]]]) -> None:
+def _split_run(node: Any, groups: list[tuple[bool, list[str | None]]], face: str | None) -> None:
     """Replace the text `node` with `groups`: a run for each, a joined one in
-    `JOINED_LANGUAGE`, with the run's own properties; other content of the run stays."""
+    `JOINED_LANGUAGE` (and East Asian `face`, if any), with the run's own properties; other
+    content of the run stays."""
     from copy import deepcopy
 
     from docx.oxml import OxmlElement
@@ -241,6 +248,8 @@ def _split_run(node: Any, groups: list[tuple[bool, list[str | None]]]) -> None:
                     language, "w:eastAsianLayout", "w:specVanish", "w:oMath"
                 )
             language.set(qn("w:eastAsia"), JOINED_LANGUAGE)
+            if face:
+                made.rPr.get_or_add_rFonts().set(qn("w:eastAsia"), face)
         made.extend(children)
         return made
 
