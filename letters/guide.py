@@ -74,12 +74,52 @@ class Item:
     done: bool
 
 
+ACTIONS = {
+    "request": N_("Write the closure request"),
+    "follow-up": N_("Write the follow-up letter"),
+    "refund": N_("Write the refund request"),
+    "dispute": N_("Write the dispute letter"),
+    "complaint": N_("Write the FCC complaint"),
+    "card-dispute": N_("Write the letter to your card issuer or bank"),
+    "log": N_("Add it to the timeline"),
+    "bundle": N_("Build the evidence bundle"),
+}
+"""What each action is, in plain words: a document kind to write, an event to log, the bundle."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a step asks the user to do: `kind` is a document kind, "log" or "bundle";
+    `command` is the same action as a terminal command."""
+
+    kind: str
+    command: str
+
+    @property
+    def label(self) -> str:
+        """Return the action in plain words, for a button instead of the command."""
+        return _(ACTIONS[self.kind])
+
+
 @dataclass(frozen=True)
 class Step:
-    """Something to do next, and by when."""
+    """Something to do next, and by when; `text` names the action's command, if any."""
 
     text: str
     due: date | None = None
+    action: Action | None = None
+
+    @property
+    def around(self) -> tuple[str, str]:
+        """Return the text before and after the command, for showing the action instead."""
+        return _around(self.text, self.action)
+
+
+def _around(text: str, action: Action | None) -> tuple[str, str]:
+    if action is None:
+        return text, ""
+    before, _found, after = text.partition(action.command)
+    return before.rstrip(), after.lstrip()
 
 
 @dataclass(frozen=True)
@@ -91,6 +131,13 @@ class Deadline:
     summary: str
     description: str
     remind_days: int = 0
+    action: Action | None = None
+    """What the description asks to do; it names the action's command."""
+
+    @property
+    def around(self) -> tuple[str, str]:
+        """Return the description before and after the command, for showing the action."""
+        return _around(self.description, self.action)
 
 
 @dataclass(frozen=True)
@@ -162,6 +209,7 @@ def _checklist(case: Case, sent: date | None, confirmed: date | None) -> tuple[I
 
 def _prepare(case: Case, today: date) -> list[Step]:
     name = _name(case)
+    kit = None
     if case.checklist.keep_number and not case.checklist.number_ported:
         # The kit refuses the closure request until then: no command that would fail.
         first = _(
@@ -170,11 +218,12 @@ def _prepare(case: Case, today: date) -> list[Step]:
             "then shows how to send the closure request."
         )
     else:
+        kit = Action("request", command("kit", name, *_evidence(case, "--evidence")))
         first = _(
             "Finish the open items above, then send the closure request — the email, "
             "the letter and the evidence, in one folder: {command}"
-        ).format(command=command("kit", name, *_evidence(case, "--evidence")))
-    steps = [Step(first)]
+        ).format(command=kit.command)
+    steps = [Step(first, action=kit)]
     close_on = case.account.close_on
     if close_on:
         steps.append(
@@ -186,25 +235,19 @@ def _prepare(case: Case, today: date) -> list[Step]:
                 close_on,
             )
         )
+    log = Action(
+        "log",
+        command(
+            "log", name, "add", "--channel", "mail", "--certified-mail", "NUMBER", "--summary", "…"
+        ),
+    )
     steps += [
         Step(
             _(
                 "Once it is sent, write the date in the case file under [status] "
                 "(request_sent = {today}), or log the letter: {command}"
-            ).format(
-                today=today.isoformat(),
-                command=command(
-                    "log",
-                    name,
-                    "add",
-                    "--channel",
-                    "mail",
-                    "--certified-mail",
-                    "NUMBER",
-                    "--summary",
-                    "…",
-                ),
-            )
+            ).format(today=today.isoformat(), command=log.command),
+            action=log,
         ),
         Step(_("Mark what is done under [checklist] in the case file, like: backed_up = true")),
     ]
@@ -223,20 +266,23 @@ def _closing_day(close_on: date) -> Deadline:
 
 def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step], list[Deadline]]:
     name = _name(case)
-    follow_up = command("letter", name, "--kind", "follow-up")
+    follow_up = _letter(case, "follow-up")
     if today > due:
+        complaint = _letter(case, "complaint")
         steps = [
             Step(
                 _("The answer was due on {due} ({left}): send a follow-up: {command}").format(
-                    due=_day(due), left=_left(due, today), command=follow_up
+                    due=_day(due), left=_left(due, today), command=follow_up.command
                 ),
                 due,
+                follow_up,
             ),
             Step(
                 _(
                     "If the carrier still does not answer, file an FCC complaint: {command} — "
                     "the carrier must answer it in writing within 30 days."
-                ).format(command=command("letter", name, "--kind", "complaint"))
+                ).format(command=complaint.command),
+                action=complaint,
             ),
         ]
     else:
@@ -248,11 +294,11 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
                 due,
             )
         ]
+    log = Action("log", command("log", name, "add", "--channel", "phone", "--summary", "…"))
     steps += [
         Step(
-            _("Record every call, chat and letter: {command}").format(
-                command=command("log", name, "add", "--channel", "phone", "--summary", "…")
-            )
+            _("Record every call, chat and letter: {command}").format(command=log.command),
+            action=log,
         ),
         Step(
             _(
@@ -267,13 +313,15 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
         summary=_("{carrier}: answer to the closure request due").format(
             carrier=case.account.carrier
         ),
-        description=_("No answer yet? Send a follow-up: {command}").format(command=follow_up),
+        description=_("No answer yet? Send a follow-up: {command}").format(
+            command=follow_up.command
+        ),
+        action=follow_up,
     )
     return steps, [answer]
 
 
 def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], list[Deadline]]:
-    name = _name(case)
     closed = case.status.closed_on or confirmed
     steps: list[Step] = []
     deadlines: list[Deadline] = []
@@ -292,16 +340,18 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
     ]
     balance = case.account.balance
     if balance and case.status.refund_received is None:
+        refund = _letter(case, "refund")
         steps.append(
             Step(
                 _("Ask for the refund of the remaining {amount}: {command}").format(
-                    amount=_money(case, balance),
-                    command=command("letter", name, "--kind", "refund"),
-                )
+                    amount=_money(case, balance), command=refund.command
+                ),
+                action=refund,
             )
         )
     late = [charge for charge in case.charges if charge.date > closed]
     if late:
+        dispute = _letter(case, "dispute")
         steps.append(
             Step(
                 ngettext(
@@ -313,8 +363,9 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
                 ).format(
                     count=len(late),
                     closed=_day(closed),
-                    command=command("letter", name, "--kind", "dispute"),
-                )
+                    command=dispute.command,
+                ),
+                action=dispute,
             )
         )
         if case.card is None:
@@ -331,19 +382,23 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
             step, deadline = _card_dispute(case, charge, today)
             steps.append(step)
             deadlines += [deadline] if deadline else []
+        complaint = _letter(case, "complaint")
         steps.append(
             Step(
                 _(
                     "File an FCC complaint: {command} — the carrier must answer it in writing "
                     "within 30 days."
-                ).format(command=command("letter", name, "--kind", "complaint"))
+                ).format(command=complaint.command),
+                action=complaint,
             )
         )
+    bundle = Action("bundle", _bundle_command(case))
     steps.append(
         Step(
             _("Keep every record, checksummed in one bundle: {command}").format(
-                command=_bundle_command(case)
-            )
+                command=bundle.command
+            ),
+            action=bundle,
         )
     )
     return steps, deadlines
@@ -361,11 +416,12 @@ def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadli
             "charge in the case file — your letter must reach them within 60 days after the "
             "statement that first shows it."
         ).format(charge=label)
-        return Step(text), None
+        return Step(text), None  # nothing to write until the statement date is known
     last = charge.statement_date + timedelta(days=CARD_DISPUTE_DAYS)
     left = _left(last, today)
     kind = case.card.type if case.card else None
-    suggested = command("letter", _name(case), "--kind", "card-dispute")
+    action = _letter(case, "card-dispute")
+    suggested = action.command
     if kind is None:
         text = _(
             "Dispute with your card issuer or bank for {charge}: say how the carrier was paid — "
@@ -416,8 +472,14 @@ def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadli
         summary=summary.format(charge=label),
         description=description,
         remind_days=7,  # time for the letter to travel
+        action=action,
     )
-    return Step(text, last), deadline
+    return Step(text, last, None if kind is None else action), deadline
+
+
+def _letter(case: Case, kind: str) -> Action:
+    """Return the action of writing a document of that kind, with its command."""
+    return Action(kind, command("letter", _name(case), "--kind", kind))
 
 
 def _name(case: Case) -> Path:

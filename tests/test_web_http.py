@@ -361,3 +361,30 @@ def test_a_case_folder_not_yet_there_is_offered_on_the_form(tmp_path: Path) -> N
         _status, _headers, text = client.request("GET", "/new")
     assert 'name="folder" value="new-case"' in text
     assert not (tmp_path / "new-case").exists()
+
+
+@pytest.mark.parametrize(
+    ("sample", "lang", "links"),
+    [
+        ("case-en", "en", ["/documents?kind=request", "/timeline#edit"]),
+        ("case-late-en", "zh-CN", ["/documents?kind=refund", "/documents?kind=card-dispute"]),
+        ("case-late-en", "zh-TW", ["/documents?kind=complaint", "/bundle"]),
+    ],
+)
+def test_next_steps_link_to_the_page_that_does_them(
+    tmp_path: Path, sample: str, lang: str, links: list[str]
+) -> None:
+    case = tmp_path / "case"
+    case.mkdir()
+    shutil.copy(SAMPLES / f"{sample}.toml", case / "case.toml")
+    shutil.copytree(SAMPLES / "evidence", case / "evidence")
+    with serve(tmp_path, case) as app:
+        client = Client(app)
+        client.login()
+        status, _headers, text = client.request("GET", f"/case?lang={lang}")
+    assert status == 200
+    steps = re.search(r'<ol class="steps">(.*?)</ol>', text, re.S)
+    assert steps
+    assert "letters " not in text
+    for link in links:
+        assert f'href="{link}"' in steps.group(1)

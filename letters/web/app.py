@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 from urllib.parse import urlencode
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file
@@ -34,6 +34,9 @@ from letters import casefolder, i18n, wizard
 from letters.case import Case, load_case
 from letters.errors import InputError, LettersError
 from letters.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from letters.guide import Action
 
 COOKIE = "letters_token"
 LANG_COOKIE = "letters_lang"
@@ -338,6 +341,7 @@ def create_app(
             guide=guide,
             summary=case_summary(case),
             day=_day,
+            page_of=_page_of,
             new=bool(request.args.get("new")),
         )
 
@@ -775,6 +779,15 @@ def _at(moment: date | datetime, case: Case, shown: bool = False) -> str:
             return i18n.format_moment(moment, i18n.ui_language())
         return moment.strftime("%Y-%m-%dT%H:%M")
     return i18n.format_moment(moment, i18n.ui_language()) if shown else moment.isoformat()
+
+
+def _page_of(action: Action) -> str:
+    """Return the page that does what a guide step asks."""
+    if action.kind == "log":
+        return "/timeline#edit"
+    if action.kind == "bundle":
+        return "/bundle"
+    return "/documents?" + urlencode({"kind": action.kind})
 
 
 def _day(value: date) -> str:
