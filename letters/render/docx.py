@@ -23,7 +23,7 @@ from letters.content import DOCUMENT_TIME, Letter, check_fidelity, is_wide
 from letters.errors import InputError, LettersError, TemplateError
 from letters.i18n import _
 from letters.render import lines, postal
-from letters.render.ooxml import MAX_FILE, check_layout
+from letters.render.ooxml import MAX_FILE, check_layout, check_rendered
 
 PAPERS = {"letter": (12240, 15840), "a4": (11906, 16838)}  # width, height in twips
 TAGS = ("{{", "{%", "{#")
@@ -56,7 +56,7 @@ def render_docx(
         # preparation of the XML around them is bounded by the layout checks instead.
         document.render(
             {key: templating.inert(value, key) for key, value in context.items()},
-            jinja_env=templating.environment([], autoescape=True),
+            jinja_env=templating.environment([], autoescape=True, markup=False),
         )
     except Exception as error:  # docxtpl, python-docx and Jinja raise many types
         raise _template_error(error, name) from error
@@ -69,6 +69,7 @@ def render_docx(
     buffer = io.BytesIO()
     document.save(buffer)
     data = fixed_zip(buffer.getvalue(), letter.date)
+    check_rendered(name, data)  # what the tags assembled, before anything is written
     text = _text(document.docx)
     expected = "\n".join(str(value) for value in _values(context))
     for tag in TAGS:
