@@ -263,10 +263,13 @@ def _state(address: Address | None) -> str:
 def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]:
     """Return the variables a content template sees: an inert view of the case (plain values
     whose strings remember their case keys), never the live objects."""
+    from letters.guide import CARD_DISPUTE_DAYS  # guide imports the writers, which import us
     from letters.templating import inert
 
     view = inert(case)
     recipient = recipient_for(case, kind)
+    statements = [c.statement_date for c in case.charges if c.statement_date]
+    first_statement = min(statements) if statements else None
     if recipient == case.recipient:
         recipient_view = view.recipient
     elif kind == "card-dispute":
@@ -299,6 +302,13 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "today": today,
         "deadline": today + timedelta(days=case.response_days),
         "agency": inert(_agency(case, kind), "agency"),
+        # A card dispute must reach the issuer within these days after the first statement
+        # that shows the charge; the letter claims it is in time only while that is true.
+        "card_dispute_days": CARD_DISPUTE_DAYS,
+        "first_statement": first_statement,
+        "card_dispute_by": (
+            first_statement + timedelta(days=CARD_DISPUTE_DAYS) if first_statement else None
+        ),
     }
 
 

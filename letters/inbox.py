@@ -22,9 +22,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email import policy
@@ -82,11 +83,14 @@ class Mail:
     moment: datetime
     sender: str
     addresses: tuple[str, ...]
+    """Every address in From, To and Cc: what tells the case's mail from other mail."""
     subject: str
     reference: str
     text: str
     data: bytes | bytearray
     suffix: str
+    origins: tuple[str, ...] = ()
+    """The addresses in From and Sender: who wrote the message."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,9 @@ def evidence_name(
     """
     words = unicodedata.normalize("NFKC", subject)
     words = re.sub(r"[^\w]+", "-", words).strip("-_")[:_NAME_CHARS].strip("-_")
-    digest = hashlib.sha256(data).hexdigest()[:10]
+    # 128 bits: the sender chooses Date and Subject, so a short digest could be matched on
+    # purpose to take the name of a message already kept.
+    digest = hashlib.sha256(data).hexdigest()[:32]
     parts = [moment.strftime("%Y-%m-%d-%H%M"), tag, words, digest]
     return f"{MAIL_FOLDER}/" + "-".join(part for part in parts if part) + suffix
 
@@ -293,6 +299,11 @@ def _read_msg(path: Path, limit: int) -> Mail:
             )
             if address
         )
+        origins = tuple(
+            address.lower()
+            for _name, address in getaddresses([str(message.sender or "")])
+            if address
+        )
         body = message.body or ""
         subject = _clean(message.subject or "")
         reference = _reference(_clean(message.messageId or ""), data)
@@ -305,6 +316,7 @@ def _read_msg(path: Path, limit: int) -> Mail:
             text=f"{subject}\n{body[:_SCAN_CHARS]}",
             data=data,
             suffix=".msg",
+            origins=origins,
         )
     finally:
         message.close()
@@ -340,6 +352,9 @@ def parse_mail(data: bytes | bytearray, suffix: str) -> Mail:
     fields = [_decoded(value, name) for name in ("From", "To", "Cc")
               for value in message.get_all(name, [])]  # fmt: skip
     addresses = tuple(address.lower() for _n, address in getaddresses(fields) if address)
+    authors = [_decoded(value, name) for name in ("From", "Sender")
+               for value in message.get_all(name, [])]  # fmt: skip
+    origins = tuple(address.lower() for _n, address in getaddresses(authors) if address)
     subject = _decoded(message.get("Subject", ""), "Subject")
     reference = _reference(_clean(str(message.get("Message-ID", ""))), data)
     return Mail(
@@ -351,6 +366,7 @@ def parse_mail(data: bytes | bytearray, suffix: str) -> Mail:
         text=f"{subject}\n{_text(message)}",
         data=data,
         suffix=suffix,
+        origins=origins,
     )
 
 
@@ -464,12 +480,48 @@ def carrier_domains(email: str | None) -> tuple[str, ...]:
     return (email.rpartition("@")[2].lower(),)
 
 
-def _from_carrier(mail: Mail, domains: tuple[str, ...]) -> bool:
+def _at(addresses: Sequence[str], domains: tuple[str, ...]) -> bool:
     return any(
         address.rpartition("@")[2] == domain or address.rpartition("@")[2].endswith("." + domain)
-        for address in mail.addresses
+        for address in addresses
         for domain in domains
     )
+
+
+def _from_carrier(mail: Mail, domains: tuple[str, ...]) -> bool:
+    """Say whether a message is between the holder and the carrier (either way)."""
+    return _at(mail.addresses, domains)
+
+
+def _written_by_carrier(mail: Mail, domains: tuple[str, ...], holder: str) -> bool:
+    """Say whether the carrier wrote a message: only such a message can confirm anything.
+
+    The holder's own request says "…that the account is closed…" and is addressed to the
+    carrier; taking it for the carrier's word would record a false date.
+    """
+    holder = holder.strip().lower()
+    return _at(mail.origins, domains) and not (holder and holder in mail.origins)
+
+
+def _free_name(evidence: Path, item: Mail, taken: Mapping[Path, object]) -> tuple[str, bool]:
+    """Return a name in the evidence folder for a message, and whether it must be written.
+
+    A file already there is never replaced: one with the same bytes is this very message
+    (nothing to write); one with other bytes keeps its name and the message takes the next.
+    """
+    first = evidence_name(item.moment, item.subject, item.data, item.suffix)
+    stem = first.removesuffix(item.suffix)
+    for number in itertools.count(1):
+        name = first if number == 1 else f"{stem}-{number}{item.suffix}"
+        target = evidence / name
+        if target in taken:
+            continue
+        if target.is_symlink() or target.exists():
+            if target.is_file() and not target.is_symlink() and target.read_bytes() == item.data:
+                return name, False
+            continue
+        return name, True
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def import_mail(
@@ -482,7 +534,7 @@ def import_mail(
     """Import the messages of `sources` into the case; see the module's description."""
     from letters import timeline
     from letters.case import load_case
-    from letters.output import Staged, commit, discard, stage
+    from letters.output import Staged, commit, discard, refuse_existing, stage
 
     def add(files: dict[Path, bytes | bytearray]) -> None:
         # A message is held in a bytearray (no copy); it is written as bytes would be.
@@ -523,10 +575,9 @@ def import_mail(
                     report.already += 1
                     continue
                 known.add(item.reference)
-                name = evidence_name(item.moment, item.subject, item.data, item.suffix)
-                target = where.evidence_dir / name
-                if not (target.is_file() and target.read_bytes() == item.data):
-                    add({target: item.data})
+                name, new = _free_name(where.evidence_dir, item, staged)
+                if new:
+                    add({where.evidence_dir / name: item.data})
                 events.append(
                     {
                         "at": item.moment,
@@ -539,7 +590,7 @@ def import_mail(
                 )
                 report.imported.append(Imported(item.moment, item.sender, item.subject, name))
                 kind = looks_like(item)
-                if kind and _from_carrier(item, domains):
+                if kind and _written_by_carrier(item, domains, case.holder.email):
                     candidates.append((kind, dataclasses.replace(item, data=b"", text="")))
         if len(case.events) + len(events) > MAX_EVENTS:
             raise InputError(
@@ -562,6 +613,13 @@ def import_mail(
         discard(staged)
         raise
     if staged:
+        # Only the case file may be replaced; a file that appeared in the evidence folder
+        # since the names were chosen stops the import rather than being overwritten.
+        try:
+            refuse_existing([path for path in staged if path != where.case_file], force=False)
+        except BaseException:
+            discard(staged)
+            raise
         commit(staged, force=True)
     return report
 

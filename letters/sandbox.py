@@ -33,11 +33,12 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import TemplateSyntaxError, nodes
 from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import pass_context
 from jinja2.visitor import NodeTransformer
+from markupsafe import Markup
 
 from letters.errors import InputError
 from letters.i18n import _
@@ -576,14 +577,23 @@ def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str
     return generate_lorem_ipsum(n, html, min, max)
 
 
+MARKUP_FILTERS = ("safe", "escape", "e", "forceescape", "tojson", "urlize", "xmlattr")
+"""Filters that return markup (text the output takes as written, unescaped): refused where
+the output is a document's XML, in which a template must only ever write text."""
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, with every way to make big values bounded and charged."""
 
     intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
     concat = staticmethod(_bounded_output)
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, *, markup: bool = True, **options: Any) -> None:
         super().__init__(finalize=_finalize, **options)
+        self.markup = markup
+        if not markup:
+            for name in MARKUP_FILTERS:
+                del self.filters[name]
         self.filters = {name: guard_filter(name, f) for name, f in self.filters.items()}
         self.filters["_guard_iteration"] = _guard_iteration
         self.filters["_bounded_concat"] = _bounded_concat
@@ -594,7 +604,16 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.filters.update({name: guard_filter(name, f, True) for name, f in filters.items()})
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        tree = _Guard().visit(super()._parse(source, name, filename))
+        tree = super()._parse(source, name, filename)
+        if not self.markup:
+            modifiers = (nodes.EvalContextModifier, nodes.ScopedEvalContextModifier)
+            for node in tree.find_all(modifiers):
+                message = _(
+                    "this template may not turn escaping off ({tag}): it writes the XML of a "
+                    "document"
+                ).format(tag="{% autoescape %}")
+                raise TemplateSyntaxError(message, node.lineno, name, filename)
+        tree = _Guard().visit(tree)
         tree.set_environment(self)
         return tree
 
@@ -608,6 +627,13 @@ class Sandbox(ImmutableSandboxedEnvironment):
         elif operator == "%" and isinstance(left, str):
             _check_size(_printf_size(left, right))
         return charge(super().call_binop(context, operator, left, right))
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Refuse, where a template may not make markup, the one method of escaped text
+        (`Markup.translate`) whose argument is not escaped: it could turn `&lt;` back to `<`."""
+        if not self.markup and isinstance(obj, Markup) and attr == "translate":
+            return False
+        return super().is_safe_attribute(obj, attr, value)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Read an attribute, ticking the clock."""

@@ -40,12 +40,16 @@ def environment(
     folders: Sequence[Path],
     filters: dict[str, Callable[..., Any]] | None = None,
     autoescape: bool = False,
+    markup: bool = True,
 ) -> jinja2.Environment:
     """Create a bounded, immutable sandbox with StrictUndefined over `folders`.
 
     Render its templates inside `limits()` (or through `Template.render`, which does).
+    Without `markup`, a template can write only escaped text: no `|safe`, no other filter
+    that makes markup, no `{% autoescape false %}` (for a DOCX layout, whose output is XML).
     """
     env = sandbox.Sandbox(
+        markup=markup,
         loader=_FolderLoader(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,

@@ -82,12 +82,16 @@ LOOKS = {
 # face for Simplified Chinese: SimSun, which Windows and Word for Mac carry and LibreOffice
 # replaces with Noto Serif CJK. A Ming (明體) face for Traditional Chinese: Noto Serif CJK TC,
 # which LibreOffice finds where it is installed, standing in for PMingLiU, which Windows and
-# Word for Mac carry (LibreOffice, asked for PMingLiU, picks a sans face instead). Times New
-# Roman comes with Windows and macOS; Liberation Serif has its measures.
+# Word for Mac carry (LibreOffice, asked for PMingLiU, picks a sans face instead). Noto Serif
+# CJK SC, standing in for SimSun, is the face of a Chinese date in a Simplified letter (see
+# letters/render/docx.py: its run is not marked Chinese, and LibreOffice, asked for SimSun
+# outside Chinese text, picks a sans face). Times New Roman comes with Windows and macOS;
+# Liberation Serif has its measures.
 FONTS = (
     # name, stand-in, PANOSE, character set (86: GB2312, 88: Big5), family
     ("Times New Roman", "Liberation Serif", "02020603050405020304", "00", "roman"),
     ("SimSun", "宋体", "02010600030101010101", "86", "auto"),
+    ("Noto Serif CJK SC", "SimSun", "02020400000000000000", "86", "roman"),
     ("Noto Serif CJK TC", "PMingLiU", "02020400000000000000", "88", "roman"),
     ("PMingLiU", "新細明體", "02020500000000000000", "88", "roman"),
 )

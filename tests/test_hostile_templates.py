@@ -20,6 +20,7 @@ from decimal import Decimal
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pytest
 from docx import Document
@@ -610,6 +611,78 @@ def test_a_bomb_in_a_docx_layout_template_fails_fast(tmp_path: Path, bomb: str, 
     result = letter_with_layout(tmp_path, data)
     assert time.thread_time() - cpu < MAX_SECONDS + 3
     assert (result.exit_code, result.stderr) == (2, f"Error: docx/en.docx: the template {limit}\n")
+
+
+def docx_with_paragraph(paragraph: str) -> bytes:
+    """Return the built-in layout template with a paragraph of raw XML first in its body."""
+    document = zipfile.ZipFile(DOCX).read("word/document.xml")
+    return docx_with(
+        {"word/document.xml": document.replace(b"<w:body>", b"<w:body>" + paragraph.encode(), 1)}
+    )
+
+
+def text_run(text: str) -> str:
+    """Return a paragraph of `text` as Word writes it: escaped for XML."""
+    return "<w:p><w:r><w:t>" + escape(text, {'"': "&quot;"}) + "</w:t></w:r></w:p>"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "message"),
+    [
+        (  # a field keyword split by a tag: the file's own bytes hold no INCLUDEPICTURE
+            '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>INCLUDE'
+            '{{ "PICTURE" }} "http://attacker.example/x.png"</w:instrText></w:r><w:r>'
+            '<w:fldChar w:fldCharType="end"/></w:r></w:p>',
+            "Error: docx/en.docx: the part word/document.xml has a INCLUDEPICTURE field",
+        ),
+        (  # the same, through a filter and a concatenation
+            '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>'
+            '{{ ("include" ~ "text")|upper ~ " http://evil/" }}</w:instrText></w:r><w:r>'
+            '<w:fldChar w:fldCharType="end"/></w:r></w:p>',
+            "Error: docx/en.docx: the part word/document.xml has a INCLUDETEXT field",
+        ),
+        (  # raw XML through `|safe`, typed in Word (so its XML escapes the tag's text)
+            text_run(
+                '{{ "</w:t></w:r><w:fldSimple w:instr=\\"INCLUDETEXT http://evil/\\"/>'
+                '<w:r><w:t>"|safe }}'
+            ),
+            "Error: docx/en.docx:2: template error: No filter named 'safe'",
+        ),
+        (
+            text_run(
+                "{% autoescape false %}{{ \"</w:t></w:r><w:fldSimple w:instr='INCLUDETEXT "
+                "http://evil/'/><w:r><w:t>\" }}{% endautoescape %}"
+            ),
+            "Error: docx/en.docx:2: template error: this template may not turn escaping off",
+        ),
+        (  # escaped text turned back into markup by a method whose argument is not escaped
+            text_run('{{ ("<b>"|e).translate({38: "<"}) }}'),
+            "Error: docx/en.docx:2: template error: No filter named 'e'",
+        ),
+        (
+            "<w:p><w:r><w:t>{% set x %}a&lt;b{% endset %}{{ x.translate({38: 60}) }}"
+            "</w:t></w:r></w:p>",
+            "Error: docx/en.docx: template error: access to attribute 'translate'",
+        ),
+    ],
+    ids=["split field", "assembled field", "safe", "autoescape", "escape", "translate"],
+)
+def test_a_docx_layout_template_cannot_assemble_a_field_or_markup(
+    tmp_path: Path, paragraph: str, message: str
+) -> None:
+    result = letter_with_layout(tmp_path, docx_with_paragraph(paragraph))
+    # A refused document is bad input (2); a template that breaks the rules fails (1).
+    assert result.exit_code == (2 if "field" in message else 1), result.stderr
+    assert result.stderr.startswith(message), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_docx_layout_template_may_still_escape_and_concatenate(tmp_path: Path) -> None:
+    paragraph = text_run('{{ "<x> " ~ "!" }}{{ "Q"|lower }}')
+    result = letter_with_layout(tmp_path, docx_with_paragraph(paragraph))
+    assert result.exit_code == 0, result.stderr
+    assert "<x> !q" in docx_text((tmp_path / "o" / "request.en.docx").read_bytes())
 
 
 def test_a_plain_docx_layout_template_from_a_pack_still_works(tmp_path: Path) -> None:

@@ -280,3 +280,66 @@ def test_long_headers_are_kept_within_the_case_file_limits(folder: Path, tmp_pat
     assert run("log", folder, "import", source).stdout.endswith(
         ": 0 imported, 1 already in the case, 0 not to or from the carrier, 0 skipped\n"
     )
+
+
+def test_an_existing_evidence_file_is_never_replaced(folder: Path, tmp_path: Path) -> None:
+    message = mail(CARE, HOLDER, "Your account", "Mon, 23 Nov 2026 10:15:00 -0800",
+                   "Your account has been closed.", "<c1@example-mobile.com>")  # fmt: skip
+    source = tmp_path / "m.eml"
+    source.write_bytes(message.as_bytes())
+    parsed = inbox.parse_mail(source.read_bytes(), ".eml")
+    name = inbox.evidence_name(parsed.moment, parsed.subject, parsed.data, ".eml")
+    kept = folder / "evidence" / name
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"ORIGINAL")
+    result = CliRunner().invoke(cli, ["log", str(folder), "import", str(source)], input="n\n")
+    assert result.exit_code == 0, result.stderr
+    assert kept.read_bytes() == b"ORIGINAL"
+    (event,) = load_case(folder / "case.toml").events[-1:]
+    assert event.reference == "<c1@example-mobile.com>"
+    (stored,) = event.evidence
+    assert stored != name
+    assert (folder / "evidence" / stored).read_bytes() == source.read_bytes()
+    assert len(name.removesuffix(".eml").rpartition("-")[2]) >= 32  # 128 bits of digest
+
+
+def test_a_copy_already_in_the_evidence_folder_is_used_not_written_again(
+    folder: Path, tmp_path: Path
+) -> None:
+    message = mail(CARE, HOLDER, "Hello", "Mon, 23 Nov 2026 10:15:00 -0800", msgid="<h@x>")
+    source = tmp_path / "m.eml"
+    source.write_bytes(message.as_bytes())
+    parsed = inbox.parse_mail(source.read_bytes(), ".eml")
+    name = inbox.evidence_name(parsed.moment, parsed.subject, parsed.data, ".eml")
+    kept = folder / "evidence" / name
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(source.read_bytes())
+    report = import_mail(locate(folder), [source])
+    assert [item.evidence for item in report.imported] == [name]
+    assert sorted(path.name for path in kept.parent.iterdir()) == [kept.name]
+
+
+def test_only_mail_the_carrier_wrote_is_offered_as_its_confirmation(
+    folder: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "All mail.mbox"
+    box = mailbox.mbox(str(path))
+    box.add(mail(HOLDER, f"Care <{CARE}>", "Request to close account",
+                 "Sun, 22 Nov 2026 09:00:00 -0800",
+                 "Please confirm in writing that the account is closed.",
+                 "<s1@example.com>"))  # fmt: skip
+    box.add(mail(f"Example Mobile Care <{CARE}>", HOLDER, "Closure complete",
+                 "Wed, 25 Nov 2026 11:00:00 -0800", "Your account has been closed.",
+                 "<c1@example-mobile.com>"))  # fmt: skip
+    box.close()
+    asked: list[str] = []
+
+    def ask(question: str) -> bool:
+        asked.append(question)
+        return True
+
+    report = import_mail(locate(folder), [path], ask=ask)
+    assert len(report.imported) == 2  # the holder's request is still an event
+    assert len(asked) == 1 and "Closure complete" in asked[0], asked
+    status = load_case(folder / "case.toml").status
+    assert str(status.confirmation_received) == "2026-11-25"

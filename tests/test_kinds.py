@@ -165,6 +165,10 @@ def test_card_dispute_claims_the_60_days_only_when_true(language: str) -> None:
     assert marker in letter_text(render_letter(LATE, "card-dispute", language, TODAY))
     late = date(2027, 3, 1)  # 76 days after the statement of December 15, 2026
     assert marker not in letter_text(render_letter(LATE, "card-dispute", language, late))
+    last = date(2027, 2, 13)  # the 60th day: the same last day the guide gives
+    assert marker in letter_text(render_letter(LATE, "card-dispute", language, last))
+    after = last + timedelta(days=1)
+    assert marker not in letter_text(render_letter(LATE, "card-dispute", language, after))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -499,8 +503,14 @@ def test_a_debit_prepaid_or_bank_dispute_is_a_regulation_e_notice_that_revokes_a
     assert letter.subject.startswith("Notice of error under Regulation E: ")
     assert "Fair Credit Billing Act" not in text and "billing cycles" not in text
     assert "12 CFR 1005.11" in text and "12 CFR 1005.10(c)" in text
-    assert "within 10 business days" in text and "within 45 days" in text
-    assert "90 days for a new account, a point-of-sale or a foreign-initiated transfer" in text
+    assert (
+        "you must determine whether an error occurred within 10 business days of receiving this "
+        "notice. If you need longer, you may take up to 45 days (90 days for a new account, a "
+        "point-of-sale or a foreign-initiated transfer) if you provisionally credit my account "
+        "within 10 business days (20 business days for a new account). You must report the "
+        "results to me within 3 business days after completing your investigation." in text
+    )
+    assert "tell me the result within 10 business days" not in text  # the law does not say so
     assert "I have revoked Example Mobile's authorization to take payments" in text
     assert "must reach you within 60 days after that date" in text
     named = "account ending in 4821" if kind == "bank-account" else "card ending in 4821"
@@ -547,3 +557,34 @@ def test_a_carrier_that_reads_chinese_gets_chinese_by_the_case_files_choice() ->
     assert render_letter(case, "request", None, TODAY).language == "zh-CN"
     assert content.check_language(case, "request", "zh-CN") is None
     assert render_letter(case, "complaint", None, TODAY).language == "en"
+
+
+# Who runs the 60 days and the investigation: the card issuer for any card, the bank for a bank
+# account — never "the bank" for a credit card.
+ISSUER = {"zh-CN": ("发卡机构", "银行"), "zh-TW": ("發卡機構", "銀行")}
+
+
+@pytest.mark.parametrize("kind", ["credit", "debit", "prepaid", "bank-account"])
+@pytest.mark.parametrize("language", ["zh-CN", "zh-TW"])
+def test_the_sheet_names_who_receives_the_card_dispute_by_the_type_of_card(
+    kind: str, language: str
+) -> None:
+    case = with_card_type(LATE_CASES[language], kind)
+    sheet = letter_text(render_letter(case, "explain", language, TODAY, explaining="card-dispute"))
+    issuer, bank = ISSUER[language]
+    right, wrong = (bank, issuer) if kind == "bank-account" else (issuer, bank)
+    window = {
+        "zh-CN": "说明{}寄出首次列出这笔扣款的账单的日期，这封信必须在该日之后60天内送达",
+        "zh-TW": "說明{}寄出首次列出這筆扣款之帳單的日期、這封信必須在該日之後60日內送達",
+    }
+    assert window[language].format(right) in sheet
+    assert wrong not in sheet
+    if kind != "credit":
+        said = {
+            "zh-CN": ("须在收到通知后10个工作日内查明是否有错误", "新开账户为20个工作日",
+                      "调查结束后3个工作日内"),
+            "zh-TW": ("須在收到通知後10個營業日內查明是否有錯誤", "新開帳戶為20個營業日",
+                      "調查結束後3個營業日內"),
+        }[language]  # fmt: skip
+        assert f"{right}{said[0]}" in sheet
+        assert said[1] in sheet and said[2] in sheet

@@ -23,7 +23,7 @@ from letters.content import DOCUMENT_TIME, Letter, check_fidelity, is_wide
 from letters.errors import InputError, LettersError, TemplateError
 from letters.i18n import _
 from letters.render import lines, postal
-from letters.render.ooxml import MAX_FILE, check_layout
+from letters.render.ooxml import MAX_FILE, check_layout, check_rendered
 
 PAPERS = {"letter": (12240, 15840), "a4": (11906, 16838)}  # width, height in twips
 TAGS = ("{{", "{%", "{#")
@@ -56,7 +56,7 @@ def render_docx(
         # preparation of the XML around them is bounded by the layout checks instead.
         document.render(
             {key: templating.inert(value, key) for key, value in context.items()},
-            jinja_env=templating.environment([], autoescape=True),
+            jinja_env=templating.environment([], autoescape=True, markup=False),
         )
     except Exception as error:  # docxtpl, python-docx and Jinja raise many types
         raise _template_error(error, name) from error
@@ -69,6 +69,7 @@ def render_docx(
     buffer = io.BytesIO()
     document.save(buffer)
     data = fixed_zip(buffer.getvalue(), letter.date)
+    check_rendered(name, data)  # what the tags assembled, before anything is written
     text = _text(document.docx)
     expected = "\n".join(str(value) for value in _values(context))
     for tag in TAGS:
@@ -151,11 +152,16 @@ def _unbreakable(document: Any, keep: tuple[str, ...]) -> None:
 
     Word and LibreOffice break lines at spaces, after hyphens and between Chinese characters;
     inside such a value a space becomes a no-break space, a hyphen Word's non-breaking hyphen,
-    and Chinese characters are joined by word joiners (U+2060).
+    and Chinese characters are joined by word joiners (U+2060). A value joined that way sits
+    in a run of its own whose East Asian language is the Latin one (`JOINED_LANGUAGE`):
+    LibreOffice lays out text in a Chinese language by its own rule, a break between any two
+    characters, and ignores word joiners there (`2026年12月1|日`); in a run of another
+    language it follows the Unicode line-breaking rules, which honour them.
     """
-    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
+    defaults = document.styles.element.find(f"{qn('w:docDefaults')}//{qn('w:rFonts')}")
+    face = None if defaults is None else JOINED_FACE.get(defaults.get(qn("w:eastAsia")))
     names = ("/word/document.xml", "/word/header", "/word/footer")
     for part in document.part.package.iter_parts():
         if not part.partname.startswith(names):
@@ -164,31 +170,109 @@ def _unbreakable(document: Any, keep: tuple[str, ...]) -> None:
         for node in list(element.iter(qn("w:t"))):
             text = node.text or ""
             glued = lines.glued(text, keep)
-            if not glued:
-                continue
-            pieces: list[str | None] = []  # None: a non-breaking hyphen
+            if glued:
+                _split_run(node, _glued_pieces(text, glued), face)
+
+
+JOINED_LANGUAGE = "en-US"
+# The East Asian face of a joined run, where the letter's face is one LibreOffice replaces by
+# the language of the text: asked for SimSun in a run not marked Chinese, it picks a sans
+# face. The layout template's font table names SimSun as this face's stand-in for Word.
+JOINED_FACE = {"SimSun": "Noto Serif CJK SC"}
+
+
+def _glued_pieces(text: str, glued: set[int]) -> list[tuple[bool, list[str | None]]]:
+    """Cut `text` into groups of pieces, each group flagged when it holds word joiners.
+
+    A piece is text, or None for a non-breaking hyphen; a group ends wherever a line may break.
+    """
+    groups: list[tuple[bool, list[str | None]]] = []
+    pieces: list[str | None] = []
+    piece = ""
+    joined = False
+    for at, char in enumerate(text):
+        inside = at in glued or at + 1 in glued
+        if at not in glued and at > 0:  # a line may break here: close the group
+            groups.append((joined, [*pieces, piece]))
+            pieces, piece, joined = [], "", False
+        if inside and char == "-":
+            pieces += [piece, None]
             piece = ""
-            for at, char in enumerate(text):
-                inside = at in glued or at + 1 in glued
-                if inside and char == "-":
-                    pieces += [piece, None]
-                    piece = ""
-                    continue
-                if at in glued and (is_wide(char) or is_wide(text[at - 1])):
-                    piece += "\u2060"
-                piece += "\u00a0" if inside and char == " " else char
-            pieces.append(piece)
-            run = node.getparent()
-            at = run.index(node)
-            run.remove(node)
-            for offset, part_text in enumerate(pieces):
-                if part_text is None:
-                    new = OxmlElement("w:noBreakHyphen")
-                else:
-                    new = OxmlElement("w:t")
-                    new.text = part_text
-                    new.set(qn("xml:space"), "preserve")
-                run.insert(at + offset, new)
+            continue
+        if at in glued and (is_wide(char) or is_wide(text[at - 1])):
+            piece += "\u2060"
+            joined = True
+        piece += "\u00a0" if inside and char == " " else char
+    groups.append((joined, [*pieces, piece]))
+    # Join neighbouring groups of plain text again, so the document keeps few runs.
+    merged: list[tuple[bool, list[str | None]]] = []
+    for joined, group in groups:
+        group = [piece for piece in group if piece != ""]
+        if not group:
+            continue
+        if not merged or merged[-1][0] != joined:
+            merged.append((joined, []))
+        last = merged[-1][1]
+        for item in group:  # neighbouring text in one piece
+            previous = last[-1] if last else None
+            if item is not None and previous is not None:
+                last[-1] = previous + item
+            else:
+                last.append(item)
+    return merged
+
+
+def _split_run(node: Any, groups: list[tuple[bool, list[str | None]]], face: str | None) -> None:
+    """Replace the text `node` with `groups`: a run for each, a joined one in
+    `JOINED_LANGUAGE` (and East Asian `face`, if any), with the run's own properties; other
+    content of the run stays."""
+    from copy import deepcopy
+
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = node.getparent()
+    properties = run.find(qn("w:rPr"))
+    content = [child for child in run if child is not properties]
+    at = content.index(node)
+
+    def new_run(children: list[Any], joined: bool = False) -> Any:
+        made = OxmlElement("w:r")
+        if properties is not None:
+            made.append(deepcopy(properties))
+        if joined:
+            made.get_or_add_rPr()
+            language = made.rPr.find(qn("w:lang"))
+            if language is None:
+                language = OxmlElement("w:lang")
+                made.rPr.insert_element_before(
+                    language, "w:eastAsianLayout", "w:specVanish", "w:oMath"
+                )
+            language.set(qn("w:eastAsia"), JOINED_LANGUAGE)
+            if face:
+                made.rPr.get_or_add_rFonts().set(qn("w:eastAsia"), face)
+        made.extend(children)
+        return made
+
+    runs = [new_run(content[:at])] if content[:at] else []
+    for joined, pieces in groups:
+        children = []
+        for piece in pieces:
+            if piece is None:
+                children.append(OxmlElement("w:noBreakHyphen"))
+            else:
+                text = OxmlElement("w:t")
+                text.text = piece
+                text.set(qn("xml:space"), "preserve")
+                children.append(text)
+        runs.append(new_run(children, joined))
+    if content[at + 1 :]:
+        runs.append(new_run(content[at + 1 :]))
+    parent = run.getparent()
+    position = parent.index(run)
+    parent.remove(run)
+    for offset, made in enumerate(runs):
+        parent.insert(position + offset, made)
 
 
 def _set_pitch(document: Any, language: str, pitch: float) -> None:

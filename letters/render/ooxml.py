@@ -79,6 +79,22 @@ def check_layout(name: str, data: bytes) -> None:
             unpacked += _check_part(name, archive, entry, unpacked)
 
 
+def check_rendered(name: str, data: bytes) -> None:
+    """Fail unless the document rendered from layout template `name` is still self-contained.
+
+    Template tags can assemble what the checks of the file itself never saw: a field code
+    split by a tag (`INCLUDE{{ "PICTURE" }}`). The rendered parts are our own output, bounded
+    by the rendering's limits, so they are read whole.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for entry in archive.infolist():
+            part = entry.filename
+            if part.endswith(".rels"):
+                _check_relationships(name, part, archive.read(entry))
+            elif part.endswith(".xml"):
+                _check_fields(name, part, archive.read(entry))
+
+
 def _check_name(name: str, entry: zipfile.ZipInfo) -> None:
     if entry.flag_bits & 0x1:
         raise InputError(
