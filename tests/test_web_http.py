@@ -388,6 +388,13 @@ def test_two_launches_keep_their_own_cookies(tmp_path: Path) -> None:
         assert status == 403
 
 
+def test_an_email_that_cannot_be_written_is_named_on_the_page(client: Client) -> None:
+    csrf = client.csrf()
+    status, _headers, text = client.post("/documents", {"csrf": csrf, "kind": "complaint"})
+    assert status == 200 and "The letter is written." in text
+    assert "The email was not written: " in text and "has no email address here" in text
+
+
 def test_ctrl_c_stops_the_app_cleanly(tmp_path: Path) -> None:
     import signal
 
