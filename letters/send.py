@@ -7,8 +7,6 @@ password comes from the environment, the OS keyring, or a prompt, and is never s
 from __future__ import annotations
 
 import os
-import smtplib
-import ssl
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -136,6 +134,9 @@ def password_for(server: Server) -> str | None:
 
 def send(outgoing: Outgoing, server: Server, password: str | None, timeout: float = 30) -> None:
     """Send the message; raise SendError with the server's reason when any recipient fails."""
+    import smtplib  # here, not at the top: the CLI imports this module for its choices
+    import ssl
+
     context = ssl.create_default_context()  # verifies the certificate and the host name
     try:
         if server.tls == "ssl":
