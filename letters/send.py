@@ -9,16 +9,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from letters import i18n
 from letters.casefolder import CaseLocation
 from letters.errors import InputError, SendError
 from letters.i18n import _, os_reason
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 PASSWORD_VARIABLE = "LETTERS_SMTP_PASSWORD"
@@ -85,6 +85,13 @@ class Outgoing:
 
 def read_draft(path: Path, now: datetime) -> Outgoing:
     """Read an `.eml` draft and make it ready to send, dated `now`."""
+    # The email package is imported here, not at the top: the CLI imports this module for
+    # its TLS choices on every start.
+    from email import policy
+    from email.message import EmailMessage
+    from email.parser import BytesParser
+    from email.utils import format_datetime, getaddresses, make_msgid
+
     try:
         data = path.read_bytes()
     except OSError as error:
