@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
-from letters.bundle import printable
+from letters.bag.paths import printable
 from letters.i18n import N_, _
 
 __all__ = [
