@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from letters.bag.digests import ALGORITHMS, CHUNK, Digests, HashPipeline, hashing_pool
+from letters.bag.digests import HashPipeline
 from letters.bag.exhibits import (
     BundleIndex,
     Document,
@@ -47,54 +47,35 @@ from letters.bag.exhibits import (
     index_files,
     link_timeline,
 )
-from letters.bag.manifest import BAG_DECLARATION, BagInfo
-from letters.bag.manifest import manifest as _manifest
-from letters.bag.paths import encode_path
-from letters.bag.scan import SYSTEM_DIRS as _SYSTEM_DIRS
-from letters.bag.scan import SYSTEM_FILES as _SYSTEM_FILES
+from letters.bag.manifest import ALGORITHMS, BAG_DECLARATION, BagInfo
+from letters.bag.paths import sort_key
 from letters.bag.scan import (
     BundleWarning,
     Evidence,
     EvidenceFile,
-    printable,
     refuse_collisions,
     scan_evidence,
-    sort_key,
 )
 from letters.bag.scan import placeholder as _placeholder
-from letters.bag.writer import ZIP_EPOCH as _ZIP_EPOCH
-from letters.bag.writer import ZIP_LAST as _ZIP_LAST
 from letters.bag.writer import BagWriter
 from letters.errors import BundleError, InputError
 from letters.i18n import _, os_reason
 from letters.output import atomic_file, refuse_existing, refuse_inside
 
 __all__ = [
-    "ALGORITHMS",
-    "BAG_DECLARATION",
-    "CHUNK",
-    "_SYSTEM_DIRS",
-    "_SYSTEM_FILES",
-    "_ZIP_EPOCH",
-    "_ZIP_LAST",
     "BagInfo",
     "BundleIndex",
     "BundleResult",
     "BundleWarning",
-    "Digests",
     "Document",
     "Evidence",
     "EvidenceFile",
     "Exhibit",
     "TimelineEntry",
     "TimelineEvent",
-    "_manifest",
     "_placeholder",
     "build_bundle",
-    "encode_path",
     "exhibit_kind",
-    "hashing_pool",
-    "printable",
     "scan_evidence",
 ]
 

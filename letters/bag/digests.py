@@ -1,4 +1,4 @@
-"""The checksums of a bag: several digests of each file, computed on helper threads.
+"""Checksums of a bag's files: several digests of each, sharing the work between cores.
 
 SHA-512 is several times slower than SHA-256 and CRC-32 (the zip's own check), and hashlib and
 zlib release the GIL on large buffers, so a second core only helps if it has hashing to do while
@@ -19,11 +19,10 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from types import TracebackType
 
+from letters.bag.manifest import ALGORITHMS
+
 CHUNK = 4 << 20
 """Bytes read and hashed at a time by the verifier."""
-
-ALGORITHMS = ("sha256", "sha512")
-"""The manifests every bundle carries (RFC 8493 asks for SHA-512; SHA-256 is what people check)."""
 
 PIPE_CHUNK = 1 << 20
 """Bytes per buffer of a `HashPipeline`: large enough that hashing releases the GIL and a

@@ -1,6 +1,8 @@
-"""The tag files letters writes: bagit.txt, manifest lines and bag-info.txt (RFC 8493 §2).
+"""The tag files letters writes, byte for byte: bagit.txt, the manifests and bag-info.txt.
 
-Paths in manifest lines are escaped by `letters.bag.paths`, the one codec for both directions.
+`letters.bundle` writes them; verify rebuilds manifests with `manifest_bytes` to tell whether a tag
+manifest is exactly what letters writes. Paths are escaped by `letters.bag.paths`, the one codec
+for both directions.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from letters import __version__
-from letters.bag.paths import encode_path
-from letters.bag.scan import sort_key
+from letters.bag.paths import encode_path, sort_key
+
+ALGORITHMS = ("sha256", "sha512")
+"""The manifests every bundle carries (RFC 8493 asks for SHA-512; SHA-256 is what people check)."""
 
 BAG_DECLARATION = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 
@@ -28,8 +32,8 @@ class BagInfo:
     certified_mail: tuple[str, ...] = ()  # the article numbers of the letters mailed
 
 
-def manifest(entries: Sequence[tuple[str, dict[str, str]]], algorithm: str) -> bytes:
-    """Return a manifest of `(path, digests)` entries: one line per path, in path order."""
+def manifest_bytes(entries: Sequence[tuple[str, dict[str, str]]], algorithm: str) -> bytes:
+    """Return a manifest: one `checksum  path` line per entry, paths escaped, in path order."""
     lines = sorted((sort_key(p), f"{d[algorithm]}  {encode_path(p)}\n") for p, d in entries)
     return "".join(line for _key, line in lines).encode("utf-8")
 

@@ -8,44 +8,21 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
+from letters.bag.findings import Finding
+from letters.bag.paths import SYSTEM_DIRS, SYSTEM_FILES, printable, sort_key
 from letters.casefolder import EVIDENCE_NOTE
 from letters.errors import BundleError, InputError
-from letters.i18n import _, os_reason
-
-# Files operating systems drop into folders on their own. They are not evidence, and they change
-# whenever a folder is browsed, which would make the same evidence give a different bundle.
-SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
-SYSTEM_DIRS = frozenset(
-    {
-        ".spotlight-v100",
-        ".trashes",
-        ".fseventsd",
-        ".temporaryitems",
-        ".documentrevisions-v100",
-        "__macosx",
-        "$recycle.bin",
-        "system volume information",
-    }
-)
+from letters.i18n import N_, _, os_reason
 
 # Windows: FILE_ATTRIBUTE_OFFLINE, _RECALL_ON_OPEN, _RECALL_ON_DATA_ACCESS (OneDrive, …).
 _OFFLINE_ATTRIBUTES = 0x1000 | 0x40000 | 0x400000
 _SF_DATALESS = 0x40000000  # macOS: the content is in the cloud (iCloud Drive, Dropbox, …)
 _INLINE_BYTES = 4096  # small files may live in the file system's own records, with no block
-
-
-def printable(path: str) -> str:
-    """Show control characters in a name as escapes, so a message stays one line."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in path)
-
-
-def sort_key(path: str) -> tuple[str, ...]:
-    """Order paths by component, so a folder's files stay together ("a/b" before "a-c")."""
-    return tuple(path.split("/"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,34 +43,28 @@ class EvidenceFile:
 
 
 @dataclass(frozen=True)
-class BundleWarning:
+class BundleWarning(Finding):
     """Something left out or unresolved; the bundle was still built."""
 
     kind: str  # symlink | special | system | empty | placeholder | not-found
     path: str
     event: int | None = None
+    template: ClassVar[Mapping[str, str]] = {
+        "symlink": N_("skipped {path}: it is a symbolic link, and links are not followed"),
+        "special": N_("skipped {path}: it is not a regular file"),
+        "system": N_("skipped {path}: it is a file the operating system made, not evidence"),
+        "no evidence": N_("the evidence folder is empty: the bundle holds no evidence files"),
+        "empty": N_("skipped {path}: the folder is empty"),
+        "placeholder": N_(
+            "skipped {path}: its content is not on this computer (a cloud file not "
+            "downloaded) — make it available offline, then run the command again"
+        ),
+        "not-found": N_("event {event} cites {path}, which is not in the evidence folder"),
+    }
 
     @property
-    def message(self) -> str:
-        """Describe the warning in the interface language."""
-        if self.kind == "symlink":
-            text = _("skipped {path}: it is a symbolic link, and links are not followed")
-        elif self.kind == "special":
-            text = _("skipped {path}: it is not a regular file")
-        elif self.kind == "system":
-            text = _("skipped {path}: it is a file the operating system made, not evidence")
-        elif self.kind == "empty" and not self.path:
-            text = _("the evidence folder is empty: the bundle holds no evidence files")
-        elif self.kind == "empty":
-            text = _("skipped {path}: the folder is empty")
-        elif self.kind == "placeholder":
-            text = _(
-                "skipped {path}: its content is not on this computer (a cloud file not "
-                "downloaded) — make it available offline, then run the command again"
-            )
-        else:
-            text = _("event {event} cites {path}, which is not in the evidence folder")
-        return text.format(path=printable(self.path), event=self.event)
+    def reason(self) -> str:
+        return "no evidence" if self.kind == "empty" and not self.path else self.kind
 
 
 @dataclass(frozen=True)

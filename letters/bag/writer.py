@@ -21,15 +21,12 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import BinaryIO
 
-from letters.bag.digests import ALGORITHMS, FileDigests, HashPipeline
-from letters.bag.manifest import BagInfo, bag_info, manifest
+from letters.bag.digests import FileDigests, HashPipeline
+from letters.bag.manifest import ALGORITHMS, BagInfo, bag_info, manifest_bytes
 from letters.bag.scan import EvidenceFile
+from letters.bag.zipdates import zip_day
 from letters.errors import BundleError
 from letters.i18n import _, os_reason
-
-ZIP_EPOCH = date(1980, 1, 1)
-ZIP_LAST = date(2107, 12, 31)
-"""The range of dates a zip entry can hold."""
 
 _INLINE = 64 * 1024  # files this small are hashed on the calling thread: a hand-off costs more
 _WRITE_BACK = 64 << 20
@@ -42,7 +39,7 @@ class BagWriter:
         self.zip = zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True)
         self.prefix = name + "/"
         self.day = day
-        stamp = min(max(day, ZIP_EPOCH), ZIP_LAST)
+        stamp = zip_day(day)
         self.date_time = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
         self.pipeline = pipeline
         self.payload: list[tuple[str, dict[str, str] | FileDigests]] = []
@@ -164,8 +161,8 @@ class BagWriter:
         payload = [(path, d if isinstance(d, dict) else d.hexdigests()) for path, d in self.payload]
         self.add_bytes("bag-info.txt", bag_info(info, self.day, self.payload_bytes, len(payload)))
         for algorithm in ALGORITHMS:
-            self.add_bytes(f"manifest-{algorithm}.txt", manifest(payload, algorithm))
-        tag_manifests = {a: manifest(self.tags, a) for a in ALGORITHMS}
+            self.add_bytes(f"manifest-{algorithm}.txt", manifest_bytes(payload, algorithm))
+        tag_manifests = {a: manifest_bytes(self.tags, a) for a in ALGORITHMS}
         for algorithm, data in tag_manifests.items():
             self.add_bytes(f"tagmanifest-{algorithm}.txt", data)
         self.zip.close()
