@@ -28,7 +28,7 @@ PIPE_CHUNK = 1 << 20
 """Bytes per buffer of a `HashPipeline`: large enough that hashing releases the GIL and a
 hand-off costs little beside it, small enough that a few buffers keep both cores busy."""
 
-PIPE_BUFFERS = 12
+PIPE_BUFFERS = 8
 """Buffers of a `HashPipeline`: how far reading may run ahead of the slowest digest."""
 
 _PARALLEL_MIN = 64 * 1024  # below this a thread hand-off costs more than it saves
