@@ -966,27 +966,31 @@ def _locate_keys(text: str) -> dict[tuple[Any, ...], int]:
             continue
         if not line or line.startswith("#"):
             continue
-        if header := re.match(r"\[\[\s*(.+?)\s*\]\]", line):
-            name = _split_key(header.group(1))
-            counts[name] = counts.get(name, 0) + 1
-            table = (*name, counts[name])
+        if (header := _table_header(line, counts)) is not None:
+            table = header
             where.setdefault(table, number)
-            continue
-        if header := re.match(r"\[\s*(.+?)\s*\]", line):
-            table = _split_key(header.group(1))
-            where.setdefault(table, number)
-            continue
-        if assignment := _DOTTED_KEY.match(line):
+        elif assignment := _DOTTED_KEY.match(line):
             key = (*table, *_split_key(assignment.group(1)))
             where.setdefault(key, number)
             rest = line[assignment.end() :].strip()
             if rest.startswith("{"):
                 for inner in _DOTTED_KEY.finditer(rest[1:].replace(",", "\n,")):
                     where.setdefault((*key, *_split_key(inner.group(1))), number)
-            for quote in ('"""', "'''"):
-                if rest.startswith(quote) and rest.count(quote) == 1:
-                    closing = quote
+            closing = next(
+                (q for q in ('"""', "'''") if rest.startswith(q) and rest.count(q) == 1), ""
+            )
     return where
+
+
+def _table_header(line: str, counts: dict[tuple[Any, ...], int]) -> tuple[Any, ...] | None:
+    """Return the key path a `[table]` or `[[table]]` header opens (counting each array's)."""
+    if header := re.match(r"\[\[\s*(.+?)\s*\]\]", line):
+        name = _split_key(header.group(1))
+        counts[name] = counts.get(name, 0) + 1
+        return (*name, counts[name])
+    if header := re.match(r"\[\s*(.+?)\s*\]", line):
+        return _split_key(header.group(1))
+    return None
 
 
 # --- loading ---------------------------------------------------------------------------------
