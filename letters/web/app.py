@@ -42,7 +42,7 @@ from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from letters import casefolder, i18n, wizard
-from letters.case import Case, load_case
+from letters.case import Case, Event, load_case
 from letters.errors import InputError, LettersError, OutputExistsError
 from letters.i18n import N_, _, ngettext
 from letters.send import TLS_CHOICES
@@ -459,7 +459,7 @@ def edit(number: int) -> Any:
         abort(404)
     event = case.events[number - 1]
     values: dict[str, Any] = {
-        "at": _at(event.at, case),
+        "at": _at(event, case),
         "channel": event.channel,
         "party": event.party or "",
         "reference": event.reference or "",
@@ -493,7 +493,7 @@ def _timeline_page(
     return page(
         "timeline.html",
         case=case,
-        events=[(number, _at(e.at, case, True), e) for number, e in enumerate(case.events, 1)],
+        events=[(number, _at(e, case, True), e) for number, e in enumerate(case.events, 1)],
         channels=CHANNEL_NAMES,
         files=files,
         values=values,
@@ -869,10 +869,10 @@ def _problems(error: LettersError) -> dict[str, str]:
     return error.fields or {"": error.message}
 
 
-def _at(moment: date | datetime, case: Case, shown: bool = False) -> str:
+def _at(event: Event, case: Case, shown: bool = False) -> str:
     """An event's time, as the form shows it (2026-11-20T14:30) or in words."""
+    moment = event.local(case.tz)
     if isinstance(moment, datetime):
-        moment = moment.astimezone(case.tz)
         if shown:
             return i18n.format_moment(moment, i18n.ui_language())
         return moment.strftime("%Y-%m-%dT%H:%M")
