@@ -994,6 +994,7 @@ def init(
     ctx: click.Context, case: Path, sample: bool, lang: str | None, force: bool, roster: Path | None
 ) -> None:
     from letters import casefolder, wizard
+    from letters.output import refuse_existing
     from letters.shell import command
 
     if roster is not None:
@@ -1012,7 +1013,7 @@ def init(
         )
         ctx.exit(2 if made.failed_rows else 0)
     where = casefolder.planned(case)
-    wizard.refuse_existing(where.case_file, force)
+    refuse_existing([where.case_file], force)  # before the first question
     language = _language(lang)
     if sample:
         language = language or i18n.ui_language()

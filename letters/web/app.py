@@ -45,6 +45,7 @@ from letters import casefolder, i18n, wizard
 from letters.case import Case, Event, load_case
 from letters.errors import InputError, LettersError, OutputExistsError
 from letters.i18n import N_, _, ngettext
+from letters.output import refuse_existing
 from letters.send import TLS_CHOICES
 
 if TYPE_CHECKING:
@@ -363,7 +364,7 @@ def new_case() -> Any:
             from letters.evidence import safe_name
 
             folder = state.workdir / safe_name(name or "")
-            wizard.refuse_existing(folder / casefolder.CASE_FILE)
+            refuse_existing([folder / casefolder.CASE_FILE], force=False)
         except LettersError as error:
             problems["folder"] = error.message
         if not problems and folder is not None:
