@@ -9,8 +9,7 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -21,6 +20,7 @@ from letters.i18n import N_, _
 
 if TYPE_CHECKING:
     from datetime import date, datetime
+    from pathlib import Path
 
 # What `letters --help` imports is what every run pays for: the library, the clock and the
 # signals are imported where a command needs them, not here.
@@ -260,9 +260,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # --- options and arguments: each defined once ---------------------------------------------
 
-PATH = click.Path(path_type=Path)
-FILE = click.Path(path_type=Path, dir_okay=False)
-FOLDER = click.Path(path_type=Path, file_okay=False)
+
+class PathType(click.Path):
+    """A path, given to the command as a pathlib.Path; pathlib is imported only when a path
+    is given, as `letters --help` has no need of it."""
+
+    def coerce_path_result(self, value: Any) -> Any:
+        from pathlib import Path
+
+        return value if isinstance(value, Path) else Path(os.fsdecode(value))
+
+
+PATH = PathType()
+FILE = PathType(dir_okay=False)
+FOLDER = PathType(file_okay=False)
+
+
+def _here() -> Path:
+    """Return the current folder, where documents go when nothing else says where."""
+    from pathlib import Path
+
+    return Path.cwd()
 
 
 class LibraryChoice(click.Choice[str]):
@@ -380,7 +398,7 @@ def force_option(help: str = N_("Replace files that already exist.")) -> Callabl
 
 
 def out_option(
-    help: str = N_("Folder to write into."), kind: click.Path = FOLDER
+    help: str = N_("Folder to write into."), kind: PathType = FOLDER
 ) -> Callable[[F], F]:
     """`-o/--out`, given to the command as `out`: a folder, or the file `kind` says."""
     return option("-o", "--out", "out", type=kind, default=None, help=help)
@@ -409,7 +427,7 @@ def _document_options(function: F) -> F:
             option(
                 "--templates",
                 "template_dir",
-                type=click.Path(path_type=Path, file_okay=False, exists=True),
+                type=PathType(file_okay=False, exists=True),
                 help=N_("A folder of your own templates, looked up before the built-in ones."),
             ),
             option(
@@ -468,44 +486,44 @@ def _each(cases: tuple[Path, ...], out: Path | None, make: Any) -> None:
     if len(cases) == 1:
         _report(make(locate(cases[0]), out))
         return
-    here = Path.cwd()
-    bar: Any = None
-    if sys.stderr.isatty():
-        bar = click.progressbar(length=len(cases), file=sys.stderr, label=_("cases"))
-        bar.__enter__()
-    try:
-        outcomes = run_each(
-            cases,
-            lambda where: make(where, out_dir(where, out, here)),
-            (lambda: bar.update(1)) if bar else (lambda: None),
-        )
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    failed = [outcome for outcome in outcomes if outcome.error is not None]
-    outcome: Any
+    here = _here()
+    with _counting(len(cases), _("cases")) as advance:
+        outcomes = run_each(cases, lambda where: make(where, out_dir(where, out, here)), advance)
     for outcome in outcomes:
-        if outcome.error is not None:
-            click.echo(
-                _("{case}: Error: {message}").format(
-                    case=outcome.case, message=outcome.error.message
-                ),
-                err=True,
-            )
-            for line in outcome.error.details:
-                click.echo(f"  {line}", err=True)
-            continue
-        written = outcome.result
-        click.echo(_("{case}: done").format(case=outcome.case))
-        for path in written.paths:
-            click.echo("  " + _("wrote {path}").format(path=path))
-        for note in written.notes:
-            click.echo(f"  {note}")
+        _report_outcome(outcome)
+    failed = [outcome.error for outcome in outcomes if outcome.error is not None]
     click.echo(
         _("{done} of {count} cases done").format(done=len(outcomes) - len(failed), count=len(cases))
     )
     if failed:
-        click.get_current_context().exit(max(o.error.exit_code for o in failed if o.error))
+        click.get_current_context().exit(max(error.exit_code for error in failed))
+
+
+@contextlib.contextmanager
+def _counting(total: int, label: str) -> Iterator[Callable[[], None]]:
+    """Show a progress bar on a terminal, and give what moves it on by one."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=total, file=sys.stderr, label=label) as bar:
+        yield lambda: bar.update(1)
+
+
+def _report_outcome(outcome: Any) -> None:
+    """Report what one case of several came to: its files, or its error."""
+    if outcome.error is not None:
+        error = outcome.error
+        click.echo(
+            _("{case}: Error: {message}").format(case=outcome.case, message=error.message), err=True
+        )
+        for line in outcome.error.details:
+            click.echo(f"  {line}", err=True)
+        return
+    click.echo(_("{case}: done").format(case=outcome.case))
+    for path in outcome.result.paths:
+        click.echo("  " + _("wrote {path}").format(path=path))
+    for note in outcome.result.notes:
+        click.echo(f"  {note}")
 
 
 def _report(written: Any) -> None:
@@ -583,7 +601,7 @@ def email(case: tuple[Path, ...], out: Path | None, **options: Any) -> None:
         case,
         out,
         lambda where, folder: write_email(
-            _request(where.case_file, folder, where.documents_dir or Path.cwd(), **options)
+            _request(where.case_file, folder, where.documents_dir or _here(), **options)
         ),
     )
 
@@ -627,7 +645,7 @@ def _print_options(function: F) -> F:
             ),
             option(
                 "--font",
-                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                type=PathType(dir_okay=False, exists=True),
                 help=N_("A TrueType font file for Chinese text (default: found on this computer)."),
             ),
             option(
@@ -698,7 +716,7 @@ def letter(
         case,
         out,
         lambda where, folder: write_letter(
-            _request(where.case_file, folder, where.documents_dir or Path.cwd(), **options),
+            _request(where.case_file, folder, where.documents_dir or _here(), **options),
             printing,
         ),
     )
@@ -740,7 +758,7 @@ def kit(
         )
 
     def one(where: Any, folder: Path | None) -> Any:
-        default = where.documents_dir or Path.cwd() / f"{where.case_file.stem}-kit"
+        default = where.documents_dir or _here() / f"{where.case_file.stem}-kit"
         request = _request(where.case_file, folder, default, **options)
         with _Progress() as progress:
             return write_kit(request, evidence or where.evidence_default, printing, progress)
@@ -793,7 +811,7 @@ def bundle(
             )
         request = Request(
             case_path=where.case_file,
-            out_dir=(folder if several else None) or where.documents_dir or Path.cwd(),
+            out_dir=(folder if several else None) or where.documents_dir or _here(),
             today=day,
             language=language,
             force=force,
@@ -950,14 +968,13 @@ class _Progress:
         "Example: letters demo"
     )
 )
-@click.argument("directory", required=False, type=FOLDER)
+@click.argument("directory", required=False, default="letters-demo", type=FOLDER)
 @force_option()
 @date_option()
-def demo(directory: Path | None, force: bool, day: date) -> None:
+def demo(directory: Path, force: bool, day: date) -> None:
     from letters.kit import run_demo
 
-    out = directory or Path("letters-demo")
-    _report(run_demo(out, day, force))
+    _report(run_demo(directory, day, force))
     click.echo(_("This was the sample case. To start your own: letters init my-case"))
 
 
@@ -1049,7 +1066,7 @@ def _now() -> datetime:
     "case",
     metavar="[NAME]",
     required=False,
-    default=Path("case.toml"),
+    default="case.toml",
     type=PATH,
 )
 @option("--sample", is_flag=True, help=N_("Copy a sample case instead of asking questions."))
@@ -1083,20 +1100,8 @@ def init(
     from letters.shell import command
 
     if roster is not None:
-        from letters.roster import import_roster
-
         given = ctx.get_parameter_source("case") is click.core.ParameterSource.COMMANDLINE
-        made = import_roster(roster, case if given else Path.cwd(), language or "en")
-        for folder in made.made:
-            click.echo(_("wrote {path}").format(path=folder))
-        for problem in made.problems:
-            click.echo(_("Error: {message}").format(message=problem), err=True)
-        click.echo(
-            _(
-                "{made} case folders made, {failed} rows with problems (nothing written for them)"
-            ).format(made=len(made.made), failed=made.failed_rows)
-        )
-        ctx.exit(2 if made.failed_rows else 0)
+        ctx.exit(_init_from_roster(roster, case if given else _here(), language or "en"))
     where = casefolder.planned(case)
     wizard.refuse_existing(where.case_file, force)
     if sample:
@@ -1114,6 +1119,23 @@ def init(
         for line in wizard.summary(where.case_file, language):
             click.echo(line)
     click.echo(_("Next: {command}").format(command=command("guide", where.shown)))
+
+
+def _init_from_roster(roster: Path, into: Path, language: str) -> int:
+    """Make one case folder per row of a spreadsheet; return the exit code."""
+    from letters.roster import import_roster
+
+    made = import_roster(roster, into, language)
+    for folder in made.made:
+        click.echo(_("wrote {path}").format(path=folder))
+    for problem in made.problems:
+        click.echo(_("Error: {message}").format(message=problem), err=True)
+    click.echo(
+        _(
+            "{made} case folders made, {failed} rows with problems (nothing written for them)"
+        ).format(made=len(made.made), failed=made.failed_rows)
+    )
+    return 2 if made.failed_rows else 0
 
 
 @cli.group(
@@ -1165,7 +1187,7 @@ def log(ctx: click.Context, case: Path) -> None:
 )
 @option(
     "--evidence-dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=FOLDER,
     help=N_("The evidence folder (default: the case folder's, or evidence beside the case file)."),
 )
 @option(
@@ -1335,7 +1357,7 @@ def guide(case: Path, day: date, ics: Path | None, force: bool) -> None:
         "Example: letters status clients/ --ics deadlines.ics"
     )
 )
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.argument("paths", nargs=-1, required=True, type=PathType(exists=True))
 @date_option(PLAN_FROM)
 @option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 @option(
@@ -1410,7 +1432,7 @@ def app(case: Path | None, port: int, no_browser: bool) -> None:
 
     serve(
         case,
-        Path.cwd(),
+        _here(),
         lambda: document_date(None),
         _now,
         click.echo,

@@ -56,6 +56,21 @@ def test_every_command_has_help_with_an_example() -> None:
         assert at == sorted(at), (words, example)
 
 
+def test_help_loads_the_command_line_and_nothing_of_the_library() -> None:
+    # What `letters --help` imports, every run of letters pays for before it does anything.
+    code = (
+        "import sys\nfrom letters.cli import main\nsys.argv = ['letters', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('babel', 'jinja2', 'tomllib', 'shutil', 'pathlib', 'decimal',\n"
+        "         'importlib.metadata')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('letters') or m in heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == str(
+        ["letters", "letters.cli", "letters.errors", "letters.i18n"]
+    )
+
+
 def test_usage_error_exits_2() -> None:
     result = run("email")
     assert result.exit_code == 2
