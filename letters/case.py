@@ -727,8 +727,17 @@ class _Checker:
 
     def __init__(self, text: str) -> None:
         self.problems: list[Problem] = []
-        self.locations = _locate_keys(text)
-        self.text_lines = text.splitlines()
+        self.text = text
+
+    # Where each key is written, found only for a problem to report: a case file of 10,000
+    # events would otherwise hold a map of its 70,000 keys and a copy of its lines.
+    @functools.cached_property
+    def locations(self) -> dict[tuple[Any, ...], int]:
+        return _locate_keys(self.text)
+
+    @functools.cached_property
+    def text_lines(self) -> list[str]:
+        return self.text.splitlines()
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
         self.problems.append(Problem(_dotted(path), message, self.line_of(path)))
@@ -760,7 +769,7 @@ class _Checker:
             self.problem(path, _("must be text in quotes"))
             return None
         allowed = "\n\t" if multiline else ""
-        for char in value:
+        for char in "" if value.isprintable() else value:  # what it looks for is not printable
             category = unicodedata.category(char)
             if char in _BIDI or (category in ("Cc", "Zl", "Zp") and char not in allowed):
                 self.problem(
