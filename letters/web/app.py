@@ -45,6 +45,7 @@ from letters import casefolder, i18n, wizard
 from letters.case import Case, Event, load_case
 from letters.errors import InputError, LettersError, OutputExistsError
 from letters.i18n import N_, _, ngettext
+from letters.output import refuse_existing
 from letters.send import TLS_CHOICES
 
 if TYPE_CHECKING:
@@ -363,7 +364,7 @@ def new_case() -> Any:
             from letters.evidence import safe_name
 
             folder = state.workdir / safe_name(name or "")
-            wizard.refuse_existing(folder / casefolder.CASE_FILE)
+            refuse_existing([folder / casefolder.CASE_FILE], force=False)
         except LettersError as error:
             problems["folder"] = error.message
         if not problems and folder is not None:
@@ -720,24 +721,19 @@ def send() -> Any:
     if request.method == "POST" and values["draft"] in drafts:
         try:
             draft = state.out_dir / values["draft"]
-            moment = launch().now().astimezone()
-            outgoing = sending.read_draft(draft, moment)
-            summary = outgoing.summary()
+            prepared = sending.prepare(draft, state.location, launch().now().astimezone())
+            summary = prepared.summary()
             if request.form.get("action") == "send" and request.form.get("confirm") != "yes":
                 raise InputError(_("Tick “Yes, send it now” first: nothing was sent."))
             if request.form.get("confirm") == "yes":
-                if not values["host"]:
-                    raise InputError(_("Which mail server? For example smtp.example.com"))
-                try:
-                    port = int(values["port"] or sending.default_port(values["tls"]))
-                except ValueError:
-                    raise InputError(_("The port is a number, like 587.")) from None
-                server = sending.Server(values["host"], port, values["user"] or None, values["tls"])
-                password = request.form.get("password") or sending.password_for(server)
-                sending.send(outgoing, server, password)
-                sent = ", ".join(outgoing.recipients)
-                with state.lock:  # what went out is kept, and the case records it
-                    recorded = sending.record_sent(draft, outgoing, state.location, moment)
+                server = sending.server_for(
+                    values["host"], values["port"], values["user"], values["tls"]
+                )
+                # What went out is kept, and the case records it, one writer at a time.
+                recorded = sending.deliver(
+                    prepared, server, request.form.get("password") or None, writing=state.lock
+                )
+                sent = ", ".join(prepared.outgoing.recipients)
         except LettersError as problem:
             error = problem
     elif request.method == "POST":
