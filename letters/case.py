@@ -125,7 +125,9 @@ class Key:
     model: type | None = None
 
 
-def key(check: Check, default: Any = MISSING, *, factory: Any = MISSING, model: Any = None) -> Any:
+def key(
+    check: Check, default: Any = MISSING, *, factory: Any = MISSING, model: type | None = None
+) -> Any:
     """Declare a model field as a case-file key checked by `check`; no default makes it required."""
     return field(default=default, default_factory=factory, metadata={_RULE: (check, model)})
 
@@ -136,20 +138,21 @@ def table(
     """Declare a field as a nested table whose keys are `model`'s (or `only` these, each one
     required)."""
     schema = keys(model)
+    if only:
+        schema = {name: replace(schema[name], required=True) for name in only}
 
     def check(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
         return checker.table(value, path, schema)
 
-    if only:
-        schema = {name: replace(schema[name], required=True) for name in only}
     return key(check, default, factory=factory, model=model)
 
 
 def tables(model: type, limit: int) -> Any:
     """Declare a field as a list of at most `limit` tables (`[[name]]`) whose keys are `model`'s."""
+    schema = keys(model)
 
     def check(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
-        return checker.tables(value, path, keys(model), limit)
+        return checker.tables(value, path, schema, limit)
 
     return key(check, (), model=model)
 
