@@ -31,9 +31,9 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from letters.case import Case, load_case  # noqa: E402
+from letters.case import load_case  # noqa: E402
 from letters.content import Letter, render_letter  # noqa: E402
-from letters.render import postal  # noqa: E402
+from letters.fidelity import printed_lines  # noqa: E402
 from letters.render.docx import _context, render_docx  # noqa: E402
 from letters.render.pdf import _every_text, _typeface, render_pdf  # noqa: E402
 
@@ -57,14 +57,13 @@ def per_letter(works: dict[str, Callable[[], object]], batch: int, runs: int) ->
     return {what: statistics.median(values) for what, values in times.items()}
 
 
-def raw_reportlab(case: Case, letter: Letter) -> Callable[[], bytes]:
+def raw_reportlab(letter: Letter) -> Callable[[], bytes]:
     """Return a function that sets the same letter with plain reportlab platypus."""
     from reportlab.lib.pagesizes import LETTER
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    parts = postal.addresses(case, letter)
-    type_, _note = _typeface(letter.language, _every_text(letter, parts), None, case.language)
+    type_, _note = _typeface(letter.language, _every_text(letter), None, letter.holder_language)
     chinese = letter.language != "en"
     style = ParagraphStyle(
         "letter",
@@ -73,7 +72,7 @@ def raw_reportlab(case: Case, letter: Letter) -> Callable[[], bytes]:
         leading=18 if chinese else 13.75,
         wordWrap="CJK" if chinese else None,
     )
-    lines = [*parts.sender, *parts.recipient, *postal.printed_lines(letter).values()]
+    lines = [*letter.sender_block, *letter.recipient_block, *printed_lines(letter).values()]
 
     def render() -> bytes:
         buffer = io.BytesIO()
@@ -87,12 +86,12 @@ def raw_reportlab(case: Case, letter: Letter) -> Callable[[], bytes]:
     return render
 
 
-def raw_docxtpl(case: Case, letter: Letter) -> Callable[[], bytes]:
+def raw_docxtpl(letter: Letter) -> Callable[[], bytes]:
     """Return a function that renders the same layout template with docxtpl's defaults."""
     from docxtpl import DocxTemplate
 
     template = ROOT / "templates" / "standard" / "docx" / f"{letter.language}.docx"
-    context = _context(case, letter)
+    context = _context(letter)
 
     def render() -> bytes:
         document = DocxTemplate(str(template))
@@ -126,10 +125,10 @@ def main() -> None:
         case = load_case(ROOT / "samples" / name)
         letter = render_letter(case, "request", language, DAY)
         works = {
-            "letters pdf": partial(render_pdf, case, letter, envelope=None),
-            "raw reportlab": raw_reportlab(case, letter),
-            "letters docx": partial(render_docx, case, letter),
-            "raw docxtpl": raw_docxtpl(case, letter),
+            "letters pdf": partial(render_pdf, letter, envelope=None),
+            "raw reportlab": raw_reportlab(letter),
+            "letters docx": partial(render_docx, letter),
+            "raw docxtpl": raw_docxtpl(letter),
         }
         for work in works.values():
             work()  # warm up: fonts loaded, templates cached
@@ -140,7 +139,7 @@ def main() -> None:
 
     installed = fonts.candidates
     fonts.candidates = lambda language: iter(())  # type: ignore[assignment]
-    builtin = partial(render_pdf, case, letter, envelope=None)
+    builtin = partial(render_pdf, letter, envelope=None)
     builtin()
     figures["zh-CN"].update(per_letter({"letters pdf, built-in CID font": builtin}, batch, runs))
     fonts.candidates = installed  # type: ignore[assignment]
@@ -172,7 +171,7 @@ def main() -> None:
         "from letters.render.pdf import render_pdf; from letters.render.docx import render_docx\n"
         "case = load_case(Path('samples/case-zh-CN.toml'))\n"
         "letter = render_letter(case, 'request', None, date(2026, 11, 24))\n"
-        "render_pdf(case, letter); render_docx(case, letter)\n"
+        "render_pdf(letter); render_docx(letter)\n"
     )
     bare = cold("import reportlab.pdfgen.canvas, docxtpl", runs * 3)
     ours = cold(letter_call, runs * 3)

@@ -16,71 +16,13 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from letters import i18n, identifiers
+from letters import i18n, identifiers, labels
 from letters.bundle import BundleIndex
 from letters.case import Case
-from letters.content import DOCUMENT_TIME
+from letters.cjk import break_lines, glued, units
+from letters.content import document_moment, holder_name
 from letters.render import fonts
-from letters.render.lines import break_lines, glued, units
 from letters.render.pdf import CHINESE_MARKS, Typeface, pdf_date, reportlab_clock
-
-# The index is a document in the case's language, so its words live here, not in the
-# interface catalogs.
-LABELS = {
-    "en": {
-        "title": "Evidence index", "case": "The case", "holder": "Account holder",
-        "carrier": "Carrier", "account": "Account number", "phone": "Phone number",
-        "bundle": "Bundle", "date": "Bundle date", "exhibits": "Exhibits",
-        "number": "No.", "file": "File", "type": "Type", "size": "Size", "day": "Date",
-        "timeline": "Timeline", "when": "When", "channel": "How", "party": "With",
-        "reference": "Reference", "summary": "What happened", "cited": "Exhibits",
-        "mailed": "Certified Mail No.",
-        "documents": "Documents written for this case", "none": "No exhibits.",
-        "note": "Every file is listed with its SHA-256 checksum. To check that nothing has "
-                "changed: letters verify BUNDLE.zip, or any BagIt tool (RFC 8493).",
-    },
-    "zh-CN": {
-        "title": "证据目录", "case": "案例", "holder": "账户持有人", "carrier": "运营商",
-        "account": "账号", "phone": "电话号码", "bundle": "证据包", "date": "打包日期",
-        "exhibits": "证据清单", "number": "编号", "file": "文件", "type": "类型",
-        "size": "大小", "day": "日期", "timeline": "时间线", "when": "时间",
-        "channel": "方式", "party": "对方", "reference": "参考编号", "summary": "经过",
-        "mailed": "挂号信编号",
-        "cited": "证据", "documents": "为本案生成的文件", "none": "没有证据文件。",
-        "note": "每个文件都附有 SHA-256 校验码。要核验文件未被改动：letters verify 证据包.zip，"
-                "或使用任何 BagIt 工具（RFC 8493）。",
-    },
-    "zh-TW": {
-        "title": "證據目錄", "case": "案件", "holder": "帳戶持有人", "carrier": "電信業者",
-        "account": "帳號", "phone": "門號", "bundle": "證據包", "date": "打包日期",
-        "exhibits": "證據清單", "number": "編號", "file": "檔案", "type": "類型",
-        "size": "大小", "day": "日期", "timeline": "時間軸", "when": "時間",
-        "channel": "方式", "party": "對方", "reference": "參考編號", "summary": "經過",
-        "mailed": "掛號信編號",
-        "cited": "證據", "documents": "為本案產生的文件", "none": "沒有證據檔案。",
-        "note": "每個檔案都附有 SHA-256 雜湊值。要核驗檔案未被更動：letters verify 證據包.zip，"
-                "或使用任何 BagIt 工具（RFC 8493）。",
-    },
-}  # fmt: skip
-KINDS = {
-    "en": {},
-    "zh-CN": {"image": "图片", "pdf": "PDF", "email": "邮件", "text": "文本", "video": "视频",
-              "audio": "音频", "document": "文档", "spreadsheet": "表格", "archive": "压缩包",
-              "web page": "网页",
-              "other": "其他"},
-    "zh-TW": {"image": "圖片", "pdf": "PDF", "email": "郵件", "text": "文字", "video": "影片",
-              "audio": "音訊", "document": "文件", "spreadsheet": "試算表", "archive": "壓縮檔",
-              "web page": "網頁",
-              "other": "其他"},
-}  # fmt: skip
-CHANNELS = {
-    "en": {},
-    "zh-CN": {"phone": "电话", "email": "电子邮件", "chat": "在线客服", "online": "网站",
-              "mail": "邮寄", "store": "门店", "other": "其他"},
-    "zh-TW": {"phone": "電話", "email": "電子郵件", "chat": "線上客服", "online": "網站",
-              "mail": "郵寄", "store": "門市", "other": "其他"},
-}  # fmt: skip
-
 
 Rows = list[tuple[str, ...]]
 WIDTH = LETTER[0] - 1.5 * inch  # between the 3/4 in margins
@@ -99,7 +41,7 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
     in reportlab's built-in Chinese font; neither is a file on this computer, so the same
     case and evidence give the same index, and the same bundle, on any computer.
     """
-    words = LABELS[language]
+    words = labels.index_words(language)
     cells = _cells(case, index, language)
     face = _typeface(language)
 
@@ -140,7 +82,7 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
     story += [Spacer(1, 10), _Block([text(words["note"])])]
 
     buffer = io.BytesIO()
-    stamp = datetime.combine(index.bagging_date, DOCUMENT_TIME, tzinfo=case.tz)
+    stamp = document_moment(index.bagging_date, case.tz)
     document = SimpleDocTemplate(
         buffer, pagesize=LETTER, invariant=True, lang=language,
         leftMargin=0.75 * inch, rightMargin=0.75 * inch, topMargin=0.75 * inch,
@@ -250,10 +192,10 @@ def _draw_lines(canvas: Canvas, broken: list[tuple[_Text, str]], width: float, t
 
 def _cells(case: Case, index: BundleIndex, language: str) -> dict[str, Rows]:
     """Return every text the index prints, by section."""
-    words = LABELS[language]
+    words = labels.index_words(language)
     account = case.account
     summary: Rows = [
-        (words["holder"], case.holder.display_name(language)),
+        (words["holder"], holder_name(case, language)),
         (words["carrier"], account.carrier),
         (words["account"], account.number),
     ]
@@ -262,12 +204,11 @@ def _cells(case: Case, index: BundleIndex, language: str) -> dict[str, Rows]:
     summary += [(words["bundle"], index.name),
                 (words["date"], i18n.format_date(index.bagging_date, language))]  # fmt: skip
     exhibits: Rows = [
-        (str(e.number), e.path, KINDS[language].get(e.kind, e.kind),
+        (str(e.number), e.path, labels.evidence_kind(e.kind, language),
          i18n.format_number(e.size, language) + " B",
          i18n.format_date(e.date, language) if e.date else "", "SHA-256 " + e.sha256)
         for e in index.exhibits
     ]  # fmt: skip
-    channels = CHANNELS[language]
     timeline: Rows = []
     for entry in index.timeline:
         event = entry.event
@@ -287,7 +228,7 @@ def _cells(case: Case, index: BundleIndex, language: str) -> dict[str, Rows]:
             [event.reference or "", *([words["mailed"], *mailed.split()] if mailed else [])]
         ).strip()
         timeline.append((
-            str(entry.number), when, channels.get(event.channel, event.channel),
+            str(entry.number), when, labels.channel_name(event.channel, language),
             event.party or "", reference, event.summary,
             ", ".join(str(n) for n in entry.exhibits),
         ))  # fmt: skip

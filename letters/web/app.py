@@ -422,7 +422,7 @@ def create_app(
         case: Case, values: dict[str, Any], problems: dict[str, str], editing: int | None
     ) -> Any:
         from letters.evidence import list_evidence
-        from letters.timeline import CHANNEL_NAMES
+        from letters.labels import CHANNEL_NAMES
 
         files = (
             [item.path for item in list_evidence(state.evidence_dir)] if state.evidence_dir else []
