@@ -31,53 +31,37 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import functools
 import hashlib
 import io
 import json
 import os
 import posixpath
 import stat
-import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, ClassVar, Protocol
 
 from letters import __version__
-from letters.bag.paths import encode_path
+from letters.bag.digests import CHUNK, Digests, hashing_pool
+from letters.bag.findings import Finding
+from letters.bag.manifest import ALGORITHMS
+from letters.bag.manifest import manifest_bytes as _manifest
+from letters.bag.paths import SYSTEM_DIRS as _SYSTEM_DIRS
+from letters.bag.paths import SYSTEM_FILES as _SYSTEM_FILES
+from letters.bag.paths import printable
+from letters.bag.paths import sort_key as _sort_key
+from letters.bag.zipdates import zip_day
 from letters.casefolder import EVIDENCE_NOTE
 from letters.errors import BundleError, InputError
-from letters.i18n import _, os_reason
+from letters.i18n import N_, _, os_reason
 from letters.output import atomic_file, refuse_existing, refuse_inside
 
-CHUNK = 4 << 20
-"""Bytes read, hashed and written at a time."""
-
-ALGORITHMS = ("sha256", "sha512")
-"""The manifests every bundle carries (RFC 8493 asks for SHA-512; SHA-256 is what people check)."""
-
 BAG_DECLARATION = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
-
-# Files operating systems drop into folders on their own. They are not evidence, and they change
-# whenever a folder is browsed, which would make the same evidence give a different bundle.
-_SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
-_SYSTEM_DIRS = frozenset(
-    {
-        ".spotlight-v100",
-        ".trashes",
-        ".fseventsd",
-        ".temporaryitems",
-        ".documentrevisions-v100",
-        "__macosx",
-        "$recycle.bin",
-        "system volume information",
-    }
-)
 
 _KINDS = {
     "image": "png jpg jpeg gif heic heif webp bmp tif tiff svg",
@@ -93,9 +77,6 @@ _KINDS = {
 }
 _KIND_OF = {ext: kind for kind, exts in _KINDS.items() for ext in exts.split()}
 
-_ZIP_EPOCH = date(1980, 1, 1)
-_ZIP_LAST = date(2107, 12, 31)
-_PARALLEL_MIN = 64 * 1024  # below this a thread hand-off costs more than it saves
 _WRITE_BACK = 64 << 20
 
 
@@ -152,34 +133,28 @@ class EvidenceFile:
 
 
 @dataclass(frozen=True)
-class BundleWarning:
+class BundleWarning(Finding):
     """Something left out or unresolved; the bundle was still built."""
 
     kind: str  # symlink | special | system | empty | placeholder | not-found
     path: str
     event: int | None = None
+    template: ClassVar[Mapping[str, str]] = {
+        "symlink": N_("skipped {path}: it is a symbolic link, and links are not followed"),
+        "special": N_("skipped {path}: it is not a regular file"),
+        "system": N_("skipped {path}: it is a file the operating system made, not evidence"),
+        "no evidence": N_("the evidence folder is empty: the bundle holds no evidence files"),
+        "empty": N_("skipped {path}: the folder is empty"),
+        "placeholder": N_(
+            "skipped {path}: its content is not on this computer (a cloud file not "
+            "downloaded) — make it available offline, then run the command again"
+        ),
+        "not-found": N_("event {event} cites {path}, which is not in the evidence folder"),
+    }
 
     @property
-    def message(self) -> str:
-        """Describe the warning in the interface language."""
-        if self.kind == "symlink":
-            text = _("skipped {path}: it is a symbolic link, and links are not followed")
-        elif self.kind == "special":
-            text = _("skipped {path}: it is not a regular file")
-        elif self.kind == "system":
-            text = _("skipped {path}: it is a file the operating system made, not evidence")
-        elif self.kind == "empty" and not self.path:
-            text = _("the evidence folder is empty: the bundle holds no evidence files")
-        elif self.kind == "empty":
-            text = _("skipped {path}: the folder is empty")
-        elif self.kind == "placeholder":
-            text = _(
-                "skipped {path}: its content is not on this computer (a cloud file not "
-                "downloaded) — make it available offline, then run the command again"
-            )
-        else:
-            text = _("event {event} cites {path}, which is not in the evidence folder")
-        return text.format(path=printable(self.path), event=self.event)
+    def reason(self) -> str:
+        return "no evidence" if self.kind == "empty" and not self.path else self.kind
 
 
 @dataclass(frozen=True)
@@ -265,71 +240,9 @@ class BundleResult:
 # --- paths -------------------------------------------------------------------------------
 
 
-def printable(path: str) -> str:
-    """Show control characters in a name as escapes, so a message stays one line."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in path)
-
-
-def _sort_key(path: str) -> tuple[str, ...]:
-    # By component, so a folder's files stay together ("a/b" before "a-c").
-    return tuple(path.split("/"))
-
-
 def exhibit_kind(path: str) -> str:
     """Return the kind of an exhibit from its extension: image, pdf, email, … or other."""
     return _KIND_OF.get(posixpath.splitext(path)[1][1:].lower(), "other")
-
-
-# --- hashing -----------------------------------------------------------------------------
-
-
-@functools.cache
-def _cost(algorithm: str) -> float:
-    # Which digest is slowest depends on the CPU (SHA extensions, word size): measure it once,
-    # keeping the best of a few tries so that one preemption cannot swap the order.
-    sample = bytes(64 * 1024)
-    tries = []
-    for _attempt in range(5):
-        started = time.perf_counter()
-        hashlib.new(algorithm, sample)
-        tries.append(time.perf_counter() - started)
-    return min(tries)
-
-
-class Digests:
-    """Several digests of one stream; with a pool, the slowest is computed on another core."""
-
-    def __init__(self, algorithms: Iterable[str], pool: Executor | None = None) -> None:
-        ordered = sorted(algorithms, key=_cost, reverse=True) if pool else algorithms
-        self._hashes = {name: hashlib.new(name) for name in ordered}
-        self._pool = pool
-
-    def update(
-        self,
-        data: bytes | memoryview,
-        alongside: Callable[[bytes | memoryview], object] | None = None,
-    ) -> None:
-        """Hash `data`, running `alongside(data)` meanwhile; return once all are done."""
-        hashes = list(self._hashes.values())
-        pending = None
-        if self._pool is not None and hashes and len(data) >= _PARALLEL_MIN:
-            # hashlib releases the GIL for buffers this size, so this runs truly in parallel.
-            pending = self._pool.submit(hashes.pop(0).update, data)
-        for digest in hashes:
-            digest.update(data)
-        if alongside is not None:
-            alongside(data)
-        if pending is not None:
-            pending.result()
-
-    def hexdigests(self) -> dict[str, str]:
-        """Return each algorithm's digest in lowercase hex."""
-        return {name: h.hexdigest() for name, h in self._hashes.items()}
-
-
-def hashing_pool() -> ThreadPoolExecutor:
-    """Return the one-thread pool that shares the hashing with the calling thread."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="letters-hash")
 
 
 # --- scanning ----------------------------------------------------------------------------
@@ -627,7 +540,7 @@ class _BagWriter:
         self.zip = zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True)
         self.prefix = name + "/"
         self.day = day
-        stamp = min(max(day, _ZIP_EPOCH), _ZIP_LAST)  # the range a zip can hold
+        stamp = zip_day(day)
         self.date_time = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
         self.pool = pool
         self.payload: list[tuple[str, dict[str, str]]] = []
@@ -775,11 +688,6 @@ def _changed(item: EvidenceFile) -> BundleError:
             "and run the command again"
         ).format(path=item.source)
     )
-
-
-def _manifest(entries: Sequence[tuple[str, dict[str, str]]], algorithm: str) -> bytes:
-    lines = sorted((_sort_key(p), f"{d[algorithm]}  {encode_path(p)}\n") for p, d in entries)
-    return "".join(line for _key, line in lines).encode("utf-8")
 
 
 def _tag_value(value: str) -> str:

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from letters.bundle import printable, scan_evidence
+from letters.bag.paths import printable
+from letters.bundle import scan_evidence
 from letters.errors import InputError, LettersError
 from letters.i18n import _
 from letters.output import FILE_MODE, make_folder

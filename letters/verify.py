@@ -22,12 +22,12 @@ from typing import Any
 from letters import i18n
 from letters.bag import findings as _findings
 from letters.bag.checks import SUPPORTED_ALGORITHMS, BagChecker, BagFacts
+from letters.bag.digests import hashing_pool
 from letters.bag.findings import *  # noqa: F403 (the finding classes are part of this API)
 from letters.bag.findings import Collected, Finding
 from letters.bag.folder import FolderSource
 from letters.bag.paths import decode_path
 from letters.bag.zipped import ZipSource
-from letters.bundle import hashing_pool
 from letters.errors import InputError, LettersError
 from letters.i18n import _, os_reason
 

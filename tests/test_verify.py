@@ -9,6 +9,7 @@ import shutil
 import stat
 import struct
 import subprocess
+import sys
 import tempfile
 import unicodedata
 import zipfile
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from letters.bundle import encode_path
+from letters.bag.paths import encode_path
 from letters.errors import InputError
 from letters.verify import (
     BagNotFound,
@@ -66,6 +67,43 @@ def bundle(tmp_path: Path) -> Path:
     out = tmp_path / f"{BAG}.zip"
     build(make_evidence(tmp_path / "evidence"), out)
     return out
+
+
+# Runs `letters verify` on each path given, then says which of the writer's modules it loaded.
+_VERIFY_AND_LIST_MODULES = """
+import sys
+from letters.cli import cli
+for target in sys.argv[1:]:
+    print("exit", cli.main(["verify", target], standalone_mode=False))
+print(sorted(name for name in ("letters.bundle", "letters.kit") if name in sys.modules))
+"""
+
+
+def test_verify_never_loads_the_bundle_writer(bundle: Path, tmp_path: Path) -> None:
+    # A verifier that shares no code path with the writer cannot inherit the writer's mistakes,
+    # and stays usable where only the reading side is trusted.
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(folder)
+    done = subprocess.run(
+        [sys.executable, "-c", _VERIFY_AND_LIST_MODULES, str(bundle), str(folder / BAG)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "LETTERS_UI_LANG": "en"},
+    )
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"VALID: {bundle}")
+    assert [line for line in lines if line.startswith("exit")] == ["exit 0", "exit 0"]
+    assert lines[-1] == "[]"
+    code = "import sys, letters.verify; print('letters.bundle' in sys.modules)"
+    library = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert library.stdout.strip() == "False"
 
 
 def findings(path: Path) -> list[Finding]:

@@ -49,17 +49,11 @@ from letters.bag.findings import (
     UnsupportedAlgorithm,
     WeakChecksums,
 )
+from letters.bag.manifest import ALGORITHMS, manifest_bytes
 from letters.bag.members import Member, Source
-from letters.bag.paths import decode_path, path_problem
+from letters.bag.paths import decode_path, made_by_a_system, path_problem
+from letters.bag.zipdates import zip_day
 from letters.bag.zipped import TAG_LIMIT
-from letters.bundle import (
-    _SYSTEM_DIRS,
-    _SYSTEM_FILES,
-    _ZIP_EPOCH,
-    _ZIP_LAST,
-    ALGORITHMS,
-    _manifest,
-)
 
 SUPPORTED_ALGORITHMS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"})
 WEAK_ALGORITHMS = frozenset({"md5", "sha1"})
@@ -161,7 +155,7 @@ class BagChecker:
             if member.readable and not member.crc_ok and rel not in self.changed:
                 self.found.error(CorruptEntry(rel, "crc"))
         for rel in sorted(payload):
-            if _made_by_a_system(rel):
+            if made_by_a_system(rel):
                 self.found.warn(SystemFile(rel))
         if payload_algorithms and set(payload_algorithms) <= WEAK_ALGORITHMS:
             self.found.warn(WeakChecksums(tuple(payload_algorithms)))
@@ -201,7 +195,7 @@ class BagChecker:
             member = self.members.get(name)
             if member is None:
                 self.found.error(MissingTagManifest(name))
-            elif name in self.listed and member.content != _manifest(
+            elif name in self.listed and member.content != manifest_bytes(
                 [(path, {algorithm: checksum}) for path, checksum in self.listed[name].items()],
                 algorithm,
             ):
@@ -438,21 +432,11 @@ def _nfc(path: str) -> str:
     return unicodedata.normalize("NFC", path)
 
 
-def _made_by_a_system(path: str) -> bool:
-    """Return whether a payload path is a file operating systems drop into folders."""
-    *folders, name = path.split("/")
-    return (
-        name.lower() in _SYSTEM_FILES
-        or name.startswith("._")
-        or any(f.lower() in _SYSTEM_DIRS for f in folders)
-    )
-
-
 def _zip_day(text: str | None) -> tuple[int, int, int] | None:
     """Return the date letters stamps on zip entries for a Bagging-Date, or None."""
     try:
         day = date.fromisoformat(text or "")
     except ValueError:
         return None
-    day = min(max(day, _ZIP_EPOCH), _ZIP_LAST)
+    day = zip_day(day)
     return (day.year, day.month, day.day)

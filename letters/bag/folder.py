@@ -17,6 +17,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
+from letters.bag.digests import CHUNK, Digests
 from letters.bag.findings import (
     Collected,
     CorruptEntry,
@@ -28,7 +29,6 @@ from letters.bag.findings import (
 )
 from letters.bag.members import Member
 from letters.bag.zipped import TAG_LIMIT
-from letters.bundle import CHUNK, Digests
 
 _READ_FLAGS = (
     os.O_RDONLY

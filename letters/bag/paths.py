@@ -1,7 +1,8 @@
-"""Manifest and fetch.txt paths: how they are escaped, unescaped and judged safe (RFC 8493 §2.1.3).
+"""Paths in a bag: escaped, unescaped, judged safe (RFC 8493 §2.1.3), ordered and shown.
 
 The one codec for both directions: `letters.bundle` writes with `encode_path`, verify reads with
-`decode_path`.
+`decode_path`. The writer and the verifier share the rest from here too: the order of manifest
+lines, the names operating systems drop into folders, and how a name is shown in a message.
 """
 
 from __future__ import annotations
@@ -43,3 +44,40 @@ def path_problem(path: str) -> str | None:
     if any(p in ("", ".") for p in parts):
         return "empty"
     return None
+
+
+# Files operating systems drop into folders on their own. They are not evidence, and they change
+# whenever a folder is browsed, which would make the same evidence give a different bundle.
+SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
+SYSTEM_DIRS = frozenset(
+    {
+        ".spotlight-v100",
+        ".trashes",
+        ".fseventsd",
+        ".temporaryitems",
+        ".documentrevisions-v100",
+        "__macosx",
+        "$recycle.bin",
+        "system volume information",
+    }
+)
+
+
+def made_by_a_system(path: str) -> bool:
+    """Return whether a `/`-separated path is a file operating systems drop into folders."""
+    *folders, name = path.split("/")
+    return (
+        name.lower() in SYSTEM_FILES
+        or name.startswith("._")
+        or any(f.lower() in SYSTEM_DIRS for f in folders)
+    )
+
+
+def sort_key(path: str) -> tuple[str, ...]:
+    """Order paths by component, so a folder's files stay together ("a/b" before "a-c")."""
+    return tuple(path.split("/"))
+
+
+def printable(path: str) -> str:
+    """Show control characters in a name as escapes, so a message stays one line."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in path)

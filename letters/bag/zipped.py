@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
+from letters.bag.digests import CHUNK, Digests
 from letters.bag.findings import (
     MAX_EXTRA,
     BagNotFound,
@@ -43,7 +44,6 @@ from letters.bag.findings import (
     UnsupportedCompression,
 )
 from letters.bag.members import Member
-from letters.bundle import CHUNK, Digests
 from letters.i18n import _
 
 TAG_LIMIT = 64 << 20  # a tag file we parse larger than this is refused, to bound memory

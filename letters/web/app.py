@@ -26,7 +26,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, g, redirect, render_template, request, send_file
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+)
 from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -143,6 +154,22 @@ class State:
         self.job = None
 
 
+@dataclass(frozen=True)
+class Launch:
+    """What one launch of the app holds: its case, its secrets and its clock."""
+
+    state: State
+    secret: str
+    csrf: str
+    today: Callable[[], date]
+    now: Callable[[], datetime]
+
+
+def launch() -> Launch:
+    """Return the launch the current request belongs to."""
+    return cast(Launch, current_app.extensions["letters"])
+
+
 def create_app(
     workdir: Path,
     case: Path | None,
@@ -156,525 +183,575 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = upload_limit
     app.config["HOSTS"] = ()  # set by the server once it knows its port
     app.jinja_env.undefined = StrictUndefined
-    csrf = hmac.new(secret.encode(), b"csrf", "sha256").hexdigest()
     state = State(workdir)
     if case is not None and (case.is_file() or (case / casefolder.CASE_FILE).is_file()):
         state.open(casefolder.locate(case))
     elif case is not None:  # `letters app new-case`: the form offers to make that folder
         state.workdir, state.suggested = (workdir / case).parent, case.name
-
-    @app.before_request
-    def guard() -> Any:
-        if request.host not in app.config["HOSTS"]:
-            return _refuse(403, _("This address is not allowed. Open the address letters printed."))
-        cookie = COOKIE.format(port=request.host.rpartition(":")[2])  # the host was checked
-        given = request.args.get("token")
-        if given is not None and hmac.compare_digest(given, secret):
-            # The secret leaves the address bar at once, and lives on in the cookie only.
-            args = {k: v for k, v in request.args.items() if k != "token"}
-            target = request.path + ("?" + urlencode(args) if args else "")
-            response = redirect(target, 303)
-            response.set_cookie(cookie, secret, httponly=True, samesite="Strict", path="/")
-            return response
-        if not hmac.compare_digest(request.cookies.get(cookie, ""), secret):
-            return _refuse(
-                403, _("Open letters from the address it printed when it started: it holds a key.")
-            )
-        g.lang = _language()
-        g.lang_token = i18n._ui.set(g.lang)
-        if request.method not in ("GET", "HEAD"):
-            origin = request.headers.get("Origin")
-            if origin is not None and origin != request.host_url.rstrip("/"):
-                return _refuse(403, _("This form came from another page and was refused."))
-            try:
-                token = request.form.get("csrf", "")
-            except RequestEntityTooLarge:
-                return _too_large()
-            if not hmac.compare_digest(token, csrf):
-                return _refuse(
-                    403, _("This form is out of date. Go back, reload the page and try again.")
-                )
-        return None
-
-    @app.teardown_request
-    def forget(_error: BaseException | None) -> None:
-        token = g.pop("lang_token", None)
-        if token is not None:
-            i18n._ui.reset(token)
-
-    @app.after_request
-    def headers(response: Response) -> Response:
-        if response.mimetype == "text/html":
-            response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"  # no-referrer would make Origin "null"
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Frame-Options"] = "SAMEORIGIN"
-        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        chosen = request.args.get("lang")
-        if chosen and i18n.normalize_language(chosen):
-            response.set_cookie(
-                LANG_COOKIE, i18n.normalize_language(chosen) or "en", samesite="Strict"
-            )
-        return response
-
-    @app.errorhandler(RequestEntityTooLarge)
-    def too_large(_error: Exception) -> Any:
-        return _too_large()
-
-    @app.errorhandler(LettersError)
-    def letters_error(error: LettersError) -> Any:
-        # A case file edited by hand may have problems: say which, as `letters check` does.
-        return page("error.html", error=error), 400 if isinstance(error, InputError) else 500
-
-    @app.errorhandler(Exception)
-    def unexpected(error: Exception) -> Any:
-        if isinstance(error, HTTPException):
-            return http_error(error)
-        # Only the kind is logged: the message could hold a value from the case file.
-        sys.stderr.write(f"letters app: unexpected {type(error).__name__}\n")
-        message = _("unexpected {kind}: {error} (run with --debug to see where)")
-        problem = LettersError(message.format(kind=type(error).__name__, error=error))
-        return page("error.html", error=problem), 500
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Any:
-        return _refuse(error.code or 500, _("This page does not exist."))
-
-    @app.context_processor
-    def globals_() -> dict[str, Any]:
-        return {
-            "_": _,
-            "ngettext": ngettext,
-            "csrf": csrf,
-            "lang": g.get("lang", "en"),
-            "languages": i18n.LANGUAGE_NAMES,
-            "pages": PAGES,
-            "state": state,
-            "case_name": _case_name(state),
-        }
-
-    def page(template: str, **values: Any) -> str:
-        return render_template(template, **values)
-
-    def need_open() -> None:
-        if state.case_path is None:
-            abort(redirect("/", 303))
-
-    def need_case() -> Case:
-        need_open()
-        return load_case(state.case_file)
-
-    # --- start or open a case ------------------------------------------------------------
-
-    @app.get("/")
-    def home() -> Any:
-        if state.case_path is not None:
-            return redirect("/case", 303)
-        if state.suggested:
-            return redirect("/new", 303)
-        return page("home.html", error=None, path="")
-
-    @app.post("/open")
-    def open_case() -> Any:
-        given = request.form.get("path", "").strip()
-        path = (state.workdir / Path(given).expanduser()) if given else state.workdir
-        try:
-            location = casefolder.locate(path)
-            load_case(location.case_file)
-        except LettersError as error:
-            return page("home.html", error=error, path=given), 400
-        state.open(location)
-        return redirect("/case", 303)
-
-    @app.post("/close")
-    def close_case() -> Any:
-        state.case_path = state.evidence_dir = state.documents_dir = None
-        state.location = state.job = None
-        return redirect("/", 303)
-
-    @app.route("/new", methods=["GET", "POST"])
-    def new_case() -> Any:
-        lang = g.lang
-        # English, unless the user chooses: most carriers read English (DESIGN: a Chinese
-        # letter to a reader of English is never the silent default).
-        values = _form_defaults("en") | {"folder": state.suggested}
-        problems: dict[str, str] = {}
-        if request.method == "POST":
-            values = {key: value for key, value in request.form.items() if key != "csrf"}
-            answers, problems = wizard.check_form(values)
-            name = values.get("folder", "").strip()
-            folder = None
-            try:
-                from letters.evidence import safe_name
-
-                folder = state.workdir / safe_name(name or "")
-                wizard.refuse_existing(folder / casefolder.CASE_FILE)
-            except LettersError as error:
-                problems["folder"] = error.message
-            if not problems and folder is not None:
-                try:
-                    wizard.write_case_folder(folder, answers, lang)
-                except LettersError as error:
-                    problems[""] = error.message
-                else:
-                    state.open(casefolder.locate(folder))
-                    return redirect("/case?new=1", 303)
-        form = _form(wizard.QUESTIONS[lang])
-        status = 400 if problems else 200
-        words = wizard.QUESTIONS[lang]
-        return page("new.html", form=form, words=words, values=values, problems=problems), status
-
-    @app.post("/check")
-    def check() -> Any:
-        """Check one answer of the new-case form as it is typed (a convenience for app.js)."""
-        name = request.form.get("name", "")
-        if name not in LIVE_CHECKS:
-            return {"problem": None}
-        try:
-            wizard.check_answer(name, request.form.get("value", ""))
-        except wizard.AnswerError as error:
-            return {"problem": str(error)}
-        return {"problem": None}
-
-    # --- the case at a glance --------------------------------------------------------------
-
-    @app.get("/case")
-    def overview() -> Any:
-        from letters.guide import plan
-
-        case = need_case()
-        guide = plan(case, today())
-        from letters.summary import case_summary
-
-        return page(
-            "case.html",
-            guide=guide,
-            summary=case_summary(case),
-            day=_day,
-            page_of=_page_of,
-            new=bool(request.args.get("new")),
-        )
-
-    @app.get("/case.ics")
-    def calendar() -> Any:
-        from letters.guide import calendar as ics
-        from letters.guide import plan
-
-        guide = plan(need_case(), today())
-        if not guide.deadlines:
-            abort(404)
-        return _download(ics(guide), "deadlines.ics", "text/calendar")
-
-    # --- the timeline ------------------------------------------------------------------------
-
-    @app.route("/timeline", methods=["GET", "POST"])
-    def timeline() -> Any:
-        from letters.timeline import NewEvent, add_event
-
-        case = need_case()
-        values: dict[str, Any] = {}
-        problems: dict[str, str] = {}
-        if request.method == "POST":
-            values = _event_values()
-            try:
-                with state.lock:
-                    add_event(state.case_file, NewEvent(**values), now(), state.evidence_dir)
-            except LettersError as error:
-                problems = _problems(error)
-            else:
-                return redirect("/timeline?added=1#events", 303)
-            case = need_case()
-        return _timeline_page(case, values, problems, None)
-
-    @app.route("/timeline/<int:number>", methods=["GET", "POST"])
-    def edit(number: int) -> Any:
-        from letters.timeline import NewEvent, edit_event
-
-        case = need_case()
-        if not 1 <= number <= len(case.events):
-            abort(404)
-        event = case.events[number - 1]
-        values: dict[str, Any] = {
-            "at": _at(event.at, case),
-            "channel": event.channel,
-            "party": event.party or "",
-            "reference": event.reference or "",
-            "summary": event.summary,
-            "evidence": event.evidence,
-            "certified_mail": event.certified_mail or "",
-        }
-        problems: dict[str, str] = {}
-        if request.method == "POST":
-            values = _event_values()
-            try:
-                with state.lock:
-                    edit_event(
-                        state.case_file, number, NewEvent(**values), now(), state.evidence_dir
-                    )
-            except LettersError as error:
-                problems = _problems(error)
-            else:
-                return redirect(f"/timeline?saved={number}#event-{number}", 303)
-        return _timeline_page(case, values, problems, number)
-
-    def _timeline_page(
-        case: Case, values: dict[str, Any], problems: dict[str, str], editing: int | None
-    ) -> Any:
-        from letters.evidence import list_evidence
-        from letters.labels import CHANNEL_NAMES
-
-        files = (
-            [item.path for item in list_evidence(state.evidence_dir)] if state.evidence_dir else []
-        )
-        return page(
-            "timeline.html",
-            case=case,
-            events=[(number, _at(e.at, case, True), e) for number, e in enumerate(case.events, 1)],
-            channels=CHANNEL_NAMES,
-            files=files,
-            values=values,
-            problems=problems,
-            editing=editing,
-            message=request.args,
-        ), (400 if problems else 200)
-
-    # --- evidence ---------------------------------------------------------------------------
-
-    @app.route("/evidence", methods=["GET", "POST"])
-    def evidence() -> Any:
-        from letters.evidence import add_evidence, list_evidence
-
-        need_open()
-        assert state.evidence_dir is not None
-        added: list[str] = []
-        errors: list[str] = []
-        if request.method == "POST":
-            uploads = [f for f in request.files.getlist("files") if f.filename]
-            if not uploads:
-                errors.append(_("Choose a file first."))
-            for upload in uploads:
-                try:
-                    with state.lock:
-                        stream = cast(BinaryIO, upload.stream)
-                        name = upload.filename or ""
-                        added.append(add_evidence(state.evidence_dir, name, stream).name)
-                except LettersError as error:
-                    errors.append(error.message)
-        items = list_evidence(state.evidence_dir)
-        return page(
-            "evidence.html",
-            items=items,
-            added=added,
-            errors=errors,
-            size=lambda n: i18n.format_count(n, g.lang),
-            # Files of one day share one formatted date: a long list formats each day once.
-            when=functools.cache(lambda day: i18n.format_date(day, g.lang)),
-        ), (400 if errors and not added else 200)
-
-    # --- documents -------------------------------------------------------------------------
-
-    @app.route("/documents", methods=["GET", "POST"])
-    def documents() -> Any:
-        from letters.content import KINDS
-
-        case = need_case()
-        kind = request.values.get("kind", "request")
-        if kind not in KINDS:
-            kind = "request"
-        written = None
-        error = None
-        taken: list[str] = []
-        if request.method == "POST":
-            try:
-                written = _write_documents(case, kind, request.form.get("force") == "yes")
-            except OutputExistsError as problem:
-                # Perhaps changed in Word since: replaced only when the user says so.
-                taken = [Path(p).name for p in problem.paths]
-            except LettersError as problem:
-                error = problem
-        files = _files(state, kind)
-        return page(
-            "documents.html",
-            kinds=KINDS,
-            kind_names=KIND_NAMES,
-            kind=kind,
-            files=files,
-            written=written,
-            error=error,
-            taken=taken,
-        ), (400 if error else 409 if taken else 200)
-
-    def _write_documents(case: Case, kind: str, force: bool) -> Any:
-        from letters.kit import Print, Request, write_email, write_letter
-
-        request_ = Request(case.path or Path(), state.out_dir, today(), kind=kind, force=force)
-        explain = g.lang if g.lang != "en" and case.language == "en" else None
-        with state.lock:
-            letter = write_letter(request_, Print(explain=explain))
-            mail = None
-            if case.recipient.email or kind != "request":
-                try:
-                    mail = write_email(request_)
-                except OutputExistsError:
-                    raise
-                except LettersError as problem:  # the letter stands; the page says why no email
-                    letter.notes.append(
-                        _("The email was not written: {reason}").format(reason=problem.message)
-                    )
-        if mail is not None:
-            letter.paths += mail.paths
-            letter.mailto = mail.mailto
-        return letter
-
-    @app.get("/files/<path:name>")
-    def files(name: str) -> Any:
-        need_open()
-        roots = [state.out_dir, state.evidence_dir]
-        for root in roots:
-            if root is None:
-                continue
-            target = (root / name).resolve()
-            base = root.resolve()
-            if (
-                target.is_relative_to(base)
-                and target.is_relative_to(state.folder.resolve())
-                and target.is_file()
-            ):
-                inline = target.suffix.lower() == ".pdf" and request.args.get("view") == "1"
-                return send_file(target, as_attachment=not inline, download_name=target.name)
-        abort(404)
-
-    # --- the bundle -------------------------------------------------------------------------
-
-    @app.get("/bundle")
-    def bundle() -> Any:
-        need_open()
-        return page("bundle.html", job=state.job, report=None)
-
-    @app.post("/bundle")
-    def build() -> Any:
-        from letters.kit import Print, Request, write_kit
-
-        case = need_case()
-        if state.job is not None and not state.job.finished:
-            return redirect("/bundle", 303)
-        job = Job()
-        state.job = job
-        explain = g.lang if g.lang != "en" and case.language == "en" else None
-        force = request.form.get("force") == "yes"  # only when the user said "Replace them"
-        request_ = Request(state.case_file, state.out_dir, today(), force=force)
-        evidence = (
-            state.evidence_dir if state.evidence_dir and state.evidence_dir.is_dir() else None
-        )
-
-        def run() -> None:
-            try:
-                with state.lock:
-                    job.written = write_kit(request_, evidence, Print(explain=explain), job)
-            except OutputExistsError as error:
-                job.taken = [Path(p).name for p in error.paths]
-            except LettersError as error:
-                job.error, job.details = error.message, error.details
-            except Exception as error:  # shown on the page; nothing else sees this thread
-                job.error = type(error).__name__
-            finally:
-                job.finished = True
-
-        context = contextvars.copy_context()  # the build speaks the page's language
-        threading.Thread(target=context.run, args=(run,), daemon=True).start()
-        return redirect("/bundle", 303)
-
-    @app.get("/bundle/progress")
-    def progress() -> Any:
-        job = state.job
-        if job is None:
-            return {"finished": True, "percent": 100}
-        percent = 100 if job.finished or not job.total else int(100 * job.done / job.total)
-        return {"finished": job.finished, "percent": percent}
-
-    @app.post("/verify")
-    def verify() -> Any:
-        import tempfile
-
-        from letters.verify import verify_bundle
-
-        need_open()
-        upload = request.files.get("bundle")
-        if upload is None or not upload.filename:
-            return page(
-                "bundle.html", job=state.job, report=None, verify_error=_("Choose a file first.")
-            ), 400
-        with tempfile.TemporaryDirectory(prefix="letters-verify-") as folder:
-            path = Path(folder) / "bundle.zip"
-            upload.save(path)
-            report = verify_bundle(path)
-            # The report's own lines after its headline (which names our temporary copy):
-            # every problem, warning and thing not checked, in plain words.
-            findings = [line.strip() for line in report.lines()[1:]]
-        return page(
-            "bundle.html", job=state.job, report=report, findings=findings, name=upload.filename
-        )
-
-    # --- send ---------------------------------------------------------------------------------
-
-    @app.route("/send", methods=["GET", "POST"])
-    def send() -> Any:
-        from letters import send as sending
-
-        need_open()
-        drafts = sorted(
-            p.name
-            for p in (state.out_dir.glob("*.eml") if state.out_dir.is_dir() else ())
-            if ".sent-" not in p.name  # the copies of what was sent are not drafts
-        )
-        values = {
-            key: request.form.get(key, "") for key in ("draft", "host", "port", "user", "tls")
-        }
-        values["tls"] = values["tls"] or "starttls"
-        summary: list[str] = []
-        error = None
-        sent = None
-        recorded = None
-        if request.method == "POST" and values["draft"] in drafts:
-            try:
-                draft = state.out_dir / values["draft"]
-                moment = now().astimezone()
-                outgoing = sending.read_draft(draft, moment)
-                summary = outgoing.summary()
-                if request.form.get("action") == "send" and request.form.get("confirm") != "yes":
-                    raise InputError(_("Tick “Yes, send it now” first: nothing was sent."))
-                if request.form.get("confirm") == "yes":
-                    if not values["host"]:
-                        raise InputError(_("Which mail server? For example smtp.example.com"))
-                    try:
-                        port = int(values["port"] or sending.default_port(values["tls"]))
-                    except ValueError:
-                        raise InputError(_("The port is a number, like 587.")) from None
-                    server = sending.Server(
-                        values["host"], port, values["user"] or None, values["tls"]
-                    )
-                    password = request.form.get("password") or sending.password_for(server)
-                    sending.send(outgoing, server, password)
-                    sent = ", ".join(outgoing.recipients)
-                    with state.lock:  # what went out is kept, and the case records it
-                        recorded = sending.record_sent(draft, outgoing, state.location, moment)
-            except LettersError as problem:
-                error = problem
-        elif request.method == "POST":
-            error = InputError(_("Choose a draft first."))
-        return page(
-            "send.html",
-            security=SECURITY,
-            drafts=drafts,
-            values=values,
-            summary=summary,
-            error=error,
-            sent=sent,
-            recorded=recorded,
-        ), (400 if error else 200)
-
+    csrf = hmac.new(secret.encode(), b"csrf", "sha256").hexdigest()
+    app.extensions["letters"] = Launch(state, secret, csrf, today, now)
+    app.register_blueprint(pages)
     return app
+
+
+pages = Blueprint("pages", __name__)
+
+
+@pages.before_app_request
+def guard() -> Any:
+    if request.host not in current_app.config["HOSTS"]:
+        return _refuse(403, _("This address is not allowed. Open the address letters printed."))
+    cookie = COOKIE.format(port=request.host.rpartition(":")[2])  # the host was checked
+    given = request.args.get("token")
+    if given is not None and hmac.compare_digest(given, launch().secret):
+        # The secret leaves the address bar at once, and lives on in the cookie only.
+        args = {k: v for k, v in request.args.items() if k != "token"}
+        target = request.path + ("?" + urlencode(args) if args else "")
+        response = redirect(target, 303)
+        response.set_cookie(cookie, launch().secret, httponly=True, samesite="Strict", path="/")
+        return response
+    if not hmac.compare_digest(request.cookies.get(cookie, ""), launch().secret):
+        return _refuse(
+            403, _("Open letters from the address it printed when it started: it holds a key.")
+        )
+    g.lang = _language()
+    g.lang_token = i18n._ui.set(g.lang)
+    if request.method not in ("GET", "HEAD"):
+        origin = request.headers.get("Origin")
+        if origin is not None and origin != request.host_url.rstrip("/"):
+            return _refuse(403, _("This form came from another page and was refused."))
+        try:
+            token = request.form.get("csrf", "")
+        except RequestEntityTooLarge:
+            return _too_large()
+        if not hmac.compare_digest(token, launch().csrf):
+            return _refuse(
+                403, _("This form is out of date. Go back, reload the page and try again.")
+            )
+    return None
+
+
+@pages.teardown_app_request
+def forget(_error: BaseException | None) -> None:
+    token = g.pop("lang_token", None)
+    if token is not None:
+        i18n._ui.reset(token)
+
+
+@pages.after_app_request
+def headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"  # no-referrer would make Origin "null"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    chosen = request.args.get("lang")
+    if chosen and i18n.normalize_language(chosen):
+        response.set_cookie(LANG_COOKIE, i18n.normalize_language(chosen) or "en", samesite="Strict")
+    return response
+
+
+@pages.app_errorhandler(RequestEntityTooLarge)
+def too_large(_error: Exception) -> Any:
+    return _too_large()
+
+
+@pages.app_errorhandler(LettersError)
+def letters_error(error: LettersError) -> Any:
+    # A case file edited by hand may have problems: say which, as `letters check` does.
+    return page("error.html", error=error), 400 if isinstance(error, InputError) else 500
+
+
+@pages.app_errorhandler(Exception)
+def unexpected(error: Exception) -> Any:
+    if isinstance(error, HTTPException):
+        return http_error(error)
+    # Only the kind is logged: the message could hold a value from the case file.
+    sys.stderr.write(f"letters app: unexpected {type(error).__name__}\n")
+    message = _("unexpected {kind}: {error} (run with --debug to see where)")
+    problem = LettersError(message.format(kind=type(error).__name__, error=error))
+    return page("error.html", error=problem), 500
+
+
+@pages.app_errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Any:
+    return _refuse(error.code or 500, _("This page does not exist."))
+
+
+@pages.app_context_processor
+def globals_() -> dict[str, Any]:
+    state = launch().state
+    return {
+        "_": _,
+        "ngettext": ngettext,
+        "csrf": launch().csrf,
+        "lang": g.get("lang", "en"),
+        "languages": i18n.LANGUAGE_NAMES,
+        "pages": PAGES,
+        "state": state,
+        "case_name": _case_name(state),
+    }
+
+
+def page(template: str, **values: Any) -> str:
+    return render_template(template, **values)
+
+
+def need_open() -> None:
+    state = launch().state
+    if state.case_path is None:
+        abort(redirect("/", 303))
+
+
+def need_case() -> Case:
+    state = launch().state
+    need_open()
+    return load_case(state.case_file)
+
+
+# --- start or open a case ------------------------------------------------------------
+
+
+@pages.get("/")
+def home() -> Any:
+    state = launch().state
+    if state.case_path is not None:
+        return redirect("/case", 303)
+    if state.suggested:
+        return redirect("/new", 303)
+    return page("home.html", error=None, path="")
+
+
+@pages.post("/open")
+def open_case() -> Any:
+    state = launch().state
+    given = request.form.get("path", "").strip()
+    path = (state.workdir / Path(given).expanduser()) if given else state.workdir
+    try:
+        location = casefolder.locate(path)
+        load_case(location.case_file)
+    except LettersError as error:
+        return page("home.html", error=error, path=given), 400
+    state.open(location)
+    return redirect("/case", 303)
+
+
+@pages.post("/close")
+def close_case() -> Any:
+    state = launch().state
+    state.case_path = state.evidence_dir = state.documents_dir = None
+    state.location = state.job = None
+    return redirect("/", 303)
+
+
+@pages.route("/new", methods=["GET", "POST"])
+def new_case() -> Any:
+    state = launch().state
+    lang = g.lang
+    # English, unless the user chooses: most carriers read English (DESIGN: a Chinese
+    # letter to a reader of English is never the silent default).
+    values = _form_defaults("en") | {"folder": state.suggested}
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        values = {key: value for key, value in request.form.items() if key != "csrf"}
+        answers, problems = wizard.check_form(values)
+        name = values.get("folder", "").strip()
+        folder = None
+        try:
+            from letters.evidence import safe_name
+
+            folder = state.workdir / safe_name(name or "")
+            wizard.refuse_existing(folder / casefolder.CASE_FILE)
+        except LettersError as error:
+            problems["folder"] = error.message
+        if not problems and folder is not None:
+            try:
+                wizard.write_case_folder(folder, answers, lang)
+            except LettersError as error:
+                problems[""] = error.message
+            else:
+                state.open(casefolder.locate(folder))
+                return redirect("/case?new=1", 303)
+    form = _form(wizard.QUESTIONS[lang])
+    status = 400 if problems else 200
+    words = wizard.QUESTIONS[lang]
+    return page("new.html", form=form, words=words, values=values, problems=problems), status
+
+
+@pages.post("/check")
+def check() -> Any:
+    """Check one answer of the new-case form as it is typed (a convenience for app.js)."""
+    name = request.form.get("name", "")
+    if name not in LIVE_CHECKS:
+        return {"problem": None}
+    try:
+        wizard.check_answer(name, request.form.get("value", ""))
+    except wizard.AnswerError as error:
+        return {"problem": str(error)}
+    return {"problem": None}
+
+
+# --- the case at a glance --------------------------------------------------------------
+
+
+@pages.get("/case")
+def overview() -> Any:
+    from letters.guide import plan
+
+    case = need_case()
+    guide = plan(case, launch().today())
+    from letters.summary import case_summary
+
+    return page(
+        "case.html",
+        guide=guide,
+        summary=case_summary(case),
+        day=_day,
+        page_of=_page_of,
+        new=bool(request.args.get("new")),
+    )
+
+
+@pages.get("/case.ics")
+def calendar() -> Any:
+    from letters.guide import calendar as ics
+    from letters.guide import plan
+
+    guide = plan(need_case(), launch().today())
+    if not guide.deadlines:
+        abort(404)
+    return _download(ics(guide), "deadlines.ics", "text/calendar")
+
+
+# --- the timeline ------------------------------------------------------------------------
+
+
+@pages.route("/timeline", methods=["GET", "POST"])
+def timeline() -> Any:
+    state = launch().state
+    from letters.timeline import NewEvent, add_event
+
+    case = need_case()
+    values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        values = _event_values()
+        try:
+            with state.lock:
+                add_event(state.case_file, NewEvent(**values), launch().now(), state.evidence_dir)
+        except LettersError as error:
+            problems = _problems(error)
+        else:
+            return redirect("/timeline?added=1#events", 303)
+        case = need_case()
+    return _timeline_page(case, values, problems, None)
+
+
+@pages.route("/timeline/<int:number>", methods=["GET", "POST"])
+def edit(number: int) -> Any:
+    state = launch().state
+    from letters.timeline import NewEvent, edit_event
+
+    case = need_case()
+    if not 1 <= number <= len(case.events):
+        abort(404)
+    event = case.events[number - 1]
+    values: dict[str, Any] = {
+        "at": _at(event.at, case),
+        "channel": event.channel,
+        "party": event.party or "",
+        "reference": event.reference or "",
+        "summary": event.summary,
+        "evidence": event.evidence,
+        "certified_mail": event.certified_mail or "",
+    }
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        values = _event_values()
+        try:
+            with state.lock:
+                edit_event(
+                    state.case_file, number, NewEvent(**values), launch().now(), state.evidence_dir
+                )
+        except LettersError as error:
+            problems = _problems(error)
+        else:
+            return redirect(f"/timeline?saved={number}#event-{number}", 303)
+    return _timeline_page(case, values, problems, number)
+
+
+def _timeline_page(
+    case: Case, values: dict[str, Any], problems: dict[str, str], editing: int | None
+) -> Any:
+    state = launch().state
+    from letters.evidence import list_evidence
+    from letters.labels import CHANNEL_NAMES
+
+    files = [item.path for item in list_evidence(state.evidence_dir)] if state.evidence_dir else []
+    return page(
+        "timeline.html",
+        case=case,
+        events=[(number, _at(e.at, case, True), e) for number, e in enumerate(case.events, 1)],
+        channels=CHANNEL_NAMES,
+        files=files,
+        values=values,
+        problems=problems,
+        editing=editing,
+        message=request.args,
+    ), (400 if problems else 200)
+
+
+# --- evidence ---------------------------------------------------------------------------
+
+
+@pages.route("/evidence", methods=["GET", "POST"])
+def evidence() -> Any:
+    state = launch().state
+    from letters.evidence import add_evidence, list_evidence
+
+    need_open()
+    assert state.evidence_dir is not None
+    added: list[str] = []
+    errors: list[str] = []
+    if request.method == "POST":
+        uploads = [f for f in request.files.getlist("files") if f.filename]
+        if not uploads:
+            errors.append(_("Choose a file first."))
+        for upload in uploads:
+            try:
+                with state.lock:
+                    stream = cast(BinaryIO, upload.stream)
+                    name = upload.filename or ""
+                    added.append(add_evidence(state.evidence_dir, name, stream).name)
+            except LettersError as error:
+                errors.append(error.message)
+    items = list_evidence(state.evidence_dir)
+    return page(
+        "evidence.html",
+        items=items,
+        added=added,
+        errors=errors,
+        size=lambda n: i18n.format_count(n, g.lang),
+        # Files of one day share one formatted date: a long list formats each day once.
+        when=functools.cache(lambda day: i18n.format_date(day, g.lang)),
+    ), (400 if errors and not added else 200)
+
+
+# --- documents -------------------------------------------------------------------------
+
+
+@pages.route("/documents", methods=["GET", "POST"])
+def documents() -> Any:
+    state = launch().state
+    from letters.content import KINDS
+
+    case = need_case()
+    kind = request.values.get("kind", "request")
+    if kind not in KINDS:
+        kind = "request"
+    written = None
+    error = None
+    taken: list[str] = []
+    if request.method == "POST":
+        try:
+            written = _write_documents(case, kind, request.form.get("force") == "yes")
+        except OutputExistsError as problem:
+            # Perhaps changed in Word since: replaced only when the user says so.
+            taken = [Path(p).name for p in problem.paths]
+        except LettersError as problem:
+            error = problem
+    files = _files(state, kind)
+    return page(
+        "documents.html",
+        kinds=KINDS,
+        kind_names=KIND_NAMES,
+        kind=kind,
+        files=files,
+        written=written,
+        error=error,
+        taken=taken,
+    ), (400 if error else 409 if taken else 200)
+
+
+def _write_documents(case: Case, kind: str, force: bool) -> Any:
+    state = launch().state
+    from letters.kit import Print, Request, write_email, write_letter
+
+    request_ = Request(case.path or Path(), state.out_dir, launch().today(), kind=kind, force=force)
+    explain = g.lang if g.lang != "en" and case.language == "en" else None
+    with state.lock:
+        letter = write_letter(request_, Print(explain=explain))
+        mail = None
+        if case.recipient.email or kind != "request":
+            try:
+                mail = write_email(request_)
+            except OutputExistsError:
+                raise
+            except LettersError as problem:  # the letter stands; the page says why no email
+                letter.notes.append(
+                    _("The email was not written: {reason}").format(reason=problem.message)
+                )
+    if mail is not None:
+        letter.paths += mail.paths
+        letter.mailto = mail.mailto
+    return letter
+
+
+@pages.get("/files/<path:name>")
+def files(name: str) -> Any:
+    state = launch().state
+    need_open()
+    roots = [state.out_dir, state.evidence_dir]
+    for root in roots:
+        if root is None:
+            continue
+        target = (root / name).resolve()
+        base = root.resolve()
+        if (
+            target.is_relative_to(base)
+            and target.is_relative_to(state.folder.resolve())
+            and target.is_file()
+        ):
+            inline = target.suffix.lower() == ".pdf" and request.args.get("view") == "1"
+            return send_file(target, as_attachment=not inline, download_name=target.name)
+    abort(404)
+
+
+# --- the bundle -------------------------------------------------------------------------
+
+
+@pages.get("/bundle")
+def bundle() -> Any:
+    state = launch().state
+    need_open()
+    return page("bundle.html", job=state.job, report=None)
+
+
+@pages.post("/bundle")
+def build() -> Any:
+    state = launch().state
+    from letters.kit import Print, Request, write_kit
+
+    case = need_case()
+    if state.job is not None and not state.job.finished:
+        return redirect("/bundle", 303)
+    job = Job()
+    state.job = job
+    explain = g.lang if g.lang != "en" and case.language == "en" else None
+    force = request.form.get("force") == "yes"  # only when the user said "Replace them"
+    request_ = Request(state.case_file, state.out_dir, launch().today(), force=force)
+    evidence = state.evidence_dir if state.evidence_dir and state.evidence_dir.is_dir() else None
+
+    def run() -> None:
+        try:
+            with state.lock:
+                job.written = write_kit(request_, evidence, Print(explain=explain), job)
+        except OutputExistsError as error:
+            job.taken = [Path(p).name for p in error.paths]
+        except LettersError as error:
+            job.error, job.details = error.message, error.details
+        except Exception as error:  # shown on the page; nothing else sees this thread
+            job.error = type(error).__name__
+        finally:
+            job.finished = True
+
+    context = contextvars.copy_context()  # the build speaks the page's language
+    threading.Thread(target=context.run, args=(run,), daemon=True).start()
+    return redirect("/bundle", 303)
+
+
+@pages.get("/bundle/progress")
+def progress() -> Any:
+    state = launch().state
+    job = state.job
+    if job is None:
+        return {"finished": True, "percent": 100}
+    percent = 100 if job.finished or not job.total else int(100 * job.done / job.total)
+    return {"finished": job.finished, "percent": percent}
+
+
+@pages.post("/verify")
+def verify() -> Any:
+    state = launch().state
+    import tempfile
+
+    from letters.verify import verify_bundle
+
+    need_open()
+    upload = request.files.get("bundle")
+    if upload is None or not upload.filename:
+        return page(
+            "bundle.html", job=state.job, report=None, verify_error=_("Choose a file first.")
+        ), 400
+    with tempfile.TemporaryDirectory(prefix="letters-verify-") as folder:
+        path = Path(folder) / "bundle.zip"
+        upload.save(path)
+        report = verify_bundle(path)
+        # The report's own lines after its headline (which names our temporary copy):
+        # every problem, warning and thing not checked, in plain words.
+        findings = [line.strip() for line in report.lines()[1:]]
+    return page(
+        "bundle.html", job=state.job, report=report, findings=findings, name=upload.filename
+    )
+
+
+# --- send ---------------------------------------------------------------------------------
+
+
+@pages.route("/send", methods=["GET", "POST"])
+def send() -> Any:
+    state = launch().state
+    from letters import send as sending
+
+    need_open()
+    drafts = sorted(
+        p.name
+        for p in (state.out_dir.glob("*.eml") if state.out_dir.is_dir() else ())
+        if ".sent-" not in p.name  # the copies of what was sent are not drafts
+    )
+    values = {key: request.form.get(key, "") for key in ("draft", "host", "port", "user", "tls")}
+    values["tls"] = values["tls"] or "starttls"
+    summary: list[str] = []
+    error = None
+    sent = None
+    recorded = None
+    if request.method == "POST" and values["draft"] in drafts:
+        try:
+            draft = state.out_dir / values["draft"]
+            moment = launch().now().astimezone()
+            outgoing = sending.read_draft(draft, moment)
+            summary = outgoing.summary()
+            if request.form.get("action") == "send" and request.form.get("confirm") != "yes":
+                raise InputError(_("Tick “Yes, send it now” first: nothing was sent."))
+            if request.form.get("confirm") == "yes":
+                if not values["host"]:
+                    raise InputError(_("Which mail server? For example smtp.example.com"))
+                try:
+                    port = int(values["port"] or sending.default_port(values["tls"]))
+                except ValueError:
+                    raise InputError(_("The port is a number, like 587.")) from None
+                server = sending.Server(values["host"], port, values["user"] or None, values["tls"])
+                password = request.form.get("password") or sending.password_for(server)
+                sending.send(outgoing, server, password)
+                sent = ", ".join(outgoing.recipients)
+                with state.lock:  # what went out is kept, and the case records it
+                    recorded = sending.record_sent(draft, outgoing, state.location, moment)
+        except LettersError as problem:
+            error = problem
+    elif request.method == "POST":
+        error = InputError(_("Choose a draft first."))
+    return page(
+        "send.html",
+        security=SECURITY,
+        drafts=drafts,
+        values=values,
+        summary=summary,
+        error=error,
+        sent=sent,
+        recorded=recorded,
+    ), (400 if error else 200)
 
 
 def _refuse(code: int, message: str) -> Response:
