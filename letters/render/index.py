@@ -18,71 +18,13 @@ from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFBase85Encode, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 
-from letters import i18n, identifiers
+from letters import i18n, identifiers, labels
 from letters.bundle import BundleIndex
 from letters.case import Case
-from letters.content import DOCUMENT_TIME
+from letters.cjk import break_lines, glued, units
+from letters.content import document_moment, holder_name
 from letters.render import fonts
-from letters.render.lines import break_lines, glued, units
 from letters.render.pdf import CHINESE_MARKS, Typeface, pdf_date, reportlab_clock
-
-# The index is a document in the case's language, so its words live here, not in the
-# interface catalogs.
-LABELS = {
-    "en": {
-        "title": "Evidence index", "case": "The case", "holder": "Account holder",
-        "carrier": "Carrier", "account": "Account number", "phone": "Phone number",
-        "bundle": "Bundle", "date": "Bundle date", "exhibits": "Exhibits",
-        "number": "No.", "file": "File", "type": "Type", "size": "Size", "day": "Date",
-        "timeline": "Timeline", "when": "When", "channel": "How", "party": "With",
-        "reference": "Reference", "summary": "What happened", "cited": "Exhibits",
-        "mailed": "Certified Mail No.",
-        "documents": "Documents written for this case", "none": "No exhibits.",
-        "note": "Every file is listed with its SHA-256 checksum. To check that nothing has "
-                "changed: letters verify BUNDLE.zip, or any BagIt tool (RFC 8493).",
-    },
-    "zh-CN": {
-        "title": "证据目录", "case": "案例", "holder": "账户持有人", "carrier": "运营商",
-        "account": "账号", "phone": "电话号码", "bundle": "证据包", "date": "打包日期",
-        "exhibits": "证据清单", "number": "编号", "file": "文件", "type": "类型",
-        "size": "大小", "day": "日期", "timeline": "时间线", "when": "时间",
-        "channel": "方式", "party": "对方", "reference": "参考编号", "summary": "经过",
-        "mailed": "挂号信编号",
-        "cited": "证据", "documents": "为本案生成的文件", "none": "没有证据文件。",
-        "note": "每个文件都附有 SHA-256 校验码。要核验文件未被改动：letters verify 证据包.zip，"
-                "或使用任何 BagIt 工具（RFC 8493）。",
-    },
-    "zh-TW": {
-        "title": "證據目錄", "case": "案件", "holder": "帳戶持有人", "carrier": "電信業者",
-        "account": "帳號", "phone": "門號", "bundle": "證據包", "date": "打包日期",
-        "exhibits": "證據清單", "number": "編號", "file": "檔案", "type": "類型",
-        "size": "大小", "day": "日期", "timeline": "時間軸", "when": "時間",
-        "channel": "方式", "party": "對方", "reference": "參考編號", "summary": "經過",
-        "mailed": "掛號信編號",
-        "cited": "證據", "documents": "為本案產生的文件", "none": "沒有證據檔案。",
-        "note": "每個檔案都附有 SHA-256 雜湊值。要核驗檔案未被更動：letters verify 證據包.zip，"
-                "或使用任何 BagIt 工具（RFC 8493）。",
-    },
-}  # fmt: skip
-KINDS = {
-    "en": {},
-    "zh-CN": {"image": "图片", "pdf": "PDF", "email": "邮件", "text": "文本", "video": "视频",
-              "audio": "音频", "document": "文档", "spreadsheet": "表格", "archive": "压缩包",
-              "web page": "网页",
-              "other": "其他"},
-    "zh-TW": {"image": "圖片", "pdf": "PDF", "email": "郵件", "text": "文字", "video": "影片",
-              "audio": "音訊", "document": "文件", "spreadsheet": "試算表", "archive": "壓縮檔",
-              "web page": "網頁",
-              "other": "其他"},
-}  # fmt: skip
-CHANNELS = {
-    "en": {},
-    "zh-CN": {"phone": "电话", "email": "电子邮件", "chat": "在线客服", "online": "网站",
-              "mail": "邮寄", "store": "门店", "other": "其他"},
-    "zh-TW": {"phone": "電話", "email": "電子郵件", "chat": "線上客服", "online": "網站",
-              "mail": "郵寄", "store": "門市", "other": "其他"},
-}  # fmt: skip
-
 
 Row = list[list["_Text"]]  # each cell: its texts, one under the other
 Lines = list[tuple["_Text", str]]  # a cell's or a block's lines, each with the text it is of
@@ -113,7 +55,7 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
     The rows are laid out and drawn one at a time, page after page, so the time taken grows
     with the number of rows and the memory used does not.
     """
-    words = LABELS[language]
+    words = labels.index_words(language)
     face = _typeface(language)
 
     def text(
@@ -126,7 +68,7 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         return [[text(words[key], heading=True)] for key in keys]
 
     buffer = io.BytesIO()
-    stamp = pdf_date(datetime.combine(index.bagging_date, DOCUMENT_TIME, tzinfo=case.tz))
+    stamp = pdf_date(document_moment(index.bagging_date, case.tz))
     with reportlab_clock():
         canvas = Canvas(buffer, pagesize=LETTER, invariant=1, pageCompression=1, lang=language)
         canvas.setDateFormatter(lambda *_: stamp)  # the bundle's date, so the same bytes
@@ -438,10 +380,10 @@ def _draw_line(canvas: Canvas, text: _Text, line: str, left: float, width: float
 
 
 def _summary(case: Case, index: BundleIndex, language: str) -> list[tuple[str, str]]:
-    words = LABELS[language]
+    words = labels.index_words(language)
     account = case.account
     summary = [
-        (words["holder"], case.holder.display_name(language)),
+        (words["holder"], holder_name(case, language)),
         (words["carrier"], account.carrier),
         (words["account"], account.number),
     ]
@@ -453,19 +395,24 @@ def _summary(case: Case, index: BundleIndex, language: str) -> list[tuple[str, s
 
 
 def _exhibits(index: BundleIndex, language: str) -> Iterator[tuple[str, ...]]:
-    kinds = KINDS[language]
     for e in index.exhibits:
         day = i18n.format_date(e.date, language) if e.date else ""
         size = i18n.format_number(e.size, language) + " B"
-        yield str(e.number), e.path, kinds.get(e.kind, e.kind), size, day, "SHA-256 " + e.sha256
+        yield (
+            str(e.number),
+            e.path,
+            labels.evidence_kind(e.kind, language),
+            size,
+            day,
+            "SHA-256 " + e.sha256,
+        )
 
 
 def _timeline(
     case: Case, index: BundleIndex, language: str
 ) -> Callable[[], Iterator[tuple[str, ...]]]:
     """Return a function giving the timeline's rows (their texts), each time it is called."""
-    words = LABELS[language]
-    channels = CHANNELS[language]
+    words = labels.index_words(language)
     # The time with its UTC offset, on a line of its own: records are read in other zones.
     # Formatted once for the two passes over the rows, as Babel takes its time.
     whens = [
@@ -485,7 +432,7 @@ def _timeline(
                 [event.reference or "", *([words["mailed"], *mailed.split()] if mailed else [])]
             ).strip()
             yield (
-                str(entry.number), when, channels.get(event.channel, event.channel),
+                str(entry.number), when, labels.channel_name(event.channel, language),
                 event.party or "", reference, event.summary,
                 ", ".join(str(n) for n in entry.exhibits),
             )  # fmt: skip
