@@ -240,7 +240,8 @@ class Transaction:
     def file(self, path: Path) -> Path:
         """Return an empty temporary file beside `path` that a writer fills, or replaces.
 
-        It becomes `path` at the commit, with the mode any file written here gets.
+        It becomes `path` at the commit, readable by the user only (or as strictly as the file
+        it replaces was).
         """
         self._new(path)
         _stage(self.staged, path, None)

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cache, cached_property
@@ -201,7 +201,7 @@ class _Face(TTFontFace):
 
     A Chinese font maps some 30,000 characters to some 50,000 glyphs: read a number at a time,
     that took most of the start-up of every command that writes a Chinese PDF. The result is
-    the same (tests/test_pdf.py compares the two), so the subsets embedded are too. Anything
+    the same (tests/test_fonts.py compares the two), so the subsets embedded are too. Anything
     unusual (a cmap format other than 4 or 12, a damaged table) is left to reportlab.
     """
 
@@ -229,14 +229,19 @@ class _Face(TTFontFace):
         sides += _numbers(data, self.table["hmtx"]["offset"] + 4 * metrics, count - metrics)
         # In thousandths of the type size, as reportlab's scale computes them.
         factor = 1000 / self.unitsPerEm
-        widths = advances[:] if self.unitsPerEm == 1000 else [a * factor for a in advances]
+        widths = advances[:] if self.unitsPerEm == 1000 else list(map(factor.__mul__, advances))
         widths += [widths[-1]] * (count - metrics)
         # reportlab gives the glyphs after the last full metric the last advance scaled to
         # 1000 units per em; kept, so the subsets stay as reportlab makes them.
         advances += [widths[-1]] * (count - metrics)
         self.hmetrics = _Pairs(advances, sides)
         self.defaultWidth = widths[0]
-        self.charWidths = {char: widths[g] for char, g in char_to_glyph.items() if g < count}
+        if max(char_to_glyph.values(), default=0) < count:
+            self.charWidths = dict(
+                zip(char_to_glyph, map(widths.__getitem__, char_to_glyph.values()), strict=True)
+            )
+        else:  # a damaged map: characters of glyphs the font does not have get no width
+            self.charWidths = {char: widths[g] for char, g in char_to_glyph.items() if g < count}
         where = self.table["loca"]["offset"]
         form = self.get_ushort(self.table["head"]["offset"] + 50)
         self.glyphPos: _Doubled | array[int]
@@ -297,9 +302,11 @@ class _Face(TTFontFace):
             ):
                 codes = range(first, last + 1)
                 if offset == 0:
-                    chars.update(
-                        zip(codes, [(code + delta) & 0xFFFF for code in codes], strict=True)
-                    )
+                    shift = delta - 0x10000 if delta & 0x8000 else delta  # a signed number
+                    glyphs: Sequence[int] = range(first + shift, last + shift + 1)
+                    if not 0 <= first + shift <= last + shift <= 0xFFFF:  # some wrap around
+                        glyphs = [(code + delta) & 0xFFFF for code in codes]
+                    chars.update(zip(codes, glyphs, strict=True))
                     continue
                 where = ranges_at + 2 * n + offset
                 inside = max(0, min(len(codes), (limit - where + 1) // 2))  # broken fonts
