@@ -44,10 +44,11 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, ClassVar, Protocol
 
 from letters import __version__
 from letters.bag.digests import CHUNK, Digests, hashing_pool
+from letters.bag.findings import Finding
 from letters.bag.manifest import ALGORITHMS
 from letters.bag.manifest import manifest_bytes as _manifest
 from letters.bag.paths import SYSTEM_DIRS as _SYSTEM_DIRS
@@ -57,7 +58,7 @@ from letters.bag.paths import sort_key as _sort_key
 from letters.bag.zipdates import zip_day
 from letters.casefolder import EVIDENCE_NOTE
 from letters.errors import BundleError, InputError
-from letters.i18n import _, os_reason
+from letters.i18n import N_, _, os_reason
 from letters.output import atomic_file, refuse_existing, refuse_inside
 
 BAG_DECLARATION = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -132,34 +133,28 @@ class EvidenceFile:
 
 
 @dataclass(frozen=True)
-class BundleWarning:
+class BundleWarning(Finding):
     """Something left out or unresolved; the bundle was still built."""
 
     kind: str  # symlink | special | system | empty | placeholder | not-found
     path: str
     event: int | None = None
+    template: ClassVar[Mapping[str, str]] = {
+        "symlink": N_("skipped {path}: it is a symbolic link, and links are not followed"),
+        "special": N_("skipped {path}: it is not a regular file"),
+        "system": N_("skipped {path}: it is a file the operating system made, not evidence"),
+        "no evidence": N_("the evidence folder is empty: the bundle holds no evidence files"),
+        "empty": N_("skipped {path}: the folder is empty"),
+        "placeholder": N_(
+            "skipped {path}: its content is not on this computer (a cloud file not "
+            "downloaded) — make it available offline, then run the command again"
+        ),
+        "not-found": N_("event {event} cites {path}, which is not in the evidence folder"),
+    }
 
     @property
-    def message(self) -> str:
-        """Describe the warning in the interface language."""
-        if self.kind == "symlink":
-            text = _("skipped {path}: it is a symbolic link, and links are not followed")
-        elif self.kind == "special":
-            text = _("skipped {path}: it is not a regular file")
-        elif self.kind == "system":
-            text = _("skipped {path}: it is a file the operating system made, not evidence")
-        elif self.kind == "empty" and not self.path:
-            text = _("the evidence folder is empty: the bundle holds no evidence files")
-        elif self.kind == "empty":
-            text = _("skipped {path}: the folder is empty")
-        elif self.kind == "placeholder":
-            text = _(
-                "skipped {path}: its content is not on this computer (a cloud file not "
-                "downloaded) — make it available offline, then run the command again"
-            )
-        else:
-            text = _("event {event} cites {path}, which is not in the evidence folder")
-        return text.format(path=printable(self.path), event=self.event)
+    def reason(self) -> str:
+        return "no evidence" if self.kind == "empty" and not self.path else self.kind
 
 
 @dataclass(frozen=True)

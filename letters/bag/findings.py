@@ -5,7 +5,8 @@ the class's `template` (or, for classes with a `reason`, the template for that r
 translated and filled in with the fields, names shown with `printable` so a message stays one
 line. Whether a finding makes a bag INVALID, is a warning, or only says what was not checked is
 decided by the checker, not the class: the same duplicate line is a warning in a BagIt 0.97 bag
-and an error in a BagIt 1.0 one.
+and an error in a BagIt 1.0 one. The bundle writer's warnings (`letters.bundle.BundleWarning`)
+are findings too, with their messages made the same way.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ __all__ = [
 
 
 class Finding:
-    """One thing verifying found: a reason the bag is not valid, a warning, or a limit."""
+    """One thing found: a reason a bag is not valid, a warning, a limit, or a file left out."""
 
     template: ClassVar[str | Mapping[str, str]] = ""
 

@@ -164,9 +164,16 @@ class Typeface:
 
     def width(self, text: str, size: float) -> float:
         """Return the width of text in points."""
-        return size * sum(
-            sum(map(_advances(font).__getitem__, run)) for run, font in self.runs(text)
-        )
+        if self.fallback is None:
+            return size * sum(map(_advances(self.main).__getitem__, text))
+        # Summed run by run, as the runs are drawn, without making the runs.
+        total = run = 0.0
+        last = ""
+        for font, advance in map(_placed(self).__getitem__, text):
+            if font != last:
+                total, run, last = total + run, 0.0, font
+            run += advance
+        return size * (total + run)
 
     def measure(self, size: float) -> Callable[[str], float]:
         """Return a function giving the width of text at `size`."""
@@ -197,6 +204,24 @@ class _Advances(dict[str, float]):
 @cache
 def _advances(font: str) -> _Advances:
     return _Advances(font)
+
+
+class _Placed(dict[str, tuple[str, float]]):
+    """Each character's font in a typeface, and its advance width at 1 pt."""
+
+    def __init__(self, type_: Typeface) -> None:
+        super().__init__()
+        self.type = type_
+
+    def __missing__(self, char: str) -> tuple[str, float]:
+        ((_, font),) = self.type.runs(char)
+        self[char] = placed = (font, _advances(font)[char])
+        return placed
+
+
+@cache
+def _placed(type_: Typeface) -> _Placed:
+    return _Placed(type_)
 
 
 @cache
