@@ -1,225 +1,274 @@
-"""Measure bundle and verify against `openssl dgst -sha512` and bagit-python, in one run.
+"""`letters bundle` and `letters verify` against openssl and bagit-python, as a user runs them.
 
-    python bench/bench_bundle.py                 # 1 GiB of evidence in a temporary folder
-    python bench/bench_bundle.py --size 5G --dir /scratch/bench --keep
+    python bench/bench_bundle.py                      # 1 GiB, 2,000 and 20,000 files, events
+    python bench/bench_bundle.py --size 1G,5G --sections big
+    python bench/bench_bundle.py --size 64M --files 200,2000 --events 100,1000 --pairs 3
 
-The evidence is shaped like the real thing: many screenshots of random bytes
-(200 KiB–2 MiB), a few large videos, small texts. Every measurement runs in a child process,
-so that its peak memory (ru_maxrss) is its own. Goals: bundle and verify at ≥ 0.8× the speed
-of `openssl dgst -sha512`, ≥ 1.5× the speed of bagit-python's make_bag and validate (default
-algorithms: sha256 and sha512), peak memory ≤ 64 MiB.
+Every figure times the command line itself (start-up, case loading, the index and all) in a
+child process, alternating with the command it is compared with; see measure.py. Sections:
+
+- big: `letters bundle` of SIZE of evidence against `openssl dgst -sha512` of the same files
+  and bagit-python's `bagit.py --sha256 --sha512` on a linked copy; `letters verify` of the
+  zip against `openssl dgst -sha512` of the zip and `bagit.py --validate` of the bag; the peak
+  memory of `bundle` and of `kit`.
+- many: a bundle of many small files against `bagit.py` at two counts, for the growth.
+- events: a bundle whose case has 1k, 5k, 10k timeline events.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import itertools
 import os
-import random
-import re
-import resource
 import shutil
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
-MIB = 1 << 20
-UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+import inputs
+from measure import (
+    BAGIT,
+    LETTERS,
+    MIB,
+    Row,
+    Task,
+    at_least,
+    at_most,
+    exponent,
+    paired,
+    rounds,
+    show_size,
+)
+
+MEMORY_GOAL = 64  # MiB, whatever the size of the evidence, the files or the events
+LINEAR = 1.1  # growth exponent that still counts as linear, given the noise
 
 
-def parse_size(text: str) -> int:
-    """Read a size such as 1G, 500M or 5GiB."""
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?", text.strip(), re.IGNORECASE)
-    if not match:
-        raise argparse.ArgumentTypeError(f"not a size: {text}")
-    return int(float(match[1]) * UNITS[match[2].upper()])
+def fresh(path: Path) -> Callable[[], None]:
+    """Return a step that removes an output before a run, so every run writes it anew."""
+    return lambda: path.unlink(missing_ok=True)
 
 
-def write_random(path: Path, size: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        while size:
-            chunk = min(size, 4 * MIB)
-            handle.write(os.urandom(chunk))
-            size -= chunk
+def linked_copy(source: Path, bag: Path) -> Callable[[], None]:
+    """Return a step that gives `bagit.py` a fresh copy to turn into a bag (it moves files)."""
+
+    def copy() -> None:
+        shutil.rmtree(bag, ignore_errors=True)
+        shutil.copytree(source, bag, copy_function=os.link)
+
+    return copy
 
 
-def make_evidence(root: Path, total: int, seed: int) -> tuple[int, int]:
-    """Write an evidence folder of about `total` bytes; return (files, bytes)."""
-    rng = random.Random(seed)
-    files = written = 0
-    for number in range(3):  # videos: about a quarter of the total
-        size = total * 8 // 100
-        write_random(root / "videos" / f"通话录像 {number + 1}.mp4", size)
-        files, written = files + 1, written + size
-    for number in range(200):  # chat logs and emails
-        size = rng.randint(1 << 10, 16 << 10)
-        folder = "chats" if number % 2 else "emails"
-        name = f"客服 chat {number:03}.txt" if number % 2 else f"confirmation {number:03}.eml"
-        write_random(root / folder / name, size)
-        files, written = files + 1, written + size
-    number = 0
-    while written < total:  # screenshots fill the rest
-        size = min(rng.randint(200 << 10, 2 * MIB), total - written)
-        month = f"2026-{1 + number % 11:02}"
-        write_random(root / "screenshots" / month / f"微信截图 {number:05}.png", size)
-        files, written, number = files + 1, written + size, number + 1
-    return files, written
+def openssl_files(folder: Path) -> list[str]:
+    """Return the command hashing every file under a folder with openssl, as few runs as fit."""
+    return [
+        "sh",
+        "-c",
+        'find "$1" -type f -print0 | xargs -0 openssl dgst -sha512 > /dev/null',
+        "sh",
+        str(folder),
+    ]
 
 
-def prepare(task: str, *args: str) -> Callable[[], object]:
-    """Import what a task needs and return it ready to run, so imports are not timed."""
-    if task == "bundle":
-        from letters.bundle import BagInfo, build_bundle, scan_evidence
-
-        return lambda: build_bundle(
-            Path(args[1]),
-            scan_evidence(Path(args[0])),
-            bagging_date=date(2026, 11, 24),
-            info=BagInfo("Bench", "Benchmark evidence"),
-        )
-    if task == "verify":
-        from letters.verify import verify_bundle
-
-        def verify() -> None:
-            if not verify_bundle(Path(args[0])).valid:
-                raise SystemExit("the bundle did not verify")
-
-        return verify
-    if task in ("make_bag", "validate"):
-        import bagit
-
-        if task == "make_bag":
-            return lambda: bagit.make_bag(args[0])
-        return lambda: bagit.Bag(args[0]).validate()
-
-    def openssl() -> None:
-        paths = sorted(str(p) for p in Path(args[0]).rglob("*") if p.is_file())
-        for start in range(0, len(paths), 500):
-            subprocess.run(
-                ["openssl", "dgst", "-sha512", *paths[start : start + 500]],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-
-    return openssl
+def case_file(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "case.toml"
+    path.write_text(inputs.case_text(), encoding="utf-8")
+    return path
 
 
-def child(task: str, *args: str) -> None:
-    """Run one measured task in this process and print its time and peak memory."""
-    run = prepare(task, *args)
-    started = time.perf_counter()
-    run()
-    seconds = time.perf_counter() - started
-    peak_kib = max(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,  # openssl's own
+def memory(what: str, peak: float) -> Row:
+    return Row(what, f"{peak:.0f} MiB", *at_most(peak, MEMORY_GOAL, "MiB"))
+
+
+def big(
+    options: argparse.Namespace, work: Path, size: int
+) -> tuple[list[Row], list[Row], tuple[float, float]]:
+    """Bundle and verify SIZE of evidence against openssl and bagit-python.
+
+    Return the report's rows, the scaling table's, and the median seconds of bundle and verify.
+    """
+    label = show_size(size)
+    evidence = work / f"evidence-{label.replace(' ', '')}"
+    print(f"writing {label} of evidence in {evidence} …", flush=True)
+    files, total = inputs.evidence(evidence, size, options.seed)
+    case = case_file(work / "case")
+    zipped, bag = work / "bundle.zip", work / "bag"
+    bundle = [*LETTERS, "bundle", case, evidence, "-o", zipped, "--date", inputs.DAY]
+    print(f"{files:,} files, {total / MIB:,.0f} MiB; timing …", flush=True)
+
+    versus_openssl = paired(
+        Task(bundle, fresh(zipped)), Task(openssl_files(evidence)), options.pairs
     )
-    print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024}))
-
-
-def warm(path: Path) -> None:
-    """Read a file into the page cache (bundle hands its output to the disk as it goes)."""
-    with path.open("rb", buffering=0) as handle:
-        while handle.read(4 * MIB):
-            pass
-
-
-def measure(task: str, *args: str | Path) -> dict[str, float]:
-    """Run a task in a child process; return its seconds and peak memory."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", task, *map(str, args)],
-        check=True,
-        capture_output=True,
-        text=True,
+    versus_bagit = paired(
+        Task(bundle, fresh(zipped)),
+        Task([*BAGIT, "--sha256", "--sha512", bag], linked_copy(evidence, bag)),
+        options.pairs,
     )
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--size", type=parse_size, default="1G", help="evidence size (1G, 5G, …)")
-    parser.add_argument("--dir", type=Path, help="work in this folder (default: a temporary one)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated files")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best kept)")
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.child:
-        child(*options.child)
-        return
-
-    work = Path(tempfile.mkdtemp(prefix="letters-bench-", dir=options.dir))
-    try:
-        evidence = work / "evidence"
-        print(f"writing {options.size / MIB:.0f} MiB of evidence in {evidence} …", flush=True)
-        files, total = make_evidence(evidence, options.size, options.seed)
-        megabytes = total / 1e6
-        print(f"{files} files, {total / MIB:.0f} MiB\n")
-
-        out = work / "bundle.zip"
-        bag = work / "bagit-copy"
-        measure("openssl", evidence)  # once to settle the page cache
-        runs: dict[str, list[dict[str, float]]] = {}
-        # Rounds of every task rather than each task in a row, so that a busy moment on the
-        # machine weighs on all of them alike; the best time of each is kept.
-        for _ in range(options.repeat):
-            out.unlink(missing_ok=True)
-            shutil.rmtree(bag, ignore_errors=True)  # make_bag moves files into data/:
-            shutil.copytree(evidence, bag, copy_function=os.link)  # give it linked copies
-            for task, args in [
-                ("openssl", [evidence]),
-                ("bundle", [evidence, out]),
-                ("verify", [out]),
-                ("make_bag", [bag]),
-                ("validate", [bag]),
-            ]:
-                if task == "verify":
-                    warm(out)  # every tool reads from the page cache, as openssl does
-                runs.setdefault(task, []).append(measure(task, *args))
-        best = {
-            task: {
-                "seconds": min(r["seconds"] for r in results),
-                "peak_mib": max(r["peak_mib"] for r in results),
-            }
-            for task, results in runs.items()
-        }
-        openssl, bundle, verify = best["openssl"], best["bundle"], best["verify"]
-        make_bag, validate = best["make_bag"], best["validate"]
-
-        def rate(result: dict[str, float]) -> float:
-            return megabytes / result["seconds"]
-
-        def versus(ours: dict[str, float], theirs: dict[str, float], name: str) -> str:
-            return (
-                f"{rate(ours) / rate(openssl):.2f}× openssl, "
-                f"{theirs['seconds'] / ours['seconds']:.2f}× as fast as {name}"
-            )
-
-        rows = [
-            ("openssl dgst -sha512", openssl, ""),
-            ("letters bundle", bundle, versus(bundle, make_bag, "make_bag")),
-            ("letters verify", verify, versus(verify, validate, "validate")),
-            ("bagit make_bag", make_bag, ""),
-            ("bagit validate", validate, ""),
+    verify = [*LETTERS, "verify", zipped]
+    verify_openssl = paired(
+        Task(verify), Task(["openssl", "dgst", "-sha512", zipped]), options.pairs
+    )
+    verify_bagit = paired(Task(verify), Task([*BAGIT, "--validate", bag]), options.pairs)
+    kit = Task(
+        [
+            *LETTERS,
+            "kit",
+            case.parent,
+            "--evidence",
+            evidence,
+            "-o",
+            work / "kit",
+            "--date",
+            inputs.DAY,
+            "--force",
         ]
-        print(f"{'':22} {'seconds':>8} {'MB/s':>8} {'peak MiB':>9}  speed")
-        for label, result, note in rows:
-            print(
-                f"{label:22} {result['seconds']:8.2f} {rate(result):8.0f} "
-                f"{result['peak_mib']:9.1f}  {note}"
+    )
+    kit.once()
+
+    bundle_runs = versus_openssl.ours.runs + versus_bagit.ours.runs
+    bundle_peak = max(r.peak_mib for r in bundle_runs)
+    rows = [
+        Row(
+            f"bundle {label}, speed vs openssl dgst -sha512",
+            f"{versus_openssl.ratio:.2f}×",
+            *at_least(versus_openssl.ratio, 0.8),
+        ),
+        Row(
+            f"bundle {label}, speed vs bagit.py --sha256 --sha512",
+            f"{versus_bagit.ratio:.2f}×",
+            *at_least(versus_bagit.ratio, 1.5),
+        ),
+        Row(
+            f"verify {label}, speed vs openssl dgst -sha512 of the zip",
+            f"{verify_openssl.ratio:.2f}×",
+            *at_least(verify_openssl.ratio, 0.8),
+        ),
+        Row(
+            f"verify {label}, speed vs bagit.py --validate",
+            f"{verify_bagit.ratio:.2f}×",
+            *at_least(verify_bagit.ratio, 1.5),
+        ),
+        memory(f"bundle {label}, peak memory", bundle_peak),
+        memory(f"kit {label}, peak memory", kit.peak_mib),
+    ]
+    verify_runs = verify_openssl.ours.runs + verify_bagit.ours.runs
+    scaling = [
+        scale(f"bundle {label}", versus_openssl.ours.seconds, bundle_peak),
+        scale(
+            f"verify {label}",
+            verify_openssl.ours.seconds,
+            max(r.peak_mib for r in verify_runs),
+        ),
+        scale(f"openssl {label}", versus_openssl.theirs.seconds, versus_openssl.theirs.peak_mib),
+        scale(f"bagit.py {label}", versus_bagit.theirs.seconds, versus_bagit.theirs.peak_mib),
+    ]
+    if not options.keep:
+        shutil.rmtree(evidence)
+        shutil.rmtree(bag, ignore_errors=True)
+    return rows, scaling, (versus_openssl.ours.seconds, verify_openssl.ours.seconds)
+
+
+def scale(what: str, seconds: float, peak: float) -> Row:
+    """Return a line of the scaling table: median time and peak memory."""
+    return Row(what, f"{seconds:7.2f} s {peak:6.0f} MiB")
+
+
+def many(options: argparse.Namespace, work: Path) -> tuple[list[Row], list[Row]]:
+    """Bundle and verify many small files against bagit-python, at two counts."""
+    counts = sorted(options.files)
+    figures: dict[int, tuple[float, float, float]] = {}
+    rows: list[Row] = []
+    scaling: list[Row] = []
+    case = case_file(work / "case")
+    for count in counts:
+        evidence = work / f"small-{count}"
+        print(f"writing {count:,} small files in {evidence} …", flush=True)
+        inputs.small_files(evidence, count, options.seed)
+        zipped, bag = work / f"small-{count}.zip", work / f"small-{count}-bag"
+        bundle = [*LETTERS, "bundle", case, evidence, "-o", zipped, "--date", inputs.DAY]
+        made = paired(
+            Task(bundle, fresh(zipped)),
+            Task([*BAGIT, "--sha256", "--sha512", bag], linked_copy(evidence, bag)),
+            options.pairs,
+        )
+        checked = paired(
+            Task([*LETTERS, "verify", zipped]), Task([*BAGIT, "--validate", bag]), options.pairs
+        )
+        figures[count] = (made.ours.seconds, made.ours.peak_mib, checked.ours.seconds)
+        scaling += [
+            scale(f"bundle {count:,} files", made.ours.seconds, made.ours.peak_mib),
+            scale(f"verify {count:,} files", checked.ours.seconds, checked.ours.peak_mib),
+            scale(f"bagit.py {count:,} files", made.theirs.seconds, made.theirs.peak_mib),
+        ]
+        if count == counts[-1]:
+            slower = 1 / made.ratio
+            rows += [
+                Row(
+                    f"bundle {count:,} small files, time vs bagit.py",
+                    f"{slower:.2f}×",
+                    *at_most(slower, 1.5),
+                ),
+                memory(f"bundle {count:,} small files, peak memory", made.ours.peak_mib),
+                Row(
+                    f"verify {count:,} small files, speed vs bagit.py --validate",
+                    f"{checked.ratio:.2f}×",
+                ),
+            ]
+        if not options.keep:
+            shutil.rmtree(evidence)
+            shutil.rmtree(bag, ignore_errors=True)
+    if len(counts) > 1:
+        small, large = counts[0], counts[-1]
+        growth = exponent(small, large, figures[small][0], figures[large][0])
+        checking = exponent(small, large, figures[small][2], figures[large][2])
+        rows.append(
+            Row(
+                f"bundle, growth exponent {small:,} → {large:,} files",
+                f"{growth:.2f}",
+                *at_most(growth, LINEAR, ""),
             )
-    finally:
-        if options.keep:
-            print(f"\nkept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        )
+        scaling.append(
+            Row(f"verify, growth exponent {small:,} → {large:,} files", f"{checking:.2f}")
+        )
+    return rows, scaling
+
+
+def events(options: argparse.Namespace, work: Path) -> tuple[list[Row], list[Row]]:
+    """Bundle a case with more and more timeline events: time, memory, growth."""
+    counts = sorted(options.events)
+    tasks = {}
+    for count in counts:
+        folder = work / f"events-{count}"
+        inputs.events_case(folder, count)
+        zipped = work / f"events-{count}.zip"
+        tasks[count] = Task(
+            [*LETTERS, "bundle", folder, "-o", zipped, "--date", inputs.DAY], fresh(zipped)
+        )
+    print(f"timing bundles with {', '.join(f'{c:,}' for c in counts)} events …", flush=True)
+    rounds(list(tasks.values()), options.pairs)
+    largest = counts[-1]
+    rows = [
+        Row(f"bundle with {largest:,} events, time", f"{tasks[largest].seconds:.2f} s"),
+        memory(f"bundle with {largest:,} events, peak memory", tasks[largest].peak_mib),
+    ]
+    for small, large in itertools.pairwise(counts):
+        growth = exponent(small, large, tasks[small].seconds, tasks[large].seconds)
+        rows.append(
+            Row(
+                f"bundle, growth exponent {small:,} → {large:,} events",
+                f"{growth:.2f}",
+                *at_most(growth, LINEAR, ""),
+            )
+        )
+    scaling = [
+        scale(f"bundle {count:,} events", task.seconds, task.peak_mib)
+        for count, task in tasks.items()
+    ]
+    return rows, scaling
 
 
 if __name__ == "__main__":
-    main()
+    import bench_all
+
+    bench_all.main(["big", "many", "events"])

@@ -1,187 +1,157 @@
-"""Cost of the printable letter: PDF and DOCX per letter, and a cold start, as ratios.
+"""`letters letter` for many cases, and Chinese letters against English, as a user runs them.
 
-    python bench/bench_letter.py [--batch 200] [--runs 5]
+    python bench/bench_letter.py                  # 200 cases; add --separate for one
+                                                  # process per case (slow)
+    python bench/bench_letter.py --cases 20 --documents 20 --pairs 3
 
-Baselines are measured in the same run, because these machines are noisy:
-
-- raw reportlab: the same letter set with platypus Paragraphs (escaped text, CJK wrapping for
-  Chinese) in the same fonts: what reportlab costs without our line breaking, layout,
-  envelope page and fidelity check. Goal: letters within 1.3x of it.
-- raw docxtpl: the same layout template rendered with docxtpl's defaults: without the
-  sandbox, the zip rewrite and the fidelity check. Goal: within 1.3x.
-- Chinese against English, per medium. Goal: within 1.3x.
-- cold start: one PDF and one DOCX from a case file in a fresh interpreter, against a fresh
-  interpreter that only imports reportlab and docxtpl.
+- 200 letters (PDF and DOCX) for 200 cases in one `letters letter` command, against a Python
+  process that loops over the same cases calling the library (`letters.kit.write_letter`):
+  what the command adds to the work itself. With --separate, also against one `letters
+  letter` process per case.
+- A zh-CN PDF letter against an English one, per document, in one process: a child renders
+  the letter DOCUMENTS times after a first one and reports the loop's own time.
+- A cold `letters letter CASE --format pdf` in zh-CN against the same in English.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import statistics
-import subprocess
+import json
+import shutil
 import sys
-import time
-from collections.abc import Callable
-from datetime import date
-from functools import partial
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import inputs
+from measure import LETTERS, Row, Task, at_most, paired
 
-from letters.case import Case, load_case  # noqa: E402
-from letters.content import Letter, render_letter  # noqa: E402
-from letters.render import postal  # noqa: E402
-from letters.render.docx import _context, render_docx  # noqa: E402
-from letters.render.pdf import _every_text, _typeface, render_pdf  # noqa: E402
+LIBRARY_LOOP = """\
+import sys
+from datetime import date
+from pathlib import Path
 
-DAY = date(2026, 11, 24)
-CASES = {"en": "case-en.toml", "zh-CN": "case-zh-CN.toml"}
+from letters.kit import Print, Request, write_letter
 
+out = Path(sys.argv[1])
+for folder in map(Path, sys.argv[2:]):
+    request = Request(folder / "case.toml", out / folder.name, date.fromisoformat("{day}"),
+                      force=True)
+    write_letter(request, Print())
+"""
 
-def per_letter(works: dict[str, Callable[[], object]], batch: int, runs: int) -> dict[str, float]:
-    """Return each work's median time per letter over `runs` batches of `batch`.
+PER_DOCUMENT = """\
+import sys, time
+from datetime import date
+from pathlib import Path
 
-    The works take turns, batch after batch, so a busy moment of the machine falls on all
-    of them alike.
-    """
-    times: dict[str, list[float]] = {what: [] for what in works}
-    for _ in range(runs):
-        for what, work in works.items():
-            start = time.perf_counter()
-            for _ in range(batch):
-                work()
-            times[what].append((time.perf_counter() - start) / batch)
-    return {what: statistics.median(values) for what, values in times.items()}
+from letters.kit import Print, Request, write_letter
 
+case, language, out, count = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+request = Request(case, out, date.fromisoformat("{day}"), language=language, force=True)
+printing = Print(formats=("pdf",), explain="none")
+write_letter(request, printing)  # the first one loads fonts and templates: a cold start's cost
+started = time.perf_counter()
+for _ in range(count):
+    write_letter(request, printing)
+print((time.perf_counter() - started) / count)
+"""
 
-def raw_reportlab(case: Case, letter: Letter) -> Callable[[], bytes]:
-    """Return a function that sets the same letter with plain reportlab platypus."""
-    from reportlab.lib.pagesizes import LETTER
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+ONE_PROCESS_EACH = """\
+import json, subprocess, sys
 
-    parts = postal.addresses(case, letter)
-    type_, _note = _typeface(letter.language, _every_text(letter, parts), None, case.language)
-    chinese = letter.language != "en"
-    style = ParagraphStyle(
-        "letter",
-        fontName=type_.main,
-        fontSize=12 if chinese else 11,
-        leading=18 if chinese else 13.75,
-        wordWrap="CJK" if chinese else None,
-    )
-    lines = [*parts.sender, *parts.recipient, *postal.printed_lines(letter).values()]
-
-    def render() -> bytes:
-        buffer = io.BytesIO()
-        document = SimpleDocTemplate(buffer, pagesize=LETTER, invariant=1)
-        story = []
-        for line in lines:
-            story += [Paragraph(escape(line), style), Spacer(1, 4)]
-        document.build(story)
-        return buffer.getvalue()
-
-    return render
+letters, out, cases = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3:]
+for case in cases:
+    subprocess.run([*letters, "letter", case, "-o", f"{out}/{case.rsplit('/', 1)[-1]}",
+                    "--date", "{day}", "--force"], check=True, stdout=subprocess.DEVNULL)
+"""
 
 
-def raw_docxtpl(case: Case, letter: Letter) -> Callable[[], bytes]:
-    """Return a function that renders the same layout template with docxtpl's defaults."""
-    from docxtpl import DocxTemplate
-
-    template = ROOT / "templates" / "standard" / "docx" / f"{letter.language}.docx"
-    context = _context(case, letter)
-
-    def render() -> bytes:
-        document = DocxTemplate(str(template))
-        document.render(context, autoescape=True)
-        buffer = io.BytesIO()
-        document.save(buffer)
-        return buffer.getvalue()
-
-    return render
+def python(code: str, *args: str | Path) -> list[str | Path]:
+    """Return the command running `code` in a fresh interpreter of this environment."""
+    return [sys.executable, "-c", code.replace("{day}", inputs.DAY), *args]
 
 
-def cold(code: str, runs: int) -> float:
-    """Return the median wall time of a fresh interpreter running `code`."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def bulk(options: argparse.Namespace, work: Path) -> list[Row]:
+    """Many cases in one command against the library loop (and one process per case)."""
+    count = options.cases
+    cases = inputs.many_cases(work / "cases", count)
+    out = work / "letters"
+    print(f"timing letters for {count} cases …", flush=True)
+    command = Task([*LETTERS, "letter", *cases, "-o", out, "--date", inputs.DAY, "--force"])
+    loop = paired(command, Task(python(LIBRARY_LOOP, out, *cases)), options.pairs)
+    slower = 1 / loop.ratio
+    rows = [
+        Row(
+            f"{count} letters, one command, time vs the library loop",
+            f"{slower:.2f}× ({command.seconds:.1f} s)",
+            *at_most(slower, 1.5),
+        )
+    ]
+    if options.separate:
+        each = Task(python(ONE_PROCESS_EACH, json.dumps(LETTERS), out, *cases))
+        apart = paired(command, each, 1, warm=False)
+        rows.append(
+            Row(
+                f"{count} letters, one process per case vs one command",
+                f"{apart.ratio:.1f}× ({each.seconds:.0f} s)",
+            )
+        )
+    if not options.keep:
+        shutil.rmtree(out)
+    return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batch", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=5)
-    options = parser.parse_args()
-    batch, runs = options.batch, options.runs
-
-    figures: dict[str, dict[str, float]] = {}
-    for language, name in CASES.items():
-        case = load_case(ROOT / "samples" / name)
-        letter = render_letter(case, "request", language, DAY)
-        works = {
-            "letters pdf": partial(render_pdf, case, letter, envelope=None),
-            "raw reportlab": raw_reportlab(case, letter),
-            "letters docx": partial(render_docx, case, letter),
-            "raw docxtpl": raw_docxtpl(case, letter),
-        }
-        for work in works.values():
-            work()  # warm up: fonts loaded, templates cached
-        figures[language] = per_letter(works, batch, runs)
-
-    # What embedding a Chinese font costs: the same letter with the built-in CID font.
-    from letters.render import fonts
-
-    installed = fonts.candidates
-    fonts.candidates = lambda language: iter(())  # type: ignore[assignment]
-    builtin = partial(render_pdf, case, letter, envelope=None)
-    builtin()
-    figures["zh-CN"].update(per_letter({"letters pdf, built-in CID font": builtin}, batch, runs))
-    fonts.candidates = installed  # type: ignore[assignment]
-
-    print(f"per letter, median of {runs} batches of {batch}:")
-    for language, rows in figures.items():
-        for what, seconds in rows.items():
-            print(f"  {language:6} {what:31} {seconds * 1000:7.2f} ms")
-    print()
-    goals = []
-    for language, rows in figures.items():
-        for ours, raw in (("letters pdf", "raw reportlab"), ("letters docx", "raw docxtpl")):
-            ratio = rows[ours] / rows[raw]
-            goals.append(ratio <= 1.3)
-            print(f"{language:6} {ours} / {raw}: {ratio:5.2f}x (goal <= 1.3x)")
-    for medium in ("letters pdf", "letters docx"):
-        ratio = figures["zh-CN"][medium] / figures["en"][medium]
-        goals.append(ratio <= 1.3)
-        print(f"zh-CN / en, {medium}: {ratio:5.2f}x (goal <= 1.3x)")
-    zh, en = figures["zh-CN"], figures["en"]
-    raw = zh["raw reportlab"] / en["raw reportlab"]
-    builtin_ratio = zh["letters pdf, built-in CID font"] / en["letters pdf"]
-    print(f"  for reference: raw reportlab zh-CN / en {raw:.2f}x;")
-    print(f"  letters zh-CN with the built-in font (nothing embedded) / en {builtin_ratio:.2f}x")
-
-    letter_call = (
-        "from pathlib import Path; from datetime import date\n"
-        "from letters.case import load_case; from letters.content import render_letter\n"
-        "from letters.render.pdf import render_pdf; from letters.render.docx import render_docx\n"
-        "case = load_case(Path('samples/case-zh-CN.toml'))\n"
-        "letter = render_letter(case, 'request', None, date(2026, 11, 24))\n"
-        "render_pdf(case, letter); render_docx(case, letter)\n"
-    )
-    bare = cold("import reportlab.pdfgen.canvas, docxtpl", runs * 3)
-    ours = cold(letter_call, runs * 3)
-    print(
-        f"\ncold start: letter (PDF + DOCX, zh-CN) {ours * 1000:.0f} ms, bare import of "
-        f"reportlab and docxtpl {bare * 1000:.0f} ms: {ours / bare:.2f}x"
-    )
-    print(f"per-letter goals: {'met' if all(goals) else 'NOT all met'}")
+def chinese(options: argparse.Namespace, work: Path) -> list[Row]:
+    """A zh-CN PDF letter against an English one: per document, and from a cold start."""
+    samples = {language: inputs.SAMPLES / f"case-{language}.toml" for language in ("en", "zh-CN")}
+    print("timing zh-CN letters against English …", flush=True)
+    per_document = {
+        language: Task(
+            python(PER_DOCUMENT, case, language, work / language, str(options.documents)),
+            timing=lambda run: float(run.output.split()[-1]),
+        )
+        for language, case in samples.items()
+    }
+    warm = paired(per_document["zh-CN"], per_document["en"], options.pairs)
+    cold = {
+        language: Task(
+            [
+                *LETTERS,
+                "letter",
+                case,
+                "--format",
+                "pdf",
+                "--explain",
+                "none",
+                "--lang",
+                language,
+                "-o",
+                work / language,
+                "--date",
+                inputs.DAY,
+                "--force",
+            ]
+        )
+        for language, case in samples.items()
+    }
+    start = paired(cold["zh-CN"], cold["en"], max(9, 3 * options.pairs))
+    per_ratio, cold_ratio = 1 / warm.ratio, 1 / start.ratio
+    zh, en = per_document["zh-CN"].seconds, per_document["en"].seconds
+    return [
+        Row(
+            "zh-CN PDF vs en PDF, per document in one process",
+            f"{per_ratio:.2f}× ({zh * 1000:.0f} vs {en * 1000:.0f} ms)",
+            *at_most(per_ratio, 1.5),
+        ),
+        Row(
+            "cold letters letter zh-CN PDF vs en PDF",
+            f"{cold_ratio:.2f}× ({cold['zh-CN'].seconds * 1000:.0f} vs "
+            f"{cold['en'].seconds * 1000:.0f} ms)",
+            *at_most(cold_ratio, 1.15),
+        ),
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    import bench_all
+
+    bench_all.main(["letters"])

@@ -9,30 +9,51 @@ and formatted per document, money is Decimal.
 Time-zone rule: a date-time with an offset (`2026-11-20T14:30:00-08:00`) is exact; one
 without an offset, or a bare date, is read in the case's `timezone` (default
 America/New_York, the zone most US carriers keep their records in).
+
+Each key is declared once, as a field of the model class of its table (`Holder`, `Account`,
+`Event`, … and `Case` for the top level): `key(rule, default)` for a value, `table(Model)` or
+`tables(Model, limit)` for a nested table or list of tables. A field without a default is a
+required key; the rule (`_text`, `_date`, `_choice(OPTIONS)`, `_up_to(_text, limit)`, …) says
+what the value may be, turns it into its exact form and words every problem. Checking
+(`keys`), building the model (`build`, and `event_from` for an event) and the order in which
+`letters log add` writes an event's keys all read these declarations. Events have one order,
+`timeline_order`, the order of `Case.events`.
+
+To add a case key: add the field, with its rule and its default, to its model class below, in
+the order the key should be written. Loading, the unknown-key hints, `check_value`, and for an
+event key `log edit`, follow without another edit. Then let people give it where they give its
+table: for an event key, a field of `timeline.NewEvent`, of the web form and an option of `log add`
+(named `--` and the key with dashes, as its messages name it); for a key the wizard asks, a
+`Question` in wizard.py. Use it where it matters (content.py, a template, the guide), show it
+in samples/ and the README's case-file reference, and test it from outside: a case file that
+sets it, and one that sets it wrong. A new rule goes with the others under "the rules": a
+function `(value, checker, path) -> value or None` that calls `checker.problem` with a
+translated message for each problem.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import errno
+import functools
 import os
 import re
 import stat
 import tomllib
 import unicodedata
 import zoneinfo
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 from letters import i18n, identifiers, normalize
 from letters.errors import CaseError
-from letters.i18n import LANGUAGES, _, ngettext
+from letters.i18n import LANGUAGES, N_, _, ngettext
 
 DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_RESPONSE_DAYS = 14
@@ -74,189 +95,6 @@ MAX_AMOUNT = Decimal(10) ** 12
 
 
 @dataclass(frozen=True)
-class Address:
-    """A postal address."""
-
-    lines: tuple[str, ...]
-    city: str
-    region: str = ""
-    postal_code: str = ""
-    country: str = "US"
-
-
-@dataclass(frozen=True)
-class Holder:
-    """The account holder, who signs."""
-
-    name: str
-    email: str
-    phone: str | None = None
-    name_en: str | None = None
-    address: Address | None = None
-
-    def display_name(self, language: str) -> str:
-        """Return the name the carrier knows in documents of `language`."""
-        if language == "en" and self.name_en:
-            return self.name_en
-        return self.name
-
-
-@dataclass(frozen=True)
-class Account:
-    """The account to close."""
-
-    carrier: str
-    number: str
-    phone: str | None = None
-    iccid: str | None = None
-    balance: Decimal | None = None
-    currency: str = "USD"
-    close_on: date | None = None
-    reason: str = "no-longer-needed"
-    reason_note: str | None = None
-    refund_to: str = "original-payment"
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """Who receives the request, and the language its staff read (English unless the case
-    says the carrier serves its customers in Chinese)."""
-
-    name: str
-    email: str | None = None
-    address: Address | None = None
-    language: str = "en"
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """How the printed letter travels."""
-
-    certified_mail: str | None = None
-    return_receipt: bool = True
-    mailed_on: date | None = None
-    method: str | None = None
-
-
-@dataclass(frozen=True)
-class Checklist:
-    """What the holder has done before closing (each answers "done?")."""
-
-    keep_number: bool | None = None
-    number_ported: bool = False
-    number_locked: bool = False
-    backed_up: bool = False
-    two_factor_moved: bool = False
-    autopay_removed: bool = False
-    esim_deleted: bool = False
-
-
-@dataclass(frozen=True)
-class Status:
-    """Where the closure stands, as dates."""
-
-    request_sent: date | None = None
-    confirmation_received: date | None = None
-    closed_on: date | None = None
-    refund_received: date | None = None
-
-
-@dataclass(frozen=True)
-class Charge:
-    """A charge the holder disputes: made after the closure, or never agreed to."""
-
-    date: date
-    amount: Decimal
-    description: str
-    statement_date: dt.date | None = None  # `date` here would name the field above
-    reference: str | None = None
-
-
-@dataclass(frozen=True)
-class Card:
-    """The payment card the carrier charged, for a billing dispute with its issuer."""
-
-    issuer: str
-    last4: str
-    address: Address | None = None
-    type: str | None = None  # one of PAYMENT_TYPES; None when the case does not say
-
-
-@dataclass(frozen=True)
-class Complaint:
-    """What the holder asks a regulator to obtain, and the attorney general's office to write
-    to when the holder gives it (it wins over the shipped directory)."""
-
-    relief: str | None = None
-    attorney_general: Recipient | None = None
-
-
-@dataclass(frozen=True)
-class Event:
-    """One contact with the carrier: a call, a chat, a letter."""
-
-    at: datetime | date  # a date alone when the time is not known
-    channel: str
-    summary: str
-    party: str | None = None
-    reference: str | None = None
-    evidence: tuple[str, ...] = ()
-    certified_mail: str | None = None
-
-    def moment(self, zone: tzinfo) -> datetime:
-        """Return when it happened as an exact time (a bare date counts as its midnight)."""
-        if isinstance(self.at, datetime):
-            return self.at
-        return datetime.combine(self.at, time(), zone)
-
-    def day(self, zone: tzinfo) -> date:
-        """Return the day it happened, in the case's time zone."""
-        if isinstance(self.at, datetime):
-            return self.at.astimezone(zone).date()
-        return self.at
-
-
-@dataclass(frozen=True)
-class Case:
-    """Everything one closure needs, checked.
-
-    `language` is the language the holder reads (the guide, the companion sheets); each
-    document's language is its reader's (`recipient.language` for the carrier, English for
-    everyone else).
-    """
-
-    language: str
-    timezone: str
-    holder: Holder
-    account: Account
-    recipient: Recipient
-    delivery: Delivery = field(default_factory=Delivery)
-    events: tuple[Event, ...] = ()
-    checklist: Checklist = field(default_factory=Checklist)
-    status: Status = field(default_factory=Status)
-    charges: tuple[Charge, ...] = ()
-    card: Card | None = None
-    complaint: Complaint = field(default_factory=Complaint)
-    response_days: int = DEFAULT_RESPONSE_DAYS
-    path: Path | None = None
-
-    @property
-    def tz(self) -> tzinfo:
-        """Return the case's time zone."""
-        return zoneinfo.ZoneInfo(self.timezone)
-
-    @property
-    def request_sent_on(self) -> date | None:
-        """Return the day the closure request went out, as far as the case shows."""
-        if self.status.request_sent:
-            return self.status.request_sent
-        mailed = [e.day(self.tz) for e in self.events if e.certified_mail]
-        if self.delivery.mailed_on:
-            mailed.append(self.delivery.mailed_on)
-        return min(mailed, default=None)
-
-
-@dataclass(frozen=True)
 class Problem:
     """One thing wrong in a case file."""
 
@@ -270,17 +108,104 @@ class Problem:
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
-# --- the schema ------------------------------------------------------------------------------
+# --- the rules -------------------------------------------------------------------------------
 
 Check = Callable[[Any, "_Checker", tuple[Any, ...]], Any]
+Model = TypeVar("Model", bound=object)
+_RULE = "letters.case.rule"  # the field metadata that makes a field a case-file key
 
 
 @dataclass(frozen=True)
 class Key:
-    """A key of the case file: how to check its value, and whether it must be there."""
+    """A key of the case file: how to check its value, whether it must be there, and the model
+    its table (or each table of its list) builds."""
 
     check: Check
     required: bool = False
+    model: type | None = None
+
+
+def key(
+    check: Check, default: Any = MISSING, *, factory: Any = MISSING, model: type | None = None
+) -> Any:
+    """Declare a model field as a case-file key checked by `check`; no default makes it required."""
+    return field(default=default, default_factory=factory, metadata={_RULE: (check, model)})
+
+
+def table(
+    model: type, default: Any = MISSING, *, factory: Any = MISSING, only: tuple[str, ...] = ()
+) -> Any:
+    """Declare a field as a nested table whose keys are `model`'s (or `only` these, each one
+    required)."""
+    schema = keys(model)
+    if only:
+        schema = {name: replace(schema[name], required=True) for name in only}
+
+    def check(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+        return checker.table(value, path, schema)
+
+    return key(check, default, factory=factory, model=model)
+
+
+def tables(model: type, limit: int) -> Any:
+    """Declare a field as a list of at most `limit` tables (`[[name]]`) whose keys are `model`'s."""
+    schema = keys(model)
+
+    def check(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+        return checker.tables(value, path, schema, limit)
+
+    return key(check, (), model=model)
+
+
+def keys(model: type) -> Mapping[str, Key]:
+    """Return the case-file keys of a model's table, in the order they are declared."""
+    return _declared(model)
+
+
+@functools.cache
+def _declared(model: type) -> Mapping[str, Key]:
+    found: dict[str, Key] = {}
+    for item in fields(model):
+        if _RULE in item.metadata:
+            check, inner = item.metadata[_RULE]
+            required = item.default is MISSING and item.default_factory is MISSING
+            found[item.name] = Key(check, required, inner)
+    return MappingProxyType(found)
+
+
+def build(model: type[Model], values: Mapping[str, Any]) -> Model:
+    """Build a model from checked values; a key left out (or None) takes its default.
+
+    Nested tables (dicts) and lists of tables are built into their own models; values that
+    are not keys (a case's `path`) are passed on as they are.
+    """
+    rules = keys(model)
+    given: dict[str, Any] = {}
+    for name, value in values.items():
+        rule = rules.get(name)
+        inner = rule.model if rule else None
+        if inner is not None and isinstance(value, dict):
+            value = build(inner, value)
+        elif inner is not None and isinstance(value, list):
+            value = tuple(build(inner, item) for item in value)
+        if value is not None:
+            given[name] = value
+    return model(**given)
+
+
+def check_value(key: Key, value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, list[Problem]]:
+    """Check one value by the rule of a case-file key (`keys(Holder)["email"]`, …).
+
+    Return the checked value and the problems found, for checking answers one at a time.
+    """
+    checker = _Checker("")
+    return key.check(value, checker, path or ("value",)), checker.problems
+
+
+def check_table(values: dict[str, Any], model: type) -> tuple[dict[str, Any], list[Problem]]:
+    """Check a table of values (an event, …) as the case file's checks would."""
+    checker = _Checker("")
+    return checker.table(values, (), keys(model)) or {}, checker.problems
 
 
 def _text(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
@@ -511,14 +436,9 @@ def _days(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 
 
 def _evidence_list(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        checker.problem(path, _('must be a list of file names, like ["bill.pdf"]'))
+    items = _strings(value, checker, path, N_('must be a list of file names, like ["bill.pdf"]'))
+    if items is None:
         return None
-    if not checker.within(value, MAX_ITEMS, path):
-        return None
-    items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
     for index, item in enumerate(items):
         if item is not None and (item.startswith(("/", "\\")) or ".." in Path(item).parts):
             checker.problem((*path, index + 1), _("must be a path inside the evidence folder"))
@@ -526,148 +446,280 @@ def _evidence_list(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 
 
 def _address(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
-    values = checker.table(value, path, ADDRESS)
+    values = checker.table(value, path, keys(Address))
     if values is None:
         return None
-    lines = values.get("lines")
-    if isinstance(lines, str):
-        lines = (lines,)
-    if not lines:
+    if not values.get("lines"):
         checker.problem((*path, "lines"), _("needs at least one street line"))
         return None
     if values.get("city") is None:
         return None
-    address = Address(
-        lines=tuple(lines),
-        city=normalize.fold(values["city"]),
-        region=normalize.fold(values.get("region") or ""),
-        postal_code=values.get("postal_code") or "",
-        country=normalize.fold(values.get("country") or "US").upper(),
-    )
-    return checker.postal(address, path)
+    return checker.postal(build(Address, values), path)
+
+
+def _folded(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    text = checker.string(value, path)
+    return None if text is None else normalize.fold(text)
+
+
+def _country(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    text = _folded(value, checker, path)
+    return None if text is None else text.upper()
 
 
 def _lines(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    hint = N_('must be a list of lines, like ["123 Main St", "Apt 4B"]')
+    items = _strings(value, checker, path, hint)
+    return None if items is None else tuple(item for item in items if item)
+
+
+def _strings(
+    value: Any, checker: _Checker, path: tuple[Any, ...], hint: str
+) -> list[str | None] | None:
+    """Check a list of texts (one text alone is a list of one); `hint` says what is wanted."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        checker.problem(path, _('must be a list of lines, like ["123 Main St", "Apt 4B"]'))
+        checker.problem(path, _(hint))
         return None
     if not checker.within(value, MAX_ITEMS, path):
         return None
-    items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
-    return tuple(item for item in items if item)
+    return [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
 
 
-ADDRESS = {
-    "lines": Key(_lines, required=True),
-    "city": Key(_text, required=True),
-    "region": Key(_text),
-    "postal_code": Key(_identifier),
-    "country": Key(_text),
-}
-HOLDER = {
-    "name": Key(_text, required=True),
-    "name_en": Key(_text),
-    "email": Key(_email, required=True),
-    "phone": Key(_phone),
-    "address": Key(_address),
-}
-ACCOUNT = {
-    "carrier": Key(_text, required=True),
-    "number": Key(_identifier, required=True),
-    "phone": Key(_phone),
-    "iccid": Key(_iccid),
-    "balance": Key(_money),
-    "currency": Key(_currency),
-    "close_on": Key(_date),
-    "reason": Key(_choice(REASONS)),
-    "reason_note": Key(_free_text),
-    "refund_to": Key(_choice(REFUND_METHODS)),
-}
-RECIPIENT = {
-    "name": Key(_text, required=True),
-    "email": Key(_email),
-    "address": Key(_address),
-    "language": Key(_choice(LANGUAGES)),
-}
-DELIVERY = {
-    "certified_mail": Key(_article),
-    "return_receipt": Key(_boolean),
-    "mailed_on": Key(_date),
-    "method": Key(_choice(SEND_METHODS)),
-}
-CHECKLIST = {
-    name: Key(_boolean)
-    for name in ("keep_number", "number_ported", "number_locked", "backed_up",
-                 "two_factor_moved", "autopay_removed", "esim_deleted")
-}  # fmt: skip
-STATUS = {
-    name: Key(_date)
-    for name in ("request_sent", "confirmation_received", "closed_on", "refund_received")
-}
-CHARGE = {
-    "date": Key(_date, required=True),
-    "amount": Key(_money, required=True),
-    "description": Key(_screened_text, required=True),
-    "statement_date": Key(_date),
-    "reference": Key(_identifier),
-}
-CARD = {
-    "issuer": Key(_text, required=True),
-    "last4": Key(_last4, required=True),
-    "address": Key(_address),
-    "type": Key(_choice(PAYMENT_TYPES)),
-}
-ATTORNEY_GENERAL = {
-    "name": Key(_text, required=True),
-    "address": Key(_address, required=True),
-}
-COMPLAINT = {
-    "relief": Key(_free_text),
-    "attorney_general": Key(lambda v, c, p: c.table(v, p, ATTORNEY_GENERAL)),
-}
-EVENT = {
-    "at": Key(_moment, required=True),
-    "channel": Key(_choice(CHANNELS), required=True),
-    "party": Key(_up_to(_text, MAX_EVENT_LABEL)),
-    "reference": Key(_up_to(_identifier, MAX_EVENT_LABEL)),
-    "summary": Key(_up_to(_free_text, MAX_SUMMARY), required=True),
-    "evidence": Key(_evidence_list),
-    "certified_mail": Key(_article),
-}
-TOP = {
-    "language": Key(_choice(LANGUAGES)),
-    "timezone": Key(_timezone),
-    "holder": Key(lambda v, c, p: c.table(v, p, HOLDER), required=True),
-    "account": Key(lambda v, c, p: c.table(v, p, ACCOUNT), required=True),
-    "recipient": Key(lambda v, c, p: c.table(v, p, RECIPIENT), required=True),
-    "delivery": Key(lambda v, c, p: c.table(v, p, DELIVERY)),
-    "events": Key(lambda v, c, p: c.tables(v, p, EVENT, MAX_EVENTS)),
-    "checklist": Key(lambda v, c, p: c.table(v, p, CHECKLIST)),
-    "status": Key(lambda v, c, p: c.table(v, p, STATUS)),
-    "charges": Key(lambda v, c, p: c.tables(v, p, CHARGE, MAX_ITEMS)),
-    "card": Key(lambda v, c, p: c.table(v, p, CARD)),
-    "complaint": Key(lambda v, c, p: c.table(v, p, COMPLAINT)),
-    "response_days": Key(_days),
-}
+# --- the model: one field per case-file key --------------------------------------------------
 
 
-def check_value(key: Key, value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, list[Problem]]:
-    """Check one value by the rule of a case-file key (`HOLDER["email"]`, …).
+@dataclass(frozen=True)
+class Address:
+    """A postal address."""
 
-    Return the checked value and the problems found, for checking answers one at a time.
+    lines: tuple[str, ...] = key(_lines)
+    city: str = key(_folded)
+    region: str = key(_folded, "")
+    postal_code: str = key(_identifier, "")
+    country: str = key(_country, "US")
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The account holder, who signs."""
+
+    name: str = key(_text)
+    email: str = key(_email)
+    phone: str | None = key(_phone, None)
+    name_en: str | None = key(_text, None)
+    address: Address | None = key(_address, None)
+
+    def display_name(self, language: str) -> str:
+        """Return the name the carrier knows in documents of `language`."""
+        if language == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+@dataclass(frozen=True)
+class Account:
+    """The account to close."""
+
+    carrier: str = key(_text)
+    number: str = key(_identifier)
+    phone: str | None = key(_phone, None)
+    iccid: str | None = key(_iccid, None)
+    balance: Decimal | None = key(_money, None)
+    currency: str = key(_currency, "USD")
+    close_on: date | None = key(_date, None)
+    reason: str = key(_choice(REASONS), "no-longer-needed")
+    reason_note: str | None = key(_free_text, None)
+    refund_to: str = key(_choice(REFUND_METHODS), "original-payment")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who receives the request, and the language its staff read (English unless the case
+    says the carrier serves its customers in Chinese)."""
+
+    name: str = key(_text)
+    email: str | None = key(_email, None)
+    address: Address | None = key(_address, None)
+    language: str = key(_choice(LANGUAGES), "en")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How the printed letter travels."""
+
+    certified_mail: str | None = key(_article, None)
+    return_receipt: bool = key(_boolean, True)
+    mailed_on: date | None = key(_date, None)
+    method: str | None = key(_choice(SEND_METHODS), None)
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """What the holder has done before closing (each answers "done?")."""
+
+    keep_number: bool | None = key(_boolean, None)
+    number_ported: bool = key(_boolean, False)
+    number_locked: bool = key(_boolean, False)
+    backed_up: bool = key(_boolean, False)
+    two_factor_moved: bool = key(_boolean, False)
+    autopay_removed: bool = key(_boolean, False)
+    esim_deleted: bool = key(_boolean, False)
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the closure stands, as dates."""
+
+    request_sent: date | None = key(_date, None)
+    confirmation_received: date | None = key(_date, None)
+    closed_on: date | None = key(_date, None)
+    refund_received: date | None = key(_date, None)
+
+
+@dataclass(frozen=True)
+class Charge:
+    """A charge the holder disputes: made after the closure, or never agreed to."""
+
+    date: dt.date = key(_date)
+    amount: Decimal = key(_money)
+    description: str = key(_screened_text)
+    statement_date: dt.date | None = key(_date, None)  # `date` here would name the field above
+    reference: str | None = key(_identifier, None)
+
+
+@dataclass(frozen=True)
+class Card:
+    """The payment card the carrier charged, for a billing dispute with its issuer."""
+
+    issuer: str = key(_text)
+    last4: str = key(_last4)
+    address: Address | None = key(_address, None)
+    type: str | None = key(_choice(PAYMENT_TYPES), None)  # None when the case does not say
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """What the holder asks a regulator to obtain, and the attorney general's office to write
+    to when the holder gives it (it wins over the shipped directory)."""
+
+    relief: str | None = key(_free_text, None)
+    attorney_general: Recipient | None = table(Recipient, None, only=("name", "address"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """One contact with the carrier: a call, a chat, a letter.
+
+    Its keys are declared in the order `letters log add` writes them.
     """
-    checker = _Checker("")
-    return key.check(value, checker, path or ("value",)), checker.problems
+
+    at: datetime | date = key(_moment)  # a date alone when the time is not known
+    channel: str = key(_choice(CHANNELS))
+    party: str | None = key(_up_to(_text, MAX_EVENT_LABEL), None)
+    reference: str | None = key(_up_to(_identifier, MAX_EVENT_LABEL), None)
+    summary: str = key(_up_to(_free_text, MAX_SUMMARY))
+    evidence: tuple[str, ...] = key(_evidence_list, ())
+    certified_mail: str | None = key(_article, None)
+
+    def moment(self, zone: tzinfo) -> datetime:
+        """Return when it happened as an exact time (a bare date counts as its midnight)."""
+        return exact_moment(self.at, zone)
+
+    def day(self, zone: tzinfo) -> date:
+        """Return the day it happened, in the case's time zone."""
+        local = self.local(zone)
+        return local.date() if isinstance(local, datetime) else local
+
+    def local(self, zone: tzinfo) -> datetime | date:
+        """Return when it happened as the case's clock reads it (a date alone stays a date)."""
+        if isinstance(self.at, datetime):
+            return exact_moment(self.at, zone).astimezone(zone)
+        return self.at
 
 
-def check_table(
-    values: dict[str, Any], schema: dict[str, Key]
-) -> tuple[dict[str, Any], list[Problem]]:
-    """Check a table of values (an event, …) as the case file's checks would."""
-    checker = _Checker("")
-    return checker.table(values, (), schema) or {}, checker.problems
+@dataclass(frozen=True)
+class Case:
+    """Everything one closure needs, checked.
+
+    `language` is the language the holder reads (the guide, the companion sheets); each
+    document's language is its reader's (`recipient.language` for the carrier, English for
+    everyone else).
+    """
+
+    holder: Holder = table(Holder)
+    account: Account = table(Account)
+    recipient: Recipient = table(Recipient)
+    language: str = key(_choice(LANGUAGES), "en")
+    timezone: str = key(_timezone, DEFAULT_TIMEZONE)
+    delivery: Delivery = table(Delivery, factory=Delivery)
+    events: tuple[Event, ...] = tables(Event, MAX_EVENTS)  # in timeline_order
+    checklist: Checklist = table(Checklist, factory=Checklist)
+    status: Status = table(Status, factory=Status)
+    charges: tuple[Charge, ...] = tables(Charge, MAX_ITEMS)  # by date
+    card: Card | None = table(Card, None)
+    complaint: Complaint = table(Complaint, factory=Complaint)
+    response_days: int = key(_days, DEFAULT_RESPONSE_DAYS)
+    path: Path | None = None  # the file it was read from: not a key
+
+    @property
+    def tz(self) -> tzinfo:
+        """Return the case's time zone."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def request_sent_on(self) -> date | None:
+        """Return the day the closure request went out, as far as the case shows."""
+        if self.status.request_sent:
+            return self.status.request_sent
+        mailed = [e.day(self.tz) for e in self.events if e.certified_mail]
+        if self.delivery.mailed_on:
+            mailed.append(self.delivery.mailed_on)
+        return min(mailed, default=None)
+
+
+# --- the timeline's one order ----------------------------------------------------------------
+
+
+def exact_moment(at: datetime | date, zone: tzinfo) -> datetime:
+    """Return an event's time as an exact moment: a time without an offset is read in `zone`,
+    a bare date counts as its midnight there."""
+    if isinstance(at, datetime):
+        return at if at.tzinfo is not None else at.replace(tzinfo=zone)
+    return datetime.combine(at, time(), zone)
+
+
+def timeline_order(times: Sequence[datetime | date], zone: tzinfo) -> list[int]:
+    """Return the positions of events at `times` in the timeline's order, the one order of the
+    log, the guide, the letters, the bundle's index and its timeline files: by exact moment,
+    events at the same moment in the order they are written."""
+    return sorted(range(len(times)), key=lambda position: exact_moment(times[position], zone))
+
+
+def event_from(values: Mapping[str, Any], zone: tzinfo) -> Event:
+    """Build an event from checked values (`check_table(values, Event)`), as loading does: a
+    time without an offset is in `zone`, one with an offset keeps it."""
+    at = values["at"]
+    if isinstance(at, datetime) and at.tzinfo is None:
+        values = {**values, "at": at.replace(tzinfo=zone)}
+    return build(Event, values)
+
+
+def _build(values: dict[str, Any], path: Path) -> Case:
+    zone = zoneinfo.ZoneInfo(values.get("timezone") or DEFAULT_TIMEZONE)
+    events = [event_from(item, zone) for item in values.get("events") or ()]
+    order = timeline_order([event.at for event in events], zone)
+    charges = [build(Charge, item) for item in values.get("charges") or ()]
+    return build(
+        Case,
+        {
+            **values,
+            "events": tuple(events[position] for position in order),
+            "charges": tuple(sorted(charges, key=lambda charge: charge.date)),
+            "path": path,
+        },
+    )
 
 
 # --- checking --------------------------------------------------------------------------------
@@ -678,8 +730,17 @@ class _Checker:
 
     def __init__(self, text: str) -> None:
         self.problems: list[Problem] = []
-        self.locations = _locate_keys(text)
-        self.text_lines = text.splitlines()
+        self.text = text
+
+    # Where each key is written, found only for a problem to report: a case file of 10,000
+    # events would otherwise hold a map of its 70,000 keys and a copy of its lines.
+    @functools.cached_property
+    def locations(self) -> dict[tuple[Any, ...], int]:
+        return _locate_keys(self.text)
+
+    @functools.cached_property
+    def text_lines(self) -> list[str]:
+        return self.text.splitlines()
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
         self.problems.append(Problem(_dotted(path), message, self.line_of(path)))
@@ -711,7 +772,7 @@ class _Checker:
             self.problem(path, _("must be text in quotes"))
             return None
         allowed = "\n\t" if multiline else ""
-        for char in value:
+        for char in "" if value.isprintable() else value:  # what it looks for is not printable
             category = unicodedata.category(char)
             if char in _BIDI or (category in ("Cc", "Zl", "Zp") and char not in allowed):
                 self.problem(
@@ -738,7 +799,7 @@ class _Checker:
         return value
 
     def table(
-        self, value: Any, path: tuple[Any, ...], schema: dict[str, Key]
+        self, value: Any, path: tuple[Any, ...], schema: Mapping[str, Key]
     ) -> dict[str, Any] | None:
         if not isinstance(value, dict):
             self.problem(path, _("must be a table"))
@@ -764,7 +825,7 @@ class _Checker:
         return result
 
     def tables(
-        self, value: Any, path: tuple[Any, ...], schema: dict[str, Key], limit: int
+        self, value: Any, path: tuple[Any, ...], schema: Mapping[str, Key], limit: int
     ) -> list[dict[str, Any]] | None:
         if not isinstance(value, list):
             self.problem(
@@ -860,7 +921,7 @@ class _Checker:
             self.problem((*path, "country"), _("unknown country code — use two letters, like US"))
             return address
         region = written.get("country_area") or address.region
-        return dataclasses.replace(address, region=region)
+        return replace(address, region=region)
 
 
 def _noncharacter(char: str) -> bool:
@@ -923,27 +984,31 @@ def _locate_keys(text: str) -> dict[tuple[Any, ...], int]:
             continue
         if not line or line.startswith("#"):
             continue
-        if header := re.match(r"\[\[\s*(.+?)\s*\]\]", line):
-            name = _split_key(header.group(1))
-            counts[name] = counts.get(name, 0) + 1
-            table = (*name, counts[name])
+        if (header := _table_header(line, counts)) is not None:
+            table = header
             where.setdefault(table, number)
-            continue
-        if header := re.match(r"\[\s*(.+?)\s*\]", line):
-            table = _split_key(header.group(1))
-            where.setdefault(table, number)
-            continue
-        if assignment := _DOTTED_KEY.match(line):
+        elif assignment := _DOTTED_KEY.match(line):
             key = (*table, *_split_key(assignment.group(1)))
             where.setdefault(key, number)
             rest = line[assignment.end() :].strip()
             if rest.startswith("{"):
                 for inner in _DOTTED_KEY.finditer(rest[1:].replace(",", "\n,")):
                     where.setdefault((*key, *_split_key(inner.group(1))), number)
-            for quote in ('"""', "'''"):
-                if rest.startswith(quote) and rest.count(quote) == 1:
-                    closing = quote
+            closing = next(
+                (q for q in ('"""', "'''") if rest.startswith(q) and rest.count(q) == 1), ""
+            )
     return where
+
+
+def _table_header(line: str, counts: dict[tuple[Any, ...], int]) -> tuple[Any, ...] | None:
+    """Return the key path a `[table]` or `[[table]]` header opens (counting each array's)."""
+    if header := re.match(r"\[\[\s*(.+?)\s*\]\]", line):
+        name = _split_key(header.group(1))
+        counts[name] = counts.get(name, 0) + 1
+        return (*name, counts[name])
+    if header := re.match(r"\[\s*(.+?)\s*\]", line):
+        return _split_key(header.group(1))
+    return None
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -1019,7 +1084,7 @@ def parse_case(text: str, path: Path) -> Case:
     deep = _too_deep(data)
     if deep is not None:
         checker.problem(deep, too_deep)
-    values = checker.table(data, (), TOP)
+    values = checker.table(data, (), keys(Case))
     if values is not None:
         _check_precision(values, checker)
     if values is not None and (values.get("language") or "en") == "en":
@@ -1130,55 +1195,3 @@ def _syntax_message(message: str, text: str, path: Path) -> str:
     return _("{path}:{line}: not valid TOML: {reason}{hint}").format(
         path=path, line=line, reason=reason, hint=hint
     )
-
-
-def _build(values: dict[str, Any], path: Path) -> Case:
-    timezone = values.get("timezone") or DEFAULT_TIMEZONE
-    zone = zoneinfo.ZoneInfo(timezone)
-    holder = values["holder"]
-    account = values["account"]
-    recipient = values["recipient"]
-    events = [
-        Event(
-            at=_in_zone(item["at"], zone),
-            channel=item["channel"],
-            summary=item["summary"],
-            party=item.get("party"),
-            reference=item.get("reference"),
-            evidence=item.get("evidence") or (),
-            certified_mail=item.get("certified_mail"),
-        )
-        for item in values.get("events") or ()
-    ]
-    charges = [Charge(**item) for item in values.get("charges") or ()]
-    card = values.get("card")
-    return Case(
-        language=values.get("language") or "en",
-        timezone=timezone,
-        holder=Holder(**holder),
-        account=Account(**{k: v for k, v in account.items() if v is not None}),
-        recipient=Recipient(**{k: v for k, v in recipient.items() if v is not None}),
-        delivery=Delivery(**(values.get("delivery") or {})),
-        events=tuple(sorted(events, key=lambda event: event.moment(zone))),
-        checklist=Checklist(**(values.get("checklist") or {})),
-        status=Status(**(values.get("status") or {})),
-        charges=tuple(sorted(charges, key=lambda charge: charge.date)),
-        card=Card(**card) if card else None,
-        complaint=_complaint(values.get("complaint") or {}),
-        response_days=values.get("response_days") or DEFAULT_RESPONSE_DAYS,
-        path=path,
-    )
-
-
-def _complaint(values: dict[str, Any]) -> Complaint:
-    office = values.get("attorney_general")
-    return Complaint(
-        relief=values.get("relief"),
-        attorney_general=Recipient(**office) if office else None,
-    )
-
-
-def _in_zone(moment: datetime | date, zone: tzinfo) -> datetime | date:
-    if isinstance(moment, datetime) and moment.tzinfo is None:
-        return moment.replace(tzinfo=zone)
-    return moment

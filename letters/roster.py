@@ -184,7 +184,7 @@ def _address(
                 problems.append((f"{section}.address.{part}", str(error)))
                 continue
         address[part] = value
-    _value, found = schema.check_value(schema.HOLDER["address"], address, ("address",))
+    _value, found = schema.check_value(schema.keys(schema.Holder)["address"], address, ("address",))
     named = {column for column, _message in problems}
     for problem in found:
         part = problem.path.removeprefix("address").lstrip(".") or "line1"

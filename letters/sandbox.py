@@ -23,6 +23,7 @@ import enum
 import functools
 import re
 import string
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from datetime import date, datetime, timedelta, timezone
 from datetime import time as clock_time
 from decimal import Decimal
 from pathlib import PurePath
+from types import CodeType
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, nodes
@@ -582,6 +584,13 @@ MARKUP_FILTERS = ("safe", "escape", "e", "forceescape", "tojson", "urlize", "xml
 the output is a document's XML, in which a template must only ever write text."""
 
 
+MAX_COMPILED = 256
+"""The most compiled templates kept in a process (a built-in set has about 20; DOCX layouts
+add their XML parts): enough for a batch over every kind and language, bounded for a server."""
+_COMPILED: dict[tuple[Any, ...], CodeType] = {}
+_COMPILED_LOCK = threading.Lock()  # the browser app renders in several threads
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, with every way to make big values bounded and charged."""
 
@@ -602,6 +611,62 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def add_filters(self, filters: Mapping[str, Callable[..., Any]]) -> None:
         """Add formatting filters, each bounded like the built-in ones."""
         self.filters.update({name: guard_filter(name, f, True) for name, f in filters.items()})
+
+    def compile(  # type: ignore[override]
+        self,
+        source: str | nodes.Template,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> str | CodeType:
+        """Compile a template's source, once per process for the same source and settings.
+
+        A batch of cases renders the same few templates again and again, each time in a new
+        environment (its filters know the case), and compiling costs more than rendering.
+        The code depends only on the source, its name and how the sandbox is set up, never on
+        the values rendered, so it is shared; a changed file is a new source, compiled anew.
+        """
+        if raw:
+            return super().compile(source, name, filename, True, defer_init)
+        if not isinstance(source, str):
+            return super().compile(source, name, filename, False, defer_init)
+        key = (self._settings(), name, filename, defer_init, source)
+        with _COMPILED_LOCK:
+            code = _COMPILED.get(key)
+        if code is None:
+            code = super().compile(source, name, filename, False, defer_init)
+            with _COMPILED_LOCK:
+                if len(_COMPILED) >= MAX_COMPILED:
+                    del _COMPILED[next(iter(_COMPILED))]  # the oldest goes first
+                _COMPILED[key] = code
+        return code
+
+    def _settings(self) -> tuple[Any, ...]:
+        """Return all that the compiled code of a source depends on besides the source."""
+        return (
+            type(self),
+            self.markup,
+            self.autoescape,
+            self.finalize,
+            tuple(sorted(self.filters)),
+            tuple(sorted(self.tests)),
+            tuple(sorted(self.extensions)),
+            self.block_start_string,
+            self.block_end_string,
+            self.variable_start_string,
+            self.variable_end_string,
+            self.comment_start_string,
+            self.comment_end_string,
+            self.line_statement_prefix,
+            self.line_comment_prefix,
+            self.trim_blocks,
+            self.lstrip_blocks,
+            self.newline_sequence,
+            self.keep_trailing_newline,
+            self.optimized,
+            self.is_async,
+        )
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)

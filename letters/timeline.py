@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -19,30 +19,19 @@ from typing import Any
 import tomlkit
 
 from letters import case as schema
-from letters import i18n, normalize
-from letters.case import Case, Event, parse_case, read_case_text
+from letters import i18n, labels, normalize
+from letters.case import Case, Event, event_from, parse_case, read_case_text, timeline_order
 from letters.casefolder import of_case_file
 from letters.errors import InputError
-from letters.i18n import N_, _, ngettext
+from letters.i18n import _, ngettext
 from letters.output import write_outputs
 from letters.shell import command
-
-CHANNEL_NAMES = {
-    "phone": N_("Phone"),
-    "email": N_("Email"),
-    "chat": N_("Chat"),
-    "online": N_("Online"),
-    "mail": N_("Mail"),
-    "store": N_("In store"),
-    "other": N_("Other"),
-}
-OPTIONS = {"certified_mail": "--certified-mail"}
-"""Command-line options whose name is not the key's name with dashes."""
 
 
 @dataclass(frozen=True)
 class NewEvent:
-    """An event as given on the command line, not yet checked."""
+    """An event as given on the command line or a form, not yet checked: `Event`'s keys as
+    text (`at` of None is now)."""
 
     channel: str
     summary: str
@@ -74,10 +63,8 @@ def timeline_lines(case: Case) -> list[str]:
     lines = [ngettext("{count} event", "{count} events", count).format(count=count)]
     for event in case.events:
         head = [
-            i18n.format_moment(
-                event.at.astimezone(case.tz) if isinstance(event.at, datetime) else event.at, ui
-            ),
-            _(CHANNEL_NAMES[event.channel]),
+            i18n.format_moment(event.local(case.tz), ui),
+            labels.channel_name(event.channel, ui),
         ]
         if event.party:
             head.append(event.party)
@@ -99,7 +86,7 @@ def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | Non
     case = parse_case(read_case_text(path), path)
     values, checked = _values(case, new, now, evidence_dir or path.parent / "evidence")
     write_outputs({path: edited_case(path, [values])}, force=True)
-    return _event(checked, case.tz)
+    return _as_logged(checked, case.tz)
 
 
 def edit_event(
@@ -125,7 +112,7 @@ def edit_event(
     if new.at is None:
         new = replace(new, at=_iso(table["at"]))
     values, checked = _values(case, new, now, evidence_dir or path.parent / "evidence")
-    for key in schema.EVENT:
+    for key in schema.keys(Event):
         if key in values:
             table[key] = values[key]
         elif key in table:
@@ -136,7 +123,7 @@ def edit_event(
     parse_case(edited, path)  # the whole file must still be a valid case
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     write_outputs({path: bom + edited.encode("utf-8")}, force=True)
-    return _event(checked, case.tz)
+    return _as_logged(checked, case.tz)
 
 
 def _iso(value: Any) -> str:
@@ -145,37 +132,20 @@ def _iso(value: Any) -> str:
 
 
 def _file_positions(text: str, case: Case) -> list[int]:
-    """Return where each event of the timeline (oldest first) stands among the file's events.
-
-    The case sorts its events by moment, stably; sorting the file's positions by the same
-    moments gives the same order.
-    """
+    """Return where each event of the timeline (oldest first) stands among the file's events."""
     raw = tomllib.loads(text).get("events") or []
-    zone = case.tz
-
-    def moment(position: int) -> datetime:
-        at = raw[position]["at"]
-        if isinstance(at, datetime) and at.tzinfo is None:
-            at = at.replace(tzinfo=zone)
-        return Event(at=at, channel="", summary="").moment(zone)
-
-    return sorted(range(len(raw)), key=moment)
+    return timeline_order([item["at"] for item in raw], case.tz)
 
 
 def _values(
     case: Case, new: NewEvent, now: datetime, folder: Path
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return the event's values as the file will hold them, and as checked."""
-    values: dict[str, Any] = {
+    """Return the event's values as the file will hold them, in its keys' order, and checked."""
+    given = asdict(new) | {
         "at": _moment(new.at, now, case.tz),
-        "channel": new.channel,
-        "party": new.party,
-        "reference": new.reference,
-        "summary": new.summary,
         "evidence": [_evidence_name(name, folder) for name in new.evidence],
-        "certified_mail": new.certified_mail,
     }
-    values = {key: value for key, value in values.items() if value not in (None, "", [])}
+    values = {key: given[key] for key in schema.keys(Event) if given.get(key) not in (None, "", [])}
     checked = _check(values)
     _require_files(checked.get("evidence", ()), folder)
     exact = {key: checked.get(key, value) for key, value in values.items()}  # as checked
@@ -183,19 +153,10 @@ def _values(
     return exact, checked
 
 
-def _event(checked: dict[str, Any], zone: tzinfo) -> Event:
-    moment = checked["at"]
-    if isinstance(moment, datetime):  # a date alone stays a date
-        moment = moment.replace(tzinfo=moment.tzinfo or zone).astimezone(zone)
-    return Event(
-        at=moment,
-        channel=checked["channel"],
-        summary=checked["summary"],
-        party=checked.get("party"),
-        reference=checked.get("reference"),
-        evidence=checked.get("evidence", ()),
-        certified_mail=checked.get("certified_mail"),
-    )
+def _as_logged(checked: dict[str, Any], zone: tzinfo) -> Event:
+    """Return the event as the case loads it, its time on the case's clock (as the log says)."""
+    event = event_from(checked, zone)
+    return replace(event, at=event.local(zone))
 
 
 def edited_case(
@@ -275,13 +236,13 @@ def _evidence_name(name: str, folder: Path) -> str:
 
 def _check(values: dict[str, Any]) -> dict[str, Any]:
     """Check the event with the case file's rules, naming the option of each problem."""
-    checked, problems = schema.check_table(values, schema.EVENT)
+    checked, problems = schema.check_table(values, Event)
     if problems:
         messages: list[str] = []
         fields: dict[str, str] = {}
         for problem in problems:
             key = re.split(r"[.\[]", problem.path)[0]
-            option = OPTIONS.get(key, f"--{key}")
+            option = "--" + key.replace("_", "-")
             messages.append(_("{option}: {message}").format(option=option, message=problem.message))
             fields.setdefault(key, problem.message)
         raise InputError(messages[0], messages[1:], fields)
@@ -354,10 +315,4 @@ def record_mailed(
         if case.status.request_sent is None:
             tables["status"] = {"request_sent": day}
     write_outputs({path: edited_case(path, [values], tables)}, force=True)
-    return Event(
-        at=day,
-        channel="mail",
-        summary=summary,
-        evidence=checked.get("evidence", ()),
-        certified_mail=mailing.certified_mail,
-    )
+    return event_from(checked, case.tz)

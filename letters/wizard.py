@@ -24,9 +24,8 @@ import tomlkit
 
 from letters import case as schema
 from letters import i18n, normalize, shell
-from letters.errors import OutputExistsError
 from letters.i18n import LANGUAGES, _, normalize_language
-from letters.output import write_outputs
+from letters.output import refuse_existing, write_outputs
 from letters.resources import samples
 from letters.states import capital_zone
 
@@ -358,7 +357,10 @@ def parse_yes_no(answer: str) -> bool:
     raise AnswerError(_("answer y (yes) or n (no)"))
 
 
-_TEXT = _rule(schema.HOLDER["name"])
+_HOLDER = schema.keys(schema.Holder)
+_ACCOUNT = schema.keys(schema.Account)
+_ADDRESS = schema.keys(schema.Address)
+_TEXT = _rule(_HOLDER["name"])
 
 
 @dataclass(frozen=True)
@@ -382,22 +384,22 @@ SECTIONS: tuple[tuple[str, tuple[Question, ...]], ...] = (
     ("holder", (
         Question("name"),
         Question("name_en", optional=True),
-        Question("email", _rule(schema.HOLDER["email"])),
-        Question("phone", _rule(schema.HOLDER["phone"]), optional=True),
+        Question("email", _rule(_HOLDER["email"])),
+        Question("phone", _rule(_HOLDER["phone"]), optional=True),
         Question(ADDRESS),
     )),
     ("account", (
         Question("carrier"),
-        Question("number", _rule(schema.ACCOUNT["number"])),
-        Question("phone", _rule(schema.HOLDER["phone"])),
-        Question("iccid", _rule(schema.ACCOUNT["iccid"]), optional=True),
-        Question("balance", _rule(schema.ACCOUNT["balance"]), optional=True),
+        Question("number", _rule(_ACCOUNT["number"])),
+        Question("phone", _rule(_HOLDER["phone"])),
+        Question("iccid", _rule(_ACCOUNT["iccid"]), optional=True),
+        Question("balance", _rule(_ACCOUNT["balance"]), optional=True),
         Question("close_on", _day, optional=True),
         Question("reason", choices=schema.REASONS),
     )),
     ("recipient", (
         Question("name"),
-        Question("email", _rule(schema.HOLDER["email"]), optional=True),
+        Question("email", _rule(_HOLDER["email"]), optional=True),
         Question(ADDRESS),
     )),
     ("checklist", (
@@ -414,13 +416,13 @@ ADDRESS_FIELDS: tuple[Question, ...] = (
     Question("country", _country, default="US"),
     Question("city", _city),
     Question("region", _state),
-    Question("postal_code", _rule(schema.ADDRESS["postal_code"])),
+    Question("postal_code", _rule(_ADDRESS["postal_code"])),
 )
 """An address after its street lines, for a US envelope; each part is asked again alone."""
 _ABROAD = {
     "city": Question("city"),
     "region": Question("region", optional=True),
-    "postal_code": Question("postal_code", _rule(schema.ADDRESS["postal_code"]), optional=True),
+    "postal_code": Question("postal_code", _rule(_ADDRESS["postal_code"]), optional=True),
 }
 """Outside the US the city need not be in Latin letters, and states and postcodes differ."""
 
@@ -560,7 +562,7 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
     for part in ADDRESS_FIELDS:
         ask_part(part)
     while True:
-        _value, problems = schema.check_value(schema.HOLDER[ADDRESS], address, (ADDRESS,))
+        _value, problems = schema.check_value(_HOLDER[ADDRESS], address, (ADDRESS,))
         if not problems:
             return address
         for problem in problems:
@@ -601,7 +603,7 @@ def check_address(parts: dict[str, str]) -> tuple[dict[str, Any] | None, dict[st
         if value:
             address[part.key] = value
     if not wrong:
-        _value, problems = schema.check_value(schema.HOLDER[ADDRESS], address, (ADDRESS,))
+        _value, problems = schema.check_value(_HOLDER[ADDRESS], address, (ADDRESS,))
         for problem in problems:
             field = problem.path.removeprefix(f"{ADDRESS}.")
             field = "line1" if field.startswith("lines") else field
@@ -660,7 +662,7 @@ def write_case_folder(folder: Path, answers: dict[str, Any], language: str) -> P
     from letters import casefolder
 
     where = casefolder.planned(folder)
-    refuse_existing(where.case_file)
+    refuse_existing([where.case_file], force=False)
     write_case(where.case_file, answers, False, where.shown.name)
     casefolder.finish(where, language)
     return where.case_file
@@ -715,16 +717,6 @@ def _comment(item: Any, written: str, note: str | None) -> None:
     if note:
         item.comment(note)
         item.trivia.comment_ws = " " * max(1, COMMENT_COLUMN - len(written))
-
-
-def refuse_existing(path: Path, force: bool = False) -> None:
-    """Refuse an existing case file before the first question, not after the last answer."""
-    if not force and (path.exists() or path.is_symlink()):
-        raise OutputExistsError(
-            _("{path} already exists — use --force to replace it, or give another name").format(
-                path=path
-            )
-        )
 
 
 def write_case(

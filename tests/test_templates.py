@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
+import pytest
+
 from tests.conftest import SAMPLES, run
 
 
@@ -77,3 +80,34 @@ def test_exporting_a_set_that_does_not_exist_is_bad_input(tmp_path: Path) -> Non
         2,
         "Error: no template set named fancy — see: letters templates list\n",
     )
+
+
+def test_many_cases_compile_each_template_once_and_a_changed_one_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = tmp_path / "mine"
+    assert run("templates", "export", mine).exit_code == 0
+    compiled: list[str] = []
+    parse = jinja2.Environment._parse
+
+    def counting(self: jinja2.Environment, source: str, name: str | None, filename: str | None):
+        compiled.append(str(name))
+        return parse(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", counting)
+    cases = [SAMPLES / "case-en.toml", SAMPLES / "case-late-en.toml"]
+    result = run("email", *cases, "--templates", mine, "-o", tmp_path / "first")
+    assert result.exit_code == 0, result.stderr
+    assert compiled.count("letters/request.en.j2") == 1  # two cases, one compilation
+    english = mine / "letters" / "request.en.j2"
+    english.write_text(
+        english.read_text().replace("Thank you for your prompt attention", "Thanks for your help")
+    )
+    result = run("email", *cases, "--templates", mine, "-o", tmp_path / "second")
+    assert result.exit_code == 0, result.stderr
+    assert compiled.count("letters/request.en.j2") == 2  # the changed file, compiled anew
+    for case in ("case-en", "case-late-en"):
+        before = (tmp_path / "first" / case / "request.en.txt").read_text()
+        after = (tmp_path / "second" / case / "request.en.txt").read_text()
+        assert "Thank you for your prompt attention to this request." in before
+        assert "Thanks for your help to this request." in after

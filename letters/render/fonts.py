@@ -14,14 +14,21 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterator
+import sys
+import zlib
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from fnmatch import fnmatch
+from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFont, TTFontFace, TTFontFile
 
 from letters.errors import InputError
 from letters.i18n import _
@@ -151,7 +158,7 @@ def _chosen(path: Path, needed: set[str]) -> Font:
 
 def _faces(path: Path) -> list[TTFont]:
     try:  # a .ttc holds several faces; a .ttf has no numSubfonts and holds one
-        count = getattr(TTFontFile(str(path), validate=0), "numSubfonts", 1) or 1
+        count = getattr(TTFontFile(str(path), charInfo=0), "numSubfonts", 1) or 1
     except Exception:  # a damaged or non-TrueType file raises many kinds of error
         return []
     return [font for index in range(count) if (font := _load(path, index)) is not None]
@@ -168,11 +175,242 @@ def _load(path: Path, index: int) -> TTFont | None:
     """Load and register a TrueType font once per process; None if reportlab refuses it."""
     name = "letters-" + re.sub(r"[^A-Za-z0-9]+", "-", path.stem) + f"-{index}"
     try:
-        font = TTFont(name, str(path), subfontIndex=index)
+        font = _TrueType(name, path, index)
     except Exception:  # CFF outlines, damaged files, unreadable files: try the next font
         return None
     pdfmetrics.registerFont(font)
     return font
+
+
+class _TrueType(TTFont):
+    """reportlab's TrueType font, with a face that reads its big tables faster."""
+
+    def __init__(self, name: str, path: Path, index: int) -> None:
+        # TTFont.__init__, with _Face for TTFontFace.
+        self.fontName = name
+        self.face = _Face(str(path), subfontIndex=index)
+        self.encoding = TTEncoding()
+        self.state: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
+
+
+class _Face(TTFontFace):
+    """reportlab's TrueType face, reading the character map and the glyph metrics and places a
+    table at a time instead of a number at a time.
+
+    A Chinese font maps some 30,000 characters to some 50,000 glyphs: read a number at a time,
+    that took most of the start-up of every command that writes a Chinese PDF. The result is
+    the same (tests/test_fonts.py compares the two), so the subsets embedded are too. Anything
+    unusual (a cmap format other than 4 or 12, a damaged table) is left to reportlab.
+    """
+
+    def extractInfo(self, charInfo: int = 1) -> None:  # reportlab's names
+        super().extractInfo(0)  # the names and the small tables
+        if charInfo:
+            try:
+                self._read_tables()
+            except Exception:  # anything unusual: reportlab reads it, and says what is wrong
+                super().extractInfo(charInfo)
+
+    def _read_tables(self) -> None:
+        """Read the character map, the advance widths and the glyph locations."""
+        char_to_glyph = self._cmap()
+        data, count = self._ttf_data, self.numGlyphs
+        if self.get_ushort(self.table["head"]["offset"] + 52) != 0:
+            raise TTFError("Unknown glyph data format")
+        metrics = self.get_ushort(self.table["hhea"]["offset"] + 34)
+        if not 0 < metrics <= count:
+            raise TTFError("Unusual number of horizontal metrics")
+        pairs = _numbers(data, self.table["hmtx"]["offset"], 2 * metrics)
+        advances: list[float] = []
+        advances += pairs[0::2].tolist()
+        sides = pairs[1::2].tolist()
+        sides += _numbers(data, self.table["hmtx"]["offset"] + 4 * metrics, count - metrics)
+        # In thousandths of the type size, as reportlab's scale computes them.
+        factor = 1000 / self.unitsPerEm
+        widths = advances[:] if self.unitsPerEm == 1000 else list(map(factor.__mul__, advances))
+        widths += [widths[-1]] * (count - metrics)
+        # reportlab gives the glyphs after the last full metric the last advance scaled to
+        # 1000 units per em; kept, so the subsets stay as reportlab makes them.
+        advances += [widths[-1]] * (count - metrics)
+        self.hmetrics = _Pairs(advances, sides)
+        self.defaultWidth = widths[0]
+        if max(char_to_glyph.values(), default=0) < count:
+            self.charWidths = dict(
+                zip(char_to_glyph, map(widths.__getitem__, char_to_glyph.values()), strict=True)
+            )
+        else:  # a damaged map: characters of glyphs the font does not have get no width
+            self.charWidths = {char: widths[g] for char, g in char_to_glyph.items() if g < count}
+        where = self.table["loca"]["offset"]
+        form = self.get_ushort(self.table["head"]["offset"] + 50)
+        self.glyphPos: _Doubled | array[int]
+        if form == 0:
+            self.glyphPos = _Doubled(_numbers(data, where, count + 1))
+        elif form == 1:
+            self.glyphPos = _numbers(data, where, count + 1, "I")
+        else:
+            raise TTFError("Unknown location table format")
+        self._mapped = None  # the character reportlab maps anew, and the glyph it had
+        for space, other in ((0x20, 0xA0), (0xA0, 0x20)):  # reportlab's no-break space
+            if space in char_to_glyph:
+                self._mapped = (other, char_to_glyph.get(other))
+                char_to_glyph[other] = char_to_glyph[space]
+                self.charWidths[other] = self.charWidths[space]
+                break
+        self.charToGlyph = char_to_glyph
+
+    @cached_property
+    def glyphToChar(self) -> dict[int, list[int]]:
+        """Return the characters of each glyph (only text shaping asks)."""
+        glyphs: dict[int, list[int]] = {}
+        mapped, before = self._mapped or (None, None)
+        for char, glyph in self.charToGlyph.items():
+            if char == mapped:  # as the font file has it
+                if before is None:
+                    continue
+                glyph = before
+            glyphs.setdefault(glyph, []).append(char)
+        return glyphs
+
+    def _cmap(self) -> dict[int, int]:
+        """Read the character map reportlab would choose, if it is in format 4 or 12."""
+        data, start = self._ttf_data, self.table["cmap"]["offset"]
+        version, tables = self.get_ushort(start), self.get_ushort(start + 2)
+        tables = version if tables == 0 and version != 0 else tables
+        chosen, rank = None, 0
+        for record in range(start + 4, start + 4 + 8 * tables, 8):  # the last that fits wins
+            platform, encoding = self.get_ushort(record), self.get_ushort(record + 2)
+            if platform == 3 or (platform, encoding) == (1, 1) or (platform == 0 and encoding != 5):
+                chosen, rank = self.get_ulong(record + 4), 1
+            elif (platform, encoding) == (1, 0) and rank != 1:
+                chosen, rank = self.get_ulong(record + 4), 2
+        if chosen is None:
+            raise TTFError("could not find a suitable cmap encoding")
+        at = start + chosen
+        form = self.get_ushort(at)
+        chars: dict[int, int] = {}
+        if form == 4:
+            segments = self.get_ushort(at + 6) // 2
+            ends, starts, deltas, ranges = (  # four arrays, a padding word after the first
+                _numbers(data, at + 14 + 2 * segments * n + 2 * (n > 0), segments) for n in range(4)
+            )
+            ranges_at = at + 16 + 6 * segments
+            limit = at + self.get_ushort(at + 2)
+            for n, (first, last, delta, offset) in enumerate(
+                zip(starts, ends, deltas, ranges, strict=True)
+            ):
+                codes = range(first, last + 1)
+                if offset == 0:
+                    shift = delta - 0x10000 if delta & 0x8000 else delta  # a signed number
+                    glyphs: Sequence[int] = range(first + shift, last + shift + 1)
+                    if not 0 <= first + shift <= last + shift <= 0xFFFF:  # some wrap around
+                        glyphs = [(code + delta) & 0xFFFF for code in codes]
+                    chars.update(zip(codes, glyphs, strict=True))
+                    continue
+                where = ranges_at + 2 * n + offset
+                inside = max(0, min(len(codes), (limit - where + 1) // 2))  # broken fonts
+                found = [*_numbers(data, where, inside), *[0] * (len(codes) - inside)]
+                chars.update(
+                    zip(codes, [(g + delta) & 0xFFFF if g else 0 for g in found], strict=True)
+                )
+            return chars
+        if form == 12:
+            for group in range(at + 16, at + 16 + 12 * self.get_ulong(at + 12), 12):
+                first, last = self.get_ulong(group), self.get_ulong(group + 4)
+                glyph = self.get_ulong(group + 8)
+                chars.update(
+                    zip(range(first, last + 1), range(glyph, glyph + last - first + 1), strict=True)
+                )
+            return chars
+        raise TTFError("Another cmap format")
+
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:
+        """Add a subset to a PDF; its font program is compressed quickly.
+
+        Glyph outlines hardly compress: zlib's default level makes them 5 % smaller than its
+        fastest, and took as long as laying out and drawing the rest of a Chinese letter.
+        """
+        reference = super().addSubsetObjects(doc, fontname, subset)
+        try:
+            descriptor = doc.idToObject[reference.name]
+            program = doc.idToObject[descriptor.dict["FontFile2"].name]
+        except (AttributeError, KeyError, TypeError):  # another reportlab: its own compression
+            return reference
+        if program.filters:
+            program.filters = [_QUICK_FLATE]
+        return reference
+
+    def get_table(self, tag: str) -> Any:
+        """Return a table; the glyphs and glyph names as a window, not a copy of megabytes."""
+        if tag in ("glyf", "post"):
+            where, length = self.get_table_pos(tag)
+            return _Window(memoryview(self._ttf_data)[where : where + length])
+        return super().get_table(tag)
+
+
+class _QuickFlate:
+    """zlib compression at its fastest level, as a reportlab stream filter."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, data: bytes) -> bytes:
+        return zlib.compress(data, 1)
+
+    def decode(self, data: bytes) -> bytes:
+        return zlib.decompress(data)
+
+
+_QUICK_FLATE = _QuickFlate()
+
+
+def _numbers(data: bytes, start: int, count: int, code: str = "H") -> array[int]:
+    """Read `count` big-endian unsigned 16-bit (H) or 32-bit (I) numbers."""
+    numbers = array(code, data[start : start + array(code).itemsize * count])
+    if len(numbers) != count or numbers.itemsize != {"H": 2, "I": 4}[code]:
+        raise TTFError("a table runs past the end of the font file")
+    if sys.byteorder == "little":
+        numbers.byteswap()
+    return numbers
+
+
+class _Pairs:
+    """The glyph metrics as reportlab keeps them: (advance, left side bearing) by glyph."""
+
+    def __init__(self, advances: list[float], sides: list[int]) -> None:
+        self.advances, self.sides = advances, sides
+
+    def __getitem__(self, glyph: int) -> tuple[float, int]:
+        return self.advances[glyph], self.sides[glyph]
+
+    def __len__(self) -> int:
+        return len(self.sides)
+
+
+class _Doubled:
+    """The short glyph locations, which the font stores halved."""
+
+    def __init__(self, halves: array[int]) -> None:
+        self.halves = halves
+
+    def __getitem__(self, glyph: int) -> int:
+        return self.halves[glyph] << 1
+
+    def __len__(self) -> int:
+        return len(self.halves)
+
+
+class _Window:
+    """Part of the font file, copied only a slice at a time."""
+
+    def __init__(self, view: memoryview) -> None:
+        self.view = view
+
+    def __getitem__(self, part: slice) -> bytes:
+        return bytes(self.view[part])
+
+    def __len__(self) -> int:
+        return len(self.view)
 
 
 class _TraditionalCIDFont(UnicodeCIDFont):

@@ -1,0 +1,108 @@
+"""The Chinese font as letters reads it is the font as reportlab reads it, only sooner.
+
+reportlab's own TrueType reader is the outside check: every table letters reads its own way
+must come out equal, and so must the subset embedded in a PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from letters.case import load_case
+from letters.content import render_letter
+from letters.errors import InputError
+from letters.render import fonts
+from letters.render.pdf import render_pdf
+from tests.conftest import SAMPLES, needs_tool
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # fonts-dejavu-core
+
+
+def chinese_font() -> fonts.Font:
+    if not next(fonts.candidates("zh-CN"), None):
+        needs_tool("a TrueType Chinese font")
+    return fonts.choose("王小明 123", "zh-CN")
+
+
+def reportlab_face(path: Path, name: bytes) -> Any:
+    """Return reportlab's own reading of the face called `name` in a .ttf or .ttc."""
+    index = 0
+    while True:
+        face = TTFont("reference", str(path), subfontIndex=index).face
+        if face.name == name:
+            return face
+        index += 1
+
+
+def assert_same_face(ours: Any, theirs: Any) -> None:
+    assert ours.charToGlyph == theirs.charToGlyph
+    assert ours.charWidths == theirs.charWidths
+    assert ours.defaultWidth == theirs.defaultWidth
+    assert ours.glyphToChar == theirs.glyphToChar
+    assert [ours.hmetrics[g] for g in range(len(ours.hmetrics))] == theirs.hmetrics
+    assert [ours.glyphPos[g] for g in range(len(ours.glyphPos))] == theirs.glyphPos
+    for name in ("name", "ascent", "descent", "capHeight", "bbox", "flags", "italicAngle"):
+        assert getattr(ours, name) == getattr(theirs, name)
+    # The subset embedded in a PDF, byte for byte: ASCII, Chinese, and a glyph made of others.
+    subset = [0, *range(32, 127), *sorted(ours.charToGlyph)[-150:]]
+    subset = [code for code in dict.fromkeys(subset) if code in ours.charToGlyph][:255]
+    assert ours.makeSubset(subset) == theirs.makeSubset(subset)
+
+
+def test_the_chinese_font_reads_as_reportlab_reads_it() -> None:
+    chosen = chinese_font()
+    assert chosen.path is not None
+    ours = pdfmetrics.getFont(chosen.name).face
+    assert_same_face(ours, reportlab_face(chosen.path, ours.name))
+
+
+def test_a_latin_font_with_long_glyph_places_reads_as_reportlab_reads_it() -> None:
+    if not DEJAVU.is_file():
+        needs_tool("fonts-dejavu-core")
+    chosen = fonts.choose("Ω ø", "zh-CN", DEJAVU)
+    ours = pdfmetrics.getFont(chosen.name).face
+    assert_same_face(ours, reportlab_face(DEJAVU, ours.name))
+
+
+def test_a_damaged_font_is_refused_as_before(tmp_path: Path) -> None:
+    chosen = chinese_font()
+    assert chosen.path is not None
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes(chosen.path.read_bytes()[: 2 * 1024 * 1024])  # cut off mid-table
+    with pytest.raises(Exception):  # noqa: B017  # reportlab refuses it too, in its own way
+        TTFont("reference-broken", str(broken))
+    with pytest.raises(InputError) as caught:
+        fonts.choose("王", "zh-CN", broken)
+    assert caught.value.message == (
+        f"{broken}: cannot use this font — choose a TrueType font (.ttf or .ttc); "
+        "OpenType/CFF fonts such as Noto Sans CJK cannot be embedded"
+    )
+
+
+def test_a_chinese_letter_embeds_a_subset_that_prints_its_text(tmp_path: Path) -> None:
+    chinese_font()
+    case = load_case(SAMPLES / "case-zh-CN.toml")
+    letter = render_letter(case, "request", "zh-CN", date(2026, 11, 24))
+    data = render_pdf(letter).data
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert case.holder.name in text and "此致" in text
+    if not shutil.which("pdffonts"):
+        needs_tool("pdffonts")
+    (tmp_path / "letter.pdf").write_bytes(data)
+    listing = subprocess.run(
+        ["pdffonts", str(tmp_path / "letter.pdf")], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    chinese = [line.split() for line in listing if "+" in line.split()[0]]
+    assert chinese, listing
+    for columns in chinese:  # name, type, encoding, emb, sub, uni, object, generation
+        assert columns[-5:-2] == ["yes", "yes", "yes"], columns
