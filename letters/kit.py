@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,14 +21,7 @@ from letters.content import (
 )
 from letters.errors import InputError
 from letters.i18n import _
-from letters.output import (
-    commit,
-    discard,
-    refuse_existing,
-    refuse_inside,
-    stage,
-    write_outputs,
-)
+from letters.output import Transaction, refuse_existing, refuse_inside, write_outputs
 from letters.resources import samples
 
 if TYPE_CHECKING:
@@ -374,20 +366,17 @@ def write_kit(
             )
         )
     bundle = bundle_path(request.out_dir, request.today)
-    refuse_existing([*files, bundle], request.force)
+    refuse_existing([*files, bundle], request.force)  # every one named, before any work
     # The holder's own sheets stay out of the bundle, which may go to the carrier or the FCC.
     documents = {path.name: data for path, data in files.items() if ".explain." not in path.name}
-    staged = stage(files)
-    staging = bundle.with_name(f".{bundle.name}.{os.getpid()}.part")
-    staged[bundle] = staging
-    try:
+    with Transaction(request.force) as outputs:  # the documents and their bundle, together
+        for path, data in files.items():
+            outputs.add(path, data)
+        staging = outputs.file(bundle)
         _path, bundle_notes = _build(
             case, request, evidence_dir, bundle, documents, progress, staging
         )
-        written = commit(staged, request.force)  # the documents and their bundle, together
-    except BaseException:
-        discard(staged)
-        raise
+        written = outputs.commit()
     return Written(written, mailto, notes + bundle_notes)
 
 
