@@ -13,11 +13,12 @@ import os
 import sys
 from collections.abc import Iterator
 from contextvars import ContextVar
-from datetime import date, datetime
-from decimal import Decimal
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where used: every start of `letters` imports this module
+    from datetime import date, datetime
+    from decimal import Decimal
 
 LANGUAGES = ("en", "zh-CN", "zh-TW")
 """Document and interface languages, as written in case files and on the command line."""
@@ -27,7 +28,7 @@ LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-TW": "繁體中�
 
 _LOCALES = {"en": "en_US", "zh-CN": "zh_Hans_CN", "zh-TW": "zh_Hant_TW"}
 _CATALOGS = {"zh-CN": "zh_CN", "zh-TW": "zh_TW"}
-_LOCALE_DIR = Path(__file__).parent / "locale"
+_LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 DOMAIN = "letters"
 
 # A context variable, not a global: the browser app serves each request in its own thread, in
@@ -205,6 +206,8 @@ def format_datetime(value: datetime, language: str, offset: bool = False) -> str
 
 def format_moment(value: date | datetime, language: str) -> str:
     """Format a date and time, or a date alone when that is all there is."""
+    from datetime import datetime
+
     if isinstance(value, datetime):
         return format_datetime(value, language)
     from babel.dates import format_date as babel_format_date
