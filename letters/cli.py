@@ -1097,13 +1097,14 @@ def init(
     roster: Path | None,
 ) -> None:
     from letters import casefolder, wizard
+    from letters.output import refuse_existing
     from letters.shell import command
 
     if roster is not None:
         given = ctx.get_parameter_source("case") is click.core.ParameterSource.COMMANDLINE
         ctx.exit(_init_from_roster(roster, case if given else _here(), language or "en"))
     where = casefolder.planned(case)
-    wizard.refuse_existing(where.case_file, force)
+    refuse_existing([where.case_file], force)  # before the first question
     if sample:
         language = language or i18n.ui_language()
         written = [wizard.copy_sample(where.case_file, language, force)]
