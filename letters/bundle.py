@@ -295,7 +295,7 @@ def scan_evidence(root: Path) -> Evidence:
                     skipped.append(BundleWarning("special", rel))
                 elif lowered in _SYSTEM_FILES or entry.name.startswith("._"):
                     skipped.append(BundleWarning("system", rel))
-                elif _placeholder(st := entry.stat(follow_symlinks=False), Path(entry.path)):
+                elif is_placeholder(st := entry.stat(follow_symlinks=False), Path(entry.path)):
                     skipped.append(BundleWarning("placeholder", rel))
                 else:
                     files.append(
@@ -321,7 +321,7 @@ _SF_DATALESS = 0x40000000  # macOS: the content is in the cloud (iCloud Drive, D
 _INLINE_BYTES = 4096  # small files may live in the file system's own records, with no block
 
 
-def _placeholder(st: os.stat_result, path: Path) -> bool:
+def is_placeholder(st: os.stat_result, path: Path) -> bool:
     """Return True for a file whose content is not on this computer: a cloud placeholder."""
     if getattr(st, "st_file_attributes", 0) & _OFFLINE_ATTRIBUTES:
         return True

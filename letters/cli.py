@@ -639,7 +639,7 @@ def kit(
     def one(where: Any, folder: Path | None) -> Any:
         default = where.documents_dir or Path.cwd() / f"{where.case_file.stem}-kit"
         request = _request(where.case_file, folder, default, **options)
-        with _Progress() as progress:
+        with ProgressBar() as progress:
             return write_kit(request, evidence or where.evidence_default, printing, progress)
 
     _each(case, out, one)
@@ -708,7 +708,7 @@ def bundle(
             language=_language(lang),
             force=force,
         )
-        with _Progress() as progress:
+        with ProgressBar() as progress:
             return write_bundle(request, chosen, None if several else out, progress)
 
     _each(cases, out, one)
@@ -843,13 +843,13 @@ def send(
         )
 
 
-class _Progress:
+class ProgressBar:
     """A progress bar on stderr, shown only on a terminal and only for a real amount of work."""
 
     def __init__(self) -> None:
         self.bar: Any = None
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> ProgressBar:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -947,7 +947,7 @@ def _ask(question: str, default: str) -> str:
     return answer
 
 
-def _now() -> datetime:
+def clock() -> datetime:
     """Return the moment an event is logged at when --at is not given: the one clock call."""
     return datetime.now(UTC)
 
@@ -1100,7 +1100,7 @@ def add(
     case = ctx.meta["letters.case"]
     where = _locate(case)
     new = NewEvent(evidence=evidence, **values)
-    event = add_event(where.case_file, new, _now(), evidence_dir or where.evidence_dir)
+    event = add_event(where.case_file, new, clock(), evidence_dir or where.evidence_dir)
     when = i18n.format_moment(event.at, i18n.ui_language())
     click.echo(_("{path}: added the event of {when}").format(path=case, when=when))
 
@@ -1203,7 +1203,7 @@ def mailed(
 
     where = locate(ctx.meta["letters.case"])
     mailing = Mailing(certified_mail, on, return_receipt, not later_letter, evidence)
-    event = record_mailed(where.case_file, mailing, _now(), where.evidence_dir)
+    event = record_mailed(where.case_file, mailing, clock(), where.evidence_dir)
     when = i18n.format_moment(event.at, i18n.ui_language())
     click.echo(
         _("{path}: recorded the letter mailed on {when}").format(path=where.case_file, when=when)
@@ -1337,7 +1337,7 @@ def app(case: Path | None, port: int, no_browser: bool) -> None:
         case,
         Path.cwd(),
         lambda: document_date(None),
-        _now,
+        clock,
         click.echo,
         open_browser=not no_browser,
         port=port,

@@ -49,7 +49,7 @@ def render_docx(
         raise InputError(_("unknown paper size: {paper} — use letter or a4").format(paper=paper))
     name, data = _template(letter.language, template_dir)
     check_layout(name, data)  # before anything parses a stranger's file
-    context = _context(case, letter)
+    context = layout_context(case, letter)
     try:
         document = DocxTemplate(io.BytesIO(data))
         # Each part (body, headers, footers) renders within its own limits; docxtpl's
@@ -100,7 +100,7 @@ def _template_error(error: Exception, name: str) -> LettersError:
     return templating.describe(error, name)
 
 
-def _context(case: Case, letter: Letter) -> dict[str, Any]:
+def layout_context(case: Case, letter: Letter) -> dict[str, Any]:
     """Return what a layout template sees: the letter's lines, addresses and labels."""
     parts = postal.addresses(case, letter)
     return {
