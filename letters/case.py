@@ -14,17 +14,21 @@ Each key is declared once, as a field of the model class of its table (`Holder`,
 `Event`, … and `Case` for the top level): `key(rule, default)` for a value, `table(Model)` or
 `tables(Model, limit)` for a nested table or list of tables. A field without a default is a
 required key; the rule (`_text`, `_date`, `_choice(OPTIONS)`, `_up_to(_text, limit)`, …) says
-what the value may be, turns it into its exact form and words every problem. The checks
-(`keys`), the building of the model (`build`, `event_from`) and the key order of a table that
-`letters log add` writes all read these declarations.
+what the value may be, turns it into its exact form and words every problem. Checking
+(`keys`), building the model (`build`, and `event_from` for an event) and the order in which
+`letters log add` writes an event's keys all read these declarations. Events have one order,
+`timeline_order`, the order of `Case.events`.
 
-To add a case key: add the field, with its rule and default, to its model class below (in the
-order the key should be written). Loading, `letters log add`/`edit` (for an event key), the
-unknown-key hints and `check_value` follow without another edit. Then use it where it matters
-(content.py, a template, the guide), show it in samples/ and the README's case-file reference,
-and test it from outside (a case file that sets it, one that sets it wrong). A new rule goes
-with the others under "the rules": a function `(value, checker, path) -> value or None` that
-calls `checker.problem` with a translated message for each problem.
+To add a case key: add the field, with its rule and its default, to its model class below, in
+the order the key should be written. Loading, the unknown-key hints, `check_value`, and for an
+event key `log edit`, follow without another edit. Then let people give it where they give its
+table: for an event key, a field of `timeline.NewEvent`, of the web form and an option of `log add`
+(named `--` and the key with dashes, as its messages name it); for a key the wizard asks, a
+`Question` in wizard.py. Use it where it matters (content.py, a template, the guide), show it
+in samples/ and the README's case-file reference, and test it from outside: a case file that
+sets it, and one that sets it wrong. A new rule goes with the others under "the rules": a
+function `(value, checker, path) -> value or None` that calls `checker.problem` with a
+translated message for each problem.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ from typing import Any, TypeVar
 
 from letters import i18n, identifiers, normalize
 from letters.errors import CaseError
-from letters.i18n import LANGUAGES, _, ngettext
+from letters.i18n import LANGUAGES, N_, _, ngettext
 
 DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_RESPONSE_DAYS = 14
@@ -121,7 +125,9 @@ class Key:
     model: type | None = None
 
 
-def key(check: Check, default: Any = MISSING, *, factory: Any = MISSING, model: Any = None) -> Any:
+def key(
+    check: Check, default: Any = MISSING, *, factory: Any = MISSING, model: type | None = None
+) -> Any:
     """Declare a model field as a case-file key checked by `check`; no default makes it required."""
     return field(default=default, default_factory=factory, metadata={_RULE: (check, model)})
 
@@ -132,20 +138,21 @@ def table(
     """Declare a field as a nested table whose keys are `model`'s (or `only` these, each one
     required)."""
     schema = keys(model)
+    if only:
+        schema = {name: replace(schema[name], required=True) for name in only}
 
     def check(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
         return checker.table(value, path, schema)
 
-    if only:
-        schema = {name: replace(schema[name], required=True) for name in only}
     return key(check, default, factory=factory, model=model)
 
 
 def tables(model: type, limit: int) -> Any:
     """Declare a field as a list of at most `limit` tables (`[[name]]`) whose keys are `model`'s."""
+    schema = keys(model)
 
     def check(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
-        return checker.tables(value, path, keys(model), limit)
+        return checker.tables(value, path, schema, limit)
 
     return key(check, (), model=model)
 
@@ -429,14 +436,9 @@ def _days(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 
 
 def _evidence_list(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        checker.problem(path, _('must be a list of file names, like ["bill.pdf"]'))
+    items = _strings(value, checker, path, N_('must be a list of file names, like ["bill.pdf"]'))
+    if items is None:
         return None
-    if not checker.within(value, MAX_ITEMS, path):
-        return None
-    items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
     for index, item in enumerate(items):
         if item is not None and (item.startswith(("/", "\\")) or ".." in Path(item).parts):
             checker.problem((*path, index + 1), _("must be a path inside the evidence folder"))
@@ -466,15 +468,23 @@ def _country(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
 
 
 def _lines(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
+    hint = N_('must be a list of lines, like ["123 Main St", "Apt 4B"]')
+    items = _strings(value, checker, path, hint)
+    return None if items is None else tuple(item for item in items if item)
+
+
+def _strings(
+    value: Any, checker: _Checker, path: tuple[Any, ...], hint: str
+) -> list[str | None] | None:
+    """Check a list of texts (one text alone is a list of one); `hint` says what is wanted."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        checker.problem(path, _('must be a list of lines, like ["123 Main St", "Apt 4B"]'))
+        checker.problem(path, _(hint))
         return None
     if not checker.within(value, MAX_ITEMS, path):
         return None
-    items = [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
-    return tuple(item for item in items if item)
+    return [checker.string(item, (*path, index + 1)) for index, item in enumerate(value)]
 
 
 # --- the model: one field per case-file key --------------------------------------------------
@@ -619,9 +629,8 @@ class Event:
 
     def day(self, zone: tzinfo) -> date:
         """Return the day it happened, in the case's time zone."""
-        if isinstance(self.at, datetime):
-            return self.at.astimezone(zone).date()
-        return self.at
+        local = self.local(zone)
+        return local.date() if isinstance(local, datetime) else local
 
     def local(self, zone: tzinfo) -> datetime | date:
         """Return when it happened as the case's clock reads it (a date alone stays a date)."""
@@ -721,8 +730,17 @@ class _Checker:
 
     def __init__(self, text: str) -> None:
         self.problems: list[Problem] = []
-        self.locations = _locate_keys(text)
-        self.text_lines = text.splitlines()
+        self.text = text
+
+    # Where each key is written, found only for a problem to report: a case file of 10,000
+    # events would otherwise hold a map of its 70,000 keys and a copy of its lines.
+    @functools.cached_property
+    def locations(self) -> dict[tuple[Any, ...], int]:
+        return _locate_keys(self.text)
+
+    @functools.cached_property
+    def text_lines(self) -> list[str]:
+        return self.text.splitlines()
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
         self.problems.append(Problem(_dotted(path), message, self.line_of(path)))
@@ -754,7 +772,7 @@ class _Checker:
             self.problem(path, _("must be text in quotes"))
             return None
         allowed = "\n\t" if multiline else ""
-        for char in value:
+        for char in "" if value.isprintable() else value:  # what it looks for is not printable
             category = unicodedata.category(char)
             if char in _BIDI or (category in ("Cc", "Zl", "Zp") and char not in allowed):
                 self.problem(
@@ -966,27 +984,31 @@ def _locate_keys(text: str) -> dict[tuple[Any, ...], int]:
             continue
         if not line or line.startswith("#"):
             continue
-        if header := re.match(r"\[\[\s*(.+?)\s*\]\]", line):
-            name = _split_key(header.group(1))
-            counts[name] = counts.get(name, 0) + 1
-            table = (*name, counts[name])
+        if (header := _table_header(line, counts)) is not None:
+            table = header
             where.setdefault(table, number)
-            continue
-        if header := re.match(r"\[\s*(.+?)\s*\]", line):
-            table = _split_key(header.group(1))
-            where.setdefault(table, number)
-            continue
-        if assignment := _DOTTED_KEY.match(line):
+        elif assignment := _DOTTED_KEY.match(line):
             key = (*table, *_split_key(assignment.group(1)))
             where.setdefault(key, number)
             rest = line[assignment.end() :].strip()
             if rest.startswith("{"):
                 for inner in _DOTTED_KEY.finditer(rest[1:].replace(",", "\n,")):
                     where.setdefault((*key, *_split_key(inner.group(1))), number)
-            for quote in ('"""', "'''"):
-                if rest.startswith(quote) and rest.count(quote) == 1:
-                    closing = quote
+            closing = next(
+                (q for q in ('"""', "'''") if rest.startswith(q) and rest.count(q) == 1), ""
+            )
     return where
+
+
+def _table_header(line: str, counts: dict[tuple[Any, ...], int]) -> tuple[Any, ...] | None:
+    """Return the key path a `[table]` or `[[table]]` header opens (counting each array's)."""
+    if header := re.match(r"\[\[\s*(.+?)\s*\]\]", line):
+        name = _split_key(header.group(1))
+        counts[name] = counts.get(name, 0) + 1
+        return (*name, counts[name])
+    if header := re.match(r"\[\s*(.+?)\s*\]", line):
+        return _split_key(header.group(1))
+    return None
 
 
 # --- loading ---------------------------------------------------------------------------------

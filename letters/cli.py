@@ -8,20 +8,22 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import re
-import signal
 import sys
-import unicodedata
-from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Any, NoReturn
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from letters import __version__, i18n
+from letters import i18n
 from letters.errors import InputError, LettersError
 from letters.i18n import N_, _
-from letters.send import TLS_CHOICES
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
+    from pathlib import Path
+
+# What `letters --help` imports is what every run pays for: the library, the clock and the
+# signals are imported where a command needs them, not here.
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 MAILTO_LIMIT = 2000  # longer links are cut off by many mail programs and by Windows
@@ -29,6 +31,13 @@ MAILTO_LIMIT = 2000  # longer links are cut off by many mail programs and by Win
 
 class LettersFormatter(click.HelpFormatter):
     """Help whose headings end in the language's colon: full-width in Chinese, no space after."""
+
+    def __init__(
+        self, indent_increment: int = 2, width: int | None = None, max_width: int | None = None
+    ) -> None:
+        if width is None:  # Click's own rule, without its import of shutil (and of lzma)
+            width = click.formatting.FORCED_WIDTH or max(min(_columns(), max_width or 80) - 2, 50)
+        super().__init__(indent_increment, width, max_width)
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{_('{heading}:').format(heading=heading)}\n")
@@ -38,6 +47,17 @@ class LettersFormatter(click.HelpFormatter):
             usage = _("Usage:")
             prefix = usage if usage.endswith("：") else usage + " "
         super().write_usage(prog, args, prefix)
+
+
+def _columns() -> int:
+    """Return the terminal's width: COLUMNS, else the terminal's own, else 80."""
+    with contextlib.suppress(KeyError, ValueError):
+        if (columns := int(os.environ["COLUMNS"])) > 0:
+            return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def _help_option(option: click.Option | None) -> click.Option | None:
@@ -200,15 +220,15 @@ class LettersGroup(click.Group):
             )
 
 
-_NUMBER = re.compile(r"\d(?:[\d ().+-]*\d){4,}")  # 5 digits or more, however written
-
-
 def _masked(text: str) -> str:
     """Mask every long number in a message no one wrote for users: a library's own text may
     quote a value of the case, an account or phone number among them."""
+    import re
+
     from letters.identifiers import mask
 
-    return _NUMBER.sub(lambda found: mask(found.group()), text)
+    number = r"\d(?:[\d ().+-]*\d){4,}"  # 5 digits or more, however written
+    return re.sub(number, lambda found: mask(found.group()), text)
 
 
 def _fail(ctx: click.Context, message: str, details: Any, code: int) -> NoReturn:
@@ -227,6 +247,8 @@ def _fail(ctx: click.Context, message: str, details: Any, code: int) -> NoReturn
 def one_line(text: str) -> str:
     """Show control and format characters as escapes: a message stays on its one line, and
     reads as it is stored (a value quoted in it may hold anything)."""
+    import unicodedata
+
     return "".join(
         f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
         for c in text
@@ -234,9 +256,76 @@ def one_line(text: str) -> str:
 
 
 option = functools.partial(click.option, cls=LettersOption)
+F = TypeVar("F", bound=Callable[..., Any])
+
+# --- options and arguments: each defined once ---------------------------------------------
 
 
-def _language(value: str | None) -> str | None:
+class PathType(click.Path):
+    """A path, given to the command as a pathlib.Path; pathlib is imported only when a path
+    is given, as `letters --help` has no need of it."""
+
+    def coerce_path_result(self, value: Any) -> Any:
+        from pathlib import Path
+
+        return value if isinstance(value, Path) else Path(os.fsdecode(value))
+
+
+PATH = PathType()
+FILE = PathType(dir_okay=False)
+FOLDER = PathType(file_okay=False)
+
+
+def _here() -> Path:
+    """Return the current folder, where documents go when nothing else says where."""
+    from pathlib import Path
+
+    return Path.cwd()
+
+
+class LibraryChoice(click.Choice[str]):
+    """A choice among one of the library's own lists, read from the library only when a
+    command runs or shows its help: `letters --help` stays clear of the library."""
+
+    def __init__(self, load: Callable[[], Sequence[str]]) -> None:
+        self.load = load
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self.load())
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        """Ignore Click's own setting of the list: the list is always the library's."""
+
+
+def _kinds() -> Sequence[str]:
+    from letters.content import KINDS
+
+    return KINDS
+
+
+def _papers() -> Sequence[str]:
+    from letters.render.pdf import PAPERS
+
+    return tuple(PAPERS)
+
+
+def _envelopes() -> Sequence[str]:
+    from letters.render.pdf import ENVELOPES
+
+    return (*ENVELOPES, "none")
+
+
+def _security() -> Sequence[str]:
+    from letters.send import TLS_CHOICES
+
+    return TLS_CHOICES
+
+
+def document_language(value: str | None) -> str | None:
+    """Return the language --lang names (`zh_TW` → `zh-TW`), None when not given."""
     if value is None:
         return None
     language = i18n.normalize_language(value)
@@ -249,6 +338,10 @@ def _language(value: str | None) -> str | None:
 
 def document_date(value: str | None) -> date:
     """Return the date documents carry: --date, else SOURCE_DATE_EPOCH, else today."""
+    from datetime import UTC, date, datetime
+
+    from letters.bag.zipdates import FIRST, LAST
+
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if value:
         try:
@@ -266,51 +359,75 @@ def document_date(value: str | None) -> date:
             ) from None
     else:
         day = date.today()
-    if not date(1980, 1, 1) <= day <= date(2107, 12, 31):  # what a zip can date
-        raise InputError(_("--date: {value} is not between 1980 and 2107").format(value=day))
+    if not FIRST <= day <= LAST:  # what a zip can date
+        raise InputError(
+            _("--date: {value} is not between {first} and {last}").format(
+                value=day, first=FIRST.year, last=LAST.year
+            )
+        )
     return day
 
 
-def _common(function: Any) -> Any:
+def lang_option(help: str) -> Callable[[F], F]:
+    """`--lang LANG`, given to the command as `language`: one of i18n.LANGUAGES, or None."""
+    return option(
+        "--lang",
+        "language",
+        metavar="LANG",
+        callback=lambda ctx, param, value: document_language(value),
+        help=help,
+    )
+
+
+def date_option(
+    help: str = N_("The date the documents carry (default: SOURCE_DATE_EPOCH, else today)."),
+) -> Callable[[F], F]:
+    """`--date YYYY-MM-DD`, given to the command as `day`: a date (see document_date)."""
+    return option(
+        "--date",
+        "day",
+        metavar="YYYY-MM-DD",
+        callback=lambda ctx, param, value: document_date(value),
+        help=help,
+    )
+
+
+def force_option(help: str = N_("Replace files that already exist.")) -> Callable[[F], F]:
+    """`--force`: replace what already exists."""
+    return option("--force", is_flag=True, help=help)
+
+
+def out_option(
+    help: str = N_("Folder to write into."), kind: PathType = FOLDER
+) -> Callable[[F], F]:
+    """`-o/--out`, given to the command as `out`: a folder, or the file `kind` says."""
+    return option("-o", "--out", "out", type=kind, default=None, help=help)
+
+
+def _document_options(function: F) -> F:
     """Add the options every document command shares."""
     for decorator in reversed(
         [
-            option(
-                "--lang",
-                metavar="LANG",
-                help=N_(
+            lang_option(
+                N_(
                     "Language of the letter: en, zh-CN or zh-TW (default: its reader's — English, "
                     "or recipient.language for the carrier)."
-                ),
+                )
             ),
             option(
                 "--kind",
                 default="request",
                 show_default=True,
-                type=click.Choice(
-                    ["request", "follow-up", "refund", "dispute", "complaint", "card-dispute"]
-                ),
+                type=LibraryChoice(_kinds),
                 help=N_("Which letter to write."),
             ),
-            option(
-                "-o",
-                "--out",
-                "out",
-                type=click.Path(path_type=Path, file_okay=False),
-                default=None,
-                help=N_("Folder to write into."),
-            ),
-            option("--force", is_flag=True, help=N_("Replace files that already exist.")),
-            option(
-                "--date",
-                "date_",
-                metavar="YYYY-MM-DD",
-                help=N_("The date the documents carry (default: SOURCE_DATE_EPOCH, else today)."),
-            ),
+            out_option(),
+            force_option(),
+            date_option(),
             option(
                 "--templates",
                 "template_dir",
-                type=click.Path(path_type=Path, file_okay=False, exists=True),
+                type=PathType(file_okay=False, exists=True),
                 help=N_("A folder of your own templates, looked up before the built-in ones."),
             ),
             option(
@@ -327,7 +444,7 @@ def _common(function: Any) -> Any:
     return function
 
 
-CASE = click.argument("case", type=click.Path(path_type=Path))
+CASE = click.argument("case", type=PATH)
 """A case: its folder (made by `letters init NAME`) or its case file."""
 
 
@@ -337,7 +454,7 @@ def _locate(case: Path) -> Any:
     return locate(case)
 
 
-CASES = click.argument("case", nargs=-1, required=True, type=click.Path(path_type=Path))
+CASES = click.argument("case", nargs=-1, required=True, type=PATH)
 """Several cases: each a case folder or a case file."""
 
 
@@ -347,9 +464,9 @@ def _request(case: Path, out: Path | None, default_out: Path, **options: Any) ->
     return Request(
         case_path=case,
         out_dir=out or default_out,
-        today=document_date(options["date_"]),
+        today=options["day"],
         kind=options["kind"],
-        language=_language(options["lang"]),
+        language=options["language"],
         force=options["force"],
         template_dir=options["template_dir"],
         close_without_port=options["close_without_port"],
@@ -369,44 +486,44 @@ def _each(cases: tuple[Path, ...], out: Path | None, make: Any) -> None:
     if len(cases) == 1:
         _report(make(locate(cases[0]), out))
         return
-    here = Path.cwd()
-    bar: Any = None
-    if sys.stderr.isatty():
-        bar = click.progressbar(length=len(cases), file=sys.stderr, label=_("cases"))
-        bar.__enter__()
-    try:
-        outcomes = run_each(
-            cases,
-            lambda where: make(where, out_dir(where, out, here)),
-            (lambda: bar.update(1)) if bar else (lambda: None),
-        )
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    failed = [outcome for outcome in outcomes if outcome.error is not None]
-    outcome: Any
+    here = _here()
+    with _counting(len(cases), _("cases")) as advance:
+        outcomes = run_each(cases, lambda where: make(where, out_dir(where, out, here)), advance)
     for outcome in outcomes:
-        if outcome.error is not None:
-            click.echo(
-                _("{case}: Error: {message}").format(
-                    case=outcome.case, message=outcome.error.message
-                ),
-                err=True,
-            )
-            for line in outcome.error.details:
-                click.echo(f"  {line}", err=True)
-            continue
-        written = outcome.result
-        click.echo(_("{case}: done").format(case=outcome.case))
-        for path in written.paths:
-            click.echo("  " + _("wrote {path}").format(path=path))
-        for note in written.notes:
-            click.echo(f"  {note}")
+        _report_outcome(outcome)
+    failed = [outcome.error for outcome in outcomes if outcome.error is not None]
     click.echo(
         _("{done} of {count} cases done").format(done=len(outcomes) - len(failed), count=len(cases))
     )
     if failed:
-        click.get_current_context().exit(max(o.error.exit_code for o in failed if o.error))
+        click.get_current_context().exit(max(error.exit_code for error in failed))
+
+
+@contextlib.contextmanager
+def _counting(total: int, label: str) -> Iterator[Callable[[], None]]:
+    """Show a progress bar on a terminal, and give what moves it on by one."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=total, file=sys.stderr, label=label) as bar:
+        yield lambda: bar.update(1)
+
+
+def _report_outcome(outcome: Any) -> None:
+    """Report what one case of several came to: its files, or its error."""
+    if outcome.error is not None:
+        error = outcome.error
+        click.echo(
+            _("{case}: Error: {message}").format(case=outcome.case, message=error.message), err=True
+        )
+        for line in outcome.error.details:
+            click.echo(f"  {line}", err=True)
+        return
+    click.echo(_("{case}: done").format(case=outcome.case))
+    for path in outcome.result.paths:
+        click.echo("  " + _("wrote {path}").format(path=path))
+    for note in outcome.result.notes:
+        click.echo(f"  {note}")
 
 
 def _report(written: Any) -> None:
@@ -436,8 +553,9 @@ def _report(written: Any) -> None:
     ),
 )
 @click.version_option(
-    __version__,
+    None,  # read from the package's metadata, only when asked for
     "--version",
+    package_name="letters",
     prog_name="letters",
     cls=LettersOption,
     help=N_("Show the version and exit."),
@@ -445,7 +563,10 @@ def _report(written: Any) -> None:
 @option("--debug", is_flag=True, help=N_("Show the full traceback when something fails."))
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    ctx.obj = {"debug": debug}
+    settings = ctx.ensure_object(dict)
+    settings["debug"] = debug
+    if settings.get("stop_on_signals"):  # a command is about to run (help has stopped before)
+        _stop_on_signals()
 
 
 @cli.command(
@@ -472,7 +593,7 @@ def check(case: Path) -> None:
     )
 )
 @CASES
-@_common
+@_document_options
 def email(case: tuple[Path, ...], out: Path | None, **options: Any) -> None:
     from letters.kit import write_email
 
@@ -480,12 +601,12 @@ def email(case: tuple[Path, ...], out: Path | None, **options: Any) -> None:
         case,
         out,
         lambda where, folder: write_email(
-            _request(where.case_file, folder, where.documents_dir or Path.cwd(), **options)
+            _request(where.case_file, folder, where.documents_dir or _here(), **options)
         ),
     )
 
 
-def _print_options(function: Any) -> Any:
+def _print_options(function: F) -> F:
     """Add the options of the printed letter."""
     for decorator in reversed(
         [
@@ -499,14 +620,14 @@ def _print_options(function: Any) -> Any:
             ),
             option(
                 "--paper",
-                type=click.Choice(["letter", "a4"]),
+                type=LibraryChoice(_papers),
                 default="letter",
                 show_default=True,
                 help=N_("Paper size: US Letter, or A4 outside North America."),
             ),
             option(
                 "--envelope",
-                type=click.Choice(["plain", "window", "none"]),
+                type=LibraryChoice(_envelopes),
                 default="plain",
                 show_default=True,
                 help=N_(
@@ -524,12 +645,12 @@ def _print_options(function: Any) -> Any:
             ),
             option(
                 "--font",
-                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                type=PathType(dir_okay=False, exists=True),
                 help=N_("A TrueType font file for Chinese text (default: found on this computer)."),
             ),
             option(
                 "--explain",
-                type=click.Choice(["zh-CN", "zh-TW", "none"]),
+                type=click.Choice([*(lang for lang in i18n.LANGUAGES if lang != "en"), "none"]),
                 help=N_(
                     "The language of the sheet that explains each English letter to you "
                     "(default: the case's language; none: no sheet)."
@@ -576,7 +697,7 @@ def _print(
 )
 @CASES
 @_print_options
-@_common
+@_document_options
 def letter(
     case: tuple[Path, ...],
     out: Path | None,
@@ -595,7 +716,7 @@ def letter(
         case,
         out,
         lambda where, folder: write_letter(
-            _request(where.case_file, folder, where.documents_dir or Path.cwd(), **options),
+            _request(where.case_file, folder, where.documents_dir or _here(), **options),
             printing,
         ),
     )
@@ -611,11 +732,11 @@ def letter(
 @CASES
 @option(
     "--evidence",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=FOLDER,
     help=N_("The folder of evidence to bundle (default: the case folder's evidence folder)."),
 )
 @_print_options
-@_common
+@_document_options
 def kit(
     case: tuple[Path, ...],
     out: Path | None,
@@ -637,7 +758,7 @@ def kit(
         )
 
     def one(where: Any, folder: Path | None) -> Any:
-        default = where.documents_dir or Path.cwd() / f"{where.case_file.stem}-kit"
+        default = where.documents_dir or _here() / f"{where.case_file.stem}-kit"
         request = _request(where.case_file, folder, default, **options)
         with ProgressBar() as progress:
             return write_kit(request, evidence or where.evidence_default, printing, progress)
@@ -653,36 +774,23 @@ def kit(
         "Example: letters bundle case.toml evidence/ -o bundle.zip"
     )
 )
-@click.argument("paths", metavar="CASE... [EVIDENCE]", nargs=-1, required=True,
-                type=click.Path(path_type=Path))  # fmt: skip
-@option(
-    "-o",
-    "--out",
-    "out",
-    type=click.Path(path_type=Path),
-    help=N_(
+@click.argument("paths", metavar="CASE... [EVIDENCE]", nargs=-1, required=True, type=PATH)
+@out_option(
+    N_(
         "The bundle to write (default: ./bundle-DATE.zip); with several cases, the folder that "
         "gets one folder of documents per case."
     ),
+    PATH,
 )
-@option(
-    "--lang",
-    metavar="LANG",
-    help=N_("Language of the index: en, zh-CN or zh-TW (default: from the case file)."),
-)
-@option("--force", is_flag=True, help=N_("Replace files that already exist."))
-@option(
-    "--date",
-    "date_",
-    metavar="YYYY-MM-DD",
-    help=N_("The bagging date the bundle carries (default: SOURCE_DATE_EPOCH, else today)."),
-)
+@lang_option(N_("Language of the index: en, zh-CN or zh-TW (default: from the case file)."))
+@force_option()
+@date_option(N_("The bagging date the bundle carries (default: SOURCE_DATE_EPOCH, else today)."))
 def bundle(
     paths: tuple[Path, ...],
     out: Path | None,
-    lang: str | None,
+    language: str | None,
     force: bool,
-    date_: str | None,
+    day: date,
 ) -> None:
     from letters.casefolder import holds_case
     from letters.kit import Request, write_bundle
@@ -703,9 +811,9 @@ def bundle(
             )
         request = Request(
             case_path=where.case_file,
-            out_dir=(folder if several else None) or where.documents_dir or Path.cwd(),
-            today=document_date(date_),
-            language=_language(lang),
+            out_dir=(folder if several else None) or where.documents_dir or _here(),
+            today=day,
+            language=language,
             force=force,
         )
         with ProgressBar() as progress:
@@ -723,7 +831,7 @@ def bundle(
         "Example: letters verify bundle-2026-11-24.zip --fingerprint 3f2a…"
     )
 )
-@click.argument("bundle_path", metavar="BUNDLE", type=click.Path(path_type=Path))
+@click.argument("bundle_path", metavar="BUNDLE", type=PATH)
 @option(
     "--fingerprint",
     metavar="HEX",
@@ -762,11 +870,11 @@ def verify(
         "Example: letters send out/request.en.eml --smtp smtp.example.com --user me@example.com"
     )
 )
-@click.argument("eml", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("eml", type=FILE)
 @option(
     "--case",
     "case_path",
-    type=click.Path(path_type=Path),
+    type=PATH,
     help=N_("The case to record the sending in (default: the case folder the draft is in)."),
 )
 @option(
@@ -781,7 +889,7 @@ def verify(
 @option("--user", envvar="LETTERS_SMTP_USER", help=N_("The login name (or LETTERS_SMTP_USER)."))
 @option(
     "--tls",
-    type=click.Choice(TLS_CHOICES),
+    type=LibraryChoice(_security),
     default="starttls",
     show_default=True,
     help=N_("How to secure the connection; none only for a server on this computer."),
@@ -797,37 +905,25 @@ def send(
     yes: bool,
 ) -> None:
     from letters import send as sending
-    from letters.casefolder import folder_of, locate
 
-    now = datetime.now(UTC).astimezone()
-    outgoing = sending.read_draft(eml, now)
-    case = locate(case_path) if case_path else folder_of(eml)
-    if case is not None:  # a case that cannot take the record stops us before sending
-        from letters.case import load_case
-
-        load_case(case.case_file)
-    for line in outgoing.summary():
+    prepared = sending.prepare(eml, case_path, clock().astimezone())
+    for line in prepared.summary():
         click.echo(line)
-    if case is not None:
-        click.echo(_("To be recorded in: {path}").format(path=case.case_file))
     if not yes and not (sys.stdin.isatty() and host):
         click.echo(_("Dry run: nothing was sent. Add --smtp SERVER and --yes to send."))
         return
-    if not host:
-        raise InputError(_("--smtp: which mail server? for example --smtp smtp.example.com"))
-    # Checked before any prompt.
-    server = sending.Server(host, port or sending.default_port(tls), user, tls)
+    server = sending.server_for(host, port, user, tls)  # checked before any question
     if not yes and not click.confirm(_("Send it now?"), default=False):
         click.echo(_("Nothing was sent."))
         return
-    password = sending.password_for(server)
-    if server.user and password is None:
-        password = click.prompt(
+    recorded = sending.deliver(
+        prepared,
+        server,
+        ask_password=lambda: click.prompt(
             _("Password for {user} at {host}").format(user=user, host=host), hide_input=True
-        )
-    sending.send(outgoing, server, password)
-    click.echo(_("sent to {recipients}").format(recipients=", ".join(outgoing.recipients)))
-    recorded = sending.record_sent(eml, outgoing, case, now)
+        ),
+    )
+    click.echo(_("sent to {recipients}").format(recipients=", ".join(prepared.outgoing.recipients)))
     click.echo(_("kept a copy of what was sent: {path}").format(path=recorded.copy))
     if recorded.case_file is None:
         click.echo(_("not recorded in a case: next time add --case CASE"))
@@ -872,14 +968,13 @@ class ProgressBar:
         "Example: letters demo"
     )
 )
-@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
-@option("--force", is_flag=True, help=N_("Replace files that already exist."))
-@option("--date", "date_", metavar="YYYY-MM-DD", help=N_("The date the documents carry."))
-def demo(directory: Path | None, force: bool, date_: str | None) -> None:
+@click.argument("directory", required=False, default="letters-demo", type=FOLDER)
+@force_option()
+@date_option()
+def demo(directory: Path, force: bool, day: date) -> None:
     from letters.kit import run_demo
 
-    out = directory or Path("letters-demo")
-    _report(run_demo(out, document_date(date_), force))
+    _report(run_demo(directory, day, force))
     click.echo(_("This was the sample case. To start your own: letters init my-case"))
 
 
@@ -894,7 +989,10 @@ def templates() -> None:
     pass
 
 
-@templates.command("list", help=N_("List the built-in template sets and their files."))
+@templates.command(
+    "list",
+    help=N_("List the built-in template sets and their files.\n\nExample: letters templates list"),
+)
 def templates_list() -> None:
     from letters.templating import template_sets
 
@@ -911,7 +1009,7 @@ def templates_list() -> None:
         "Example: letters templates export my-templates"
     ),
 )
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("directory", type=FOLDER)
 @option(
     "--set",
     "template_set",
@@ -920,7 +1018,7 @@ def templates_list() -> None:
     show_default=True,
     help=N_("Which set."),
 )
-@option("--force", is_flag=True, help=N_("Replace files that already exist."))
+@force_option()
 def templates_export(directory: Path, template_set: str, force: bool) -> None:
     from letters.shell import command
     from letters.templating import export_set
@@ -948,7 +1046,9 @@ def _ask(question: str, default: str) -> str:
 
 
 def clock() -> datetime:
-    """Return the moment an event is logged at when --at is not given: the one clock call."""
+    """Return this moment: the one call to the clock, for what is logged or sent now."""
+    from datetime import UTC, datetime
+
     return datetime.now(UTC)
 
 
@@ -966,23 +1066,21 @@ def clock() -> datetime:
     "case",
     metavar="[NAME]",
     required=False,
-    default=Path("case.toml"),
-    type=click.Path(path_type=Path),
+    default="case.toml",
+    type=PATH,
 )
 @option("--sample", is_flag=True, help=N_("Copy a sample case instead of asking questions."))
-@option(
-    "--lang",
-    metavar="LANG",
-    help=N_(
+@lang_option(
+    N_(
         "Language of the questions and the file: en, zh-CN or zh-TW "
         "(default: asked first, offering your system language)."
-    ),
+    )
 )
-@option("--force", is_flag=True, help=N_("Replace the file if it exists."))
+@force_option(N_("Replace the file if it exists."))
 @option(
     "--from-csv",
     "roster",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FILE,
     help=N_(
         "Make one case folder per row of a spreadsheet saved as CSV (columns: folder, "
         "language and the case file's keys, like holder.name — see the README), inside NAME "
@@ -991,29 +1089,22 @@ def clock() -> datetime:
 )
 @click.pass_context
 def init(
-    ctx: click.Context, case: Path, sample: bool, lang: str | None, force: bool, roster: Path | None
+    ctx: click.Context,
+    case: Path,
+    sample: bool,
+    language: str | None,
+    force: bool,
+    roster: Path | None,
 ) -> None:
     from letters import casefolder, wizard
+    from letters.output import refuse_existing
     from letters.shell import command
 
     if roster is not None:
-        from letters.roster import import_roster
-
         given = ctx.get_parameter_source("case") is click.core.ParameterSource.COMMANDLINE
-        made = import_roster(roster, case if given else Path.cwd(), _language(lang) or "en")
-        for folder in made.made:
-            click.echo(_("wrote {path}").format(path=folder))
-        for problem in made.problems:
-            click.echo(_("Error: {message}").format(message=problem), err=True)
-        click.echo(
-            _(
-                "{made} case folders made, {failed} rows with problems (nothing written for them)"
-            ).format(made=len(made.made), failed=made.failed_rows)
-        )
-        ctx.exit(2 if made.failed_rows else 0)
+        ctx.exit(_init_from_roster(roster, case if given else _here(), language or "en"))
     where = casefolder.planned(case)
-    wizard.refuse_existing(where.case_file, force)
-    language = _language(lang)
+    refuse_existing([where.case_file], force)  # before the first question
     if sample:
         language = language or i18n.ui_language()
         written = [wizard.copy_sample(where.case_file, language, force)]
@@ -1031,6 +1122,23 @@ def init(
     click.echo(_("Next: {command}").format(command=command("guide", where.shown)))
 
 
+def _init_from_roster(roster: Path, into: Path, language: str) -> int:
+    """Make one case folder per row of a spreadsheet; return the exit code."""
+    from letters.roster import import_roster
+
+    made = import_roster(roster, into, language)
+    for folder in made.made:
+        click.echo(_("wrote {path}").format(path=folder))
+    for problem in made.problems:
+        click.echo(_("Error: {message}").format(message=problem), err=True)
+    click.echo(
+        _(
+            "{made} case folders made, {failed} rows with problems (nothing written for them)"
+        ).format(made=len(made.made), failed=made.failed_rows)
+    )
+    return 2 if made.failed_rows else 0
+
+
 @cli.group(
     cls=LettersGroup,
     invoke_without_command=True,
@@ -1039,7 +1147,7 @@ def init(
         "Example: letters log case.toml"
     ),
 )
-@click.argument("case", type=click.Path(path_type=Path))
+@CASE
 @click.pass_context
 def log(ctx: click.Context, case: Path) -> None:
     ctx.meta["letters.case"] = case
@@ -1080,7 +1188,7 @@ def log(ctx: click.Context, case: Path) -> None:
 )
 @option(
     "--evidence-dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=FOLDER,
     help=N_("The evidence folder (default: the case folder's, or evidence beside the case file)."),
 )
 @option(
@@ -1116,7 +1224,7 @@ def add(
         "Example: letters log my-case import ~/Downloads/Takeout/Mail/Inbox.mbox"
     ),
 )
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=PATH)
 @option(
     "--all", "everything", is_flag=True, help=N_("Import every message, not only the carrier's.")
 )
@@ -1210,6 +1318,10 @@ def mailed(
     )
 
 
+PLAN_FROM = N_("The day to plan from (default: SOURCE_DATE_EPOCH, else today).")
+REPLACE_CALENDAR = N_("Replace the calendar file if it exists.")
+
+
 @cli.command(
     help=N_(
         "Show the checklist, where the case stands and the next steps, with their dates.\n\n"
@@ -1217,23 +1329,14 @@ def mailed(
     )
 )
 @CASE
-@option(
-    "--date",
-    "date_",
-    metavar="YYYY-MM-DD",
-    help=N_("The day to plan from (default: SOURCE_DATE_EPOCH, else today)."),
-)
-@option(
-    "--ics",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help=N_("Also write the deadlines to this calendar file (.ics)."),
-)
-@option("--force", is_flag=True, help=N_("Replace the calendar file if it exists."))
-def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
+@date_option(PLAN_FROM)
+@option("--ics", type=FILE, help=N_("Also write the deadlines to this calendar file (.ics)."))
+@force_option(REPLACE_CALENDAR)
+def guide(case: Path, day: date, ics: Path | None, force: bool) -> None:
     from letters.case import load_case
     from letters.guide import plan, write_calendar
 
-    result = plan(load_case(_locate(case).case_file), document_date(date_))
+    result = plan(load_case(_locate(case).case_file), day)
     click.echo(result.headline)
     click.echo("\n" + _("Checklist"))
     for item in result.checklist:
@@ -1255,32 +1358,25 @@ def guide(case: Path, date_: str | None, ics: Path | None, force: bool) -> None:
         "Example: letters status clients/ --ics deadlines.ics"
     )
 )
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
-@option(
-    "--date",
-    "date_",
-    metavar="YYYY-MM-DD",
-    help=N_("The day to plan from (default: SOURCE_DATE_EPOCH, else today)."),
-)
+@click.argument("paths", nargs=-1, required=True, type=PathType(exists=True))
+@date_option(PLAN_FROM)
 @option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 @option(
-    "--ics",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help=N_("Also write every case's deadlines to this calendar file (.ics)."),
+    "--ics", type=FILE, help=N_("Also write every case's deadlines to this calendar file (.ics).")
 )
-@option("--force", is_flag=True, help=N_("Replace the calendar file if it exists."))
+@force_option(REPLACE_CALENDAR)
 @click.pass_context
 def status(
     ctx: click.Context,
     paths: tuple[Path, ...],
-    date_: str | None,
+    day: date,
     as_json: bool,
     ics: Path | None,
     force: bool,
 ) -> None:
     from letters import status as statuses
 
-    view = statuses.overview(paths, document_date(date_))
+    view = statuses.overview(paths, day)
     if as_json:
         import json
 
@@ -1305,6 +1401,8 @@ def _stop_on_signals() -> None:
     """Make SIGTERM and SIGHUP stop the run as Ctrl-C does: by an exception, so that what
     was half written is removed on the way out instead of being left on the disk."""
 
+    import signal
+
     def stop(signum: int, frame: object) -> None:
         # Once stopping, further signals must not cut the cleanup short.
         for name in _STOPPING_SIGNALS:
@@ -1325,7 +1423,7 @@ def _stop_on_signals() -> None:
         "Example: letters app my-case"
     ),
 )
-@click.argument("case", required=False, type=click.Path(path_type=Path), metavar="[CASE_FOLDER]")
+@click.argument("case", required=False, type=PATH, metavar="[CASE_FOLDER]")
 @option(
     "--port", type=click.IntRange(0, 65535), default=0, help=N_("The port (default: any free one).")
 )
@@ -1335,7 +1433,7 @@ def app(case: Path | None, port: int, no_browser: bool) -> None:
 
     serve(
         case,
-        Path.cwd(),
+        _here(),
         lambda: document_date(None),
         clock,
         click.echo,
@@ -1346,5 +1444,4 @@ def app(case: Path | None, port: int, no_browser: bool) -> None:
 
 def main() -> None:
     """Run the `letters` command line."""
-    _stop_on_signals()
-    cli.main(prog_name="letters")
+    cli.main(prog_name="letters", obj={"stop_on_signals": True})

@@ -13,11 +13,12 @@ import os
 import sys
 from collections.abc import Iterator
 from contextvars import ContextVar
-from datetime import date, datetime
-from decimal import Decimal
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where used: every start of `letters` imports this module
+    from datetime import date, datetime
+    from decimal import Decimal
 
 LANGUAGES = ("en", "zh-CN", "zh-TW")
 """Document and interface languages, as written in case files and on the command line."""
@@ -27,7 +28,7 @@ LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-TW": "繁體中�
 
 _LOCALES = {"en": "en_US", "zh-CN": "zh_Hans_CN", "zh-TW": "zh_Hant_TW"}
 _CATALOGS = {"zh-CN": "zh_CN", "zh-TW": "zh_TW"}
-_LOCALE_DIR = Path(__file__).parent / "locale"
+_LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 DOMAIN = "letters"
 
 # A context variable, not a global: the browser app serves each request in its own thread, in
@@ -169,6 +170,23 @@ def _(message: str) -> str:
     return _translations(_ui.get()).gettext(message)
 
 
+def translate(message: str, language: str, context: str | None = None) -> str:
+    """Translate a message into `language`, a document's language rather than the
+    interface's; `context` tells a document's word from the interface's same word."""
+    catalog = _translations(language)
+    return catalog.gettext(message) if context is None else catalog.pgettext(context, message)
+
+
+def translate_plural(
+    singular: str, plural: str, n: int, language: str, context: str | None = None
+) -> str:
+    """Translate a message that depends on a count into `language` (see `translate`)."""
+    catalog = _translations(language)
+    if context is None:
+        return catalog.ngettext(singular, plural, n)
+    return catalog.npgettext(context, singular, plural, n)
+
+
 def prompt_suffix() -> str:
     """Return what ends a question: `: ` in English, the full-width `：` in Chinese."""
     return ": " if _ui.get() == "en" else "："
@@ -205,6 +223,8 @@ def format_datetime(value: datetime, language: str, offset: bool = False) -> str
 
 def format_moment(value: date | datetime, language: str) -> str:
     """Format a date and time, or a date alone when that is all there is."""
+    from datetime import datetime
+
     if isinstance(value, datetime):
         return format_datetime(value, language)
     from babel.dates import format_date as babel_format_date
@@ -273,6 +293,17 @@ def os_reason(error: OSError) -> str:
 def N_(message: str) -> str:
     """Mark a message for translation where it is defined; translate it where it is shown."""
     return message
+
+
+def NC_(context: str, message: str) -> str:
+    """Mark a message with its context (`"document"`: a word documents print) for
+    translation where it is defined; translate it where it is shown."""
+    return message
+
+
+def NC_plural(context: str, singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with its context that depends on a count, translated elsewhere."""
+    return singular, plural
 
 
 def N_plural(singular: str, plural: str) -> tuple[str, str]:

@@ -179,24 +179,94 @@ def atomic_file(path: Path, force: bool = False) -> Iterator[BinaryIO]:
 def stage(files: Mapping[Path, bytes]) -> Staged:
     """Write each file's bytes to a temporary file beside it; return target → temporary."""
     staged = Staged()
-    temporaries: list[Path] = []
     try:
         for path, data in files.items():
-            target = _target(path)
-            try:
-                fd = _temporary(target, staged.folders, temporaries)
-                staged[path] = temporaries[-1]
-                temporaries.pop()
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                    _finish(handle, staged[path], target)
-            except OSError as error:
-                raise _cannot_write(error, path) from error
+            _stage(staged, path, data)
     except BaseException:
-        _unlink(temporaries)
         discard(staged)
         raise
     return staged
+
+
+def _stage(staged: Staged, path: Path, data: bytes | None) -> None:
+    """Add a temporary file beside `path` to `staged`, holding `data` (None: left empty)."""
+    target = _target(path)
+    temporaries: list[Path] = []
+    try:
+        fd = _temporary(target, staged.folders, temporaries)
+        staged[path] = temporaries.pop()
+        with os.fdopen(fd, "wb") as handle:
+            if data is not None:
+                handle.write(data)
+                _finish(handle, staged[path], target)
+    except OSError as error:
+        raise _cannot_write(error, path) from error
+    finally:
+        _unlink(temporaries)  # made, but interrupted before it was recorded in `staged`
+
+
+class Transaction:
+    """Files that appear together, complete, or not at all.
+
+    Stage bytes with `add`, or take a temporary file for a writer to fill with `file`; then
+    `commit` moves them all into place, putting back what was there if any move fails. A
+    transaction left without a commit, by an error, Ctrl-C or a termination signal, removes
+    everything it staged and the folders it made::
+
+        with Transaction(force) as outputs:
+            outputs.add(letter, data)
+            build(outputs.file(bundle))
+            written = outputs.commit()
+    """
+
+    def __init__(self, force: bool = False) -> None:
+        self.force = force
+        self.staged = Staged()
+        self.filled: set[Path] = set()  # staged by `file`: a writer filled them
+        self.committed = False
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if not self.committed:
+            discard(self.staged)
+
+    def add(self, path: Path, data: bytes) -> None:
+        """Stage `data` to appear at `path`; refuse an existing file unless forced."""
+        self._new(path)
+        _stage(self.staged, path, data)
+
+    def file(self, path: Path) -> Path:
+        """Return an empty temporary file beside `path` that a writer fills, or replaces.
+
+        It becomes `path` at the commit, readable by the user only (or as strictly as the file
+        it replaces was).
+        """
+        self._new(path)
+        _stage(self.staged, path, None)
+        self.filled.add(path)
+        return self.staged[path]
+
+    def commit(self) -> list[Path]:
+        """Move every staged file into place together; return their paths."""
+        try:
+            for path in self.filled:
+                temporary = self.staged[path]
+                with open(temporary, "rb+") as handle:  # what the writer wrote, on the disk
+                    os.fsync(handle.fileno())
+                os.chmod(temporary, _mode(_target(path)))
+        except OSError as error:
+            discard(self.staged)
+            raise _cannot_write(error, path) from error
+        written = commit(self.staged, self.force)
+        self.committed = True
+        return written
+
+    def _new(self, path: Path) -> None:
+        if self.committed or path in self.staged:
+            raise ValueError(f"{path}: staged twice, or after the commit")
+        refuse_existing([path], self.force)
 
 
 def discard(staged: Mapping[Path, Path]) -> None:
@@ -244,4 +314,7 @@ def commit(staged: Mapping[Path, Path], force: bool = False) -> list[Path]:
 def write_outputs(files: Mapping[Path, bytes], force: bool = False) -> list[Path]:
     """Write every file or none; existing files are replaced only with force."""
     refuse_existing(list(files), force)
-    return commit(stage(files), force)
+    with Transaction(force) as outputs:
+        for path, data in files.items():
+            outputs.add(path, data)
+        return outputs.commit()

@@ -6,19 +6,23 @@ password comes from the environment, the OS keyring, or a prompt, and is never s
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from letters import i18n
-from letters.casefolder import CaseLocation
-from letters.errors import InputError, SendError
+from letters.errors import InputError, LettersError, SendError
 from letters.i18n import _, os_reason
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from email.message import EmailMessage
+
+    from letters.casefolder import CaseLocation
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 PASSWORD_VARIABLE = "LETTERS_SMTP_PASSWORD"
@@ -231,3 +235,79 @@ def record_sent(
         force=True,
     )
     return Recorded(copy, case.case_file, name, request)
+
+
+@dataclass(frozen=True)
+class Sending:
+    """A draft made ready to send, the case that will record it, and the moment it goes."""
+
+    draft: Path
+    outgoing: Outgoing
+    case: CaseLocation | None
+    at: datetime
+
+    def summary(self) -> list[str]:
+        """Return the lines that show exactly who receives what, and where it is recorded."""
+        lines = self.outgoing.summary()
+        if self.case is not None:
+            lines.append(_("To be recorded in: {path}").format(path=self.case.case_file))
+        return lines
+
+
+def prepare(draft: Path, case: Path | CaseLocation | None, now: datetime) -> Sending:
+    """Read a draft and find the case that records its sending: `case`, else the case folder
+    the draft is in. Nothing is sent: this is the dry run, and what the user confirms.
+
+    A case that cannot take the record stops the sending here, before anything goes out.
+    """
+    from letters.case import load_case
+    from letters.casefolder import folder_of, locate
+
+    outgoing = read_draft(draft, now)
+    where = folder_of(draft) if case is None else locate(case) if isinstance(case, Path) else case
+    if where is not None:
+        load_case(where.case_file)
+    return Sending(draft, outgoing, where, now)
+
+
+def server_for(host: str | None, port: int | str | None, user: str | None, tls: str) -> Server:
+    """Return where and how to send: `port` (a number, or its text) defaults to the usual one
+    for `tls`. Raise InputError, before any password is asked for, if anything is wrong."""
+    if not host:
+        raise InputError(_("Which mail server? For example smtp.example.com"))
+    if port is None or port == "":
+        port = default_port(tls)
+    try:
+        number = int(port)
+    except ValueError:
+        raise InputError(_("The port is a number, like 587.")) from None
+    return Server(host, number, user or None, tls)
+
+
+def deliver(
+    sending: Sending,
+    server: Server,
+    password: str | None = None,
+    ask_password: Callable[[], str] | None = None,
+    writing: AbstractContextManager[object] | None = None,
+) -> Recorded:
+    """Send, then keep what was sent (`record_sent`), holding `writing` while the case is
+    written. The password: `password`, else the environment or the OS keyring, else, for a
+    server that wants a login, `ask_password()`; it is used for this sending only."""
+    secret = password or password_for(server)
+    if server.user and secret is None and ask_password is not None:
+        secret = ask_password()
+    send(sending.outgoing, server, secret)
+    try:
+        with writing or contextlib.nullcontext():
+            return record_sent(sending.draft, sending.outgoing, sending.case, sending.at)
+    except (LettersError, OSError) as error:  # it went out: say so, whatever failed after
+        if isinstance(error, LettersError):
+            reason = error.message
+        else:
+            reason = f"{error.filename}: {os_reason(error)}" if error.filename else os_reason(error)
+        raise SendError(
+            _("sent to {recipients}, but what was sent could not be kept: {reason}").format(
+                recipients=", ".join(sending.outgoing.recipients), reason=reason
+            )
+        ) from error

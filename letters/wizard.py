@@ -24,9 +24,8 @@ import tomlkit
 
 from letters import case as schema
 from letters import i18n, normalize, shell
-from letters.errors import OutputExistsError
 from letters.i18n import LANGUAGES, _, normalize_language
-from letters.output import write_outputs
+from letters.output import refuse_existing, write_outputs
 from letters.resources import samples
 from letters.states import capital_zone
 
@@ -663,7 +662,7 @@ def write_case_folder(folder: Path, answers: dict[str, Any], language: str) -> P
     from letters import casefolder
 
     where = casefolder.planned(folder)
-    refuse_existing(where.case_file)
+    refuse_existing([where.case_file], force=False)
     write_case(where.case_file, answers, False, where.shown.name)
     casefolder.finish(where, language)
     return where.case_file
@@ -718,16 +717,6 @@ def _comment(item: Any, written: str, note: str | None) -> None:
     if note:
         item.comment(note)
         item.trivia.comment_ws = " " * max(1, COMMENT_COLUMN - len(written))
-
-
-def refuse_existing(path: Path, force: bool = False) -> None:
-    """Refuse an existing case file before the first question, not after the last answer."""
-    if not force and (path.exists() or path.is_symlink()):
-        raise OutputExistsError(
-            _("{path} already exists — use --force to replace it, or give another name").format(
-                path=path
-            )
-        )
 
 
 def write_case(

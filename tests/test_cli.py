@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 
 from letters import __version__
+from letters.cli import cli
 from tests.conftest import SAMPLES, run
 
 
@@ -27,11 +30,45 @@ def test_python_dash_m_works(tmp_path: Path) -> None:
     assert "  Account: Example Wireless, number ****0042\n" in done.stdout
 
 
+def commands(group: click.Group, words: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Yield the words that reach each command of `group`, subgroups and their commands too:
+    a subgroup's own arguments (like `log CASE`) are given a placeholder."""
+    for name, command in sorted(group.commands.items()):
+        yield (*words, name)
+        if isinstance(command, click.Group):
+            needed = [p for p in command.params if isinstance(p, click.Argument)]
+            yield from commands(command, (*words, name, *("case.toml" for _ in needed)))
+
+
 def test_every_command_has_help_with_an_example() -> None:
-    for command in ("check", "email", "kit", "demo"):
-        result = run(command, "--help")
-        assert result.exit_code == 0
-        assert "Example: letters " in result.stdout
+    found = list(commands(cli))
+    assert {"log", "templates", "send", "app", "status"} <= {words[0] for words in found}
+    assert ("log", "case.toml", "import") in found and ("templates", "list") in found
+    for words in found:
+        result = run(*words, "--help")
+        assert result.exit_code == 0, (words, result.stderr)
+        examples = [line for line in result.stdout.splitlines() if "Example: " in line]
+        assert len(examples) == 1, (words, result.stdout)
+        example = examples[0].split("Example: ", 1)[1].split()
+        assert example[0] == "letters", words
+        names = [word for word in words if word != "case.toml"]  # the example names the case
+        at = [example.index(name) for name in names]  # each word of the command, in order
+        assert at == sorted(at), (words, example)
+
+
+def test_help_loads_the_command_line_and_nothing_of_the_library() -> None:
+    # What `letters --help` imports, every run of letters pays for before it does anything.
+    code = (
+        "import sys\nfrom letters.cli import main\nsys.argv = ['letters', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('babel', 'jinja2', 'tomllib', 'shutil', 'pathlib', 'decimal',\n"
+        "         'importlib.metadata')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('letters') or m in heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == str(
+        ["letters", "letters.cli", "letters.errors", "letters.i18n"]
+    )
 
 
 def test_usage_error_exits_2() -> None:

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import zipfile
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -27,6 +29,7 @@ channel = "chat"
 summary = "Event C"
 evidence = ["c.txt"]
 """
+STATUS = "\n[status]\nrequest_sent = 2026-11-19\n"
 
 
 def test_events_in_mixed_offsets_are_numbered_alike_everywhere(case_file, tmp_path: Path) -> None:
@@ -68,3 +71,42 @@ def test_events_in_mixed_offsets_are_numbered_alike_everywhere(case_file, tmp_pa
         "data/evidence/c.txt": [1],
     }
     assert pdf.index("Event C") < pdf.index("Event B")
+
+
+def test_a_follow_up_letter_lists_the_events_in_the_same_order(case_file, tmp_path: Path) -> None:
+    case = case_file(SAMPLE_CASE.split("[[events]]", 1)[0] + EVENTS + STATUS)
+    made = run("letter", case, "--kind", "follow-up", "--date", "2026-12-10", "--format", "pdf",
+               "-o", tmp_path / "out")  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    pages = PdfReader(tmp_path / "out" / "follow-up.en.pdf").pages
+    text = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    assert "so far: on November 20, 2026, by online chat; on November 20, 2026, by phone." in text
+
+
+def test_editing_event_1_edits_the_first_the_log_lists(case_file) -> None:
+    from letters.timeline import NewEvent, edit_event
+
+    case = case_file(SAMPLE_CASE.split("[[events]]", 1)[0] + EVENTS)
+    edit_event(case, 1, NewEvent(channel="email", summary="Event C, edited"), datetime.now(UTC))
+    text = case.read_text(encoding="utf-8")
+    assert 'summary = "Event B"' in text
+    assert 'summary = "Event C"' not in text
+    assert 'summary = "Event C, edited"' in text
+    listed = run("log", case)
+    assert listed.stdout.index("Event C, edited") < listed.stdout.index("Event B")
+
+
+def test_an_added_event_is_the_event_the_case_then_loads(case_file) -> None:
+    from letters.case import load_case
+    from letters.timeline import NewEvent, add_event
+
+    case = case_file(SAMPLE_CASE.split("[[events]]", 1)[0] + EVENTS)
+    new = NewEvent(channel="chat", summary="Event A", at="2026-11-21T09:00:00+00:00",
+                   party="Agent Kim", reference="A-1")  # fmt: skip
+    added = add_event(case, new, datetime.now(UTC))
+    loaded = load_case(case)
+    assert [event.summary for event in loaded.events] == ["Event C", "Event B", "Event A"]
+    (event,) = [event for event in loaded.events if event.summary == "Event A"]
+    assert event.at.isoformat() == "2026-11-21T09:00:00+00:00"  # the file keeps its offset
+    assert added.at.isoformat() == "2026-11-21T01:00:00-08:00"  # told on the case's clock
+    assert added == replace(event, at=event.local(loaded.tz))

@@ -361,7 +361,7 @@ def test_cloud_placeholders_on_other_systems_are_recognised(
 ) -> None:
     from types import SimpleNamespace
 
-    from letters.bundle import is_placeholder
+    from letters.bag.scan import placeholder as is_placeholder
 
     st = SimpleNamespace(**{"st_size": 50_000, "st_blocks": 100, **fields})
     assert is_placeholder(st, Path(__file__)) is placeholder  # type: ignore[arg-type]
@@ -370,7 +370,7 @@ def test_cloud_placeholders_on_other_systems_are_recognised(
 def test_a_file_reported_without_blocks_but_with_data_is_kept(tmp_path: Path) -> None:
     from types import SimpleNamespace
 
-    from letters.bundle import is_placeholder
+    from letters.bag.scan import placeholder as is_placeholder
 
     real = tmp_path / "scan.pdf"
     real.write_bytes(os.urandom(50_000))

@@ -251,7 +251,7 @@ def test_an_existing_file_is_refused_before_any_question(tmp_path: Path) -> None
         assert (result.exit_code, result.stdout, result.stderr) == (
             2,
             "",
-            f"Error: {path} already exists — use --force to replace it, or give another name\n",
+            f"Error: {path} already exists — use --force to replace it, or write elsewhere\n",
         )
         assert path.read_text(encoding="utf-8") == "mine"
     result = init(path, "--force", answers=minimal("1"))

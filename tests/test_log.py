@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -341,3 +342,29 @@ def test_edit_refuses_bad_values_by_field_and_writes_nothing(case: Path) -> None
         edit_event(case, 9, NewEvent(channel="chat", summary="x"), datetime.now(UTC))
     assert raised.value.message == "event 9: there is no such event — the timeline has 2"
     assert case.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("channel", "pigeon"),
+        ("party", "丽" * 101),
+        ("reference", "R" * 101),
+        ("summary", "My card is 4111 1111 1111 1111."),
+        ("certified_mail", "1234"),
+    ],
+)
+def test_add_and_the_case_file_check_an_event_key_by_one_rule(
+    case_file, key: str, value: str
+) -> None:
+    head = SAMPLE_CASE.split("[[events]]", 1)[0]
+    given = {"channel": "phone", "summary": "Called."} | {key: value}
+    table = "".join(f"{name} = {json.dumps(text, ensure_ascii=False)}\n"
+                    for name, text in given.items())  # fmt: skip
+    in_file = run("log", case_file(head + "\n[[events]]\nat = 2026-11-25\n" + table))
+    (line,) = [line for line in in_file.stderr.splitlines() if f"events[1].{key}: " in line]
+    message = line.split(f"events[1].{key}: ", 1)[1]
+    options = [arg for name, text in given.items() for arg in (f"--{name.replace('_', '-')}", text)]
+    added = run("log", case_file(head, name="other.toml"), "add", "--at", "2026-11-25", *options)
+    assert added.exit_code == 2
+    assert added.stderr == f"Error: --{key.replace('_', '-')}: {message}\n"

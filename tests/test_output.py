@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from letters.errors import LettersError
-from letters.output import write_outputs
+from letters.errors import LettersError, OutputExistsError
+from letters.output import Transaction, write_outputs
 from tests.conftest import SAMPLES, run
 
 
@@ -73,3 +73,93 @@ def test_a_rename_that_fails_midway_is_undone(
     assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {
         "a.txt": "old a", "b.txt": "old b", "c.txt": "old c",
     }  # fmt: skip
+
+
+# --- the transaction itself ------------------------------------------------------------------
+
+
+def test_a_transaction_shows_nothing_until_it_commits_then_everything(tmp_path: Path) -> None:
+    letter, bundle = tmp_path / "out" / "letter.txt", tmp_path / "out" / "bundle.zip"
+    with Transaction() as outputs:
+        outputs.add(letter, b"the letter")
+        filled = outputs.file(bundle)
+        filled.write_bytes(b"the bundle")  # a writer fills it
+        assert not letter.exists() and not bundle.exists()
+        assert outputs.commit() == [letter, bundle]
+    assert (letter.read_bytes(), bundle.read_bytes()) == (b"the letter", b"the bundle")
+    assert sorted(os.listdir(tmp_path / "out")) == ["bundle.zip", "letter.txt"]
+    assert {p.stat().st_mode & 0o777 for p in (letter, bundle)} == {0o600}
+
+
+def test_a_transaction_that_fails_leaves_nothing_not_even_its_folders(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "kit"
+    with pytest.raises(RuntimeError), Transaction() as outputs:
+        outputs.add(out / "letter.txt", b"the letter")
+        outputs.file(out / "bundle.zip").write_bytes(b"half a bun")
+        raise RuntimeError("the writer failed")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_transaction_interrupted_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(KeyboardInterrupt), Transaction() as outputs:
+        outputs.add(tmp_path / "letter.txt", b"the letter")
+        outputs.file(tmp_path / "bundle.zip")
+        raise KeyboardInterrupt
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_transaction_whose_commit_fails_restores_what_was_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letter, bundle = tmp_path / "letter.txt", tmp_path / "bundle.zip"
+    letter.write_bytes(b"old letter")
+    bundle.write_bytes(b"old bundle")
+    bundle.chmod(0o400)
+    real_replace = os.replace
+
+    def full_disk(source: object, destination: object) -> None:
+        if destination == bundle and str(source).endswith(".part"):
+            raise OSError(28, "No space left on device")
+        real_replace(source, destination)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(LettersError) as caught, Transaction(force=True) as outputs:
+        outputs.add(letter, b"new letter")
+        outputs.file(bundle).write_bytes(b"new bundle")
+        outputs.commit()
+    monkeypatch.undo()
+    assert caught.value.message == f"cannot write {bundle}: No space left on device"
+    assert (letter.read_bytes(), bundle.read_bytes()) == (b"old letter", b"old bundle")
+    assert sorted(os.listdir(tmp_path)) == ["bundle.zip", "letter.txt"]
+
+
+def test_a_transaction_keeps_a_stricter_mode_of_a_file_it_replaces(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle.zip"
+    bundle.write_bytes(b"old")
+    bundle.chmod(0o400)
+    with Transaction(force=True) as outputs:
+        outputs.file(bundle).write_bytes(b"new")
+        outputs.commit()
+    assert bundle.read_bytes() == b"new" and bundle.stat().st_mode & 0o777 == 0o400
+
+
+def test_a_transaction_refuses_an_existing_file_before_staging_it(tmp_path: Path) -> None:
+    (tmp_path / "bundle.zip").write_bytes(b"mine")
+    with pytest.raises(OutputExistsError) as caught, Transaction() as outputs:
+        outputs.add(tmp_path / "letter.txt", b"the letter")
+        outputs.file(tmp_path / "bundle.zip")
+    assert caught.value.message == (
+        f"{tmp_path / 'bundle.zip'} already exists — use --force to replace it, or write elsewhere"
+    )
+    assert os.listdir(tmp_path) == ["bundle.zip"]
+    assert (tmp_path / "bundle.zip").read_bytes() == b"mine"
+
+
+def test_a_file_that_appears_before_the_commit_is_not_replaced(tmp_path: Path) -> None:
+    letter = tmp_path / "letter.txt"
+    with pytest.raises(OutputExistsError), Transaction() as outputs:
+        outputs.add(letter, b"ours")
+        letter.write_bytes(b"someone else's")  # written meanwhile, by another program
+        outputs.commit()
+    assert letter.read_bytes() == b"someone else's"
+    assert os.listdir(tmp_path) == ["letter.txt"]

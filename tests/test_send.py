@@ -216,3 +216,41 @@ def test_the_usual_port_follows_the_kind_of_security() -> None:
     ports = {tls: sending.default_port(tls) for tls in sending.TLS_CHOICES}
     assert ports == {"starttls": 587, "ssl": 465, "none": 25}
     assert sending.Server("smtp.example.com").port == 587
+
+
+def test_what_went_out_but_could_not_be_kept_is_said_to_have_gone(
+    draft: Path, inbox: Inbox, plain_server: int
+) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from letters.errors import SendError
+
+    now = datetime(2026, 11, 24, 9, 30, tzinfo=timezone(timedelta(hours=-8)))
+    prepared = sending.prepare(draft, None, now)
+    assert prepared.summary()[1] == "To: care@example-mobile.com"
+    taken = draft.with_name("request.zh-CN.sent-20261124T093000.eml")
+    taken.write_bytes(b"a copy kept before")  # the copy's name is taken: keeping it fails
+    server = sending.server_for("127.0.0.1", str(plain_server), None, "none")
+    with pytest.raises(SendError) as raised:
+        sending.deliver(prepared, server)
+    assert raised.value.message.startswith(
+        "sent to care@example-mobile.com, but what was sent could not be kept: "
+    )
+    assert len(inbox.envelopes) == 1  # it did go out
+    assert taken.read_bytes() == b"a copy kept before"
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "message"),
+    [
+        (None, None, "Which mail server? For example smtp.example.com"),
+        ("smtp.example.com", "five", "The port is a number, like 587."),
+    ],
+)
+def test_a_server_is_named_and_its_port_is_a_number(
+    host: str | None, port: str | None, message: str
+) -> None:
+    with pytest.raises(InputError) as raised:
+        sending.server_for(host, port, "me@example.com", "starttls")
+    assert raised.value.message == message
+    assert sending.server_for("smtp.example.com", "", None, "ssl").port == 465

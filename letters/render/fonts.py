@@ -15,8 +15,9 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import cache, cached_property
@@ -200,7 +201,7 @@ class _Face(TTFontFace):
 
     A Chinese font maps some 30,000 characters to some 50,000 glyphs: read a number at a time,
     that took most of the start-up of every command that writes a Chinese PDF. The result is
-    the same (tests/test_pdf.py compares the two), so the subsets embedded are too. Anything
+    the same (tests/test_fonts.py compares the two), so the subsets embedded are too. Anything
     unusual (a cmap format other than 4 or 12, a damaged table) is left to reportlab.
     """
 
@@ -226,15 +227,21 @@ class _Face(TTFontFace):
         advances += pairs[0::2].tolist()
         sides = pairs[1::2].tolist()
         sides += _numbers(data, self.table["hmtx"]["offset"] + 4 * metrics, count - metrics)
-        scale = self._pdfScale
-        widths = [scale(advance) for advance in advances]
+        # In thousandths of the type size, as reportlab's scale computes them.
+        factor = 1000 / self.unitsPerEm
+        widths = advances[:] if self.unitsPerEm == 1000 else list(map(factor.__mul__, advances))
         widths += [widths[-1]] * (count - metrics)
         # reportlab gives the glyphs after the last full metric the last advance scaled to
         # 1000 units per em; kept, so the subsets stay as reportlab makes them.
         advances += [widths[-1]] * (count - metrics)
         self.hmetrics = _Pairs(advances, sides)
         self.defaultWidth = widths[0]
-        self.charWidths = {char: widths[g] for char, g in char_to_glyph.items() if g < count}
+        if max(char_to_glyph.values(), default=0) < count:
+            self.charWidths = dict(
+                zip(char_to_glyph, map(widths.__getitem__, char_to_glyph.values()), strict=True)
+            )
+        else:  # a damaged map: characters of glyphs the font does not have get no width
+            self.charWidths = {char: widths[g] for char, g in char_to_glyph.items() if g < count}
         where = self.table["loca"]["offset"]
         form = self.get_ushort(self.table["head"]["offset"] + 50)
         self.glyphPos: _Doubled | array[int]
@@ -295,9 +302,11 @@ class _Face(TTFontFace):
             ):
                 codes = range(first, last + 1)
                 if offset == 0:
-                    chars.update(
-                        zip(codes, [(code + delta) & 0xFFFF for code in codes], strict=True)
-                    )
+                    shift = delta - 0x10000 if delta & 0x8000 else delta  # a signed number
+                    glyphs: Sequence[int] = range(first + shift, last + shift + 1)
+                    if not 0 <= first + shift <= last + shift <= 0xFFFF:  # some wrap around
+                        glyphs = [(code + delta) & 0xFFFF for code in codes]
+                    chars.update(zip(codes, glyphs, strict=True))
                     continue
                 where = ranges_at + 2 * n + offset
                 inside = max(0, min(len(codes), (limit - where + 1) // 2))  # broken fonts
@@ -316,12 +325,43 @@ class _Face(TTFontFace):
             return chars
         raise TTFError("Another cmap format")
 
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:
+        """Add a subset to a PDF; its font program is compressed quickly.
+
+        Glyph outlines hardly compress: zlib's default level makes them 5 % smaller than its
+        fastest, and took as long as laying out and drawing the rest of a Chinese letter.
+        """
+        reference = super().addSubsetObjects(doc, fontname, subset)
+        try:
+            descriptor = doc.idToObject[reference.name]
+            program = doc.idToObject[descriptor.dict["FontFile2"].name]
+        except (AttributeError, KeyError, TypeError):  # another reportlab: its own compression
+            return reference
+        if program.filters:
+            program.filters = [_QUICK_FLATE]
+        return reference
+
     def get_table(self, tag: str) -> Any:
         """Return a table; the glyphs and glyph names as a window, not a copy of megabytes."""
         if tag in ("glyf", "post"):
             where, length = self.get_table_pos(tag)
             return _Window(memoryview(self._ttf_data)[where : where + length])
         return super().get_table(tag)
+
+
+class _QuickFlate:
+    """zlib compression at its fastest level, as a reportlab stream filter."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, data: bytes) -> bytes:
+        return zlib.compress(data, 1)
+
+    def decode(self, data: bytes) -> bytes:
+        return zlib.decompress(data)
+
+
+_QUICK_FLATE = _QuickFlate()
 
 
 def _numbers(data: bytes, start: int, count: int, code: str = "H") -> array[int]:

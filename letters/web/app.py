@@ -42,9 +42,10 @@ from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from letters import casefolder, i18n, wizard
-from letters.case import Case, load_case
+from letters.case import Case, Event, load_case
 from letters.errors import InputError, LettersError, OutputExistsError
 from letters.i18n import N_, _, ngettext
+from letters.output import refuse_existing
 from letters.send import TLS_CHOICES
 
 if TYPE_CHECKING:
@@ -363,7 +364,7 @@ def new_case() -> Any:
             from letters.evidence import safe_name
 
             folder = state.workdir / safe_name(name or "")
-            wizard.refuse_existing(folder / casefolder.CASE_FILE)
+            refuse_existing([folder / casefolder.CASE_FILE], force=False)
         except LettersError as error:
             problems["folder"] = error.message
         if not problems and folder is not None:
@@ -459,7 +460,7 @@ def edit(number: int) -> Any:
         abort(404)
     event = case.events[number - 1]
     values: dict[str, Any] = {
-        "at": _at(event.at, case),
+        "at": _at(event, case),
         "channel": event.channel,
         "party": event.party or "",
         "reference": event.reference or "",
@@ -487,13 +488,13 @@ def _timeline_page(
 ) -> Any:
     state = launch().state
     from letters.evidence import list_evidence
-    from letters.timeline import CHANNEL_NAMES
+    from letters.labels import CHANNEL_NAMES
 
     files = [item.path for item in list_evidence(state.evidence_dir)] if state.evidence_dir else []
     return page(
         "timeline.html",
         case=case,
-        events=[(number, _at(e.at, case, True), e) for number, e in enumerate(case.events, 1)],
+        events=[(number, _at(e, case, True), e) for number, e in enumerate(case.events, 1)],
         channels=CHANNEL_NAMES,
         files=files,
         values=values,
@@ -720,24 +721,19 @@ def send() -> Any:
     if request.method == "POST" and values["draft"] in drafts:
         try:
             draft = state.out_dir / values["draft"]
-            moment = launch().now().astimezone()
-            outgoing = sending.read_draft(draft, moment)
-            summary = outgoing.summary()
+            prepared = sending.prepare(draft, state.location, launch().now().astimezone())
+            summary = prepared.summary()
             if request.form.get("action") == "send" and request.form.get("confirm") != "yes":
                 raise InputError(_("Tick “Yes, send it now” first: nothing was sent."))
             if request.form.get("confirm") == "yes":
-                if not values["host"]:
-                    raise InputError(_("Which mail server? For example smtp.example.com"))
-                try:
-                    port = int(values["port"] or sending.default_port(values["tls"]))
-                except ValueError:
-                    raise InputError(_("The port is a number, like 587.")) from None
-                server = sending.Server(values["host"], port, values["user"] or None, values["tls"])
-                password = request.form.get("password") or sending.password_for(server)
-                sending.send(outgoing, server, password)
-                sent = ", ".join(outgoing.recipients)
-                with state.lock:  # what went out is kept, and the case records it
-                    recorded = sending.record_sent(draft, outgoing, state.location, moment)
+                server = sending.server_for(
+                    values["host"], values["port"], values["user"], values["tls"]
+                )
+                # What went out is kept, and the case records it, one writer at a time.
+                recorded = sending.deliver(
+                    prepared, server, request.form.get("password") or None, writing=state.lock
+                )
+                sent = ", ".join(prepared.outgoing.recipients)
         except LettersError as problem:
             error = problem
     elif request.method == "POST":
@@ -869,10 +865,10 @@ def _problems(error: LettersError) -> dict[str, str]:
     return error.fields or {"": error.message}
 
 
-def _at(moment: date | datetime, case: Case, shown: bool = False) -> str:
+def _at(event: Event, case: Case, shown: bool = False) -> str:
     """An event's time, as the form shows it (2026-11-20T14:30) or in words."""
+    moment = event.local(case.tz)
     if isinstance(moment, datetime):
-        moment = moment.astimezone(case.tz)
         if shown:
             return i18n.format_moment(moment, i18n.ui_language())
         return moment.strftime("%Y-%m-%dT%H:%M")
