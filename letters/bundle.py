@@ -22,7 +22,7 @@ language or file modification times goes into the zip. That is why an exhibit's 
 date of the earliest event citing it, not the file's mtime.
 
 This module is the entry point; the parts live in `letters.bag`: `scan` (the evidence folder),
-`digests` (hashing on helper threads), `manifest` (the tag files), `exhibits` (numbering, the
+`hashing` (digests on every core), `manifest` (the tag files), `exhibits` (numbering, the
 timeline and the index files) and `writer` (the zip).
 """
 
@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from letters.bag.digests import HashPipeline
 from letters.bag.exhibits import (
     BundleIndex,
     Document,
@@ -47,7 +46,8 @@ from letters.bag.exhibits import (
     index_files,
     link_timeline,
 )
-from letters.bag.manifest import ALGORITHMS, BAG_DECLARATION, BagInfo
+from letters.bag.hashing import Pipeline
+from letters.bag.manifest import BAG_DECLARATION, BagInfo
 from letters.bag.paths import sort_key
 from letters.bag.scan import (
     BundleWarning,
@@ -143,7 +143,7 @@ def build_bundle(
     try:
         with (
             atomic_file(out, force) as handle,
-            HashPipeline(ALGORITHMS) as pipeline,
+            Pipeline() as pipeline,
             BagWriter(handle, name, bagging_date, pipeline) as writer,
         ):
             writer.add_bytes("bagit.txt", BAG_DECLARATION)
