@@ -151,16 +151,23 @@ def build_bundle(
                 Document(doc_name, bag_path, len(data), writer.add_bytes(bag_path, data)["sha256"])
                 for doc_name, bag_path, data in docs
             )
-            pending = [writer.add_file(item, progress) for item in files]
+            # One string per file for the zip, the manifests and the index: less memory per file.
+            bag_paths = ["data/evidence/" + item.path for item in files]
+            pending = [
+                writer.add_file(item, bag_path, progress)
+                for item, bag_path in zip(files, bag_paths, strict=True)
+            ]
             writer.settle()
             exhibits = []
-            for number, (item, digests) in enumerate(zip(files, pending, strict=True), 1):
+            for number, (item, bag_path, digests) in enumerate(
+                zip(files, bag_paths, pending, strict=True), 1
+            ):
                 cited = exhibit_events.get(item.path, ())
                 exhibits.append(
                     Exhibit(
                         number=number,
                         path=item.path,
-                        bag_path="data/evidence/" + item.path,
+                        bag_path=bag_path,
                         kind=exhibit_kind(item.path),
                         size=item.size,
                         sha256=digests.hexdigests()["sha256"],

@@ -116,16 +116,18 @@ class BagWriter:
         self._record(path, written, result)
         return result
 
-    def add_file(self, item: EvidenceFile, progress: Callable[[int], None] | None) -> FileDigests:
-        """Copy one evidence file into the zip, reading it once; its digests are final once
-        `settle` returns."""
+    def add_file(
+        self, item: EvidenceFile, bag_path: str, progress: Callable[[int], None] | None
+    ) -> FileDigests:
+        """Copy one evidence file into the zip at `bag_path`, reading it once; its digests are
+        final once `settle` returns."""
         digests = FileDigests()
         job = self.pipeline.job(ALGORITHMS, item.size, digests.keep)
         try:
             source = open_evidence(item)
             with (
                 source,
-                self.zip.open(self._info("data/evidence/" + item.path, item.size), "w") as dest,
+                self.zip.open(self._info(bag_path, item.size), "w") as dest,
             ):
                 total = 0
                 while True:
@@ -155,7 +157,7 @@ class BagWriter:
             job.abandon()
             raise
         job.close()
-        self._record("data/evidence/" + item.path, item.size, digests)
+        self._record(bag_path, item.size, digests)
         self._write_back()
         return digests
 
