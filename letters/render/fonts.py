@@ -186,13 +186,15 @@ class _TrueType(TTFont):
     """reportlab's TrueType font, with a face that reads its big tables faster."""
 
     def __init__(self, name: str, path: Path, index: int) -> None:
-        # TTFont.__init__, with _Face for TTFontFace.
+        # TTFont.__init__, with _Face for TTFontFace (tests/test_fonts.py checks that nothing
+        # it sets is missing). reportlab before 4.1 knows no shaping, nor unShapedFontGlob.
         self.fontName = name
         self.face = _Face(str(path), subfontIndex=index)
         self.encoding = TTEncoding()
         self.state: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
         self._asciiReadable = rl_config.ttfAsciiReadable
-        self.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
+        unshaped = getattr(rl_config, "unShapedFontGlob", ())
+        self.shapable = not any(fnmatch(name, glob) for glob in unshaped)
 
 
 class _Face(TTFontFace):
