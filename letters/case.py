@@ -125,7 +125,9 @@ class Key:
     model: type | None = None
 
 
-def key(check: Check, default: Any = MISSING, *, factory: Any = MISSING, model: Any = None) -> Any:
+def key(
+    check: Check, default: Any = MISSING, *, factory: Any = MISSING, model: type | None = None
+) -> Any:
     """Declare a model field as a case-file key checked by `check`; no default makes it required."""
     return field(default=default, default_factory=factory, metadata={_RULE: (check, model)})
 
@@ -136,20 +138,21 @@ def table(
     """Declare a field as a nested table whose keys are `model`'s (or `only` these, each one
     required)."""
     schema = keys(model)
+    if only:
+        schema = {name: replace(schema[name], required=True) for name in only}
 
     def check(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
         return checker.table(value, path, schema)
 
-    if only:
-        schema = {name: replace(schema[name], required=True) for name in only}
     return key(check, default, factory=factory, model=model)
 
 
 def tables(model: type, limit: int) -> Any:
     """Declare a field as a list of at most `limit` tables (`[[name]]`) whose keys are `model`'s."""
+    schema = keys(model)
 
     def check(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
-        return checker.tables(value, path, keys(model), limit)
+        return checker.tables(value, path, schema, limit)
 
     return key(check, (), model=model)
 
@@ -727,8 +730,17 @@ class _Checker:
 
     def __init__(self, text: str) -> None:
         self.problems: list[Problem] = []
-        self.locations = _locate_keys(text)
-        self.text_lines = text.splitlines()
+        self.text = text
+
+    # Where each key is written, found only for a problem to report: a case file of 10,000
+    # events would otherwise hold a map of its 70,000 keys and a copy of its lines.
+    @functools.cached_property
+    def locations(self) -> dict[tuple[Any, ...], int]:
+        return _locate_keys(self.text)
+
+    @functools.cached_property
+    def text_lines(self) -> list[str]:
+        return self.text.splitlines()
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
         self.problems.append(Problem(_dotted(path), message, self.line_of(path)))
@@ -760,7 +772,7 @@ class _Checker:
             self.problem(path, _("must be text in quotes"))
             return None
         allowed = "\n\t" if multiline else ""
-        for char in value:
+        for char in "" if value.isprintable() else value:  # what it looks for is not printable
             category = unicodedata.category(char)
             if char in _BIDI or (category in ("Cc", "Zl", "Zp") and char not in allowed):
                 self.problem(

@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import re
 import traceback
-import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from letters import i18n, identifiers
 from letters.case import Address, Case, Recipient, check_latin
+from letters.cjk import is_wide, join_lines, pad
 from letters.errors import InputError, RenderError
+from letters.fidelity import check_fidelity, required_values
 from letters.i18n import _
+from letters.render.postal import address_block
 
 if TYPE_CHECKING:
     from letters.agencies import Agency
@@ -43,20 +45,49 @@ CARRIER_KINDS = ("request", "follow-up", "refund", "dispute")
 """Letters to the carrier: in the carrier's language (`recipient.language`, English unless the
 case says otherwise). Every other letter goes to a card issuer, a bank or a regulator, and
 those read English only."""
-MESSAGE_PARTS = ("salutation", "paragraphs", "closing", "signature")
-"""The parts of a `Letter` the body of a message carries, in order (see `body_lines`)."""
 LINE_BLOCKS = ("subject", "title", "delivery", "reference", "salutation", "closing", "signature",
                "enclosures")  # fmt: skip
+WORDS = ("subject", "title", "delivery", "reference", "salutation", "paragraphs", "closing",
+         "signature", "enclosures")  # fmt: skip
+"""The parts of a `Letter` that are its words, as its template wrote them."""
+
+
+def document_moment(day: date, zone: tzinfo) -> datetime:
+    """Return the moment a document dated `day` carries: `DOCUMENT_TIME` in the case's zone."""
+    return datetime.combine(day, DOCUMENT_TIME, tzinfo=zone)
+
+
+def holder_name(case: Case, language: str) -> str:
+    """Return the holder's name as a reader of `language` knows it: the one they sign with."""
+    return case.holder.display_name(language)
 
 
 @dataclass(frozen=True)
+class Sender:
+    """The holder as a letter presents them."""
+
+    name: str
+    """As the letter's reader knows them: who signs, sends the email, and wrote the PDF."""
+    email: str
+    address: Address | None
+    postal_name: str
+    """As the carrier knows them, in the script the post office reads: for the envelope."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Letter:
-    """One letter's words, ready to lay out in any medium."""
+    """One letter: its words, and everything a layout prints around them, ready to lay out
+    in any medium without the case it came from."""
 
     kind: str
     language: str
     date: date
+    zone: tzinfo
+    """The case's time zone: the letter is dated `date` at `DOCUMENT_TIME` there."""
     recipient: Recipient
+    sender: Sender
+    holder_language: str
+    """The language the holder reads: any Chinese in an English letter is in its script."""
     subject: str
     salutation: str
     paragraphs: tuple[str, ...]
@@ -67,6 +98,8 @@ class Letter:
     reference: tuple[str, ...] = ()
     enclosures: tuple[str, ...] = ()
     explains: str | None = None  # for a sheet: the kind of letter it explains
+    keep: tuple[str, ...] = ()
+    """Identifiers with spaces inside, which a layout must keep on one line."""
     values: tuple[tuple[str, str, str], ...] = ()
     """The case values the template printed, as (part, key, value), the part being a field
     above (`paragraphs` for the body): every output carrying that part must carry them."""
@@ -75,6 +108,54 @@ class Letter:
     def sheet(self) -> bool:
         """Return True for a sheet for the holder (like `explain`) rather than a letter."""
         return self.kind in SHEETS
+
+    @property
+    def moment(self) -> datetime:
+        """Return the moment the letter is dated, in the case's time zone."""
+        return document_moment(self.date, self.zone)
+
+    @property
+    def sender_block(self) -> tuple[str, ...]:
+        """Return the holder's address block, headed by the name the reader knows."""
+        return address_block(self.sender.name, self.sender.address, self._countries[1])
+
+    @property
+    def recipient_block(self) -> tuple[str, ...]:
+        """Return the recipient's address block."""
+        return address_block(self.recipient.name, self.recipient.address, self._countries[0])
+
+    @property
+    def return_address(self) -> tuple[str, ...]:
+        """Return the holder's address block for the envelope."""
+        return address_block(self.sender.postal_name, self.sender.address, self._countries[1])
+
+    @property
+    def _countries(self) -> tuple[str, str]:
+        """Return the sender's and the recipient's countries (an address block names the
+        country only when mail crosses a border)."""
+        home = self.sender.address.country if self.sender.address else "US"
+        away = self.recipient.address.country if self.recipient.address else home
+        return home, away
+
+    @property
+    def addressed(self) -> dict[str, str]:
+        """Return the case values the address blocks print, by case key: every printed
+        letter (not a sheet) must carry them."""
+        values = {"recipient.name": self.recipient.name}
+        for key, address in (("holder.address", self.sender.address),
+                             ("recipient.address", self.recipient.address)):  # fmt: skip
+            if address is not None:
+                values.update({f"{key}.lines[{n}]": line
+                               for n, line in enumerate(address.lines, 1)})  # fmt: skip
+                parts = (("city", address.city), ("region", address.region),
+                         ("postal_code", address.postal_code))  # fmt: skip
+                values.update({f"{key}.{name}": value for name, value in parts if value})
+        return values
+
+    @property
+    def to_carrier(self) -> bool:
+        """Return True for a letter to the carrier (or a sheet explaining one)."""
+        return (self.explains or self.kind) in CARRIER_KINDS
 
     @property
     def body_lines(self) -> list[str]:
@@ -112,14 +193,6 @@ def filters(case: Case, language: str) -> dict[str, Callable[..., Any]]:
         "phone": phone,
         "mask": identifiers.mask,
     }
-
-
-def pad(value: str) -> str:
-    """Space a Latin value off from the Chinese text around it (`与 Agent Lisa 沟通`)."""
-    value = str(value)
-    left = " " if value[:1].isascii() and value[:1].isalnum() else ""
-    right = " " if value[-1:].isascii() and value[-1:].isalnum() else ""
-    return f"{left}{value}{right}"
 
 
 def recipient_for(case: Case, kind: str) -> Recipient:
@@ -276,15 +349,12 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         recipient_view = inert({"name": view.card.issuer, "address": view.card.address})
     else:
         recipient_view = inert(recipient, "recipient")
-    name_key = (
-        "holder.name_en"
-        if case.holder.display_name(language) != case.holder.name
-        else "holder.name"
-    )
+    name = holder_name(case, language)
+    name_key = "holder.name_en" if name != case.holder.name else "holder.name"
     return {
         "case": view,
         "holder": view.holder,
-        "holder_name": inert(case.holder.display_name(language), name_key),
+        "holder_name": inert(name, name_key),
         "account": view.account,
         "recipient": recipient_view,
         "carrier_recipient": view.recipient,
@@ -364,7 +434,15 @@ def render_letter(
         kind=kind,
         language=language,
         date=today,
+        zone=case.tz,
         recipient=recipient_for(case, subject_kind),
+        sender=Sender(
+            name=holder_name(case, language),
+            email=case.holder.email,
+            address=case.holder.address,
+            postal_name=holder_name(case, "en"),
+        ),
+        holder_language=case.language,
         subject=" ".join(lines["subject"]),
         title=" ".join(lines["title"]),
         salutation=" ".join(lines["salutation"]),
@@ -375,12 +453,24 @@ def render_letter(
         reference=tuple(lines["reference"]),
         enclosures=_enclosures(lines["enclosures"], language),
         explains=subject_kind if kind in SHEETS else None,
+        keep=keep_together(case),
         values=_printed(rendered),
     )
     if not letter.subject or not letter.paragraphs:
         raise RenderError(_("{name}: the template gives no subject or no body").format(name=name))
     check_fidelity(letter_text(letter), required_values(letter), name)
     return letter
+
+
+def keep_together(case: Case) -> tuple[str, ...]:
+    """Return the case's identifiers that have spaces inside, which must stay on one line."""
+    values = [
+        case.account.number,
+        case.account.iccid,
+        case.delivery.certified_mail,
+        *(event.reference for event in case.events),
+    ]
+    return tuple(value for value in values if value and " " in value)
 
 
 def _enclosures(lines: list[str], language: str) -> tuple[str, ...]:
@@ -430,55 +520,12 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(joined for chunk in chunks if (joined := join_lines(_lines(chunk))))
 
 
-def join_lines(lines: Sequence[str]) -> str:
-    """Join wrapped lines: a space between Latin words, nothing between Chinese characters."""
-    text = ""
-    for line in lines:
-        if text and _needs_space(text[-1], line[0]):
-            text += " "
-        text += line
-    return text
-
-
-def _needs_space(before: str, after: str) -> bool:
-    if is_wide(before) and is_wide(after):
-        return False
-    # Full-width punctuation carries its own space; Latin next to Chinese gets a space.
-    return not any(is_wide(c) and unicodedata.category(c).startswith("P") for c in (before, after))
-
-
-def is_wide(char: str) -> bool:
-    """Return True for a character that takes two columns: Chinese, full-width punctuation."""
-    # Nothing below U+1100 (Hangul Jamo) is wide: the common case costs one comparison.
-    return char >= "\u1100" and unicodedata.east_asian_width(char) in ("W", "F")
-
-
 def letter_text(letter: Letter) -> str:
     """Return every word of the letter as plain text (for fidelity and parity checks)."""
-    parts: list[str] = []
-    for item in fields(letter):
-        if item.name == "values":
-            continue
-        value = getattr(letter, item.name)
-        if isinstance(value, str):
-            parts.append(value)
-        elif isinstance(value, tuple):
-            parts.extend(value)
+    parts: list[str] = [letter.kind, letter.language]
+    for name in WORDS:
+        value = getattr(letter, name)
+        parts.extend([value] if isinstance(value, str) else value)
+    if letter.explains:
+        parts.append(letter.explains)
     return "\n".join(parts)
-
-
-def required_values(letter: Letter, parts: Sequence[str] | None = None) -> dict[str, str]:
-    """Return the case values an output of a letter must carry verbatim: the ones its template
-    printed in the `parts` the output carries (all parts if None)."""
-    return {key: value for part, key, value in letter.values if parts is None or part in parts}
-
-
-def check_fidelity(text: str, values: dict[str, str], medium: str) -> None:
-    """Fail unless every value appears verbatim in a document's text."""
-    for key, value in values.items():
-        if value not in text:
-            raise RenderError(
-                _("{medium}: {key} does not appear verbatim — the document was not written").format(
-                    medium=medium, key=key
-                )
-            )

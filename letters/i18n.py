@@ -170,6 +170,23 @@ def _(message: str) -> str:
     return _translations(_ui.get()).gettext(message)
 
 
+def translate(message: str, language: str, context: str | None = None) -> str:
+    """Translate a message into `language`, a document's language rather than the
+    interface's; `context` tells a document's word from the interface's same word."""
+    catalog = _translations(language)
+    return catalog.gettext(message) if context is None else catalog.pgettext(context, message)
+
+
+def translate_plural(
+    singular: str, plural: str, n: int, language: str, context: str | None = None
+) -> str:
+    """Translate a message that depends on a count into `language` (see `translate`)."""
+    catalog = _translations(language)
+    if context is None:
+        return catalog.ngettext(singular, plural, n)
+    return catalog.npgettext(context, singular, plural, n)
+
+
 def prompt_suffix() -> str:
     """Return what ends a question: `: ` in English, the full-width `：` in Chinese."""
     return ": " if _ui.get() == "en" else "："
@@ -276,6 +293,17 @@ def os_reason(error: OSError) -> str:
 def N_(message: str) -> str:
     """Mark a message for translation where it is defined; translate it where it is shown."""
     return message
+
+
+def NC_(context: str, message: str) -> str:
+    """Mark a message with its context (`"document"`: a word documents print) for
+    translation where it is defined; translate it where it is shown."""
+    return message
+
+
+def NC_plural(context: str, singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with its context that depends on a count, translated elsewhere."""
+    return singular, plural
 
 
 def N_plural(singular: str, plural: str) -> tuple[str, str]:

@@ -171,7 +171,7 @@ def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Le
 
 
 def print_files(
-    case: Case, letters: list[Letter], out_dir: Path, options: Print, template_dir: Path | None
+    letters: list[Letter], out_dir: Path, options: Print, template_dir: Path | None
 ) -> tuple[dict[Path, bytes], list[str]]:
     """Return the printable documents of the letters (PDF, DOCX) and notes for the user."""
     from letters.render.docx import render_docx
@@ -184,7 +184,7 @@ def print_files(
         if "pdf" in options.formats or letter.sheet:
             envelope = None if letter.sheet else options.envelope
             pdf = render_pdf(
-                case, letter, paper=options.paper, font=options.font, envelope=envelope,
+                letter, paper=options.paper, font=options.font, envelope=envelope,
                 window_offset=options.window_offset,
             )  # fmt: skip
             files[base.with_name(base.name + ".pdf")] = pdf.data
@@ -193,9 +193,7 @@ def print_files(
             notes += [note for note in pdf.notes if note not in notes]
         if "docx" in options.formats and not letter.sheet:
             pitch = pdf.pitch if "pdf" in options.formats else None  # as the PDF was set
-            docx = render_docx(
-                case, letter, paper=options.paper, template_dir=template_dir, pitch=pitch
-            )
+            docx = render_docx(letter, paper=options.paper, template_dir=template_dir, pitch=pitch)
             files[base.with_name(base.name + ".docx")] = docx
         if letter.kind in PASTED:
             text = "\n\n".join(letter.paragraphs) + "\n"
@@ -222,7 +220,7 @@ def write_letter(request: Request, options: Print) -> Written:
     case = load_case(request.case_path)
     _outside_evidence(request, request.out_dir)
     letters, warnings = _letters(request, case, options.explain)
-    files, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
+    files, notes = print_files(letters, request.out_dir, options, request.template_dir)
     return Written(write_outputs(files, request.force), notes=warnings + notes)
 
 
@@ -234,11 +232,11 @@ def stem(letter: Letter) -> str:
     return f"{letter.kind}.{letter.language}"
 
 
-def email_files(case: Case, letter: Letter, out_dir: Path) -> tuple[dict[Path, bytes], str]:
+def email_files(letter: Letter, out_dir: Path) -> tuple[dict[Path, bytes], str]:
     """Return the email draft's files (`.eml`, `.txt`) and its `mailto:` link."""
     from letters.render.email import build_email
 
-    draft = build_email(case, letter)
+    draft = build_email(letter)
     base = out_dir / stem(letter)
     files = {
         base.with_name(base.name + ".eml"): draft.eml,
@@ -255,7 +253,7 @@ def write_email(request: Request) -> Written:
     language = request.language or document_language(case, request.kind)
     warning = check_language(case, request.kind, language)
     letter = render_letter(case, request.kind, language, request.today, request.template_dir)
-    files, mailto = email_files(case, letter, request.out_dir)
+    files, mailto = email_files(letter, request.out_dir)
     return Written(write_outputs(files, request.force), mailto, [warning] if warning else [])
 
 
@@ -355,11 +353,11 @@ def write_kit(
         raise InputError(_("{path}: no such evidence folder").format(path=evidence_dir))
     _outside_evidence(request, request.out_dir, evidence_dir)  # before anything is made
     letters, warnings = _letters(request, case, options.explain)
-    files, notes = print_files(case, letters, request.out_dir, options, request.template_dir)
+    files, notes = print_files(letters, request.out_dir, options, request.template_dir)
     notes = warnings + notes
     mailto = None
     if letters[0].recipient.email:
-        drafts, mailto = email_files(case, letters[0], request.out_dir)
+        drafts, mailto = email_files(letters[0], request.out_dir)
         files = drafts | files
     else:
         notes.append(

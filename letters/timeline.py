@@ -19,23 +19,13 @@ from typing import Any
 import tomlkit
 
 from letters import case as schema
-from letters import i18n, normalize
+from letters import i18n, labels, normalize
 from letters.case import Case, Event, event_from, parse_case, read_case_text, timeline_order
 from letters.casefolder import of_case_file
 from letters.errors import InputError
-from letters.i18n import N_, _, ngettext
+from letters.i18n import _, ngettext
 from letters.output import write_outputs
 from letters.shell import command
-
-CHANNEL_NAMES = {
-    "phone": N_("Phone"),
-    "email": N_("Email"),
-    "chat": N_("Chat"),
-    "online": N_("Online"),
-    "mail": N_("Mail"),
-    "store": N_("In store"),
-    "other": N_("Other"),
-}
 
 
 @dataclass(frozen=True)
@@ -74,7 +64,7 @@ def timeline_lines(case: Case) -> list[str]:
     for event in case.events:
         head = [
             i18n.format_moment(event.local(case.tz), ui),
-            _(CHANNEL_NAMES[event.channel]),
+            labels.channel_name(event.channel, ui),
         ]
         if event.party:
             head.append(event.party)

@@ -22,10 +22,10 @@ from typing import Any
 from letters import i18n
 from letters.bag import findings as _findings
 from letters.bag.checks import SUPPORTED_ALGORITHMS, BagChecker, BagFacts
-from letters.bag.digests import hashing_pool
 from letters.bag.findings import *  # noqa: F403 (the finding classes are part of this API)
 from letters.bag.findings import Collected, Finding
 from letters.bag.folder import FolderSource
+from letters.bag.hashing import Pipeline
 from letters.bag.paths import decode_path
 from letters.bag.zipped import ZipSource
 from letters.errors import InputError, LettersError
@@ -178,9 +178,9 @@ def verify_bundle(
     expected = parse_fingerprint(fingerprint) if fingerprint is not None else None
     found = Collected()
     try:
-        with hashing_pool() as pool:
+        with Pipeline() as pipeline:
             if path.is_dir():
-                folder = FolderSource(path, found, progress, pool)
+                folder = FolderSource(path, found, progress, pipeline)
                 return _check(path, folder, folder.open(), found, expected, strict, folder=True)
             try:
                 handle = open(path, "rb", buffering=0)  # noqa: SIM115 (closed below)
@@ -189,7 +189,7 @@ def verify_bundle(
                     _("cannot read {path}: {reason}").format(path=path, reason=os_reason(error))
                 ) from error
             with handle:
-                archive = ZipSource(handle, found, progress, pool)
+                archive = ZipSource(handle, found, progress, pipeline)
                 return _check(path, archive, archive.open(), found, expected, strict)
     except InputError:
         raise

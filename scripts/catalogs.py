@@ -20,7 +20,10 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "letters" / "locale"
 LANGUAGES = ("zh_CN", "zh_TW")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2)}
+KEYWORDS = {
+    "_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2),
+    "NC_": ((1, "c"), 2), "NC_plural": ((1, "c"), 2, 3),  # words documents print
+}  # fmt: skip
 
 
 def extract() -> Catalog:
@@ -72,7 +75,7 @@ def problems() -> list[str]:
         for message in template:
             if not message.id:
                 continue
-            entry = catalog.get(message.id)
+            entry = catalog.get(message.id, message.context)
             if (
                 entry is None
                 or not entry.string

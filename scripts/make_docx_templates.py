@@ -31,13 +31,13 @@ from docx.shared import Inches, Pt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from letters import labels  # noqa: E402
 from letters.render.docx import fixed_zip  # noqa: E402
 from letters.render.postal import (  # noqa: E402
     BODY_SIZE,
     HEADER_INCHES,
     LINE_PITCH,
     MARGIN_SIZE,
-    PAGE_LABEL,
     SIGNING_LINES,
 )
 
@@ -339,7 +339,7 @@ def _page(document: Any, language: str) -> None:
 
 def _page_label(paragraph: Any, language: str) -> None:
     """Write `Page 2 of 3` / `第 2 页，共 3 页` with fields Word and LibreOffice fill in."""
-    label = PAGE_LABEL[language]
+    label = labels.word(labels.PAGE, language)
     before, rest = label.split("{page}")
     middle, after = rest.split("{pages}")
     for text, field in ((before, "PAGE"), (middle, "NUMPAGES"), (after, "")):

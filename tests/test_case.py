@@ -266,3 +266,23 @@ def test_an_email_address_must_be_ascii_before_the_at(case_file) -> None:
     path = case_file(replace('email = "xm.wang@example.com"', 'email = "小明@例子.中国"'))
     (problem,) = problems(path)
     assert problem.startswith(f"{path}:11: holder.email: not an email address: ")
+
+
+def test_the_attorney_generals_office_needs_a_name_and_an_address_and_nothing_else(
+    case_file,
+) -> None:
+    text = SAMPLE_CASE + (
+        '\n[complaint.attorney_general]\nname = "Office of the Attorney General"\n'
+        'email = "ag@example.gov"\n'
+    )
+    path = case_file(text)
+    line = len(SAMPLE_CASE.splitlines()) + 2
+    assert problems(path) == [
+        f"{path}:{line}: complaint.attorney_general.address: is missing",
+        f"{path}:{line + 2}: complaint.attorney_general.email: unknown key",
+    ]
+    office = ' = { lines = ["The Capitol"], city = "Albany", region = "NY", postal_code = "12224" }'
+    case = load_case(case_file(text.replace('email = "ag@example.gov"', "address" + office)))
+    assert case.complaint.attorney_general is not None
+    assert case.complaint.attorney_general.address is not None
+    assert case.complaint.attorney_general.address.city == "Albany"

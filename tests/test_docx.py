@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
@@ -20,11 +21,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from pypdf import PdfReader
 
 from letters.case import Case, Recipient, parse_case
+from letters.cjk import _DATE as DATE
+from letters.cjk import _PHONE as PHONE
 from letters.content import COMPANIONS, KINDS, Letter, letter_text, render_letter
 from letters.errors import InputError, TemplateError
 from letters.render.docx import READ_AS, render_docx
-from letters.render.lines import _DATE as DATE
-from letters.render.lines import _PHONE as PHONE
 from letters.render.pdf import render_pdf
 from tests.conftest import ROOT, SAMPLES, needs_tool
 from tests.test_pdf import (
@@ -61,7 +62,7 @@ def language(request: pytest.FixtureRequest) -> str:
 def test_every_value_arrives_verbatim(tmp_path: Path, language: str) -> None:
     case = case_from(HOSTILE, tmp_path)
     letter = render_letter(case, "request", language, DAY)
-    lines = [text for _style, text in paragraphs(render_docx(case, letter))]
+    lines = [text for _style, text in paragraphs(render_docx(letter))]
     text = "\n".join(lines)
     name = "Meiling Chen <img src=x>" if language == "en" else "陳美玲"
     for value in [*HOSTILE_VALUES, name]:
@@ -72,8 +73,8 @@ def test_every_value_arrives_verbatim(tmp_path: Path, language: str) -> None:
 
 
 def test_layout_conventions(language: str) -> None:
-    case, letter = sample(language)
-    document = Document(io.BytesIO(render_docx(case, letter)))
+    _case, letter = sample(language)
+    document = Document(io.BytesIO(render_docx(letter)))
     styled = {p.text.translate(READ_AS): p for p in document.paragraphs}
     body = styled[letter.paragraphs[0]]
     assert body.style.name == "Letter Body"
@@ -94,8 +95,8 @@ def test_layout_conventions(language: str) -> None:
 
 
 def test_chinese_never_falls_back_to_a_japanese_font(language: str) -> None:
-    case, letter = sample(language)
-    with zipfile.ZipFile(io.BytesIO(render_docx(case, letter))) as docx:
+    _case, letter = sample(language)
+    with zipfile.ZipFile(io.BytesIO(render_docx(letter))) as docx:
         styles = docx.read("word/styles.xml").decode()
         settings = docx.read("word/settings.xml").decode()
     east_asian = {"en": "zh-CN", "zh-CN": "zh-CN", "zh-TW": "zh-TW"}[language]
@@ -111,8 +112,8 @@ def test_chinese_never_falls_back_to_a_japanese_font(language: str) -> None:
 
 
 def test_the_package_says_what_made_it_and_for_which_word(language: str) -> None:
-    case, letter = sample(language)
-    with zipfile.ZipFile(io.BytesIO(render_docx(case, letter))) as docx:
+    _case, letter = sample(language)
+    with zipfile.ZipFile(io.BytesIO(render_docx(letter))) as docx:
         application = docx.read("docProps/app.xml").decode()
         settings = docx.read("word/settings.xml").decode()
         table = docx.read("word/fontTable.xml").decode()
@@ -132,7 +133,7 @@ def test_the_package_says_what_made_it_and_for_which_word(language: str) -> None
 def test_identifiers_are_unbreakable_for_word(tmp_path: Path) -> None:
     case = case_from(HOSTILE, tmp_path)
     for language in LANGUAGES:
-        data = render_docx(case, render_letter(case, "request", language, DAY))
+        data = render_docx(render_letter(case, "request", language, DAY))
         with zipfile.ZipFile(io.BytesIO(data)) as docx:
             xml = docx.read("word/document.xml").decode()
         xml = re.sub(r'</w:t>|<w:t xml:space="preserve">', "", xml)
@@ -145,8 +146,8 @@ def test_identifiers_are_unbreakable_for_word(tmp_path: Path) -> None:
 
 
 def test_later_pages_are_numbered_and_english_ones_headed(language: str) -> None:
-    case, letter = sample(language)
-    document = Document(io.BytesIO(render_docx(case, letter)))
+    _case, letter = sample(language)
+    document = Document(io.BytesIO(render_docx(letter)))
     section = document.sections[0]
     assert section.different_first_page_header_footer
     assert section.first_page_footer.paragraphs[0].text == ""
@@ -166,25 +167,26 @@ def test_later_pages_are_numbered_and_english_ones_headed(language: str) -> None
 
 
 def test_a4_paper() -> None:
-    case, letter = sample("en")
-    section = Document(io.BytesIO(render_docx(case, letter, paper="a4"))).sections[0]
+    _case, letter = sample("en")
+    section = Document(io.BytesIO(render_docx(letter, paper="a4"))).sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     with pytest.raises(InputError) as caught:
-        render_docx(case, letter, paper="legal")
+        render_docx(letter, paper="legal")
     assert caught.value.message == "unknown paper size: legal — use letter or a4"
 
 
 def test_core_properties() -> None:
-    case, letter = sample("zh-CN")
-    properties = Document(io.BytesIO(render_docx(case, letter))).core_properties
+    _case, letter = sample("zh-CN")
+    properties = Document(io.BytesIO(render_docx(letter))).core_properties
     assert properties.title == letter.subject
     assert properties.subject == "账户注销申请"
     assert properties.author == properties.last_modified_by == "王小明"
     assert properties.language == "zh-CN"
     stamps = {properties.created, properties.modified}
     # python-docx before 1.1.1 reads the UTC stamp as a naive datetime.
+    # The moment the email's Date and the PDF carry: 9:00 in the case's time zone.
     assert {s if s.tzinfo else s.replace(tzinfo=UTC) for s in stamps} == {
-        datetime(2026, 11, 24, 9, tzinfo=UTC)
+        datetime(2026, 11, 24, 9, tzinfo=ZoneInfo("America/Los_Angeles"))
     }
 
 
@@ -195,7 +197,7 @@ def test_a_long_subject_lays_out(tmp_path: Path, language: str) -> None:
     if language == "en":  # its subject names the account, not the carrier
         letter = replace(letter, subject=f"Request to close the {carrier} account")
     assert len(letter.subject) > 255
-    document = Document(io.BytesIO(render_docx(case, letter)))
+    document = Document(io.BytesIO(render_docx(letter)))
     title = document.core_properties.title
     assert len(title) == 255 and title.endswith("…") and letter.subject.startswith(title[:-1])
     assert carrier in "\n".join(p.text.translate(READ_AS) for p in document.paragraphs)
@@ -208,7 +210,7 @@ def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
         "from letters.render.docx import render_docx\n"
         "case = load_case(Path(sys.argv[1]))\n"
         "letter = render_letter(case, 'request', 'zh-TW', date(2026, 11, 24))\n"
-        "sys.stdout.buffer.write(render_docx(case, letter))\n"
+        "sys.stdout.buffer.write(render_docx(letter))\n"
     )
     outputs = []
     for zone in ("UTC", "Asia/Taipei"):
@@ -262,21 +264,21 @@ def user_template(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_tag_left_in_the_output_is_refused(tmp_path: Path) -> None:
-    case, letter = sample("en")
+    _case, letter = sample("en")
     # A tag the rendering leaves in the text, as a tag split in Word would be left.
     folder = user_template(tmp_path, "{% raw %}{{ salutation }}{% endraw %} {{ salutation }}")
     with pytest.raises(TemplateError) as caught:
-        render_docx(case, letter, template_dir=folder)
+        render_docx(letter, template_dir=folder)
     assert caught.value.message == (
         "docx/en.docx: a template tag was left unrendered (“{{”) — is it split in Word?"
     )
 
 
 def test_templates_render_in_the_sandbox(tmp_path: Path) -> None:
-    case, letter = sample("en")
+    _case, letter = sample("en")
     folder = user_template(tmp_path, "{{ salutation.__class__.__mro__[1].__subclasses__() }}")
     with pytest.raises(TemplateError) as caught:
-        render_docx(case, letter, template_dir=folder)
+        render_docx(letter, template_dir=folder)
     assert "docx/en.docx" in caught.value.message and "unsafe" in caught.value.message
 
 
@@ -300,8 +302,8 @@ def unspaced(text: str) -> str:
 
 
 def test_libreoffice_opens_it(tmp_path: Path, language: str) -> None:
-    case, letter = sample(language)
-    text = unspaced(pdf_text(libreoffice_pdf(render_docx(case, letter), tmp_path)))
+    _case, letter = sample(language)
+    text = unspaced(pdf_text(libreoffice_pdf(render_docx(letter), tmp_path)))
     for paragraph in (letter.salutation, *letter.paragraphs, *letter.signature):
         assert unspaced(paragraph) in text, paragraph
 
@@ -329,10 +331,10 @@ def test_libreoffice_lays_every_letter_out_as_our_pdf(tmp_path: Path) -> None:
     letters = every_letter()
     assert len(letters) >= 30
     ours = {}
-    for name, case, letter in letters:
-        pdf = render_pdf(case, letter, envelope=None)
+    for name, _case, letter in letters:
+        pdf = render_pdf(letter, envelope=None)
         ours[name] = PdfReader(io.BytesIO(pdf.data)).pages
-        (tmp_path / f"{name}.docx").write_bytes(render_docx(case, letter, pitch=pdf.pitch))
+        (tmp_path / f"{name}.docx").write_bytes(render_docx(letter, pitch=pdf.pitch))
     converted = libreoffice_pdfs(sorted(tmp_path.glob("*.docx")), tmp_path)
     problems = []
     for name, case, letter in letters:
@@ -380,13 +382,13 @@ def libreoffice_pdfs(documents: list[Path], folder: Path) -> dict[str, Path]:
 
 
 def test_enclosures_and_a_recipient_without_an_address(language: str) -> None:
-    case, letter = sample(language)
+    _case, letter = sample(language)
     letter = replace(
         letter,
         enclosures=("Bill of November 2026", "Chat log"),
         recipient=Recipient(name="Federal Communications Commission"),
     )
-    lines = [text for _style, text in paragraphs(render_docx(case, letter))]
+    lines = [text for _style, text in paragraphs(render_docx(letter))]
     heading = {"en": "Enclosures (2)", "zh-CN": "附件（共2份）：", "zh-TW": "附件（共2份）："}[
         language
     ]
@@ -396,7 +398,7 @@ def test_enclosures_and_a_recipient_without_an_address(language: str) -> None:
 
 
 def test_a_missing_layout_template(tmp_path: Path) -> None:
-    case, letter = sample("en")
+    _case, letter = sample("en")
     with pytest.raises(TemplateError) as caught:
-        render_docx(case, replace(letter, language="fr"), template_dir=tmp_path)
+        render_docx(replace(letter, language="fr"), template_dir=tmp_path)
     assert caught.value.message == "template not found: docx/fr.docx"

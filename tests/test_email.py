@@ -98,7 +98,7 @@ def test_mailto_link_follows_rfc_6068() -> None:
     from letters.render.email import build_email
 
     case = load_case(SAMPLES / "case-zh-CN.toml")
-    draft = build_email(case, render_letter(case, "request", "zh-CN", date(2026, 11, 24)))
+    draft = build_email(render_letter(case, "request", "zh-CN", date(2026, 11, 24)))
     parts = urlsplit(draft.mailto)
     assert (parts.scheme, parts.path) == ("mailto", "care@example-mobile.com")
     assert "%0D%0A" in parts.query and "\n" not in draft.mailto and " " not in draft.mailto
@@ -142,7 +142,7 @@ def test_header_line_break_is_refused_and_nothing_written(tmp_path: Path) -> Non
     letter = render_letter(case, "request", None, date(2026, 11, 24))
     broken = type(letter)(**{**letter.__dict__, "subject": "Close\r\nBcc: victim@example.net"})
     with pytest.raises(InputError) as caught:
-        build_email(case, broken)
+        build_email(broken)
     assert caught.value.message == (
         "subject: a line break cannot go into an email header — nothing was written"
     )

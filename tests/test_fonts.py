@@ -99,7 +99,7 @@ def test_a_chinese_letter_embeds_a_subset_that_prints_its_text(tmp_path: Path) -
     chinese_font()
     case = load_case(SAMPLES / "case-zh-CN.toml")
     letter = render_letter(case, "request", "zh-CN", date(2026, 11, 24))
-    data = render_pdf(case, letter).data
+    data = render_pdf(letter).data
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert case.holder.name in text and "此致" in text
     if not shutil.which("pdffonts"):

@@ -31,15 +31,13 @@ from letters.content import (
     CARRIER_KINDS,
     COMPANIONS,
     KINDS,
-    MESSAGE_PARTS,
     render_letter,
-    required_values,
 )
 from letters.errors import InputError, LettersError, RenderError
+from letters.fidelity import MESSAGE_PARTS, PRINTED, required_values
 from letters.render.docx import render_docx
 from letters.render.email import build_email
 from letters.render.pdf import render_pdf
-from letters.render.postal import PRINTED
 from letters.sandbox import MAX_SECONDS, Leaf, LimitError, Record
 from tests.conftest import ROOT, SAMPLES, run
 from tests.test_pdf import appears, pdf_text, without_page_labels
@@ -91,7 +89,7 @@ def contexts() -> list[tuple[str, dict[str, Any]]]:
     letter = render_letter(case, "complaint", "en", DAY)
     from letters.render.docx import _context
 
-    found.append(("docx", {k: templating.inert(v, k) for k, v in _context(case, letter).items()}))
+    found.append(("docx", {k: templating.inert(v, k) for k, v in _context(letter).items()}))
     return found
 
 
@@ -570,7 +568,7 @@ def test_a_docx_zip_bomb_fails_fast_with_bounded_memory(
     started = time.perf_counter()
     try:
         with pytest.raises(InputError) as raised:
-            render_docx(case, letter, template_dir=folder)
+            render_docx(letter, template_dir=folder)
         took = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -737,20 +735,20 @@ def outputs(case: Case, kind: str, language: str) -> list[tuple[str, str, dict[s
     for letter in letters:
         name = f"{letter.kind}.{letter.language}"
         if letter.recipient.email and not letter.sheet:
-            draft = build_email(case, letter)
+            draft = build_email(letter)
             message = message_from_bytes(draft.eml, policy=policy.default)
             shown = f"{message['Subject']}\n{message.get_body(('plain',)).get_content()}"  # type: ignore[union-attr]
             found.append(
                 (f"{name}.eml", shown, required_values(letter, ("subject", *MESSAGE_PARTS)))
             )
             found.append((f"{name}.txt", draft.text, required_values(letter, MESSAGE_PARTS)))
-        pdf = without_page_labels(pdf_text(render_pdf(case, letter, envelope=None).data))
+        pdf = without_page_labels(pdf_text(render_pdf(letter, envelope=None).data))
         found.append((f"{name}.pdf", pdf, required_values(letter, PRINTED)))
         if not letter.sheet:
             found.append(
                 (
                     f"{name}.docx",
-                    docx_text(render_docx(case, letter)),
+                    docx_text(render_docx(letter)),
                     required_values(letter, PRINTED),
                 )
             )
@@ -793,7 +791,7 @@ def test_a_layout_that_loses_a_printed_value_fails_and_names_it(
     (folder / "docx" / "en.docx").write_bytes(docx_with({"word/document.xml": tidy.encode()}))
     letter = render_letter(hostile, "complaint", "en", DAY)
     with pytest.raises(RenderError, match=r"^\.docx: .* does not appear verbatim"):
-        render_docx(hostile, letter, template_dir=folder)
+        render_docx(letter, template_dir=folder)
 
 
 def test_a_template_that_mangles_a_value_it_printed_fails(tmp_path: Path) -> None:

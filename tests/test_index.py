@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from letters.case import MAX_EVENT_LABEL, MAX_SUMMARY
-from letters.render.index import LABELS
-from letters.render.lines import NO_START
+from letters.cjk import NO_START
+from letters.labels import index_words
 from tests.conftest import ROOT, SAMPLES, run
 
 LATE = ("en", "zh-CN", "zh-TW")
@@ -140,7 +140,7 @@ def test_every_event_a_letter_takes_the_index_takes(tmp_path: Path, language: st
     before = "".join(texts(bundle_index(plain, tmp_path / "plain", language)))
     after = "".join(texts(data))
     keys = ("number", "when", "channel", "party", "reference", "summary", "cited")
-    headings = set("".join(LABELS[language][key] for key in keys))  # repeated on each page
+    headings = set("".join(index_words(language)[key] for key in keys))  # repeated on each page
     others = "0123456789 ,:Nov AM PM UTC-+ phone 年月日上午下午电话"  # the other cells of the rows
     chars = set(summary + party + reference) - headings - set(others)
     assert len(chars) >= 5

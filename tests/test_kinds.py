@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from letters import content, normalize, templating
+from letters import cjk, content, fidelity, normalize, templating
 from letters.case import Case, Charge, load_case
 from letters.content import Letter, letter_text, render_letter
 from letters.errors import CaseError, InputError, RenderError
@@ -118,7 +118,7 @@ def test_late_case_letters_carry_every_value_verbatim(
     text = letter_text(letter)
     missing = [value for value in expected(case, kind, language) if value not in text]
     assert not missing, f"{kind}.{language} lacks {missing}"
-    content.check_fidelity(text, content.required_values(letter), f"{kind}.{language}")
+    fidelity.check_fidelity(text, fidelity.required_values(letter), f"{kind}.{language}")
     assert "{{" not in text and "{%" not in text
     assert "&amp;" not in text and "None" not in text
 
@@ -298,8 +298,8 @@ def test_one_charge_reads_in_the_singular(kind: str, language: str) -> None:
 )
 def test_early_case_writes_the_kinds_it_has_data_for(kind: str, language: str) -> None:
     letter = render_letter(EARLY, kind, language, TODAY)
-    content.check_fidelity(letter_text(letter), content.required_values(letter), kind)
-    assert {"account.carrier", "account.number"} <= content.required_values(letter).keys()
+    fidelity.check_fidelity(letter_text(letter), fidelity.required_values(letter), kind)
+    assert {"account.carrier", "account.number"} <= fidelity.required_values(letter).keys()
 
 
 @pytest.mark.parametrize("language", ["en"])
@@ -366,7 +366,7 @@ def render_explain(case: Case, letter_kind: str, language: str) -> tuple[str, st
 
 
 def joined(text: str) -> str:
-    return content.join_lines([line.strip() for line in text.splitlines() if line.strip()])
+    return cjk.join_lines([line.strip() for line in text.splitlines() if line.strip()])
 
 
 def unwrapped(text: str) -> str:
@@ -461,9 +461,9 @@ def test_every_kind_lays_out_on_paper(kind: str, language: str) -> None:
     from letters.render import docx, pdf
 
     letter = render_letter(LATE, kind, language, TODAY)
-    reader = pypdf.PdfReader(io.BytesIO(pdf.render_pdf(LATE, letter, envelope=None).data))
+    reader = pypdf.PdfReader(io.BytesIO(pdf.render_pdf(letter, envelope=None).data))
     printed = unwrapped("\n".join(page.extract_text() for page in reader.pages))
-    document = Document(io.BytesIO(docx.render_docx(LATE, letter)))
+    document = Document(io.BytesIO(docx.render_docx(letter)))
     # Read as a reader does: a no-break space as a space, no word joiners.
     body = "\n".join(paragraph.text for paragraph in document.paragraphs)
     written = unwrapped(body.translate(docx.READ_AS))

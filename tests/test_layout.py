@@ -69,7 +69,7 @@ LETTERS = late_letters()
 def test_the_closing_stays_together_with_the_body(name: str, case: Case, letter: Letter) -> None:
     if not letter.closing:
         pytest.skip("the FCC complaint is pasted into a form: it has no closing")
-    pages = page_lines(render_pdf(case, letter, envelope=None).data)
+    pages = page_lines(render_pdf(letter, envelope=None).data)
     text = [[line.text.strip() for line in page] for page in pages]
     closing = letter.closing[0]
     holding = [n for n, page in enumerate(text) if closing in page]
@@ -88,7 +88,7 @@ def test_the_closing_stays_together_with_the_body(name: str, case: Case, letter:
 
 @pytest.mark.parametrize(("name", "case", "letter"), LETTERS, ids=[n for n, *_ in LETTERS])
 def test_later_pages_carry_a_heading_or_a_number(name: str, case: Case, letter: Letter) -> None:
-    pages = page_lines(render_pdf(case, letter, envelope=None).data)
+    pages = page_lines(render_pdf(letter, envelope=None).data)
     for number, page in enumerate(pages[1:], 2):
         if letter.language == "en":
             heading = " ".join(line.text for line in page if line.y > TOP - INCH)
@@ -107,7 +107,7 @@ def test_a_chinese_paragraph_never_ends_on_one_character(
 ) -> None:
     if letter.language == "en":
         pytest.skip("an English paragraph ends on a word")
-    lines = [line.text for page in page_lines(render_pdf(case, letter).data) for line in page]
+    lines = [line.text for page in page_lines(render_pdf(letter).data) for line in page]
     ends = [line for line in lines if line.endswith(("。", "！", "）。"))]
     lonely = [line for line in ends if sum(char not in "。！）" for char in line) < 2]
     assert not lonely, lonely
@@ -118,7 +118,7 @@ def test_a_chinese_signature_leaves_room_to_sign(language: str) -> None:
     path = SAMPLES / f"case-late-{language}.toml"
     case = parse_case(path.read_text("utf-8"), path)
     letter = render_letter(case, "request", language, DAY)
-    result = render_pdf(case, letter, envelope=None)
+    result = render_pdf(letter, envelope=None)
     lines = page_lines(result.data)[-1]
     texts = [line.text.strip() for line in lines]
     closing = lines[texts.index(letter.closing[-1])]
@@ -150,15 +150,15 @@ def test_a_letter_just_over_a_page_is_set_tighter_and_the_docx_follows() -> None
     path = SAMPLES / "case-late-zh-TW.toml"
     case = parse_case(path.read_text("utf-8"), path)
     letter = render_letter(case, "request", "zh-TW", DAY)
-    result = render_pdf(case, letter, envelope=None)
+    result = render_pdf(letter, envelope=None)
     assert result.pitch == TIGHT_PITCH["zh-TW"] < LINE_PITCH["zh-TW"]
     lines = page_lines(result.data)
     assert len(lines) == 1
     baselines = sorted({line.y for line in lines[0]}, reverse=True)
     pitches = {round(above - below, 2) for above, below in pairwise(baselines)}
     assert round(12 * TIGHT_PITCH["zh-TW"], 2) in pitches  # 16.2 pt between body lines
-    normal = Document(io.BytesIO(render_docx(case, letter, pitch=result.pitch))).styles["Normal"]
+    normal = Document(io.BytesIO(render_docx(letter, pitch=result.pitch))).styles["Normal"]
     assert normal.paragraph_format.line_spacing.pt == pytest.approx(12 * TIGHT_PITCH["zh-TW"])
     # A letter that fits at the usual pitch keeps it.
     short = render_letter(case, "follow-up", "zh-TW", DAY)
-    assert render_pdf(case, short, envelope=None).pitch == LINE_PITCH["zh-TW"]
+    assert render_pdf(short, envelope=None).pitch == LINE_PITCH["zh-TW"]

@@ -41,7 +41,7 @@ EVENTS = "".join(
 def email_parts(case: Case, language: str) -> tuple[str, list[str], str, str]:
     """Return the salutation, paragraphs, closing and signature of the email as sent."""
     letter = render_letter(case, "request", language, DAY)
-    body = parse_back(build_email(case, letter).eml).replace("\r\n", "\n")
+    body = parse_back(build_email(letter).eml).replace("\r\n", "\n")
     blocks = body.strip("\n").split("\n\n")
     return blocks[0], blocks[1:-2], blocks[-2], blocks[-1]
 
@@ -59,7 +59,7 @@ def test_email_pdf_and_docx_carry_the_same_words(tmp_path: Path, language: str, 
     assert len(body) >= 4
 
     # DOCX: the body paragraphs, in order, and the lines around them.
-    docx = paragraphs(render_docx(case, letter))
+    docx = paragraphs(render_docx(letter))
     assert [text for style, text in docx if style == "Letter Body"] == body
     lines = [text for _style, text in docx]
     assert lines.index(salutation) < lines.index(body[0])
@@ -69,7 +69,7 @@ def test_email_pdf_and_docx_carry_the_same_words(tmp_path: Path, language: str, 
 
     # PDF: every paragraph in order, with only line breaks added where the page wrapped,
     # and nothing else between the salutation and the closing (page numbers aside).
-    data = render_pdf(case, letter, envelope=None).data
+    data = render_pdf(letter, envelope=None).data
     assert (len(PdfReader(io.BytesIO(data)).pages) >= 2) is long
     pdf = without_page_labels(pdf_text(data))
     opening = locate(salutation, pdf)
@@ -86,8 +86,8 @@ def test_email_pdf_and_docx_carry_the_same_words(tmp_path: Path, language: str, 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_pdf_check_is_not_blind(language: str) -> None:
-    case, letter = sample(language)
-    pdf = without_page_labels(pdf_text(render_pdf(case, letter).data))
+    _case, letter = sample(language)
+    pdf = without_page_labels(pdf_text(render_pdf(letter).data))
     paragraph = letter.paragraphs[0]
     assert appears(paragraph, pdf) >= 0
     for changed in (paragraph[:-1] + "X", paragraph.replace(" ", "", 1), paragraph[1:] + "。"):

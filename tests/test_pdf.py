@@ -20,10 +20,10 @@ from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
 from letters.case import Case, Recipient, parse_case
+from letters.cjk import NO_END, NO_START, break_lines, glued, units
 from letters.content import Letter, render_letter
 from letters.errors import InputError
 from letters.render import fonts
-from letters.render.lines import NO_END, NO_START, break_lines, glued, units
 from letters.render.pdf import INCH, WINDOW_BAND, render_pdf
 from tests.conftest import ROOT, SAMPLES, needs_tool
 
@@ -127,7 +127,7 @@ def language(request: pytest.FixtureRequest) -> str:
 def test_every_value_prints_verbatim(tmp_path: Path, language: str) -> None:
     case = case_from(HOSTILE, tmp_path)
     letter = render_letter(case, "request", language, DAY)
-    text = without_page_labels(pdf_text(render_pdf(case, letter).data))
+    text = without_page_labels(pdf_text(render_pdf(letter).data))
     name = "Meiling Chen <img src=x>" if language == "en" else "陳美玲"
     for value in [*HOSTILE_VALUES, name, *letter.paragraphs, letter.salutation]:
         assert appears(value, text) >= 0, value
@@ -138,8 +138,8 @@ def test_every_value_prints_verbatim(tmp_path: Path, language: str) -> None:
 def test_chinese_font_is_embedded(tmp_path: Path) -> None:
     if not shutil.which("pdffonts") or not next(fonts.candidates("zh-CN"), None):
         needs_tool("pdffonts or a TrueType Chinese font")
-    case, letter = sample("zh-CN")
-    result = render_pdf(case, letter)
+    _case, letter = sample("zh-CN")
+    result = render_pdf(letter)
     (tmp_path / "letter.pdf").write_bytes(result.data)
     listing = subprocess.run(
         ["pdffonts", str(tmp_path / "letter.pdf")], capture_output=True, text=True, check=True
@@ -160,8 +160,8 @@ def test_builtin_cid_font_when_none_is_installed(
     monkeypatch: pytest.MonkeyPatch, language: str, font: str, encoding: str
 ) -> None:
     monkeypatch.setattr(fonts, "candidates", lambda language: iter(()))
-    case, letter = sample(language)
-    result = render_pdf(case, letter)
+    _case, letter = sample(language)
+    result = render_pdf(letter)
     assert "not embedded" in result.notes[0]
     page = PdfReader(io.BytesIO(result.data)).pages[0]
     used = [ref.get_object() for ref in page["/Resources"]["/Font"].values()]
@@ -185,7 +185,7 @@ def test_english_letter_prints_chinese_names_in_a_chinese_font() -> None:
         recipient=replace(case.recipient, name="Example Wireless Customer Care"),
     )
     english = render_letter(case, "request", "en", DAY)
-    data = render_pdf(case, english).data
+    data = render_pdf(english).data
     assert appears("搬回台灣", pdf_text(data)) >= 0
     page = PdfReader(io.BytesIO(data)).pages[0]
     names = {str(ref.get_object()["/BaseFont"]) for ref in page["/Resources"]["/Font"].values()}
@@ -230,7 +230,7 @@ def test_long_values_wrap_inside_the_margins(tmp_path: Path, language: str) -> N
     carrier = "Carrier" + "-Wireless" * 33  # 304 characters without a space
     text = HOSTILE.replace('"PO Box 1000"', f'"{street}"').replace('"A & B <x>"', f'"{carrier}"')
     case = case_from(text, tmp_path)
-    data = render_pdf(case, render_letter(case, "request", language, DAY)).data
+    data = render_pdf(render_letter(case, "request", language, DAY)).data
     reader = PdfReader(io.BytesIO(data))
     assert 1 <= len(reader.pages) <= 4
     flat = re.sub(r"\s", "", pdf_text(data))
@@ -261,7 +261,7 @@ def test_multi_page_letters_are_numbered(tmp_path: Path, language: str) -> None:
         for day in range(1, 29)
     )
     case = case_from(HOSTILE + events, tmp_path)
-    data = render_pdf(case, render_letter(case, "request", language, DAY), envelope=None).data
+    data = render_pdf(render_letter(case, "request", language, DAY), envelope=None).data
     pages = PdfReader(io.BytesIO(data)).pages
     assert len(pages) >= 2
     label = {"en": "Page {} of {}", "zh-CN": "第 {} 页，共 {} 页", "zh-TW": "第 {} 頁，共 {} 頁"}
@@ -270,8 +270,8 @@ def test_multi_page_letters_are_numbered(tmp_path: Path, language: str) -> None:
 
 
 def test_single_page_letter_has_no_page_number() -> None:
-    case, letter = sample("en")
-    assert "Page 1" not in pdf_text(render_pdf(case, letter, envelope=None).data)
+    _case, letter = sample("en")
+    assert "Page 1" not in pdf_text(render_pdf(letter, envelope=None).data)
 
 
 def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
@@ -281,7 +281,7 @@ def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
         "from letters.render.pdf import render_pdf\n"
         "case = load_case(Path(sys.argv[1]))\n"
         "letter = render_letter(case, 'request', 'zh-CN', date(2026, 11, 24))\n"
-        "sys.stdout.buffer.write(render_pdf(case, letter).data)\n"
+        "sys.stdout.buffer.write(render_pdf(letter).data)\n"
     )
     outputs = []
     for zone, seed in (("UTC", "1"), ("Asia/Shanghai", "2"), ("America/Los_Angeles", "3")):
@@ -296,8 +296,8 @@ def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_metadata_and_language() -> None:
-    case, letter = sample("zh-TW")
-    reader = PdfReader(io.BytesIO(render_pdf(case, letter).data))
+    _case, letter = sample("zh-TW")
+    reader = PdfReader(io.BytesIO(render_pdf(letter).data))
     assert reader.metadata is not None
     assert reader.metadata.title == "申請終止 Example Wireless 帳戶 EW-2026-00042"
     assert reader.metadata.subject == "帳戶終止申請書"
@@ -306,21 +306,21 @@ def test_metadata_and_language() -> None:
 
 
 def test_paper_sizes() -> None:
-    case, letter = sample("en")
+    _case, letter = sample("en")
     for paper, size in (("letter", (612, 792)), ("a4", (595.2756, 841.8898))):
-        page = PdfReader(io.BytesIO(render_pdf(case, letter, paper=paper).data)).pages[0]
+        page = PdfReader(io.BytesIO(render_pdf(letter, paper=paper).data)).pages[0]
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(size)
 
 
 def test_envelope_page(language: str) -> None:
-    case, letter = sample(language)
-    plain = PdfReader(io.BytesIO(render_pdf(case, letter).data)).pages
+    _case, letter = sample(language)
+    plain = PdfReader(io.BytesIO(render_pdf(letter).data)).pages
     envelope = plain[-1]
     assert (float(envelope.mediabox.width), float(envelope.mediabox.height)) == (684, 297)
     text = envelope.extract_text()
     assert "PO Box" in text and ("Customer Care" in text or "Customer Service" in text)
-    none = PdfReader(io.BytesIO(render_pdf(case, letter, envelope=None).data)).pages
-    window = PdfReader(io.BytesIO(render_pdf(case, letter, envelope="window").data)).pages
+    none = PdfReader(io.BytesIO(render_pdf(letter, envelope=None).data)).pages
+    window = PdfReader(io.BytesIO(render_pdf(letter, envelope="window").data)).pages
     assert len(none) == len(plain) - 1
     assert len(window) >= len(none)  # the window takes room at the top of page 1
 
@@ -361,8 +361,8 @@ def assert_inside_the_band(
 
 
 def test_window_layout_puts_the_address_in_the_band(language: str) -> None:
-    case, letter = sample(language)
-    result = render_pdf(case, letter, envelope="window")
+    _case, letter = sample(language)
+    result = render_pdf(letter, envelope="window")
     block = window_block(result.data)
     lines = [text for text, *_ in block]
     assert any(line.startswith(("Dallas", "Newark")) for line in lines), lines
@@ -382,7 +382,7 @@ def test_a_five_line_address_fits_the_window_at_10_pt(tmp_path: Path) -> None:
     case = case_from(five, tmp_path)
     for language in LANGUAGES:
         letter = render_letter(case, "request", language, DAY)
-        block = window_block(render_pdf(case, letter, envelope="window").data)
+        block = window_block(render_pdf(letter, envelope="window").data)
         assert [text for text, *_ in block] == [
             "AT&T <Prepaid>", "Attn: Billing Inquiries", "PO Box 6500", "Attn: 帳務部 <Closures>",
             "Dallas, TX 75201",
@@ -391,9 +391,9 @@ def test_a_five_line_address_fits_the_window_at_10_pt(tmp_path: Path) -> None:
 
 
 def test_the_window_offset_moves_the_address() -> None:
-    case, letter = sample("en")
-    plain = window_block(render_pdf(case, letter, envelope="window").data)
-    moved = render_pdf(case, letter, envelope="window", window_offset=(0.25, -0.125)).data
+    _case, letter = sample("en")
+    plain = window_block(render_pdf(letter, envelope="window").data)
+    moved = render_pdf(letter, envelope="window", window_offset=(0.25, -0.125)).data
     page = PdfReader(io.BytesIO(moved)).pages[0]
     drawn: list[tuple[str, float, float]] = []
 
@@ -406,7 +406,7 @@ def test_the_window_offset_moves_the_address() -> None:
             t == text and abs(a - x - 18) < 0.01 and abs(b - y - 9) < 0.01 for t, a, b in drawn
         ), text
     with pytest.raises(InputError) as caught:
-        render_pdf(case, letter, envelope="window", window_offset=(0, 1))
+        render_pdf(letter, envelope="window", window_offset=(0, 1))
     assert caught.value.message == (
         "--window-offset: moves the address off the top panel of the folded page"
     )
@@ -427,12 +427,12 @@ def reach(font: Any) -> tuple[float, float]:
 def test_window_refuses_what_it_cannot_show(tmp_path: Path) -> None:
     case, letter = sample("en")
     with pytest.raises(InputError) as caught:
-        render_pdf(case, letter, paper="a4", envelope="window")
+        render_pdf(letter, paper="a4", envelope="window")
     assert caught.value.message == "the window layout is for US Letter paper in a #10 envelope"
     crowded = HOSTILE.replace('"PO Box 1000"', '"PO Box 1000", "Suite 200", "Building 7"')
     case = case_from(crowded, tmp_path)
     with pytest.raises(InputError) as caught:
-        render_pdf(case, render_letter(case, "request", "en", DAY), envelope="window")
+        render_pdf(render_letter(case, "request", "en", DAY), envelope="window")
     assert caught.value.message == (
         "the recipient's address takes 6 lines at 10 pt, more than the window of a #10 "
         "envelope shows (5 lines at 10 pt) — shorten the address in the case file or use a "
@@ -441,12 +441,12 @@ def test_window_refuses_what_it_cannot_show(tmp_path: Path) -> None:
 
 
 def test_unknown_options_are_input_errors() -> None:
-    case, letter = sample("en")
+    _case, letter = sample("en")
     with pytest.raises(InputError) as caught:
-        render_pdf(case, letter, paper="legal")
+        render_pdf(letter, paper="legal")
     assert caught.value.message == "unknown paper size: legal — use letter or a4"
     with pytest.raises(InputError) as caught:
-        render_pdf(case, letter, envelope="c5")
+        render_pdf(letter, envelope="c5")
     assert caught.value.message == "unknown envelope: c5 — use plain, window or none"
 
 
@@ -455,7 +455,7 @@ def test_no_line_starts_with_closing_punctuation(tmp_path: Path) -> None:
     text = HOSTILE.replace('"<font color=red>x</font>：門號已轉出，請關閉帳戶。"', f'"{note}"')
     case = case_from(text, tmp_path)
     for language in ("zh-CN", "zh-TW"):
-        text = pdf_text(render_pdf(case, render_letter(case, "request", language, DAY)).data)
+        text = pdf_text(render_pdf(render_letter(case, "request", language, DAY)).data)
         starts = [line[:1] for line in text.splitlines() if line]
         assert not [char for char in starts if char in NO_START], text
 
@@ -463,7 +463,7 @@ def test_no_line_starts_with_closing_punctuation(tmp_path: Path) -> None:
 def test_identifiers_stay_on_one_line(tmp_path: Path) -> None:
     case = case_from(HOSTILE, tmp_path)
     for language in LANGUAGES:
-        text = pdf_text(render_pdf(case, render_letter(case, "request", language, DAY)).data)
+        text = pdf_text(render_pdf(render_letter(case, "request", language, DAY)).data)
         for identifier in ("ACC-2026-00042", "(415) 555-0188", "9407 1118 9876 5432 1002"):
             assert identifier in text, (language, identifier)
 
@@ -517,28 +517,28 @@ def test_a_word_longer_than_the_line_is_cut() -> None:
 
 
 def test_enclosures_are_listed(language: str) -> None:
-    case, letter = sample(language)
+    _case, letter = sample(language)
     enclosed = replace(letter, enclosures=("Bill of November 2026", "Chat log CHAT-77810"))
-    text = pdf_text(render_pdf(case, enclosed, envelope=None).data)
+    text = pdf_text(render_pdf(enclosed, envelope=None).data)
     heading = {"en": "Enclosures (2)", "zh-CN": "附件（共2份）：", "zh-TW": "附件（共2份）："}[
         language
     ]
     assert f"{heading}\nBill of November 2026\nChat log CHAT-77810" in text
     one = replace(letter, enclosures=("Bill of November 2026",))
-    text = pdf_text(render_pdf(case, one, envelope=None).data)
+    text = pdf_text(render_pdf(one, envelope=None).data)
     assert ("Enclosure\n" if language == "en" else "附件（共1份）：\n") in text
 
 
 def test_a_recipient_without_an_address(language: str) -> None:
-    case, letter = sample(language)
+    _case, letter = sample(language)
     fcc = replace(letter, recipient=Recipient(name="Federal Communications Commission"))
-    result = render_pdf(case, fcc)
+    result = render_pdf(fcc)
     assert result.notes == ("No envelope page: the recipient has no postal address.",)
     pages = PdfReader(io.BytesIO(result.data)).pages
     assert all(float(page.mediabox.width) == 612 for page in pages)
     assert "Federal Communications Commission" in pdf_text(result.data)
     with pytest.raises(InputError) as caught:
-        render_pdf(case, fcc, envelope="window")
+        render_pdf(fcc, envelope="window")
     assert caught.value.message == (
         "the recipient has no postal address to show in an envelope window"
     )
@@ -556,7 +556,7 @@ def test_a_lost_character_stops_the_pdf(monkeypatch: pytest.MonkeyPatch) -> None
     case, _letter = sample("en")
     carrier = replace(case, account=replace(case.account, carrier="AT&T"))
     with pytest.raises(RenderError) as caught:
-        render_pdf(carrier, render_letter(carrier, "request", "en", DAY))
+        render_pdf(render_letter(carrier, "request", "en", DAY))
     assert caught.value.message == (
         ".pdf: account.carrier does not appear verbatim — the document was not written"
     )
@@ -573,7 +573,7 @@ def test_the_closing_never_starts_a_page(tmp_path: Path, language: str) -> None:
             for n in range(count)
         )
         case = case_from(HOSTILE + events, tmp_path)
-        data = render_pdf(case, render_letter(case, "request", language, DAY), envelope=None).data
+        data = render_pdf(render_letter(case, "request", language, DAY), envelope=None).data
         pages = [page.extract_text().splitlines() for page in PdfReader(io.BytesIO(data)).pages]
         last = next(lines for lines in pages if closing in lines)
         assert last[0] != closing, count

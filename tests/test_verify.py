@@ -224,6 +224,52 @@ def test_the_report_has_a_json_form(bundle: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("form", ["zip", "deflated zip", "folder"])
+def test_files_larger_than_the_read_buffers_are_checked_to_the_last_byte(
+    tmp_path: Path, form: str
+) -> None:
+    # Large files are read in many buffers and hashed in lanes on several threads, small ones
+    # packed together: each checksum must still cover every byte of its own file, in order.
+    big = (hashlib.sha512(b"seed").digest() * ((9 << 20) // 64 + 3))[: (9 << 20) + 5]
+    files = {"video.mp4": big, **{f"shots/{n:03}.png": bytes([n]) * (n * 997) for n in range(60)}}
+    out = tmp_path / f"{BAG}.zip"
+    build(make_evidence(tmp_path / "evidence", files), out)
+    target = out
+    if form == "deflated zip":
+        target = write_zip(tmp_path / "deflated.zip", read_entries(out), zipfile.ZIP_DEFLATED)
+    elif form == "folder":
+        with zipfile.ZipFile(out) as archive:
+            archive.extractall(tmp_path / "unpacked")
+        target = tmp_path / "unpacked" / BAG
+    report = verify_bundle(target)
+    assert report.findings == ()
+    assert report.payload_files == len(files) + 5  # three index files, two documents
+    for where in (len(big) - 1, len(big) // 2, 0):
+        if form == "folder":
+            video = target / "data/evidence/video.mp4"
+            data = bytearray(video.read_bytes())
+            data[where] ^= 0x01
+            video.write_bytes(bytes(data))
+            changed = verify_bundle(target)
+            data[where] ^= 0x01
+            video.write_bytes(bytes(data))
+        else:
+            entries = read_entries(target)
+            name = f"{BAG}/data/evidence/video.mp4"
+            flipped = bytearray(dict(entries)[name])
+            flipped[where] ^= 0x01
+            copy = write_zip(
+                tmp_path / "changed.zip",
+                replace(entries, "data/evidence/video.mp4", bytes(flipped)),
+                zipfile.ZIP_DEFLATED if form == "deflated zip" else zipfile.ZIP_STORED,
+            )
+            changed = verify_bundle(copy)
+        assert [(type(f).__name__, getattr(f, "path", None)) for f in changed.findings] == [
+            ("ChecksumMismatch", "data/evidence/video.mp4"),
+            ("ChecksumMismatch", "data/evidence/video.mp4"),
+        ], where
+
+
 def test_a_sha512_only_bag_made_by_bagit_python_is_valid(tmp_path: Path) -> None:
     folder = bagit_python_bag(tmp_path, checksums=["sha512"])
     report = verify_bundle(zip_folder(folder, tmp_path / "their-bag.zip"))

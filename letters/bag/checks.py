@@ -117,10 +117,12 @@ class BagChecker:
         payload_algorithms = sorted({a for m, a in manifests.items() if m.startswith("manifest-")})
         tag_algorithms = sorted({a for m, a in manifests.items() if m.startswith("tagmanifest-")})
         parsed = {*_STANDARD_TAG_FILES, *manifests}
+        reads = []
         for rel, member in sorted(members.items(), key=lambda item: item[1].order):
             if member.readable:
                 algorithms = payload_algorithms if rel.startswith("data/") else tag_algorithms
-                self.source.read(member, algorithms, keep=rel in parsed)
+                reads.append((member, algorithms, rel in parsed))
+        self.source.read_all(reads)
 
         if "bagit.txt" in members:
             self._declaration(members["bagit.txt"])

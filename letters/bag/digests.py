@@ -1,15 +1,35 @@
-"""Checksums of a bag's files: several digests of one stream, sharing the work between cores."""
+"""Checksums of a bag's files: several digests of each, sharing the work between cores.
+
+SHA-512 is several times slower than SHA-256 and CRC-32 (the zip's own check), and hashlib and
+zlib release the GIL on large buffers, so a second core only helps if it has hashing to do while
+the first reads, writes and hashes the rest. `Digests` does that for one stream at a time (the
+verifier's way). `HashPipeline` does it for a series of files (the writer's way): the caller reads
+each chunk into one of a few buffers and carries on, and each file's digests run on whichever
+helper has the least work queued — so the slow digest of one file overlaps the reading and the
+hashing of the next, and a small, fixed set of buffers bounds the memory whatever the sizes.
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from types import TracebackType
+
+from letters.bag.manifest import ALGORITHMS
 
 CHUNK = 4 << 20
-"""Bytes read, hashed and written at a time."""
+"""Bytes read and hashed at a time by the verifier."""
+
+PIPE_CHUNK = 1 << 20
+"""Bytes per buffer of a `HashPipeline`: large enough that hashing releases the GIL and a
+hand-off costs little beside it, small enough that a few buffers keep both cores busy."""
+
+PIPE_BUFFERS = 12
+"""Buffers of a `HashPipeline`: how far reading may run ahead of the slowest digest."""
 
 _PARALLEL_MIN = 64 * 1024  # below this a thread hand-off costs more than it saves
 
@@ -61,3 +81,94 @@ class Digests:
 def hashing_pool() -> ThreadPoolExecutor:
     """Return the one-thread pool that shares the hashing with the calling thread."""
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="letters-hash")
+
+
+class FileDigests:
+    """The digests of one file in a `HashPipeline`, final once `HashPipeline.settle` returns."""
+
+    def __init__(self, algorithms: Iterable[str]) -> None:
+        self._hashes = {name: hashlib.new(name) for name in algorithms}
+
+    def update(self, data: bytes | memoryview) -> None:
+        """Hash `data` on the calling thread (for small files, where a hand-off costs more)."""
+        for digest in self._hashes.values():
+            digest.update(data)
+
+    def hexdigests(self) -> dict[str, str]:
+        """Return each algorithm's digest in lowercase hex (call after `settle`)."""
+        return {name: h.hexdigest() for name, h in self._hashes.items()}
+
+
+class HashPipeline:
+    """Hash files chunk by chunk on helper threads while the caller reads and writes them.
+
+    Each helper runs its jobs in order, and all the chunks of one digest go to one helper, so
+    every digest sees its bytes in order; different digests and different files run side by
+    side. `buffer()` hands out one of `PIPE_BUFFERS` buffers, waiting while all are being hashed.
+    """
+
+    def __init__(
+        self, algorithms: Iterable[str] = ALGORITHMS, helpers: int = 2, depth: int = PIPE_BUFFERS
+    ) -> None:
+        # Slowest first, so that it goes to the least busy helper.
+        self.algorithms = sorted(algorithms, key=_cost, reverse=True)
+        self._helpers = [
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="letters-hash")
+            for _helper in range(helpers)
+        ]
+        self._queued = [0.0] * helpers  # work handed to each helper, in `_cost` units
+        self._free = [bytearray(PIPE_CHUNK) for _buffer in range(depth)]
+        self._busy: deque[tuple[bytearray, list[Future[None]]]] = deque()
+
+    def __enter__(self) -> HashPipeline:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for helper in self._helpers:
+            helper.shutdown(wait=True, cancel_futures=kind is not None)
+
+    def start(self, size: int) -> tuple[FileDigests, list[int]]:
+        """Begin a file of `size` bytes: its digests, and the helper each one runs on."""
+        digests = FileDigests(self.algorithms)
+        lanes = []
+        for algorithm in self.algorithms:
+            lane = min(range(len(self._helpers)), key=self._queued.__getitem__)
+            self._queued[lane] += _cost(algorithm) * size
+            lanes.append(lane)
+        return digests, lanes
+
+    def buffer(self) -> bytearray:
+        """Return a buffer to read the next chunk into, once one is free."""
+        if not self._free:
+            buffer, pending = self._busy.popleft()
+            for future in pending:
+                future.result()
+            self._free.append(buffer)
+        return self._free.pop()
+
+    def submit(
+        self, digests: FileDigests, lanes: list[int], buffer: bytearray, data: memoryview
+    ) -> None:
+        """Hash `data` (a view of `buffer`) into `digests`; the buffer comes back when done."""
+        pending = []
+        for lane, hasher in zip(lanes, digests._hashes.values(), strict=True):
+            pending.append(self._helpers[lane].submit(hasher.update, data))
+        self._busy.append((buffer, pending))
+
+    def give_back(self, buffer: bytearray) -> None:
+        """Return a buffer that was not handed to `submit`."""
+        self._free.append(buffer)
+
+    def settle(self) -> None:
+        """Wait until every chunk handed over is hashed: then every digest is final."""
+        while self._busy:
+            buffer, pending = self._busy.popleft()
+            for future in pending:
+                future.result()
+            self._free.append(buffer)
+        self._queued = [0.0] * len(self._queued)

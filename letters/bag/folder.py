@@ -13,11 +13,9 @@ import stat
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
-from letters.bag.digests import CHUNK, Digests
 from letters.bag.findings import (
     Collected,
     CorruptEntry,
@@ -27,6 +25,7 @@ from letters.bag.findings import (
     SymlinkEntry,
     UnsafePath,
 )
+from letters.bag.hashing import Buffer, Job, Pipeline
 from letters.bag.members import Member
 from letters.bag.zipped import TAG_LIMIT
 
@@ -37,6 +36,9 @@ _READ_FLAGS = (
     | getattr(os, "O_NONBLOCK", 0)
     | getattr(os, "O_NOCTTY", 0)
 )
+
+
+_SMALL_READ = 64 << 10  # a file's next read goes into a fresh buffer rather than one this short
 
 
 @dataclass
@@ -56,13 +58,14 @@ class FolderSource:
         root: Path,
         found: Collected,
         progress: Callable[[int], None] | None,
-        pool: Executor,
+        pipeline: Pipeline,
     ) -> None:
         self.root = root
         self.found = found
         self.progress = progress
-        self.pool = pool
-        self.buffer = bytearray(CHUNK)
+        self.pipeline = pipeline
+        self.current: Buffer | None = None  # the buffer small files are packed into
+        self.filled = 0
 
     def open(self) -> tuple[str, dict[str, Member]] | None:
         """List the bag's files; return the bag's name and its files, or None if it is no bag."""
@@ -110,12 +113,25 @@ class FolderSource:
     def as_written_by_letters(self, day: tuple[int, int, int]) -> None:
         """Do nothing: a folder keeps none of the zip details letters fixes."""
 
-    def read(self, member: Member, algorithms: list[str], keep: bool) -> None:
-        """Stream one file through its digests, once, refusing one changed since listing."""
+    def read_all(self, reads: list[tuple[Member, list[str], bool]]) -> None:
+        """Stream each file once through its digests, packing small files into large buffers."""
+        try:
+            for member, algorithms, keep in reads:
+                self._read(member, algorithms, keep)
+        finally:
+            if self.current is not None:
+                self.pipeline.release(self.current)
+        self.pipeline.wait()
+
+    def _read(self, member: Member, algorithms: list[str], keep: bool) -> None:
+        """Read one file, refusing one changed since listing."""
         assert isinstance(member, FolderMember) and member.source is not None
-        digests = Digests(algorithms, self.pool)
-        kept = bytearray() if keep else None
-        view = memoryview(self.buffer)
+
+        def done(job: Job) -> None:
+            member.digests = job.hexdigests()
+            member.content = bytes(job.kept.data) if job.kept is not None else None
+
+        job = self.pipeline.job(algorithms, member.size, done, keep=TAG_LIMIT if keep else None)
         try:
             try:
                 fd = os.open(member.source, _READ_FLAGS | getattr(os, "O_NOATIME", 0))
@@ -129,17 +145,30 @@ class FolderSource:
                 ):
                     raise OSError("changed")
                 total = 0
-                while count := handle.readinto(view):
+                while True:
+                    buffer, room = self._room(st.st_size - total)
+                    count = handle.readinto(room)
+                    if not count:
+                        break
                     total += count
-                    if kept is not None and len(kept) <= TAG_LIMIT:
-                        kept.extend(view[:count])
-                    digests.update(view[:count])
+                    self.filled += count
+                    job.feed(buffer, room[:count])
                     if self.progress is not None:
                         self.progress(count)
         except OSError:
             self.found.error(CorruptEntry(member.path, "unreadable"))
             member.readable = False
+            job.abandon()
             return
         member.size = total
-        member.digests = digests.hexdigests()
-        member.content = bytes(kept) if kept is not None else None
+        job.close()
+
+    def _room(self, expected: int) -> tuple[Buffer, memoryview]:
+        """Return where the next read goes: the rest of the current buffer, or a new one."""
+        buffer = self.current
+        if buffer is None or len(buffer.data) - self.filled < min(max(expected, 1), _SMALL_READ):
+            if buffer is not None:
+                self.pipeline.release(buffer)
+            self.current = buffer = self.pipeline.buffer()
+            self.filled = 0
+        return buffer, buffer.view[self.filled :]

@@ -22,10 +22,12 @@ class Member:
 class Source(Protocol):
     """A container of bag files: a zip or a folder."""
 
-    def read(self, member: Member, algorithms: list[str], keep: bool) -> None:
-        """Stream `member` once through `algorithms`, keeping its bytes when `keep`.
+    def read_all(self, reads: list[tuple[Member, list[str], bool]]) -> None:
+        """Stream each member once through its algorithms, keeping its bytes when asked.
 
-        On failure, record a finding and mark the member unreadable.
+        `reads` holds (member, algorithms, keep) in reading order. Once this returns, each
+        member read has its digests; on a failure, a finding is recorded and the member is
+        marked unreadable.
         """
 
     def as_written_by_letters(self, day: tuple[int, int, int]) -> None:

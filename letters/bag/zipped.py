@@ -20,10 +20,8 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
 from dataclasses import dataclass
 
-from letters.bag.digests import CHUNK, Digests
 from letters.bag.findings import (
     MAX_EXTRA,
     BagNotFound,
@@ -43,6 +41,7 @@ from letters.bag.findings import (
     UnsafePath,
     UnsupportedCompression,
 )
+from letters.bag.hashing import BUFFER_SIZE, Buffer, Job, Pipeline
 from letters.bag.members import Member
 from letters.i18n import _
 
@@ -90,14 +89,13 @@ class ZipSource:
         handle: io.FileIO,
         found: Collected,
         progress: Callable[[int], None] | None,
-        pool: Executor,
+        pipeline: Pipeline,
     ) -> None:
         self.handle = handle
         self.found = found
         self.progress = progress
-        self.pool = pool
+        self.pipeline = pipeline
         self.size = os.fstat(handle.fileno()).st_size
-        self.buffer = bytearray(CHUNK)
         self.comment = (0, 0)  # where the zip's comment starts, and its length
         self.members: dict[str, ZipMember] = {}
         # Each entry's local "version needed", negative when its local sizes are in ZIP64.
@@ -295,68 +293,124 @@ class ZipSource:
             ):
                 self.found.error(NotAsWritten(rel))
 
-    # One entry's data.
+    # The entries' data.
 
-    def read(self, member: Member, algorithms: list[str], keep: bool) -> None:
-        """Stream one entry through its digests and the CRC, once."""
+    def read_all(self, reads: list[tuple[Member, list[str], bool]]) -> None:
+        """Stream each entry once through its digests and the CRC, reading the zip in order."""
+        window = _Window(self.handle, self.size, self.pipeline)
+        try:
+            for member, algorithms, keep in reads:
+                self._read(member, algorithms, keep, window)
+        finally:
+            window.close()
+        self.pipeline.wait()
+
+    def _read(self, member: Member, algorithms: list[str], keep: bool, window: _Window) -> None:
         assert isinstance(member, ZipMember) and member.info is not None
         info = member.info
-        digests = Digests(algorithms, self.pool)
-        crc = 0
+
+        def done(job: Job) -> None:
+            assert job.crc is not None
+            member.digests = job.hexdigests()
+            member.content = bytes(job.kept.data) if job.kept is not None else None
+            member.crc_ok = job.crc.value == info.CRC
+
+        job = self.pipeline.job(
+            algorithms, info.file_size, done, crc=True, keep=TAG_LIMIT if keep else None
+        )
         produced = 0
-        kept = bytearray() if keep else None
-
-        def alongside(chunk: bytes | memoryview) -> None:
-            nonlocal crc
-            crc = zlib.crc32(chunk, crc)
-            if kept is not None and len(kept) <= TAG_LIMIT:
-                kept.extend(chunk)
-
         try:
-            for chunk in self._chunks(info, member.data_start or 0):
+            for buffer, chunk in self._chunks(info, member.data_start or 0, window):
                 produced += len(chunk)
                 if produced > info.file_size:
                     break  # more than declared: stop, whatever a crafted entry holds
-                digests.update(chunk, alongside)
+                job.feed(buffer, chunk)
         except (zlib.error, EOFError):
             self.found.error(CorruptEntry(member.path, "data"))
             member.readable = False
+            job.abandon()
             return
         if produced != info.file_size:
             self.found.error(CorruptEntry(member.path, "size"))
             member.readable = False
+            job.abandon()
             return
-        member.digests = digests.hexdigests()
-        member.content = bytes(kept) if kept is not None else None
-        member.crc_ok = crc == info.CRC
+        job.close()
 
-    def _chunks(self, info: zipfile.ZipInfo, start: int) -> Iterator[bytes | memoryview]:
-        view = memoryview(self.buffer)
+    def _chunks(
+        self, info: zipfile.ZipInfo, start: int, window: _Window
+    ) -> Iterator[tuple[Buffer, memoryview]]:
         inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-        remaining = info.compress_size
-        if start < 0 or start + remaining > self.size:
+        if start < 0 or start + info.compress_size > self.size:
             raise EOFError
-        self.handle.seek(start)
-        while remaining:
-            count = self.handle.readinto(view[: min(CHUNK, remaining)])
-            if not count:
-                raise EOFError
-            remaining -= count
+        for buffer, packed in window.slices(start, info.compress_size):
             if self.progress is not None:
-                self.progress(count)
+                self.progress(len(packed))
             if inflater is None:
-                yield view[:count]
+                yield buffer, packed
                 continue
-            data: bytes | memoryview = view[:count]
+            data: bytes | memoryview = packed
             while True:
-                out = inflater.decompress(data, CHUNK)
+                out = inflater.decompress(data, BUFFER_SIZE)
                 if out:
-                    yield out
+                    # Into a buffer of the pool, so inflating waits for the hashing as reading
+                    # does, and memory stays bounded.
+                    held = self.pipeline.buffer()
+                    try:
+                        held.view[: len(out)] = out
+                        yield held, held.view[: len(out)]
+                    finally:
+                        self.pipeline.release(held)
                 data = inflater.unconsumed_tail
-                if not data and len(out) < CHUNK:
+                if not data and len(out) < BUFFER_SIZE:
                     break
         if inflater is not None and not inflater.eof:
             raise EOFError
+
+
+class _Window:
+    """The part of the zip read last: one buffer, filled from where the next data starts.
+
+    Entries follow one another, so one large read usually holds several small entries, or the
+    next stretch of a large one: the zip is read in order, in large reads, each byte once.
+    """
+
+    def __init__(self, handle: io.FileIO, size: int, pipeline: Pipeline) -> None:
+        self.handle = handle
+        self.size = size
+        self.pipeline = pipeline
+        self.buffer: Buffer | None = None
+        self.low = self.high = 0  # the zip's bytes the buffer holds
+
+    def slices(self, start: int, length: int) -> Iterator[tuple[Buffer, memoryview]]:
+        position, end = start, start + length
+        while position < end:
+            if self.buffer is None or not self.low <= position < self.high:
+                self._fill(position)
+            assert self.buffer is not None
+            if position >= self.high:
+                raise EOFError
+            stop = min(end, self.high)
+            yield self.buffer, self.buffer.view[position - self.low : stop - self.low]
+            position = stop
+
+    def _fill(self, position: int) -> None:
+        self.close()
+        self.buffer = buffer = self.pipeline.buffer()
+        want = min(len(buffer.data), self.size - position)
+        self.handle.seek(position)
+        got = 0
+        while got < want:
+            count = self.handle.readinto(buffer.view[got:want])
+            if not count:
+                break
+            got += count
+        self.low, self.high = position, position + got
+
+    def close(self) -> None:
+        if self.buffer is not None:
+            self.pipeline.release(self.buffer)
+            self.buffer = None
 
 
 def _agrees(local: tuple[int, ...], info: zipfile.ZipInfo) -> bool:

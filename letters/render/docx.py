@@ -13,25 +13,23 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
-from letters import i18n, templating
-from letters.case import Case
-from letters.content import DOCUMENT_TIME, Letter, check_fidelity, is_wide
+from letters import cjk, i18n, labels, templating
+from letters.content import Letter
 from letters.errors import InputError, LettersError, TemplateError
+from letters.fidelity import check_fidelity, printed_values
 from letters.i18n import _
-from letters.render import lines, postal
+from letters.render import postal
 from letters.render.ooxml import MAX_FILE, check_layout, check_rendered
 
 PAPERS = {"letter": (12240, 15840), "a4": (11906, 16838)}  # width, height in twips
 TAGS = ("{{", "{%", "{#")
-# Core properties carry the document date at DOCUMENT_TIME UTC: a DOCX has no time zone.
 
 
 def render_docx(
-    case: Case,
     letter: Letter,
     *,
     paper: str = "letter",
@@ -49,7 +47,7 @@ def render_docx(
         raise InputError(_("unknown paper size: {paper} — use letter or a4").format(paper=paper))
     name, data = _template(letter.language, template_dir)
     check_layout(name, data)  # before anything parses a stranger's file
-    context = _context(case, letter)
+    context = _context(letter)
     try:
         document = DocxTemplate(io.BytesIO(data))
         # Each part (body, headers, footers) renders within its own limits; docxtpl's
@@ -61,9 +59,9 @@ def render_docx(
     except Exception as error:  # docxtpl, python-docx and Jinja raise many types
         raise _template_error(error, name) from error
     _set_paper(document.docx, paper)
-    _set_properties(document.docx, case, letter)
+    _set_properties(document.docx, letter)
     _closing_together(document.docx, letter)
-    _unbreakable(document.docx, lines.keep_together(case))
+    _unbreakable(document.docx, letter.keep)
     if pitch:
         _set_pitch(document.docx, letter.language, pitch)
     buffer = io.BytesIO()
@@ -78,7 +76,7 @@ def render_docx(
                 _("{name}: a template tag was left unrendered (“{tag}”) — is it split in Word?")
                 .format(name=name, tag=tag)
             )  # fmt: skip
-    check_fidelity(text, postal.printed_values(case, letter), ".docx")
+    check_fidelity(text, printed_values(letter), ".docx")
     return data
 
 
@@ -100,15 +98,14 @@ def _template_error(error: Exception, name: str) -> LettersError:
     return templating.describe(error, name)
 
 
-def _context(case: Case, letter: Letter) -> dict[str, Any]:
+def _context(letter: Letter) -> dict[str, Any]:
     """Return what a layout template sees: the letter's lines, addresses and labels."""
-    parts = postal.addresses(case, letter)
     return {
         "language": letter.language,
-        "sender": parts.sender,
+        "sender": letter.sender_block,
         "date": i18n.format_date(letter.date, letter.language),
         "delivery": letter.delivery,
-        "recipient": parts.recipient,
+        "recipient": letter.recipient_block,
         "title": letter.title,
         "reference": letter.reference,
         "salutation": letter.salutation,
@@ -116,7 +113,7 @@ def _context(case: Case, letter: Letter) -> dict[str, Any]:
         "closing": letter.closing,
         "signature": letter.signature,
         "enclosures": letter.enclosures,
-        "enclosures_heading": postal.enclosures_heading(len(letter.enclosures), letter.language),
+        "enclosures_heading": labels.enclosures_heading(len(letter.enclosures), letter.language),
     }
 
 
@@ -169,7 +166,7 @@ def _unbreakable(document: Any, keep: tuple[str, ...]) -> None:
         element = part.element
         for node in list(element.iter(qn("w:t"))):
             text = node.text or ""
-            glued = lines.glued(text, keep)
+            glued = cjk.glued(text, keep)
             if glued:
                 _split_run(node, _glued_pieces(text, glued), face)
 
@@ -199,7 +196,7 @@ def _glued_pieces(text: str, glued: set[int]) -> list[tuple[bool, list[str | Non
             pieces += [piece, None]
             piece = ""
             continue
-        if at in glued and (is_wide(char) or is_wide(text[at - 1])):
+        if at in glued and (cjk.is_wide(char) or cjk.is_wide(text[at - 1])):
             piece += "\u2060"
             joined = True
         piece += "\u00a0" if inside and char == " " else char
@@ -312,13 +309,14 @@ def _set_paper(document: Any, paper: str) -> None:
         section.page_width, section.page_height = Twips(width), Twips(height)
 
 
-def _set_properties(document: Any, case: Case, letter: Letter) -> None:
+def _set_properties(document: Any, letter: Letter) -> None:
     properties = document.core_properties
-    author = case.holder.display_name(letter.language)
-    moment = datetime.combine(letter.date, DOCUMENT_TIME)  # python-docx writes naive as UTC
+    # python-docx writes any time as if it were UTC: give it the letter's moment in UTC, the
+    # same moment the email's Date and the PDF's dates carry.
+    moment = letter.moment.astimezone(UTC)
     properties.title = _clipped(letter.subject)
     properties.subject = _clipped(letter.title or letter.subject)
-    properties.author = properties.last_modified_by = _clipped(author)
+    properties.author = properties.last_modified_by = _clipped(letter.sender.name)
     properties.language = letter.language
     properties.created = properties.modified = moment
     properties.revision = 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
 from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -12,15 +11,9 @@ from email.utils import format_datetime
 from urllib.parse import quote
 
 from letters import identifiers
-from letters.case import Case
-from letters.content import (
-    DOCUMENT_TIME,
-    MESSAGE_PARTS,
-    Letter,
-    check_fidelity,
-    required_values,
-)
+from letters.content import Letter
 from letters.errors import InputError, RenderError
+from letters.fidelity import MESSAGE_PARTS, check_fidelity, required_values
 from letters.i18n import _
 
 
@@ -52,10 +45,10 @@ def _refuse_line_breaks(value: str, key: str) -> None:
         )
 
 
-def build_email(case: Case, letter: Letter) -> EmailDraft:
+def build_email(letter: Letter) -> EmailDraft:
     """Build the email draft of a letter, addressed from the holder to the recipient."""
     if not letter.recipient.email:
-        if letter.recipient != case.recipient:  # the card issuer, the FCC: write to them
+        if not letter.to_carrier:  # the card issuer, the FCC: write to them
             raise InputError(
                 _(
                     "{recipient} has no email address here — print the letter: letters letter"
@@ -65,12 +58,11 @@ def build_email(case: Case, letter: Letter) -> EmailDraft:
     _refuse_line_breaks(letter.subject, "subject")
     text = "\n".join(letter.body_lines) + "\n"
     message = EmailMessage(policy=policy.SMTP)
-    sender = _address(case.holder.display_name(letter.language), case.holder.email, "holder")
+    sender = _address(letter.sender.name, letter.sender.email, "holder")
     message["From"] = sender
     message["To"] = _address(letter.recipient.name, letter.recipient.email, "recipient")
     message["Subject"] = letter.subject
-    moment = datetime.combine(letter.date, DOCUMENT_TIME, tzinfo=case.tz)
-    message["Date"] = format_datetime(moment)
+    message["Date"] = format_datetime(letter.moment)
     message["Message-ID"] = _message_id(text, letter, sender.domain)
     message["X-Unsent"] = "1"
     message.set_content(text, charset="utf-8", cte="quoted-printable")

@@ -7,85 +7,38 @@ Part of the PDF backend: imports reportlab, so import it only when writing a bun
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFBase85Encode, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from letters import i18n, identifiers
+from letters import i18n, identifiers, labels
 from letters.bundle import BundleIndex
 from letters.case import Case
-from letters.content import DOCUMENT_TIME
+from letters.cjk import break_lines, glued, units
+from letters.content import document_moment, holder_name
 from letters.render import fonts
-from letters.render.lines import break_lines, glued, units
 from letters.render.pdf import CHINESE_MARKS, Typeface, pdf_date, reportlab_clock
 
-# The index is a document in the case's language, so its words live here, not in the
-# interface catalogs.
-LABELS = {
-    "en": {
-        "title": "Evidence index", "case": "The case", "holder": "Account holder",
-        "carrier": "Carrier", "account": "Account number", "phone": "Phone number",
-        "bundle": "Bundle", "date": "Bundle date", "exhibits": "Exhibits",
-        "number": "No.", "file": "File", "type": "Type", "size": "Size", "day": "Date",
-        "timeline": "Timeline", "when": "When", "channel": "How", "party": "With",
-        "reference": "Reference", "summary": "What happened", "cited": "Exhibits",
-        "mailed": "Certified Mail No.",
-        "documents": "Documents written for this case", "none": "No exhibits.",
-        "note": "Every file is listed with its SHA-256 checksum. To check that nothing has "
-                "changed: letters verify BUNDLE.zip, or any BagIt tool (RFC 8493).",
-    },
-    "zh-CN": {
-        "title": "证据目录", "case": "案例", "holder": "账户持有人", "carrier": "运营商",
-        "account": "账号", "phone": "电话号码", "bundle": "证据包", "date": "打包日期",
-        "exhibits": "证据清单", "number": "编号", "file": "文件", "type": "类型",
-        "size": "大小", "day": "日期", "timeline": "时间线", "when": "时间",
-        "channel": "方式", "party": "对方", "reference": "参考编号", "summary": "经过",
-        "mailed": "挂号信编号",
-        "cited": "证据", "documents": "为本案生成的文件", "none": "没有证据文件。",
-        "note": "每个文件都附有 SHA-256 校验码。要核验文件未被改动：letters verify 证据包.zip，"
-                "或使用任何 BagIt 工具（RFC 8493）。",
-    },
-    "zh-TW": {
-        "title": "證據目錄", "case": "案件", "holder": "帳戶持有人", "carrier": "電信業者",
-        "account": "帳號", "phone": "門號", "bundle": "證據包", "date": "打包日期",
-        "exhibits": "證據清單", "number": "編號", "file": "檔案", "type": "類型",
-        "size": "大小", "day": "日期", "timeline": "時間軸", "when": "時間",
-        "channel": "方式", "party": "對方", "reference": "參考編號", "summary": "經過",
-        "mailed": "掛號信編號",
-        "cited": "證據", "documents": "為本案產生的文件", "none": "沒有證據檔案。",
-        "note": "每個檔案都附有 SHA-256 雜湊值。要核驗檔案未被更動：letters verify 證據包.zip，"
-                "或使用任何 BagIt 工具（RFC 8493）。",
-    },
-}  # fmt: skip
-KINDS = {
-    "en": {},
-    "zh-CN": {"image": "图片", "pdf": "PDF", "email": "邮件", "text": "文本", "video": "视频",
-              "audio": "音频", "document": "文档", "spreadsheet": "表格", "archive": "压缩包",
-              "web page": "网页",
-              "other": "其他"},
-    "zh-TW": {"image": "圖片", "pdf": "PDF", "email": "郵件", "text": "文字", "video": "影片",
-              "audio": "音訊", "document": "文件", "spreadsheet": "試算表", "archive": "壓縮檔",
-              "web page": "網頁",
-              "other": "其他"},
-}  # fmt: skip
-CHANNELS = {
-    "en": {},
-    "zh-CN": {"phone": "电话", "email": "电子邮件", "chat": "在线客服", "online": "网站",
-              "mail": "邮寄", "store": "门店", "other": "其他"},
-    "zh-TW": {"phone": "電話", "email": "電子郵件", "chat": "線上客服", "online": "網站",
-              "mail": "郵寄", "store": "門市", "other": "其他"},
-}  # fmt: skip
-
-
-Rows = list[tuple[str, ...]]
-WIDTH = LETTER[0] - 1.5 * inch  # between the 3/4 in margins
+Row = list[list["_Text"]]  # each cell: its texts, one under the other
+Lines = list[tuple["_Text", str]]  # a cell's or a block's lines, each with the text it is of
+PAGE_WIDTH, PAGE_HEIGHT = LETTER
+MARGIN = 0.75 * inch
+WIDTH = PAGE_WIDTH - 2 * MARGIN  # between the 3/4 in margins
+TOP, BOTTOM = PAGE_HEIGHT - MARGIN, MARGIN
 PADDING = 4.0  # inside each table cell, left and right
+ABOVE, BELOW = 1.0, 2.0  # inside each table cell, above and below its text
+RULE = 0.25  # the width of the table's lines
 BODY, SMALL = (9.0, 12.0), (7.0, 9.0)  # size and line pitch
+TITLE, HEADING = (16.0, 20.0), (12.0, 16.0)
+KEEP = 3  # lines of a table's first row kept on the page of its section heading
+EPSILON = 0.001
 # Text that reaches the index only in its CSV and JSON twins, never printed: a narrow no-break
 # space (Babel puts one in `2:30 PM`) is not in the standard fonts.
 PRINTABLE = {0x202F: 0x00A0}
@@ -98,9 +51,11 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
     number, and never before closing punctuation. Latin text is set in Helvetica and Chinese
     in reportlab's built-in Chinese font; neither is a file on this computer, so the same
     case and evidence give the same index, and the same bundle, on any computer.
+
+    The rows are laid out and drawn one at a time, page after page, so the time taken grows
+    with the number of rows and the memory used does not.
     """
-    words = LABELS[language]
-    cells = _cells(case, index, language)
+    words = labels.index_words(language)
     face = _typeface(language)
 
     def text(
@@ -109,57 +64,82 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         keep = (value,) if heading else ()  # a column heading never breaks (`编|号`)
         return _Text(value.translate(PRINTABLE), face, size, align, keep)
 
-    story: list = [_Block([text(words["title"], (16.0, 20.0), "centre")]), Spacer(1, 8)]
-
-    def section(title: str) -> None:
-        story.extend([Spacer(1, 8), _Block([text(title, (12.0, 16.0))]), Spacer(1, 2)])
-
-    section(words["case"])
-    rows = [[[text(label)], [text(value)]] for label, value in cells["case"]]
-    story.append(_table(rows, header=False))
-    section(words["exhibits"])
-    if index.exhibits:
-        rows = [[[text(words[key], heading=True)]
-                 for key in ("number", "file", "type", "size", "day")]]  # fmt: skip
-        for number, path, kind, size, day, digest in cells["exhibits"]:
-            rows.append([[text(number)], [text(path), text(digest, SMALL)], [text(kind)],
-                         [text(size)], [text(day)]])  # fmt: skip
-        story.append(_table(rows))
-    else:
-        story.append(_Block([text(words["none"])]))
-    if cells["timeline"]:
-        section(words["timeline"])
-        keys = ("number", "when", "channel", "party", "reference", "summary", "cited")
-        rows = [[[text(words[key], heading=True)] for key in keys]]
-        rows += [[[text(value)] for value in row] for row in cells["timeline"]]
-        story.append(_table(rows))
-    if cells["documents"]:
-        section(words["documents"])
-        rows = [[[text(name)], [text(digest, SMALL)]] for name, digest in cells["documents"]]
-        story.append(_table(rows, header=False))
-    story += [Spacer(1, 10), _Block([text(words["note"])])]
+    def headings(*keys: str) -> Row:
+        return [[text(words[key], heading=True)] for key in keys]
 
     buffer = io.BytesIO()
-    stamp = datetime.combine(index.bagging_date, DOCUMENT_TIME, tzinfo=case.tz)
-    document = SimpleDocTemplate(
-        buffer, pagesize=LETTER, invariant=True, lang=language,
-        leftMargin=0.75 * inch, rightMargin=0.75 * inch, topMargin=0.75 * inch,
-        bottomMargin=0.75 * inch, title=words["title"], author=case.holder.name,
-        subject=index.name, creator="letters",
-    )  # fmt: skip
+    stamp = pdf_date(document_moment(index.bagging_date, case.tz))
     with reportlab_clock():
-        document.build(story, onFirstPage=_dated(stamp), onLaterPages=_dated(stamp))
+        canvas = Canvas(buffer, pagesize=LETTER, invariant=1, pageCompression=1, lang=language)
+        canvas.setDateFormatter(lambda *_: stamp)  # the bundle's date, so the same bytes
+        canvas.setTitle(words["title"])
+        canvas.setAuthor(case.holder.name)
+        canvas.setSubject(index.name)
+        canvas.setCreator("letters")
+        canvas.setPageCallBack(lambda _number: _pack(canvas))
+        sheet = _Sheet(canvas)
+        sheet.block([text(words["title"], TITLE, "centre")])
+        sheet.space(8)
+        sheet.table(text(words["case"], HEADING), None, lambda: (
+            [[text(label)], [text(value)]] for label, value in _summary(case, index, language)
+        ))  # fmt: skip
+        if index.exhibits:
+            sheet.table(text(words["exhibits"], HEADING),
+                        headings("number", "file", "type", "size", "day"), lambda: (
+                [[text(number)], [text(path), text(digest, SMALL)], [text(kind)], [text(size)],
+                 [text(day)]]
+                for number, path, kind, size, day, digest in _exhibits(index, language)
+            ))  # fmt: skip
+        else:
+            sheet.section(text(words["exhibits"], HEADING), [text(words["none"])])
+        if index.timeline:
+            keys = ("number", "when", "channel", "party", "reference", "summary", "cited")
+            timeline = _timeline(case, index, language)
+            sheet.table(text(words["timeline"], HEADING), headings(*keys), lambda: (
+                [[text(value)] for value in row] for row in timeline()
+            ))  # fmt: skip
+        if index.documents:
+            sheet.table(text(words["documents"], HEADING), None, lambda: (
+                [[text(name)], [text(digest, SMALL)]] for name, digest in _documents(index)
+            ))  # fmt: skip
+        sheet.space(10)
+        sheet.block([text(words["note"])])
+        canvas.showPage()
+        canvas.save()
     return buffer.getvalue()
 
 
-def _typeface(language: str) -> Typeface:
+def _typeface(language: str) -> _Face:
     """Return Helvetica for Latin text, and reportlab's built-in Chinese font for the rest.
 
     The built-in font is the same on every computer; its glyphs come from the PDF reader.
     The CSV and JSON beside the index carry every text exactly.
     """
     chinese = fonts.builtin("zh-TW" if language == "zh-TW" else "zh-CN").name
-    return Typeface("Helvetica", chinese, CHINESE_MARKS if language != "en" else frozenset())
+    marks = CHINESE_MARKS if language != "en" else frozenset()
+    return _Face(Typeface("Helvetica", chinese, marks))
+
+
+class _Face(dict[str, float]):
+    """A typeface's advance widths at 1 pt, each character's looked up once.
+
+    The index measures every word of thousands of rows: one look-up a character, where
+    `Typeface.width` first splits the text into runs of one font.
+    """
+
+    def __init__(self, typeface: Typeface) -> None:
+        super().__init__()
+        self.typeface = typeface
+
+    def __missing__(self, char: str) -> float:
+        self[char] = width = self.typeface.width(char, 1.0)
+        return width
+
+    def width(self, text: str, size: float) -> float:
+        return size * sum(map(self.__getitem__, text))
+
+    def measure(self, size: float) -> Callable[[str], float]:
+        return lambda text: size * sum(map(self.__getitem__, text))
 
 
 class _Text:
@@ -168,7 +148,7 @@ class _Text:
     def __init__(
         self,
         text: str,
-        face: Typeface,
+        face: _Face,
         size: tuple[float, float],
         align: str = "left",
         keep: tuple[str, ...] = (),
@@ -191,69 +171,219 @@ class _Text:
         return max(self.face.width(part, self.size) for part in self.text.split("\n"))
 
 
-class _Block(Flowable):
-    """Texts one under the other, each broken to the width of its column or the page."""
+class _Sheet:
+    """The pages of the index, filled from the top down and drawn as they fill."""
 
-    def __init__(self, texts: list[_Text]) -> None:
-        super().__init__()
-        self.texts = texts
-        self.broken: list[tuple[_Text, str]] = []
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+        self.y = TOP  # where the next thing goes
 
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        self.broken = [(text, line) for text in self.texts for line in text.lines(self.width)]
-        self.height = sum(text.pitch for text, _line in self.broken)
-        return self.width, self.height
+    @property
+    def fresh(self) -> bool:
+        return self.y >= TOP
 
-    def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        """Split a text taller than what is left of the page between lines (a long summary)."""
-        self.wrap(available_width, available_height)
-        used, count = 0.0, 0
-        for text, _line in self.broken:
-            if used + text.pitch > available_height:
-                break
-            used, count = used + text.pitch, count + 1
-        if count == 0 or count == len(self.broken):
-            return []
-        head, tail = _Lines(self.broken[:count]), _Lines(self.broken[count:])
-        return [head, tail]
+    def room(self) -> float:
+        return self.y - BOTTOM
 
-    def draw(self) -> None:
-        _draw_lines(self.canv, self.broken, self.width, self.height)
+    def turn(self) -> None:
+        self.canvas.showPage()
+        self.y = TOP
+
+    def space(self, height: float) -> None:
+        """Leave a gap, unless at the top of a page: a page never opens with one."""
+        if not self.fresh:
+            self.y = max(self.y - height, BOTTOM)
+
+    def keep(self, height: float) -> None:
+        """Go on to the next page unless `height` fits on this one (or on none)."""
+        if height > self.room() + EPSILON and not self.fresh and height <= TOP - BOTTOM:
+            self.turn()
+
+    def block(self, texts: list[_Text], after: float = 0.0) -> None:
+        """Draw texts across the page, together with `after` points of what follows."""
+        lines = _lay(texts, WIDTH)
+        self.keep(_height(lines) + after)
+        for text, line in lines:  # a text longer than a page goes on to the next
+            if text.pitch > self.room() + EPSILON:
+                self.turn()
+            self.y -= text.pitch
+            _draw_line(self.canvas, text, line, MARGIN, WIDTH, self.y)
+
+    def section(self, heading: _Text, texts: list[_Text]) -> None:
+        self.space(8)
+        self.block([heading], 2 + _height(_lay(texts, WIDTH)))
+        self.space(2)
+        self.block(texts)
+
+    def table(self, heading: _Text, header: Row | None, rows: Callable[[], Iterable[Row]]) -> None:
+        """Draw a section: its heading and its table, kept with the table's first lines.
+
+        `rows` gives the rows twice: once to size the columns, once to draw them.
+        """
+        table = _Table(self, _widths(header, rows()), header)
+        laid = (table.lay(row) for row in rows())
+        first = next(laid)
+        self.space(8)
+        self.keep(heading.pitch + 2 + table.head + _start(first))
+        self.block([heading])
+        self.space(2)
+        table.add(first)
+        for cells in laid:
+            table.add(cells)
+        table.close()
 
 
-class _Lines(_Block):
-    """Lines already broken: the parts of a split block."""
+class _Table:
+    """A table drawn row by row, its heading row repeated on every page it runs onto.
 
-    def __init__(self, broken: list[tuple[_Text, str]]) -> None:
-        super().__init__([])
-        self.broken = broken
+    Only the rows of the page being drawn are kept: the positions of their rules.
+    """
 
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        self.height = sum(text.pitch for text, _line in self.broken)
-        return self.width, self.height
+    def __init__(self, sheet: _Sheet, widths: list[float], header: Row | None) -> None:
+        self.sheet = sheet
+        self.widths = widths
+        self.edges = [MARGIN]
+        for width in widths:
+            self.edges.append(self.edges[-1] + width + 2 * PADDING)
+        self.header = self.lay(header) if header else None
+        self.head = _row_height(self.header) if self.header else 0.0
+        self.top: float | None = None  # the top of the table on this page
+        self.rules: list[float] = []  # the bottom of each row on this page
+        self.filled = False
+
+    def lay(self, row: Row) -> list[Lines]:
+        return [_lay(texts, width) for texts, width in zip(row, self.widths, strict=True)]
+
+    def add(self, cells: list[Lines]) -> None:
+        """Draw a row, on the next page if it fits there whole and not here."""
+        sheet = self.sheet
+        if self.top is None:
+            self._open()
+        whole = _row_height(cells)
+        if (
+            whole > sheet.room() + EPSILON
+            and self.filled
+            and (whole <= TOP - BOTTOM - self.head or sheet.room() < _start(cells))
+        ):
+            self._turn()
+        while True:  # a row taller than a page goes on on the next, below the headings
+            room = sheet.room() - ABOVE - BELOW
+            parts = [_fitting(lines, room) for lines in cells]
+            if not any(parts) and self.filled:
+                self._turn()
+                continue
+            if not any(parts):  # below the headings of a page a line always fits: never loop
+                parts = [lines[:1] for lines in cells]
+            self._draw_row(parts, shade=False)
+            self.filled = True
+            cells = [lines[len(part) :] for lines, part in zip(cells, parts, strict=True)]
+            if not any(cells):
+                return
+            self._turn()
+
+    def close(self) -> None:
+        """Rule the table's rows on this page."""
+        if self.top is None or not self.rules:
+            return
+        canvas = self.sheet.canvas
+        canvas.setStrokeColor(colors.grey)
+        canvas.setLineWidth(RULE)
+        left, right, bottom = self.edges[0], self.edges[-1], self.rules[-1]
+        canvas.lines(
+            [(left, y, right, y) for y in (self.top, *self.rules)]
+            + [(x, self.top, x, bottom) for x in self.edges]
+        )
+        self.top, self.rules = None, []
+
+    def _open(self) -> None:
+        self.top = self.sheet.y
+        self.rules = []
+        self.filled = False  # whether a row is drawn below the headings on this page
+        if self.header:
+            self._draw_row(self.header, shade=True)
+
+    def _turn(self) -> None:
+        self.close()
+        self.sheet.turn()
+        self._open()
+
+    def _draw_row(self, cells: list[Lines], shade: bool) -> None:
+        sheet, canvas = self.sheet, self.sheet.canvas
+        height = _row_height(cells)
+        if shade:
+            canvas.setFillColor(colors.whitesmoke)
+            canvas.rect(MARGIN, sheet.y - height, self.edges[-1] - MARGIN, height, stroke=0, fill=1)
+            canvas.setFillColor(colors.black)
+        for lines, left, width in zip(cells, self.edges, self.widths, strict=False):
+            y = sheet.y - ABOVE
+            for text, line in lines:
+                y -= text.pitch
+                _draw_line(canvas, text, line, left + PADDING, width, y)
+        sheet.y -= height
+        self.rules.append(sheet.y)
 
 
-def _draw_lines(canvas: Canvas, broken: list[tuple[_Text, str]], width: float, top: float) -> None:
-    y = top
-    for text, line in broken:
-        y -= text.pitch
-        size = text.size
-        x = (width - text.face.width(line, size)) / 2 if text.align == "centre" else 0.0
-        drawn = canvas.beginText(x, y + (text.pitch - size) / 2 + size * 0.2)
-        for run, font in text.face.runs(line):
-            drawn.setFont(font, size)
-            drawn.textOut(run)
-        canvas.drawText(drawn)
+def _pack(canvas: Canvas) -> None:
+    """Compress the page just finished now, as reportlab would when it saves the document.
+
+    reportlab keeps every page's drawing as text until then: 17 MB for 10,000 events.
+    """
+    page = canvas._doc.Pages.pages[-1]
+    filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
+    content = page.stream
+    for step in reversed(filters):
+        content = step.encode(content)
+    packed = PDFStream(content=content)
+    packed.dictionary["Filter"] = PDFArray([PDFName(step.pdfname) for step in filters])
+    packed.__Comment__ = "page stream"
+    page.Contents = packed
+    page.stream = None
 
 
-def _cells(case: Case, index: BundleIndex, language: str) -> dict[str, Rows]:
-    """Return every text the index prints, by section."""
-    words = LABELS[language]
+def _lay(texts: list[_Text], width: float) -> Lines:
+    return [(text, line) for text in texts for line in text.lines(width)]
+
+
+def _height(lines: Lines) -> float:
+    return sum(text.pitch for text, _line in lines)
+
+
+def _row_height(cells: list[Lines]) -> float:
+    return max(_height(lines) for lines in cells) + ABOVE + BELOW
+
+
+def _start(cells: list[Lines]) -> float:
+    """Return the height of a row, or of its first lines if it is taller than half a page."""
+    whole = _row_height(cells)
+    return whole if whole <= (TOP - BOTTOM) / 2 else _row_height([c[:KEEP] for c in cells])
+
+
+def _fitting(lines: Lines, room: float) -> Lines:
+    """Return the first of the lines that fit in `room` points."""
+    used = 0.0
+    for count, (text, _line) in enumerate(lines):
+        used += text.pitch
+        if used > room + EPSILON:
+            return lines[:count]
+    return lines
+
+
+def _draw_line(canvas: Canvas, text: _Text, line: str, left: float, width: float, y: float) -> None:
+    """Draw a line of a text in the box of its line pitch whose bottom is at `y`."""
+    size = text.size
+    x = left + ((width - text.face.width(line, size)) / 2 if text.align == "centre" else 0.0)
+    drawn = canvas.beginText(x, y + (text.pitch - size) / 2 + size * 0.2)
+    for run, font in text.face.typeface.runs(line):
+        drawn.setFont(font, size)
+        drawn.textOut(run)
+    canvas.drawText(drawn)
+
+
+def _summary(case: Case, index: BundleIndex, language: str) -> list[tuple[str, str]]:
+    words = labels.index_words(language)
     account = case.account
-    summary: Rows = [
-        (words["holder"], case.holder.display_name(language)),
+    summary = [
+        (words["holder"], holder_name(case, language)),
         (words["carrier"], account.carrier),
         (words["account"], account.number),
     ]
@@ -261,77 +391,91 @@ def _cells(case: Case, index: BundleIndex, language: str) -> dict[str, Rows]:
         summary.append((words["phone"], identifiers.format_phone(account.phone)))
     summary += [(words["bundle"], index.name),
                 (words["date"], i18n.format_date(index.bagging_date, language))]  # fmt: skip
-    exhibits: Rows = [
-        (str(e.number), e.path, KINDS[language].get(e.kind, e.kind),
-         i18n.format_number(e.size, language) + " B",
-         i18n.format_date(e.date, language) if e.date else "", "SHA-256 " + e.sha256)
-        for e in index.exhibits
-    ]  # fmt: skip
-    channels = CHANNELS[language]
-    timeline: Rows = []
-    for entry in index.timeline:
-        event = entry.event
-        at = event.at
-        # The time with its UTC offset, on a line of its own: records are read in other zones.
-        when = (
-            i18n.format_datetime(at.astimezone(case.tz), language, offset=True).replace(
-                " UTC", "\nUTC"
-            )
-            if isinstance(at, datetime)
-            else i18n.format_date(at, language)
+    return summary
+
+
+def _exhibits(index: BundleIndex, language: str) -> Iterator[tuple[str, ...]]:
+    for e in index.exhibits:
+        day = i18n.format_date(e.date, language) if e.date else ""
+        size = i18n.format_number(e.size, language) + " B"
+        yield (
+            str(e.number),
+            e.path,
+            labels.evidence_kind(e.kind, language),
+            size,
+            day,
+            "SHA-256 " + e.sha256,
         )
-        mailed = getattr(event, "certified_mail", None)
-        # The article number under the reference, a line of its own for each group of digits
-        # (which the column's width allows), so the other columns keep their room.
-        reference = "\n".join(
-            [event.reference or "", *([words["mailed"], *mailed.split()] if mailed else [])]
-        ).strip()
-        timeline.append((
-            str(entry.number), when, channels.get(event.channel, event.channel),
-            event.party or "", reference, event.summary,
-            ", ".join(str(n) for n in entry.exhibits),
-        ))  # fmt: skip
-    documents: Rows = [(d.name, "SHA-256 " + d.sha256) for d in index.documents]
-    return {"case": summary, "exhibits": exhibits, "timeline": timeline, "documents": documents}
 
 
-def _table(rows: list[list[list[_Text]]], header: bool = True) -> Table:
-    """Return a table whose columns are as wide as their content needs, within the page."""
-    columns = len(rows[0])
-    narrowest = [max(text.narrowest() for row in rows for text in row[c]) for c in range(columns)]
-    widest = [max(text.widest() for row in rows for text in row[c]) for c in range(columns)]
+def _timeline(
+    case: Case, index: BundleIndex, language: str
+) -> Callable[[], Iterator[tuple[str, ...]]]:
+    """Return a function giving the timeline's rows (their texts), each time it is called."""
+    words = labels.index_words(language)
+    # The time with its UTC offset, on a line of its own: records are read in other zones.
+    # Formatted once for the two passes over the rows, as Babel takes its time.
+    whens = [
+        i18n.format_datetime(at.astimezone(case.tz), language, offset=True).replace(" UTC", "\nUTC")
+        if isinstance(at, datetime)
+        else i18n.format_date(at, language)
+        for at in (entry.event.at for entry in index.timeline)
+    ]
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        for entry, when in zip(index.timeline, whens, strict=True):
+            event = entry.event
+            mailed = getattr(event, "certified_mail", None)
+            # The article number under the reference, a line of its own for each group of
+            # digits (which the column's width allows), so the other columns keep their room.
+            reference = "\n".join(
+                [event.reference or "", *([words["mailed"], *mailed.split()] if mailed else [])]
+            ).strip()
+            yield (
+                str(entry.number), when, labels.channel_name(event.channel, language),
+                event.party or "", reference, event.summary,
+                ", ".join(str(n) for n in entry.exhibits),
+            )  # fmt: skip
+
+    return rows
+
+
+def _documents(index: BundleIndex) -> Iterator[tuple[str, str]]:
+    for document in index.documents:
+        yield document.name, "SHA-256 " + document.sha256
+
+
+def _widths(header: Row | None, rows: Iterable[Row]) -> list[float]:
+    """Return how wide each column's text is: as wide as its content needs, within the page."""
+    narrowest: list[float] = []
+    widest: list[float] = []
+    for row in itertools.chain([header] if header else [], rows):
+        low = [max(text.narrowest() for text in cell) for cell in row]
+        high = [max(text.widest() for text in cell) for cell in row]
+        narrowest = [max(pair) for pair in zip(narrowest, low, strict=True)] if narrowest else low
+        widest = [max(pair) for pair in zip(widest, high, strict=True)] if widest else high
+    columns = len(widest)
     room = WIDTH - 2 * PADDING * columns
     if sum(widest) <= room:  # everything on one line: the last column takes the rest
-        widths = [*widest[:-1], room - sum(widest[:-1])]
-    elif sum(narrowest) >= room:  # not even the words fit: shrink every column alike
-        widths = [width * room / sum(narrowest) for width in narrowest]
-    else:  # each column gets its words, and the rest of the room as its text needs it
-        spare = (room - sum(narrowest)) / (sum(widest) - sum(narrowest))
-        widths = [low + (high - low) * spare for low, high in zip(narrowest, widest, strict=True)]
-    cells = [[_Block(texts) for texts in row] for row in rows]
-    table = Table(
-        cells, colWidths=[width + 2 * PADDING for width in widths], repeatRows=int(header),
-        hAlign="LEFT", splitInRow=1,
-    )  # fmt: skip
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke))
-    table.setStyle(TableStyle(style))
-    return table
+        return [*widest[:-1], room - sum(widest[:-1])]
+    if sum(narrowest) >= room:
+        # Not even the words fit, and a word wider than its column is cut anyway: each
+        # column gets what it needs up to a common width, so that no over-long word starves
+        # the others (a summary one word wide).
+        return _shares(widest, room)
+    # Each column gets its words, and the rest of the room as its text needs it.
+    spare = (room - sum(narrowest)) / (sum(widest) - sum(narrowest))
+    return [low + (high - low) * spare for low, high in zip(narrowest, widest, strict=True)]
 
 
-def _dated(moment: datetime) -> Callable[[Canvas, object], None]:
-    """Stamp the PDF with the bundle's date, so the same bundle gives the same bytes."""
-    stamp = pdf_date(moment)
-
-    def on_page(canvas: Canvas, _document: object) -> None:
-        canvas.setDateFormatter(lambda *_: stamp)
-
-    return on_page
+def _shares(needs: list[float], room: float) -> list[float]:
+    """Share `room` out: each need met up to a level, the level as high as the room allows."""
+    level, left, count = 0.0, room, len(needs)
+    for need in sorted(needs):
+        if need * count > left:
+            level = left / count
+            break
+        left, count = left - need, count - 1
+    else:
+        level = max(needs)
+    return [min(need, level) for need in needs]

@@ -26,13 +26,13 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from letters import i18n
-from letters.case import Case
-from letters.content import DOCUMENT_TIME, Letter, check_fidelity, is_wide
+from letters import i18n, labels
+from letters.cjk import EPSILON, break_lines, glued, is_wide, units
+from letters.content import Letter
 from letters.errors import InputError
+from letters.fidelity import check_fidelity, printed_lines, printed_values
 from letters.i18n import _
-from letters.render import fonts, postal
-from letters.render.lines import EPSILON, break_lines, glued, keep_together, units
+from letters.render import fonts
 from letters.render.postal import (
     BODY_SIZE,
     HEADER_INCHES,
@@ -81,7 +81,6 @@ class PdfResult:
 
 
 def render_pdf(
-    case: Case,
     letter: Letter,
     *,
     paper: str = "letter",
@@ -102,20 +101,19 @@ def render_pdf(
         )
     if envelope == "window" and paper != "letter":
         raise InputError(_("the window layout is for US Letter paper in a #10 envelope"))
-    parts = postal.addresses(case, letter)
     if envelope == "window" and letter.recipient.address is None:
         raise InputError(_("the recipient has no postal address to show in an envelope window"))
     notes = []
     if envelope == "plain" and letter.recipient.address is None:
         notes.append(_("No envelope page: the recipient has no postal address."))
         envelope = None
-    type_, note = _typeface(letter.language, _every_text(letter, parts), font, case.language)
+    type_, note = _typeface(letter.language, _every_text(letter), font, letter.holder_language)
     notes += [note] if note else []
     offset = (window_offset[0] * INCH, window_offset[1] * INCH)
 
     def layout(pitch: float) -> _Flow:
-        flow = _Flow(type_, PAPERS[paper], keep_together(case))
-        flow.letter(_groups(letter, parts, pitch), window=envelope == "window", offset=offset)
+        flow = _Flow(type_, PAPERS[paper], letter.keep)
+        flow.letter(_groups(letter, pitch), window=envelope == "window", offset=offset)
         return flow
 
     # A letter that runs a little onto a second page is set a little tighter if that keeps
@@ -128,14 +126,14 @@ def render_pdf(
             flow, pitch = tighter, TIGHT_PITCH[letter.language]
     pages = flow.numbered(letter)
     if envelope == "plain":
-        pages.append(_envelope(parts, type_, flow.keep))
+        pages.append(_envelope(letter, type_, flow.keep))
     text = "".join(line.text + line.joiner for page in pages for line in page.lines)
-    check_fidelity(text, postal.printed_values(case, letter), ".pdf")
+    check_fidelity(text, printed_values(letter), ".pdf")
     with reportlab_clock():
         calibration = None
         if envelope == "window":
-            calibration = _calibration(flow, offset, font, case, letter)
-        return PdfResult(_draw(pages, type_, case, letter), tuple(notes), calibration, pitch)
+            calibration = _calibration(flow, offset, font, letter)
+        return PdfResult(_draw(pages, type_, letter), tuple(notes), calibration, pitch)
 
 
 # --- fonts ------------------------------------------------------------------------------------
@@ -262,17 +260,17 @@ def _typeface(
 # --- what goes on the page --------------------------------------------------------------------
 
 
-def _every_text(letter: Letter, parts: postal.Addresses) -> str:
+def _every_text(letter: Letter) -> str:
     """Return every character the PDF may print, for choosing a font that has them all."""
-    labels = [
-        postal.PAGE_LABEL[letter.language],
-        postal.enclosures_heading(len(letter.enclosures), letter.language),
+    words = [
+        labels.word(labels.PAGE, letter.language),
+        labels.enclosures_heading(len(letter.enclosures), letter.language),
         i18n.format_date(letter.date, letter.language),
         "0123456789",
     ]
     return "\n".join(
-        [*parts.sender, *parts.recipient, *parts.return_address, *labels,
-         *postal.printed_lines(letter).values()]
+        [*letter.sender_block, *letter.recipient_block, *letter.return_address, *words,
+         *printed_lines(letter).values()]
     )  # fmt: skip
 
 
@@ -346,7 +344,7 @@ class _Page:
     marks: list[tuple[float, float, float, float]] = field(default_factory=list)  # fold marks
 
 
-def _groups(letter: Letter, parts: postal.Addresses, pitch: float) -> list[_Group]:
+def _groups(letter: Letter, pitch: float) -> list[_Group]:
     """Return the letter as groups of texts in reading order, lines `pitch` sizes apart."""
     chinese = letter.language != "en"
     size = BODY_SIZE[letter.language]
@@ -367,12 +365,12 @@ def _groups(letter: Letter, parts: postal.Addresses, pitch: float) -> list[_Grou
         title = _Text(letter.title, size * 4 / 3, leading * 4 / 3, align="centre", after=leading)
         paragraphs = [replace(block([p], keep=False), body=True) for p in letter.paragraphs]
         return [_Group((title,), with_next=True), *paragraphs]
-    groups = [block(parts.sender)]
+    groups = [block(letter.sender_block)]
     if not chinese:
         groups.append(block([i18n.format_date(letter.date, "en")]))
     if letter.delivery:
         groups.append(block(letter.delivery, after=0 if chinese else leading))
-    groups.append(replace(block(parts.recipient), address=True))
+    groups.append(replace(block(letter.recipient_block), address=True))
     if chinese and letter.title:
         title = _Text(letter.title, size * 4 / 3, leading * 4 / 3, align="centre", after=leading)
         groups.append(_Group((title,), with_next=True))
@@ -402,7 +400,7 @@ def _groups(letter: Letter, parts: postal.Addresses, pitch: float) -> list[_Grou
         signature[-1] = replace(signature[-1], after=leading)
     groups.append(_Group((*closing, *signature), with_previous=True))
     if letter.enclosures:
-        heading = postal.enclosures_heading(len(letter.enclosures), letter.language)
+        heading = labels.enclosures_heading(len(letter.enclosures), letter.language)
         groups.append(replace(block([heading, *letter.enclosures], after=0), with_previous=True))
     return groups
 
@@ -541,7 +539,7 @@ class _Flow:
             return self.pages
         language = letter.language
         for number, page in enumerate(self.pages, 1):
-            label = postal.page_label(number, count, language)
+            label = labels.page_label(number, count, language)
             if language != "en" or number == 1:
                 width = self.type.width(label, MARGIN_SIZE)
                 x = _aligned("centre", self.left, self.right, width)
@@ -675,11 +673,11 @@ def _aligned(align: str, left: float, right: float, width: float) -> float:
     return left
 
 
-def _envelope(parts: postal.Addresses, type_: Typeface, keep: tuple[str, ...]) -> _Page:
+def _envelope(letter: Letter, type_: Typeface, keep: tuple[str, ...]) -> _Page:
     """Return a #10 envelope: return address top left, recipient's address centre right."""
     width, height = ENVELOPE_10
     page = _Page(ENVELOPE_10)
-    lines, ascent, _descent = _set(parts.return_address, type_, 10, 3.5 * INCH, keep)
+    lines, ascent, _descent = _set(letter.return_address, type_, 10, 3.5 * INCH, keep)
     top = height - 0.375 * INCH - ascent
     page.lines += [
         _Line(0.375 * INCH, top - 11 * n, line, 10, joiner)
@@ -689,7 +687,9 @@ def _envelope(parts: postal.Addresses, type_: Typeface, keep: tuple[str, ...]) -
     # sides; the block is centred in it, from 4 in from the left edge.
     low, high, left = 0.625 * INCH, 2.75 * INCH, 4.0 * INCH
     for size in (12.0, 11.0, 10.0, 9.0, 8.0):
-        lines, ascent, descent = _set(parts.recipient, type_, size, width - 0.5 * INCH - left, keep)
+        lines, ascent, descent = _set(
+            letter.recipient_block, type_, size, width - 0.5 * INCH - left, keep
+        )
         leading = size * 1.1
         block = ascent + leading * (len(lines) - 1) + descent
         if block <= high - low:
@@ -705,7 +705,7 @@ def _envelope(parts: postal.Addresses, type_: Typeface, keep: tuple[str, ...]) -
 
 
 def _calibration(
-    flow: _Flow, offset: tuple[float, float], path: Path | None, case: Case, letter: Letter
+    flow: _Flow, offset: tuple[float, float], path: Path | None, letter: Letter
 ) -> bytes:
     """Return a test page for a window envelope: print it, fold it at the marks, slide it in.
 
@@ -724,7 +724,7 @@ def _calibration(
     address = flow.window_lines
     type_, _note = _typeface(
         letter.language, "\n".join([*words, *(line.text for line in address)]), path,
-        case.language,
+        letter.holder_language,
     )  # fmt: skip
     page = _Page(flow.paper, lines=list(address), marks=list(flow.pages[0].marks))
     height = flow.paper[1]
@@ -739,13 +739,13 @@ def _calibration(
             page.margins.append(_Line(flow.left, y, line, 11, gap + "\n"))
             y -= 14
         y -= 10
-    return _draw([page], type_, case, letter)
+    return _draw([page], type_, letter)
 
 
 # --- drawing ----------------------------------------------------------------------------------
 
 
-def _draw(pages: list[_Page], type_: Typeface, case: Case, letter: Letter) -> bytes:
+def _draw(pages: list[_Page], type_: Typeface, letter: Letter) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(
         buffer,
@@ -754,11 +754,11 @@ def _draw(pages: list[_Page], type_: Typeface, case: Case, letter: Letter) -> by
         lang=letter.language,
         initialFontName=type_.main,
     )
-    stamp = pdf_date(datetime.combine(letter.date, DOCUMENT_TIME, tzinfo=case.tz))
+    stamp = pdf_date(letter.moment)
     canvas.setDateFormatter(lambda *_: stamp)
     canvas.setTitle(letter.subject)
     canvas.setSubject(letter.title or letter.subject)
-    canvas.setAuthor(case.holder.display_name(letter.language))
+    canvas.setAuthor(letter.sender.name)
     canvas.setCreator("letters")
     for page in pages:
         canvas.setPageSize(page.size)

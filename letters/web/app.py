@@ -488,7 +488,7 @@ def _timeline_page(
 ) -> Any:
     state = launch().state
     from letters.evidence import list_evidence
-    from letters.timeline import CHANNEL_NAMES
+    from letters.labels import CHANNEL_NAMES
 
     files = [item.path for item in list_evidence(state.evidence_dir)] if state.evidence_dir else []
     return page(

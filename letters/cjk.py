@@ -1,19 +1,19 @@
-"""Break text into lines the way a printed page needs them, for the letters and the index.
+"""Text rules for Chinese (and any wide script) beside Latin: which characters are wide, how
+wrapped lines join, how a Latin value is spaced off, and where a printed line may break.
 
 A line must never start with closing punctuation (。，、；：！？）), an identifier, a date or
 a phone number must never be split across two lines, and a Latin word is never cut unless it
 is wider than a whole line. The DOCX backend marks the same places unbreakable for Word.
 
-Standard library only: the PDF letter, the evidence index and the DOCX all use it.
+Standard library only: the letters' words, the PDF letter, the evidence index and the DOCX
+all use it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-
-from letters.case import Case
-from letters.content import is_wide
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 
 # A line may not start with closing punctuation, nor end with opening punctuation.
 NO_START = frozenset("。．，、；：！？）］｝〕〉》」』】〙〗〟’”…‥・·%％‰℃°!),.:;?]}")
@@ -29,6 +29,40 @@ _DATE = re.compile(
 # Digit groups (9407 1118 9876 5432 1000) and words joined by hyphens (ACC-889977).
 _GROUPS = re.compile(r"\d(?: \d)+|[0-9A-Za-z](?:-[0-9A-Za-z])+")
 EPSILON = 0.001
+
+
+# --- wide characters and joined lines -------------------------------------------------------
+
+
+def is_wide(char: str) -> bool:
+    """Return True for a character that takes two columns: Chinese, full-width punctuation."""
+    # Nothing below U+1100 (Hangul Jamo) is wide: the common case costs one comparison.
+    return char >= "\u1100" and unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Join wrapped lines: a space between Latin words, nothing between Chinese characters."""
+    text = ""
+    for line in lines:
+        if text and _needs_space(text[-1], line[0]):
+            text += " "
+        text += line
+    return text
+
+
+def _needs_space(before: str, after: str) -> bool:
+    if is_wide(before) and is_wide(after):
+        return False
+    # Full-width punctuation carries its own space; Latin next to Chinese gets a space.
+    return not any(is_wide(c) and unicodedata.category(c).startswith("P") for c in (before, after))
+
+
+def pad(value: str) -> str:
+    """Space a Latin value off from the Chinese text around it (`与 Agent Lisa 沟通`)."""
+    value = str(value)
+    left = " " if value[:1].isascii() and value[:1].isalnum() else ""
+    right = " " if value[-1:].isascii() and value[-1:].isalnum() else ""
+    return f"{left}{value}{right}"
 
 
 # --- line breaking ----------------------------------------------------------------------------
@@ -119,14 +153,3 @@ def _cut(word: str, room: float, measure: Callable[[str], float]) -> int:
     if 1 < count < len(word) and word[count] in NO_START:
         count -= 1
     return count
-
-
-def keep_together(case: Case) -> tuple[str, ...]:
-    """Return the case's identifiers that have spaces inside, which must stay on one line."""
-    values = [
-        case.account.number,
-        case.account.iccid,
-        case.delivery.certified_mail,
-        *(event.reference for event in case.events),
-    ]
-    return tuple(value for value in values if value and " " in value)

@@ -1,0 +1,265 @@
+"""Hash many files on every core while the calling thread reads ahead, in bounded memory.
+
+The calling thread reads, sequentially and in large reads, into a few recycled buffers; worker
+threads hash what it hands them (hashlib and zlib release the GIL on large buffers, so they run
+truly in parallel). A large file's digests are split in two lanes — the slowest digest, and
+the others with the CRC — so that two cores share it; a small file goes whole to the least busy
+worker, so that several are hashed at once. A lane always runs on one worker, in order. At most
+`BUFFERS` buffers of `BUFFER_SIZE` bytes exist at a time: reading waits for the hashing, never
+the other way round, so memory stays bounded whatever the size or the number of files.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import queue
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any
+
+BUFFER_SIZE = 2 << 20
+BUFFERS = 8
+_WHOLE = 4 * BUFFER_SIZE  # a file up to this size is hashed by one worker, beside others
+_CRC = "crc32"
+
+
+@functools.cache
+def cost(name: str) -> float:
+    """Return the seconds one byte takes through a digest (or `crc32`), measured once here.
+
+    Which digest is slowest depends on the CPU (SHA extensions, word size); the best of a few
+    tries keeps one preemption from swapping the order.
+    """
+    sample = bytes(64 * 1024)
+    tries = []
+    for _attempt in range(5):
+        started = time.perf_counter()
+        if name == _CRC:
+            zlib.crc32(sample)
+        else:
+            hashlib.new(name, sample)
+        tries.append(time.perf_counter() - started)
+    return min(tries) / len(sample)
+
+
+class Buffer:
+    """One read buffer, back in the pool once its reader and every lane using it let go."""
+
+    __slots__ = ("data", "users", "view")
+
+    def __init__(self, size: int) -> None:
+        self.data = bytearray(size)
+        self.view = memoryview(self.data)
+        self.users = 0
+
+
+class _Crc:
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def update(self, data: memoryview | bytes) -> None:
+        self.value = zlib.crc32(data, self.value)
+
+
+class _Keep:
+    """The bytes of a file the checks parse, up to a limit (past it, the file is refused)."""
+
+    __slots__ = ("data", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.data = bytearray()
+        self.limit = limit
+
+    def update(self, data: memoryview | bytes) -> None:
+        if len(self.data) <= self.limit:
+            self.data.extend(data)
+
+
+class Job:
+    """The digests (and CRC, and kept bytes) of one file, fed in order, chunk by chunk."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        algorithms: Iterable[str],
+        size: int,
+        crc: bool,
+        keep: int | None,
+        done: Callable[[Job], None],
+    ) -> None:
+        self.hashes = {name: hashlib.new(name) for name in algorithms}
+        self.crc = _Crc() if crc else None
+        self.kept = _Keep(keep) if keep is not None else None
+        self._done = done
+        self._pipeline = pipeline
+        self._pending = 1  # the feeding itself, until `close`
+        self._lock = threading.Lock()
+        self.abandoned = False
+        parts: list[tuple[float, Any]] = [(cost(n), h) for n, h in self.hashes.items()]
+        if self.crc is not None:
+            parts.append((cost(_CRC), self.crc))
+        parts.sort(key=lambda part: part[0], reverse=True)
+        # A large file: the slowest digest alone in one lane, the rest together in the other.
+        groups = [parts[:1], parts[1:]] if size > _WHOLE and len(parts) > 1 else [parts]
+        if self.kept is not None:
+            groups[-1].append((0.0, self.kept))
+        self.lanes: list[tuple[int, float, list[Callable[[Any], object]]]] = []
+        taken: int | None = None
+        for group in groups:
+            taken = pipeline.assign(avoid=taken)
+            self.lanes.append((taken, sum(c for c, _p in group), [p.update for _c, p in group]))
+
+    def feed(self, buffer: Buffer | None, data: memoryview | bytes) -> None:
+        """Hand one chunk, in order, to every lane; `buffer` holds `data` until they are done."""
+        for worker, per_byte, updates in self.lanes:
+            with self._lock:
+                self._pending += 1
+            if buffer is not None:
+                self._pipeline.hold(buffer)
+            self._pipeline.submit(worker, len(data) * per_byte, (self, buffer, data, updates))
+
+    def close(self) -> None:
+        """Say the last chunk was fed: `done(job)` runs once the lanes finish."""
+        self._finish_one()
+
+    def abandon(self) -> None:
+        """Give up on this file: what the lanes still do is thrown away."""
+        self.abandoned = True
+        self._finish_one()
+
+    def _finish_one(self) -> None:
+        with self._lock:
+            self._pending -= 1
+            last = self._pending == 0
+        if last and not self.abandoned:
+            self._done(self)
+
+    def hexdigests(self) -> dict[str, str]:
+        """Return each algorithm's digest in lowercase hex."""
+        return {name: h.hexdigest() for name, h in self.hashes.items()}
+
+
+class Pipeline:
+    """Worker threads that hash in lanes, and the pool of buffers the reader fills."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        count = workers or max(2, min(4, os.cpu_count() or 2))
+        self._queues: list[queue.SimpleQueue[Any]] = [queue.SimpleQueue() for _ in range(count)]
+        self._backlog = [0.0] * count  # estimated seconds of work queued, per worker
+        self._free: list[Buffer] = []
+        self._made = 0
+        self._state = threading.Condition()
+        self._outstanding = 0  # tasks queued or running
+        self._error: BaseException | None = None
+        self._threads = [
+            threading.Thread(target=self._work, args=(q,), name="letters-hash", daemon=True)
+            for q in self._queues
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for q in self._queues:
+            q.put(None)
+        for thread in self._threads:
+            thread.join()
+
+    def job(
+        self,
+        algorithms: Iterable[str],
+        size: int,
+        done: Callable[[Job], None],
+        *,
+        crc: bool = False,
+        keep: int | None = None,
+    ) -> Job:
+        """Start hashing one file of about `size` bytes; `done(job)` runs when it is hashed.
+
+        With `keep`, the file's bytes are kept as well, while there are at most `keep` of them.
+        """
+        return Job(self, algorithms, size, crc, keep, done)
+
+    def buffer(self) -> Buffer:
+        """Return an empty buffer for the reader, waiting for one when all are in use."""
+        with self._state:
+            while not self._free and self._made >= BUFFERS:
+                self._raise()
+                self._state.wait()
+            if self._free:
+                buffer = self._free.pop()
+            else:
+                buffer = Buffer(BUFFER_SIZE)
+                self._made += 1
+            buffer.users = 1
+            return buffer
+
+    def hold(self, buffer: Buffer) -> None:
+        with self._state:
+            buffer.users += 1
+
+    def release(self, buffer: Buffer) -> None:
+        """Let go of a buffer: it is reused once no lane needs it any more."""
+        with self._state:
+            buffer.users -= 1
+            if buffer.users == 0:
+                self._free.append(buffer)
+                self._state.notify_all()
+
+    def assign(self, avoid: int | None = None) -> int:
+        """Return the worker with the least work queued, other than `avoid` when there is one."""
+        with self._state:
+            workers = [w for w in range(len(self._queues)) if w != avoid] or [0]
+            return min(workers, key=lambda w: self._backlog[w])
+
+    def submit(self, worker: int, estimate: float, task: tuple[Any, ...]) -> None:
+        with self._state:
+            self._raise()
+            self._outstanding += 1
+            self._backlog[worker] += estimate
+        self._queues[worker].put((worker, estimate, *task))
+
+    def wait(self) -> None:
+        """Return once every chunk handed over is hashed; raise what a worker raised."""
+        with self._state:
+            while self._outstanding:
+                self._state.wait()
+            self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _work(self, tasks: queue.SimpleQueue[Any]) -> None:
+        while (task := tasks.get()) is not None:
+            worker, estimate, job, buffer, data, updates = task
+            try:
+                if not job.abandoned:
+                    for update in updates:
+                        update(data)
+                job._finish_one()
+            except BaseException as error:
+                with self._state:
+                    self._error = self._error or error
+            finally:
+                if buffer is not None:
+                    self.release(buffer)
+                with self._state:
+                    self._backlog[worker] -= estimate
+                    self._outstanding -= 1
+                    if not self._outstanding:
+                        self._state.notify_all()
