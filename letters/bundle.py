@@ -56,7 +56,6 @@ from letters.bag.scan import (
     refuse_collisions,
     scan_evidence,
 )
-from letters.bag.scan import placeholder as _placeholder
 from letters.bag.writer import BagWriter
 from letters.errors import BundleError, InputError
 from letters.i18n import _, os_reason
@@ -73,7 +72,6 @@ __all__ = [
     "Exhibit",
     "TimelineEntry",
     "TimelineEvent",
-    "_placeholder",
     "build_bundle",
     "exhibit_kind",
     "scan_evidence",

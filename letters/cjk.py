@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 NO_START = frozenset("。．，、；：！？）］｝〕〉》」』】〙〗〟’”…‥・·%％‰℃°!),.:;?]}")
 NO_END = frozenset("（［｛〔〈《「『【〘〖〝‘“([{$￥＄¥£")
 # Phone numbers as letters print them: (415) 555-0188, +86 139 1234 5678.
-_PHONE = re.compile(r"\(\d{3}\) \d{3}-\d{4}|\+\d{1,3}(?: \d{1,5})+")
+PHONE = re.compile(r"\(\d{3}\) \d{3}-\d{4}|\+\d{1,3}(?: \d{1,5})+")
 # Dates: 2026年12月1日, December 1, 2026, Dec 1, 2026 — each stays on one line.
-_DATE = re.compile(
+DATE = re.compile(
     r"\d{4}年\d{1,2}月\d{1,2}日"
     r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4}"
     r"|[上下]午\d{1,2}:\d{2}"  # a time: 上午11:00
@@ -129,9 +129,7 @@ def _may_break(before: str, after: str, visible: str) -> bool:
 
 def glued(text: str, keep: Iterable[str] = ()) -> set[int]:
     """Return the positions inside phone numbers, dates, digit groups and `keep` strings."""
-    spans = [
-        match.span() for pattern in (_PHONE, _DATE, _GROUPS) for match in pattern.finditer(text)
-    ]
+    spans = [match.span() for pattern in (PHONE, DATE, _GROUPS) for match in pattern.finditer(text)]
     for value in keep:
         start = text.find(value)
         while value and start >= 0:

@@ -760,7 +760,7 @@ def kit(
     def one(where: Any, folder: Path | None) -> Any:
         default = where.documents_dir or _here() / f"{where.case_file.stem}-kit"
         request = _request(where.case_file, folder, default, **options)
-        with _Progress() as progress:
+        with ProgressBar() as progress:
             return write_kit(request, evidence or where.evidence_default, printing, progress)
 
     _each(case, out, one)
@@ -816,7 +816,7 @@ def bundle(
             language=language,
             force=force,
         )
-        with _Progress() as progress:
+        with ProgressBar() as progress:
             return write_bundle(request, chosen, None if several else out, progress)
 
     _each(cases, out, one)
@@ -906,7 +906,7 @@ def send(
 ) -> None:
     from letters import send as sending
 
-    prepared = sending.prepare(eml, case_path, _now().astimezone())
+    prepared = sending.prepare(eml, case_path, clock().astimezone())
     for line in prepared.summary():
         click.echo(line)
     if not yes and not (sys.stdin.isatty() and host):
@@ -939,13 +939,13 @@ def send(
         )
 
 
-class _Progress:
+class ProgressBar:
     """A progress bar on stderr, shown only on a terminal and only for a real amount of work."""
 
     def __init__(self) -> None:
         self.bar: Any = None
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> ProgressBar:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -1045,7 +1045,7 @@ def _ask(question: str, default: str) -> str:
     return answer
 
 
-def _now() -> datetime:
+def clock() -> datetime:
     """Return this moment: the one call to the clock, for what is logged or sent now."""
     from datetime import UTC, datetime
 
@@ -1208,7 +1208,7 @@ def add(
     case = ctx.meta["letters.case"]
     where = _locate(case)
     new = NewEvent(evidence=evidence, **values)
-    event = add_event(where.case_file, new, _now(), evidence_dir or where.evidence_dir)
+    event = add_event(where.case_file, new, clock(), evidence_dir or where.evidence_dir)
     when = i18n.format_moment(event.at, i18n.ui_language())
     click.echo(_("{path}: added the event of {when}").format(path=case, when=when))
 
@@ -1311,7 +1311,7 @@ def mailed(
 
     where = locate(ctx.meta["letters.case"])
     mailing = Mailing(certified_mail, on, return_receipt, not later_letter, evidence)
-    event = record_mailed(where.case_file, mailing, _now(), where.evidence_dir)
+    event = record_mailed(where.case_file, mailing, clock(), where.evidence_dir)
     when = i18n.format_moment(event.at, i18n.ui_language())
     click.echo(
         _("{path}: recorded the letter mailed on {when}").format(path=where.case_file, when=when)
@@ -1435,7 +1435,7 @@ def app(case: Path | None, port: int, no_browser: bool) -> None:
         case,
         _here(),
         lambda: document_date(None),
-        _now,
+        clock,
         click.echo,
         open_browser=not no_browser,
         port=port,

@@ -522,10 +522,8 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 
 def letter_text(letter: Letter) -> str:
     """Return every word of the letter as plain text (for fidelity and parity checks)."""
-    parts: list[str] = [letter.kind, letter.language]
+    parts: list[str] = []
     for name in WORDS:
         value = getattr(letter, name)
         parts.extend([value] if isinstance(value, str) else value)
-    if letter.explains:
-        parts.append(letter.explains)
     return "\n".join(parts)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import stat
 import struct
 import zipfile
 from collections.abc import Mapping
@@ -91,3 +93,13 @@ def entry_data_offset(zip_bytes: bytes, name: str) -> int:
     header = info.header_offset
     name_size, extra_size = struct.unpack("<HH", zip_bytes[header + 26 : header + 30])
     return info.header_offset + 30 + name_size + extra_size
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int, int, str]]:
+    """Every name under root with its mode, size, mtime_ns and content hash."""
+    state = {}
+    for path in [root, *sorted(root.rglob("*"))]:
+        st = path.lstat()
+        content = hashlib.sha256(path.read_bytes()).hexdigest() if stat.S_ISREG(st.st_mode) else ""
+        state[str(path.relative_to(root))] = (st.st_mode, st.st_size, st.st_mtime_ns, content)
+    return state

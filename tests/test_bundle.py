@@ -33,6 +33,7 @@ from tests.bundle_fixtures import (
     PLAIN_EVIDENCE,
     build,
     make_evidence,
+    snapshot,
 )
 from tests.conftest import SAMPLE_CASE, needs_tool, run
 
@@ -556,16 +557,6 @@ def test_unusable_document_names_are_refused(evidence: Path, out: Path, name: st
 
 
 # --- the evidence folder is never touched ------------------------------------------------
-
-
-def snapshot(root: Path) -> dict[str, tuple[int, int, int, str]]:
-    """Every name under root with its mode, size, mtime_ns and content hash."""
-    state = {}
-    for path in [root, *sorted(root.rglob("*"))]:
-        st = path.lstat()
-        content = sha256(path.read_bytes()) if stat.S_ISREG(st.st_mode) else ""
-        state[str(path.relative_to(root))] = (st.st_mode, st.st_size, st.st_mtime_ns, content)
-    return state
 
 
 def test_the_evidence_folder_is_unchanged_by_a_build(evidence: Path, out: Path) -> None:

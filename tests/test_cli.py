@@ -202,3 +202,40 @@ def test_a_reader_that_stops_early_is_not_an_error_message(tmp_path: Path) -> No
         shell=True, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ("--kind", "'request', 'follow-up', 'refund', 'dispute', 'complaint', 'card-dispute'"),
+        ("--paper", "'letter', 'a4'"),
+        ("--envelope", "'plain', 'window', 'none'"),
+    ],
+)
+def test_a_choice_not_offered_names_the_librarys_choices(
+    tmp_path: Path, option: str, expected: str
+) -> None:
+    result = run("letter", SAMPLES / "case-en.toml", option, "legal", "-o", tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"'legal' is not one of {expected}.\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_choices_offered_are_the_ones_the_library_makes(tmp_path: Path) -> None:
+    from letters.content import KINDS
+    from letters.render.pdf import ENVELOPES, PAPERS
+
+    case = SAMPLES / "case-en.toml"
+    for kind in KINDS:  # a kind may need what this case lacks, but is never an unknown choice
+        result = run("email", case, "--kind", kind, "-o", tmp_path / kind, "--date", "2026-11-24")
+        assert "is not one of" not in result.stderr
+        assert result.exit_code in (0, 2), result.stderr
+    for paper in PAPERS:
+        for envelope in (*ENVELOPES, "none"):
+            out = tmp_path / f"{paper}-{envelope}"
+            result = run(
+                "letter", case, "--paper", paper, "--envelope", envelope, "--format", "docx",
+                "-o", out, "--date", "2026-11-24",
+            )  # fmt: skip
+            assert result.exit_code == 0, result.stderr
+            assert (out / "request.en.docx").is_file()

@@ -21,33 +21,25 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from pypdf import PdfReader
 
 from letters.case import Case, Recipient, parse_case
-from letters.cjk import _DATE as DATE
-from letters.cjk import _PHONE as PHONE
+from letters.cjk import DATE, PHONE
 from letters.content import COMPANIONS, KINDS, Letter, letter_text, render_letter
 from letters.errors import InputError, TemplateError
 from letters.render.docx import READ_AS, render_docx
 from letters.render.pdf import render_pdf
 from tests.conftest import ROOT, SAMPLES, needs_tool
-from tests.test_pdf import (
+from tests.letter_fixtures import (
     DAY,
     HOSTILE,
     HOSTILE_VALUES,
     LANGUAGES,
     case_from,
+    paragraphs,
     pdf_text,
     sample,
 )
 
 TEMPLATES = ROOT / "templates" / "standard" / "docx"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def paragraphs(data: bytes) -> list[tuple[str, str]]:
-    """Return (style name, text) for every paragraph of a DOCX body, as a reader reads it:
-    a no-break space as a space, no word joiners (python-docx reads non-breaking hyphens)."""
-    return [
-        (p.style.name, p.text.translate(READ_AS)) for p in Document(io.BytesIO(data)).paragraphs
-    ]
 
 
 def body_text(data: bytes) -> str:

@@ -21,8 +21,8 @@ from typing import Any
 import pypdf
 import pytest
 
+from tests.bundle_fixtures import snapshot
 from tests.conftest import SAMPLES, default_sigint, run
-from tests.test_bundle import snapshot
 
 CASE = SAMPLES / "case-en.toml"
 DAY = ("--date", "2026-11-24")
@@ -361,21 +361,21 @@ def test_cloud_placeholders_on_other_systems_are_recognised(
 ) -> None:
     from types import SimpleNamespace
 
-    from letters.bundle import _placeholder
+    from letters.bag.scan import placeholder as is_placeholder
 
     st = SimpleNamespace(**{"st_size": 50_000, "st_blocks": 100, **fields})
-    assert _placeholder(st, Path(__file__)) is placeholder  # type: ignore[arg-type]
+    assert is_placeholder(st, Path(__file__)) is placeholder  # type: ignore[arg-type]
 
 
 def test_a_file_reported_without_blocks_but_with_data_is_kept(tmp_path: Path) -> None:
     from types import SimpleNamespace
 
-    from letters.bundle import _placeholder
+    from letters.bag.scan import placeholder as is_placeholder
 
     real = tmp_path / "scan.pdf"
     real.write_bytes(os.urandom(50_000))
     st = SimpleNamespace(st_size=50_000, st_blocks=0)  # as some file systems report it
-    assert _placeholder(st, real) is (not hasattr(os, "SEEK_DATA"))  # type: ignore[arg-type]
+    assert is_placeholder(st, real) is (not hasattr(os, "SEEK_DATA"))  # type: ignore[arg-type]
 
 
 def test_an_empty_evidence_folder_is_reported(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ from letters.render.email import build_email
 from letters.render.pdf import render_pdf
 from letters.sandbox import MAX_SECONDS, Leaf, LimitError, Record
 from tests.conftest import ROOT, SAMPLES, run
-from tests.test_pdf import appears, pdf_text, without_page_labels
+from tests.letter_fixtures import appears, pdf_text, without_page_labels
 
 DAY = date(2026, 12, 24)
 LATE = SAMPLES / "case-late-en.toml"
@@ -87,9 +87,9 @@ def contexts() -> list[tuple[str, dict[str, Any]]]:
         for language in ("en", "zh-CN")
     ]
     letter = render_letter(case, "complaint", "en", DAY)
-    from letters.render.docx import _context
+    from letters.render.docx import layout_context
 
-    found.append(("docx", {k: templating.inert(v, k) for k, v in _context(letter).items()}))
+    found.append(("docx", {k: templating.inert(v, k) for k, v in layout_context(letter).items()}))
     return found
 
 

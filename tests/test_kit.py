@@ -157,11 +157,11 @@ class _Terminal(io.StringIO):
 def test_progress_bar_only_on_a_terminal(
     monkeypatch: pytest.MonkeyPatch, stream: type[io.StringIO], shown: bool
 ) -> None:
-    from letters.cli import _Progress
+    from letters.cli import ProgressBar
 
     err = stream()
     monkeypatch.setattr("sys.stderr", err)
-    with _Progress() as bar:
+    with ProgressBar() as bar:
         bar.start(64 << 20)
         bar.advance(64 << 20)
     if shown:

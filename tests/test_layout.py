@@ -16,7 +16,7 @@ from letters.case import Case, parse_case
 from letters.content import CARRIER_KINDS, COMPANIONS, KINDS, Letter, render_letter
 from letters.render.pdf import INCH, render_pdf
 from tests.conftest import SAMPLES
-from tests.test_pdf import DAY
+from tests.letter_fixtures import DAY
 
 TOP = 11 * INCH
 

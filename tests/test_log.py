@@ -97,7 +97,7 @@ def test_add_without_at_uses_the_clock_once_in_the_case_time_zone(
     import letters.cli
 
     moments = iter([datetime(2026, 11, 24, 17, 15, 30, 123456, tzinfo=UTC)])
-    monkeypatch.setattr(letters.cli, "_now", lambda: next(moments))
+    monkeypatch.setattr(letters.cli, "clock", lambda: next(moments))
     result = run("log", case, "add", "--channel", "store", "--summary", "Visited the store.")
     assert result.exit_code == 0, result.stderr
     assert "\nat = 2026-11-24T09:15:30-08:00\n" in case.read_text(encoding="utf-8")

@@ -18,14 +18,14 @@ from letters.content import render_letter
 from letters.render.docx import render_docx
 from letters.render.email import build_email, parse_back
 from letters.render.pdf import render_pdf
-from tests.test_docx import paragraphs
-from tests.test_pdf import (
+from tests.letter_fixtures import (
     DAY,
     HOSTILE,
     LANGUAGES,
     appears,
     case_from,
     locate,
+    paragraphs,
     pdf_text,
     sample,
     without_page_labels,

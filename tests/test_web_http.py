@@ -294,8 +294,8 @@ def test_help_does_not_import_the_web_framework() -> None:
 def test_send_shows_who_gets_what_and_sends_only_when_confirmed(
     client: Client, folder: Path
 ) -> None:
-    from tests.test_send import Inbox
-    from tests.test_send import serve as smtp
+    from tests.smtp_server import Inbox
+    from tests.smtp_server import serve as smtp
 
     csrf = client.csrf()
     status, _headers, _text = client.post("/documents", {"csrf": csrf, "kind": "request"})
@@ -329,8 +329,8 @@ def test_send_shows_who_gets_what_and_sends_only_when_confirmed(
 def test_send_refuses_an_unknown_security_before_logging_in(
     client: Client, folder: Path, tls: str
 ) -> None:
-    from tests.test_send import Inbox
-    from tests.test_send import serve as smtp
+    from tests.smtp_server import Inbox
+    from tests.smtp_server import serve as smtp
 
     csrf = client.csrf()
     client.post("/documents", {"csrf": csrf, "kind": "request"})

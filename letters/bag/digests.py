@@ -28,7 +28,7 @@ PIPE_CHUNK = 1 << 20
 """Bytes per buffer of a `HashPipeline`: large enough that hashing releases the GIL and a
 hand-off costs little beside it, small enough that a few buffers keep both cores busy."""
 
-PIPE_BUFFERS = 12
+PIPE_BUFFERS = 8
 """Buffers of a `HashPipeline`: how far reading may run ahead of the slowest digest."""
 
 _PARALLEL_MIN = 64 * 1024  # below this a thread hand-off costs more than it saves
@@ -84,19 +84,31 @@ def hashing_pool() -> ThreadPoolExecutor:
 
 
 class FileDigests:
-    """The digests of one file in a `HashPipeline`, final once `HashPipeline.settle` returns."""
+    """The digests of one file in a `HashPipeline`, final once the pipeline has sealed them.
+
+    Sealing keeps the hex digests and lets the hash objects go, so a bundle of many files holds
+    a few strings per file, not the hashing state.
+    """
 
     def __init__(self, algorithms: Iterable[str]) -> None:
         self._hashes = {name: hashlib.new(name) for name in algorithms}
+        self._hex: dict[str, str] | None = None
 
     def update(self, data: bytes | memoryview) -> None:
         """Hash `data` on the calling thread (for small files, where a hand-off costs more)."""
         for digest in self._hashes.values():
             digest.update(data)
 
+    def seal(self) -> None:
+        """Keep the digests; no more data comes."""
+        self._hex = {name: h.hexdigest() for name, h in self._hashes.items()}
+        self._hashes = {}
+
     def hexdigests(self) -> dict[str, str]:
-        """Return each algorithm's digest in lowercase hex (call after `settle`)."""
-        return {name: h.hexdigest() for name, h in self._hashes.items()}
+        """Return each algorithm's digest in lowercase hex (once sealed)."""
+        if self._hex is None:
+            raise RuntimeError("the digests are not final yet")
+        return self._hex
 
 
 class HashPipeline:
@@ -119,6 +131,9 @@ class HashPipeline:
         self._queued = [0.0] * helpers  # work handed to each helper, in `_cost` units
         self._free = [bytearray(PIPE_CHUNK) for _buffer in range(depth)]
         self._busy: deque[tuple[bytearray, list[Future[None]]]] = deque()
+        self._submitted = 0  # chunks handed to the helpers so far
+        self._retired = 0  # of which hashed, in the order they were handed over
+        self._closing: deque[tuple[int, FileDigests]] = deque()  # files and their last chunk
 
     def __enter__(self) -> HashPipeline:
         return self
@@ -145,11 +160,25 @@ class HashPipeline:
     def buffer(self) -> bytearray:
         """Return a buffer to read the next chunk into, once one is free."""
         if not self._free:
-            buffer, pending = self._busy.popleft()
-            for future in pending:
-                future.result()
-            self._free.append(buffer)
+            self._retire()
         return self._free.pop()
+
+    def _retire(self) -> None:
+        # Wait for the oldest chunk, then seal the files whose chunks are all hashed.
+        buffer, pending = self._busy.popleft()
+        for future in pending:
+            future.result()
+        self._free.append(buffer)
+        self._retired += 1
+        while self._closing and self._closing[0][0] <= self._retired:
+            self._closing.popleft()[1].seal()
+
+    def close(self, digests: FileDigests) -> None:
+        """Say a file has no more data: its digests are sealed once its chunks are hashed."""
+        if self._submitted <= self._retired:
+            digests.seal()
+        else:
+            self._closing.append((self._submitted, digests))
 
     def submit(
         self, digests: FileDigests, lanes: list[int], buffer: bytearray, data: memoryview
@@ -159,6 +188,7 @@ class HashPipeline:
         for lane, hasher in zip(lanes, digests._hashes.values(), strict=True):
             pending.append(self._helpers[lane].submit(hasher.update, data))
         self._busy.append((buffer, pending))
+        self._submitted += 1
 
     def give_back(self, buffer: bytearray) -> None:
         """Return a buffer that was not handed to `submit`."""
@@ -167,8 +197,5 @@ class HashPipeline:
     def settle(self) -> None:
         """Wait until every chunk handed over is hashed: then every digest is final."""
         while self._busy:
-            buffer, pending = self._busy.popleft()
-            for future in pending:
-                future.result()
-            self._free.append(buffer)
+            self._retire()
         self._queued = [0.0] * len(self._queued)

@@ -136,6 +136,10 @@ class BagWriter:
                 item.mtime_ns,
             ):
                 raise changed(item)
+        if inline:
+            digests.seal()
+        else:
+            pipeline.close(digests)
         self._record("data/evidence/" + item.path, item.size, digests)
         self._write_back()
         return digests

@@ -47,7 +47,7 @@ def render_docx(
         raise InputError(_("unknown paper size: {paper} — use letter or a4").format(paper=paper))
     name, data = _template(letter.language, template_dir)
     check_layout(name, data)  # before anything parses a stranger's file
-    context = _context(letter)
+    context = layout_context(letter)
     try:
         document = DocxTemplate(io.BytesIO(data))
         # Each part (body, headers, footers) renders within its own limits; docxtpl's
@@ -98,7 +98,7 @@ def _template_error(error: Exception, name: str) -> LettersError:
     return templating.describe(error, name)
 
 
-def _context(letter: Letter) -> dict[str, Any]:
+def layout_context(letter: Letter) -> dict[str, Any]:
     """Return what a layout template sees: the letter's lines, addresses and labels."""
     return {
         "language": letter.language,

@@ -1,0 +1,91 @@
+"""Bundles of files large enough to be hashed on helper threads while the next ones are read."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import bagit
+import pytest
+
+from letters.bundle import build_bundle, scan_evidence
+from letters.errors import BundleError
+from letters.verify import verify_bundle
+from tests.bundle_fixtures import BAG, DAY, INFO, build
+
+MIB = 1 << 20
+# Sizes around the 64 KiB and 1 MiB edges, between many small files, so that the read-ahead
+# runs across files and the last chunk of a file is sometimes full and sometimes not.
+SIZES = [100, 64 * 1024 - 1, 64 * 1024, MIB - 1, MIB, MIB + 1, 3 * MIB + 123, 7, 5 * MIB]
+
+
+def _manifest(data: bytes) -> dict[str, str]:
+    lines = data.decode().splitlines()
+    return {path: checksum for checksum, path in (line.split("  ", 1) for line in lines)}
+
+
+def test_large_and_small_files_get_the_digests_hashlib_gives(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence"
+    expected: dict[str, bytes] = {}
+    for number, size in enumerate(SIZES * 3):
+        name = f"f{number // 10}/{number:02}-{size}.bin"
+        expected[name] = os.urandom(size)
+        (evidence / name).parent.mkdir(parents=True, exist_ok=True)
+        (evidence / name).write_bytes(expected[name])
+    out = tmp_path / f"{BAG}.zip"
+    build(evidence, out)
+
+    with zipfile.ZipFile(out) as archive:
+        assert archive.testzip() is None  # every entry's CRC-32 matches its data
+        stored = {name: archive.read(f"{BAG}/data/evidence/{name}") for name in expected}
+        sha256 = _manifest(archive.read(f"{BAG}/manifest-sha256.txt"))
+        sha512 = _manifest(archive.read(f"{BAG}/manifest-sha512.txt"))
+    assert stored == expected
+    for name, data in expected.items():
+        assert sha256[f"data/evidence/{name}"] == hashlib.sha256(data).hexdigest()
+        assert sha512[f"data/evidence/{name}"] == hashlib.sha512(data).hexdigest()
+    assert verify_bundle(out).valid
+    with zipfile.ZipFile(out) as archive:
+        archive.extractall(tmp_path / "unzipped")
+    bagit.Bag(str(tmp_path / "unzipped" / BAG)).validate()
+
+
+def test_a_large_file_that_grows_while_read_fails_the_build(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    target = evidence / "call.mp4"
+    target.write_bytes(os.urandom(6 * MIB))
+    (evidence / "later.png").write_bytes(os.urandom(2 * MIB))
+    scanned = scan_evidence(evidence)
+    done = 0
+
+    def grow(count: int) -> None:
+        nonlocal done
+        done += count
+        if done == 2 * MIB:  # partway through the video
+            with target.open("ab") as handle:
+                handle.write(b"appended")
+
+    out = tmp_path / f"{BAG}.zip"
+    with pytest.raises(BundleError, match="changed while it was being read"):
+        build_bundle(out, scanned, bagging_date=DAY, info=INFO, progress=grow)
+    assert not out.exists()
+
+
+def test_memory_stays_bounded_whatever_the_size(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    for number in range(4):
+        (evidence / f"video {number}.mp4").write_bytes(os.urandom(8 * MIB))
+    scanned = scan_evidence(evidence)
+    tracemalloc.start()
+    try:
+        build_bundle(tmp_path / f"{BAG}.zip", scanned, bagging_date=DAY, info=INFO)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # The read-ahead buffers and little else: half the evidence, and it would be no more for more.
+    assert peak < 16 * MIB
