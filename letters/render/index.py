@@ -66,10 +66,12 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
     def headings(*keys: str) -> Row:
         return [[text(words[key], heading=True)] for key in keys]
 
-    buffer = io.BytesIO()
     stamp = pdf_date(document_moment(index.bagging_date, case.tz))
     with reportlab_clock():
-        canvas = Canvas(buffer, pagesize=LETTER, invariant=1, pageCompression=1, lang=language)
+        # Never saved to the file it is given: `getpdfdata` returns the bytes without a copy.
+        canvas = Canvas(
+            io.BytesIO(), pagesize=LETTER, invariant=1, pageCompression=1, lang=language
+        )
         canvas.setDateFormatter(lambda *_: stamp)  # the bundle's date, so the same bytes
         canvas.setTitle(words["title"])
         canvas.setAuthor(case.holder.name)
@@ -104,8 +106,7 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         sheet.space(10)
         sheet.block([text(words["note"])])
         canvas.showPage()
-        canvas.save()
-    return buffer.getvalue()
+        return canvas.getpdfdata()
 
 
 def _typeface(language: str) -> _Face:
