@@ -769,12 +769,19 @@ def _draw(pages: list[_Page], type_: Typeface, letter: Letter) -> bytes:
             if not line.text:
                 continue
             text = canvas.beginText(line.x, line.y)
+            spaces: tuple[float, float] | None = None  # set in this line: words, characters
             for run, font in type_.runs(line.text):
                 text.setFont(font, line.size)
-                # Only a single-byte font (Times) stretches its spaces: Latin runs are in it.
-                text.setWordSpace(line.word_spacing if font == SERIF else 0.0)
                 for wide, characters in groupby(run, is_wide):
-                    text.setCharSpace(line.spacing if wide else 0.0)
+                    # Only a single-byte font (Times) stretches its spaces: Latin runs are in it.
+                    wanted = (line.word_spacing if font == SERIF else 0.0,
+                              line.spacing if wide else 0.0)  # fmt: skip
+                    if wanted != spaces:  # each operator once, not before every run
+                        if spaces is None or wanted[0] != spaces[0]:
+                            text.setWordSpace(wanted[0])
+                        if spaces is None or wanted[1] != spaces[1]:
+                            text.setCharSpace(wanted[1])
+                        spaces = wanted
                     text.textOut("".join(characters))
             canvas.drawText(text)
         canvas.showPage()
