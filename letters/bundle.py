@@ -168,7 +168,7 @@ def build_bundle(
                         bag_path=bag_path,
                         kind=exhibit_kind(item.path),
                         size=item.size,
-                        sha256=digests.hexdigests()["sha256"],
+                        sha256=digests["sha256"],
                         date=min((day(timeline[n - 1].event.at) for n in cited), default=None),
                         events=cited,
                     )

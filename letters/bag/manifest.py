@@ -7,9 +7,11 @@ for both directions.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from letters import __version__
 from letters.bag.paths import encode_path, sort_key
@@ -32,10 +34,34 @@ class BagInfo:
     certified_mail: tuple[str, ...] = ()  # the article numbers of the letters mailed
 
 
-def manifest_bytes(entries: Sequence[tuple[str, dict[str, str]]], algorithm: str) -> bytes:
+class Digests(Protocol):
+    """Each algorithm's digest in lowercase hex, by name (a dict, or a file's kept digests)."""
+
+    def __getitem__(self, algorithm: str, /) -> str: ...
+
+
+def manifest_bytes(entries: Sequence[tuple[str, Digests]], algorithm: str) -> bytes:
     """Return a manifest: one `checksum  path` line per entry, paths escaped, in path order."""
-    lines = sorted((sort_key(p), f"{d[algorithm]}  {encode_path(p)}\n") for p, d in entries)
-    return "".join(line for _key, line in lines).encode("utf-8")
+    if not _in_order(entries):
+        lines = sorted((sort_key(p), f"{d[algorithm]}  {encode_path(p)}\n") for p, d in entries)
+        return "".join(line for _key, line in lines).encode("utf-8")
+    # A bundle's payload is written in path order already: line by line, it costs no more
+    # memory than the manifest itself, however many files there are.
+    out = io.BytesIO()
+    for p, d in entries:
+        out.write(f"{d[algorithm]}  {encode_path(p)}\n".encode())
+    return out.getvalue()
+
+
+def _in_order(entries: Sequence[tuple[str, Digests]]) -> bool:
+    """Return True if every path sorts strictly after the one before it."""
+    previous: tuple[str, ...] | None = None
+    for path, _digests in entries:
+        key = sort_key(path)
+        if previous is not None and not previous < key:
+            return False
+        previous = key
+    return True
 
 
 def _tag_value(value: str) -> str:

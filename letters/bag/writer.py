@@ -33,22 +33,30 @@ _WRITE_BACK = 64 << 20
 
 
 class FileDigests:
-    """The digests of one evidence file, there once the hashing of its last chunk is done."""
+    """The digests of one evidence file, there once the hashing of its last chunk is done.
 
-    __slots__ = ("hex",)
+    Kept as raw bytes, one per algorithm of ALGORITHMS, and turned into hex only when a
+    manifest line or the index asks: a bundle holds one of these per file until the end.
+    """
+
+    __slots__ = ("raw",)
 
     def __init__(self) -> None:
-        self.hex: dict[str, str] | None = None
+        self.raw: tuple[bytes, ...] | None = None
 
     def keep(self, job: Job) -> None:
         """Keep the digests of a finished job (the job and its hash objects can then go)."""
-        self.hex = job.hexdigests()
+        self.raw = tuple(job.hashes[algorithm].digest() for algorithm in ALGORITHMS)
+
+    def __getitem__(self, algorithm: str) -> str:
+        """Return one algorithm's digest in lowercase hex."""
+        if self.raw is None:
+            raise RuntimeError("the digests are not final yet")
+        return self.raw[ALGORITHMS.index(algorithm)].hex()
 
     def hexdigests(self) -> dict[str, str]:
         """Return each algorithm's digest in lowercase hex."""
-        if self.hex is None:
-            raise RuntimeError("the digests are not final yet")
-        return self.hex
+        return {algorithm: self[algorithm] for algorithm in ALGORITHMS}
 
 
 class BagWriter:
@@ -192,7 +200,7 @@ class BagWriter:
     def finish(self, info: BagInfo) -> str:
         """Write bag-info.txt and the manifests; return the bag's fingerprint."""
         self.settle()
-        payload = [(path, d if isinstance(d, dict) else d.hexdigests()) for path, d in self.payload]
+        payload = self.payload
         self.add_bytes("bag-info.txt", bag_info(info, self.day, self.payload_bytes, len(payload)))
         for algorithm in ALGORITHMS:
             self.add_bytes(f"manifest-{algorithm}.txt", manifest_bytes(payload, algorithm))
