@@ -30,29 +30,34 @@ from letters.i18n import _, os_reason
 
 _SMALL_READ = 64 << 10  # a file's next read goes into a fresh buffer rather than one this short
 _WRITE_BACK = 64 << 20
+_MODE = (stat.S_IFREG | 0o644) << 16  # one int shared by every entry, not one per entry
+_SIZES = tuple(hashlib.new(algorithm).digest_size for algorithm in ALGORITHMS)
+_STARTS = tuple(sum(_SIZES[:n]) for n in range(len(_SIZES)))
 
 
 class FileDigests:
     """The digests of one evidence file, there once the hashing of its last chunk is done.
 
-    Kept as raw bytes, one per algorithm of ALGORITHMS, and turned into hex only when a
-    manifest line or the index asks: a bundle holds one of these per file until the end.
+    Kept as one bytes object, the raw digests of ALGORITHMS end to end, and turned into hex
+    only when a manifest line or the index asks: a bundle holds one of these per file until
+    the end.
     """
 
     __slots__ = ("raw",)
 
     def __init__(self) -> None:
-        self.raw: tuple[bytes, ...] | None = None
+        self.raw: bytes | None = None
 
     def keep(self, job: Job) -> None:
         """Keep the digests of a finished job (the job and its hash objects can then go)."""
-        self.raw = tuple(job.hashes[algorithm].digest() for algorithm in ALGORITHMS)
+        self.raw = b"".join(job.hashes[algorithm].digest() for algorithm in ALGORITHMS)
 
     def __getitem__(self, algorithm: str) -> str:
         """Return one algorithm's digest in lowercase hex."""
         if self.raw is None:
             raise RuntimeError("the digests are not final yet")
-        return self.raw[ALGORITHMS.index(algorithm)].hex()
+        n = ALGORITHMS.index(algorithm)
+        return self.raw[_STARTS[n] : _STARTS[n] + _SIZES[n]].hex()
 
     def hexdigests(self) -> dict[str, str]:
         """Return each algorithm's digest in lowercase hex."""
@@ -94,7 +99,7 @@ class BagWriter:
     def _info(self, path: str, size: int) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(self.prefix + path, self.date_time)
         info.create_system = 3  # Unix, so the mode below means the same everywhere
-        info.external_attr = (stat.S_IFREG | 0o644) << 16
+        info.external_attr = _MODE
         info.compress_type = zipfile.ZIP_STORED
         info.file_size = size  # lets zipfile choose ZIP64 from the size alone
         return info
