@@ -106,7 +106,11 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         sheet.space(10)
         sheet.block([text(words["note"])])
         canvas.showPage()
-        return canvas.getpdfdata()
+        data = canvas.getpdfdata()
+        # The page callback holds the canvas, and with it every page: let them go now
+        # rather than at the next garbage collection, while the bundle is still being written.
+        canvas.setPageCallBack(None)
+        return data
 
 
 def _typeface(language: str) -> _Face:
