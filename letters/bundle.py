@@ -22,7 +22,7 @@ language or file modification times goes into the zip. That is why an exhibit's 
 date of the earliest event citing it, not the file's mtime.
 
 This module is the entry point; the parts live in `letters.bag`: `scan` (the evidence folder),
-`digests` (hashing on helper threads), `manifest` (the tag files), `exhibits` (numbering, the
+`hashing` (digests on every core), `manifest` (the tag files), `exhibits` (numbering, the
 timeline and the index files) and `writer` (the zip).
 """
 
@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from letters.bag.digests import HashPipeline
 from letters.bag.exhibits import (
     BundleIndex,
     Document,
@@ -47,7 +46,8 @@ from letters.bag.exhibits import (
     index_files,
     link_timeline,
 )
-from letters.bag.manifest import ALGORITHMS, BAG_DECLARATION, BagInfo
+from letters.bag.hashing import Pipeline
+from letters.bag.manifest import BAG_DECLARATION, BagInfo
 from letters.bag.paths import sort_key
 from letters.bag.scan import (
     BundleWarning,
@@ -141,7 +141,7 @@ def build_bundle(
     try:
         with (
             atomic_file(out, force) as handle,
-            HashPipeline(ALGORITHMS) as pipeline,
+            Pipeline() as pipeline,
             BagWriter(handle, name, bagging_date, pipeline) as writer,
         ):
             writer.add_bytes("bagit.txt", BAG_DECLARATION)
@@ -149,16 +149,23 @@ def build_bundle(
                 Document(doc_name, bag_path, len(data), writer.add_bytes(bag_path, data)["sha256"])
                 for doc_name, bag_path, data in docs
             )
-            pending = [writer.add_file(item, progress) for item in files]
+            # One string per file for the zip, the manifests and the index: less memory per file.
+            bag_paths = ["data/evidence/" + item.path for item in files]
+            pending = [
+                writer.add_file(item, bag_path, progress)
+                for item, bag_path in zip(files, bag_paths, strict=True)
+            ]
             writer.settle()
             exhibits = []
-            for number, (item, digests) in enumerate(zip(files, pending, strict=True), 1):
+            for number, (item, bag_path, digests) in enumerate(
+                zip(files, bag_paths, pending, strict=True), 1
+            ):
                 cited = exhibit_events.get(item.path, ())
                 exhibits.append(
                     Exhibit(
                         number=number,
                         path=item.path,
-                        bag_path="data/evidence/" + item.path,
+                        bag_path=bag_path,
                         kind=exhibit_kind(item.path),
                         size=item.size,
                         sha256=digests.hexdigests()["sha256"],

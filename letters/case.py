@@ -662,6 +662,11 @@ class Case:
     complaint: Complaint = table(Complaint, factory=Complaint)
     response_days: int = key(_days, DEFAULT_RESPONSE_DAYS)
     path: Path | None = None  # the file it was read from: not a key
+    # Not keys either: where each event and charge above stands among the file's [[events]]
+    # and [[charges]] tables (from 1), for key paths such as `events[2].summary`, which name
+    # the table in the file, not the place in the timeline. Empty: the order above.
+    event_rows: tuple[int, ...] = ()
+    charge_rows: tuple[int, ...] = ()
 
     @property
     def tz(self) -> tzinfo:
@@ -711,13 +716,16 @@ def _build(values: dict[str, Any], path: Path) -> Case:
     events = [event_from(item, zone) for item in values.get("events") or ()]
     order = timeline_order([event.at for event in events], zone)
     charges = [build(Charge, item) for item in values.get("charges") or ()]
+    by_date = sorted(range(len(charges)), key=lambda position: charges[position].date)
     return build(
         Case,
         {
             **values,
             "events": tuple(events[position] for position in order),
-            "charges": tuple(sorted(charges, key=lambda charge: charge.date)),
+            "charges": tuple(charges[position] for position in by_date),
             "path": path,
+            "event_rows": tuple(position + 1 for position in order),
+            "charge_rows": tuple(position + 1 for position in by_date),
         },
     )
 
@@ -1023,9 +1031,7 @@ def read_case_text(path: Path) -> str:
     except IsADirectoryError:
         raise CaseError(_("{path}: is a folder, not a case file").format(path=path)) from None
     except OSError as error:
-        raise CaseError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=i18n.os_reason(error))
-        ) from None
+        raise CaseError(i18n.cannot_read(path, error)) from None
     if len(data) > MAX_FILE_BYTES:
         raise CaseError(
             _("{path}: the file is larger than {size} MB, too large for a case file").format(

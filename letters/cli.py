@@ -10,7 +10,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
@@ -607,7 +607,8 @@ def email(case: tuple[Path, ...], out: Path | None, **options: Any) -> None:
 
 
 def _print_options(function: F) -> F:
-    """Add the options of the printed letter."""
+    """Add the options of the printed letter, handed to the command as one `printing`
+    (checked: a `letters.kit.Print`)."""
     for decorator in reversed(
         [
             option(
@@ -659,7 +660,22 @@ def _print_options(function: F) -> F:
         ]
     ):
         function = decorator(function)
-    return function
+
+    @functools.wraps(function)
+    def printing(
+        *args: Any,
+        formats: str,
+        paper: str,
+        envelope: str,
+        window_offset: str | None,
+        font: Path | None,
+        explain: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        chosen = _print(formats, paper, envelope, font, explain, window_offset)
+        return function(*args, printing=chosen, **kwargs)
+
+    return cast(F, printing)
 
 
 def _print(
@@ -698,20 +714,9 @@ def _print(
 @CASES
 @_print_options
 @_document_options
-def letter(
-    case: tuple[Path, ...],
-    out: Path | None,
-    formats: str,
-    paper: str,
-    envelope: str,
-    window_offset: str | None,
-    font: Path | None,
-    explain: str | None,
-    **options: Any,
-) -> None:
+def letter(case: tuple[Path, ...], out: Path | None, printing: Any, **options: Any) -> None:
     from letters.kit import write_letter
 
-    printing = _print(formats, paper, envelope, font, explain, window_offset)
     _each(
         case,
         out,
@@ -741,17 +746,11 @@ def kit(
     case: tuple[Path, ...],
     out: Path | None,
     evidence: Path | None,
-    formats: str,
-    paper: str,
-    envelope: str,
-    window_offset: str | None,
-    font: Path | None,
-    explain: str | None,
+    printing: Any,
     **options: Any,
 ) -> None:
     from letters.kit import write_kit
 
-    printing = _print(formats, paper, envelope, font, explain, window_offset)
     if evidence is not None and len(case) > 1:
         raise InputError(
             _("--evidence: with several cases, each case's own evidence folder is bundled")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
@@ -265,8 +265,11 @@ def untranslated(case: Case, letter: Letter) -> list[str]:
     values = {
         "account.reason_note": case.account.reason_note,
         "complaint.relief": case.complaint.relief,
-        **{f"events[{n}].summary": e.summary for n, e in enumerate(case.events, 1)},
-        **{f"charges[{n}].description": c.description for n, c in enumerate(case.charges, 1)},
+        **{f"events[{n}].summary": e.summary for n, e in _rows(case.events, case.event_rows)},
+        **{
+            f"charges[{n}].description": c.description
+            for n, c in _rows(case.charges, case.charge_rows)
+        },
     }
     text = letter_text(letter)
     return [
@@ -274,6 +277,11 @@ def untranslated(case: Case, letter: Letter) -> list[str]:
         for key, value in values.items()
         if value and any(is_wide(char) for char in value) and value.strip() in text
     ]
+
+
+def _rows(items: Sequence[Any], rows: Sequence[int]) -> Iterable[tuple[int, Any]]:
+    """Pair each item with its place in the case file (from 1)."""
+    return zip(rows or range(1, len(items) + 1), items, strict=True)
 
 
 def check_needs(case: Case, kind: str) -> None:

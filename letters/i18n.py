@@ -265,6 +265,11 @@ def _group_symbol(language: str) -> str:
     return str(get_group_symbol(locale_name(language)))
 
 
+def cannot_read(path: object, error: OSError) -> str:
+    """Say that the file at `path` cannot be read, and why, in the interface language."""
+    return _("{path}: cannot read: {reason}").format(path=path, reason=os_reason(error))
+
+
 def os_reason(error: OSError) -> str:
     """Say why the system refused a file operation, in the interface language (in English,
     the system's own words)."""

@@ -34,13 +34,16 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from letters import i18n
 from letters.case import MAX_EVENT_LABEL, MAX_EVENTS, MAX_SUMMARY
 from letters.casefolder import CaseLocation
 from letters.errors import InputError
-from letters.i18n import _, os_reason
+from letters.i18n import _, cannot_read
+
+if TYPE_CHECKING:
+    from letters.output import Staged
 
 MAIL_FOLDER = "mail"
 """Imported and sent mail is kept in this folder of the evidence folder."""
@@ -196,9 +199,7 @@ def _kind(path: Path) -> str:
         with path.open("rb") as handle:
             start = handle.read(5)
     except OSError as error:
-        raise InputError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=os_reason(error))
-        ) from None
+        raise InputError(cannot_read(path, error)) from None
     if start == b"From ":  # Thunderbird's folders have no extension
         return "mbox"
     raise InputError(
@@ -524,6 +525,50 @@ def _free_name(evidence: Path, item: Mail, taken: Mapping[Path, object]) -> tupl
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _carrier_or_everything(where: CaseLocation, case: Any, everything: bool) -> tuple[str, ...]:
+    """Return the carrier's mail domains; without them, only an import of everything goes on."""
+    domains = carrier_domains(case.recipient.email)
+    if not domains and not everything:
+        raise InputError(
+            _(
+                "{path}: recipient.email is missing, so the carrier's mail cannot be told from "
+                "other mail — add it, or import everything with --all"
+            ).format(path=where.case_file)
+        )
+    return domains
+
+
+def _check_sources(sources: Sequence[Path]) -> None:
+    """Refuse a missing file, or one that is no mail, before reading anything."""
+    for source in sources:
+        if not source.is_file():
+            raise InputError(_("{path}: no such file").format(path=source))
+        _kind(source)
+
+
+def _event_values(item: Mail, name: str, no_subject: str) -> dict[str, Any]:
+    """Return the case-file values of the event an imported message records."""
+    return {
+        "at": item.moment,
+        "channel": "email",
+        "party": _shortened(item.sender, MAX_EVENT_LABEL) or None,
+        "reference": item.reference,
+        "summary": _shortened(item.subject, MAX_SUMMARY) or no_subject,
+        "evidence": [name],
+    }
+
+
+def _check_room(where: CaseLocation, existing: int, added: int) -> None:
+    """Refuse an import that would take the case past the events it may hold."""
+    if existing + added > MAX_EVENTS:
+        raise InputError(
+            _(
+                "{path}: these {count} messages would make {total} events, more than the "
+                "{limit} a case holds — nothing was imported: import fewer files at once"
+            ).format(path=where.case_file, count=added, total=existing + added, limit=MAX_EVENTS)
+        )
+
+
 def import_mail(
     where: CaseLocation,
     sources: Sequence[Path],
@@ -534,7 +579,7 @@ def import_mail(
     """Import the messages of `sources` into the case; see the module's description."""
     from letters import timeline
     from letters.case import load_case
-    from letters.output import Staged, commit, discard, refuse_existing, stage
+    from letters.output import Staged, discard, stage
 
     def add(files: dict[Path, bytes | bytearray]) -> None:
         # A message is held in a bytearray (no copy); it is written as bytes would be.
@@ -543,18 +588,8 @@ def import_mail(
         staged.folders += part.folders
 
     case = load_case(where.case_file)
-    domains = carrier_domains(case.recipient.email)
-    if not domains and not everything:
-        raise InputError(
-            _(
-                "{path}: recipient.email is missing, so the carrier's mail cannot be told from "
-                "other mail — add it, or import everything with --all"
-            ).format(path=where.case_file)
-        )
-    for source in sources:
-        if not source.is_file():
-            raise InputError(_("{path}: no such file").format(path=source))
-        _kind(source)  # refuse a file that is no mail before reading anything
+    domains = _carrier_or_everything(where, case, everything)
+    _check_sources(sources)
     known = {event.reference for event in case.events if event.reference}
     with i18n.interface(case.language):  # the language of the case's documents and bundle
         no_subject = _("(no subject)")
@@ -563,47 +598,17 @@ def import_mail(
     candidates: list[tuple[str, Mail]] = []  # held without their bytes
     staged = Staged()
     try:
-        for source in sources:
-            for _where, item in messages(source, limit):
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
-                    continue
-                if not everything and not _from_carrier(item, domains):
-                    report.unrelated += 1
-                    continue
-                if item.reference in known:
-                    report.already += 1
-                    continue
-                known.add(item.reference)
-                name, new = _free_name(where.evidence_dir, item, staged)
-                if new:
-                    add({where.evidence_dir / name: item.data})
-                events.append(
-                    {
-                        "at": item.moment,
-                        "channel": "email",
-                        "party": _shortened(item.sender, MAX_EVENT_LABEL) or None,
-                        "reference": item.reference,
-                        "summary": _shortened(item.subject, MAX_SUMMARY) or no_subject,
-                        "evidence": [name],
-                    }
-                )
-                report.imported.append(Imported(item.moment, item.sender, item.subject, name))
-                kind = looks_like(item)
-                if kind and _written_by_carrier(item, domains, case.holder.email):
-                    candidates.append((kind, dataclasses.replace(item, data=b"", text="")))
-        if len(case.events) + len(events) > MAX_EVENTS:
-            raise InputError(
-                _(
-                    "{path}: these {count} messages would make {total} events, more than the "
-                    "{limit} a case holds — nothing was imported: import fewer files at once"
-                ).format(
-                    path=where.case_file,
-                    count=len(events),
-                    total=len(case.events) + len(events),
-                    limit=MAX_EVENTS,
-                )
-            )
+        wanted = None if everything else domains
+        for item in _new_messages(sources, limit, wanted, known, report):
+            name, new = _free_name(where.evidence_dir, item, staged)
+            if new:
+                add({where.evidence_dir / name: item.data})
+            events.append(_event_values(item, name, no_subject))
+            report.imported.append(Imported(item.moment, item.sender, item.subject, name))
+            kind = looks_like(item)
+            if kind and _written_by_carrier(item, domains, case.holder.email):
+                candidates.append((kind, dataclasses.replace(item, data=b"", text="")))
+        _check_room(where, len(case.events), len(events))
         tables = _ask_status(case, candidates, ask, report)
         if events or tables:
             events = [{k: v for k, v in event.items() if v is not None} for event in events]
@@ -613,15 +618,44 @@ def import_mail(
         discard(staged)
         raise
     if staged:
-        # Only the case file may be replaced; a file that appeared in the evidence folder
-        # since the names were chosen stops the import rather than being overwritten.
-        try:
-            refuse_existing([path for path in staged if path != where.case_file], force=False)
-        except BaseException:
-            discard(staged)
-            raise
-        commit(staged, force=True)
+        _commit_import(staged, where.case_file)
     return report
+
+
+def _new_messages(
+    sources: Sequence[Path],
+    limit: int,
+    domains: tuple[str, ...] | None,
+    known: set[str],
+    report: Report,
+) -> Iterator[Mail]:
+    """Yield the messages of `sources` to import: from the carrier's `domains` (None: from
+    anyone), not yet in the case (`known` references); count the others in `report`."""
+    for source in sources:
+        for _where, item in messages(source, limit):
+            if isinstance(item, Skipped):
+                report.skipped.append(item)
+            elif domains is not None and not _from_carrier(item, domains):
+                report.unrelated += 1
+            elif item.reference in known:
+                report.already += 1
+            else:
+                known.add(item.reference)
+                yield item
+
+
+def _commit_import(staged: Staged, case_file: Path) -> None:
+    """Write the staged files together. Only the case file may be replaced; a file that
+    appeared in the evidence folder since the names were chosen stops the import rather than
+    being overwritten."""
+    from letters.output import commit, discard, refuse_existing
+
+    try:
+        refuse_existing([path for path in staged if path != case_file], force=False)
+    except BaseException:
+        discard(staged)
+        raise
+    commit(staged, force=True)
 
 
 def _ask_status(

@@ -21,7 +21,7 @@ from letters import case as schema
 from letters import casefolder, wizard
 from letters.casefolder import CASE_FILE
 from letters.errors import InputError
-from letters.i18n import LANGUAGES, _, normalize_language, os_reason
+from letters.i18n import LANGUAGES, _, cannot_read, normalize_language
 from letters.output import write_outputs
 
 _ADDRESS_PARTS = ("line1", "line2", "country", "city", "region", "postal_code")
@@ -76,9 +76,7 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InputError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=os_reason(error))
-        ) from None
+        raise InputError(cannot_read(path, error)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -139,30 +137,41 @@ def row_answers(
     for section, _questions in wizard.SECTIONS:
         answers[section] = {}
     for name, column in COLUMNS.items():
-        asked = column.question
-        if asked is None:
-            continue
-        table = answers[column.section]
-        if asked.only_if and not table.get(asked.only_if):
-            continue
-        value = row.get(name, "") or asked.default or (asked.choices[0] if asked.choices else "")
-        if not value:
-            if column.required:
-                problems.append((name, _("is empty")))
-            continue
-        try:
-            table[column.key] = wizard.check_answer(name, value)
-        except wizard.AnswerError as error:
-            reason = str(error)
-            if asked.choices:  # the wizard's "type a number" fits a menu, not a cell
-                reason = _("must be one of {options}").format(options=", ".join(asked.choices))
-            problems.append((name, reason))
+        _answer(name, column, row, answers[column.section], problems)
     for section, _questions in wizard.SECTIONS:
         if f"{section}.address.line1" in COLUMNS:
             address = _address(row, section, problems)
             if address is not None:
                 answers[section]["address"] = address
     return answers, problems
+
+
+def _answer(
+    name: str,
+    column: Column,
+    row: dict[str, str],
+    table: dict[str, Any],
+    problems: list[tuple[str, str]],
+) -> None:
+    """Check the cell of one column as the wizard checks the answer to its question, into
+    `table` (the answers of its section) or `problems`."""
+    asked = column.question
+    if asked is None:  # an address part: checked with its address
+        return
+    if asked.only_if and not table.get(asked.only_if):
+        return
+    value = row.get(name, "") or asked.default or (asked.choices[0] if asked.choices else "")
+    if not value:
+        if column.required:
+            problems.append((name, _("is empty")))
+        return
+    try:
+        table[column.key] = wizard.check_answer(name, value)
+    except wizard.AnswerError as error:
+        reason = str(error)
+        if asked.choices:  # the wizard's "type a number" fits a menu, not a cell
+            reason = _("must be one of {options}").format(options=", ".join(asked.choices))
+        problems.append((name, reason))
 
 
 def _address(

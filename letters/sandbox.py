@@ -468,13 +468,7 @@ def guard_filter(
         budget = _budget()
         budget.tick()
         if name == "join":
-            value = list(value)  # each item once, to measure before joining
-            separator = kwargs.get("d", args[0] if args else "")
-            size = len(str(separator)) * len(value)
-            for item in value:
-                size += measure(item)
-                _check_size(size)
-                budget.tick()
+            value = _measured_join(budget, value, args, kwargs)
         _filter_size(name, value, args, kwargs)
         if passes is _PassArg.context:
             result = function(context, value, *args, **kwargs)
@@ -498,6 +492,21 @@ def guard_filter(
     # Marked as taking the context (replacing the mark copied from `function`), so the
     # compiler never runs it at compile time, outside the limits of a rendering.
     return pass_context(guarded)
+
+
+def _measured_join(
+    budget: Budget, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> list[Any]:
+    """Return the items `join` is to join, each taken once, after checking the size of what
+    joining them makes."""
+    items = list(value)
+    separator = kwargs.get("d", args[0] if args else "")
+    size = len(str(separator)) * len(items)
+    for item in items:
+        size += measure(item)
+        _check_size(size)
+        budget.tick()
+    return items
 
 
 @pass_context

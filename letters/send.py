@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from letters import i18n
 from letters.errors import InputError, LettersError, SendError
-from letters.i18n import _, os_reason
+from letters.i18n import _, cannot_read, os_reason
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -99,9 +99,7 @@ def read_draft(path: Path, now: datetime) -> Outgoing:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InputError(
-            _("{path}: cannot read: {reason}").format(path=path, reason=os_reason(error))
-        ) from None
+        raise InputError(cannot_read(path, error)) from None
     message = BytesParser(policy=policy.SMTP).parsebytes(data)
     if not isinstance(message, EmailMessage) or message["From"] is None:
         raise InputError(_("{path}: not an email draft (no From header)").format(path=path))

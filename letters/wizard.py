@@ -565,16 +565,23 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
         _value, problems = schema.check_value(_HOLDER[ADDRESS], address, (ADDRESS,))
         if not problems:
             return address
-        for problem in problems:
-            field = problem.path.removeprefix(f"{ADDRESS}.")
-            abroad = ".abroad" if address.get("country", "US") != "US" else ""
-            label = words.get(f"address.{field}{abroad}") or words.get(f"address.{field}", field)
-            reason = words["labelled"].format(label=label, reason=problem.message)
-            say(words["retry"].format(reason=reason))
+        _say_address_problems(say, words, address, problems)
         wrong = {problem.path.removeprefix(f"{ADDRESS}.") for problem in problems}
         for part in ADDRESS_FIELDS:
             if part.key in wrong:
                 ask_part(part)
+
+
+def _say_address_problems(
+    say: Say, words: dict[str, str], address: dict[str, Any], problems: list[schema.Problem]
+) -> None:
+    """Say what is wrong with each part of an address, by the label it was asked with."""
+    abroad = ".abroad" if address.get("country", "US") != "US" else ""
+    for problem in problems:
+        field = problem.path.removeprefix(f"{ADDRESS}.")
+        label = words.get(f"address.{field}{abroad}") or words.get(f"address.{field}", field)
+        reason = words["labelled"].format(label=label, reason=problem.message)
+        say(words["retry"].format(reason=reason))
 
 
 # --- the same questions as a form ------------------------------------------------------------

@@ -12,7 +12,7 @@ import io
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
@@ -58,8 +58,15 @@ def messages(catalog: Catalog) -> dict[object, object]:
     def plain(value: object) -> object:
         return tuple(value) if isinstance(value, list | tuple) else value
 
+    def key(message: Message) -> tuple[object, object]:
+        # Babel before 2.13 reads a compiled message's context as bytes.
+        context = message.context
+        if isinstance(context, bytes):
+            context = context.decode("utf-8")
+        return context, plain(message.id)
+
     return {
-        (message.context, plain(message.id)): plain(message.string)
+        key(message): plain(message.string)
         for message in catalog
         if message.id and message.string and not message.fuzzy
     }

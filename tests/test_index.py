@@ -8,7 +8,9 @@ import os
 import re
 import subprocess
 import sys
+import tracemalloc
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +174,83 @@ def test_the_same_index_on_any_computer(tmp_path: Path) -> None:
         )  # fmt: skip
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] and outputs[0].startswith(b"%PDF")
+
+
+def many_events(count: int, language: str = "en", summary: str = "") -> str:
+    """Return the late case's text with `count` more events, each summary marked with its number."""
+    text = (SAMPLES / f"case-late-{language}.toml").read_text("utf-8")
+    words = summary or "Called about the closing; the agent said a written request is needed."
+    return text + "".join(
+        f"\n[[events]]\nat = 2027-01-{1 + n % 28:02d}T10:{n % 60:02d}:00-08:00\n"
+        f'channel = "phone"\nparty = "Agent {n}"\nsummary = "Begin{n}: {words * (1 + n % 4)} '
+        f'End{n}."\n'
+        for n in range(count)
+    )
+
+
+def test_a_row_that_fits_on_a_page_is_never_split(tmp_path: Path) -> None:
+    case = tmp_path / "case.toml"
+    case.write_text(many_events(150), encoding="utf-8")
+    pages = [" ".join(page) for page in page_texts(bundle_index(case, tmp_path, "en"))]
+    assert len(pages) >= 4
+    for n in range(150):
+        begins = [number for number, page in enumerate(pages) if f"Begin{n}:" in page]
+        ends = [number for number, page in enumerate(pages) if f"End{n}." in page]
+        assert len(begins) == 1 and begins == ends, (n, begins, ends)
+    # Every page the timeline runs onto opens with its headings.
+    first = next(number for number, page in enumerate(pages) if "What happened" in page)
+    for page in pages[first + 1 :]:
+        assert page.startswith("No. When How With Reference What happened Exhibits"), page[:80]
+
+
+def test_headings_stay_whole_beside_over_long_words(tmp_path: Path) -> None:
+    # Words as long as a case file allows, which no column can hold: the headings keep their
+    # room and the summary its share, where before they were squeezed to a letter a line.
+    party = ("Agent " + "Lisa" * 40)[:MAX_EVENT_LABEL]
+    reference = ("REF-" + "12345-" * 30)[:MAX_EVENT_LABEL]
+    text = (SAMPLES / "case-late-zh-CN.toml").read_text("utf-8") + (
+        f'\n[[events]]\nat = 2026-11-01T10:00:00-08:00\nchannel = "phone"\n'
+        f'party = "{party}"\nreference = "{reference}"\nsummary = "{"来电要求注销账户，" * 20}"\n'
+    )
+    case = tmp_path / "case.toml"
+    case.write_text(text, encoding="utf-8")
+    lines = texts(bundle_index(case, tmp_path, "zh-CN"))
+    words = index_words("zh-CN")
+    for key in ("number", "when", "channel", "party", "reference", "summary", "cited"):
+        assert words[key] in lines, (words[key], lines)
+    assert "来电要求注销账户，来电要求注销账户，" in "".join(lines)
+
+
+def test_the_index_holds_its_pages_not_its_rows(tmp_path: Path) -> None:
+    # Laid out as a reportlab Table the index held about 10 KiB for each row until it was
+    # done; drawn row by row it holds its finished pages, compressed.
+    from letters.bundle import build_bundle
+    from letters.case import load_case
+    from letters.kit import bundle_info
+    from letters.render.index import render_index
+
+    held = {}
+    for run_number, count in enumerate((50, 50, 500)):  # the first run loads the fonts
+        case_file = tmp_path / f"case-{count}.toml"
+        case_file.write_text(many_events(count), encoding="utf-8")
+        case = load_case(case_file)
+
+        def measured(index: Any, count: int = count, case: Any = case) -> bytes:
+            tracemalloc.start()
+            try:
+                data = render_index(case, index, "en")
+                held[count] = tracemalloc.get_traced_memory()[1], len(data)
+            finally:
+                tracemalloc.stop()
+            return data
+
+        out, day, info = tmp_path / f"{run_number}.zip", date(2026, 12, 20), bundle_info(case)
+        build_bundle(out, None, bagging_date=day, info=info, events=case.events, index_pdf=measured)
+    per_row = (held[500][0] - held[50][0]) / 450
+    pdf_per_row = (held[500][1] - held[50][1]) / 450
+    assert per_row < 2048 and per_row < 8 * pdf_per_row, (per_row, pdf_per_row)
+
+
+def page_texts(data: bytes) -> list[list[str]]:
+    return [["".join(text for text, _font in line).strip() for line in page]
+            for page in drawn_lines(data)]  # fmt: skip

@@ -300,3 +300,21 @@ def test_chinese_words_quoted_in_an_english_letter_are_pointed_out(
         "from complaint.relief — its reader cannot read them: write them in English in the case "
         "file"
     ) in result.stdout
+
+
+def test_the_warning_names_the_events_table_where_it_stands_in_the_file(
+    tmp_path: Path, case_file
+) -> None:
+    # The first event in time is written last, and its summary is in Chinese: the warning
+    # must name the file's fifth [[events]] table, not the timeline's first event.
+    text = LATE["en"].read_text(encoding="utf-8")
+    start = text.index("[[events]]")
+    end = text.index("[[events]]", start + 1)
+    first = text[start:end].replace(
+        "Asked to close the account; told to send a written request.", "打电话要求销户。"
+    )
+    assert "打电话" in first
+    case = case_file(text[:start] + text[end:].rstrip("\n") + "\n\n" + first)
+    result = run("letter", case, "--kind", "complaint", "-o", tmp_path, "--date", "2026-12-24")
+    assert result.exit_code == 0, result.stderr
+    assert "from events[5].summary — its reader cannot read them" in result.stdout

@@ -66,7 +66,7 @@ class TimelineEvent(Protocol):
     def certified_mail(self) -> str | None: ...  # the USPS article number of a mailed letter
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exhibit:
     """One evidence file and the number everyone refers to it by."""
 
@@ -80,7 +80,7 @@ class Exhibit:
     events: tuple[int, ...]  # numbers of the events citing it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One generated document carried in the bundle."""
 
@@ -90,7 +90,7 @@ class Document:
     sha256: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One event in timeline order, linked to the exhibits it cites."""
 

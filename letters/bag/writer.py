@@ -4,7 +4,7 @@ Same inputs, same bytes: entry dates come from the bagging date, modes and the c
 fixed, and entries are stored (not compressed), so nothing from the clock, the time zone, the
 umask or the machine goes into the zip. Each evidence file is read once, in chunks that go to the
 zip (with its CRC-32) on the calling thread and to the digests on helper threads
-(`letters.bag.digests.HashPipeline`), so reading, writing and hashing overlap, and memory stays
+(`letters.bag.hashing.Pipeline`), so reading, writing and hashing overlap, and memory stays
 bounded by the pipeline's few buffers whatever the size. The evidence folder is only ever opened
 read-only, and a file that is not, byte for byte, the one the scan found fails the build.
 """
@@ -21,21 +21,40 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import BinaryIO
 
-from letters.bag.digests import FileDigests, HashPipeline
+from letters.bag.hashing import Buffer, Job, Pipeline
 from letters.bag.manifest import ALGORITHMS, BagInfo, bag_info, manifest_bytes
 from letters.bag.scan import EvidenceFile
 from letters.bag.zipdates import zip_day
 from letters.errors import BundleError
 from letters.i18n import _, os_reason
 
-_INLINE = 64 * 1024  # files this small are hashed on the calling thread: a hand-off costs more
+_SMALL_READ = 64 << 10  # a file's next read goes into a fresh buffer rather than one this short
 _WRITE_BACK = 64 << 20
+
+
+class FileDigests:
+    """The digests of one evidence file, there once the hashing of its last chunk is done."""
+
+    __slots__ = ("hex",)
+
+    def __init__(self) -> None:
+        self.hex: dict[str, str] | None = None
+
+    def keep(self, job: Job) -> None:
+        """Keep the digests of a finished job (the job and its hash objects can then go)."""
+        self.hex = job.hexdigests()
+
+    def hexdigests(self) -> dict[str, str]:
+        """Return each algorithm's digest in lowercase hex."""
+        if self.hex is None:
+            raise RuntimeError("the digests are not final yet")
+        return self.hex
 
 
 class BagWriter:
     """Write a bag's entries into a zip, keeping the manifests as it goes."""
 
-    def __init__(self, handle: BinaryIO, name: str, day: date, pipeline: HashPipeline) -> None:
+    def __init__(self, handle: BinaryIO, name: str, day: date, pipeline: Pipeline) -> None:
         self.zip = zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True)
         self.prefix = name + "/"
         self.day = day
@@ -45,7 +64,8 @@ class BagWriter:
         self.payload: list[tuple[str, dict[str, str] | FileDigests]] = []
         self.tags: list[tuple[str, dict[str, str]]] = []
         self.payload_bytes = 0
-        self.small = bytearray(_INLINE + 1)
+        self.current: Buffer | None = None  # the buffer small files are packed into
+        self.filled = 0  # how much of it is taken
         self.handle = handle
         self.flushed = 0  # how far the zip has been handed to the disk
 
@@ -96,57 +116,67 @@ class BagWriter:
         self._record(path, written, result)
         return result
 
-    def add_file(self, item: EvidenceFile, progress: Callable[[int], None] | None) -> FileDigests:
-        """Copy one evidence file into the zip, reading it once; its digests are final once
-        `settle` returns."""
-        pipeline = self.pipeline
-        inline = item.size < _INLINE
-        digests, lanes = pipeline.start(0 if inline else item.size)
-        source = open_evidence(item)
-        with (
-            source,
-            self.zip.open(self._info("data/evidence/" + item.path, item.size), "w") as dest,
-        ):
-            total = 0
-            while True:
-                buffer = self.small if inline else pipeline.buffer()
-                view = memoryview(buffer)
-                try:
-                    count = source.readinto(view)
-                except OSError as error:
-                    raise _unreadable(item, error) from error
-                if not count:
-                    if not inline:
-                        pipeline.give_back(buffer)
-                    break
-                total += count
-                if total > item.size:
-                    raise changed(item)
-                data = view[:count]
-                dest.write(data)  # the zip's CRC-32, then the disk
-                if inline:
-                    digests.update(data)
-                else:
-                    pipeline.submit(digests, lanes, buffer, data)
-                if progress is not None:
-                    progress(count)
-            after = os.fstat(source.fileno())
-            if total != item.size or (after.st_size, after.st_mtime_ns) != (
-                item.size,
-                item.mtime_ns,
+    def add_file(
+        self, item: EvidenceFile, bag_path: str, progress: Callable[[int], None] | None
+    ) -> FileDigests:
+        """Copy one evidence file into the zip at `bag_path`, reading it once; its digests are
+        final once `settle` returns."""
+        digests = FileDigests()
+        job = self.pipeline.job(ALGORITHMS, item.size, digests.keep)
+        try:
+            source = open_evidence(item)
+            with (
+                source,
+                self.zip.open(self._info(bag_path, item.size), "w") as dest,
             ):
-                raise changed(item)
-        if inline:
-            digests.seal()
-        else:
-            pipeline.close(digests)
-        self._record("data/evidence/" + item.path, item.size, digests)
+                total = 0
+                while True:
+                    buffer, room = self._room(item.size - total)
+                    try:
+                        count = source.readinto(room)
+                    except OSError as error:
+                        raise _unreadable(item, error) from error
+                    if not count:
+                        break
+                    total += count
+                    if total > item.size:
+                        raise changed(item)
+                    self.filled += count
+                    data = room[:count]
+                    dest.write(data)  # the zip's CRC-32, then the disk
+                    job.feed(buffer, data)
+                    if progress is not None:
+                        progress(count)
+                after = os.fstat(source.fileno())
+                if total != item.size or (after.st_size, after.st_mtime_ns) != (
+                    item.size,
+                    item.mtime_ns,
+                ):
+                    raise changed(item)
+        except BaseException:
+            job.abandon()
+            raise
+        job.close()
+        self._record(bag_path, item.size, digests)
         self._write_back()
         return digests
 
+    def _room(self, expected: int) -> tuple[Buffer, memoryview]:
+        """Return where the next read goes: the rest of the current buffer, or a new one."""
+        buffer = self.current
+        if buffer is None or len(buffer.data) - self.filled < min(max(expected, 1), _SMALL_READ):
+            if buffer is not None:
+                self.pipeline.release(buffer)
+            self.current = buffer = self.pipeline.buffer()
+            self.filled = 0
+        return buffer, buffer.view[self.filled :]
+
     def settle(self) -> None:
         """Wait for the digests of every file added so far."""
-        self.pipeline.settle()
+        if self.current is not None:
+            self.pipeline.release(self.current)
+            self.current = None
+        self.pipeline.wait()
 
     def _write_back(self) -> None:
         # Start writing the zip to disk now rather than all at once in the final fsync,

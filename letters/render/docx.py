@@ -238,31 +238,12 @@ def _split_run(node: Any, groups: list[tuple[bool, list[str | None]]], face: str
         if properties is not None:
             made.append(deepcopy(properties))
         if joined:
-            made.get_or_add_rPr()
-            language = made.rPr.find(qn("w:lang"))
-            if language is None:
-                language = OxmlElement("w:lang")
-                made.rPr.insert_element_before(
-                    language, "w:eastAsianLayout", "w:specVanish", "w:oMath"
-                )
-            language.set(qn("w:eastAsia"), JOINED_LANGUAGE)
-            if face:
-                made.rPr.get_or_add_rFonts().set(qn("w:eastAsia"), face)
+            _mark_joined(made, face)
         made.extend(children)
         return made
 
     runs = [new_run(content[:at])] if content[:at] else []
-    for joined, pieces in groups:
-        children = []
-        for piece in pieces:
-            if piece is None:
-                children.append(OxmlElement("w:noBreakHyphen"))
-            else:
-                text = OxmlElement("w:t")
-                text.text = piece
-                text.set(qn("xml:space"), "preserve")
-                children.append(text)
-        runs.append(new_run(children, joined))
+    runs += [new_run(_run_content(pieces), joined) for joined, pieces in groups]
     if content[at + 1 :]:
         runs.append(new_run(content[at + 1 :]))
     parent = run.getparent()
@@ -270,6 +251,38 @@ def _split_run(node: Any, groups: list[tuple[bool, list[str | None]]], face: str
     parent.remove(run)
     for offset, made in enumerate(runs):
         parent.insert(position + offset, made)
+
+
+def _mark_joined(run: Any, face: str | None) -> None:
+    """Mark a run's text as `JOINED_LANGUAGE` (and East Asian `face`, if any)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run.get_or_add_rPr()
+    language = run.rPr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        run.rPr.insert_element_before(language, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    language.set(qn("w:eastAsia"), JOINED_LANGUAGE)
+    if face:
+        run.rPr.get_or_add_rFonts().set(qn("w:eastAsia"), face)
+
+
+def _run_content(pieces: list[str | None]) -> list[Any]:
+    """Return the elements of a run's text: a `w:t` a piece, a non-breaking hyphen for None."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    children = []
+    for piece in pieces:
+        if piece is None:
+            children.append(OxmlElement("w:noBreakHyphen"))
+        else:
+            text = OxmlElement("w:t")
+            text.text = piece
+            text.set(qn("xml:space"), "preserve")
+            children.append(text)
+    return children
 
 
 def _set_pitch(document: Any, language: str, pitch: float) -> None:

@@ -11,11 +11,10 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
-from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFBase85Encode, PDFName, PDFStream, PDFZCompress
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 
 from letters import i18n, identifiers, labels
@@ -67,10 +66,12 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
     def headings(*keys: str) -> Row:
         return [[text(words[key], heading=True)] for key in keys]
 
-    buffer = io.BytesIO()
     stamp = pdf_date(document_moment(index.bagging_date, case.tz))
     with reportlab_clock():
-        canvas = Canvas(buffer, pagesize=LETTER, invariant=1, pageCompression=1, lang=language)
+        # Never saved to the file it is given: `getpdfdata` returns the bytes without a copy.
+        canvas = Canvas(
+            io.BytesIO(), pagesize=LETTER, invariant=1, pageCompression=1, lang=language
+        )
         canvas.setDateFormatter(lambda *_: stamp)  # the bundle's date, so the same bytes
         canvas.setTitle(words["title"])
         canvas.setAuthor(case.holder.name)
@@ -105,8 +106,7 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         sheet.space(10)
         sheet.block([text(words["note"])])
         canvas.showPage()
-        canvas.save()
-    return buffer.getvalue()
+        return canvas.getpdfdata()
 
 
 def _typeface(language: str) -> _Face:
@@ -324,17 +324,15 @@ class _Table:
 
 
 def _pack(canvas: Canvas) -> None:
-    """Compress the page just finished now, as reportlab would when it saves the document.
+    """Compress the page just finished now, not when the document is saved.
 
-    reportlab keeps every page's drawing as text until then: 17 MB for 10,000 events.
+    reportlab keeps every page's drawing as text until then: 17 MB for 10,000 events. The
+    streams are deflated but not also ASCII-encoded, as reportlab does by default: a PDF
+    holds binary streams as well, and the index is a fifth smaller and quicker to write.
     """
     page = canvas._doc.Pages.pages[-1]
-    filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
-    content = page.stream
-    for step in reversed(filters):
-        content = step.encode(content)
-    packed = PDFStream(content=content)
-    packed.dictionary["Filter"] = PDFArray([PDFName(step.pdfname) for step in filters])
+    packed = PDFStream(content=PDFZCompress.encode(page.stream))
+    packed.dictionary["Filter"] = PDFArray([PDFName(PDFZCompress.pdfname)])
     packed.__Comment__ = "page stream"
     page.Contents = packed
     page.stream = None

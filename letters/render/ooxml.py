@@ -108,12 +108,26 @@ def _check_part(name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, bef
     """Stream one part, bounded; check what it says; return how many bytes it unpacked to."""
     part = entry.filename
     xml = part.endswith((".xml", ".rels")) or part == "[Content_Types].xml"
+    _check_claims(name, entry, before, xml)
+    kept, size = _read_part(name, archive, entry, before, xml)
+    if part == "[Content_Types].xml" and _MACRO_TYPES.search(kept):
+        raise _macros(name, part)
+    if part.endswith(".rels"):
+        _check_relationships(name, part, bytes(kept))
+    elif xml:
+        _check_fields(name, part, bytes(kept))
+        _check_tags(name, part, bytes(kept))
+    return size
+
+
+def _check_claims(name: str, entry: zipfile.ZipInfo, before: int, xml: bool) -> None:
+    """Refuse a part whose sizes, as the zip directory claims them, are those of a bomb."""
     if before + entry.file_size > MAX_UNPACKED:
         raise _bomb(name)
     if entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
         raise InputError(
             _("{name}: the part {part} is compressed more than {ratio} to 1 — refused as a "
-              "likely zip bomb").format(name=name, part=_shown(part), ratio=MAX_RATIO)
+              "likely zip bomb").format(name=name, part=_shown(entry.filename), ratio=MAX_RATIO)
         )  # fmt: skip
     if xml and entry.file_size > MAX_XML_PART:
         raise _bomb(name)
@@ -121,7 +135,14 @@ def _check_part(name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, bef
     # than its claimed size hides more (zipfile would inflate all of it in one step, then cut).
     if entry.compress_size > entry.file_size + entry.file_size // 100 + 1024:
         raise _bomb(name)
-    keep = part.endswith(".rels") or part == "[Content_Types].xml" or xml
+
+
+def _read_part(
+    name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, before: int, xml: bool
+) -> tuple[bytearray, int]:
+    """Unpack one part in chunks, held to its claimed size; return its bytes (an XML part's
+    only: the others are only counted) and its size."""
+    part = entry.filename
     kept = bytearray()
     size = 0
     tail = b""
@@ -138,7 +159,7 @@ def _check_part(name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, bef
                           "document never needs").format(name=name, part=_shown(part))
                     )  # fmt: skip
                 tail = chunk[-16:]
-                if keep:
+                if xml:
                     kept += chunk
     except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError, RuntimeError) as error:
         raise InputError(
@@ -146,14 +167,7 @@ def _check_part(name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, bef
                 name=name, part=_shown(part)
             )
         ) from error
-    if part == "[Content_Types].xml" and _MACRO_TYPES.search(kept):
-        raise _macros(name, part)
-    if part.endswith(".rels"):
-        _check_relationships(name, part, bytes(kept))
-    elif xml:
-        _check_fields(name, part, bytes(kept))
-        _check_tags(name, part, bytes(kept))
-    return size
+    return kept, size
 
 
 def _check_tags(name: str, part: str, data: bytes) -> None:
