@@ -196,6 +196,7 @@ class _TrueType(TTFont):
         self._asciiReadable = rl_config.ttfAsciiReadable
         unshaped = getattr(rl_config, "unShapedFontGlob", ())
         self.shapable = not any(fnmatch(name, glob) for glob in unshaped)
+        self._shaped = False  # reportlab 4.3's name: shaping only for fonts a user names
 
     def addObjects(self, doc: Any) -> None:  # reportlab's name
         """Add the subsets used in a document to it, their widths written as reportlab writes
