@@ -94,6 +94,9 @@ def machine() -> str:
 def main(sections: Sequence[str] = SECTIONS) -> None:
     """Run the chosen sections and print every row with its goal."""
     options = arguments(sections)
+    # An installed letters runs from cached bytecode (pip compiles it): so do the runs timed
+    # here, or start-up would time the compiler.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.monotonic()
     print(machine(), flush=True)
     rows: list[Row] = []
