@@ -28,7 +28,7 @@ try:
 except ImportError:  # a platform zlib-ng has no wheel for: the same CRC, more slowly
     from zlib import crc32
 
-BUFFER_SIZE = 2 << 20
+BUFFER_SIZE = 1 << 20
 BUFFERS = 8
 _WHOLE = 4 * BUFFER_SIZE  # a file up to this size is hashed by one worker, beside others
 _CRC = "crc32"
