@@ -25,7 +25,7 @@ from letters.bag.findings import (
     SymlinkEntry,
     UnsafePath,
 )
-from letters.bag.hashing import Buffer, Job, Pipeline
+from letters.bag.hashing import Job, Packer, Pipeline
 from letters.bag.members import Member
 from letters.bag.zipped import TAG_LIMIT
 
@@ -36,9 +36,6 @@ _READ_FLAGS = (
     | getattr(os, "O_NONBLOCK", 0)
     | getattr(os, "O_NOCTTY", 0)
 )
-
-
-_SMALL_READ = 64 << 10  # a file's next read goes into a fresh buffer rather than one this short
 
 
 @dataclass
@@ -64,8 +61,7 @@ class FolderSource:
         self.found = found
         self.progress = progress
         self.pipeline = pipeline
-        self.current: Buffer | None = None  # the buffer small files are packed into
-        self.filled = 0
+        self.packer = Packer(pipeline)
 
     def open(self) -> tuple[str, dict[str, Member]] | None:
         """List the bag's files; return the bag's name and its files, or None if it is no bag."""
@@ -119,8 +115,7 @@ class FolderSource:
             for member, algorithms, keep in reads:
                 self._read(member, algorithms, keep)
         finally:
-            if self.current is not None:
-                self.pipeline.release(self.current)
+            self.packer.release()
         self.pipeline.wait()
 
     def _read(self, member: Member, algorithms: list[str], keep: bool) -> None:
@@ -146,12 +141,12 @@ class FolderSource:
                     raise OSError("changed")
                 total = 0
                 while True:
-                    buffer, room = self._room(st.st_size - total)
+                    buffer, room = self.packer.room(st.st_size - total)
                     count = handle.readinto(room)
                     if not count:
                         break
                     total += count
-                    self.filled += count
+                    self.packer.filled += count
                     job.feed(buffer, room[:count])
                     if self.progress is not None:
                         self.progress(count)
@@ -162,13 +157,3 @@ class FolderSource:
             return
         member.size = total
         job.close()
-
-    def _room(self, expected: int) -> tuple[Buffer, memoryview]:
-        """Return where the next read goes: the rest of the current buffer, or a new one."""
-        buffer = self.current
-        if buffer is None or len(buffer.data) - self.filled < min(max(expected, 1), _SMALL_READ):
-            if buffer is not None:
-                self.pipeline.release(buffer)
-            self.current = buffer = self.pipeline.buffer()
-            self.filled = 0
-        return buffer, buffer.view[self.filled :]

@@ -32,6 +32,7 @@ BUFFER_SIZE = 1 << 20
 BUFFERS = 8
 _WHOLE = 4 * BUFFER_SIZE  # a file up to this size is hashed by one worker, beside others
 _CRC = "crc32"
+_SMALL_READ = 64 << 10  # a file's next read goes into a fresh buffer rather than one this short
 
 
 @functools.cache
@@ -269,3 +270,29 @@ class Pipeline:
                     self._outstanding -= 1
                     if not self._outstanding:
                         self._state.notify_all()
+
+
+class Packer:
+    """Where the next read of a file goes: small files are packed into shared buffers."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.current: Buffer | None = None  # the buffer small files are packed into
+        self.filled = 0  # how much of it is taken
+
+    def room(self, expected: int) -> tuple[Buffer, memoryview]:
+        """Return the rest of the current buffer, or a new one if less than `expected` (up
+        to _SMALL_READ) is left."""
+        buffer = self.current
+        if buffer is None or len(buffer.data) - self.filled < min(max(expected, 1), _SMALL_READ):
+            if buffer is not None:
+                self.pipeline.release(buffer)
+            self.current = buffer = self.pipeline.buffer()
+            self.filled = 0
+        return buffer, buffer.view[self.filled :]
+
+    def release(self) -> None:
+        """Give the current buffer back: nothing more is packed into it."""
+        if self.current is not None:
+            self.pipeline.release(self.current)
+            self.current = None

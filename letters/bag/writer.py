@@ -21,14 +21,13 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import BinaryIO
 
-from letters.bag.hashing import Buffer, Job, Pipeline
+from letters.bag.hashing import Job, Packer, Pipeline
 from letters.bag.manifest import ALGORITHMS, BagInfo, bag_info, manifest_bytes
 from letters.bag.scan import EvidenceFile
 from letters.bag.zipdates import zip_day
 from letters.errors import BundleError
 from letters.i18n import _, os_reason
 
-_SMALL_READ = 64 << 10  # a file's next read goes into a fresh buffer rather than one this short
 _WRITE_BACK = 64 << 20
 _MODE = (stat.S_IFREG | 0o644) << 16  # one int shared by every entry, not one per entry
 _SIZES = tuple(hashlib.new(algorithm).digest_size for algorithm in ALGORITHMS)
@@ -74,11 +73,10 @@ class BagWriter:
         stamp = zip_day(day)
         self.date_time = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
         self.pipeline = pipeline
+        self.packer = Packer(pipeline)
         self.payload: list[tuple[str, dict[str, str] | FileDigests]] = []
         self.tags: list[tuple[str, dict[str, str]]] = []
         self.payload_bytes = 0
-        self.current: Buffer | None = None  # the buffer small files are packed into
-        self.filled = 0  # how much of it is taken
         self.handle = handle
         self.flushed = 0  # how far the zip has been handed to the disk
 
@@ -144,7 +142,7 @@ class BagWriter:
             ):
                 total = 0
                 while True:
-                    buffer, room = self._room(item.size - total)
+                    buffer, room = self.packer.room(item.size - total)
                     try:
                         count = source.readinto(room)
                     except OSError as error:
@@ -154,7 +152,7 @@ class BagWriter:
                     total += count
                     if total > item.size:
                         raise changed(item)
-                    self.filled += count
+                    self.packer.filled += count
                     data = room[:count]
                     dest.write(data)  # the zip's CRC-32, then the disk
                     job.feed(buffer, data)
@@ -174,21 +172,9 @@ class BagWriter:
         self._write_back()
         return digests
 
-    def _room(self, expected: int) -> tuple[Buffer, memoryview]:
-        """Return where the next read goes: the rest of the current buffer, or a new one."""
-        buffer = self.current
-        if buffer is None or len(buffer.data) - self.filled < min(max(expected, 1), _SMALL_READ):
-            if buffer is not None:
-                self.pipeline.release(buffer)
-            self.current = buffer = self.pipeline.buffer()
-            self.filled = 0
-        return buffer, buffer.view[self.filled :]
-
     def settle(self) -> None:
         """Wait for the digests of every file added so far."""
-        if self.current is not None:
-            self.pipeline.release(self.current)
-            self.current = None
+        self.packer.release()
         self.pipeline.wait()
 
     def _write_back(self) -> None:
