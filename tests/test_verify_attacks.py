@@ -8,15 +8,21 @@ import os
 import re
 import shutil
 import socket
+import struct
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from click.testing import Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from letters.bag.findings import Collected
+from letters.bag.hashing import Pipeline
+from letters.bag.zipped import DirectoryEntry, ZipSource
 from letters.verify import (
     EncryptedEntry,
     FingerprintMismatch,
@@ -394,3 +400,95 @@ def test_any_changed_bag_folder_is_never_valid(
         result = run("verify", bag)
         assert result.exit_code == 1, result.stdout
         assert "Traceback" not in result.output + errors(result)
+
+
+# --- the zip's directory, read in compact records exactly as zipfile reads it --------------
+
+ENTRY_FIELDS = [name for name in DirectoryEntry.__slots__] + ["filename"]
+
+
+def compact_directory(path: Path) -> list[DirectoryEntry] | None:
+    """Return the zip's directory as verify reads it, or None where it lets zipfile read it."""
+    with open(path, "rb", buffering=0) as handle, Pipeline() as pipeline:
+        return ZipSource(handle, Collected(), None, pipeline).directory()
+
+
+def as_zipfile_reads_it(path: Path) -> list[dict[str, Any]] | str:
+    """Return each entry's fields as zipfile reads them, or the error zipfile raises."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except Exception as error:  # any failure is a reason to leave the directory to zipfile
+        return repr(error)
+    return [
+        {name: getattr(DirectoryEntry.of(info), name) for name in ENTRY_FIELDS} for info in infos
+    ]
+
+
+def read_alike(path: Path) -> bool:
+    """Check the compact reader reads the zip as zipfile does; return whether it read it."""
+    compact = compact_directory(path)
+    if compact is not None:
+        assert [{n: getattr(e, n) for n in ENTRY_FIELDS} for e in compact] == (
+            as_zipfile_reads_it(path)
+        )
+    return compact is not None
+
+
+def test_our_bundle_directory_is_read_compactly_as_zipfile_reads_it(
+    original: tuple[bytes, str], tmp_path: Path
+) -> None:
+    bundle = tmp_path / "b.zip"
+    bundle.write_bytes(original[0])
+    assert read_alike(bundle)
+    assert len(compact_directory(bundle) or []) == len(entries_of(original[0]))
+
+
+def test_a_zip64_directory_is_read_compactly_as_zipfile_reads_it(tmp_path: Path) -> None:
+    # Lower zipfile's limits rather than write 4 GiB: every size, offset and count in ZIP64.
+    with (
+        mock.patch.object(zipfile, "ZIP64_LIMIT", 10),
+        mock.patch.object(zipfile, "ZIP_FILECOUNT_LIMIT", 5),
+    ):
+        build(make_evidence(tmp_path / "evidence"), tmp_path / "b.zip")
+    data = (tmp_path / "b.zip").read_bytes()
+    assert b"PK\x06\x06" in data  # the ZIP64 end record
+    assert read_alike(tmp_path / "b.zip")
+    assert verify_bundle(tmp_path / "b.zip").findings == ()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(["flip", "insert", "delete", "set"]),
+            st.floats(0, 1),
+            st.integers(1, 255),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_a_damaged_directory_is_read_as_zipfile_reads_it_or_left_to_zipfile(
+    original: tuple[bytes, str],
+    edits: list,  # type: ignore[type-arg]
+) -> None:
+    # The edits fall in the central directory and the end records, where two readers could
+    # disagree: either the compact reader reads exactly what zipfile reads, or it lets
+    # zipfile read the directory (and verify reports what zipfile raises, as before).
+    data = bytearray(original[0])
+    (directory,) = struct.unpack_from("<L", data, data.rfind(b"PK\x05\x06") + 16)
+    for op, where, value in edits:
+        at = directory + min(int(where * (len(data) - directory)), len(data) - directory - 1)
+        if op == "flip":
+            data[at] ^= value
+        elif op == "insert":
+            data.insert(at, value)
+        elif op == "delete":
+            del data[at]
+        else:
+            data[at] = value
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle = Path(tmp) / "b.zip"
+        bundle.write_bytes(bytes(data))
+        event(f"read compactly: {read_alike(bundle)}")

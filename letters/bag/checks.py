@@ -17,6 +17,7 @@ import codecs
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,7 +51,7 @@ from letters.bag.findings import (
     WeakChecksums,
 )
 from letters.bag.manifest import ALGORITHMS, manifest_bytes
-from letters.bag.members import Member, Source
+from letters.bag.members import Member, Source, digest_size
 from letters.bag.paths import decode_path, made_by_a_system, path_problem
 from letters.bag.zipdates import zip_day
 from letters.bag.zipped import TAG_LIMIT
@@ -101,7 +102,7 @@ class BagChecker:
         self.version = (1, 0)
         self.codec = "utf-8"
         self.to_fetch: set[str] = set()
-        self.listed: dict[str, dict[str, str]] = {}  # manifest -> path -> checksum
+        self.listed: dict[str, dict[str, bytes]] = {}  # tag manifest -> path -> checksum
 
     def run(self) -> BagFacts:
         """Run every check and return the bag's facts."""
@@ -117,54 +118,56 @@ class BagChecker:
         payload_algorithms = sorted({a for m, a in manifests.items() if m.startswith("manifest-")})
         tag_algorithms = sorted({a for m, a in manifests.items() if m.startswith("tagmanifest-")})
         parsed = {*_STANDARD_TAG_FILES, *manifests}
-        reads = []
-        for rel, member in sorted(members.items(), key=lambda item: item[1].order):
-            if member.readable:
-                algorithms = payload_algorithms if rel.startswith("data/") else tag_algorithms
-                reads.append((member, algorithms, rel in parsed))
-        self.source.read_all(reads)
+        self.source.read_all(
+            (member, payload_algorithms if _payload(rel) else tag_algorithms, rel in parsed)
+            for rel, member in sorted(members.items(), key=lambda item: item[1].order)
+            if member.readable
+        )
 
         if "bagit.txt" in members:
             self._declaration(members["bagit.txt"])
-        payload = {rel: m for rel, m in members.items() if rel.startswith("data/")}
-        tags = {rel: m for rel, m in members.items() if not rel.startswith("data/")}
         fetch = self._fetch(members["fetch.txt"]) if "fetch.txt" in members else {}
         if not any(rel.startswith("manifest-") and _MANIFEST.fullmatch(rel) for rel in members):
             self.found.error(MissingManifest())
         tag_listed: set[str] = set()
-        payload_listed: list[set[str]] = []
+        fetch_unlisted: set[str] = set()  # files to fetch that a payload manifest leaves out
         for manifest, algorithm in sorted(manifests.items()):
             listed = self._manifest(manifest, members[manifest], algorithm)
             if listed is None:
                 continue  # unreadable: reported already, and comparing would only add noise
-            self.listed[manifest] = listed
             if manifest.startswith("manifest-"):
-                payload_listed.append(set(listed))
-                self._compare(manifest, algorithm, listed, payload, set(payload), fetch)
+                fetch_unlisted.update(path for path in fetch if path not in listed)
+                self._compare(manifest, algorithm, listed, True, fetch)
             else:
+                self.listed[manifest] = listed
                 tag_listed |= listed.keys()
-                self._compare(manifest, algorithm, listed, tags, set(), {})
-        for rel in sorted(tags):
+                self._compare(manifest, algorithm, listed, False, {})
+            del listed  # a payload manifest's list goes as soon as it is compared
+        for rel in sorted(rel for rel in members if not _payload(rel)):
             covered = rel in tag_listed if tag_algorithms else rel in parsed
             if not covered and not rel.startswith("tagmanifest-"):
                 self.found.warn(UnlistedTagFile(rel))
         for path, number in sorted(fetch.items()):
-            if not all(path in listed for listed in payload_listed):
+            if path in fetch_unlisted:
                 self.found.error(MalformedTagFile("fetch.txt", number, "fetch-unlisted"))
         if self.to_fetch:
             self.found.error(NotComplete(tuple(sorted(self.to_fetch))))
         for rel, member in members.items():
             if member.readable and not member.crc_ok and rel not in self.changed:
                 self.found.error(CorruptEntry(rel, "crc"))
-        for rel in sorted(payload):
+        for rel in sorted(rel for rel in members if _payload(rel)):
             if made_by_a_system(rel):
                 self.found.warn(SystemFile(rel))
         if payload_algorithms and set(payload_algorithms) <= WEAK_ALGORITHMS:
             self.found.warn(WeakChecksums(tuple(payload_algorithms)))
-        octets = sum(m.size for m in payload.values())
+        octets = files = 0
+        for rel, member in members.items():
+            if _payload(rel):
+                octets += member.size
+                files += 1
         made_by_letters, day = False, None
         if "bag-info.txt" in members:
-            made_by_letters, day = self._bag_info(members["bag-info.txt"], octets, len(payload))
+            made_by_letters, day = self._bag_info(members["bag-info.txt"], octets, files)
         if not tag_algorithms:
             self.found.note(NoTagManifest())
         elif "sha256" not in tag_algorithms:
@@ -182,7 +185,7 @@ class BagChecker:
         return BagFacts(
             version=f"{self.version[0]}.{self.version[1]}",
             encoding=self.codec,
-            payload_files=len(payload),
+            payload_files=files,
             payload_bytes=octets,
             algorithms=tuple(payload_algorithms),
             tag_algorithms=tuple(tag_algorithms),
@@ -198,7 +201,10 @@ class BagChecker:
             if member is None:
                 self.found.error(MissingTagManifest(name))
             elif name in self.listed and member.content != manifest_bytes(
-                [(path, {algorithm: checksum}) for path, checksum in self.listed[name].items()],
+                [
+                    (path, {algorithm: checksum.hex()})
+                    for path, checksum in self.listed[name].items()
+                ],
                 algorithm,
             ):
                 # Nothing else covers a tag manifest's own bytes in a folder (a zip has its
@@ -292,15 +298,19 @@ class BagChecker:
             return None
         return path
 
-    def _manifest(self, manifest: str, member: Member, algorithm: str) -> dict[str, str] | None:
+    def _manifest(self, manifest: str, member: Member, algorithm: str) -> dict[str, bytes] | None:
+        """Parse a manifest; return each path it lists (NFC) and its checksum, as raw bytes."""
         text = self._text(manifest, member)
+        payload = manifest.startswith("manifest-")
+        if payload:
+            member.content = None  # nothing reads a payload manifest's bytes again
         if text is None:
             return None
-        width = hashlib.new(algorithm).digest_size * 2
-        payload = manifest.startswith("manifest-")
-        listed: dict[str, str] = {}
-        spelled: dict[str, str] = {}
-        for number, line in enumerate(_LINE_BREAK.split(text), 1):
+        width = digest_size(algorithm) * 2
+        listed: dict[str, bytes] = {}
+        spelled: dict[str, str] = {}  # how a path was written, when not in NFC
+        members = self.members
+        for number, line in enumerate(_lines(text), 1):
             if not line.strip():
                 continue
             match = re.fullmatch(r"(\S+)[ \t]+(.+)", line)
@@ -322,12 +332,17 @@ class BagChecker:
                 self.found.error(MalformedTagFile(manifest, number, reason))
                 continue
             key = _nfc(path)
-            checksum = checksum.lower()
+            present = members.get(key)
+            if present is not None:
+                key = present.path  # one string for the path, however many lists name it
+            digest = bytes.fromhex(checksum)
             if key not in listed:
-                listed[key], spelled[key] = checksum, path
-            elif listed[key] != checksum:
+                listed[key] = digest
+                if path != key:
+                    spelled[key] = path
+            elif listed[key] != digest:
                 self.found.error(DuplicateManifestEntry(manifest, key))
-            elif spelled[key] != path:
+            elif spelled.get(key, key) != path:
                 self.found.warn(NormalizationVariants(manifest, key))
             elif self.version >= (1, 0):
                 self.found.error(DuplicateManifestEntry(manifest, key))
@@ -341,7 +356,7 @@ class BagChecker:
         if text is None:
             return {}
         paths: dict[str, int] = {}
-        for number, line in enumerate(_LINE_BREAK.split(text), 1):
+        for number, line in enumerate(_lines(text), 1):
             if not line.strip():
                 continue
             match = re.fullmatch(r"(\S+)[ \t]+(\d+|-)[ \t]+(.+)", line)
@@ -361,19 +376,21 @@ class BagChecker:
         self,
         manifest: str,
         algorithm: str,
-        listed: dict[str, str],
-        present: dict[str, Member],
-        required: set[str],
+        listed: dict[str, bytes],
+        payload: bool,
         fetch: dict[str, int],
     ) -> None:
+        """Compare a manifest with the files: a payload manifest's paths are all under data/,
+        a tag manifest's none, so each is compared with the files on its side only."""
+        present = self.members
         missing = []
         for path, expected in listed.items():
             member = present.get(path)
             if member is None:
                 missing.append(path)
-            elif member.readable and member.digests.get(algorithm) != expected:
+            elif member.readable and (found := member.digest(algorithm)) != expected:
                 self.found.error(
-                    ChecksumMismatch(path, algorithm, expected, member.digests[algorithm])
+                    ChecksumMismatch(path, algorithm, expected.hex(), (found or b"").hex())
                 )
                 self.changed.add(path)
         for path in missing:
@@ -394,8 +411,9 @@ class BagChecker:
                 self.found.warn(CaseVariant(manifest, path, twin))
             else:
                 self.found.error(MissingFile(path, manifest))
-        for path in sorted(required - listed.keys()):
-            self.found.error(ExtraFile(path, manifest))
+        if payload:
+            for path in sorted(p for p in present if _payload(p) and p not in listed):
+                self.found.error(ExtraFile(path, manifest))
 
     def _bag_info(
         self, member: Member, octets: int, files: int
@@ -428,6 +446,19 @@ class BagChecker:
             elif value != f"{octets}.{files}":
                 self.found.error(OxumMismatch(value, f"{octets}.{files}"))
         return bool(agent) and agent[0] == LETTERS_AGENT, _zip_day(day)  # type: ignore[index]
+
+
+def _payload(rel: str) -> bool:
+    return rel.startswith("data/")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """Yield the lines `_LINE_BREAK.split` would return, one by one rather than in a list."""
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    yield text[start:]
 
 
 def _nfc(path: str) -> str:

@@ -12,8 +12,7 @@ import os
 import stat
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from letters.bag.findings import (
@@ -38,13 +37,18 @@ _READ_FLAGS = (
 )
 
 
-@dataclass
 class FolderMember(Member):
     """A bag file in the folder, as it was when the folder was listed."""
 
-    source: Path | None = None
-    device: int = 0
-    inode: int = 0
+    __slots__ = ("device", "inode", "source")
+
+    def __init__(
+        self, path: str, size: int, order: int, source: str, device: int, inode: int
+    ) -> None:
+        super().__init__(path, size, order)
+        self.source = source  # where it is: a string, lighter than a Path for many files
+        self.device = device
+        self.inode = inode
 
 
 class FolderSource:
@@ -97,7 +101,7 @@ class FolderSource:
                     members.setdefault(
                         key,
                         FolderMember(
-                            key, st.st_size, len(members), source=Path(entry.path),
+                            key, st.st_size, len(members), source=entry.path,
                             device=st.st_dev, inode=st.st_ino,
                         ),
                     )  # fmt: skip
@@ -109,7 +113,7 @@ class FolderSource:
     def as_written_by_letters(self, day: tuple[int, int, int]) -> None:
         """Do nothing: a folder keeps none of the zip details letters fixes."""
 
-    def read_all(self, reads: list[tuple[Member, list[str], bool]]) -> None:
+    def read_all(self, reads: Iterable[tuple[Member, Sequence[str], bool]]) -> None:
         """Stream each file once through its digests, packing small files into large buffers."""
         try:
             for member, algorithms, keep in reads:
@@ -118,13 +122,12 @@ class FolderSource:
             self.packer.release()
         self.pipeline.wait()
 
-    def _read(self, member: Member, algorithms: list[str], keep: bool) -> None:
+    def _read(self, member: Member, algorithms: Sequence[str], keep: bool) -> None:
         """Read one file, refusing one changed since listing."""
-        assert isinstance(member, FolderMember) and member.source is not None
+        assert isinstance(member, FolderMember)
 
         def done(job: Job) -> None:
-            member.digests = job.hexdigests()
-            member.content = bytes(job.kept.data) if job.kept is not None else None
+            member.hashed(job, algorithms)
 
         job = self.pipeline.job(algorithms, member.size, done, keep=TAG_LIMIT if keep else None)
         try:

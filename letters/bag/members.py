@@ -1,28 +1,65 @@
-"""The files of a bag, as a zip reader or a folder reader presents them to the bag checks."""
+"""The files of a bag, as a zip reader or a folder reader presents them to the bag checks.
+
+A bag may hold hundreds of thousands of files, and each is held from listing to the last check:
+a member keeps only what the checks need, in slots, with its digests as raw bytes.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Protocol
 
+from letters.bag.hashing import Job
 
-@dataclass
+
+@cache
+def digest_size(algorithm: str) -> int:
+    """Return how many bytes a digest of `algorithm` has."""
+    return hashlib.new(algorithm).digest_size
+
+
 class Member:
     """One file of the bag: where it is, how big, and what reading it found."""
 
-    path: str  # relative to the bag folder, `/`-separated, NFC
-    size: int
-    order: int  # position in the container: files are read in this order, once each
-    readable: bool = True
-    crc_ok: bool = True
-    digests: dict[str, str] = field(default_factory=dict)
-    content: bytes | None = None  # kept for the tag files the checks parse
+    __slots__ = ("algorithms", "content", "crc_ok", "digests", "order", "path", "readable", "size")
+
+    def __init__(self, path: str, size: int, order: int) -> None:
+        self.path = path  # relative to the bag folder, `/`-separated, NFC
+        self.size = size
+        self.order = order  # position in the container: files are read in this order, once each
+        self.readable = True
+        self.crc_ok = True
+        # The digests, one after the other in the order of `algorithms` (a tuple shared by
+        # many members): one bytes object rather than a dict of hex strings per file.
+        self.algorithms: Sequence[str] = ()
+        self.digests = b""
+        self.content: bytes | bytearray | None = None  # kept for the tag files the checks parse
+
+    def hashed(self, job: Job, algorithms: Sequence[str]) -> None:
+        """Keep what hashing this member by `algorithms` found: its digests, and its bytes
+        when kept."""
+        self.algorithms = algorithms
+        self.digests = b"".join(job.hashes[name].digest() for name in algorithms)
+        # The kept bytes themselves, not a copy: a manifest of many files is large.
+        self.content = job.kept.data if job.kept is not None else None
+
+    def digest(self, algorithm: str) -> bytes | None:
+        """Return this member's digest by `algorithm`, or None if it was not computed."""
+        start = 0
+        for name in self.algorithms:
+            end = start + digest_size(name)
+            if name == algorithm:
+                return self.digests[start:end]
+            start = end
+        return None
 
 
 class Source(Protocol):
     """A container of bag files: a zip or a folder."""
 
-    def read_all(self, reads: list[tuple[Member, list[str], bool]]) -> None:
+    def read_all(self, reads: Iterable[tuple[Member, Sequence[str], bool]]) -> None:
         """Stream each member once through its algorithms, keeping its bytes when asked.
 
         `reads` holds (member, algorithms, keep) in reading order. Once this returns, each

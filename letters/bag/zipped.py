@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
+import operator
 import os
 import re
 import stat
@@ -18,8 +20,7 @@ import struct
 import unicodedata
 import zipfile
 import zlib
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from letters.bag.findings import (
@@ -50,6 +51,11 @@ TAG_LIMIT = 64 << 20  # a tag file we parse larger than this is refused, to boun
 _ENCRYPTED = 0x0001 | 0x0040 | 0x2000  # encrypted, strongly encrypted, directory encrypted
 _DESCRIPTOR = 0x0008
 _LETTERS_MODE = (stat.S_IFREG | 0o644) << 16  # what letters.bundle stores for every entry
+_DIRECTORY_RECORD = "<4s4B4HL2L5H2L"  # a central directory record, as zipfile unpacks it
+_DIRECTORY_READ = 1 << 20  # the central directory is read this much at a time
+# Extra fields every zipfile version skips or reads alike: ZIP64 sizes, timestamps (extended,
+# NTFS), Unix owners.
+_PLAIN_EXTRAS = frozenset({0x0001, 0x5455, 0x000A, 0x7875})
 
 
 @dataclass(frozen=True)
@@ -61,24 +67,104 @@ class _End:
     entries: int
     directory_size: int
     split: bool  # the record names another disk
+    directory_offset: int  # where the record says the central directory starts
+    plain: bool  # the end records are ones every zipfile version reads as this one does
 
 
-@dataclass
+class DirectoryEntry:
+    """What the archive checks need of one directory record: zipfile's ZipInfo, lighter.
+
+    The attributes are ZipInfo's, but for the DOS `date` and `time` as stored (rather than
+    `date_time`), and the sizes of the extra field and comment (rather than their bytes).
+    """
+
+    __slots__ = (
+        "CRC",
+        "comment_size",
+        "compress_size",
+        "compress_type",
+        "create_system",
+        "create_version",
+        "date",
+        "external_attr",
+        "extra_size",
+        "extract_version",
+        "file_size",
+        "flag_bits",
+        "header_offset",
+        "internal_attr",
+        "orig_filename",
+        "reserved",
+        "time",
+        "volume",
+    )
+
+    def __init__(self, fields: tuple[int, ...], name: str, extra_size: int, comment_size: int):
+        # `fields` as zipfile's structCentralDir unpacks them, less the signature, sizes and
+        # offset already read from the ZIP64 extra field where there is one.
+        (
+            self.create_version, self.create_system, self.extract_version, self.reserved,
+            self.flag_bits, self.compress_type, self.time, self.date, self.CRC,
+            self.compress_size, self.file_size, self.volume, self.internal_attr,
+            self.external_attr, self.header_offset,
+        ) = fields  # fmt: skip
+        self.orig_filename = name
+        self.extra_size = extra_size
+        self.comment_size = comment_size
+
+    @classmethod
+    def of(cls, info: zipfile.ZipInfo) -> DirectoryEntry:
+        """Return the record zipfile read as `info`."""
+        y, mo, d, h, mi, s = info.date_time  # zipfile's decoding of the DOS date and time
+        fields = (
+            info.create_version, info.create_system, info.extract_version, info.reserved,
+            info.flag_bits, info.compress_type, (h << 11) | (mi << 5) | (s // 2),
+            ((y - 1980) << 9) | (mo << 5) | d, info.CRC, info.compress_size, info.file_size,
+            info.volume, info.internal_attr, info.external_attr, info.header_offset,
+        )  # fmt: skip
+        return cls(fields, info.orig_filename, len(info.extra), len(info.comment))
+
+    @property
+    def filename(self) -> str:
+        """The name as zipfile gives it: up to a NUL, if the name holds one."""
+        return self.orig_filename.partition("\x00")[0]
+
+
 class ZipMember(Member):
-    """A bag file stored in the zip."""
+    """A bag file stored in the zip: what reading and checking it needs, nothing more."""
 
-    info: zipfile.ZipInfo | None = None
-    data_start: int | None = None
-    local_flags: int = 0
-    local_version: int = 0  # negative when the local header's sizes are in ZIP64
+    __slots__ = ("crc", "data_start", "method", "packed", "stamp", "written")
 
+    def __init__(
+        self,
+        path: str,
+        entry: DirectoryEntry,
+        data_start: int | None,
+        local_version: int,
+        stamp: int,
+    ) -> None:
+        super().__init__(path, entry.file_size, entry.header_offset)
+        self.data_start = data_start
+        self.crc = entry.CRC
+        self.method = entry.compress_type
+        self.packed = entry.file_size if entry.compress_size == entry.file_size else (
+            entry.compress_size
+        )  # fmt: skip
+        self.stamp = stamp  # the DOS date and time, as stored
+        # Whether it is stored as letters.bundle stores every entry, its date aside.
+        self.written = (
+            entry.create_system == 3
+            and entry.create_version == entry.extract_version
+            and entry.internal_attr == 0
+            and entry.external_attr == _LETTERS_MODE
+            # zipfile writes ZIP64's version exactly when the local sizes need it
+            and local_version == (-45 if local_version < 0 else 20)
+        )
 
-@dataclass
-class _Span:
-    start: int
-    end: int
-    name: str
-    descriptor: bool
+    def date_time(self) -> tuple[int, int, int, int, int, int]:
+        """Return the entry's date and time as zipfile decodes them."""
+        d, t = self.stamp >> 16, self.stamp & 0xFFFF
+        return ((d >> 9) + 1980, (d >> 5) & 0xF, d & 0x1F, t >> 11, (t >> 5) & 0x3F, (t & 0x1F) * 2)
 
 
 class ZipSource:
@@ -97,9 +183,7 @@ class ZipSource:
         self.pipeline = pipeline
         self.size = os.fstat(handle.fileno()).st_size
         self.comment = (0, 0)  # where the zip's comment starts, and its length
-        self.members: dict[str, ZipMember] = {}
-        # Each entry's local "version needed", negative when its local sizes are in ZIP64.
-        self.local_versions: dict[int, int] = {}
+        self.members: dict[str, Member] = {}
 
     def read_at(self, offset: int, count: int) -> bytes:
         if offset < 0 or count <= 0 or offset >= self.size:
@@ -116,66 +200,145 @@ class ZipSource:
             else:
                 self.found.error(NotAZip())
             return None
-        try:
-            with zipfile.ZipFile(self.handle) as archive:
-                infos = archive.infolist()
-        except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, struct.error) as e:
-            self.found.error(TruncatedZip(str(e)))
-            return None
-        except OSError as e:  # a crafted directory offset can make zipfile seek before the start
-            self.found.error(TruncatedZip(e.strerror or str(e)))
-            return None
+        entries = self.directory()
+        if entries is None:
+            # Anything unusual in the directory: zipfile reads it, and its verdict stands.
+            try:
+                with zipfile.ZipFile(self.handle) as archive:
+                    entries = [DirectoryEntry.of(info) for info in archive.infolist()]
+            except (
+                zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, struct.error
+            ) as e:  # fmt: skip
+                self.found.error(TruncatedZip(str(e)))
+                return None
+            except OSError as e:  # a crafted directory offset can make zipfile seek before 0
+                self.found.error(TruncatedZip(e.strerror or str(e)))
+                return None
         if end.split:
             self.found.error(SplitZip())
-        starts = self._check_layout(end, infos)
-        names = self._check_names(infos)
+        starts = self._check_layout(end, entries)
+        names = self._check_names(entries)
         bag = self._find_bag(names)
         if bag is None:
             return None
-        for name, (index, info) in names.items():
+        to_check: list[tuple[ZipMember, DirectoryEntry, int]] = []  # with each one's local flags
+        stamps: dict[int, int] = {}  # one int object for each date and time
+        for name, index in names.items():
             if not name.startswith(bag + "/"):
                 self.found.error(OutsideBag(name, bag))
             elif not name.endswith("/"):  # folder entries carry nothing to check
-                start, local_flags = starts.get(index, (None, 0))
+                start, local_flags, local_version = starts.get(index, (None, 0, 0))
                 rel = name.removeprefix(bag + "/")
-                self.members[rel] = ZipMember(
-                    rel, info.file_size, info.header_offset, info=info, data_start=start,
-                    local_flags=local_flags, local_version=self.local_versions.get(index, 0),
-                )  # fmt: skip
-        for rel, member in self.members.items():
-            self._check_entry(rel, member)
-        return bag, dict(self.members)
+                entry = entries[index]
+                stamp = (entry.date << 16) | entry.time
+                member = ZipMember(
+                    rel, entry, start, local_version, stamps.setdefault(stamp, stamp)
+                )
+                self.members[rel] = member
+                to_check.append((member, entry, local_flags))
+        for member, entry, local_flags in to_check:
+            self._check_entry(member, entry, local_flags)
+        return bag, self.members
 
     # The zip as a whole.
 
     def _end_record(self) -> _End | None:
         tail_size = min(self.size, 22 + 0xFFFF)
         tail = self.read_at(self.size - tail_size, tail_size)
-        at = tail.rfind(b"PK\x05\x06")
+        at = last = tail.rfind(b"PK\x05\x06")
         while at >= 0 and at + 22 > len(tail):
             at = tail.rfind(b"PK\x05\x06", 0, at)
         if at < 0:
             return None
+        # zipfile takes the last signature in the tail, complete or not.
+        plain = at == last
         position = self.size - tail_size + at
         fields = struct.unpack("<4s4H2LH", tail[at : at + 22])
-        disk, directory_disk, here, entries, directory_size = fields[1:6]
+        disk, directory_disk, here, entries, directory_size, offset = fields[1:7]
         comment = fields[7]
         split = disk != 0 or directory_disk != 0 or here != entries
         directory_end = position
         locator = self.read_at(position - 20, 20) if position >= 20 else b""
-        if locator[:4] == b"PK\x06\x07" and position >= 76:
-            record = self.read_at(position - 76, 56)
+        if locator[:4] == b"PK\x06\x07":
+            record = self.read_at(position - 76, 56) if position >= 76 else b""
+            plain = False
             if record[:4] == b"PK\x06\x06":
                 # ZIP64: the real counts are here (zipfile assumes the same layout).
                 zip64 = struct.unpack("<4sQ2H2L4Q", record)
                 split = split or zip64[4] != 0 or zip64[5] != 0 or zip64[6] != zip64[7]
-                entries, directory_size = zip64[7], zip64[8]
+                entries, directory_size, offset = zip64[7], zip64[8], zip64[9]
                 directory_end = position - 76
+                _sig, locator_disk, record_at, disks = struct.unpack("<4sLQL", locator)
+                # Only a record exactly where its locator says, of the size without extensible
+                # data, on one disk, is read the same by every zipfile version.
+                plain = at == last and (locator_disk, disks, record_at, zip64[1]) == (
+                    0,
+                    1,
+                    directory_end,
+                    44,
+                )
         self.comment = (position + 22, comment)
-        return _End(position + 22 + comment, directory_end, entries, directory_size, split)
+        return _End(
+            position + 22 + comment, directory_end, entries, directory_size, split, offset, plain
+        )
 
-    def _check_layout(self, end: _End, infos: list[zipfile.ZipInfo]) -> dict[int, tuple[int, int]]:
-        """Check that entries and directory tile the file; return data offsets and flags."""
+    def directory(self) -> list[DirectoryEntry] | None:
+        """Read the central directory as zipfile would, into compact records, in large reads.
+
+        zipfile keeps a ZipInfo of some 500 bytes per entry, and reads the whole directory at
+        once. Return None for anything out of the ordinary — bytes before the zip, a short or
+        damaged record, a name that does not decode or holds a NUL, an extra field zipfile
+        reads differently from one version to another — so that zipfile reads it instead.
+        """
+        end = self._end_record()
+        if end is None:
+            return None
+        start, size = end.directory_offset, end.directory_size
+        if not end.plain or start < 0 or start + size != end.directory_end:
+            return None
+        reader = _Reader(self, start, size)
+        entries: list[DirectoryEntry] = []
+        shared: dict[int, int] = {}
+        total = 0
+        while total < size:
+            fixed = reader.take(46)
+            if len(fixed) != 46:
+                return None
+            record = struct.unpack(_DIRECTORY_RECORD, fixed)
+            name_size, extra_size, comment_size = record[12:15]
+            raw, extra, comment = (reader.take(n) for n in (name_size, extra_size, comment_size))
+            if record[0] != b"PK\x01\x02" or (len(raw), len(extra), len(comment)) != (
+                name_size,
+                extra_size,
+                comment_size,
+            ):
+                return None
+            try:
+                name = raw.decode("utf-8" if record[5] & 0x800 else "cp437")
+            except UnicodeDecodeError:
+                return None
+            if "\x00" in name or record[3] > zipfile.MAX_EXTRACT_VERSION:
+                return None
+            sizes = _zip64(extra, record[11], record[10], record[18])
+            if sizes is None:
+                return None
+            file_size, packed, offset = sizes
+            # Many entries share a date, a time and attributes: one int object for each value.
+            time, day, attributes = (shared.setdefault(v, v) for v in (*record[7:9], record[17]))
+            packed = file_size if packed == file_size else packed
+            fields = (
+                *record[1:7], time, day, record[9], packed, file_size,
+                *record[15:17], attributes, offset,
+            )  # fmt: skip
+            entries.append(DirectoryEntry(fields, name, extra_size, comment_size))
+            total += 46 + name_size + extra_size + comment_size
+        return entries
+
+    def _check_layout(
+        self, end: _End, infos: list[DirectoryEntry]
+    ) -> dict[int, tuple[int, int, int]]:
+        """Check that entries and directory tile the file; return each entry's data offset,
+        local flags and local "version needed" (negative when its local sizes are in ZIP64)."""
         if end.end < self.size:
             self.found.error(ExtraBytes("after", end.end, self.size - end.end))
         offset, comment = self.comment
@@ -185,12 +348,12 @@ class ZipSource:
             self.found.error(TruncatedZip(_("the end record of the zip is cut short")))
         if end.entries != len(infos):
             self.found.error(EntryCountMismatch(end.entries, len(infos)))
-        records = sum(46 + len(_raw_name(i)) + len(i.extra) + len(i.comment) for i in infos)
+        records = sum(46 + len(_raw_name(i)) + i.extra_size + i.comment_size for i in infos)
         if records != end.directory_size:
             # zipfile reads past a record's declared extra field or comment without a word.
             self.found.error(TruncatedZip(_("its directory's records do not add up to its size")))
-        starts: dict[int, tuple[int, int]] = {}
-        spans = []
+        starts: dict[int, tuple[int, int, int]] = {}
+        spans: list[tuple[int, int, int, bool]] = []  # start, end, entry, data descriptor
         for index, info in enumerate(infos):
             header = self.read_at(info.header_offset, 30)
             if len(header) < 30 or header[:4] != b"PK\x03\x04":
@@ -204,50 +367,52 @@ class ZipSource:
             if not _agrees(local, info):
                 self.found.error(CorruptEntry(info.filename, "mismatch"))
             start = info.header_offset + 30 + name_size + extra_size
-            if extra_size > MAX_EXTRA or len(info.comment) + len(info.extra) > MAX_EXTRA:
+            if extra_size > MAX_EXTRA or info.comment_size + info.extra_size > MAX_EXTRA:
                 # Timestamps and ZIP64 sizes need a few dozen bytes; more can hide data.
                 where = info.header_offset + 30 + name_size
                 self.found.error(ExtraBytes("inside", where, extra_size))
-            starts[index] = (start, flags)
-            self.local_versions[index] = local[0] if 0xFFFFFFFF not in local[6:8] else -local[0]
+            version = local[0] if 0xFFFFFFFF not in local[6:8] else -local[0]
+            starts[index] = (start, flags, version)
             descriptor = bool((flags | info.flag_bits) & _DESCRIPTOR)
-            spans.append(
-                _Span(info.header_offset, start + info.compress_size, info.filename, descriptor)
-            )
+            spans.append((info.header_offset, start + info.compress_size, index, descriptor))
+        spans.sort(key=operator.itemgetter(0))
+        directory = (end.directory_end - end.directory_size, end.directory_end, -1, False)
         position = 0
-        reach: _Span | None = None  # the span that reaches furthest so far
-        directory = _Span(end.directory_end - end.directory_size, end.directory_end, "", False)
-        for span in [*sorted(spans, key=lambda s: s.start), directory]:
-            if reach is not None and span.start < position:
-                self.found.error(OverlappingData(reach.name))
-            elif span.start > position:
-                gap = span.start - position
+        reach: tuple[int, int, int, bool] | None = None  # the span that reaches furthest so far
+        for span in itertools.chain(spans, [directory]):
+            span_start, span_end = span[0], span[1]
+            if reach is not None and span_start < position:
+                self.found.error(OverlappingData(infos[reach[2]].filename))
+            elif span_start > position:
+                gap = span_start - position
                 if reach is None:
                     self.found.error(ExtraBytes("before", 0, gap))
-                elif not (reach.descriptor and gap in (12, 16, 20, 24)):
+                elif not (reach[3] and gap in (12, 16, 20, 24)):
                     self.found.error(ExtraBytes("inside", position, gap))
-            if reach is None or span.end > position:
-                position, reach = span.end, span
+            if reach is None or span_end > position:
+                position, reach = span_end, span
         return starts
 
-    def _check_names(self, infos: list[zipfile.ZipInfo]) -> dict[str, tuple[int, zipfile.ZipInfo]]:
-        """Refuse unsafe and duplicate names; return the others, first of each, in zip order."""
-        counts: Counter[str] = Counter()
-        names: dict[str, tuple[int, zipfile.ZipInfo]] = {}
+    def _check_names(self, infos: list[DirectoryEntry]) -> dict[str, int]:
+        """Refuse unsafe and duplicate names; return the others, first of each, in zip order,
+        with where each is in `infos`."""
+        names: dict[str, int] = {}
+        counts: dict[str, int] = {}  # the names seen more than once, and how often
         for index, info in enumerate(infos):
             name = _entry_name(info)
             reason = _unsafe(info.orig_filename, name)
             if reason:
                 self.found.error(UnsafePath(name, reason))
                 continue
-            counts[name] += 1
-            names.setdefault(name, (index, info))
-        for name, count in counts.items():
-            if count > 1:
-                self.found.error(DuplicateEntry(name, count))
+            if name in names:
+                counts[name] = counts.get(name, 1) + 1
+            else:
+                names[name] = index
+        for name in sorted(counts, key=names.__getitem__):  # in the order first seen
+            self.found.error(DuplicateEntry(name, counts[name]))
         return names
 
-    def _find_bag(self, names: dict[str, tuple[int, zipfile.ZipInfo]]) -> str | None:
+    def _find_bag(self, names: dict[str, int]) -> str | None:
         candidates = sorted(
             name.removesuffix("/bagit.txt")
             for name in names
@@ -258,12 +423,11 @@ class ZipSource:
             return None
         return candidates[0]
 
-    def _check_entry(self, rel: str, member: ZipMember) -> None:
-        info = member.info
-        assert info is not None
+    def _check_entry(self, member: ZipMember, info: DirectoryEntry, local_flags: int) -> None:
+        rel = member.path
         if stat.S_ISLNK(info.external_attr >> 16):
             self.found.error(SymlinkEntry(rel))
-        if (info.flag_bits | member.local_flags) & _ENCRYPTED:
+        if (info.flag_bits | local_flags) & _ENCRYPTED:
             self.found.error(EncryptedEntry(rel))
             member.readable = False
         elif info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -278,24 +442,15 @@ class ZipSource:
     def as_written_by_letters(self, day: tuple[int, int, int]) -> None:
         """Record each entry whose zip details differ from what letters.bundle writes."""
         for rel, member in sorted(self.members.items(), key=lambda item: item[1].order):
-            info = member.info
-            assert info is not None
+            assert isinstance(member, ZipMember)
             if member.data_start is None:
                 continue  # its local header is damaged: reported already
-            if (
-                info.create_system != 3
-                or info.create_version != info.extract_version
-                or info.internal_attr != 0
-                or info.external_attr != _LETTERS_MODE
-                or info.date_time != (*day, 0, 0, 0)
-                # zipfile writes ZIP64's version exactly when the local sizes need it
-                or member.local_version != (-45 if member.local_version < 0 else 20)
-            ):
+            if not member.written or member.date_time() != (*day, 0, 0, 0):
                 self.found.error(NotAsWritten(rel))
 
     # The entries' data.
 
-    def read_all(self, reads: list[tuple[Member, list[str], bool]]) -> None:
+    def read_all(self, reads: Iterable[tuple[Member, Sequence[str], bool]]) -> None:
         """Stream each entry once through its digests and the CRC, reading the zip in order."""
         window = _Window(self.handle, self.size, self.pipeline)
         try:
@@ -305,24 +460,22 @@ class ZipSource:
             window.close()
         self.pipeline.wait()
 
-    def _read(self, member: Member, algorithms: list[str], keep: bool, window: _Window) -> None:
-        assert isinstance(member, ZipMember) and member.info is not None
-        info = member.info
+    def _read(self, member: Member, algorithms: Sequence[str], keep: bool, window: _Window) -> None:
+        assert isinstance(member, ZipMember)
 
         def done(job: Job) -> None:
             assert job.crc is not None
-            member.digests = job.hexdigests()
-            member.content = bytes(job.kept.data) if job.kept is not None else None
-            member.crc_ok = job.crc.value == info.CRC
+            member.hashed(job, algorithms)
+            member.crc_ok = job.crc.value == member.crc
 
         job = self.pipeline.job(
-            algorithms, info.file_size, done, crc=True, keep=TAG_LIMIT if keep else None
+            algorithms, member.size, done, crc=True, keep=TAG_LIMIT if keep else None
         )
         produced = 0
         try:
-            for buffer, chunk in self._chunks(info, member.data_start or 0, window):
+            for buffer, chunk in self._chunks(member, window):
                 produced += len(chunk)
-                if produced > info.file_size:
+                if produced > member.size:
                     break  # more than declared: stop, whatever a crafted entry holds
                 job.feed(buffer, chunk)
         except (zlib.error, EOFError):
@@ -330,20 +483,19 @@ class ZipSource:
             member.readable = False
             job.abandon()
             return
-        if produced != info.file_size:
+        if produced != member.size:
             self.found.error(CorruptEntry(member.path, "size"))
             member.readable = False
             job.abandon()
             return
         job.close()
 
-    def _chunks(
-        self, info: zipfile.ZipInfo, start: int, window: _Window
-    ) -> Iterator[tuple[Buffer, memoryview]]:
-        inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-        if start < 0 or start + info.compress_size > self.size:
+    def _chunks(self, member: ZipMember, window: _Window) -> Iterator[tuple[Buffer, memoryview]]:
+        inflater = zlib.decompressobj(-15) if member.method == zipfile.ZIP_DEFLATED else None
+        start = member.data_start or 0
+        if start < 0 or start + member.packed > self.size:
             raise EOFError
-        for buffer, packed in window.slices(start, info.compress_size):
+        for buffer, packed in window.slices(start, member.packed):
             if self.progress is not None:
                 self.progress(len(packed))
             if inflater is None:
@@ -366,6 +518,52 @@ class ZipSource:
                     break
         if inflater is not None and not inflater.eof:
             raise EOFError
+
+
+class _Reader:
+    """A stretch of the zip read front to back in large reads, a few bytes at a time."""
+
+    def __init__(self, source: ZipSource, start: int, size: int) -> None:
+        self.source = source
+        self.position, self.end = start, start + size  # the stretch still to read
+        self.chunk = b""
+        self.at = 0
+
+    def take(self, count: int) -> bytes:
+        """Return the next `count` bytes, or fewer where the stretch or the file ends."""
+        if len(self.chunk) - self.at < count:
+            want = min(max(count, _DIRECTORY_READ), self.end - self.position)
+            more = self.source.read_at(self.position, want) if want > 0 else b""
+            self.position += len(more)
+            self.chunk, self.at = self.chunk[self.at :] + more, 0
+        taken = self.chunk[self.at : self.at + count]
+        self.at += len(taken)
+        return taken
+
+
+def _zip64(extra: bytes, size: int, packed: int, offset: int) -> tuple[int, int, int] | None:
+    """Return an entry's sizes and offset, from its ZIP64 extra field where zipfile reads them.
+
+    None for an extra field that is damaged, or of a kind some zipfile versions read (such
+    as Info-ZIP's Unicode path, which changes the name) and others do not.
+    """
+    while extra:
+        if len(extra) < 4:
+            return None
+        kind, length = struct.unpack("<HH", extra[:4])
+        data, extra = extra[4 : 4 + length], extra[4 + length :]
+        if len(data) != length or kind not in _PLAIN_EXTRAS:
+            return None
+        if kind == 0x0001:
+            # zipfile's order, and its test: the 32-bit field is all ones.
+            wanted = (size == 0xFFFFFFFF) + (packed == 0xFFFFFFFF) + (offset == 0xFFFFFFFF)
+            if len(data) < 8 * wanted:
+                return None
+            values = iter(struct.unpack(f"<{wanted}Q", data[: 8 * wanted]))
+            size = next(values) if size == 0xFFFFFFFF else size
+            packed = next(values) if packed == 0xFFFFFFFF else packed
+            offset = next(values) if offset == 0xFFFFFFFF else offset
+    return size, packed, offset
 
 
 class _Window:
@@ -413,32 +611,26 @@ class _Window:
             self.buffer = None
 
 
-def _agrees(local: tuple[int, ...], info: zipfile.ZipInfo) -> bool:
+def _agrees(local: tuple[int, ...], info: DirectoryEntry) -> bool:
     """Return whether a local header repeats what the directory says of its entry."""
     version, flags, method, time, day, crc, packed, size = local[:8]
-    y, mo, d, h, mi, s = info.date_time
     # The directory may need a later version than the local header (zipfile raises it to
     # ZIP64's when only the entry's offset needs ZIP64), never an earlier one.
     if (version & 0xFF) > info.extract_version or version >> 8 != info.reserved:
         return False
-    if (flags, method, time, day) != (
-        info.flag_bits,
-        info.compress_type,
-        (h << 11) | (mi << 5) | (s // 2),
-        ((y - 1980) << 9) | (mo << 5) | d,
-    ):
+    if (flags, method, time, day) != (info.flag_bits, info.compress_type, info.time, info.date):
         return False
     if (flags & _DESCRIPTOR) or 0xFFFFFFFF in (packed, size):
         return True  # the sizes are in a data descriptor or a ZIP64 field: checked on reading
     return (crc, packed, size) == (info.CRC, info.compress_size, info.file_size)
 
 
-def _raw_name(info: zipfile.ZipInfo) -> bytes:
+def _raw_name(info: DirectoryEntry) -> bytes:
     encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
     return info.orig_filename.encode(encoding)
 
 
-def _entry_name(info: zipfile.ZipInfo) -> str:
+def _entry_name(info: DirectoryEntry) -> str:
     """Return an entry's name as the unpacking tools will see it, in NFC."""
     name = info.orig_filename
     if not info.flag_bits & 0x800:
