@@ -11,7 +11,8 @@ child process, alternating with the command it is compared with; see measure.py.
   and bagit-python's `bagit.py --sha256 --sha512` on a linked copy; `letters verify` of the
   zip against `openssl dgst -sha512` of the zip and `bagit.py --validate` of the bag; the peak
   memory of `bundle` and of `kit`.
-- many: a bundle of many small files against `bagit.py` at two counts, for the growth.
+- many: a bundle of many small files against `bagit.py` at two counts, for the growth; the
+  peak memory of `bundle` and of `verify`.
 - events: a bundle whose case has 1k, 5k, 10k timeline events.
 """
 
@@ -213,6 +214,7 @@ def many(options: argparse.Namespace, work: Path) -> tuple[list[Row], list[Row]]
                     f"verify {count:,} small files, speed vs bagit.py --validate",
                     f"{checked.ratio:.2f}×",
                 ),
+                memory(f"verify {count:,} small files, peak memory", checked.ours.peak_mib),
             ]
         if not options.keep:
             shutil.rmtree(evidence)

@@ -62,6 +62,8 @@ LETTERS_AGENT = "letters"
 """The first word of Bag-Software-Agent in every bag letters.bundle writes."""
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_DECODE_STEP = 1 << 20  # a tag file is checked to be UTF-8 this much at a time
 _MANIFEST = re.compile(r"(tag)?manifest-([^/]+)\.txt")
 _STANDARD_TAG_FILES = frozenset({"bagit.txt", "bag-info.txt", "fetch.txt"})
 # Codecs Python offers that rewrite text rather than decode a character set: a declared
@@ -232,19 +234,45 @@ class BagChecker:
             except (UnicodeError, LookupError):
                 self.found.error(MalformedTagFile(rel, 0, "declared-encoding"))
                 return None
-        if content.startswith(codecs.BOM_UTF8):
-            # RFC 8493 tag files are UTF-8 (RFC 3629), which has no byte-order mark; older
-            # drafts said nothing, and some editors add one.
-            if self.version >= (1, 0):
-                self.found.error(MalformedTagFile(rel, 0, "bom"))
-            else:
-                self.found.warn(TagFileBom(rel))
-            content = content[len(codecs.BOM_UTF8) :]
+        content = content[self._bom(rel, content) :]
         try:
             return content.decode("utf-8")
         except UnicodeDecodeError:
             self.found.error(MalformedTagFile(rel, 0, "encoding"))
             return None
+
+    def _bom(self, rel: str, content: bytes | bytearray) -> int:
+        """Judge a byte-order mark before a UTF-8 tag file; return how many bytes it takes."""
+        if not content.startswith(codecs.BOM_UTF8):
+            return 0
+        # RFC 8493 tag files are UTF-8 (RFC 3629), which has no byte-order mark; older drafts
+        # said nothing, and some editors add one.
+        if self.version >= (1, 0):
+            self.found.error(MalformedTagFile(rel, 0, "bom"))
+        else:
+            self.found.warn(TagFileBom(rel))
+        return len(codecs.BOM_UTF8)
+
+    def _tag_lines(self, rel: str, member: Member) -> Iterator[str] | None:
+        """Return a tag file's lines as `_text` would split them, or None (reported).
+
+        A UTF-8 file is checked whole but decoded line by line: a manifest of many files is
+        never held as one string, which takes twice its bytes for a single Chinese name.
+        """
+        content = member.content or b""
+        if not member.readable or self.codec != "utf-8" or len(content) > TAG_LIMIT:
+            text = self._text(rel, member)
+            return _lines(text) if text is not None else None
+        view = memoryview(content)[self._bom(rel, content) :]
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for start in range(0, len(view), _DECODE_STEP):
+                decoder.decode(view[start : start + _DECODE_STEP])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            self.found.error(MalformedTagFile(rel, 0, "encoding"))
+            return None
+        return _utf8_lines(view)
 
     def _declaration(self, member: Member) -> None:
         """Read bagit.txt: always UTF-8, never with a byte-order mark (RFC 8493 §2.1.1)."""
@@ -300,17 +328,17 @@ class BagChecker:
 
     def _manifest(self, manifest: str, member: Member, algorithm: str) -> dict[str, bytes] | None:
         """Parse a manifest; return each path it lists (NFC) and its checksum, as raw bytes."""
-        text = self._text(manifest, member)
+        lines = self._tag_lines(manifest, member)
         payload = manifest.startswith("manifest-")
         if payload:
-            member.content = None  # nothing reads a payload manifest's bytes again
-        if text is None:
+            member.content = None  # nothing reads a payload manifest's bytes once parsed
+        if lines is None:
             return None
         width = digest_size(algorithm) * 2
         listed: dict[str, bytes] = {}
         spelled: dict[str, str] = {}  # how a path was written, when not in NFC
         members = self.members
-        for number, line in enumerate(_lines(text), 1):
+        for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             match = re.fullmatch(r"(\S+)[ \t]+(.+)", line)
@@ -459,6 +487,18 @@ def _lines(text: str) -> Iterator[str]:
         yield text[start : match.start()]
         start = match.end()
     yield text[start:]
+
+
+def _utf8_lines(content: memoryview) -> Iterator[str]:
+    """Yield the lines of valid UTF-8 as `_lines` would from its text, decoding each alone.
+
+    In UTF-8 the bytes of CR and LF stand for nothing else, so splitting first is the same.
+    """
+    start = 0
+    for match in _BYTE_LINE_BREAK.finditer(content):
+        yield str(content[start : match.start()], "utf-8")
+        start = match.end()
+    yield str(content[start:], "utf-8")
 
 
 def _nfc(path: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
-import operator
 import os
 import re
 import stat
@@ -20,8 +19,10 @@ import struct
 import unicodedata
 import zipfile
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from letters.bag.findings import (
     MAX_EXTRA,
@@ -32,6 +33,7 @@ from letters.bag.findings import (
     EncryptedEntry,
     EntryCountMismatch,
     ExtraBytes,
+    Finding,
     NotAsWritten,
     NotAZip,
     OutsideBag,
@@ -221,23 +223,28 @@ class ZipSource:
         bag = self._find_bag(names)
         if bag is None:
             return None
-        to_check: list[tuple[ZipMember, DirectoryEntry, int]] = []  # with each one's local flags
+        # Each record goes as its member is made, so the two are not all held at once.
+        records = cast("list[DirectoryEntry | None]", entries)
+        del entries
+        problems: list[Finding] = []  # the members' own, reported after the names'
         stamps: dict[int, int] = {}  # one int object for each date and time
         for name, index in names.items():
+            entry, records[index] = records[index], None
+            assert entry is not None
             if not name.startswith(bag + "/"):
                 self.found.error(OutsideBag(name, bag))
             elif not name.endswith("/"):  # folder entries carry nothing to check
-                start, local_flags, local_version = starts.get(index, (None, 0, 0))
+                start = starts.data_start[index]
                 rel = name.removeprefix(bag + "/")
-                entry = entries[index]
                 stamp = (entry.date << 16) | entry.time
                 member = ZipMember(
-                    rel, entry, start, local_version, stamps.setdefault(stamp, stamp)
-                )
+                    rel, entry, start if start >= 0 else None, starts.version[index],
+                    stamps.setdefault(stamp, stamp),
+                )  # fmt: skip
                 self.members[rel] = member
-                to_check.append((member, entry, local_flags))
-        for member, entry, local_flags in to_check:
-            self._check_entry(member, entry, local_flags)
+                problems += self._check_entry(member, entry, starts.flags[index])
+        for problem in problems:
+            self.found.error(problem)
         return bag, self.members
 
     # The zip as a whole.
@@ -334,11 +341,8 @@ class ZipSource:
             total += 46 + name_size + extra_size + comment_size
         return entries
 
-    def _check_layout(
-        self, end: _End, infos: list[DirectoryEntry]
-    ) -> dict[int, tuple[int, int, int]]:
-        """Check that entries and directory tile the file; return each entry's data offset,
-        local flags and local "version needed" (negative when its local sizes are in ZIP64)."""
+    def _check_layout(self, end: _End, infos: list[DirectoryEntry]) -> _Locals:
+        """Check that entries and directory tile the file; return what the local headers say."""
         if end.end < self.size:
             self.found.error(ExtraBytes("after", end.end, self.size - end.end))
         offset, comment = self.comment
@@ -352,8 +356,10 @@ class ZipSource:
         if records != end.directory_size:
             # zipfile reads past a record's declared extra field or comment without a word.
             self.found.error(TruncatedZip(_("its directory's records do not add up to its size")))
-        starts: dict[int, tuple[int, int, int]] = {}
-        spans: list[tuple[int, int, int, bool]] = []  # start, end, entry, data descriptor
+        locals_ = _Locals(len(infos))
+        # Each entry's span from its local header to the end of its data, in zip order: in
+        # arrays, as they are as many as the entries (an end may pass 2**64: a list).
+        span_starts, span_ends, span_entries = array("Q"), list[int](), array("L")
         for index, info in enumerate(infos):
             header = self.read_at(info.header_offset, 30)
             if len(header) < 30 or header[:4] != b"PK\x03\x04":
@@ -371,27 +377,35 @@ class ZipSource:
                 # Timestamps and ZIP64 sizes need a few dozen bytes; more can hide data.
                 where = info.header_offset + 30 + name_size
                 self.found.error(ExtraBytes("inside", where, extra_size))
-            version = local[0] if 0xFFFFFFFF not in local[6:8] else -local[0]
-            starts[index] = (start, flags, version)
-            descriptor = bool((flags | info.flag_bits) & _DESCRIPTOR)
-            spans.append((info.header_offset, start + info.compress_size, index, descriptor))
-        spans.sort(key=operator.itemgetter(0))
-        directory = (end.directory_end - end.directory_size, end.directory_end, -1, False)
+            locals_.data_start[index] = start
+            locals_.flags[index] = flags
+            locals_.version[index] = local[0] if 0xFFFFFFFF not in local[6:8] else -local[0]
+            span_starts.append(info.header_offset)
+            span_ends.append(start + info.compress_size)
+            span_entries.append(index)
+        spans: Iterable[int] = range(len(span_starts))
+        if any(a > b for a, b in itertools.pairwise(span_starts)):  # not in order: sort, stably
+            spans = sorted(spans, key=span_starts.__getitem__)
         position = 0
-        reach: tuple[int, int, int, bool] | None = None  # the span that reaches furthest so far
-        for span in itertools.chain(spans, [directory]):
-            span_start, span_end = span[0], span[1]
+        reach: int | None = None  # the entry whose span reaches furthest so far
+        directory = (end.directory_end - end.directory_size, end.directory_end, None)
+        for span_start, span_end, entry in itertools.chain(
+            ((span_starts[s], span_ends[s], span_entries[s]) for s in spans), [directory]
+        ):
             if reach is not None and span_start < position:
-                self.found.error(OverlappingData(infos[reach[2]].filename))
+                self.found.error(OverlappingData(infos[reach].filename))
             elif span_start > position:
                 gap = span_start - position
                 if reach is None:
                     self.found.error(ExtraBytes("before", 0, gap))
-                elif not (reach[3] and gap in (12, 16, 20, 24)):
+                elif not (
+                    (locals_.flags[reach] | infos[reach].flag_bits) & _DESCRIPTOR
+                    and gap in (12, 16, 20, 24)
+                ):
                     self.found.error(ExtraBytes("inside", position, gap))
             if reach is None or span_end > position:
-                position, reach = span_end, span
-        return starts
+                position, reach = span_end, entry
+        return locals_
 
     def _check_names(self, infos: list[DirectoryEntry]) -> dict[str, int]:
         """Refuse unsafe and duplicate names; return the others, first of each, in zip order,
@@ -423,21 +437,26 @@ class ZipSource:
             return None
         return candidates[0]
 
-    def _check_entry(self, member: ZipMember, info: DirectoryEntry, local_flags: int) -> None:
+    def _check_entry(
+        self, member: ZipMember, info: DirectoryEntry, local_flags: int
+    ) -> list[Finding]:
+        """Return what makes an entry unreadable or unsafe, marking it unreadable if it is."""
         rel = member.path
+        problems: list[Finding] = []
         if stat.S_ISLNK(info.external_attr >> 16):
-            self.found.error(SymlinkEntry(rel))
+            problems.append(SymlinkEntry(rel))
         if (info.flag_bits | local_flags) & _ENCRYPTED:
-            self.found.error(EncryptedEntry(rel))
+            problems.append(EncryptedEntry(rel))
             member.readable = False
         elif info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            self.found.error(UnsupportedCompression(rel, info.compress_type))
+            problems.append(UnsupportedCompression(rel, info.compress_type))
             member.readable = False
         elif member.data_start is None:
             member.readable = False  # its local header is damaged: reported already
         elif info.volume != 0:
-            self.found.error(SplitZip())
+            problems.append(SplitZip())
             member.readable = False
+        return problems
 
     def as_written_by_letters(self, day: tuple[int, int, int]) -> None:
         """Record each entry whose zip details differ from what letters.bundle writes."""
@@ -518,6 +537,15 @@ class ZipSource:
                     break
         if inflater is not None and not inflater.eof:
             raise EOFError
+
+
+class _Locals:
+    """What each entry's local header says, by the entry's place in the directory."""
+
+    def __init__(self, count: int) -> None:
+        self.data_start = array("q", [-1]) * count  # -1: the local header is damaged
+        self.flags = array("H", [0]) * count
+        self.version = array("l", [0]) * count  # negative when the local sizes are in ZIP64
 
 
 class _Reader:
