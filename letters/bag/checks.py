@@ -62,6 +62,7 @@ LETTERS_AGENT = "letters"
 """The first word of Bag-Software-Agent in every bag letters.bundle writes."""
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_HEX = re.compile(r"[0-9a-fA-F]+")
 _BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _DECODE_STEP = 1 << 20  # a tag file is checked to be UTF-8 this much at a time
 _MANIFEST = re.compile(r"(tag)?manifest-([^/]+)\.txt")
@@ -346,7 +347,7 @@ class BagChecker:
                 self.found.error(MalformedTagFile(manifest, number, "line"))
                 continue
             checksum, raw = match.groups()
-            if len(checksum) != width or not all(c in "0123456789abcdefABCDEF" for c in checksum):
+            if len(checksum) != width or not _HEX.fullmatch(checksum):
                 self.found.error(MalformedTagFile(manifest, number, "checksum"))
                 continue
             if raw.startswith("*"):

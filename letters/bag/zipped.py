@@ -307,35 +307,36 @@ class ZipSource:
         entries: list[DirectoryEntry] = []
         shared: dict[int, int] = {}
         total = 0
+        unpack = struct.Struct(_DIRECTORY_RECORD).unpack
         while total < size:
             fixed = reader.take(46)
             if len(fixed) != 46:
                 return None
-            record = struct.unpack(_DIRECTORY_RECORD, fixed)
+            record = unpack(fixed)
             name_size, extra_size, comment_size = record[12:15]
-            raw, extra, comment = (reader.take(n) for n in (name_size, extra_size, comment_size))
-            if record[0] != b"PK\x01\x02" or (len(raw), len(extra), len(comment)) != (
-                name_size,
-                extra_size,
-                comment_size,
-            ):
+            variable = reader.take(name_size + extra_size + comment_size)
+            if record[0] != b"PK\x01\x02" or len(variable) != name_size + extra_size + comment_size:
                 return None
             try:
-                name = raw.decode("utf-8" if record[5] & 0x800 else "cp437")
+                name = variable[:name_size].decode("utf-8" if record[5] & 0x800 else "cp437")
             except UnicodeDecodeError:
                 return None
             if "\x00" in name or record[3] > zipfile.MAX_EXTRACT_VERSION:
                 return None
-            sizes = _zip64(extra, record[11], record[10], record[18])
-            if sizes is None:
-                return None
-            file_size, packed, offset = sizes
+            file_size, packed, offset = record[11], record[10], record[18]
+            if extra_size:
+                sizes = _zip64(
+                    variable[name_size : name_size + extra_size], file_size, packed, offset
+                )
+                if sizes is None:
+                    return None
+                file_size, packed, offset = sizes
             # Many entries share a date, a time and attributes: one int object for each value.
-            time, day, attributes = (shared.setdefault(v, v) for v in (*record[7:9], record[17]))
-            packed = file_size if packed == file_size else packed
             fields = (
-                *record[1:7], time, day, record[9], packed, file_size,
-                *record[15:17], attributes, offset,
+                *record[1:7], shared.setdefault(record[7], record[7]),
+                shared.setdefault(record[8], record[8]), record[9],
+                file_size if packed == file_size else packed, file_size, *record[15:17],
+                shared.setdefault(record[17], record[17]), offset,
             )  # fmt: skip
             entries.append(DirectoryEntry(fields, name, extra_size, comment_size))
             total += 46 + name_size + extra_size + comment_size
