@@ -5,6 +5,11 @@ overlapping, local headers that agree with the directory, nothing encrypted, no 
 duplicate or unsafe names, and everything inside one bag folder. Each entry is streamed once
 through every digest it needs; memory stays bounded. Problems of the zip itself give the entry's
 full name in the zip; the bag checks use paths relative to the bag folder.
+
+A bag may hold hundreds of thousands of entries: the central directory is read into compact
+records, a few hundred bytes each, rather than zipfile's ZipInfo objects, and each record goes
+once its member is made. A directory out of the ordinary is left to zipfile, whose verdict
+and messages then stand, as they always did.
 """
 
 from __future__ import annotations
@@ -128,8 +133,8 @@ class DirectoryEntry:
 
     @property
     def filename(self) -> str:
-        """The name as zipfile gives it: up to a NUL, if the name holds one."""
-        return self.orig_filename.partition("\x00")[0]
+        """The name as zipfile gives it (up to a NUL, `/` for the system's separator)."""
+        return zipfile.ZipInfo(self.orig_filename).filename  # only for messages: seldom
 
 
 class ZipMember(Member):
