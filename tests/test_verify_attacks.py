@@ -404,7 +404,7 @@ def test_any_changed_bag_folder_is_never_valid(
 
 # --- the zip's directory, read in compact records exactly as zipfile reads it --------------
 
-ENTRY_FIELDS = [name for name in DirectoryEntry.__slots__] + ["filename"]
+ENTRY_FIELDS = list(DirectoryEntry.__slots__)
 
 
 def compact_directory(path: Path) -> list[DirectoryEntry] | None:

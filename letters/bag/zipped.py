@@ -59,6 +59,8 @@ _ENCRYPTED = 0x0001 | 0x0040 | 0x2000  # encrypted, strongly encrypted, director
 _DESCRIPTOR = 0x0008
 _LETTERS_MODE = (stat.S_IFREG | 0o644) << 16  # what letters.bundle stores for every entry
 _DIRECTORY_RECORD = "<4s4B4HL2L5H2L"  # a central directory record, as zipfile unpacks it
+# zipfile turns the system's separator, where it is not `/`, into `/` in an entry's name.
+_OTHER_SEPARATOR = os.sep if os.sep != "/" else "\x00"
 _DIRECTORY_READ = 1 << 20  # the central directory is read this much at a time
 # Extra fields every zipfile version skips or reads alike: ZIP64 sizes, timestamps (extended,
 # NTFS), Unix owners.
@@ -97,6 +99,7 @@ class DirectoryEntry:
         "extra_size",
         "extract_version",
         "file_size",
+        "filename",
         "flag_bits",
         "header_offset",
         "internal_attr",
@@ -106,7 +109,14 @@ class DirectoryEntry:
         "volume",
     )
 
-    def __init__(self, fields: tuple[int, ...], name: str, extra_size: int, comment_size: int):
+    def __init__(
+        self,
+        fields: tuple[int, ...],
+        name: str,
+        extra_size: int,
+        comment_size: int,
+        filename: str | None = None,
+    ):
         # `fields` as zipfile's structCentralDir unpacks them, less the signature, sizes and
         # offset already read from the ZIP64 extra field where there is one.
         (
@@ -116,6 +126,9 @@ class DirectoryEntry:
             self.external_attr, self.header_offset,
         ) = fields  # fmt: skip
         self.orig_filename = name
+        # The name as zipfile gives it: cut at a NUL, `/` for the system's separator, or from
+        # an Info-ZIP Unicode path field (Python 3.12 and later).
+        self.filename = name if filename is None else filename
         self.extra_size = extra_size
         self.comment_size = comment_size
 
@@ -129,12 +142,7 @@ class DirectoryEntry:
             ((y - 1980) << 9) | (mo << 5) | d, info.CRC, info.compress_size, info.file_size,
             info.volume, info.internal_attr, info.external_attr, info.header_offset,
         )  # fmt: skip
-        return cls(fields, info.orig_filename, len(info.extra), len(info.comment))
-
-    @property
-    def filename(self) -> str:
-        """The name as zipfile gives it (up to a NUL, `/` for the system's separator)."""
-        return zipfile.ZipInfo(self.orig_filename).filename  # only for messages: seldom
+        return cls(fields, info.orig_filename, len(info.extra), len(info.comment), info.filename)
 
 
 class ZipMember(Member):
@@ -326,7 +334,11 @@ class ZipSource:
                 name = variable[:name_size].decode("utf-8" if record[5] & 0x800 else "cp437")
             except UnicodeDecodeError:
                 return None
-            if "\x00" in name or record[3] > zipfile.MAX_EXTRACT_VERSION:
+            if (
+                "\x00" in name
+                or _OTHER_SEPARATOR in name
+                or record[3] > zipfile.MAX_EXTRACT_VERSION
+            ):
                 return None
             file_size, packed, offset = record[11], record[10], record[18]
             if extra_size:
