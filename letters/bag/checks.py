@@ -72,6 +72,10 @@ _STANDARD_TAG_FILES = frozenset({"bagit.txt", "bag-info.txt", "fetch.txt"})
 _NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"})
 
 
+Listed = dict[str, bytes | None]
+"""A manifest's paths (NFC) and their checksums; None where it is the file's own digest."""
+
+
 @dataclass
 class BagFacts:
     """What the checks learned about the bag, for the report."""
@@ -105,7 +109,7 @@ class BagChecker:
         self.version = (1, 0)
         self.codec = "utf-8"
         self.to_fetch: set[str] = set()
-        self.listed: dict[str, dict[str, bytes]] = {}  # tag manifest -> path -> checksum
+        self.listed: dict[str, Listed] = {}  # tag manifest -> path -> checksum
 
     def run(self) -> BagFacts:
         """Run every check and return the bag's facts."""
@@ -205,8 +209,8 @@ class BagChecker:
                 self.found.error(MissingTagManifest(name))
             elif name in self.listed and member.content != manifest_bytes(
                 [
-                    (path, {algorithm: checksum.hex()})
-                    for path, checksum in self.listed[name].items()
+                    (path, {algorithm: self._expected(self.listed[name], path, algorithm).hex()})
+                    for path in self.listed[name]
                 ],
                 algorithm,
             ):
@@ -327,8 +331,9 @@ class BagChecker:
             return None
         return path
 
-    def _manifest(self, manifest: str, member: Member, algorithm: str) -> dict[str, bytes] | None:
-        """Parse a manifest; return each path it lists (NFC) and its checksum, as raw bytes."""
+    def _manifest(self, manifest: str, member: Member, algorithm: str) -> Listed | None:
+        """Parse a manifest; return each path it lists (NFC) and its checksum, as raw bytes, or
+        None where the checksum is the file's own: a file's digest is not kept twice."""
         lines = self._tag_lines(manifest, member)
         payload = manifest.startswith("manifest-")
         if payload:
@@ -336,7 +341,7 @@ class BagChecker:
         if lines is None:
             return None
         width = digest_size(algorithm) * 2
-        listed: dict[str, bytes] = {}
+        listed: Listed = {}
         spelled: dict[str, str] = {}  # how a path was written, when not in NFC
         members = self.members
         for number, line in enumerate(lines, 1):
@@ -366,10 +371,11 @@ class BagChecker:
                 key = present.path  # one string for the path, however many lists name it
             digest = bytes.fromhex(checksum)
             if key not in listed:
-                listed[key] = digest
+                same = present is not None and present.readable and present.digest(algorithm)
+                listed[key] = None if same == digest else digest
                 if path != key:
                     spelled[key] = path
-            elif listed[key] != digest:
+            elif self._expected(listed, key, algorithm) != digest:
                 self.found.error(DuplicateManifestEntry(manifest, key))
             elif spelled.get(key, key) != path:
                 self.found.warn(NormalizationVariants(manifest, key))
@@ -405,7 +411,7 @@ class BagChecker:
         self,
         manifest: str,
         algorithm: str,
-        listed: dict[str, bytes],
+        listed: Listed,
         payload: bool,
         fetch: dict[str, int],
     ) -> None:
@@ -417,7 +423,11 @@ class BagChecker:
             member = present.get(path)
             if member is None:
                 missing.append(path)
-            elif member.readable and (found := member.digest(algorithm)) != expected:
+            elif (
+                expected is not None
+                and member.readable
+                and (found := member.digest(algorithm)) != expected
+            ):
                 self.found.error(
                     ChecksumMismatch(path, algorithm, expected.hex(), (found or b"").hex())
                 )
@@ -432,7 +442,7 @@ class BagChecker:
                     for other in listed
                     if other in present
                     and other.casefold() == path.casefold()
-                    and listed[other] == listed[path]
+                    and self._expected(listed, other, algorithm) == listed[path]
                 ),
                 None,
             )
@@ -443,6 +453,11 @@ class BagChecker:
         if payload:
             for path in sorted(p for p in present if _payload(p) and p not in listed):
                 self.found.error(ExtraFile(path, manifest))
+
+    def _expected(self, listed: Listed, path: str, algorithm: str) -> bytes:
+        """Return the checksum a manifest gives `path`, which it lists."""
+        checksum = listed[path]
+        return checksum if checksum is not None else self.members[path].digest(algorithm) or b""
 
     def _bag_info(
         self, member: Member, octets: int, files: int
