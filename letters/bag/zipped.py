@@ -148,7 +148,7 @@ class DirectoryEntry:
 class ZipMember(Member):
     """A bag file stored in the zip: what reading and checking it needs, nothing more."""
 
-    __slots__ = ("crc", "data_start", "method", "packed", "stamp", "written")
+    __slots__ = ("crc", "header", "method", "packed", "stamp", "written")
 
     def __init__(
         self,
@@ -159,7 +159,9 @@ class ZipMember(Member):
         stamp: int,
     ) -> None:
         super().__init__(path, entry.file_size, entry.header_offset)
-        self.data_start = data_start
+        # The local header's length rather than where the data starts: a small number, which
+        # Python keeps one object for, where an offset would take one more int per entry.
+        self.header = None if data_start is None else data_start - entry.header_offset
         self.crc = entry.CRC
         self.method = entry.compress_type
         self.packed = entry.file_size if entry.compress_size == entry.file_size else (
@@ -175,6 +177,11 @@ class ZipMember(Member):
             # zipfile writes ZIP64's version exactly when the local sizes need it
             and local_version == (-45 if local_version < 0 else 20)
         )
+
+    @property
+    def data_start(self) -> int | None:
+        """Where the entry's data starts, or None when its local header is damaged."""
+        return None if self.header is None else self.order + self.header
 
     def date_time(self) -> tuple[int, int, int, int, int, int]:
         """Return the entry's date and time as zipfile decodes them."""
