@@ -126,9 +126,9 @@ class BagChecker:
         tag_algorithms = sorted({a for m, a in manifests.items() if m.startswith("tagmanifest-")})
         parsed = {*_STANDARD_TAG_FILES, *manifests}
         self.source.read_all(
-            (member, payload_algorithms if _payload(rel) else tag_algorithms, rel in parsed)
-            for rel, member in sorted(members.items(), key=lambda item: item[1].order)
-            if member.readable
+            (m, payload_algorithms if _payload(m.path) else tag_algorithms, m.path in parsed)
+            for m in sorted(members.values(), key=lambda m: m.order)  # a list of pointers only
+            if m.readable
         )
 
         if "bagit.txt" in members:

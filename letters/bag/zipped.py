@@ -485,12 +485,12 @@ class ZipSource:
 
     def as_written_by_letters(self, day: tuple[int, int, int]) -> None:
         """Record each entry whose zip details differ from what letters.bundle writes."""
-        for rel, member in sorted(self.members.items(), key=lambda item: item[1].order):
+        for member in sorted(self.members.values(), key=lambda m: m.order):
             assert isinstance(member, ZipMember)
             if member.data_start is None:
                 continue  # its local header is damaged: reported already
             if not member.written or member.date_time() != (*day, 0, 0, 0):
-                self.found.error(NotAsWritten(rel))
+                self.found.error(NotAsWritten(member.path))
 
     # The entries' data.
 
