@@ -20,6 +20,7 @@ import bagit
 import pytest
 
 from letters import bundle
+from letters.bag import ziparchive
 from letters.bundle import BundleIndex, build_bundle, scan_evidence
 from letters.errors import BundleError, InputError, OutputExistsError
 from letters.verify import verify_bundle
@@ -36,6 +37,7 @@ from tests.bundle_fixtures import (
     snapshot,
 )
 from tests.conftest import SAMPLE_CASE, needs_tool, run
+from tests.zip_reference import entries_of, zipfile_bytes
 
 
 @pytest.fixture
@@ -320,9 +322,9 @@ def test_unzip_tests_the_zip_cleanly(evidence: Path, out: Path) -> None:
 def test_large_members_and_many_entries_use_zip64(
     tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Lower zipfile's limits rather than write 4 GiB: the ZIP64 code paths are the same.
-    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1000)
-    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 5)
+    # Lower the writer's limits rather than write 4 GiB: the ZIP64 code paths are the same.
+    monkeypatch.setattr(ziparchive, "ZIP64_LIMIT", 1000)
+    monkeypatch.setattr(ziparchive, "FILECOUNT_LIMIT", 5)
     build(make_evidence(tmp_path / "evidence", PLAIN_EVIDENCE), out)
     monkeypatch.undo()
     data = out.read_bytes()
@@ -330,6 +332,11 @@ def test_large_members_and_many_entries_use_zip64(
     report = verify_bundle(out)
     assert report.findings == ()
     bagit.Bag(str(unzip(out, tmp_path / "unzipped"))).validate()
+    # And what zipfile writes for the same entries at the same limits.
+    entries = entries_of(out)
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1000)
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 5)
+    assert data == zipfile_bytes(entries, DAY)
 
 
 # --- same inputs, same bytes -------------------------------------------------------------
@@ -504,10 +511,11 @@ def test_an_interrupt_mid_build_leaves_nothing_behind(evidence: Path, out: Path)
 def test_a_full_disk_is_a_bundle_error(
     evidence: Path, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full(self: object, data: object) -> int:
+    def full(self: object, *data: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(zipfile._ZipWriteFile, "write", full)
+    monkeypatch.setattr(ziparchive.ZipArchive, "add", full)  # entries written whole
+    monkeypatch.setattr(ziparchive.ZipArchive, "write", full)  # entries streamed in
     with pytest.raises(BundleError) as caught:
         build(evidence, out)
     assert caught.value.message == f"cannot write {out}: No space left on device"

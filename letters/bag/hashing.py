@@ -21,12 +21,7 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
-try:
-    # zlib-ng's CRC-32 folds with the CPU's carry-less multiply: twenty times zlib's speed,
-    # which makes the zip's own checksum nearly free beside SHA-256 and SHA-512.
-    from zlib_ng.zlib_ng import crc32
-except ImportError:  # a platform zlib-ng has no wheel for: the same CRC, more slowly
-    from zlib import crc32
+from letters.bag.crc import crc32
 
 BUFFER_SIZE = 1 << 20
 BUFFERS = 8
