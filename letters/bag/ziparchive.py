@@ -18,8 +18,8 @@ That includes zipfile's own choices, which the zip format leaves open:
 
 Why not zipfile itself: it computes the CRC-32 with the standard zlib on the calling thread,
 more than ten times slower than zlib-ng's; it writes every local header twice, asking the file
-for its position and seeking back and forth around the second write (three seeks and three
-tells per entry, whatever its size); and it keeps a `ZipInfo` per entry until the end for the
+for its position and seeking back and forth around the second write (three seeks and two tells
+per entry, whatever its size); and it keeps a `ZipInfo` per entry until the end for the
 central directory. Here an entry whose bytes are all at hand (`add`) gets its final header
 straight away; only an entry streamed in (`start`, `write`, `end`) has its CRC-32, and sizes if
 they changed, written in afterwards, once. The position is counted, never asked. Each entry's
@@ -74,7 +74,9 @@ def dos_date(day: date) -> int:
 
 def local_zip64(expected: int) -> bool:
     """Return whether an entry expected to hold `expected` bytes gets a ZIP64 local header."""
-    return expected * 1.05 > ZIP64_LIMIT  # zipfile's margin for compression, in its words
+    # zipfile's margin, as "compressed size can be larger than uncompressed size", kept for
+    # stored entries too: the same bytes as before.
+    return expected * 1.05 > ZIP64_LIMIT
 
 
 def encode_name(name: str) -> tuple[bytes, int]:
