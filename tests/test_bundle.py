@@ -236,7 +236,7 @@ def test_a_cited_path_missing_from_the_evidence_is_a_warning(evidence: Path, out
 
 def test_a_bundle_without_evidence(out: Path) -> None:
     result = build(None, out, events=())
-    assert result.exhibits == ()
+    assert list(result.exhibits) == []
     assert verify_bundle(out).valid
 
 
@@ -375,10 +375,13 @@ def test_events_in_any_order_give_the_same_bytes(case_file, evidence: Path, tmp_
 
 def test_names_are_stored_in_nfc(tmp_path: Path, out: Path) -> None:
     decomposed = unicodedata.normalize("NFD", "café.txt")
-    evidence = make_evidence(tmp_path / "evidence", {decomposed: b"x"})
+    folder = unicodedata.normalize("NFD", "résumé")  # the file in it is found by its own name
+    files = {decomposed: b"x", f"{folder}/note.txt": b"y", f"{folder}/{decomposed}": b"z"}
+    evidence = make_evidence(tmp_path / "evidence", files)
     result = build(evidence, out)
-    assert result.exhibits[0].path == "café.txt"
-    assert f"{BAG}/data/evidence/café.txt" in members(out)
+    assert [x.path for x in result.exhibits] == ["café.txt", "résumé/café.txt", "résumé/note.txt"]
+    with zipfile.ZipFile(out) as bag:
+        assert [bag.read(f"{BAG}/{x.bag_path}") for x in result.exhibits] == [b"x", b"z", b"y"]
 
 
 # --- what is skipped and what is refused -------------------------------------------------
