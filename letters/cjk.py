@@ -28,6 +28,9 @@ DATE = re.compile(
 )
 # Digit groups (9407 1118 9876 5432 1000) and words joined by hyphens (ACC-889977).
 _GROUPS = re.compile(r"\d(?: \d)+|[0-9A-Za-z](?:-[0-9A-Za-z])+")
+# The only places a line may break: after a space, or beside a character that may be wide
+# (none below U+1100 is). Only these are looked at: a long Latin text costs a regex scan.
+_MAYBE = re.compile(r"(?<= )(?! )|(?<=[\u1100-\U0010ffff])|(?=[\u1100-\U0010ffff])")
 EPSILON = 0.001
 
 
@@ -82,10 +85,13 @@ def break_lines(
     (9407 1118 …) and the `keep` strings stay on one line; only a word wider than a whole
     line is cut. Joining every line with its space gives back `text` exactly.
     """
+    room = width - indent
+    line = text.rstrip(" ")
+    if measure(line) <= room + EPSILON:  # the common case: it fits, whatever its words
+        return [(line, text[len(line) :])]
     lines: list[tuple[str, str]] = []
     line = gap = ""
     used = 0.0
-    room = width - indent
     for word, space in units(text, glued(text, keep)):
         size = measure(word)
         if line or gap:
@@ -109,15 +115,24 @@ def units(text: str, glued: set[int]) -> list[tuple[str, str]]:
     """Split text at every place a line may break: (word, the spaces after it) pairs."""
     units = []
     start = 0
-    visible = ""  # the last character before any spaces
-    for end in range(1, len(text) + 1):
-        before = text[end - 1]
-        visible = before if before != " " else visible
-        if end == len(text) or (end not in glued and _may_break(before, text[end], visible)):
+    for match in _MAYBE.finditer(text, 1, len(text)):
+        end = match.start()
+        if end in glued or end == len(text):
+            continue
+        before = visible = text[end - 1]
+        at = end - 1
+        while visible == " " and at:  # the last character before the spaces
+            at -= 1
+            visible = text[at]
+        if _may_break(before, text[end], visible if visible != " " else ""):
             chunk = text[start:end]
             word = chunk.rstrip(" ")
             units.append((word, chunk[len(word) :]))
             start = end
+    if text:
+        chunk = text[start:]
+        word = chunk.rstrip(" ")
+        units.append((word, chunk[len(word) :]))
     return units
 
 

@@ -6,6 +6,7 @@ Part of the PDF backend: imports reportlab, so import it only when writing a bun
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 from collections.abc import Callable, Iterable, Iterator
@@ -13,7 +14,9 @@ from datetime import datetime
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.rl_accel import escapePDF
 from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 
@@ -61,7 +64,9 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         value: str, size: tuple[float, float] = BODY, align: str = "left", heading: bool = False
     ) -> _Text:
         keep = (value,) if heading else ()  # a column heading never breaks (`编|号`)
-        return _Text(value.translate(PRINTABLE), face, size, align, keep)
+        return _Text(
+            value if value.isascii() else value.translate(PRINTABLE), face, size, align, keep
+        )
 
     def headings(*keys: str) -> Row:
         return [[text(words[key], heading=True)] for key in keys]
@@ -134,6 +139,13 @@ class _Face(dict[str, float]):
     def __init__(self, typeface: Typeface) -> None:
         super().__init__()
         self.typeface = typeface
+        self._ink: _Ink | None = None
+
+    def ink(self, canvas: Canvas) -> _Ink:
+        """Return what draws its lines on the canvas (the one canvas of the index)."""
+        if self._ink is None:
+            self._ink = _Ink(canvas, self.typeface)
+        return self._ink
 
     def __missing__(self, char: str) -> float:
         self[char] = width = self.typeface.width(char, 1.0)
@@ -293,10 +305,9 @@ class _Table:
         canvas.setStrokeColor(colors.grey)
         canvas.setLineWidth(RULE)
         left, right, bottom = self.edges[0], self.edges[-1], self.rules[-1]
-        canvas.lines(
-            [(left, y, right, y) for y in (self.top, *self.rules)]
-            + [(x, self.top, x, bottom) for x in self.edges]
-        )
+        across = [f"{left:.3f} {y:.3f} m {right:.3f} {y:.3f} l" for y in (self.top, *self.rules)]
+        down = [f"{x:.3f} {self.top:.3f} m {x:.3f} {bottom:.3f} l" for x in self.edges]
+        canvas.addLiteral(" ".join([*across, *down, "S"]))
         self.top, self.rules = None, []
 
     def _open(self) -> None:
@@ -318,11 +329,13 @@ class _Table:
             canvas.setFillColor(colors.whitesmoke)
             canvas.rect(MARGIN, sheet.y - height, self.edges[-1] - MARGIN, height, stroke=0, fill=1)
             canvas.setFillColor(colors.black)
+        drawn = []  # the row's lines, handed to the page at once
         for lines, left, width in zip(cells, self.edges, self.widths, strict=False):
             y = sheet.y - ABOVE
             for text, line in lines:
                 y -= text.pitch
-                _draw_line(canvas, text, line, left + PADDING, width, y)
+                drawn.append(_line(canvas, text, line, left + PADDING, width, y))
+        canvas.addLiteral(" ".join(drawn))
         sheet.y -= height
         self.rules.append(sheet.y)
 
@@ -372,13 +385,77 @@ def _fitting(lines: Lines, room: float) -> Lines:
 
 def _draw_line(canvas: Canvas, text: _Text, line: str, left: float, width: float, y: float) -> None:
     """Draw a line of a text in the box of its line pitch whose bottom is at `y`."""
-    size = text.size
-    x = left + ((width - text.face.width(line, size)) / 2 if text.align == "centre" else 0.0)
-    drawn = canvas.beginText(x, y + (text.pitch - size) / 2 + size * 0.2)
-    for run, font in text.face.typeface.runs(line):
-        drawn.setFont(font, size)
-        drawn.textOut(run)
-    canvas.drawText(drawn)
+    canvas.addLiteral(_line(canvas, text, line, left, width, y))
+
+
+def _line(canvas: Canvas, text: _Text, line: str, left: float, width: float, y: float) -> str:
+    """Return the operators drawing a line of a text in the box of its line pitch whose bottom
+    is at `y`."""
+    size, face = text.size, text.face
+    x = left + ((width - face.width(line, size)) / 2 if text.align == "centre" else 0.0)
+    return face.ink(canvas).line(line, x, y + (text.pitch - size) / 2 + size * 0.2, size)
+
+
+class _Ink:
+    """Lines of text written straight into the page as PDF operators, one string a line.
+
+    reportlab's text objects format every number and encode every run of every line through
+    several layers; the index draws hundreds of thousands of lines. The encoding is still
+    reportlab's, looked up once per character: the fonts of the index are Helvetica and a
+    built-in Chinese font, neither of which is subset, so a character's code never changes.
+    """
+
+    def __init__(self, canvas: Canvas, typeface: Typeface) -> None:
+        self.typeface = typeface
+        self.font_of = _FontOf(typeface)
+        self.names: dict[str, str] = {}  # font → its name in the page's resources: /F1
+        self.codes: dict[str, _Codes] = {}
+        for font in filter(None, (typeface.main, typeface.fallback)):
+            self.names[font] = canvas._doc.getInternalFontName(font)
+            self.codes[font] = _Codes(pdfmetrics.getFont(font))
+
+    def line(self, line: str, x: float, y: float, size: float) -> str:
+        """Return the operators drawing one line with its left end of baseline at (x, y)."""
+        runs = (
+            [(self.typeface.main, line)]
+            if line.isascii()  # all in the main font: the fallback's marks are not ASCII
+            else itertools.groupby(line, self.font_of.__getitem__)
+        )
+        shown = " ".join(
+            f"{self.names[font]} {size:g} Tf ({''.join(map(self.codes[font].__getitem__, run))}) Tj"
+            for font, run in runs
+        )
+        return f"BT {x:.3f} {y:.3f} Td {shown} ET"
+
+
+class _FontOf(dict[str, str]):
+    """The font of a typeface each character is drawn in, looked up once per character."""
+
+    def __init__(self, typeface: Typeface) -> None:
+        super().__init__()
+        self.typeface = typeface
+
+    def __missing__(self, char: str) -> str:
+        [(_char, font)] = self.typeface.runs(char)
+        self[char] = font
+        return font
+
+
+class _Codes(dict[str, str]):
+    """A font's code for each character, as a PDF string literal holds it."""
+
+    def __init__(self, font: pdfmetrics.Font) -> None:
+        super().__init__()
+        self.font = font
+
+    def __missing__(self, char: str) -> str:
+        if self.font._multiByte:  # a CID font encodes by itself, escapes included
+            code = self.font.formatForPdf(char)
+        else:
+            [(_font, data)] = pdfmetrics.unicode2T1(char, [self.font])
+            code = escapePDF(data)
+        self[char] = code
+        return code
 
 
 def _summary(case: Case, index: BundleIndex, language: str) -> list[tuple[str, str]]:
@@ -397,15 +474,16 @@ def _summary(case: Case, index: BundleIndex, language: str) -> list[tuple[str, s
 
 
 def _exhibits(index: BundleIndex, language: str) -> Iterator[tuple[str, ...]]:
+    # Thousands of exhibits share a few kinds and days: each is put into words once.
+    kind_name = functools.cache(lambda kind: labels.evidence_kind(kind, language))
+    day_name = functools.cache(lambda day: i18n.format_date(day, language))
     for e in index.exhibits:
-        day = i18n.format_date(e.date, language) if e.date else ""
-        size = i18n.format_number(e.size, language) + " B"
         yield (
             str(e.number),
             e.path,
-            labels.evidence_kind(e.kind, language),
-            size,
-            day,
+            kind_name(e.kind),
+            i18n.format_count(e.size, language) + " B",
+            day_name(e.date) if e.date else "",
             "SHA-256 " + e.sha256,
         )
 
@@ -452,10 +530,15 @@ def _widths(header: Row | None, rows: Iterable[Row]) -> list[float]:
     narrowest: list[float] = []
     widest: list[float] = []
     for row in itertools.chain([header] if header else [], rows):
-        low = [max(text.narrowest() for text in cell) for cell in row]
-        high = [max(text.widest() for text in cell) for cell in row]
-        narrowest = [max(pair) for pair in zip(narrowest, low, strict=True)] if narrowest else low
-        widest = [max(pair) for pair in zip(widest, high, strict=True)] if widest else high
+        if not widest:
+            narrowest, widest = [0.0] * len(row), [0.0] * len(row)
+        for column, cell in enumerate(row):
+            for text in cell:
+                wide = text.widest()
+                widest[column] = max(widest[column], wide)
+                # A text no wider than the column's widest word has no wider word: not measured.
+                if wide > narrowest[column]:
+                    narrowest[column] = max(narrowest[column], text.narrowest())
     columns = len(widest)
     room = WIDTH - 2 * PADDING * columns
     if sum(widest) <= room:  # everything on one line: the last column takes the rest
