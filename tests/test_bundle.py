@@ -593,6 +593,19 @@ def test_each_evidence_file_is_opened_once_and_read_only(
         assert flags & os.O_NOFOLLOW
 
 
+def test_index_json_is_the_text_json_writes(evidence: Path, out: Path) -> None:
+    odd = EVENTS[0].__class__(
+        at=date(2026, 11, 22),
+        channel="mail",
+        party='say "hi" \\ back\tnow',
+        summary="line\nbreak \u2028 \x01 😀 客服",
+        evidence=("chat log.txt", "mail"),
+    )
+    build(evidence, out, events=(*EVENTS, odd))
+    text = members(out)[f"{BAG}/data/index/index.json"].decode()
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+
+
 def test_csv_cells_cannot_become_formulas_or_split_on_semicolons(evidence: Path, out: Path) -> None:
     hostile = EVENTS[0].__class__(
         at=date(2026, 11, 22),
