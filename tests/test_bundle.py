@@ -155,6 +155,11 @@ def test_exhibits_are_numbered_by_path_and_linked_to_events(evidence: Path, out:
         (4, "mail/2026/11/确认 confirmation.eml", "email", date(2026, 11, 21), (3,)),
         (5, "微信截图 2026-11-20.png", "image", date(2026, 11, 20), (2,)),
     ]
+    exhibits = tuple(result.exhibits)  # a sequence, indexed and sliced as a tuple is
+    assert (result.exhibits[0], result.exhibits[-1]) == (exhibits[0], exhibits[-1])
+    assert result.exhibits[1:4] == exhibits[1:4] and result.exhibits[::-2] == exhibits[::-2]
+    with pytest.raises(IndexError):
+        result.exhibits[5]
     assert [(e.number, e.event.channel, e.exhibits) for e in result.index.timeline] == [
         (1, "chat", (1, 2)),
         (2, "phone", (5,)),
