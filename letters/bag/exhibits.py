@@ -324,8 +324,8 @@ _SCALAR = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _scalar(value: object) -> str:
-    """Write a JSON scalar as json does; strings, numbers and null directly, as the index has
-    many and json's own encoder takes ten times longer for a number or null than for a string."""
+    """Write a JSON scalar as json does; strings, whole numbers and null directly, as the index
+    has many and json's own encoder takes ten times longer for a number or null than a string."""
     if isinstance(value, str):
         return encode_basestring(value)
     if value is None:
