@@ -159,8 +159,7 @@ def build_bundle(
             exhibits = Exhibits(files, digests, exhibit_events, timeline)
             index = BundleIndex(name, bagging_date, info, exhibits, documents_index, timeline)
             for bag_path, chunks in index_files(index, index_pdf):
-                # Counted first, not kept: the size decides the entry's header (ZIP64 or not).
-                writer.add_stream(bag_path, chunks(), sum(map(len, chunks())))
+                writer.add_made(bag_path, chunks)
             fingerprint = writer.finish(info)
             result = BundleResult(
                 path=out,

@@ -391,18 +391,17 @@ def _index_json(index: BundleIndex) -> Iterator[bytes]:
 
 def index_files(
     index: BundleIndex, index_pdf: Callable[[BundleIndex], bytes] | None
-) -> list[tuple[str, Callable[[], Iterable[bytes]]]]:
-    """Return the index files, sorted by name, each as a function yielding its bytes.
-
-    Each function can be called again and yields the same bytes: a zip entry's header depends
-    on its size (ZIP64 or not), so the writer counts them first.
-    """
-    files: list[tuple[str, Callable[[], Iterable[bytes]]]] = [
-        ("data/index/index.csv", lambda: _exhibits_csv(index)),
-        ("data/index/index.json", lambda: _index_json(index)),
-        ("data/index/timeline.csv", lambda: _timeline_csv(index)),
+) -> list[tuple[str, Iterator[bytes]]]:
+    """Return the index files, sorted by name, each with its bytes, made as they are read."""
+    files = [
+        ("data/index/index.csv", _exhibits_csv(index)),
+        ("data/index/index.json", _index_json(index)),
+        ("data/index/timeline.csv", _timeline_csv(index)),
     ]
     if index_pdf is not None:
-        pdf = index_pdf(index)
-        files.append(("data/index/index.pdf", lambda: (pdf,)))
+        files.append(("data/index/index.pdf", _pdf(index, index_pdf)))
     return sorted(files, key=lambda file: file[0])
+
+
+def _pdf(index: BundleIndex, index_pdf: Callable[[BundleIndex], bytes]) -> Iterator[bytes]:
+    yield index_pdf(index)

@@ -160,6 +160,20 @@ class BagWriter:
         self._record(path, len(data), result)
         return result
 
+    def add_made(self, path: str, chunks: Iterable[bytes]) -> dict[str, str]:
+        """Store one entry from chunks of bytes of a size not known beforehand (an index file
+        being written), and return its digests.
+
+        The chunks are spooled first, and made once: the size decides the entry's header.
+        """
+        spool = Spool()
+        try:
+            for chunk in chunks:
+                spool.write(chunk)
+            return self.add_stream(path, spool.chunks(), spool.size)
+        finally:
+            spool.close()
+
     def add_stream(self, path: str, chunks: Iterable[bytes], size: int = 0) -> dict[str, str]:
         """Store one entry from chunks of bytes, about `size` in all, and return its digests."""
         hashes = [hashlib.new(algorithm) for algorithm in ALGORITHMS]
