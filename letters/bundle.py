@@ -36,12 +36,13 @@ from datetime import date
 from pathlib import Path
 
 from letters.bag.exhibits import (
+    EVIDENCE_FOLDER,
     BundleIndex,
     Document,
     Exhibit,
+    Exhibits,
     TimelineEntry,
     TimelineEvent,
-    day,
     exhibit_kind,
     index_files,
     link_timeline,
@@ -90,7 +91,7 @@ class BundleResult:
     fingerprint: str  # SHA-256 of tagmanifest-sha256.txt: names the whole bag's content
 
     @property
-    def exhibits(self) -> tuple[Exhibit, ...]:
+    def exhibits(self) -> Sequence[Exhibit]:
         """Return the exhibits, numbered from 1."""
         return self.index.exhibits
 
@@ -149,36 +150,16 @@ def build_bundle(
                 Document(doc_name, bag_path, len(data), writer.add_bytes(bag_path, data)["sha256"])
                 for doc_name, bag_path, data in docs
             )
-            # One string per file for the zip, the manifests and the index: less memory per file.
-            bag_paths = ["data/evidence/" + item.path for item in files]
-            pending = [
-                writer.add_file(item, bag_path, progress)
-                for item, bag_path in zip(files, bag_paths, strict=True)
+            # A file's bag path is made for the writer, which keeps it; the exhibits keep only
+            # the digests, and are made from them and the scan's records when the index asks.
+            digests = [
+                writer.add_file(item, EVIDENCE_FOLDER + item.path, progress) for item in files
             ]
             writer.settle()
-            exhibits = []
-            for number, (item, bag_path, digests) in enumerate(
-                zip(files, bag_paths, pending, strict=True), 1
-            ):
-                cited = exhibit_events.get(item.path, ())
-                exhibits.append(
-                    Exhibit(
-                        number=number,
-                        path=item.path,
-                        bag_path=bag_path,
-                        kind=exhibit_kind(item.path),
-                        size=item.size,
-                        sha256=digests["sha256"],
-                        date=min((day(timeline[n - 1].event.at) for n in cited), default=None),
-                        events=cited,
-                    )
-                )
-            index = BundleIndex(
-                name, bagging_date, info, tuple(exhibits), documents_index, timeline
-            )
+            exhibits = Exhibits(files, digests, exhibit_events, timeline)
+            index = BundleIndex(name, bagging_date, info, exhibits, documents_index, timeline)
             for bag_path, chunks in index_files(index, index_pdf):
-                # Counted first, not kept: the size decides the entry's header (ZIP64 or not).
-                writer.add_stream(bag_path, chunks(), sum(map(len, chunks())))
+                writer.add_made(bag_path, chunks)
             fingerprint = writer.finish(info)
             result = BundleResult(
                 path=out,

@@ -5,7 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-WRITER = ("letters.bundle", "letters.bag.scan", "letters.bag.exhibits", "letters.bag.writer")
+WRITER = (
+    "letters.bundle",
+    "letters.bag.scan",
+    "letters.bag.exhibits",
+    "letters.bag.writer",
+    "letters.bag.ziparchive",
+)
 
 
 def test_verify_loads_none_of_the_writers_modules() -> None:

@@ -20,6 +20,7 @@ import bagit
 import pytest
 
 from letters import bundle
+from letters.bag import ziparchive
 from letters.bundle import BundleIndex, build_bundle, scan_evidence
 from letters.errors import BundleError, InputError, OutputExistsError
 from letters.verify import verify_bundle
@@ -36,6 +37,7 @@ from tests.bundle_fixtures import (
     snapshot,
 )
 from tests.conftest import SAMPLE_CASE, needs_tool, run
+from tests.zip_reference import entries_of, zipfile_bytes
 
 
 @pytest.fixture
@@ -155,6 +157,11 @@ def test_exhibits_are_numbered_by_path_and_linked_to_events(evidence: Path, out:
         (4, "mail/2026/11/确认 confirmation.eml", "email", date(2026, 11, 21), (3,)),
         (5, "微信截图 2026-11-20.png", "image", date(2026, 11, 20), (2,)),
     ]
+    exhibits = tuple(result.exhibits)  # a sequence, indexed and sliced as a tuple is
+    assert (result.exhibits[0], result.exhibits[-1]) == (exhibits[0], exhibits[-1])
+    assert result.exhibits[1:4] == exhibits[1:4] and result.exhibits[::-2] == exhibits[::-2]
+    with pytest.raises(IndexError):
+        result.exhibits[5]
     assert [(e.number, e.event.channel, e.exhibits) for e in result.index.timeline] == [
         (1, "chat", (1, 2)),
         (2, "phone", (5,)),
@@ -236,7 +243,7 @@ def test_a_cited_path_missing_from_the_evidence_is_a_warning(evidence: Path, out
 
 def test_a_bundle_without_evidence(out: Path) -> None:
     result = build(None, out, events=())
-    assert result.exhibits == ()
+    assert list(result.exhibits) == []
     assert verify_bundle(out).valid
 
 
@@ -320,9 +327,9 @@ def test_unzip_tests_the_zip_cleanly(evidence: Path, out: Path) -> None:
 def test_large_members_and_many_entries_use_zip64(
     tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Lower zipfile's limits rather than write 4 GiB: the ZIP64 code paths are the same.
-    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1000)
-    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 5)
+    # Lower the writer's limits rather than write 4 GiB: the ZIP64 code paths are the same.
+    monkeypatch.setattr(ziparchive, "ZIP64_LIMIT", 1000)
+    monkeypatch.setattr(ziparchive, "FILECOUNT_LIMIT", 5)
     build(make_evidence(tmp_path / "evidence", PLAIN_EVIDENCE), out)
     monkeypatch.undo()
     data = out.read_bytes()
@@ -330,6 +337,11 @@ def test_large_members_and_many_entries_use_zip64(
     report = verify_bundle(out)
     assert report.findings == ()
     bagit.Bag(str(unzip(out, tmp_path / "unzipped"))).validate()
+    # And what zipfile writes for the same entries at the same limits.
+    entries = entries_of(out)
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1000)
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 5)
+    assert data == zipfile_bytes(entries, DAY)
 
 
 # --- same inputs, same bytes -------------------------------------------------------------
@@ -375,10 +387,13 @@ def test_events_in_any_order_give_the_same_bytes(case_file, evidence: Path, tmp_
 
 def test_names_are_stored_in_nfc(tmp_path: Path, out: Path) -> None:
     decomposed = unicodedata.normalize("NFD", "café.txt")
-    evidence = make_evidence(tmp_path / "evidence", {decomposed: b"x"})
+    folder = unicodedata.normalize("NFD", "résumé")  # the file in it is found by its own name
+    files = {decomposed: b"x", f"{folder}/note.txt": b"y", f"{folder}/{decomposed}": b"z"}
+    evidence = make_evidence(tmp_path / "evidence", files)
     result = build(evidence, out)
-    assert result.exhibits[0].path == "café.txt"
-    assert f"{BAG}/data/evidence/café.txt" in members(out)
+    assert [x.path for x in result.exhibits] == ["café.txt", "résumé/café.txt", "résumé/note.txt"]
+    with zipfile.ZipFile(out) as bag:
+        assert [bag.read(f"{BAG}/{x.bag_path}") for x in result.exhibits] == [b"x", b"z", b"y"]
 
 
 # --- what is skipped and what is refused -------------------------------------------------
@@ -504,10 +519,11 @@ def test_an_interrupt_mid_build_leaves_nothing_behind(evidence: Path, out: Path)
 def test_a_full_disk_is_a_bundle_error(
     evidence: Path, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full(self: object, data: object) -> int:
+    def full(self: object, *data: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(zipfile._ZipWriteFile, "write", full)
+    monkeypatch.setattr(ziparchive.ZipArchive, "add", full)  # entries written whole
+    monkeypatch.setattr(ziparchive.ZipArchive, "write", full)  # entries streamed in
     with pytest.raises(BundleError) as caught:
         build(evidence, out)
     assert caught.value.message == f"cannot write {out}: No space left on device"
@@ -588,6 +604,19 @@ def test_each_evidence_file_is_opened_once_and_read_only(
     for _path, flags in evidence_opens:
         assert flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND) == 0
         assert flags & os.O_NOFOLLOW
+
+
+def test_index_json_is_the_text_json_writes(evidence: Path, out: Path) -> None:
+    odd = EVENTS[0].__class__(
+        at=date(2026, 11, 22),
+        channel="mail",
+        party='say "hi" \\ back\tnow',
+        summary="line\nbreak \u2028 \x01 😀 客服",
+        evidence=("chat log.txt", "mail"),
+    )
+    build(evidence, out, events=(*EVENTS, odd))
+    text = members(out)[f"{BAG}/data/index/index.json"].decode()
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
 
 
 def test_csv_cells_cannot_become_formulas_or_split_on_semicolons(evidence: Path, out: Path) -> None:

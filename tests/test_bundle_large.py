@@ -15,7 +15,7 @@ from letters.bag.hashing import BUFFER_SIZE, BUFFERS
 from letters.bundle import build_bundle, scan_evidence
 from letters.errors import BundleError
 from letters.verify import verify_bundle
-from tests.bundle_fixtures import BAG, DAY, INFO, build
+from tests.bundle_fixtures import BAG, DAY, EVENTS, INFO, build
 
 MIB = 1 << 20
 # Sizes around the 64 KiB and 1 MiB edges, between many small files, so that the read-ahead
@@ -90,3 +90,38 @@ def test_memory_stays_bounded_whatever_the_size(tmp_path: Path) -> None:
         tracemalloc.stop()
     # The read-ahead buffers and little else, however much evidence there is.
     assert peak < BUFFERS * BUFFER_SIZE + 4 * MIB < 48 * MIB
+
+
+def _kept_per_file(tmp_path: Path, count: int) -> tuple[float, float]:
+    """Build a bundle of `count` small files; return the bytes per file the scan keeps, and
+    the bytes per file its result keeps beyond the scan, the zip written."""
+    evidence = tmp_path / f"evidence {count}"
+    for number in range(count):
+        path = evidence / f"folder {number // 200}" / f"截图 {number:05}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * (300 + number))
+    tracemalloc.start()
+    try:
+        scanned = scan_evidence(evidence)
+        after_scan, _peak = tracemalloc.get_traced_memory()
+        result = build_bundle(
+            tmp_path / f"{count}.zip", scanned, bagging_date=DAY, info=INFO, events=EVENTS
+        )
+        after_build, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(result.exhibits) == count
+    return after_scan, after_build - after_scan
+
+
+def test_many_files_cost_little_memory_each(tmp_path: Path) -> None:
+    # Measured at two counts, so that what is made once (imports, caches) falls out.
+    few_scan, few_result = _kept_per_file(tmp_path, 200)
+    many_scan, many_result = _kept_per_file(tmp_path, 1200)
+    scan, result = (many_scan - few_scan) / 1000, (many_result - few_result) / 1000
+    # A file's path (116 bytes here), its size, time and identity (about 300 bytes in all):
+    # no DirEntry, stat result or second copy of the path stays behind.
+    assert scan < 400
+    # The digests the manifests needed anyway (about 180 bytes): no Exhibit object, hex
+    # string or bag path is kept for each file.
+    assert result < 250

@@ -20,6 +20,7 @@ from click.testing import Result
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from letters.bag import ziparchive
 from letters.bag.findings import Collected
 from letters.bag.hashing import Pipeline
 from letters.bag.zipped import DirectoryEntry, ZipSource
@@ -447,8 +448,8 @@ def test_our_bundle_directory_is_read_compactly_as_zipfile_reads_it(
 def test_a_zip64_directory_is_read_compactly_as_zipfile_reads_it(tmp_path: Path) -> None:
     # Lower zipfile's limits rather than write 4 GiB: every size, offset and count in ZIP64.
     with (
-        mock.patch.object(zipfile, "ZIP64_LIMIT", 10),
-        mock.patch.object(zipfile, "ZIP_FILECOUNT_LIMIT", 5),
+        mock.patch.object(ziparchive, "ZIP64_LIMIT", 10),
+        mock.patch.object(ziparchive, "FILECOUNT_LIMIT", 5),
     ):
         build(make_evidence(tmp_path / "evidence"), tmp_path / "b.zip")
     data = (tmp_path / "b.zip").read_bytes()

@@ -13,13 +13,17 @@ import io
 import json
 import posixpath
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from json.encoder import encode_basestring
+from typing import Protocol, overload
 
-from letters.bag.manifest import BagInfo
-from letters.bag.scan import BundleWarning
+from letters.bag.manifest import BagInfo, Digests
+from letters.bag.scan import BundleWarning, EvidenceFile
+
+EVIDENCE_FOLDER = "data/evidence/"
+"""Where the evidence folder's files are in the bag."""
 
 _KINDS = {
     "image": "png jpg jpeg gif heic heif webp bmp tif tiff svg",
@@ -100,6 +104,66 @@ class TimelineEntry:
     missing: tuple[str, ...]  # cited paths that are not in the evidence folder
 
 
+class Exhibits(Sequence[Exhibit]):
+    """A bundle's exhibits, numbered from 1, each made when it is asked for.
+
+    A bundle holds a file record and the digests of every evidence file until it is written;
+    an Exhibit of its own for each file would add as much again, so the exhibits are made one
+    at a time from those, as the index files are written.
+    """
+
+    __slots__ = ("_digests", "_events", "_files", "_timeline")
+
+    def __init__(
+        self,
+        files: Sequence[EvidenceFile],
+        digests: Sequence[Digests],
+        events: Mapping[str, tuple[int, ...]],
+        timeline: Sequence[TimelineEntry],
+    ) -> None:
+        """Number `files` (in path order) with their `digests`, linked by `link_timeline`."""
+        if len(files) != len(digests):
+            raise ValueError("one digest for each file")
+        self._files = files
+        self._digests = digests
+        self._events = events
+        self._timeline = timeline
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    @overload
+    def __getitem__(self, index: int) -> Exhibit: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Exhibit, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Exhibit | tuple[Exhibit, ...]:
+        if isinstance(index, slice):
+            return tuple(self[n] for n in range(len(self))[index])
+        number = range(1, len(self) + 1)[index]  # IndexError, as a tuple raises it
+        return self._exhibit(number, self._files[number - 1], self._digests[number - 1])
+
+    def __iter__(self) -> Iterator[Exhibit]:
+        for number, (item, digests) in enumerate(zip(self._files, self._digests, strict=True), 1):
+            yield self._exhibit(number, item, digests)
+
+    def _exhibit(self, number: int, item: EvidenceFile, digests: Digests) -> Exhibit:
+        path = item.path
+        cited = self._events.get(path, ())
+        # By position, which is quicker than by keyword: an index makes one per file, per pass.
+        return Exhibit(
+            number,
+            path,
+            EVIDENCE_FOLDER + path,
+            exhibit_kind(path),
+            item.size,
+            digests["sha256"],
+            min(day(self._timeline[n - 1].event.at) for n in cited) if cited else None,
+            cited,
+        )
+
+
 @dataclass(frozen=True)
 class BundleIndex:
     """What the index files say; handed to the caller's PDF renderer."""
@@ -107,7 +171,7 @@ class BundleIndex:
     name: str
     bagging_date: date
     info: BagInfo
-    exhibits: tuple[Exhibit, ...]
+    exhibits: Sequence[Exhibit]  # Exhibits in a bundle: made one at a time
     documents: tuple[Document, ...]
     timeline: tuple[TimelineEntry, ...]
 
@@ -246,17 +310,29 @@ def _pretty(value: object, margin: str) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        members = (f"{_SCALAR(k)}: {_pretty(v, inner)}" for k, v in value.items())
+        members = (f"{_scalar(k)}: {_pretty(v, inner)}" for k, v in value.items())
         return "{\n" + inner + (",\n" + inner).join(members) + "\n" + margin + "}"
     if isinstance(value, list):
         if not value:
             return "[]"
         items = (_pretty(v, inner) for v in value)
         return "[\n" + inner + (",\n" + inner).join(items) + "\n" + margin + "]"
-    return _SCALAR(value)
+    return _scalar(value)
 
 
 _SCALAR = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _scalar(value: object) -> str:
+    """Write a JSON scalar as json does; strings, whole numbers and null directly, as the index
+    has many and json's own encoder takes ten times longer for a number or null than a string."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if type(value) is int:  # not a bool
+        return int.__repr__(value)
+    return _SCALAR(value)
 
 
 def _json_list(key: str, items: Iterable[object], last: bool = False) -> Iterator[str]:
@@ -315,18 +391,17 @@ def _index_json(index: BundleIndex) -> Iterator[bytes]:
 
 def index_files(
     index: BundleIndex, index_pdf: Callable[[BundleIndex], bytes] | None
-) -> list[tuple[str, Callable[[], Iterable[bytes]]]]:
-    """Return the index files, sorted by name, each as a function yielding its bytes.
-
-    Each function can be called again and yields the same bytes: a zip entry's header depends
-    on its size (ZIP64 or not), so the writer counts them first.
-    """
-    files: list[tuple[str, Callable[[], Iterable[bytes]]]] = [
-        ("data/index/index.csv", lambda: _exhibits_csv(index)),
-        ("data/index/index.json", lambda: _index_json(index)),
-        ("data/index/timeline.csv", lambda: _timeline_csv(index)),
+) -> list[tuple[str, Iterator[bytes]]]:
+    """Return the index files, sorted by name, each with its bytes, made as they are read."""
+    files = [
+        ("data/index/index.csv", _exhibits_csv(index)),
+        ("data/index/index.json", _index_json(index)),
+        ("data/index/timeline.csv", _timeline_csv(index)),
     ]
     if index_pdf is not None:
-        pdf = index_pdf(index)
-        files.append(("data/index/index.pdf", lambda: (pdf,)))
+        files.append(("data/index/index.pdf", _pdf(index, index_pdf)))
     return sorted(files, key=lambda file: file[0])
+
+
+def _pdf(index: BundleIndex, index_pdf: Callable[[BundleIndex], bytes]) -> Iterator[bytes]:
+    yield index_pdf(index)

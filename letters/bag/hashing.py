@@ -21,16 +21,14 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
-try:
-    # zlib-ng's CRC-32 folds with the CPU's carry-less multiply: twenty times zlib's speed,
-    # which makes the zip's own checksum nearly free beside SHA-256 and SHA-512.
-    from zlib_ng.zlib_ng import crc32
-except ImportError:  # a platform zlib-ng has no wheel for: the same CRC, more slowly
-    from zlib import crc32
+from letters.bag.crc import crc32
 
 BUFFER_SIZE = 1 << 20
 BUFFERS = 8
 _WHOLE = 4 * BUFFER_SIZE  # a file up to this size is hashed by one worker, beside others
+# A file up to this size is hashed by the thread that reads it: handing it to a worker would
+# cost more than hashing it (a queue, a lock and a thread switch a file, all under the GIL).
+_INLINE = 16 << 10
 _CRC = "crc32"
 _SMALL_READ = 64 << 10  # a file's next read goes into a fresh buffer rather than one this short
 
@@ -117,14 +115,20 @@ class Job:
         groups = [parts[:1], parts[1:]] if size > _WHOLE and len(parts) > 1 else [parts]
         if self.kept is not None:
             groups[-1].append((0.0, self.kept))
+        self.inline = [p.update for _c, p in groups[0]] if size <= _INLINE else None
         self.lanes: list[tuple[int, float, list[Callable[[Any], object]]]] = []
         taken: int | None = None
-        for group in groups:
+        for group in groups if self.inline is None else ():
             taken = pipeline.assign(avoid=taken)
             self.lanes.append((taken, sum(c for c, _p in group), [p.update for _c, p in group]))
 
     def feed(self, buffer: Buffer | None, data: memoryview | bytes) -> None:
-        """Hand one chunk, in order, to every lane; `buffer` holds `data` until they are done."""
+        """Hand one chunk, in order, to every lane; `buffer` holds `data` until they are done.
+
+        A small file's chunks are hashed here and now.
+        """
+        for update in self.inline or ():
+            update(data)
         for worker, per_byte, updates in self.lanes:
             with self._lock:
                 self._pending += 1

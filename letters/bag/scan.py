@@ -27,14 +27,27 @@ _INLINE_BYTES = 4096  # small files may live in the file system's own records, w
 
 @dataclass(frozen=True, slots=True)
 class EvidenceFile:
-    """One regular file found in the evidence folder, as it was when scanned."""
+    """One regular file found in the evidence folder, as it was when scanned.
+
+    A bundle keeps one per file until it is written, so it holds as little as it can: its folder
+    is one string shared by the files in it, and its own location is kept only when the system
+    spells its name otherwise than `path` does (not NFC, as on macOS).
+    """
 
     path: str  # relative to the evidence folder, `/`-separated, NFC
-    location: str  # where it is on this computer, as the system names it
     size: int
     mtime_ns: int
     device: int
     inode: int
+    folder: str  # where its folder is on this computer, as the system names it
+    spelled: str | None = None  # where it is, when not `folder` joined with the name in `path`
+
+    @property
+    def location(self) -> str:
+        """Return where the file is on this computer, as the system names it."""
+        if self.spelled is not None:
+            return self.spelled
+        return os.path.join(self.folder, self.path.rpartition("/")[2])
 
     @property
     def source(self) -> Path:
@@ -95,9 +108,11 @@ def scan_evidence(root: Path) -> Evidence:
         raise InputError(_("{path} is not a folder").format(path=root))
     files: list[EvidenceFile] = []
     skipped: list[BundleWarning] = []
+    devices: dict[int, int] = {}  # one number object per device, not one per file
     pending = [("", root)]
     while pending:
         prefix, folder = pending.pop()
+        where = os.fspath(folder)
         try:
             with os.scandir(folder) as entries:
                 listing = sorted(entries, key=lambda e: e.name)
@@ -132,9 +147,15 @@ def scan_evidence(root: Path) -> Evidence:
                 elif placeholder(st := entry.stat(follow_symlinks=False), entry.path):
                     skipped.append(BundleWarning("placeholder", rel))
                 else:
+                    device = devices.setdefault(st.st_dev, st.st_dev)
+                    # The DirEntry goes with the listing; keep its path only if it cannot be
+                    # told again from the folder and the name.
+                    spelled: str | None = entry.path
+                    if os.path.join(where, rel.rpartition("/")[2]) == spelled:
+                        spelled = None
                     files.append(
                         EvidenceFile(
-                            rel, entry.path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino
+                            rel, st.st_size, st.st_mtime_ns, device, st.st_ino, where, spelled
                         )
                     )
             except OSError as error:

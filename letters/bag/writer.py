@@ -1,34 +1,38 @@
-"""The zip writer: a bag's entries in one reproducible zip, its manifests kept as it goes.
+"""The bag writer: a bag's entries in one reproducible zip, its manifests kept as it goes.
 
 Same inputs, same bytes: entry dates come from the bagging date, modes and the creating system are
 fixed, and entries are stored (not compressed), so nothing from the clock, the time zone, the
-umask or the machine goes into the zip. Each evidence file is read once, in chunks that go to the
-zip (with its CRC-32) on the calling thread and to the digests on helper threads
-(`letters.bag.hashing.Pipeline`), so reading, writing and hashing overlap, and memory stays
-bounded by the pipeline's few buffers whatever the size. The evidence folder is only ever opened
-read-only, and a file that is not, byte for byte, the one the scan found fails the build.
+umask or the machine goes into the zip (`letters.bag.ziparchive` writes it). Each evidence file is
+read once, in chunks that go to the zip (with its CRC-32) on the calling thread and to the digests
+on helper threads (`letters.bag.hashing.Pipeline`), so reading, writing and hashing overlap, and
+memory stays bounded by the pipeline's few buffers whatever the size. The zip's central directory
+and the payload manifests go to spools as each file is done, so memory does not grow with the
+number of files either. The evidence folder is only ever opened read-only, and a file that is
+not, byte for byte, the one the scan found fails the build.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
 import stat
-import zipfile
+from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import BinaryIO
 
-from letters.bag.hashing import Job, Packer, Pipeline
-from letters.bag.manifest import ALGORITHMS, BagInfo, bag_info, manifest_bytes
+from letters.bag.hashing import BUFFER_SIZE, Buffer, Job, Packer, Pipeline
+from letters.bag.manifest import ALGORITHMS, BagInfo, Digests, bag_info, manifest_bytes
+from letters.bag.paths import decode_path, encode_path, sort_key
 from letters.bag.scan import EvidenceFile
+from letters.bag.ziparchive import Spool, ZipArchive
 from letters.bag.zipdates import zip_day
 from letters.errors import BundleError
 from letters.i18n import _, os_reason
 
 _WRITE_BACK = 64 << 20
+_AT_ONCE = BUFFER_SIZE  # a file up to this size is read whole before its entry is written
 _MODE = (stat.S_IFREG | 0o644) << 16  # one int shared by every entry, not one per entry
 _SIZES = tuple(hashlib.new(algorithm).digest_size for algorithm in ALGORITHMS)
 _STARTS = tuple(sum(_SIZES[:n]) for n in range(len(_SIZES)))
@@ -63,66 +67,124 @@ class FileDigests:
         return {algorithm: self[algorithm] for algorithm in ALGORITHMS}
 
 
+def _final(digests: Digests) -> bool:
+    return not isinstance(digests, FileDigests) or digests.raw is not None
+
+
+class _Manifests:
+    """The payload manifests, a line written to a spool as soon as its file's digests are final.
+
+    Files are hashed on helper threads and finish out of order; the lines are written in the
+    order the files were added, so each waits for those before it. A bundle adds its payload
+    in path order, which is the manifests' order: then memory does not grow with the number of
+    files. Added in another order, the lines are sorted at the end (in memory).
+    """
+
+    def __init__(self) -> None:
+        self.spools = {algorithm: Spool() for algorithm in ALGORITHMS}
+        self.waiting: deque[tuple[str, Digests]] = deque()
+        self.last: tuple[str, ...] | None = None
+        self.in_order = True
+
+    def add(self, path: str, digests: Digests) -> None:
+        key = sort_key(path)
+        if self.last is not None and not self.last < key:
+            self.in_order = False
+        self.last = key
+        self.waiting.append((path, digests))
+        self.write_final()
+
+    def write_final(self) -> None:
+        """Write the lines of the files at the head of the queue whose digests are final."""
+        waiting = self.waiting
+        while waiting and _final(waiting[0][1]):
+            path, digests = waiting.popleft()
+            line = encode_path(path) + "\n"
+            for algorithm, spool in self.spools.items():
+                spool.write(f"{digests[algorithm]}  {line}".encode())
+
+    def entry(self, algorithm: str) -> tuple[Iterable[bytes], int]:
+        """Return one manifest, every digest final, as chunks of bytes and its size."""
+        self.write_final()
+        if self.waiting:
+            raise RuntimeError("the digests are not final yet")
+        spool = self.spools[algorithm]
+        if self.in_order:
+            return spool.chunks(), spool.size
+        lines = b"".join(spool.chunks()).decode("utf-8").split("\n")[:-1]
+        lines.sort(key=lambda line: (sort_key(decode_path(line.split("  ", 1)[1])), line))
+        data = "".join(line + "\n" for line in lines).encode("utf-8")
+        return (data,), len(data)
+
+    def close(self) -> None:
+        for spool in self.spools.values():
+            spool.close()
+
+
 class BagWriter:
     """Write a bag's entries into a zip, keeping the manifests as it goes."""
 
     def __init__(self, handle: BinaryIO, name: str, day: date, pipeline: Pipeline) -> None:
-        self.zip = zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True)
+        self.zip = ZipArchive(handle, zip_day(day), _MODE)
         self.prefix = name + "/"
         self.day = day
-        stamp = zip_day(day)
-        self.date_time = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
         self.pipeline = pipeline
         self.packer = Packer(pipeline)
-        self.payload: list[tuple[str, dict[str, str] | FileDigests]] = []
+        self.manifests = _Manifests()
         self.tags: list[tuple[str, dict[str, str]]] = []
         self.payload_bytes = 0
+        self.payload_files = 0
         self.handle = handle
-        self.flushed = 0  # how far the zip has been handed to the disk
+        self.flushed = self.zip.offset  # how far the zip has been handed to the disk
 
     def __enter__(self) -> BagWriter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        if kind is not None:
-            # The zip is being thrown away: close it quietly, so no half-written file
-            # complains later, and let the original error through.
-            with contextlib.suppress(Exception):
-                self.zip.close()
-
-    @property
-    def payload_files(self) -> int:
-        return len(self.payload)
-
-    def _info(self, path: str, size: int) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(self.prefix + path, self.date_time)
-        info.create_system = 3  # Unix, so the mode below means the same everywhere
-        info.external_attr = _MODE
-        info.compress_type = zipfile.ZIP_STORED
-        info.file_size = size  # lets zipfile choose ZIP64 from the size alone
-        return info
+        # Done or thrown away (the caller discards a half-written zip): the spools can go.
+        self.zip.discard()
+        self.manifests.close()
 
     def _record(self, path: str, size: int, digests: dict[str, str] | FileDigests) -> None:
         if path.startswith("data/"):
-            self.payload.append((path, digests))
+            self.manifests.add(path, digests)
             self.payload_bytes += size
+            self.payload_files += 1
         elif not path.startswith("tagmanifest-") and isinstance(digests, dict):
             self.tags.append((path, digests))
 
     def add_bytes(self, path: str, data: bytes) -> dict[str, str]:
         """Store one entry from memory and return its digests."""
-        return self.add_stream(path, (data,), len(data))
+        result = {algorithm: hashlib.new(algorithm, data).hexdigest() for algorithm in ALGORITHMS}
+        self.zip.add(self.prefix + path, (data,))
+        self._record(path, len(data), result)
+        return result
+
+    def add_made(self, path: str, chunks: Iterable[bytes]) -> dict[str, str]:
+        """Store one entry from chunks of bytes of a size not known beforehand (an index file
+        being written), and return its digests.
+
+        The chunks are spooled first, and made once: the size decides the entry's header.
+        """
+        spool = Spool()
+        try:
+            for chunk in chunks:
+                spool.write(chunk)
+            return self.add_stream(path, spool.chunks(), spool.size)
+        finally:
+            spool.close()
 
     def add_stream(self, path: str, chunks: Iterable[bytes], size: int = 0) -> dict[str, str]:
-        """Store one entry from chunks of bytes and return its digests."""
+        """Store one entry from chunks of bytes, about `size` in all, and return its digests."""
         hashes = [hashlib.new(algorithm) for algorithm in ALGORITHMS]
         written = 0
-        with self.zip.open(self._info(path, size), "w") as dest:
-            for chunk in chunks:
-                for digest in hashes:
-                    digest.update(chunk)
-                dest.write(chunk)
-                written += len(chunk)
+        self.zip.start(self.prefix + path, size)
+        for chunk in chunks:
+            for digest in hashes:
+                digest.update(chunk)
+            self.zip.write(chunk)
+            written += len(chunk)
+        self.zip.end()
         result = {algorithm: h.hexdigest() for algorithm, h in zip(ALGORITHMS, hashes, strict=True)}
         self._record(path, written, result)
         return result
@@ -131,15 +193,20 @@ class BagWriter:
         self, item: EvidenceFile, bag_path: str, progress: Callable[[int], None] | None
     ) -> FileDigests:
         """Copy one evidence file into the zip at `bag_path`, reading it once; its digests are
-        final once `settle` returns."""
+        final once `settle` returns.
+
+        A small file is read whole before anything of it is written, so its header is written
+        once, final; a larger one is streamed, and its header's CRC-32 written in at the end.
+        """
         digests = FileDigests()
         job = self.pipeline.job(ALGORITHMS, item.size, digests.keep)
+        name = self.prefix + bag_path
+        streamed = item.size > _AT_ONCE
+        held: list[tuple[Buffer, memoryview]] = []  # a small file's bytes, until written
         try:
-            source = open_evidence(item)
-            with (
-                source,
-                self.zip.open(self._info(bag_path, item.size), "w") as dest,
-            ):
+            with open_evidence(item) as source:
+                if streamed:
+                    self.zip.start(name, item.size)
                 total = 0
                 while True:
                     buffer, room = self.packer.room(item.size - total)
@@ -154,8 +221,12 @@ class BagWriter:
                         raise changed(item)
                     self.packer.filled += count
                     data = room[:count]
-                    dest.write(data)  # the zip's CRC-32, then the disk
-                    job.feed(buffer, data)
+                    job.feed(buffer, data)  # hashed on the helpers while this thread writes
+                    if streamed:
+                        self.zip.write(data)
+                    else:
+                        self.pipeline.hold(buffer)
+                        held.append((buffer, data))
                     if progress is not None:
                         progress(count)
                 after = os.fstat(source.fileno())
@@ -164,9 +235,16 @@ class BagWriter:
                     item.mtime_ns,
                 ):
                     raise changed(item)
+            if streamed:
+                self.zip.end()
+            else:
+                self.zip.add(name, [data for _buffer, data in held])
         except BaseException:
             job.abandon()
             raise
+        finally:
+            for buffer, _data in held:
+                self.pipeline.release(buffer)
         job.close()
         self._record(bag_path, item.size, digests)
         self._write_back()
@@ -176,11 +254,12 @@ class BagWriter:
         """Wait for the digests of every file added so far."""
         self.packer.release()
         self.pipeline.wait()
+        self.manifests.write_final()
 
     def _write_back(self) -> None:
         # Start writing the zip to disk now rather than all at once in the final fsync,
         # so the disk works while the next files are hashed (Linux starts write-back on this).
-        end = self.handle.tell()
+        end = self.zip.offset
         if end - self.flushed >= _WRITE_BACK and hasattr(os, "posix_fadvise"):
             self.handle.flush()
             os.posix_fadvise(
@@ -191,10 +270,12 @@ class BagWriter:
     def finish(self, info: BagInfo) -> str:
         """Write bag-info.txt and the manifests; return the bag's fingerprint."""
         self.settle()
-        payload = self.payload
-        self.add_bytes("bag-info.txt", bag_info(info, self.day, self.payload_bytes, len(payload)))
+        self.add_bytes(
+            "bag-info.txt", bag_info(info, self.day, self.payload_bytes, self.payload_files)
+        )
         for algorithm in ALGORITHMS:
-            self.add_bytes(f"manifest-{algorithm}.txt", manifest_bytes(payload, algorithm))
+            chunks, size = self.manifests.entry(algorithm)
+            self.add_stream(f"manifest-{algorithm}.txt", chunks, size)
         tag_manifests = {a: manifest_bytes(self.tags, a) for a in ALGORITHMS}
         for algorithm, data in tag_manifests.items():
             self.add_bytes(f"tagmanifest-{algorithm}.txt", data)
