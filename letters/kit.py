@@ -25,7 +25,7 @@ from letters.output import Transaction, refuse_existing, refuse_inside, write_ou
 from letters.resources import samples
 
 if TYPE_CHECKING:
-    from letters.bundle import BagInfo
+    from letters.bundle import BagInfo, BundleIndex
 
 DEMO_CASE = "case-zh-CN.toml"
 
@@ -285,6 +285,14 @@ def bundle_info(case: Case) -> BagInfo:
     )
 
 
+def _index_pdf(case: Case, index: BundleIndex, language: str) -> bytes:
+    # Imported once the evidence is hashed: reportlab's modules are not in memory beside the
+    # read-ahead buffers.
+    from letters.render.index import render_index
+
+    return render_index(case, index, language)
+
+
 def bundle_path(out_dir: Path, today: date) -> Path:
     """Return the default bundle path: `bundle-2026-11-24.zip` (no identifiers in the name)."""
     return out_dir / f"bundle-{today.isoformat()}.zip"
@@ -301,7 +309,6 @@ def _build(
 ) -> tuple[Path, list[str]]:
     """Build the bundle for `out`, or into `staging` for the caller to move to `out`."""
     from letters.bundle import build_bundle, scan_evidence
-    from letters.render.index import render_index
 
     evidence = scan_evidence(evidence_dir) if evidence_dir is not None else None
     if progress is not None and evidence is not None:
@@ -314,7 +321,7 @@ def _build(
         info=bundle_info(case),
         events=case.events,
         documents=documents,
-        index_pdf=lambda index: render_index(case, index, language),
+        index_pdf=lambda index: _index_pdf(case, index, language),
         force=request.force or staging is not None,
         progress=progress.advance if progress is not None else None,
         name=out.stem,

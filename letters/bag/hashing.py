@@ -185,10 +185,16 @@ class Pipeline:
         value: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers and let the buffers go, once the last file is hashed."""
         for q in self._queues:
             q.put(None)
         for thread in self._threads:
             thread.join()
+        self._queues, self._threads = [], []
+        self._free.clear()
 
     def job(
         self,
