@@ -407,7 +407,6 @@ class _Ink:
 
     def __init__(self, canvas: Canvas, typeface: Typeface) -> None:
         self.typeface = typeface
-        self.font_of = _FontOf(typeface)
         self.names: dict[str, str] = {}  # font → its name in the page's resources: /F1
         self.codes: dict[str, _Codes] = {}
         for font in filter(None, (typeface.main, typeface.fallback)):
@@ -416,29 +415,11 @@ class _Ink:
 
     def line(self, line: str, x: float, y: float, size: float) -> str:
         """Return the operators drawing one line with its left end of baseline at (x, y)."""
-        runs = (
-            [(self.typeface.main, line)]
-            if line.isascii()  # all in the main font: the fallback's marks are not ASCII
-            else itertools.groupby(line, self.font_of.__getitem__)
-        )
         shown = " ".join(
             f"{self.names[font]} {size:g} Tf ({''.join(map(self.codes[font].__getitem__, run))}) Tj"
-            for font, run in runs
+            for run, font in self.typeface.runs(line)
         )
         return f"BT {x:.3f} {y:.3f} Td {shown} ET"
-
-
-class _FontOf(dict[str, str]):
-    """The font of a typeface each character is drawn in, looked up once per character."""
-
-    def __init__(self, typeface: Typeface) -> None:
-        super().__init__()
-        self.typeface = typeface
-
-    def __missing__(self, char: str) -> str:
-        [(_char, font)] = self.typeface.runs(char)
-        self[char] = font
-        return font
 
 
 class _Codes(dict[str, str]):

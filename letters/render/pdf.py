@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -151,27 +152,19 @@ class Typeface:
         """Split text into (text, font) runs."""
         if self.fallback is None:
             return [(text, self.main)]
-        runs: list[tuple[str, str]] = []
-        for char in text:
-            font = self.main if _in_core_font(char) and char not in self.marks else self.fallback
-            if runs and runs[-1][1] == font:
-                runs[-1] = (runs[-1][0] + char, font)
-            else:
-                runs.append((char, font))
-        return runs
+        if text.isascii():  # the fallback's marks are not ASCII
+            return [(text, self.main)] if text else []
+        return [("".join(run), font) for font, run in groupby(text, _fonts(self).__getitem__)]
 
     def width(self, text: str, size: float) -> float:
         """Return the width of text in points."""
-        if self.fallback is None:
+        if self.fallback is None or text.isascii():  # one run: the fallback's marks are not ASCII
             return size * sum(map(_advances(self.main).__getitem__, text))
         # Summed run by run, as the runs are drawn, without making the runs.
-        total = run = 0.0
-        last = ""
-        for font, advance in map(_placed(self).__getitem__, text):
-            if font != last:
-                total, run, last = total + run, 0.0, font
-            run += advance
-        return size * (total + run)
+        total = 0.0
+        for _font, run in groupby(map(_placed(self).__getitem__, text), key=_font_of):
+            total += sum(map(_advance_of, run))
+        return size * total
 
     def measure(self, size: float) -> Callable[[str], float]:
         """Return a function giving the width of text at `size`."""
@@ -220,6 +213,28 @@ class _Placed(dict[str, tuple[str, float]]):
 @cache
 def _placed(type_: Typeface) -> _Placed:
     return _Placed(type_)
+
+
+class _Fonts(dict[str, str]):
+    """Each character's font in a typeface, looked up once per character."""
+
+    def __init__(self, type_: Typeface) -> None:
+        super().__init__()
+        self.type = type_
+
+    def __missing__(self, char: str) -> str:
+        type_ = self.type
+        in_main = _in_core_font(char) and char not in type_.marks
+        self[char] = font = type_.main if in_main or type_.fallback is None else type_.fallback
+        return font
+
+
+@cache
+def _fonts(type_: Typeface) -> _Fonts:
+    return _Fonts(type_)
+
+
+_font_of, _advance_of = itemgetter(0), itemgetter(1)
 
 
 @cache
