@@ -79,10 +79,13 @@ def needs_tool(name: str) -> NoReturn:
     pytest.skip(message)
 
 
-def default_sigint() -> None:
-    """Give a child process Ctrl-C's usual meaning (a Popen preexec_fn).
+def default_stop_signals() -> None:
+    """Give a child process the usual meaning of Ctrl-C and of a closed terminal (a Popen
+    preexec_fn).
 
-    A shell starts background jobs with SIGINT ignored, and children inherit that: a test that
-    interrupts a child must not depend on how the test run itself was started.
+    A shell starts background jobs with SIGINT ignored, `nohup` ignores SIGHUP, and children
+    inherit that: a test that interrupts a child must not depend on how the test run itself
+    was started.
     """
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)

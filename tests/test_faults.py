@@ -22,7 +22,7 @@ import pypdf
 import pytest
 
 from tests.bundle_fixtures import snapshot
-from tests.conftest import SAMPLES, default_sigint, run
+from tests.conftest import SAMPLES, default_stop_signals, run
 
 CASE = SAMPLES / "case-en.toml"
 DAY = ("--date", "2026-11-24")
@@ -74,7 +74,7 @@ def test_a_signal_mid_bundle_leaves_nothing_behind(
     process = subprocess.Popen(
         [sys.executable, "-m", "letters", *map(str, args), *DAY],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        preexec_fn=default_sigint,
+        preexec_fn=default_stop_signals,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:

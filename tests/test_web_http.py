@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, default_sigint
+from tests.conftest import SAMPLES, default_stop_signals
 from tests.web_server import Served, serve
 
 LIMIT = 64 * 1024
@@ -401,7 +401,7 @@ def test_ctrl_c_stops_the_app_cleanly(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "letters", "app", "--no-browser"],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=default_sigint,
+        preexec_fn=default_stop_signals,
     )  # fmt: skip
     assert process.stdout is not None
     first = process.stdout.readline()
