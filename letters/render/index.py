@@ -83,7 +83,7 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         canvas.setSubject(index.name)
         canvas.setCreator("letters")
         canvas.setPageCallBack(lambda _number: _pack(canvas))
-        sheet = _Sheet(canvas)
+        sheet = _Sheet(canvas, _Ink(canvas, face.typeface))
         sheet.block([text(words["title"], TITLE, "centre")])
         sheet.space(8)
         sheet.table(text(words["case"], HEADING), None, lambda: (
@@ -139,13 +139,6 @@ class _Face(dict[str, float]):
     def __init__(self, typeface: Typeface) -> None:
         super().__init__()
         self.typeface = typeface
-        self._ink: _Ink | None = None
-
-    def ink(self, canvas: Canvas) -> _Ink:
-        """Return what draws its lines on the canvas (the one canvas of the index)."""
-        if self._ink is None:
-            self._ink = _Ink(canvas, self.typeface)
-        return self._ink
 
     def __missing__(self, char: str) -> float:
         self[char] = width = self.typeface.width(char, 1.0)
@@ -190,8 +183,9 @@ class _Text:
 class _Sheet:
     """The pages of the index, filled from the top down and drawn as they fill."""
 
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: Canvas, ink: _Ink) -> None:
         self.canvas = canvas
+        self.ink = ink
         self.y = TOP  # where the next thing goes
 
     @property
@@ -223,7 +217,7 @@ class _Sheet:
             if text.pitch > self.room() + EPSILON:
                 self.turn()
             self.y -= text.pitch
-            _draw_line(self.canvas, text, line, MARGIN, WIDTH, self.y)
+            self.canvas.addLiteral(self.ink.place(text, line, MARGIN, WIDTH, self.y))
 
     def section(self, heading: _Text, texts: list[_Text]) -> None:
         self.space(8)
@@ -334,7 +328,7 @@ class _Table:
             y = sheet.y - ABOVE
             for text, line in lines:
                 y -= text.pitch
-                drawn.append(_line(canvas, text, line, left + PADDING, width, y))
+                drawn.append(sheet.ink.place(text, line, left + PADDING, width, y))
         canvas.addLiteral(" ".join(drawn))
         sheet.y -= height
         self.rules.append(sheet.y)
@@ -383,19 +377,6 @@ def _fitting(lines: Lines, room: float) -> Lines:
     return lines
 
 
-def _draw_line(canvas: Canvas, text: _Text, line: str, left: float, width: float, y: float) -> None:
-    """Draw a line of a text in the box of its line pitch whose bottom is at `y`."""
-    canvas.addLiteral(_line(canvas, text, line, left, width, y))
-
-
-def _line(canvas: Canvas, text: _Text, line: str, left: float, width: float, y: float) -> str:
-    """Return the operators drawing a line of a text in the box of its line pitch whose bottom
-    is at `y`."""
-    size, face = text.size, text.face
-    x = left + ((width - face.width(line, size)) / 2 if text.align == "centre" else 0.0)
-    return face.ink(canvas).line(line, x, y + (text.pitch - size) / 2 + size * 0.2, size)
-
-
 class _Ink:
     """Lines of text written straight into the page as PDF operators, one string a line.
 
@@ -412,6 +393,13 @@ class _Ink:
         for font in filter(None, (typeface.main, typeface.fallback)):
             self.names[font] = canvas._doc.getInternalFontName(font)
             self.codes[font] = _Codes(pdfmetrics.getFont(font))
+
+    def place(self, text: _Text, line: str, left: float, width: float, y: float) -> str:
+        """Return the operators drawing a line of a text in the box of its line pitch whose
+        bottom is at `y`."""
+        size = text.size
+        x = left + ((width - text.face.width(line, size)) / 2 if text.align == "centre" else 0.0)
+        return self.line(line, x, y + (text.pitch - size) / 2 + size * 0.2, size)
 
     def line(self, line: str, x: float, y: float, size: float) -> str:
         """Return the operators drawing one line with its left end of baseline at (x, y)."""

@@ -205,7 +205,7 @@ class _Placed(dict[str, tuple[str, float]]):
         self.type = type_
 
     def __missing__(self, char: str) -> tuple[str, float]:
-        ((_, font),) = self.type.runs(char)
+        font = _fonts(self.type)[char]
         self[char] = placed = (font, _advances(font)[char])
         return placed
 
