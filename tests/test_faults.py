@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from typing import Any
 import pypdf
 import pytest
 
+from letters.bag.hashing import Pipeline
 from tests.bundle_fixtures import snapshot
 from tests.conftest import SAMPLES, default_stop_signals, run
 
@@ -88,6 +90,30 @@ def test_a_signal_mid_bundle_leaves_nothing_behind(
     assert (process.returncode, stderr) == (1, INTERRUPTED), stdout
     assert not made.exists()  # no .part file, no output, no half-made folder
     assert listing(tmp_path) == []
+
+
+def test_a_signal_that_leaves_the_hashing_lock_taken_does_not_hang_the_way_out() -> None:
+    # A signal handled just as the reader takes the pipeline's lock, inside the lock's own
+    # __enter__, raises before any `with` can let the lock go: a worker then waits on it for
+    # ever, and the way out must not wait for the worker.
+    left: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            with Pipeline() as pipeline:
+                job = pipeline.job(["sha256"], 8 << 20, lambda _job: None)
+                buffer = pipeline.buffer()
+                pipeline._state.acquire()  # as that signal leaves it
+                job.feed(buffer, buffer.view)  # a worker's task, whose end needs the lock
+                raise KeyboardInterrupt
+        except KeyboardInterrupt as stopped:
+            left.append(stopped)
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "leaving the pipeline waited for a worker stuck on its lock"
+    assert len(left) == 1
 
 
 # --- the evidence folder ------------------------------------------------------------------

@@ -185,13 +185,19 @@ class Pipeline:
         value: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self.close()
+        self.close(wait=kind is None)
 
-    def close(self) -> None:
-        """Stop the workers and let the buffers go, once the last file is hashed."""
+    def close(self, wait: bool = True) -> None:
+        """Stop the workers and let the buffers go, once the last file is hashed.
+
+        Left by an exception, do not wait for the workers: their work is thrown away, and a
+        Ctrl-C or SIGTERM that came just as the reader took the pipeline's lock (inside the
+        lock's own `__enter__`, before any `with` could let it go) leaves the lock taken, so
+        a worker may never finish. The threads are daemons, and end with the process.
+        """
         for q in self._queues:
             q.put(None)
-        for thread in self._threads:
+        for thread in self._threads if wait else ():
             thread.join()
         self._queues, self._threads = [], []
         self._free.clear()
