@@ -6,16 +6,19 @@ import hashlib
 import os
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import bagit
 import pytest
 
 from letters.bag.hashing import BUFFER_SIZE, BUFFERS
+from letters.bag.paths import MAX_FILES
 from letters.bundle import build_bundle, scan_evidence
 from letters.errors import BundleError
 from letters.verify import verify_bundle
 from tests.bundle_fixtures import BAG, DAY, EVENTS, INFO, build
+from tests.conftest import run
 
 MIB = 1 << 20
 # Sizes around the 64 KiB and 1 MiB edges, between many small files, so that the read-ahead
@@ -125,3 +128,31 @@ def test_many_files_cost_little_memory_each(tmp_path: Path) -> None:
     # The digests the manifests needed anyway (about 180 bytes): no Exhibit object, hex
     # string or bag path is kept for each file.
     assert result < 250
+
+
+def _empty_files(folder: Path, count: int, per_folder: int) -> None:
+    for number in range(count):
+        sub = folder / f"{number // per_folder:03}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"{number:05}.png").touch()
+
+
+def test_a_bundle_holds_up_to_the_most_files(tmp_path: Path) -> None:
+    _empty_files(tmp_path / "evidence", MAX_FILES, 5000)
+    assert len(scan_evidence(tmp_path / "evidence").files) == MAX_FILES
+
+
+@pytest.mark.parametrize("per_folder", [MAX_FILES + 1, 500])
+def test_a_folder_of_more_files_than_a_bundle_holds_is_refused(
+    tmp_path: Path, case_file: Callable[[], Path], per_folder: int
+) -> None:
+    evidence = tmp_path / "evidence"
+    _empty_files(evidence, MAX_FILES + 1, per_folder)
+    out = tmp_path / "bundle.zip"
+    result = run("bundle", case_file(), evidence, "-o", out, "--date", DAY.isoformat())
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: {evidence} holds more than 20,000 files, and a bundle holds at most 20,000 — "
+        "choose a folder with only this case's evidence, and run the command again\n",
+    )
+    assert not out.exists()

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from letters.bag import ziparchive
 from letters.bag.findings import Collected
 from letters.bag.hashing import Pipeline
+from letters.bag.paths import MAX_ENTRIES
 from letters.bag.zipped import DirectoryEntry, ZipSource
 from letters.verify import (
     EncryptedEntry,
@@ -493,3 +494,47 @@ def test_a_damaged_directory_is_read_as_zipfile_reads_it_or_left_to_zipfile(
         bundle = Path(tmp) / "b.zip"
         bundle.write_bytes(bytes(data))
         event(f"read compactly: {read_alike(bundle)}")
+
+
+TOO_MANY = "holds more than 21,000 files, more than letters checks in one bag"
+
+
+@pytest.mark.parametrize("how", ["declared", "hidden", "hidden after other bytes"])
+def test_a_zip_of_more_files_than_letters_checks_is_refused_before_they_are_kept(
+    tmp_path: Path, how: str
+) -> None:
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number in range(MAX_ENTRIES + 1):
+            archive.writestr(f"bag/data/{number:05}.txt", b"")
+    if how != "declared":  # the end record says one entry: only the directory tells
+        data = bytearray(path.read_bytes())
+        struct.pack_into("<2H", data, data.rfind(b"PK\x05\x06") + 8, 1, 1)
+        # Bytes before the zip leave the directory to zipfile, which would keep all of it.
+        path.write_bytes(b"junk" * (how == "hidden after other bytes") + data)
+    result = run("verify", path)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"Error: {path} {TOO_MANY}\n",
+    )
+
+
+def test_a_bag_folder_of_more_files_than_letters_checks_is_refused(tmp_path: Path) -> None:
+    bag = write_bag(tmp_path / "bag", Layout())
+    for number in range(MAX_ENTRIES + 1):
+        (bag / "data" / f"{number:05}.txt").touch()
+    result = run("verify", bag)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {bag} {TOO_MANY}\n")
+
+
+def test_a_tag_file_longer_than_letters_reads_is_read_no_further(tmp_path: Path) -> None:
+    def lengthen(root: Path) -> None:
+        with (root / "manifest-md5.txt").open("a", encoding="utf-8") as manifest:
+            manifest.write("not a manifest line\n" * MAX_ENTRIES)
+
+    report = verify_bundle(write_bag(tmp_path / "long", Layout(after=lengthen)))
+    malformed = [f for f in report.findings if isinstance(f, MalformedTagFile)]
+    assert malformed[-1] == MalformedTagFile("manifest-md5.txt", MAX_ENTRIES + 1, "too-many")
+    # The two files' lines, then the others up to the most: each reported once.
+    assert len(malformed) == MAX_ENTRIES - 1

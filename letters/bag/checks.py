@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,7 +53,7 @@ from letters.bag.findings import (
 )
 from letters.bag.manifest import ALGORITHMS, manifest_bytes
 from letters.bag.members import Member, Source, digest_size
-from letters.bag.paths import decode_path, made_by_a_system, path_problem
+from letters.bag.paths import MAX_ENTRIES, decode_path, made_by_a_system, path_problem
 from letters.bag.zipdates import zip_day
 from letters.bag.zipped import TAG_LIMIT
 
@@ -279,6 +280,19 @@ class BagChecker:
             return None
         return _utf8_lines(view)
 
+    def _numbered(self, rel: str, lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+        """Yield a tag file's lines that are not blank, numbered from 1, up to as many as a bag
+        of the most files letters checks needs: the findings of a crafted file stay bounded."""
+        count = 0
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            count += 1
+            if count > MAX_ENTRIES:
+                self.found.error(MalformedTagFile(rel, number, "too-many"))
+                return
+            yield number, line
+
     def _declaration(self, member: Member) -> None:
         """Read bagit.txt: always UTF-8, never with a byte-order mark (RFC 8493 §2.1.1)."""
         if not member.readable:
@@ -292,7 +306,7 @@ class BagChecker:
         except UnicodeDecodeError:
             self.found.error(MalformedTagFile("bagit.txt", 0, "encoding"))
             return
-        lines = [line for line in _LINE_BREAK.split(text) if line]
+        lines = list(itertools.islice((line for line in _lines(text) if line), 3))
         version = re.fullmatch(r"BagIt-Version: *(\d+)\.(\d+)[ \t]*", lines[0]) if lines else None
         encoding = (
             re.fullmatch(r"Tag-File-Character-Encoding: *(\S+)[ \t]*", lines[1])
@@ -344,9 +358,7 @@ class BagChecker:
         listed: Listed = {}
         spelled: dict[str, str] = {}  # how a path was written, when not in NFC
         members = self.members
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
+        for number, line in self._numbered(manifest, lines):
             match = re.fullmatch(r"(\S+)[ \t]+(.+)", line)
             if match is None:
                 self.found.error(MalformedTagFile(manifest, number, "line"))
@@ -391,9 +403,7 @@ class BagChecker:
         if text is None:
             return {}
         paths: dict[str, int] = {}
-        for number, line in enumerate(_lines(text), 1):
-            if not line.strip():
-                continue
+        for number, line in self._numbered("fetch.txt", _lines(text)):
             match = re.fullmatch(r"(\S+)[ \t]+(\d+|-)[ \t]+(.+)", line)
             if match is None:
                 self.found.error(MalformedTagFile("fetch.txt", number, "fetch-line"))
@@ -432,17 +442,20 @@ class BagChecker:
                     ChecksumMismatch(path, algorithm, expected.hex(), (found or b"").hex())
                 )
                 self.changed.add(path)
+        folded: dict[str, list[str]] = {}  # the listed files present, by their case-folded path
         for path in missing:
             if path in fetch:
                 self.to_fetch.add(path)
                 continue
+            if not folded:
+                for other in listed:
+                    if other in present:
+                        folded.setdefault(other.casefold(), []).append(other)
             twin = next(
                 (
                     other
-                    for other in listed
-                    if other in present
-                    and other.casefold() == path.casefold()
-                    and self._expected(listed, other, algorithm) == listed[path]
+                    for other in folded.get(path.casefold(), ())
+                    if self._expected(listed, other, algorithm) == listed[path]
                 ),
                 None,
             )
@@ -468,9 +481,9 @@ class BagChecker:
             return False, None
         oxums = []
         agent = day = None
-        for number, line in enumerate(_LINE_BREAK.split(text), 1):
-            if not line.strip() or line[0] in " \t":
-                continue  # blank, or the continuation of a long value
+        for number, line in self._numbered("bag-info.txt", _lines(text)):
+            if line[0] in " \t":
+                continue  # the continuation of a long value
             label, colon, value = line.partition(":")
             label = label.strip().lower()
             if not colon or not label:

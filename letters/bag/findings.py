@@ -330,6 +330,10 @@ class MalformedTagFile(Finding):
         "fetch-unlisted": N_(
             "{path}, line {line}: the file to fetch is not listed in every payload manifest"
         ),
+        "too-many": N_(
+            "{path}, line {line}: more lines than a bag of the most files letters checks needs; "
+            "the rest is not read"
+        ),
     }
 
 

@@ -8,6 +8,7 @@ even access times where the system allows that.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import stat
 import unicodedata
@@ -25,7 +26,8 @@ from letters.bag.findings import (
     UnsafePath,
 )
 from letters.bag.hashing import Job, Packer, Pipeline
-from letters.bag.members import Member
+from letters.bag.members import Member, too_many_files
+from letters.bag.paths import MAX_ENTRIES
 from letters.bag.zipped import TAG_LIMIT
 
 _READ_FLAGS = (
@@ -79,10 +81,14 @@ class FolderSource:
             prefix, folder = pending.pop()
             try:
                 with os.scandir(folder) as listing:
-                    entries = sorted(listing, key=lambda e: e.name)
+                    entries = sorted(
+                        itertools.islice(listing, MAX_ENTRIES + 1), key=lambda e: e.name
+                    )
             except OSError:
                 self.found.error(CorruptEntry(prefix or ".", "unreadable"))
                 continue
+            if len(entries) > MAX_ENTRIES:
+                raise too_many_files(self.root)
             for entry in entries:
                 rel = prefix + entry.name
                 if "\\" in entry.name:
@@ -98,6 +104,8 @@ class FolderSource:
                     st = entry.stat(follow_symlinks=False)
                     key = unicodedata.normalize("NFC", rel)
                     names[key] += 1
+                    if len(names) > MAX_ENTRIES:
+                        raise too_many_files(self.root)
                     members.setdefault(
                         key,
                         FolderMember(

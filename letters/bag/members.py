@@ -12,12 +12,24 @@ from functools import cache
 from typing import Protocol
 
 from letters.bag.hashing import Job
+from letters.bag.paths import MAX_ENTRIES
+from letters.errors import InputError
+from letters.i18n import _
 
 
 @cache
 def digest_size(algorithm: str) -> int:
     """Return how many bytes a digest of `algorithm` has."""
     return hashlib.new(algorithm).digest_size
+
+
+def too_many_files(path: object) -> InputError:
+    """Refuse a bag of more files than letters checks, before its list takes memory without end."""
+    return InputError(
+        _("{path} holds more than {limit} files, more than letters checks in one bag").format(
+            path=path, limit=f"{MAX_ENTRIES:,}"
+        )
+    )
 
 
 class Member:

@@ -46,6 +46,15 @@ def path_problem(path: str) -> str | None:
     return None
 
 
+# The most files a bag may hold, so that making or checking one takes memory within a bound
+# (about 60 MiB at the most) whatever a folder or a stranger's zip holds. Evidence for one
+# phone account is some hundreds of files; tens of thousands are a whole photo library or
+# backup, chosen by mistake. A bag's own files (bagit.txt, documents, the index, the
+# manifests) come on top of its evidence.
+MAX_FILES = 20_000
+MAX_ENTRIES = MAX_FILES + 1_000
+
+
 # Files operating systems drop into folders on their own. They are not evidence, and they change
 # whenever a folder is browsed, which would make the same evidence give a different bundle.
 SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})

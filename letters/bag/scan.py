@@ -6,6 +6,7 @@ still the file the scan found.
 
 from __future__ import annotations
 
+import itertools
 import os
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from letters.bag.findings import Finding
-from letters.bag.paths import SYSTEM_DIRS, SYSTEM_FILES, printable, sort_key
+from letters.bag.paths import MAX_FILES, SYSTEM_DIRS, SYSTEM_FILES, printable, sort_key
 from letters.casefolder import EVIDENCE_NOTE
 from letters.errors import BundleError, InputError
 from letters.i18n import N_, _, os_reason
@@ -115,13 +116,15 @@ def scan_evidence(root: Path) -> Evidence:
         where = os.fspath(folder)
         try:
             with os.scandir(folder) as entries:
-                listing = sorted(entries, key=lambda e: e.name)
+                listing = sorted(itertools.islice(entries, MAX_FILES + 1), key=lambda e: e.name)
         except OSError as error:
             raise BundleError(
                 _("cannot read the folder {path}: {reason}").format(
                     path=folder, reason=os_reason(error)
                 )
             ) from error
+        if len(listing) > MAX_FILES or len(skipped) > MAX_FILES:
+            raise _too_many(root)
         if not listing:  # a zip keeps no folders: say where nothing came from
             skipped.append(BundleWarning("empty", prefix))
         for entry in listing:
@@ -146,6 +149,8 @@ def scan_evidence(root: Path) -> Evidence:
                     skipped.append(BundleWarning("system", rel))
                 elif placeholder(st := entry.stat(follow_symlinks=False), entry.path):
                     skipped.append(BundleWarning("placeholder", rel))
+                elif len(files) == MAX_FILES:
+                    raise _too_many(root)
                 else:
                     device = devices.setdefault(st.st_dev, st.st_dev)
                     # The DirEntry goes with the listing; keep its path only if it cannot be
@@ -168,6 +173,15 @@ def scan_evidence(root: Path) -> Evidence:
     files.sort(key=lambda f: sort_key(f.path))
     skipped.sort(key=lambda w: sort_key(w.path))
     return Evidence(root, tuple(files), tuple(skipped))
+
+
+def _too_many(root: Path) -> BundleError:
+    return BundleError(
+        _(
+            "{path} holds more than {limit} files, and a bundle holds at most {limit} — choose "
+            "a folder with only this case's evidence, and run the command again"
+        ).format(path=root, limit=f"{MAX_FILES:,}")
+    )
 
 
 def placeholder(st: os.stat_result, path: str | Path) -> bool:

@@ -50,7 +50,8 @@ from letters.bag.findings import (
     UnsupportedCompression,
 )
 from letters.bag.hashing import BUFFER_SIZE, Buffer, Job, Pipeline
-from letters.bag.members import Member
+from letters.bag.members import Member, too_many_files
+from letters.bag.paths import MAX_ENTRIES
 from letters.i18n import _
 
 TAG_LIMIT = 64 << 20  # a tag file we parse larger than this is refused, to bound memory
@@ -222,9 +223,12 @@ class ZipSource:
             else:
                 self.found.error(NotAZip())
             return None
+        if end.entries > MAX_ENTRIES:
+            raise too_many_files(self.handle.name)
         entries = self.directory()
         if entries is None:
             # Anything unusual in the directory: zipfile reads it, and its verdict stands.
+            self._count_records(end)
             try:
                 with zipfile.ZipFile(self.handle) as archive:
                     entries = [DirectoryEntry.of(info) for info in archive.infolist()]
@@ -363,8 +367,30 @@ class ZipSource:
                 shared.setdefault(record[17], record[17]), offset,
             )  # fmt: skip
             entries.append(DirectoryEntry(fields, name, extra_size, comment_size))
+            if len(entries) > MAX_ENTRIES:
+                raise too_many_files(self.handle.name)
             total += 46 + name_size + extra_size + comment_size
         return entries
+
+    def _count_records(self, end: _End) -> None:
+        """Count the directory's records where zipfile reads them; refuse too many.
+
+        zipfile reads records until the directory's size is used up, whatever the end record
+        says their number is, and keeps some 500 bytes for each.
+        """
+        size = end.directory_size
+        reader = _Reader(self, end.directory_end - size, size)
+        total = count = 0
+        while total < size:
+            fixed = reader.take(46)
+            if len(fixed) != 46 or fixed[:4] != b"PK\x01\x02":
+                return  # zipfile stops here too, and says the zip is damaged
+            count += 1
+            if count > MAX_ENTRIES:
+                raise too_many_files(self.handle.name)
+            variable = sum(struct.unpack_from("<3H", fixed, 28))
+            reader.take(variable)
+            total += 46 + variable
 
     def _check_layout(self, end: _End, infos: list[DirectoryEntry]) -> _Locals:
         """Check that entries and directory tile the file; return what the local headers say."""
