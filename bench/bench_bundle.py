@@ -13,7 +13,8 @@ child process, alternating with the command it is compared with; see measure.py.
   memory of `bundle` and of `kit`.
 - many: a bundle of many small files against `bagit.py` at two counts, for the growth; the
   peak memory of `bundle` and of `verify`.
-- events: a bundle whose case has 1k, 5k, 10k timeline events.
+- events: a bundle whose case has 1k, 5k, 10k timeline events; and the peak memory of the
+  largest bundle letters accepts, the most files and the most events at once.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ from measure import (
     rounds,
     show_size,
 )
+
+from letters.bag.paths import MAX_FILES
+from letters.case import MAX_EVENTS
 
 MEMORY_GOAL = 64  # MiB, whatever the size of the evidence, the files or the events
 LINEAR = 1.1  # growth exponent that still counts as linear, given the noise
@@ -267,6 +271,21 @@ def events(options: argparse.Namespace, work: Path) -> tuple[list[Row], list[Row
         scale(f"bundle {count:,} events", task.seconds, task.peak_mib)
         for count, task in tasks.items()
     ]
+    print(f"bundling {MAX_FILES:,} files and {MAX_EVENTS:,} events, the most accepted …")
+    most, zipped = work / "most", work / "most.zip"
+    inputs.events_case(most, MAX_EVENTS, files=MAX_FILES)
+    largest_run = Task(
+        [*LETTERS, "bundle", most, "-o", zipped, "--date", inputs.DAY], fresh(zipped)
+    )
+    largest_run.once()
+    rows.append(
+        Row(
+            f"bundle of {MAX_FILES:,} files, {MAX_EVENTS:,} events (the most), peak memory",
+            f"{largest_run.peak_mib:.0f} MiB",
+        )
+    )
+    if not options.keep:
+        shutil.rmtree(most)
     return rows, scaling
 
 
