@@ -442,12 +442,13 @@ class BagChecker:
                     ChecksumMismatch(path, algorithm, expected.hex(), (found or b"").hex())
                 )
                 self.changed.add(path)
-        folded: dict[str, list[str]] = {}  # the listed files present, by their case-folded path
+        folded: dict[str, list[str]] | None = None  # the listed files present, case-folded
         for path in missing:
             if path in fetch:
                 self.to_fetch.add(path)
                 continue
-            if not folded:
+            if folded is None:
+                folded = {}
                 for other in listed:
                     if other in present:
                         folded.setdefault(other.casefold(), []).append(other)
