@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
-from letters import i18n
+from letters import __version__, i18n
 from letters.errors import InputError, LettersError
 from letters.i18n import N_, _
 
@@ -553,9 +553,8 @@ def _report(written: Any) -> None:
     ),
 )
 @click.version_option(
-    None,  # read from the package's metadata, only when asked for
+    __version__,
     "--version",
-    package_name="letters",
     prog_name="letters",
     cls=LettersOption,
     help=N_("Show the version and exit."),

@@ -12,11 +12,11 @@ are findings too, with their messages made the same way.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar
 
-from letters.bag.paths import printable
-from letters.i18n import N_, _
+from letters.bag.finding import Finding
+from letters.i18n import N_
 
 __all__ = [
     "MAX_EXTRA",
@@ -66,32 +66,6 @@ __all__ = [
     "UnsupportedCompression",
     "WeakChecksums",
 ]
-
-
-class Finding:
-    """One thing found: a reason a bag is not valid, a warning, a limit, or a file left out."""
-
-    template: ClassVar[str | Mapping[str, str]] = ""
-
-    @property
-    def message(self) -> str:
-        """Describe the finding in the interface language."""
-        template = self.template
-        if not isinstance(template, str):
-            template = template[getattr(self, "reason")]  # noqa: B009 (set by the dataclass)
-        values: dict[str, Any] = {}
-        for item in fields(self):  # type: ignore[arg-type]
-            value = getattr(self, item.name)
-            if isinstance(value, str):
-                value = printable(value)
-            elif isinstance(value, tuple):
-                value = ", ".join(printable(str(v)) for v in value)
-            values[item.name] = value
-        return _(template).format(**values)
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the finding as JSON-ready data: its type, its fields and its message."""
-        return {"type": type(self).__name__, **vars(self), "message": self.message}
 
 
 # --- the container: a zip or a folder ----------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from letters.bag.findings import Finding
+from letters.bag.finding import Finding
 from letters.bag.paths import MAX_FILES, SYSTEM_DIRS, SYSTEM_FILES, printable, sort_key
 from letters.casefolder import EVIDENCE_NOTE
 from letters.errors import BundleError, InputError
