@@ -49,8 +49,17 @@ LINEAR = 1.1  # growth exponent that still counts as linear, given the noise
 
 
 def fresh(path: Path) -> Callable[[], None]:
-    """Return a step that removes an output before a run, so every run writes it anew."""
-    return lambda: path.unlink(missing_ok=True)
+    """Return a step that removes an output before a run, so every run writes it anew.
+
+    The disk is synced too, so that freeing the last run's output (a gigabyte's blocks, and
+    their discard where the file system issues one) is done before the timed run, not in it.
+    """
+
+    def remove() -> None:
+        path.unlink(missing_ok=True)
+        os.sync()
+
+    return remove
 
 
 def linked_copy(source: Path, bag: Path) -> Callable[[], None]:
@@ -96,6 +105,7 @@ def big(
     evidence = work / f"evidence-{label.replace(' ', '')}"
     print(f"writing {label} of evidence in {evidence} …", flush=True)
     files, total = inputs.evidence(evidence, size, options.seed)
+    os.sync()  # the evidence is on the disk before any run, not written back during one
     case = case_file(work / "case")
     zipped, bag = work / "bundle.zip", work / "bag"
     bundle = [*LETTERS, "bundle", case, evidence, "-o", zipped, "--date", inputs.DAY]
