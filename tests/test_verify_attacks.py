@@ -20,9 +20,10 @@ from click.testing import Result
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from letters.bag import ziparchive
+from letters.bag import checks, ziparchive
 from letters.bag.findings import Collected
 from letters.bag.hashing import Pipeline
+from letters.bag.members import Member
 from letters.bag.paths import MAX_ENTRIES
 from letters.bag.zipped import DirectoryEntry, ZipSource
 from letters.verify import (
@@ -538,3 +539,24 @@ def test_a_tag_file_longer_than_letters_reads_is_read_no_further(tmp_path: Path)
     assert malformed[-1] == MalformedTagFile("manifest-md5.txt", MAX_ENTRIES + 1, "too-many")
     # The two files' lines, then the others up to the most: each reported once.
     assert len(malformed) == MAX_ENTRIES - 1
+
+
+def test_tag_files_past_their_room_together_are_too_large_and_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bag = write_bag(tmp_path / "room", Layout("1.0", dict(FIVE), ("sha256", "sha512"), ("sha256",)))
+    sizes = {path.name: path.stat().st_size for path in bag.iterdir() if path.is_file()}
+    # Room for every tag file but the largest, which is read (its checksums) but not kept.
+    monkeypatch.setattr(checks, "TAG_BUDGET", sum(sizes.values()) - sizes["manifest-sha512.txt"])
+    kept: list[str] = []
+    keep = Member.hashed
+
+    def hashed(member: Member, job: Any, algorithms: Any) -> None:
+        keep(member, job, algorithms)
+        if member.content is not None:
+            kept.append(member.path)
+
+    monkeypatch.setattr(Member, "hashed", hashed)
+    report = as_zip_and_folder(bag)
+    assert report.findings == (MalformedTagFile("manifest-sha512.txt", 0, "too-large"),)
+    assert "manifest-sha512.txt" not in kept and "manifest-sha256.txt" in kept

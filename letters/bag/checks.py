@@ -55,7 +55,7 @@ from letters.bag.manifest import ALGORITHMS, manifest_bytes
 from letters.bag.members import Member, Source, digest_size
 from letters.bag.paths import MAX_ENTRIES, decode_path, made_by_a_system, path_problem
 from letters.bag.zipdates import zip_day
-from letters.bag.zipped import TAG_LIMIT
+from letters.bag.zipped import TAG_BUDGET, TAG_LIMIT
 
 SUPPORTED_ALGORITHMS = frozenset({"md5", "sha1", "sha224", "sha256", "sha384", "sha512"})
 WEAK_ALGORITHMS = frozenset({"md5", "sha1"})
@@ -107,6 +107,7 @@ class BagChecker:
         self.found = found
         self.expected_fingerprint = fingerprint
         self.changed: set[str] = set()  # paths already named by a ChecksumMismatch
+        self.too_large: set[str] = set()  # tag files to parse whose bytes were not kept
         self.version = (1, 0)
         self.codec = "utf-8"
         self.to_fetch: set[str] = set()
@@ -126,8 +127,9 @@ class BagChecker:
         payload_algorithms = sorted({a for m, a in manifests.items() if m.startswith("manifest-")})
         tag_algorithms = sorted({a for m, a in manifests.items() if m.startswith("tagmanifest-")})
         parsed = {*_STANDARD_TAG_FILES, *manifests}
+        kept = self._kept(parsed)
         self.source.read_all(
-            (m, payload_algorithms if _payload(m.path) else tag_algorithms, m.path in parsed)
+            (m, payload_algorithms if _payload(m.path) else tag_algorithms, m.path in kept)
             for m in sorted(members.values(), key=lambda m: m.order)  # a list of pointers only
             if m.readable
         )
@@ -227,11 +229,27 @@ class BagChecker:
 
     # Tag files.
 
+    def _kept(self, parsed: set[str]) -> set[str]:
+        """Return the tag files whose bytes are kept to parse: each up to TAG_LIMIT, and
+        together up to TAG_BUDGET, by the sizes the zip or the folder gives. The others are
+        too large: a crafted bag's many large manifests cannot fill memory together."""
+        budget = TAG_BUDGET
+        kept = set()
+        for member in sorted(
+            (self.members[rel] for rel in parsed if rel in self.members), key=lambda m: m.order
+        ):
+            if member.size <= min(TAG_LIMIT, budget):
+                budget -= member.size
+                kept.add(member.path)
+            else:
+                self.too_large.add(member.path)
+        return kept
+
     def _text(self, rel: str, member: Member) -> str | None:
         if not member.readable:
             return None
         content = member.content or b""
-        if len(content) > TAG_LIMIT:
+        if rel in self.too_large or len(content) > TAG_LIMIT:
             self.found.error(MalformedTagFile(rel, 0, "too-large"))
             return None
         if self.codec != "utf-8":
@@ -266,7 +284,12 @@ class BagChecker:
         never held as one string, which takes twice its bytes for a single Chinese name.
         """
         content = member.content or b""
-        if not member.readable or self.codec != "utf-8" or len(content) > TAG_LIMIT:
+        if (
+            not member.readable
+            or self.codec != "utf-8"
+            or rel in self.too_large
+            or len(content) > TAG_LIMIT
+        ):
             text = self._text(rel, member)
             return _lines(text) if text is not None else None
         view = memoryview(content)[self._bom(rel, content) :]
@@ -296,6 +319,9 @@ class BagChecker:
     def _declaration(self, member: Member) -> None:
         """Read bagit.txt: always UTF-8, never with a byte-order mark (RFC 8493 §2.1.1)."""
         if not member.readable:
+            return
+        if member.path in self.too_large:
+            self.found.error(MalformedTagFile("bagit.txt", 0, "too-large"))
             return
         content = member.content or b""
         if content.startswith(codecs.BOM_UTF8):

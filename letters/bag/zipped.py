@@ -55,6 +55,7 @@ from letters.bag.paths import MAX_ENTRIES
 from letters.i18n import _
 
 TAG_LIMIT = 64 << 20  # a tag file we parse larger than this is refused, to bound memory
+TAG_BUDGET = 64 << 20  # and so are those past this much, all the tag files parsed together
 
 _ENCRYPTED = 0x0001 | 0x0040 | 0x2000  # encrypted, strongly encrypted, directory encrypted
 _DESCRIPTOR = 0x0008
