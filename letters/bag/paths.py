@@ -47,7 +47,7 @@ def path_problem(path: str) -> str | None:
 
 
 # The most files a bag may hold, so that making or checking one takes memory within a bound
-# (under 80 MiB, with the most events too) whatever a folder or a stranger's zip holds.
+# (about 80 MiB, with the most events too) whatever a folder or a stranger's zip holds.
 # Evidence for one phone account is some hundreds of files; tens of thousands are a whole
 # photo library or backup, chosen by mistake. A bag's own files (bagit.txt, documents, the
 # index, the manifests) come on top of its evidence.
