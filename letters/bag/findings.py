@@ -1,6 +1,7 @@
 """What verifying a bag can find: one class per kind of problem, each with its message template.
 
-A finding is plain data (its fields say where and what). Its message comes from one mechanism:
+A finding is plain data (its fields say where and what). Its message comes from one mechanism,
+`letters.bag.finding.Finding`:
 the class's `template` (or, for classes with a `reason`, the template for that reason) is
 translated and filled in with the fields, names shown with `printable` so a message stays one
 line. Whether a finding makes a bag INVALID, is a warning, or only says what was not checked is
