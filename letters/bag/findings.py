@@ -1,13 +1,12 @@
 """What verifying a bag can find: one class per kind of problem, each with its message template.
 
 A finding is plain data (its fields say where and what). Its message comes from one mechanism,
-`letters.bag.finding.Finding`:
-the class's `template` (or, for classes with a `reason`, the template for that reason) is
-translated and filled in with the fields, names shown with `printable` so a message stays one
-line. Whether a finding makes a bag INVALID, is a warning, or only says what was not checked is
-decided by the checker, not the class: the same duplicate line is a warning in a BagIt 0.97 bag
-and an error in a BagIt 1.0 one. The bundle writer's warnings (`letters.bundle.BundleWarning`)
-are findings too, with their messages made the same way.
+in `letters.bag.finding`: the class's `template` (or, for classes with a `reason`, the template
+for that reason) is translated and filled in with the fields, names shown with `printable` so a
+message stays one line. Whether a finding makes a bag INVALID, is a warning, or only says what
+was not checked is decided by the checker, not the class: the same duplicate line is a warning
+in a BagIt 0.97 bag and an error in a BagIt 1.0 one. The bundle writer's warnings
+(`letters.bundle.BundleWarning`) are findings too, with their messages made the same way.
 """
 
 from __future__ import annotations
