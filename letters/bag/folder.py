@@ -152,15 +152,13 @@ class FolderSource:
                     raise OSError("changed")
                 total = 0
                 while True:
-                    buffer, room = self.packer.room(st.st_size - total)
-                    count = handle.readinto(room)
-                    if not count:
+                    buffer, data = self.packer.read(handle, st.st_size - total)
+                    if not data:
                         break
-                    total += count
-                    self.packer.filled += count
-                    job.feed(buffer, room[:count])
+                    total += len(data)
+                    job.feed(buffer, data)
                     if self.progress is not None:
-                        self.progress(count)
+                        self.progress(len(data))
         except OSError:
             self.found.error(CorruptEntry(member.path, "unreadable"))
             member.readable = False

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 import queue
 import threading
@@ -296,16 +297,23 @@ class Packer:
         self.current: Buffer | None = None  # the buffer small files are packed into
         self.filled = 0  # how much of it is taken
 
-    def room(self, expected: int) -> tuple[Buffer, memoryview]:
-        """Return the rest of the current buffer, or a new one if less than `expected` (up
-        to _SMALL_READ) is left."""
+    def read(self, source: io.RawIOBase, expected: int) -> tuple[Buffer, memoryview]:
+        """Read the next part of a file of about `expected` bytes more; return the buffer and
+        what was read (nothing at the end of the file).
+
+        It goes into the rest of the current buffer, or into a new one if less than `expected`
+        (up to _SMALL_READ) is left there.
+        """
         buffer = self.current
         if buffer is None or len(buffer.data) - self.filled < min(max(expected, 1), _SMALL_READ):
             if buffer is not None:
                 self.pipeline.release(buffer)
             self.current = buffer = self.pipeline.buffer()
             self.filled = 0
-        return buffer, buffer.view[self.filled :]
+        room = buffer.view[self.filled :]
+        count = source.readinto(room) or 0
+        self.filled += count
+        return buffer, room[:count]
 
     def release(self) -> None:
         """Give the current buffer back: nothing more is packed into it."""

@@ -209,18 +209,15 @@ class BagWriter:
                     self.zip.start(name, item.size)
                 total = 0
                 while True:
-                    buffer, room = self.packer.room(item.size - total)
                     try:
-                        count = source.readinto(room)
+                        buffer, data = self.packer.read(source, item.size - total)
                     except OSError as error:
                         raise _unreadable(item, error) from error
-                    if not count:
+                    if not data:
                         break
-                    total += count
+                    total += len(data)
                     if total > item.size:
                         raise changed(item)
-                    self.packer.filled += count
-                    data = room[:count]
                     job.feed(buffer, data)  # hashed on the helpers while this thread writes
                     if streamed:
                         self.zip.write(data)
@@ -228,7 +225,7 @@ class BagWriter:
                         self.pipeline.hold(buffer)
                         held.append((buffer, data))
                     if progress is not None:
-                        progress(count)
+                        progress(len(data))
                 after = os.fstat(source.fileno())
                 if total != item.size or (after.st_size, after.st_mtime_ns) != (
                     item.size,

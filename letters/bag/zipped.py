@@ -381,6 +381,7 @@ class ZipSource:
         """
         size = end.directory_size
         reader = _Reader(self, end.directory_end - size, size)
+        unpack = struct.Struct(_DIRECTORY_RECORD).unpack
         total = count = 0
         while total < size:
             fixed = reader.take(46)
@@ -389,7 +390,7 @@ class ZipSource:
             count += 1
             if count > MAX_ENTRIES:
                 raise too_many_files(self.handle.name)
-            variable = sum(struct.unpack_from("<3H", fixed, 28))
+            variable = sum(unpack(fixed)[12:15])  # the name's, extra field's, comment's sizes
             reader.take(variable)
             total += 46 + variable
 
