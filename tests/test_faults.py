@@ -189,6 +189,14 @@ def test_bundle_out_deep_inside_the_evidence_folder_changes_nothing(tmp_path: Pa
 # --- a full disk, a read-only folder ------------------------------------------------------
 
 
+def _spend(budget: list[int], data: Any) -> None:
+    """Take the size of `data` from what is left on a disk, or fail as a full disk does."""
+    size = len(memoryview(data).cast("B"))
+    if size > budget[0]:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    budget[0] -= size
+
+
 class _FullDisk:
     """A file that takes `budget` bytes, then fails as a full disk does."""
 
@@ -197,10 +205,7 @@ class _FullDisk:
         self._budget = budget
 
     def write(self, data: Any) -> int:
-        size = len(memoryview(data).cast("B"))
-        if size > self._budget[0]:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        self._budget[0] -= size
+        _spend(self._budget, data)
         written: int = self._handle.write(data)
         return written
 
@@ -218,9 +223,15 @@ class _FullDisk:
 def test_a_full_disk_during_kit_leaves_no_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int
 ) -> None:
-    real_fdopen = os.fdopen
+    real_fdopen, real_pwrite = os.fdopen, os.pwrite
     left = [budget]
     monkeypatch.setattr(os, "fdopen", lambda *a, **k: _FullDisk(real_fdopen(*a, **k), left))
+
+    def pwrite(fd: int, data: Any, offset: int) -> int:  # how a bundle goes straight to disk
+        _spend(left, data)
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", pwrite)
     out = tmp_path / "new" / "kit"
     result = run("kit", CASE, "--evidence", SAMPLES / "evidence", "-o", out, *DAY)
     assert result.exit_code == 1

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import BinaryIO
 
+from letters.bag.disk import zip_file
 from letters.bag.hashing import BUFFER_SIZE, Buffer, Job, Packer, Pipeline
 from letters.bag.manifest import ALGORITHMS, BagInfo, Digests, bag_info, manifest_bytes
 from letters.bag.paths import decode_path, encode_path, sort_key
@@ -31,7 +32,6 @@ from letters.bag.zipdates import zip_day
 from letters.errors import BundleError
 from letters.i18n import _, os_reason
 
-_WRITE_BACK = 64 << 20
 _AT_ONCE = BUFFER_SIZE  # a file up to this size is read whole before its entry is written
 _MODE = (stat.S_IFREG | 0o644) << 16  # one int shared by every entry, not one per entry
 _SIZES = tuple(hashlib.new(algorithm).digest_size for algorithm in ALGORITHMS)
@@ -125,7 +125,8 @@ class BagWriter:
     """Write a bag's entries into a zip, keeping the manifests as it goes."""
 
     def __init__(self, handle: BinaryIO, name: str, day: date, pipeline: Pipeline) -> None:
-        self.zip = ZipArchive(handle, zip_day(day), _MODE)
+        self.file = zip_file(handle)
+        self.zip = ZipArchive(self.file, zip_day(day), _MODE)
         self.prefix = name + "/"
         self.day = day
         self.pipeline = pipeline
@@ -134,8 +135,6 @@ class BagWriter:
         self.tags: list[tuple[str, dict[str, str]]] = []
         self.payload_bytes = 0
         self.payload_files = 0
-        self.handle = handle
-        self.flushed = self.zip.offset  # how far the zip has been handed to the disk
 
     def __enter__(self) -> BagWriter:
         return self
@@ -143,6 +142,7 @@ class BagWriter:
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
         # Done or thrown away (the caller discards a half-written zip): the spools can go.
         self.zip.discard()
+        self.file.discard()
         self.manifests.close()
 
     def _record(self, path: str, size: int, digests: dict[str, str] | FileDigests) -> None:
@@ -244,7 +244,6 @@ class BagWriter:
                 self.pipeline.release(buffer)
         job.close()
         self._record(bag_path, item.size, digests)
-        self._write_back()
         return digests
 
     def settle(self) -> None:
@@ -252,17 +251,6 @@ class BagWriter:
         self.packer.release()
         self.pipeline.wait()
         self.manifests.write_final()
-
-    def _write_back(self) -> None:
-        # Start writing the zip to disk now rather than all at once in the final fsync,
-        # so the disk works while the next files are hashed (Linux starts write-back on this).
-        end = self.zip.offset
-        if end - self.flushed >= _WRITE_BACK and hasattr(os, "posix_fadvise"):
-            self.handle.flush()
-            os.posix_fadvise(
-                self.handle.fileno(), self.flushed, end - self.flushed, os.POSIX_FADV_DONTNEED
-            )
-            self.flushed = end
 
     def finish(self, info: BagInfo) -> str:
         """Write bag-info.txt and the manifests; return the bag's fingerprint."""
@@ -277,6 +265,7 @@ class BagWriter:
         for algorithm, data in tag_manifests.items():
             self.add_bytes(f"tagmanifest-{algorithm}.txt", data)
         self.zip.close()
+        self.file.close()
         return hashlib.sha256(tag_manifests["sha256"]).hexdigest()
 
 

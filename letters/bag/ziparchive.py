@@ -33,7 +33,7 @@ import struct
 import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import BinaryIO
+from typing import Protocol
 
 from letters.bag.crc import crc32
 
@@ -204,6 +204,18 @@ class Spool:
         self._file.close()
 
 
+class Output(Protocol):
+    """What the writer writes to: a binary file, or one of `letters.bag.disk`'s."""
+
+    def write(self, data: bytes | memoryview, /) -> int: ...
+
+    def seek(self, position: int, /) -> int: ...
+
+    def tell(self) -> int: ...
+
+    def flush(self) -> None: ...
+
+
 class _Entry:
     """The entry being streamed in: what its central record and the header patch need."""
 
@@ -225,7 +237,7 @@ class ZipArchive:
     caller's to throw away.
     """
 
-    def __init__(self, handle: BinaryIO, day: date, external_attr: int) -> None:
+    def __init__(self, handle: Output, day: date, external_attr: int) -> None:
         self.handle = handle
         self.offset = handle.tell()  # once: from here on the position is counted
         self.day = dos_date(day)
@@ -233,6 +245,9 @@ class ZipArchive:
         self.count = 0
         self._directory = Spool()
         self._entry: _Entry | None = None
+        # A file that writes whole blocks (`letters.bag.disk.DirectFile`) keeps the blocks of a
+        # streamed entry's header, which `end` writes again, when told which they are.
+        self._keep = getattr(handle, "keep", None)
 
     def add(self, name: str, chunks: Sequence[bytes | memoryview]) -> None:
         """Write an entry whose bytes are all at hand: its final header, then its bytes."""
@@ -261,6 +276,8 @@ class ZipArchive:
         encoded, flags = encode_name(name)
         entry = self._entry = _Entry(encoded, flags, self.offset, expected)
         header = local_header(encoded, flags, self.day, 0, expected, entry.zip64)
+        if self._keep is not None:
+            self._keep(self.offset, len(header))
         self.handle.write(header)
         self.offset += len(header)
 

@@ -1,0 +1,229 @@
+"""A bundle's zip goes straight to the disk (O_DIRECT) where the system allows, else through the
+page cache: the same bytes either way, whole aligned blocks to the disk, and a full disk is
+one clear error."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import io
+import os
+import threading
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from letters.bag import disk, writer
+from letters.bag.ziparchive import ZipArchive
+from letters.errors import BundleError
+from letters.verify import verify_bundle
+from tests.bundle_fixtures import DAY, EVIDENCE, build, make_evidence
+from tests.zip_reference import MODE, Entry, zipfile_bytes
+
+BLOCK = disk.BLOCK
+
+
+def _data(size: int, seed: int) -> bytes:
+    return bytes((seed + n * 31) % 251 for n in range(size))
+
+
+def _pieces(data: bytes, size: int) -> list[bytes]:
+    return [data[n : n + size] for n in range(0, len(data), size)] or [b""]
+
+
+def _entries() -> list[Entry]:
+    """Entries whose headers fall across block and stage edges, some larger than a stage.
+
+    Names of every length from 1 to 40 move each next header by a byte or more, so over the
+    entries every header starts at many places in a block, some across two.
+    """
+    entries: list[Entry] = []
+    for n in range(1, 41):
+        size = (0, 1, 700, BLOCK - 31, 3 * BLOCK + 5, 9 * BLOCK + 17)[n % 6] + n
+        entries.append(("x" * n, _pieces(_data(size, n), 1000), size))
+    entries.append(("长 name 名字.bin", _pieces(_data(40 * BLOCK + 3, 1), 5000), 40 * BLOCK + 3))
+    return entries
+
+
+def _fill(out: Any, entries: list[Entry], streamed: bool) -> None:
+    archive = ZipArchive(out, DAY, MODE)
+    for n, (name, chunks, expected) in enumerate(entries):
+        if streamed or n % 2:  # entries written whole between streamed ones
+            archive.start(name, expected)
+            for chunk in chunks:
+                archive.write(chunk)
+            archive.end()
+        else:
+            archive.add(name, chunks)
+    archive.close()
+    out.close()
+
+
+def _direct(handle: io.BufferedWriter) -> disk.DirectFile:
+    """Return a DirectFile over `handle`: with O_DIRECT where the file system has it, and
+    through the page cache where not, so its blocks and kept ranges are tested either way."""
+    file = disk.DirectFile.over(handle)
+    return file or disk.DirectFile(handle, fcntl.fcntl(handle.fileno(), fcntl.F_GETFL))
+
+
+def _direct_here(folder: Path) -> bool:
+    probe = folder / "probe"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_DIRECT, 0o600))
+    except OSError:
+        return False
+    finally:
+        probe.unlink(missing_ok=True)
+    return True
+
+
+@pytest.fixture
+def writes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[int, int, int, bool]]]:
+    """Watch every os.pwrite: (address, size, offset, whether O_DIRECT was on)."""
+    seen: list[tuple[int, int, int, bool]] = []
+    real = os.pwrite
+
+    def pwrite(fd: int, data: Any, offset: int) -> int:
+        address = ctypes.addressof(ctypes.c_char.from_buffer(data)) if len(data) else 0
+        direct = bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_DIRECT)
+        seen.append((address, len(data), offset, direct))
+        return real(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", pwrite)
+    yield seen
+
+
+@pytest.mark.parametrize("stage", [2 * BLOCK, disk.STAGE], ids=["stages of 2 blocks", "default"])
+@pytest.mark.parametrize("streamed", [False, True], ids=["mixed", "streamed"])
+def test_a_zip_written_straight_to_the_disk_is_the_bytes_zipfile_writes(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    writes: list[tuple[int, int, int, bool]],
+    stage: int,
+    streamed: bool,
+) -> None:
+    monkeypatch.setattr(disk, "STAGE", stage)
+    entries = _entries()
+    path = tmp_path / "out.zip"
+    with path.open("wb") as handle:
+        _fill(_direct(handle), entries, streamed)
+        assert handle.tell() == path.stat().st_size  # left at the end, for the caller's sync
+    assert path.read_bytes() == zipfile_bytes(entries, DAY)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+    # Whole blocks from aligned memory to aligned offsets, as O_DIRECT needs.
+    assert writes
+    assert all(a % BLOCK == 0 and s % BLOCK == 0 and o % BLOCK == 0 for a, s, o, _ in writes)
+    if stage < disk.STAGE:  # headers were on the disk before their CRC-32 was known
+        rewritten = len(writes) - len({offset for _a, _s, offset, _d in writes})
+        assert rewritten > 10
+
+
+def test_writes_go_past_the_page_cache_where_the_file_system_allows(
+    tmp_path: Path, writes: list[tuple[int, int, int, bool]]
+) -> None:
+    if not _direct_here(tmp_path):
+        pytest.skip(f"{tmp_path} takes no O_DIRECT writes")
+    path = tmp_path / "out.zip"
+    with path.open("wb") as handle:
+        file = disk.zip_file(handle)
+        assert isinstance(file, disk.DirectFile)
+        _fill(file, _entries(), streamed=True)
+        after = fcntl.fcntl(handle.fileno(), fcntl.F_GETFL)
+    assert all(direct for _a, _s, _o, direct in writes)
+    assert not after & os.O_DIRECT  # the file's own flags are back once it is written
+
+
+def test_a_disk_that_wants_other_alignment_gets_the_rest_through_the_page_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writes: list[tuple[int, int, int, bool]]
+) -> None:
+    if not _direct_here(tmp_path):
+        pytest.skip(f"{tmp_path} takes no O_DIRECT writes")
+    watched = os.pwrite
+    refused = []
+
+    def pwrite(fd: int, data: Any, offset: int) -> int:
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_DIRECT:
+            refused.append(offset)
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        return watched(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", pwrite)
+    monkeypatch.setattr(disk, "STAGE", 2 * BLOCK)
+    entries = _entries()
+    path = tmp_path / "out.zip"
+    with path.open("wb") as handle:
+        _fill(disk.zip_file(handle), entries, streamed=True)
+    assert refused == [0]  # once, then never asked again
+    assert writes and not any(direct for _a, _s, _o, direct in writes)
+    assert path.read_bytes() == zipfile_bytes(entries, DAY)
+
+
+def test_a_file_system_without_direct_writes_gets_the_zip_through_the_page_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = fcntl.fcntl
+
+    def refuse(fd: int, command: int, *arg: Any) -> Any:
+        if command == fcntl.F_SETFL:
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        return real(fd, command, *arg)
+
+    monkeypatch.setattr(fcntl, "fcntl", refuse)
+    with (tmp_path / "out.zip").open("wb") as handle:
+        assert isinstance(disk.zip_file(handle), disk.CachedFile)
+    evidence = make_evidence(tmp_path / "evidence", EVIDENCE)
+    out = tmp_path / "out" / "bundle-2026-11-24.zip"
+    result = build(evidence, out)
+    assert verify_bundle(out, fingerprint=result.fingerprint).valid
+
+
+def test_through_the_page_cache_the_disk_is_asked_to_write_back_as_the_zip_grows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(disk, "WRITE_BACK", 10 * BLOCK)
+    asked: list[tuple[int, int]] = []
+    monkeypatch.setattr(
+        os, "posix_fadvise", lambda fd, start, size, advice: asked.append((start, size))
+    )
+    entries = _entries()
+    path = tmp_path / "out.zip"
+    with path.open("wb") as handle:
+        _fill(disk.CachedFile(handle), entries, streamed=True)
+    assert path.read_bytes() == zipfile_bytes(entries, DAY)
+    assert len(asked) > 5
+    assert all(size >= 10 * BLOCK for _start, size in asked)
+    assert [start for start, _size in asked[1:]] == [s + n for s, n in asked[:-1]]  # in order
+
+
+def _full_after(budget: int) -> Callable[[int, Any, int], int]:
+    """Return an os.pwrite for a disk that takes `budget` bytes, then is full."""
+    real = os.pwrite
+    left = [budget]
+
+    def pwrite(fd: int, data: Any, offset: int) -> int:
+        if len(data) > left[0]:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        left[0] -= len(data)
+        return real(fd, data, offset)
+
+    return pwrite
+
+
+@pytest.mark.parametrize("budget", [0, 3 * (2 << 20)], ids=["first write", "later"])
+def test_a_full_disk_met_by_the_writing_thread_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, budget: int
+) -> None:
+    evidence = make_evidence(tmp_path / "evidence", {**EVIDENCE, "video.mp4": os.urandom(9 << 20)})
+    monkeypatch.setattr(writer, "zip_file", _direct)  # a DirectFile, whatever the file system
+    monkeypatch.setattr(os, "pwrite", _full_after(budget))
+    out = tmp_path / "out" / "bundle-2026-11-24.zip"
+    with pytest.raises(BundleError) as caught:
+        build(evidence, out)
+    assert caught.value.message == f"cannot write {out}: No space left on device"
+    assert not out.parent.exists()
+    assert not [t for t in threading.enumerate() if t.name == "letters-write"]
