@@ -69,7 +69,7 @@ def test_a_large_file_that_grows_while_read_fails_the_build(tmp_path: Path) -> N
     def grow(count: int) -> None:
         nonlocal done
         done += count
-        if done == 2 * MIB:  # partway through the video
+        if done - count < 2 * MIB <= done:  # once, partway through the video
             with target.open("ab") as handle:
                 handle.write(b"appended")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import mmap
 import os
 import queue
 import threading
@@ -54,12 +55,16 @@ def cost(name: str) -> float:
 
 
 class Buffer:
-    """One read buffer, back in the pool once its reader and every lane using it let go."""
+    """One read buffer, back in the pool once its reader and every lane using it let go.
+
+    Its memory is page-aligned (an anonymous map), so that a bundle's zip assembled in it can
+    go to the disk from it with O_DIRECT (`letters.bag.disk`).
+    """
 
     __slots__ = ("data", "users", "view")
 
     def __init__(self, size: int) -> None:
-        self.data = bytearray(size)
+        self.data = mmap.mmap(-1, size)
         self.view = memoryview(self.data)
         self.users = 0
 
@@ -189,7 +194,10 @@ class Pipeline:
         self.close(wait=kind is None)
 
     def close(self, wait: bool = True) -> None:
-        """Stop the workers and let the buffers go, once the last file is hashed.
+        """Stop the workers and let the free buffers go, once the last file is hashed.
+
+        Buffers still in use (a bundle's zip being written in them) go back to the pool as
+        before, and `buffer` still gives one, made anew if need be.
 
         Left by an exception, do not wait for the workers: their work is thrown away, and a
         Ctrl-C or SIGTERM that came just as the reader took the pipeline's lock (inside the
@@ -201,7 +209,12 @@ class Pipeline:
         for thread in self._threads if wait else ():
             thread.join()
         self._queues, self._threads = [], []
-        self._free.clear()
+        if wait:  # the buffers still in use stay counted; any made later count anew
+            with self._state:
+                self._made -= len(self._free)
+                self._free.clear()
+        else:
+            self._free.clear()
 
     def job(
         self,

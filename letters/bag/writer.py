@@ -3,9 +3,10 @@
 Same inputs, same bytes: entry dates come from the bagging date, modes and the creating system are
 fixed, and entries are stored (not compressed), so nothing from the clock, the time zone, the
 umask or the machine goes into the zip (`letters.bag.ziparchive` writes it). Each evidence file is
-read once, in chunks that go to the zip (with its CRC-32) on the calling thread and to the digests
-on helper threads (`letters.bag.hashing.Pipeline`), so reading, writing and hashing overlap, and
-memory stays bounded by the pipeline's few buffers whatever the size. The zip's central directory
+read once, on the calling thread, straight into the buffer the zip is assembled in
+(`letters.bag.disk`); from there it goes to the disk, and to the digests on helper threads
+(`letters.bag.hashing.Pipeline`), so reading, writing and hashing overlap, and memory stays
+bounded by the pipeline's few buffers whatever the size. The zip's central directory
 and the payload manifests go to spools as each file is done, so memory does not grow with the
 number of files either. The evidence folder is only ever opened read-only, and a file that is
 not, byte for byte, the one the scan found fails the build.
@@ -23,7 +24,7 @@ from datetime import date
 from typing import BinaryIO
 
 from letters.bag.disk import zip_file
-from letters.bag.hashing import BUFFER_SIZE, Buffer, Job, Packer, Pipeline
+from letters.bag.hashing import Job, Pipeline
 from letters.bag.manifest import ALGORITHMS, BagInfo, Digests, bag_info, manifest_bytes
 from letters.bag.paths import decode_path, encode_path, sort_key
 from letters.bag.scan import EvidenceFile
@@ -32,7 +33,6 @@ from letters.bag.zipdates import zip_day
 from letters.errors import BundleError
 from letters.i18n import _, os_reason
 
-_AT_ONCE = BUFFER_SIZE  # a file up to this size is read whole before its entry is written
 _MODE = (stat.S_IFREG | 0o644) << 16  # one int shared by every entry, not one per entry
 _SIZES = tuple(hashlib.new(algorithm).digest_size for algorithm in ALGORITHMS)
 _STARTS = tuple(sum(_SIZES[:n]) for n in range(len(_SIZES)))
@@ -125,12 +125,11 @@ class BagWriter:
     """Write a bag's entries into a zip, keeping the manifests as it goes."""
 
     def __init__(self, handle: BinaryIO, name: str, day: date, pipeline: Pipeline) -> None:
-        self.file = zip_file(handle)
+        self.file = zip_file(handle, pipeline)
         self.zip = ZipArchive(self.file, zip_day(day), _MODE)
         self.prefix = name + "/"
         self.day = day
         self.pipeline = pipeline
-        self.packer = Packer(pipeline)
         self.manifests = _Manifests()
         self.tags: list[tuple[str, dict[str, str]]] = []
         self.payload_bytes = 0
@@ -192,63 +191,46 @@ class BagWriter:
     def add_file(
         self, item: EvidenceFile, bag_path: str, progress: Callable[[int], None] | None
     ) -> FileDigests:
-        """Copy one evidence file into the zip at `bag_path`, reading it once; its digests are
-        final once `settle` returns.
-
-        A small file is read whole before anything of it is written, so its header is written
-        once, final; a larger one is streamed, and its header's CRC-32 written in at the end.
-        """
+        """Copy one evidence file into the zip at `bag_path`, reading it once, straight into
+        the buffer the zip is written from; its digests are final once `settle` returns."""
         digests = FileDigests()
         job = self.pipeline.job(ALGORITHMS, item.size, digests.keep)
-        name = self.prefix + bag_path
-        streamed = item.size > _AT_ONCE
-        held: list[tuple[Buffer, memoryview]] = []  # a small file's bytes, until written
         try:
             with open_evidence(item) as source:
-                if streamed:
-                    self.zip.start(name, item.size)
+                self.zip.start(self.prefix + bag_path, item.size)
                 total = 0
                 while True:
+                    buffer, room = self.file.room()
                     try:
-                        buffer, data = self.packer.read(source, item.size - total)
+                        count = source.readinto(room) or 0
                     except OSError as error:
                         raise _unreadable(item, error) from error
-                    if not data:
+                    if not count:
                         break
-                    total += len(data)
+                    total += count
                     if total > item.size:
                         raise changed(item)
-                    job.feed(buffer, data)  # hashed on the helpers while this thread writes
-                    if streamed:
-                        self.zip.write(data)
-                    else:
-                        self.pipeline.hold(buffer)
-                        held.append((buffer, data))
+                    self.file.advance(count)
+                    self.zip.placed(room[:count])
+                    job.feed(buffer, room[:count])  # hashed on the helpers meanwhile
                     if progress is not None:
-                        progress(len(data))
+                        progress(count)
                 after = os.fstat(source.fileno())
                 if total != item.size or (after.st_size, after.st_mtime_ns) != (
                     item.size,
                     item.mtime_ns,
                 ):
                     raise changed(item)
-            if streamed:
-                self.zip.end()
-            else:
-                self.zip.add(name, [data for _buffer, data in held])
+            self.zip.end()
         except BaseException:
             job.abandon()
             raise
-        finally:
-            for buffer, _data in held:
-                self.pipeline.release(buffer)
         job.close()
         self._record(bag_path, item.size, digests)
         return digests
 
     def settle(self) -> None:
         """Wait for the digests of every file added so far."""
-        self.packer.release()
         self.pipeline.wait()
         self.manifests.write_final()
 

@@ -232,9 +232,10 @@ class ZipArchive:
     """Write stored entries to `handle`, from where it stands, then the central directory.
 
     Every entry is dated `day` at midnight and carries `external_attr` (a Unix mode, shifted).
-    Nothing but this writer may write to `handle` until `close`; `offset` is where the next
-    byte goes. After an error, `discard` lets go of the spool; the half-written zip is the
-    caller's to throw away.
+    Nothing but this writer may write to `handle` until `close`, except the bytes of a streamed
+    entry that the caller puts in place itself and tells of with `placed`; `offset` is where
+    the next byte goes. After an error, `discard` lets go of the spool; the half-written zip is
+    the caller's to throw away.
     """
 
     def __init__(self, handle: Output, day: date, external_attr: int) -> None:
@@ -283,12 +284,17 @@ class ZipArchive:
 
     def write(self, data: bytes | memoryview) -> None:
         """Write the next bytes of the entry begun by `start`."""
+        self.placed(data)
+        self.handle.write(data)
+
+    def placed(self, data: bytes | memoryview) -> None:
+        """Count the next bytes of the entry begun by `start`, which the caller put in the file
+        itself (read straight into the file's buffer): `write`, but for the writing."""
         entry = self._entry
         if entry is None:
             raise ValueError("no entry is begun")
         entry.crc = crc32(data, entry.crc)
         entry.size += len(data)
-        self.handle.write(data)
         self.offset += len(data)
 
     def end(self) -> None:
