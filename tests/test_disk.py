@@ -118,13 +118,13 @@ def small_stages(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("streamed", [False, True], ids=["mixed", "streamed"])
 def test_a_zip_written_straight_to_the_disk_is_the_bytes_zipfile_writes(
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
     writes: list[tuple[int, int, int, bool]],
     small: bool,
     streamed: bool,
 ) -> None:
     if small:
-        monkeypatch.setattr(hashing, "BUFFER_SIZE", 2 * BLOCK)
+        request.getfixturevalue("small_stages")
     entries = _entries()
     path = tmp_path / "out.zip"
     _write_zip(path, entries, streamed, _direct)
@@ -171,7 +171,10 @@ def test_writes_go_past_the_page_cache_where_the_file_system_allows(
 
 
 def test_a_disk_that_wants_other_alignment_gets_the_rest_through_the_page_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writes: list[tuple[int, int, int, bool]]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    small_stages: None,
+    writes: list[tuple[int, int, int, bool]],
 ) -> None:
     if not _direct_here(tmp_path):
         pytest.skip(f"{tmp_path} takes no O_DIRECT writes")
@@ -185,7 +188,6 @@ def test_a_disk_that_wants_other_alignment_gets_the_rest_through_the_page_cache(
         return watched(fd, data, offset)
 
     monkeypatch.setattr(os, "pwrite", pwrite)
-    monkeypatch.setattr(hashing, "BUFFER_SIZE", 2 * BLOCK)
     entries = _entries()
     path = tmp_path / "out.zip"
     _write_zip(path, entries, True, disk.zip_file)
@@ -214,14 +216,13 @@ def test_a_file_system_without_direct_writes_gets_the_zip_through_the_page_cache
 
 
 def test_through_the_page_cache_the_disk_is_asked_to_write_back_as_the_zip_grows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_stages: None
 ) -> None:
     monkeypatch.setattr(disk, "WRITE_BACK", 10 * BLOCK)
     asked: list[tuple[int, int]] = []
     monkeypatch.setattr(
         os, "posix_fadvise", lambda fd, start, size, advice: asked.append((start, size))
     )
-    monkeypatch.setattr(hashing, "BUFFER_SIZE", 2 * BLOCK)
     entries = _entries()
     path = tmp_path / "out.zip"
     _write_zip(path, entries, True, disk.CachedFile)
@@ -257,4 +258,7 @@ def test_a_full_disk_met_by_the_writing_thread_is_one_clear_error(
         build(evidence, out)
     assert caught.value.message == f"cannot write {out}: No space left on device"
     assert not out.parent.exists()
-    assert not [t for t in threading.enumerate() if t.name == "letters-write"]
+    for thread in threading.enumerate():  # not waited for on the way out, but it ends
+        if thread.name == "letters-write":
+            thread.join(timeout=10)
+            assert not thread.is_alive()
