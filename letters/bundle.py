@@ -156,7 +156,7 @@ def build_bundle(
                 writer.add_file(item, EVIDENCE_FOLDER + item.path, progress) for item in files
             ]
             writer.settle()
-            pipeline.close()  # the evidence is read: its buffers go before the index is made
+            pipeline.close()  # the evidence is read: the free buffers go before the index
             exhibits = Exhibits(files, digests, exhibit_events, timeline)
             index = BundleIndex(name, bagging_date, info, exhibits, documents_index, timeline)
             for bag_path, chunks in index_files(index, index_pdf):

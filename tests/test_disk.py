@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from letters.bag import disk, hashing, writer
+from letters.bag import disk, hashing, writer, ziparchive
 from letters.bag.hashing import Pipeline
 from letters.bag.ziparchive import ZipArchive
 from letters.errors import BundleError
@@ -136,6 +136,23 @@ def test_a_zip_written_straight_to_the_disk_is_the_bytes_zipfile_writes(
     assert all(a % BLOCK == 0 and s % BLOCK == 0 and o % BLOCK == 0 for a, s, o, _ in writes)
     if small:  # headers were on the disk before their CRC-32 was known: written again
         assert len(writes) > len({offset for _a, _s, offset, _d in writes})
+
+
+def test_zip64_headers_written_again_from_kept_blocks_are_zipfiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_stages: None
+) -> None:
+    # Both writers decide ZIP64 at a lowered limit, as in test_ziparchive: a streamed entry of
+    # another size than expected then has its ZIP64 field's sizes written in as well, past the
+    # name, from a kept block.
+    monkeypatch.setattr(ziparchive, "ZIP64_LIMIT", 20_000)
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 20_000)
+    entries: list[Entry] = []
+    for n, (size, expected) in enumerate([(30_000, 30_000), (25_000, 40_000), (50_000, 21_000)]):
+        name = "z" * (n * 1500 + 7)  # headers across blocks
+        entries.append((name, _pieces(_data(size, n), 3000), expected))
+    path = tmp_path / "out.zip"
+    _write_zip(path, entries, True, _direct)
+    assert path.read_bytes() == zipfile_bytes(entries, DAY)
 
 
 @pytest.mark.parametrize("kind", [_direct, disk.CachedFile], ids=["direct", "cached"])
@@ -262,3 +279,60 @@ def test_a_full_disk_met_by_the_writing_thread_is_one_clear_error(
         if thread.name == "letters-write":
             thread.join(timeout=10)
             assert not thread.is_alive()
+
+
+def _descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def _interrupt_after(stop: int) -> Callable[[int], None]:
+    """Return a progress callback that presses Ctrl-C once `stop` bytes are read."""
+    read = [0]
+
+    def interrupt(count: int) -> None:
+        read[0] += count
+        if read[0] >= stop:
+            raise KeyboardInterrupt
+
+    return interrupt
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+@pytest.mark.parametrize("kind", [_direct, disk.CachedFile], ids=["direct", "cached"])
+def test_ctrl_c_anywhere_in_a_bundle_leaves_nothing_and_no_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_stages: None, kind: Any
+) -> None:
+    monkeypatch.setattr(writer, "zip_file", kind)
+    evidence = make_evidence(
+        tmp_path / "evidence", {f"{n}.bin": _data(n * 3000, n) for n in range(12)}
+    )
+    out = tmp_path / "out" / "bundle-2026-11-24.zip"
+    before = _descriptors()
+    for stop in range(0, 200_000, 9_000):
+        interrupt = _interrupt_after(stop)
+        with pytest.raises(KeyboardInterrupt):
+            build(evidence, out, progress=interrupt)
+        assert not out.parent.exists()
+        for thread in threading.enumerate():
+            if thread.name == "letters-write":
+                thread.join(timeout=10)
+                assert not thread.is_alive()
+    assert _descriptors() == before
+
+
+def test_a_writing_thread_that_cannot_start_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _direct_here(tmp_path):
+        pytest.skip(f"{tmp_path} takes no O_DIRECT writes")
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    before = _descriptors()
+    with (tmp_path / "out.zip").open("wb") as handle, Pipeline() as pipeline:
+        monkeypatch.setattr(threading.Thread, "start", refuse)
+        with pytest.raises(RuntimeError):
+            disk.zip_file(handle, pipeline)
+        assert not fcntl.fcntl(handle.fileno(), fcntl.F_GETFL) & os.O_DIRECT
+        assert _descriptors() == before + 1  # the handle's own

@@ -26,7 +26,7 @@ import queue
 import threading
 from typing import BinaryIO
 
-from letters.bag.hashing import Buffer, Pipeline
+from letters.bag.hashing import BUFFER_SIZE, Buffer, Pipeline, aligned
 
 Data = bytes | bytearray | memoryview
 
@@ -144,29 +144,36 @@ class DirectFile(_Staged):
         self._done = False
         # The thread writes through a descriptor of its own: if it is left behind after an
         # error, no write of its can reach another file that reuses the caller's number.
+        own = os.dup(self._fd)
         self._writer = threading.Thread(
-            target=self._write_all, args=(os.dup(self._fd),), name="letters-write", daemon=True
+            target=self._write_all, args=(own,), name="letters-write", daemon=True
         )
-        self._writer.start()
+        try:
+            self._writer.start()
+        except BaseException:
+            os.close(own)
+            raise
 
     @classmethod
     def over(cls, handle: BinaryIO, pipeline: Pipeline) -> DirectFile | None:
         """Return a DirectFile over `handle`'s file, or None where O_DIRECT is not to be had:
         not on this system, not on this file system, or not at a block boundary."""
         direct = getattr(os, "O_DIRECT", 0)
-        if not direct:
+        handle.flush()
+        if not direct or handle.tell() % BLOCK or BUFFER_SIZE % BLOCK:
             return None
         import fcntl
 
+        flags = fcntl.fcntl(handle.fileno(), fcntl.F_GETFL)
         try:
-            handle.flush()
-            if handle.tell() % BLOCK:
-                return None
-            flags = fcntl.fcntl(handle.fileno(), fcntl.F_GETFL)
             fcntl.fcntl(handle.fileno(), fcntl.F_SETFL, flags | direct)
-        except (OSError, ValueError):  # EINVAL: this file system has no direct writes
+        except OSError:  # EINVAL: this file system has no direct writes
             return None
-        return cls(handle, pipeline, flags)
+        try:
+            return cls(handle, pipeline, flags)
+        except BaseException:
+            fcntl.fcntl(handle.fileno(), fcntl.F_SETFL, flags)
+            raise
 
     def keep(self, offset: int, size: int) -> None:
         """Say that the `size` bytes at `offset` (not yet written) will be written again: their
@@ -201,13 +208,14 @@ class DirectFile(_Staged):
             self._finish()
 
     def _finish(self) -> None:
-        """Put the file's flags back: once."""
+        """Put the file's flags back, once, while the file is open (its number is its own)."""
         import fcntl
 
         if not self._done:
             self._done = True
             self._kept.clear()
-            fcntl.fcntl(self._fd, fcntl.F_SETFL, self._flags)
+            if not self._handle.closed:
+                fcntl.fcntl(self._fd, fcntl.F_SETFL, self._flags)
 
     def _send(self, stage: Buffer, size: int) -> None:
         """Hand the stage to the writing thread, keeping copies of the blocks to keep."""
@@ -216,7 +224,7 @@ class DirectFile(_Staged):
         start, end = self._keep
         for block in range(start // BLOCK * BLOCK, end, BLOCK):
             if self._base <= block < self._base + size:
-                copy = self._kept[block] = mmap.mmap(-1, BLOCK)
+                copy = self._kept[block] = aligned(BLOCK)
                 copy[:] = stage.view[block - self._base : block - self._base + BLOCK]
         self._writes.put((stage, size, self._base))  # the thread lets the stage go
 
@@ -229,7 +237,7 @@ class DirectFile(_Staged):
             if kept is None or not self._keep[0] <= first < last <= self._keep[1]:
                 raise ValueError("bytes written again must be in the range asked to be kept")
             kept[first - block : last - block] = data[first - offset : last - offset]
-            copy = mmap.mmap(-1, BLOCK)  # as it is now: `kept` may change again
+            copy = aligned(BLOCK)  # as it is now: `kept` may change again
             copy[:] = kept
             self._writes.put((copy, BLOCK, block))
 

@@ -54,17 +54,24 @@ def cost(name: str) -> float:
     return min(tries) / len(sample)
 
 
+def aligned(size: int) -> mmap.mmap:
+    """Return `size` zeroed bytes of private, page-aligned memory: an anonymous map."""
+    if hasattr(mmap, "MAP_PRIVATE"):
+        return mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)
+    return mmap.mmap(-1, size)  # Windows: private already, and it takes no flags
+
+
 class Buffer:
     """One read buffer, back in the pool once its reader and every lane using it let go.
 
-    Its memory is page-aligned (an anonymous map), so that a bundle's zip assembled in it can
-    go to the disk from it with O_DIRECT (`letters.bag.disk`).
+    Its memory is page-aligned, so that a bundle's zip assembled in it can go to the disk
+    from it with O_DIRECT (`letters.bag.disk`).
     """
 
     __slots__ = ("data", "users", "view")
 
     def __init__(self, size: int) -> None:
-        self.data = mmap.mmap(-1, size)
+        self.data = aligned(size)
         self.view = memoryview(self.data)
         self.users = 0
 

@@ -126,7 +126,11 @@ class BagWriter:
 
     def __init__(self, handle: BinaryIO, name: str, day: date, pipeline: Pipeline) -> None:
         self.file = zip_file(handle, pipeline)
-        self.zip = ZipArchive(self.file, zip_day(day), _MODE)
+        try:
+            self.zip = ZipArchive(self.file, zip_day(day), _MODE)
+        except BaseException:  # a day no zip can hold, say: the file's thread ends too
+            self.file.discard()
+            raise
         self.prefix = name + "/"
         self.day = day
         self.pipeline = pipeline
