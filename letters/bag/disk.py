@@ -4,15 +4,15 @@ system allows, else through the page cache with early write-back.
 The zip is assembled in the hashing pipeline's buffers, and an evidence file is read straight
 into place there, so the same bytes are hashed and written with no copy between. A bundle of a
 gigabyte is written once and read by nobody on this computer soon after: copying it into the
-page cache, and from there to the disk, costs the system about as much processor time as
-hashing it with SHA-256 (measured on Linux with ext4), and takes that time from the hashing.
+page cache, and from there to the disk, costs the system as much processor time as hashing it
+with SHA-256, often more (measured on Linux with ext4), and takes that time from the hashing.
 Written with O_DIRECT, the disk takes the bytes from the buffers themselves. Either way the
 caller syncs the file at the end.
 
 O_DIRECT wants whole blocks, from aligned memory (the buffers are page-aligned), at aligned
 offsets; a thread of `DirectFile`'s own writes each full buffer while the next fills. The zip
-writer goes back once per entry, to write the CRC-32 into the entry's header when the entry
-ends. By then the header's blocks may be on their way to the disk, so the zip writer asks for
+writer goes back once per entry streamed in, to write the CRC-32 into the entry's header when
+the entry ends. By then the header's blocks may be on their way to the disk, so the zip writer asks for
 them to be `kept` in memory beforehand, and the changed blocks are written again from there,
 rather than read back from the disk.
 """
