@@ -20,11 +20,10 @@ import pytest
 
 from letters.bag import disk, hashing, writer, ziparchive
 from letters.bag.hashing import Pipeline
-from letters.bag.ziparchive import ZipArchive
 from letters.errors import BundleError
 from letters.verify import verify_bundle
 from tests.bundle_fixtures import DAY, EVIDENCE, build, make_evidence
-from tests.zip_reference import MODE, Entry, entries_of, zipfile_bytes
+from tests.zip_reference import Entry, entries_of, letters_write, zipfile_bytes
 
 BLOCK = disk.BLOCK
 
@@ -52,16 +51,8 @@ def _entries() -> list[Entry]:
 
 
 def _fill(out: Any, entries: list[Entry], streamed: bool) -> None:
-    archive = ZipArchive(out, DAY, MODE)
-    for n, (name, chunks, expected) in enumerate(entries):
-        if streamed or n % 2:  # entries written whole between streamed ones
-            archive.start(name, expected)
-            for chunk in chunks:
-                archive.write(chunk)
-            archive.end()
-        else:
-            archive.add(name, chunks)
-    archive.close()
+    """Write a zip through `out`, every entry streamed in or every other one, and close it."""
+    letters_write(out, entries, DAY, lambda n: streamed or n % 2 == 1)
     out.close()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import tracemalloc
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -16,9 +16,16 @@ from letters.bag.crc import crc32
 from letters.bag.hashing import Pipeline
 from letters.bag.manifest import ALGORITHMS, BagInfo, manifest_bytes
 from letters.bag.writer import BagWriter
-from letters.bag.ziparchive import ZIP64_LIMIT, Spool, ZipArchive
+from letters.bag.ziparchive import ZIP64_LIMIT, Spool
 from tests.bundle_fixtures import BAG, EVIDENCE, build, make_evidence
-from tests.zip_reference import MODE, Entry, Sink, entries_of, zipfile_bytes, zipfile_write
+from tests.zip_reference import (
+    Entry,
+    Sink,
+    entries_of,
+    letters_write,
+    zipfile_bytes,
+    zipfile_write,
+)
 
 DAY = date(2026, 11, 24)
 MIB = 1 << 20
@@ -44,24 +51,15 @@ ENTRIES: list[tuple[str, bytes]] = [
 ]
 
 
-def _fill(handle: object, entries: Sequence[Entry], *, streamed: bool) -> None:
-    """Write `entries` with letters' writer: each whole, or streamed in (header patched)."""
-    archive = ZipArchive(handle, DAY, MODE)  # type: ignore[arg-type]
-    for name, chunks, expected in entries:
-        if streamed:
-            archive.start(name, expected)
-            for chunk in chunks:
-                archive.write(chunk)
-            archive.end()
-        else:
-            archive.add(name, chunks)
-    archive.close()
+def _every(streamed: bool) -> Callable[[int], bool]:
+    """Return whether each entry is streamed in: all of them, or none."""
+    return lambda _n: streamed
 
 
 def _ours(entries: Sequence[Entry], *, streamed: bool, lead: bytes = b"") -> bytes:
     out = io.BytesIO()
     out.write(lead)
-    _fill(out, entries, streamed=streamed)
+    letters_write(out, entries, DAY, _every(streamed))
     return out.getvalue()
 
 
@@ -141,7 +139,7 @@ def test_entries_of_gigabytes_get_zipfiles_headers_and_records(
     zipfile_write(theirs, entries, DAY)  # type: ignore[arg-type]
     for streamed in (False, True):
         ours = Sink()
-        _fill(ours, entries, streamed=streamed)
+        letters_write(ours, entries, DAY, _every(streamed))
         assert ours.end == theirs.end > 8 << 30
         assert ours.kept == theirs.kept
     tail = bytes(theirs.kept[p] for p in range(theirs.end - 98, theirs.end))

@@ -2,7 +2,8 @@
 
 Bundles were written with `zipfile.ZipFile.open(info, "w")`, each entry a `ZipInfo` dated at
 midnight of the bagging day, made on Unix, mode 0644, its size given ahead; `zipfile_write`
-does that again, so a test can compare letters' bytes with zipfile's.
+does that again, and `letters_write` writes the same entries with letters' own writer, so a
+test can compare letters' bytes with zipfile's.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from letters.bag.ziparchive import ZipArchive
 
 MODE = (stat.S_IFREG | 0o644) << 16
 
@@ -32,6 +35,23 @@ def zipfile_write(handle: BinaryIO, entries: Iterable[Entry], day: date) -> None
             with archive.open(info, "w") as dest:
                 for chunk in chunks:
                     dest.write(chunk)
+
+
+def letters_write(
+    out: Any, entries: Iterable[Entry], day: date, streamed: Callable[[int], bool]
+) -> None:
+    """Write `entries` to `out` with letters' zip writer: the n-th streamed in (its header's
+    CRC-32 written in afterwards) where `streamed(n)`, else whole."""
+    archive = ZipArchive(out, day, MODE)
+    for n, (name, chunks, expected) in enumerate(entries):
+        if streamed(n):
+            archive.start(name, expected)
+            for chunk in chunks:
+                archive.write(chunk)
+            archive.end()
+        else:
+            archive.add(name, chunks)
+    archive.close()
 
 
 def zipfile_bytes(entries: Iterable[Entry], day: date, lead: bytes = b"") -> bytes:

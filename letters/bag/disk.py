@@ -12,9 +12,9 @@ caller syncs the file at the end.
 O_DIRECT wants whole blocks, from aligned memory (the buffers are page-aligned), at aligned
 offsets; a thread of `DirectFile`'s own writes each full buffer while the next fills. The zip
 writer goes back once per entry streamed in, to write the CRC-32 into the entry's header when
-the entry ends. By then the header's blocks may be on their way to the disk, so the zip writer asks for
-them to be `kept` in memory beforehand, and the changed blocks are written again from there,
-rather than read back from the disk.
+the entry ends. By then the header's blocks may be on their way to the disk, so the zip writer
+asks for them to be `kept` in memory beforehand, and the changed blocks are written again from
+there, rather than read back from the disk.
 """
 
 from __future__ import annotations

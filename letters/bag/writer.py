@@ -128,7 +128,7 @@ class BagWriter:
         self.file = zip_file(handle, pipeline)
         try:
             self.zip = ZipArchive(self.file, zip_day(day), _MODE)
-        except BaseException:  # a day no zip can hold, say: the file's thread ends too
+        except BaseException:  # Ctrl-C, say: the file's thread ends, and its flags are put back
             self.file.discard()
             raise
         self.prefix = name + "/"
