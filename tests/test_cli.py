@@ -30,6 +30,52 @@ def test_python_dash_m_works(tmp_path: Path) -> None:
     assert "  Account: Example Wireless, number ****0042\n" in done.stdout
 
 
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a new process whose output is buffered, as when it goes to a pipe."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def _program(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `code`, then `letters ARGS` through the program's entry point, in a new process."""
+    argv = ["letters", *args]
+    return _python(f"import sys\nfrom letters.cli import main\n{code}\nsys.argv = {argv!r}\nmain()")
+
+
+def test_the_program_ends_without_pythons_shutdown_once_its_output_is_out() -> None:
+    # Output still in Python's buffers is written; exit handlers are not run.
+    before = "import atexit\natexit.register(print, 'shut down')\nprint('buffered', end=' ')"
+    done = _program(before, "--version")
+    assert (done.returncode, done.stdout) == (0, f"buffered letters, version {__version__}\n")
+    done = _program(before, "email")
+    assert (done.returncode, done.stdout) == (2, "buffered ")
+    assert "Error: Missing argument 'CASE...'." in done.stderr
+
+
+def test_ending_writes_what_is_buffered_and_keeps_the_exit_status() -> None:
+    code = (
+        "import sys\nfrom letters.cli import _end\n"
+        "print('buffered', end=' ')\n_end('not a number')\nprint('went on', end=' ')\n_end(3)\n"
+        "print('never')"
+    )
+    done = _python(code)
+    assert (done.returncode, done.stdout) == (3, "buffered went on ")
+
+
+def test_the_program_waits_for_a_thread_still_working() -> None:
+    working = (
+        "import threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()"
+    )
+    done = _program(working, "--version")
+    assert (done.returncode, done.stdout) == (
+        0,
+        f"letters, version {__version__}\nthread done\n",
+    )
+
+
 def commands(group: click.Group, words: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     """Yield the words that reach each command of `group`, subgroups and their commands too:
     a subgroup's own arguments (like `log CASE`) are given a placeholder."""
@@ -59,8 +105,8 @@ def test_every_command_has_help_with_an_example() -> None:
 def test_help_loads_the_command_line_and_nothing_of_the_library() -> None:
     # What `letters --help` imports, every run of letters pays for before it does anything.
     code = (
-        "import sys\nfrom letters.cli import main\nsys.argv = ['letters', '--help']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import sys\nfrom letters.cli import cli\n"
+        "try:\n    cli.main(['--help'], prog_name='letters')\nexcept SystemExit:\n    pass\n"
         "heavy = ('babel', 'jinja2', 'tomllib', 'shutil', 'pathlib', 'decimal',\n"
         "         'importlib.metadata')\n"
         "print(sorted(m for m in sys.modules if m.startswith('letters') or m in heavy))"

@@ -284,8 +284,8 @@ def test_the_log_never_shows_the_secret(folder: Path, capfd: pytest.CaptureFixtu
 
 
 def test_help_does_not_import_the_web_framework() -> None:
-    code = "import sys; from letters.cli import main; sys.argv=['letters','--help']\n"
-    code += "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    code = "import sys; from letters.cli import cli\n"
+    code += "try:\n    cli.main(['--help'], prog_name='letters')\nexcept SystemExit:\n    pass\n"
     code += "print('flask' in sys.modules, 'werkzeug' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("False False")
