@@ -1093,10 +1093,11 @@ def parse_case(text: str, path: Path) -> Case:
     values = checker.table(data, (), keys(Case))
     if values is not None:
         _check_precision(values, checker)
-    if values is not None and (values.get("language") or "en") == "en":
-        for key_path, message in latin_problems(
-            values.get("holder") or {}, (values.get("recipient") or {}).get("name")
-        ):
+    recipient = (values or {}).get("recipient") or {}
+    if values is not None and (recipient.get("language") or "en") == "en":
+        # The carrier reads English: the request names its people in Latin letters, whatever
+        # language the holder reads.
+        for key_path, message in latin_problems(values.get("holder") or {}, recipient.get("name")):
             checker.problem(key_path, message)
     if checker.problems or values is None:
         raise _case_error(path, checker.problems)

@@ -483,9 +483,9 @@ def interview(ask: Ask, say: Say, language: str) -> dict[str, Any]:
 
 
 def _settle_names(ask: Ask, say: Say, words: dict[str, str], answers: dict[str, Any]) -> None:
-    """For English documents, ask again only for the names that are not in Latin letters."""
-    if answers["language"] != "en":
-        return
+    """Ask again only for the names that are not in Latin letters: the carrier reads the
+    request in English (the interview never says otherwise), whatever language the holder
+    reads."""
     while problems := schema.latin_problems(answers["holder"], answers["recipient"].get("name")):
         for (section, key), message in problems:
             label = words.get(f"{section}.{key}.needed") or words[f"{section}.{key}"]
@@ -654,7 +654,7 @@ def check_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         answers["language"] = _pick(values.get("language", ""), LANGUAGES)
     except AnswerError as error:
         problems["language"] = str(error)
-    if not problems and answers["language"] == "en":  # names an English reader can read
+    if not problems:  # names the carrier can read: the request is in English
         latin = schema.latin_problems(answers["holder"], answers["recipient"].get("name"))
         for (section, key), message in latin:
             problems.setdefault(f"{section}.{key}", message)

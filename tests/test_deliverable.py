@@ -79,12 +79,27 @@ def test_a_chinese_recipient_name_in_an_english_case_is_refused(case_file) -> No
     ]
 
 
-def test_an_english_letter_from_a_chinese_case_names_the_missing_key(
+def test_a_chinese_readers_case_needs_the_latin_names_the_carrier_reads(case_file) -> None:
+    # The holder reads Chinese; the carrier reads English, so the request is in English.
+    text = (SAMPLES / "case-zh-CN.toml").read_text(encoding="utf-8")
+    path = case_file(text.replace('name_en = "Xiaoming Wang"', ""))
+    result = run("check", path, "--ui-lang", "zh-CN")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[1] == (
+        f"  {path}:8: holder.name_en: 缺少：英文文件需要您的拉丁字母姓名（运营商系统里的英文名）——"
+        '请在 [holder] 下加上 name_en = "Xiaoming Wang"（写您自己的名字）'
+    )
+
+
+def test_an_english_letter_to_a_chinese_reading_carrier_names_the_missing_key(
     tmp_path: Path, case_file
 ) -> None:
     text = (SAMPLES / "case-zh-CN.toml").read_text(encoding="utf-8")
-    path = case_file(text.replace('name_en = "Xiaoming Wang"', ""))
-    assert load_case(path).holder.name_en is None  # fine for Chinese documents
+    text = text.replace('name_en = "Xiaoming Wang"', "").replace(
+        '# language = "zh-CN"', 'language = "zh-CN"'
+    )
+    path = case_file(text)
+    assert load_case(path).holder.name_en is None  # fine for letters in Chinese
     result = run("letter", path, "--lang", "en", "-o", tmp_path / "out", "--ui-lang", "zh-CN")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[1] == (

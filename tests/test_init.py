@@ -78,7 +78,7 @@ def minimal(language_choice: str, documents_choice: str = "") -> list[str]:
         "", "", "",  # the checklist: the defaults
         "",  # how it is sent: the default
         documents_choice,
-        "Xiaoming Wang",  # asked for English documents only
+        "Xiaoming Wang",  # asked again: the carrier reads English
     ]  # fmt: skip
 
 
@@ -283,9 +283,9 @@ _TEXT = st.text(
 def test_any_text_round_trips(name: str, carrier: str, number: str) -> None:
     answers = {
         "language": "zh-CN",
-        "holder": {"name": name, "email": "a@example.com"},
+        "holder": {"name": name, "name_en": "Xiaoming Wang", "email": "a@example.com"},
         "account": {"carrier": carrier, "number": number},
-        "recipient": {"name": carrier},
+        "recipient": {"name": carrier, "language": "zh-CN"},  # any name: its letters in Chinese
     }
     text = wizard.case_text(answers)
     assert tomllib.loads(text)["holder"]["name"] == name
@@ -356,6 +356,29 @@ def test_a_form_in_chinese_gets_chinese_reasons() -> None:
     with i18n.interface("zh-CN"):
         _answers, problems = wizard.check_form(FORM | {"account.number": ""})
     assert problems == {"account.number": "这一题必须回答"}
+
+
+def test_a_chinese_readers_form_needs_the_names_the_carrier_reads() -> None:
+    # The holder reads Chinese; the request still goes to the carrier in English.
+    chinese = FORM | {"language": "zh-CN", "holder.name_en": "", "recipient.name": "T-Mobile 客服"}
+    _answers, problems = wizard.check_form(chinese)
+    assert set(problems) == {"holder.name_en", "recipient.name"}
+
+
+def test_a_chinese_interview_asks_again_for_the_names_the_carrier_reads(tmp_path: Path) -> None:
+    answers = minimal("2")
+    answers[answers.index("Example Mobile Customer Care")] = "T-Mobile 客服"
+    answers.insert(answers.index("Xiaoming Wang") + 1, "T-Mobile Customer Care")
+    path = tmp_path / "case.toml"
+    result = init(path, answers=answers)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("无法接受：") == 2
+    case = load_case(path)
+    assert (case.language, case.holder.name_en, case.recipient.name) == (
+        "zh-CN", "Xiaoming Wang", "T-Mobile Customer Care"
+    )  # fmt: skip
+    letter = run("letter", path, "-o", tmp_path / "out", "--format", "pdf")
+    assert letter.exit_code == 0, letter.stderr
 
 
 def test_a_case_folder_is_not_made_over_an_existing_case(tmp_path: Path) -> None:

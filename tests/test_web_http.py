@@ -174,6 +174,30 @@ def test_a_form_without_the_csrf_token_changes_nothing(client: Client, folder: P
     assert b"Mailed the request." in (folder / "case.toml").read_bytes()
 
 
+def test_a_page_of_one_case_never_acts_on_another_opened_since(
+    client: Client, folder: Path
+) -> None:
+    other = folder.parent / "other-case"
+    other.mkdir()
+    shutil.copy(SAMPLES / "case-zh-CN.toml", other / "case.toml")
+    first = (folder / "case.toml").read_bytes()
+    stale = client.csrf()  # the timeline page of my-case, left open in one tab
+    # Another tab closes this case and opens the other.
+    status, _headers, _text = client.post("/close", {"csrf": client.csrf("/case")})
+    assert status == 303
+    status, _headers, _text = client.post("/open", {"csrf": client.csrf("/"), "path": "other-case"})
+    assert status == 303
+    second = (other / "case.toml").read_bytes()
+    status, _headers, text = client.post("/timeline", EVENT | {"csrf": stale})
+    assert status == 409 and "Another case was opened after this page was shown" in text
+    assert (folder / "case.toml").read_bytes() == first
+    assert (other / "case.toml").read_bytes() == second
+    status, _headers, _text = client.post("/timeline", EVENT | {"csrf": client.csrf()})
+    assert status == 303
+    assert b"Mailed the request." in (other / "case.toml").read_bytes()
+    assert (folder / "case.toml").read_bytes() == first
+
+
 def test_a_form_from_another_origin_changes_nothing(client: Client, folder: Path) -> None:
     before = (folder / "case.toml").read_bytes()
     fields = EVENT | {"csrf": client.csrf()}

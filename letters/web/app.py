@@ -225,11 +225,25 @@ def guard() -> Any:
             token = request.form.get("csrf", "")
         except RequestEntityTooLarge:
             return _too_large()
-        if not hmac.compare_digest(token, launch().csrf):
+        if not hmac.compare_digest(token[: len(launch().csrf)], launch().csrf):
             return _refuse(
                 403, _("This form is out of date. Go back, reload the page and try again.")
             )
+        if not hmac.compare_digest(token, form_token()):
+            message = _(
+                "Another case was opened after this page was shown (in another tab or window), "
+                "so nothing was done. Open the case you mean and try again."
+            )
+            return page("error.html", error=LettersError(message)), 409
     return None
+
+
+def form_token() -> str:
+    """Return the token every form carries: the launch's, and which case was open when the
+    page was made, so that a page of one case never acts on another opened since."""
+    opened = str(launch().state.case_path or "").encode("utf-8", "surrogateescape")
+    tag = hmac.new(launch().secret.encode(), b"case\0" + opened, "sha256").hexdigest()
+    return launch().csrf + tag[:16]
 
 
 @pages.teardown_app_request
@@ -287,7 +301,7 @@ def globals_() -> dict[str, Any]:
     return {
         "_": _,
         "ngettext": ngettext,
-        "csrf": launch().csrf,
+        "csrf": form_token(),
         "lang": g.get("lang", "en"),
         "languages": i18n.LANGUAGE_NAMES,
         "pages": PAGES,
@@ -351,9 +365,9 @@ def close_case() -> Any:
 def new_case() -> Any:
     state = launch().state
     lang = g.lang
-    # English, unless the user chooses: most carriers read English (DESIGN: a Chinese
-    # letter to a reader of English is never the silent default).
-    values = _form_defaults("en") | {"folder": state.suggested}
+    # The language the holder reads: the page's, unless they choose. The letters to the
+    # carrier are in English whatever it is, each with a sheet in it when it is Chinese.
+    values = _form_defaults(lang) | {"folder": state.suggested}
     problems: dict[str, str] = {}
     if request.method == "POST":
         values = {key: value for key, value in request.form.items() if key != "csrf"}
