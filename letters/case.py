@@ -45,7 +45,7 @@ import unicodedata
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -672,6 +672,13 @@ class Case:
     def tz(self) -> tzinfo:
         """Return the case's time zone."""
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def answer_due(self, asked_on: date) -> date:
+        """Return the day by which a letter sent on `asked_on` should be answered:
+        `response_days` after it, or after the closing day the case asks for when that is
+        later, since a closure cannot be confirmed before it takes effect."""
+        start = max(asked_on, self.account.close_on or asked_on)
+        return start + timedelta(days=self.response_days)
 
     @property
     def request_sent_on(self) -> date | None:

@@ -378,7 +378,7 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "kind": kind,
         "language": language,
         "today": today,
-        "deadline": today + timedelta(days=case.response_days),
+        "deadline": case.answer_due(today),
         "agency": inert(_agency(case, kind), "agency"),
         # A card dispute must reach the issuer within these days after the first statement
         # that shows the charge; the letter claims it is in time only while that is true.

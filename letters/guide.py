@@ -168,7 +168,7 @@ def plan(case: Case, today: date) -> Guide:
         stage = "closed"
         steps, deadlines = _afterwards(case, today, confirmed)
     elif sent:
-        due = sent + timedelta(days=case.response_days)
+        due = case.answer_due(sent)
         stage = "overdue" if today > due else "waiting"
         steps, deadlines = _waiting(case, today, sent, due)
     else:

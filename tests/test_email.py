@@ -206,3 +206,12 @@ def test_a_letter_for_a_recipient_without_email_says_to_print_it(tmp_path: Path)
         "Error: Federal Communications Commission, Consumer Inquiries and Complaints has no "
         "email address here — print the letter: letters letter\n",
     )
+
+
+def test_the_answer_is_asked_for_after_the_closing_day(tmp_path: Path, case_file) -> None:
+    path = case_file(SAMPLE_CASE.replace("close_on = 2026-12-01", "close_on = 2027-03-01"))
+    result = run("email", path, "-o", tmp_path, "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join((tmp_path / "request.en.txt").read_text(encoding="utf-8").split())
+    assert "Please close this account effective March 1, 2027." in text
+    assert "with the closing date and the final balance, by March 15, 2027." in text

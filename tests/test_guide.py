@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -106,53 +107,61 @@ def test_waiting_for_the_answer(case_file) -> None:
     assert stdout.startswith("Request sent: waiting for the carrier's answer.\n")
     assert "  [x] Send the closure request and keep proof of sending.\n" in stdout
     assert steps(stdout) == [
-        "  1. You sent the request on November 24, 2026. Expect an answer by December 8, 2026 "
-        "(8 days left).",
+        "  1. You sent the request on November 24, 2026. Expect an answer by December 15, 2026 "
+        "(15 days left).",
         f"  2. Record every call, chat and letter: letters log {path} add --channel phone "
         "--summary '…'",
         "  3. When the closure is confirmed, write the date in the case file under [status]: "
         "confirmation_received = YYYY-MM-DD",
     ]
-    assert "(today)" in guide(path, "2026-12-08")
+    assert "(today)" in guide(path, "2026-12-15")
 
 
 def test_response_days_set_the_answer_date(case_file) -> None:
+    # The request of November 24 asks for the account to close on December 1: the carrier
+    # has its days from then, as a closure cannot be confirmed before it takes effect.
     case = load_case(case_file(SAMPLE_CASE + SENT))
-    assert plan(case, date(2026, 11, 30)).steps[0].due == date(2026, 12, 8)  # 14 by default
+    assert plan(case, date(2026, 11, 30)).steps[0].due == date(2026, 12, 15)  # 14 by default
     text = SAMPLE_CASE.replace('language = "en"', 'language = "en"\nresponse_days = 30')
     case = load_case(case_file(text + SENT, name="thirty.toml"))
-    assert plan(case, date(2026, 11, 30)).steps[0].due == date(2026, 12, 24)
+    assert plan(case, date(2026, 11, 30)).steps[0].due == date(2026, 12, 31)
+    # Without a closing day, or with one already past, from the request itself.
+    for close_on in ("", "close_on = 2026-11-20\n"):
+        text = re.sub(r"^close_on = .*\n", close_on, SAMPLE_CASE, flags=re.MULTILINE)
+        case = load_case(case_file(text + SENT, name="soon.toml"))
+        assert plan(case, date(2026, 11, 30)).steps[0].due == date(2026, 12, 8)
 
 
 def test_the_answer_is_late(case_file) -> None:
     path = case_file(SAMPLE_CASE + SENT)
-    stdout = guide(path, "2026-12-10")
+    stdout = guide(path, "2026-12-17")
     assert stdout.startswith("Request sent, and the answer is late.\n")
     assert steps(stdout)[:2] == [
-        "  1. The answer was due on December 8, 2026 (2 days ago): send a follow-up: "
+        "  1. The answer was due on December 15, 2026 (2 days ago): send a follow-up: "
         f"letters letter {path} --kind follow-up",
         "  2. If the carrier still does not answer, file an FCC complaint: "
         f"letters letter {path} --kind complaint — the carrier must answer it in writing "
         "within 30 days.",
     ]
-    guided = plan(load_case(path), date(2026, 12, 10))
-    assert (guided.stage, guided.steps[0].due) == ("overdue", date(2026, 12, 8))
+    guided = plan(load_case(path), date(2026, 12, 17))
+    assert (guided.stage, guided.steps[0].due) == ("overdue", date(2026, 12, 15))
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "due"),
+    ("old", "new", "sent"),
     [
-        ("return_receipt = true", "\nmailed_on = 2026-11-24", date(2026, 12, 8)),
+        ("return_receipt = true", "\nmailed_on = 2026-11-24", date(2026, 11, 24)),
         ('reference = "CHAT-77810"', '\ncertified_mail = "9407 1118 9876 5432 1002"',
-         date(2026, 12, 5)),  # the chat of November 21 carried the letter's number
+         date(2026, 11, 21)),  # the chat of November 21 carried the letter's number
     ],
 )  # fmt: skip
-def test_a_mailed_letter_counts_as_sent(case_file, old: str, new: str, due: date) -> None:
+def test_a_mailed_letter_counts_as_sent(case_file, old: str, new: str, sent: date) -> None:
     case = load_case(case_file(SAMPLE_CASE.replace(old, old + new)))
+    assert case.request_sent_on == sent
     guided = plan(case, date(2026, 11, 30))
     assert guided.stage == "waiting"
-    assert guided.steps[0].due == due
-    assert guided.deadlines[0].day == due
+    assert guided.steps[0].due == date(2026, 12, 15)  # 14 days after the closing day
+    assert guided.deadlines[0].day == date(2026, 12, 15)
 
 
 def test_after_the_closure(case_file) -> None:
@@ -212,7 +221,7 @@ def test_dates_in_the_interface_language(case_file) -> None:
     result = run("--ui-lang", "zh-CN", "guide", path, "--date", "2026-11-30")
     assert result.exit_code == 0
     assert "2026年11月24日" in result.stdout
-    assert "2026年12月8日" in result.stdout
+    assert "2026年12月15日" in result.stdout
     assert "December" not in result.stdout
 
 
@@ -254,7 +263,7 @@ def test_calendar_while_waiting(case_file, tmp_path: Path) -> None:
     guide(path, "2026-11-30", "--ics", str(ics))
     (event,) = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Example Mobile: answer to the closure request due"
-    assert event.decoded("DTSTART") == date(2026, 12, 8)
+    assert event.decoded("DTSTART") == date(2026, 12, 15)
     assert event.decoded("DTSTAMP").isoformat() == "2026-11-30T00:00:00+00:00"
     assert str(event["DESCRIPTION"]) == (
         f"No answer yet? Send a follow-up: letters letter {path} --kind follow-up"

@@ -148,7 +148,7 @@ def test_a_logged_certified_letter_counts_as_the_request_sent(tmp_path: Path, ca
         'summary = "Mailed the request."\ncertified_mail = "9407 1118 9876 5432 1002"\n'
     )
     case = case_file(text)
-    guide = run("guide", case, "--date", "2026-12-01")
+    guide = run("guide", case, "--date", "2026-12-16")  # 14 days after the closing day
     assert "letters letter" in guide.stdout and "--kind follow-up" in guide.stdout
     result = run("letter", case, "--kind", "follow-up", "-o", tmp_path, "--date", "2026-12-01")
     assert result.exit_code == 0, result.stderr

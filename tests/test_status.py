@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -21,16 +22,17 @@ STAGES = {
 @pytest.fixture
 def clients(tmp_path: Path) -> Path:
     root = tmp_path / "clients"
+    # Sent, a case asks for no closing day: the answer is due 14 days after the request.
+    unscheduled = re.sub(r"^close_on = .*\n", "", SAMPLE_CASE, flags=re.MULTILINE)
     for name, extra in STAGES.items():
         folder = root / name
         (folder / "evidence").mkdir(parents=True)
-        (folder / "case.toml").write_text(SAMPLE_CASE + extra, encoding="utf-8")
+        text = SAMPLE_CASE if name == "prepare" else unscheduled + extra
+        (folder / "case.toml").write_text(text, encoding="utf-8")
     other = root / "others"
     other.mkdir()
     (other / "chen.toml").write_text(
-        SAMPLE_CASE.replace('name = "王小明"', 'name = "陈大文"').replace(
-            "close_on = 2026-12-01\n", ""
-        )
+        unscheduled.replace('name = "王小明"', 'name = "陈大文"')
         + STAGES["waiting"].replace("11-20", "11-24"),
         encoding="utf-8",
     )
