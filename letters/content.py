@@ -259,13 +259,19 @@ def check_language(case: Case, kind: str, language: str) -> str | None:
 
 def untranslated(case: Case, letter: Letter) -> list[str]:
     """Return the case-file keys whose words, in Chinese, an English letter carries verbatim
-    (the holder's own notes and summaries): its reader cannot read them."""
+    (the carrier's name, the holder's own notes, the people and summaries of the timeline):
+    its reader cannot read them."""
     if letter.language != "en" or letter.sheet:
         return []
     values = {
+        "account.carrier": case.account.carrier,
         "account.reason_note": case.account.reason_note,
         "complaint.relief": case.complaint.relief,
-        **{f"events[{n}].summary": e.summary for n, e in _rows(case.events, case.event_rows)},
+        **{
+            f"events[{n}].{key}": getattr(e, key)
+            for n, e in _rows(case.events, case.event_rows)
+            for key in ("party", "reference", "summary")
+        },
         **{
             f"charges[{n}].description": c.description
             for n, c in _rows(case.charges, case.charge_rows)

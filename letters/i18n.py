@@ -232,6 +232,14 @@ def format_moment(value: date | datetime, language: str) -> str:
     return babel_format_date(value, "medium", locale=locale_name(language))
 
 
+def country_name(code: str, language: str) -> str:
+    """Name a country by its two-letter code, the code after it: `Canada (CA)` / `加拿大 (CA)`."""
+    from babel import Locale
+
+    name = Locale.parse(locale_name(language)).territories.get(code.upper())
+    return f"{name} ({code})" if name else code
+
+
 def format_money(amount: Decimal, currency: str, language: str) -> str:
     """Format money: `$12.50` in English, `US$12.50` in Chinese."""
     from babel.numbers import format_currency

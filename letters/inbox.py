@@ -591,7 +591,7 @@ def import_mail(
     domains = _carrier_or_everything(where, case, everything)
     _check_sources(sources)
     known = {event.reference for event in case.events if event.reference}
-    with i18n.interface(case.language):  # the language of the case's documents and bundle
+    with i18n.interface(case.records_language):
         no_subject = _("(no subject)")
     report = Report()
     events: list[dict[str, Any]] = []

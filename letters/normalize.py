@@ -21,6 +21,10 @@ from letters.i18n import _
 _DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 # Dashes people type between digit groups that NFKC leaves alone.
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc", "-"))
+# Characters that show nothing and come along when text is copied from a web page or a chat
+# app: zero-width space, word joiner, zero-width no-break space (a byte-order mark), soft
+# hyphen, Mongolian vowel separator. Left in an account number, the carrier cannot find it.
+_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u2060\ufeff\u00ad\u180e"))
 
 _ISO = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 _US = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
@@ -32,6 +36,11 @@ _MONEY = re.compile(
 
 class NormalizeError(ValueError):
     """A value cannot be read; the message shows the form that can."""
+
+
+def visible(text: str) -> str:
+    """Return text without the characters that show nothing (a pasted zero-width space)."""
+    return text.translate(_INVISIBLE)
 
 
 def fold(text: str) -> str:

@@ -215,7 +215,7 @@ def record_sent(
     loaded = load_case(case.case_file)
     moment = now.astimezone(loaded.tz).replace(microsecond=0)
     name = evidence_name(moment, str(outgoing.message["Subject"] or ""), data, ".eml", "sent")
-    with i18n.interface(loaded.language):  # the language of the case's documents and bundle
+    with i18n.interface(loaded.records_language):
         summary = _("Sent by email: {subject}").format(subject=outgoing.message["Subject"])
     event = {
         "at": moment,

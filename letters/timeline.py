@@ -287,8 +287,7 @@ def record_mailed(
             raise InputError(
                 _("--on: {value} is not a date — write it as YYYY-MM-DD").format(value=mailing.on)
             ) from None
-    # Written in the case's language, the one its documents and its bundle speak.
-    with i18n.interface(case.language):
+    with i18n.interface(case.records_language):
         receipt = _("with return receipt") if mailing.return_receipt else _("no return receipt")
         summary = (
             _("Mailed the closure request by USPS Certified Mail ({receipt}).")

@@ -543,11 +543,15 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
     """Ask for a postal address; check it whole against the postal rules, and ask again
     only for the parts that are wrong (a ZIP code of another state: the ZIP code or state)."""
     say(words[key])
-    first = ask(words["address.line1"], "").strip()
-    if not first:
+
+    def ask_lines() -> list[str]:
+        first = ask(words["address.line1"], "").strip()
+        second = ask(words["address.line2"], "").strip() if first else ""
+        return [line for line in (first, second) if line]
+
+    address: dict[str, Any] = {"lines": ask_lines()}
+    if not address["lines"]:
         return None
-    second = ask(words["address.line2"], "").strip()
-    address: dict[str, Any] = {"lines": [line for line in (first, second) if line]}
 
     def ask_part(part: Question) -> None:
         key = f"{ADDRESS}.{part.key}"
@@ -566,7 +570,13 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
         if not problems:
             return address
         _say_address_problems(say, words, address, problems)
-        wrong = {problem.path.removeprefix(f"{ADDRESS}.") for problem in problems}
+        wrong = {problem.path.removeprefix(f"{ADDRESS}.").split("[")[0] for problem in problems}
+        if address.get("country", "US") != "US":
+            wrong.add("country")  # "CA" meant for California reads as Canada: ask it again too
+        while "lines" in wrong and not (lines := ask_lines()):
+            say(words["retry"].format(reason=_("an answer is needed")))
+        if "lines" in wrong:
+            address["lines"] = lines
         for part in ADDRESS_FIELDS:
             if part.key in wrong:
                 ask_part(part)

@@ -49,7 +49,7 @@ name = "AT&T <Prepaid>"
 email = "care@example.com"
 
 [recipient.address]
-lines = ["PO Box 1000", "Attn: 帳務部 <Closures>"]
+lines = ["PO Box 1000", "Attn: Billing <Closures>"]
 city = "Dallas"
 region = "TX"
 postal_code = "75201"
@@ -68,7 +68,7 @@ summary = "來電要求終止帳戶。"
 
 HOSTILE_VALUES = [
     "A & B <x>", "ACC-2026-00042", "AT&T <Prepaid>", "(415) 555-0188", "45 Bayard St",
-    "Apt <3F> & Co", "PO Box 1000", "Attn: 帳務部 <Closures>", "New York, NY 10013",
+    "Apt <3F> & Co", "PO Box 1000", "Attn: Billing <Closures>", "New York, NY 10013",
     "Dallas, TX 75201", "9407 1118 9876 5432 1002",
 ]  # fmt: skip
 

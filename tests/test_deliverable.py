@@ -48,6 +48,14 @@ def test_a_chinese_city_and_state_are_refused_with_hints(case_file) -> None:
     ]
 
 
+def test_a_us_street_in_chinese_is_refused(case_file) -> None:
+    path = case_file(replace('"123 Main St", "Apt 4B"', '"市场街100号"'))
+    assert problems(path) == [
+        f"{path}:13: holder.address.lines: write the street in Latin letters, as the post office "
+        'reads it, like "123 Main St"'
+    ]
+
+
 def test_a_zip_code_of_another_state_is_refused(case_file) -> None:
     path = case_file(replace('postal_code = "94105"', 'postal_code = "75201"'))
     assert problems(path) == [

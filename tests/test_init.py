@@ -365,6 +365,29 @@ def test_a_chinese_readers_form_needs_the_names_the_carrier_reads() -> None:
     assert set(problems) == {"holder.name_en", "recipient.name"}
 
 
+def test_an_address_is_asked_again_where_it_is_wrong_the_country_too(tmp_path: Path) -> None:
+    answers = minimal("1")
+    at = answers.index("xm.wang@example.com") + 2  # after the phone: the address
+    answers[at : at + 1] = [
+        "加州旧金山市场街100号", "",  # the street in Chinese
+        "CA", "San Francisco", "CA", "94105",  # "CA", meant for California, is Canada
+        "US", "CA", "94105",  # asked again: the country, the state and the ZIP code
+        "100 Market St", "",  # then the street, for a US envelope
+    ]  # fmt: skip
+    path = tmp_path / "case.toml"
+    result = init(path, answers=answers)
+    assert result.exit_code == 0, result.output
+    assert "does not match an address in Canada (CA)" in result.stdout
+    assert 'write the street in Latin letters, as the post office reads it, like "123 Main St"' in (
+        result.stdout
+    )
+    address = load_case(path).holder.address
+    assert address is not None
+    assert (address.lines, address.city, address.region, address.country) == (
+        ("100 Market St",), "San Francisco", "CA", "US"
+    )  # fmt: skip
+
+
 def test_a_chinese_interview_asks_again_for_the_names_the_carrier_reads(tmp_path: Path) -> None:
     answers = minimal("2")
     answers[answers.index("Example Mobile Customer Care")] = "T-Mobile 客服"

@@ -103,10 +103,13 @@ _SENTENCE = re.compile(r"[A-Za-z]+(?:[ ,'][A-Za-z]+){2,}")
 def english_in(text: str) -> list[str]:
     """Return the runs of three or more English words left once kept names are removed."""
     found = []
+    command = False  # within a command to type, with its arguments, however it wraps
     for line in text.splitlines():
-        if line.strip().startswith(("示例：", "範例：", "Example:", "用法：")):
-            continue  # a command to type, with its arguments
-        found += _SENTENCE.findall(_KEPT.sub(" ", line))
+        command = line.strip().startswith(("示例：", "範例：", "Example:", "用法：")) or (
+            command and bool(line.strip())
+        )
+        if not command:
+            found += _SENTENCE.findall(_KEPT.sub(" ", line))
     return found
 
 

@@ -119,13 +119,23 @@ def test_mailed_takes_a_case_folder(tmp_path) -> None:
     assert case.events[-1].evidence == ("receipt.jpg",)
 
 
-def test_the_event_is_written_in_the_case_language(case_file) -> None:
+def test_the_event_is_written_in_the_language_of_the_carrier(case_file) -> None:
+    # The holder reads Chinese; the letters that recite the timeline go to the carrier in
+    # English, so the event the tool writes is in English.
     text = (SAMPLES / "case-zh-CN.toml").read_text(encoding="utf-8")
     path = case_file(text)
-    result = run("log", path, "mailed", "--certified-mail", "94071118987654321002", "--on",
-                 "2026-11-24", "--later-letter")  # fmt: skip
+    result = run("--ui-lang", "zh-CN", "log", path, "mailed", "--certified-mail",
+                 "94071118987654321002", "--on", "2026-11-24", "--later-letter")  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith(f"{path}: recorded the letter mailed on")  # the UI's English
+    assert result.stdout.startswith(f"{path}：")  # the interface's Chinese
+    case = load_case(path)
+    assert (
+        case.events[-1].summary == "Mailed a letter by USPS Certified Mail (with return receipt)."
+    )
+    # A carrier that reads Chinese gets it in Chinese.
+    path = case_file(text.replace('# language = "zh-CN"', 'language = "zh-CN"'), name="zh.toml")
+    run("log", path, "mailed", "--certified-mail", "94071118987654321002", "--on", "2026-11-24",
+        "--later-letter")  # fmt: skip
     case = load_case(path)
     assert case.events[-1].summary == "已用 USPS 挂号信（Certified Mail）寄出一封信（附回执）。"
     assert case.status.request_sent is None  # a later letter is not the request

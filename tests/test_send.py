@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import shutil
 import ssl
 from collections.abc import Iterator
 from email import policy
@@ -180,6 +181,28 @@ def test_sending_a_case_draft_keeps_a_copy_an_event_and_the_request_date(
         result.stdout
     )
     assert f"\nTo be recorded in: {case_folder / 'case.toml'}\n" in result.stdout
+
+
+def test_the_event_of_a_chinese_readers_sending_is_in_the_carriers_english(
+    tmp_path: Path, inbox: Inbox, plain_server: int
+) -> None:
+    # The timeline is recited in English letters (a follow-up, the FCC complaint): what the
+    # tool writes there is in the carrier's language, not the holder's.
+    folder = tmp_path / "wang"
+    (folder / "evidence").mkdir(parents=True)
+    shutil.copy(SAMPLES / "case-zh-CN.toml", folder / "case.toml")
+    assert run("email", folder, "--date", "2026-11-24").exit_code == 0
+    result = run("--ui-lang", "zh-CN", "send", folder / "documents" / "request.en.eml", "--smtp",
+                 "127.0.0.1", "--port", str(plain_server), "--tls", "none", "--yes")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    from letters.case import load_case
+
+    summary = load_case(folder / "case.toml").events[-1].summary
+    assert (
+        summary == "Sent by email: Request to close account ACC-889977, phone number (415) 555-0188"
+    )
+    follow_up = run("letter", folder, "--kind", "follow-up", "--date", "2026-12-20")
+    assert follow_up.exit_code == 0 and "Warning" not in follow_up.stderr, follow_up.stderr
 
 
 def test_a_draft_outside_any_case_is_kept_but_not_recorded(

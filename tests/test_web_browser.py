@@ -158,12 +158,20 @@ def run_flow(browser: Any, tmp_path: Path, locale: str, words: dict[str, str]) -
         # Add an evidence file: copied in, listed as exhibit 1.
         page.get_by_role("link", name=words["evidence"], exact=True).click()
         screenshot = tmp_path / "通话记录.png"
-        screenshot.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+        screenshot.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20_213)  # 20,221 bytes
         page.locator("#files").set_input_files(str(screenshot))
         page.get_by_role("button", name=words["add-files"], exact=True).click()
         assert page.locator("tbody tr").inner_text().split("\t")[:2] == ["1", "通话记录.png"]
         copied = tmp_path / "my-case" / "evidence" / "通话记录.png"
         assert copied.read_bytes() == screenshot.read_bytes() and screenshot.exists()
+        # At a phone's width a size stays on one line: never "7" under "2".
+        page.set_viewport_size({"width": 320, "height": 600})
+        lines = page.locator("tbody td.num").first.evaluate(
+            "cell => { const r = document.createRange(); r.selectNodeContents(cell);"
+            " return new Set([...r.getClientRects()].map(box => box.top)).size; }"
+        )
+        assert lines == 1
+        page.set_viewport_size({"width": 1280, "height": 720})
 
         # Preview the letter and download its files.
         page.get_by_role("link", name=words["letters"], exact=True).click()

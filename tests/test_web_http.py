@@ -134,6 +134,10 @@ def test_without_the_secret_nothing_is_served(client: Client, path: str) -> None
     assert "holds a key" in text and "Example Mobile" not in text
     status, _headers, _text = client.request("GET", path + "?token=wrong", cookie=False)
     assert status == 403
+    # Said in the browser's language.
+    headers = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    status, _headers, text = client.request("GET", path, headers=headers, cookie=False)
+    assert status == 403 and "那个网址里带有钥匙" in text, text
 
 
 @pytest.mark.parametrize(
@@ -196,6 +200,15 @@ def test_a_page_of_one_case_never_acts_on_another_opened_since(
     assert status == 303
     assert b"Mailed the request." in (other / "case.toml").read_bytes()
     assert (folder / "case.toml").read_bytes() == first
+
+
+def test_a_new_case_needs_a_folder_name(client: Client, folder: Path) -> None:
+    before = sorted(p.name for p in folder.parent.iterdir())
+    for name in ("", "   "):
+        status, _headers, text = client.post("/new", {"csrf": client.csrf("/new"), "folder": name})
+        assert status == 400
+        assert '<p class="error" id="folder-error">an answer is needed</p>' in text
+    assert sorted(p.name for p in folder.parent.iterdir()) == before
 
 
 def test_a_form_from_another_origin_changes_nothing(client: Client, folder: Path) -> None:
@@ -417,6 +430,9 @@ def test_an_email_that_cannot_be_written_is_named_on_the_page(client: Client) ->
     status, _headers, text = client.post("/documents", {"csrf": csrf, "kind": "complaint"})
     assert status == 200 and "The letter is written." in text
     assert "The email was not written: " in text and "has no email address here" in text
+    # The cover letter to the attorney general comes with the FCC complaint, and is offered.
+    for name in ("complaint.en.pdf", "complaint-ag.en.pdf", "complaint-ag.en.docx"):
+        assert f'href="/files/{name}"' in text
 
 
 def test_ctrl_c_stops_the_app_cleanly(tmp_path: Path) -> None:

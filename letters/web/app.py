@@ -200,6 +200,9 @@ pages = Blueprint("pages", __name__)
 
 @pages.before_app_request
 def guard() -> Any:
+    # The language first: a refusal too is said in the browser's language.
+    g.lang = _language()
+    g.lang_token = i18n._ui.set(g.lang)
     if request.host not in current_app.config["HOSTS"]:
         return _refuse(403, _("This address is not allowed. Open the address letters printed."))
     cookie = COOKIE.format(port=request.host.rpartition(":")[2])  # the host was checked
@@ -215,8 +218,6 @@ def guard() -> Any:
         return _refuse(
             403, _("Open letters from the address it printed when it started: it holds a key.")
         )
-    g.lang = _language()
-    g.lang_token = i18n._ui.set(g.lang)
     if request.method not in ("GET", "HEAD"):
         origin = request.headers.get("Origin")
         if origin is not None and origin != request.host_url.rstrip("/"):
@@ -377,7 +378,9 @@ def new_case() -> Any:
         try:
             from letters.evidence import safe_name
 
-            folder = state.workdir / safe_name(name or "")
+            if not name:
+                raise InputError(_("an answer is needed"))
+            folder = state.workdir / safe_name(name)
             refuse_existing([folder / casefolder.CASE_FILE], force=False)
         except LettersError as error:
             problems["folder"] = error.message
@@ -903,16 +906,28 @@ def _day(value: date) -> str:
 
 
 def _files(state: State, kind: str) -> list[Path]:
-    """The documents of a kind already written, in the order they are offered."""
+    """The documents of a kind already written, and of those that go with it (the FCC
+    complaint's cover letter to the attorney general), in the order they are offered."""
     if not state.out_dir.is_dir():
         return []
+    from letters.content import COMPANIONS
+
+    kinds = (kind, *COMPANIONS.get(kind, ()))
     order = {".pdf": 0, ".docx": 1, ".eml": 2, ".txt": 3}
     found = [
         p
         for p in state.out_dir.iterdir()
-        if p.is_file() and p.name.startswith(f"{kind}.") and p.suffix in order
+        if p.is_file() and p.name.split(".", 1)[0] in kinds and p.suffix in order
     ]
-    return sorted(found, key=lambda p: (".explain." in p.name, order[p.suffix], p.name))
+    return sorted(
+        found,
+        key=lambda p: (
+            kinds.index(p.name.split(".", 1)[0]),
+            ".explain." in p.name,
+            order[p.suffix],
+            p.name,
+        ),
+    )
 
 
 def _download(data: bytes, name: str, mimetype: str) -> Response:
