@@ -1208,6 +1208,8 @@ def _syntax_message(message: str, text: str, path: Path) -> str:
         hint = _(
             " — {key} looks like a password, PIN or code: remove the line; letters never needs one"
         ).format(key=named)
+    elif bare and re.fullmatch(r"\d{4}-\d{2}-\d{2}", bare.group(2)):  # February 30
+        hint = _(" — {explanation}").format(explanation=normalize.NoSuchDay())
     elif explained := tomlhelp.mistake(source, _looks_secret):
         if named in _MASKED_KEYS:  # show the last digits only
             explained = re.sub(r"\d(?=(?:\D*\d){4})", "*", explained)

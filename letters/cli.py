@@ -1183,7 +1183,10 @@ def log(ctx: click.Context, case: Path) -> None:
 @option(
     "--at",
     metavar="WHEN",
-    help=N_("When: YYYY-MM-DD or YYYY-MM-DDTHH:MM in the case's time zone (default: now)."),
+    help=N_(
+        "When, in the case's time zone (default: now): 2026-11-20 14:30, 11/20/2026 2:30 PM "
+        "or 2026年11月20日 下午2:30."
+    ),
 )
 @option(
     "--evidence",
@@ -1285,7 +1288,7 @@ def import_(ctx: click.Context, sources: tuple[Path, ...], everything: bool) -> 
     metavar="NUMBER",
     help=N_("The article number on the Certified Mail receipt (20 or 22 digits)."),
 )
-@option("--on", metavar="YYYY-MM-DD", help=N_("The day it was mailed (default: today)."))
+@option("--on", metavar="DATE", help=N_("The day it was mailed (default: today)."))
 @option(
     "--return-receipt/--no-return-receipt",
     default=True,

@@ -225,7 +225,18 @@ def _prepare(case: Case, today: date) -> list[Step]:
         ).format(command=kit.command)
     steps = [Step(first, action=kit)]
     close_on = case.account.close_on
-    if close_on:
+    if close_on and close_on < today:
+        steps.append(
+            Step(
+                _(
+                    "The closing date you ask for, {date}, has passed: write a later one as "
+                    "close_on under [account] in the case file, or remove it, and the letter "
+                    "asks for the account to close when it arrives."
+                ).format(date=_day(close_on)),
+                close_on,
+            )
+        )
+    elif close_on:
         steps.append(
             Step(
                 _(
@@ -235,17 +246,13 @@ def _prepare(case: Case, today: date) -> list[Step]:
                 close_on,
             )
         )
-    log = Action(
-        "log",
-        command(
-            "log", name, "add", "--channel", "mail", "--certified-mail", "NUMBER", "--summary", "…"
-        ),
-    )
+    log = Action("log", command("log", name, "mailed", "--certified-mail", "NUMBER"))
     steps += [
         Step(
             _(
-                "Once it is sent, write the date in the case file under [status] "
-                "(request_sent = {today}), or log the letter: {command}"
+                "Once the letter is mailed by Certified Mail, record it with the number on the "
+                "receipt (sent another way, write the date in the case file under [status]: "
+                "request_sent = {today}): {command}"
             ).format(today=today.isoformat(), command=log.command),
             action=log,
         ),

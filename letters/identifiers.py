@@ -139,10 +139,11 @@ def article_check_digit(payload: str) -> int:
 def check_article_number(text: str) -> str:
     """Check a USPS Certified Mail article number: 20 or 22 digits ending in its check digit.
 
-    Spaces are allowed, as printed on the receipt; any other character is named by its
-    position, and a wrong check digit says which digit disagrees, so a typo is found.
+    Spaces are allowed, as printed on the receipt, and dashes between the groups, as some
+    type them (made spaces); any other character is named by its position, and a wrong
+    check digit says which digit disagrees, so a typo is found.
     """
-    text = normalize.identifier(text)
+    text = " ".join(normalize.phone(text).replace("-", " ").split())
     position = 0
     digits = ""
     for char in text:

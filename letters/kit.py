@@ -127,6 +127,15 @@ def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Le
     refuse_closing_before_port(case, request)
     letters: list[Letter] = []
     notes: list[str] = []
+    close_on = case.account.close_on
+    unsent = request.kind == "request" and case.request_sent_on is None
+    if unsent and close_on and close_on < request.today:
+        notes.append(
+            _(
+                "Warning: the letter asks for the account to close on {date}, a day already "
+                "past — write a later close_on under [account] in the case file, or remove it"
+            ).format(date=i18n.format_date(close_on, i18n.ui_language()))
+        )
     for kind in [request.kind, *COMPANIONS.get(request.kind, ())]:
         # --lang chooses the letter asked for; the letters that go with it keep their reader's.
         chosen = request.language if kind == request.kind else None

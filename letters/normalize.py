@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from letters.i18n import _
@@ -29,6 +29,16 @@ _INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u2060\ufeff\u00ad\u180e"))
 _ISO = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 _US = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
 _CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")
+# A time of day after a date: 14:30, 14:30:00-08:00, 2:30 PM, 下午2点半, 下午2:30, 14点30分.
+_CLOCK = re.compile(
+    r"(?P<half>上午|早上|中午|下午|晚上)?\s*(?P<hour>\d{1,2})\s*"
+    r"(?:[:：]\s*(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"|(?P<mark>[点點时時])\s*(?:(?P<minutes>\d{1,2})\s*分?|(?P<half_hour>半))?)?"
+    r"\s*(?P<suffix>[ap]\.?\s*m\.?)?\s*(?P<offset>Z|[+-]\d{2}:\d{2})?",
+    re.IGNORECASE,
+)
+_AFTERNOON = ("中午", "下午", "晚上")
+_MORNING = ("上午", "早上")
 _MONEY = re.compile(
     r"(?:US\s*\$|USD\s*|\$)?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(?:USD|美元|美金)?"
 )
@@ -36,6 +46,13 @@ _MONEY = re.compile(
 
 class NormalizeError(ValueError):
     """A value cannot be read; the message shows the form that can."""
+
+
+class NoSuchDay(NormalizeError):
+    """A date in a form that is read, of a day the calendar does not have (February 30)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("there is no such day in the calendar — check the month and the day"))
 
 
 def visible(text: str) -> str:
@@ -78,9 +95,58 @@ def parse_date(text: str) -> date:
             try:
                 return date(year, month, day)
             except ValueError:
-                break
+                if pattern is _US:  # 31/12/2026: the day first, as in Europe
+                    break
+                raise NoSuchDay() from None
     raise NormalizeError(
         _("not a date — write it like 2026-12-01, or 12/1/2026 (month/day/year), or 2026年12月1日")
+    )
+
+
+def parse_moment(text: str) -> date | datetime:
+    """Read a date, or a date and a time of day, as people write them: 2026-11-20 14:30,
+    2026-11-20T14:30-08:00, 11/20/2026 2:30 PM, 2026年11月20日 下午2点半, 2026年11月20日14:30.
+
+    A date alone is a `date`; with a time, a `datetime`, aware only when an offset is given.
+    """
+    folded = fold(text)
+    try:
+        return parse_date(folded)
+    except NoSuchDay:
+        raise
+    except NormalizeError:
+        pass
+    for pattern, order in ((_ISO, (0, 1, 2)), (_CJK, (0, 1, 2)), (_US, (2, 0, 1))):
+        day = pattern.match(folded)
+        clock = day and _CLOCK.fullmatch(folded[day.end() :].lstrip(" T"))
+        if day and clock and (clock["minute"] or clock["mark"] or clock["suffix"]):
+            parts = day.groups()
+            year, month, date_of_month = (int(parts[index]) for index in order)
+            hour, minute = int(clock["hour"]), int(clock["minute"] or clock["minutes"] or 0)
+            minute = 30 if clock["half_hour"] else minute
+            suffix = (clock["suffix"] or "")[:1].lower()
+            later = (clock["half"] or "") in _AFTERNOON or suffix == "p"
+            earlier = (clock["half"] or "") in _MORNING or suffix == "a"
+            if (later or earlier) and not 1 <= hour <= 12:
+                break
+            hour = hour % 12 + 12 if later else hour % 12 if earlier else hour
+            offset = clock["offset"]
+            try:
+                day_of = date(year, month, date_of_month)
+            except ValueError:
+                raise NoSuchDay() from None
+            try:
+                zone = (
+                    datetime.strptime(offset.replace("Z", "+0000"), "%z").tzinfo if offset else None
+                )
+                return datetime.combine(day_of, time(hour, minute, int(clock["second"] or 0)), zone)
+            except ValueError:  # 25:00, 14:75
+                break
+    raise NormalizeError(
+        _(
+            "not a date or time — write it like 2026-11-20 14:30, 11/20/2026 2:30 PM or "
+            "2026年11月20日 下午2:30"
+        )
     )
 
 

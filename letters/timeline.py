@@ -208,19 +208,11 @@ def _moment(text: str | None, now: datetime, zone: tzinfo) -> date | datetime:
     """Read --at as a date or a date-time (local to the case unless it has an offset)."""
     if text is None:
         return now.astimezone(zone).replace(microsecond=0)
-    text = normalize.fold(text)
     try:
-        if re.fullmatch(r"[\d/年月日号號 -]+", text):
-            return normalize.parse_date(text)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?", text):
-            return datetime.fromisoformat(text)
-    except ValueError:  # NormalizeError too: the hint below shows every form
-        pass
-    message = _(
-        "--at: {value} is not a date or time — write it as YYYY-MM-DD or "
-        "YYYY-MM-DDTHH:MM, like 2026-11-20T14:30"
-    ).format(value=text)
-    raise InputError(message, fields={"at": message})
+        return normalize.parse_moment(text)
+    except normalize.NormalizeError as error:
+        reason = f"{normalize.fold(text)}: {error}"
+        raise InputError(f"--at: {reason}", fields={"at": reason}) from None
 
 
 def _evidence_name(name: str, folder: Path) -> str:
@@ -282,11 +274,9 @@ def record_mailed(
     day = now.astimezone(case.tz).date()
     if mailing.on:
         try:
-            day = date.fromisoformat(mailing.on)
-        except ValueError:
-            raise InputError(
-                _("--on: {value} is not a date — write it as YYYY-MM-DD").format(value=mailing.on)
-            ) from None
+            day = normalize.parse_date(mailing.on)
+        except normalize.NormalizeError as error:
+            raise InputError(f"--on: {normalize.fold(mailing.on)}: {error}") from None
     with i18n.interface(case.records_language):
         receipt = _("with return receipt") if mailing.return_receipt else _("no return receipt")
         summary = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import email
 import tomllib
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from email import policy
 from pathlib import Path
@@ -78,12 +78,21 @@ def test_unreadable_money_gets_a_hint_with_the_form(text: str) -> None:
     assert str(refused.value) == 'not an amount of money — write it like "12.50" or "$12.50"'
 
 
-@pytest.mark.parametrize("text", ["2026-13-01", "31/12/2026", "next Tuesday", "2026年2月30日"])
+@pytest.mark.parametrize("text", ["31/12/2026", "next Tuesday", "2026年12月"])
 def test_unreadable_date_gets_a_hint_with_the_forms(text: str) -> None:
     with pytest.raises(normalize.NormalizeError) as refused:
         normalize.parse_date(text)
     assert str(refused.value) == (
         "not a date — write it like 2026-12-01, or 12/1/2026 (month/day/year), or 2026年12月1日"
+    )
+
+
+@pytest.mark.parametrize("text", ["2026-13-01", "2026年2月30日", "2026-02-30 10:00"])
+def test_a_day_the_calendar_does_not_have_is_named_so(text: str) -> None:
+    with pytest.raises(normalize.NoSuchDay) as refused:
+        normalize.parse_moment(text)
+    assert str(refused.value) == (
+        "there is no such day in the calendar — check the month and the day"
     )
 
 
@@ -226,6 +235,45 @@ def test_log_add_reads_full_width_and_chinese_dates(tmp_path: Path, case_file) -
     event = load_case(path).events[-1]
     assert (event.at, event.reference) == (date(2026, 11, 20), "CS-12345")
     assert 'reference = "CS-12345"' in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        ("2026年11月28日 14:30", datetime(2026, 11, 28, 14, 30)),
+        ("2026年11月28日14:30", datetime(2026, 11, 28, 14, 30)),
+        ("2026/11/25 下午3点", datetime(2026, 11, 25, 15, 0)),
+        ("2026年11月20日 下午2点半", datetime(2026, 11, 20, 14, 30)),
+        ("2026年11月20日 上午9点15分", datetime(2026, 11, 20, 9, 15)),
+        ("11/26/2026 9:15", datetime(2026, 11, 26, 9, 15)),
+        ("11/20/2026 2:30 PM", datetime(2026, 11, 20, 14, 30)),
+        ("11/20/2026 12:10 a.m.", datetime(2026, 11, 20, 0, 10)),
+        ("２０２６－１１－２０ １４：３０", datetime(2026, 11, 20, 14, 30)),
+        ("2026-11-20T14:30-08:00",
+         datetime(2026, 11, 20, 14, 30, tzinfo=timezone(-timedelta(hours=8)))),
+        ("2026-11-20", date(2026, 11, 20)),
+    ],
+)  # fmt: skip
+def test_log_add_reads_a_time_as_people_write_it(
+    case_file, text: str, moment: date | datetime
+) -> None:
+    path = case_file(FULL_WIDTH_CASE)
+    result = run("log", path, "add", "--channel", "phone", "--summary", "Called.", "--at", text)
+    assert result.exit_code == 0, result.stderr
+    at = load_case(path).events[-1].at
+    if isinstance(moment, datetime) and moment.tzinfo is None:
+        assert isinstance(at, datetime)
+        at = at.replace(tzinfo=None)  # read in the case's time zone
+    assert at == moment
+
+
+def test_log_mailed_reads_a_chinese_date_and_a_number_typed_with_dashes(case_file) -> None:
+    path = case_file(FULL_WIDTH_CASE)
+    result = run("log", path, "mailed", "--certified-mail", "9589-0710-5270-0123-4562", "--on",
+                 "2026年11月30日")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    event = load_case(path).events[-1]
+    assert (event.at, event.certified_mail) == (date(2026, 11, 30), "9589 0710 5270 0123 4562")
 
 
 @pytest.mark.parametrize(

@@ -81,11 +81,27 @@ def test_before_the_request(case_file) -> None:
         f"letter and the evidence, in one folder: letters kit {path}\n"
         "  2. You ask for the account to close on December 1, 2026 (7 days left): send the "
         "request well before then.\n"
-        "  3. Once it is sent, write the date in the case file under [status] (request_sent = "
-        f"2026-11-24), or log the letter: letters log {path} add --channel mail "
-        "--certified-mail NUMBER --summary '…'\n"
+        "  3. Once the letter is mailed by Certified Mail, record it with the number on the "
+        "receipt (sent another way, write the date in the case file under [status]: "
+        f"request_sent = 2026-11-24): letters log {path} mailed --certified-mail NUMBER\n"
         "  4. Mark what is done under [checklist] in the case file, like: backed_up = true\n"
     )
+
+
+def test_a_closing_date_already_past_is_pointed_out(case_file, tmp_path: Path) -> None:
+    # Last year's date, typed around New Year: the guide and the letter both say so.
+    path = case_file(SAMPLE_CASE.replace("close_on = 2026-12-01", "close_on = 2025-12-01"))
+    assert steps(guide(path, "2026-11-30"))[1] == (
+        "  2. The closing date you ask for, December 1, 2025, has passed: write a later one as "
+        "close_on under [account] in the case file, or remove it, and the letter asks for the "
+        "account to close when it arrives."
+    )
+    result = run("letter", path, "-o", tmp_path, "--format", "pdf", "--date", "2026-11-30")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Warning: the letter asks for the account to close on December 1, 2025, a day already "
+        "past — write a later close_on under [account] in the case file, or remove it"
+    ) in result.stdout
 
 
 def test_checklist_follows_the_case(case_file) -> None:

@@ -172,6 +172,23 @@ def test_card_dispute_claims_the_60_days_only_when_true(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_a_dispute_never_gives_up_the_balance_still_owed(language: str) -> None:
+    # The carrier still owes the $12.50 left on the account: confirming "a balance of zero"
+    # would read as giving it up. The letter asks for it; once refunded, it no longer does.
+    words = {"en": ("I owe nothing on it", "is still owed to me: please refund it"),
+             "zh-CN": ("本人不欠任何款项", "仍应退还本人"),
+             "zh-TW": ("本人不欠任何款項", "仍應退還本人")}[language]  # fmt: skip
+    text = " ".join(letter_text(render_letter(LATE, "dispute", language, TODAY)).split())
+    assert words[0] in text and words[1] in text and "$12.50" in text
+    assert "balance of zero" not in text and "余额为零" not in text and "餘額為零" not in text
+    refunded = dataclasses.replace(
+        LATE, status=dataclasses.replace(LATE.status, refund_received=date(2026, 12, 20))
+    )
+    text = " ".join(letter_text(render_letter(refunded, "dispute", language, TODAY)).split())
+    assert words[0] in text and words[1] not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_follow_up_sets_a_new_deadline(language: str) -> None:
     text = letter_text(render_letter(LATE, "follow-up", language, TODAY))
     assert day(date(2027, 1, 7), language) in text

@@ -159,13 +159,17 @@ def test_missing_evidence_is_refused_and_the_file_untouched(case: Path, tmp_path
         ),
         (
             ["--channel", "phone", "--at", "yesterday"],
-            "--at: yesterday is not a date or time — write it as YYYY-MM-DD or "
-            "YYYY-MM-DDTHH:MM, like 2026-11-20T14:30",
+            "--at: yesterday: not a date or time — write it like 2026-11-20 14:30, "
+            "11/20/2026 2:30 PM or 2026年11月20日 下午2:30",
         ),
         (
             ["--channel", "phone", "--at", "2026-02-30"],
-            "--at: 2026-02-30 is not a date or time — write it as YYYY-MM-DD or "
-            "YYYY-MM-DDTHH:MM, like 2026-11-20T14:30",
+            "--at: 2026-02-30: there is no such day in the calendar — check the month and the day",
+        ),
+        (
+            ["--channel", "phone", "--at", "2026-11-20 25:00"],
+            "--at: 2026-11-20 25:00: not a date or time — write it like 2026-11-20 14:30, "
+            "11/20/2026 2:30 PM or 2026年11月20日 下午2:30",
         ),
         (
             ["--channel", "phone", "--evidence", "../case.toml"],

@@ -78,7 +78,9 @@ class Client:
         fields: dict[str, str],
         files: dict[str, tuple[str, bytes]] | None = None,
         origin: str | None = None,
+        follow: bool = False,
     ) -> tuple[int, dict[str, str], str]:
+        """Send a form; with `follow`, go on to the page a 303 leads to, as a browser does."""
         boundary = uuid.uuid4().hex
         parts = []
         for name, value in fields.items():
@@ -94,7 +96,10 @@ class Client:
         headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
         if origin is not None:
             headers["Origin"] = origin
-        return self.request("POST", path, body, headers)
+        status, headers, text = self.request("POST", path, body, headers)
+        if follow and status == 303:
+            return self.request("GET", headers["location"])
+        return status, headers, text
 
 
 @pytest.fixture
@@ -273,7 +278,10 @@ def test_an_upload_climbing_out_lands_in_the_evidence_folder_only(
     client: Client, folder: Path
 ) -> None:
     status, _headers, _text = client.post(
-        "/evidence", {"csrf": client.csrf()}, {"files": ("../../../case.toml", b"x = 1")}
+        "/evidence",
+        {"csrf": client.csrf()},
+        {"files": ("../../../case.toml", b"x = 1")},
+        follow=True,
     )
     assert status == 200
     assert (folder / "evidence" / "case.toml").read_bytes() == b"x = 1"
@@ -336,7 +344,7 @@ def test_send_shows_who_gets_what_and_sends_only_when_confirmed(
 
     csrf = client.csrf()
     status, _headers, _text = client.post("/documents", {"csrf": csrf, "kind": "request"})
-    assert status == 200
+    assert status == 303
     inbox = Inbox()
     for port in smtp(inbox, authenticator=inbox.authenticate, auth_require_tls=False):
         fields = {
@@ -349,9 +357,13 @@ def test_send_shows_who_gets_what_and_sends_only_when_confirmed(
         assert inbox.envelopes == [] and "s3cret" not in text
         status, _headers, text = client.post("/send", fields | {"action": "send"})
         assert status == 400 and "nothing was sent" in text and inbox.envelopes == []
-        status, _headers, text = client.post("/send", fields | {"confirm": "yes"})
+        status, headers, _text = client.post("/send", fields | {"confirm": "yes"})
+        assert status == 303  # to a page of its own: going back or reloading sends nothing
+        status, _headers, text = client.request("GET", headers["location"])
         assert status == 200 and "sent to care@example-mobile.com" in text
         assert "s3cret" not in text  # the password is not put back into the page
+        status, _headers, text = client.request("GET", headers["location"])  # reloaded
+        assert status == 200 and "sent to" not in text
     assert [e.rcpt_tos for e in inbox.envelopes] == [["care@example-mobile.com"]]
     assert inbox.logins == [(b"xm.wang@example.com", b"s3cret-app-password")]
     stored = b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
@@ -389,7 +401,7 @@ def test_send_refuses_an_unknown_security_before_logging_in(
 def test_writing_again_asks_before_replacing_a_changed_letter(client: Client, folder: Path) -> None:
     csrf = client.csrf()
     status, _headers, _text = client.post("/documents", {"csrf": csrf, "kind": "request"})
-    assert status == 200
+    assert status == 303
     docx = next(folder.rglob("request.en.docx"))
     docx.write_bytes(b"changed in Word")
     before = snapshot(folder)
@@ -402,7 +414,7 @@ def test_writing_again_asks_before_replacing_a_changed_letter(client: Client, fo
     assert f'name="csrf" value="{csrf}"' in form and 'name="force" value="yes"' in form
     assert "Replace them</button>" in form
     status, _headers, text = client.post(
-        "/documents", {"csrf": csrf, "kind": "request", "force": "yes"}
+        "/documents", {"csrf": csrf, "kind": "request", "force": "yes"}, follow=True
     )
     assert status == 200 and "The letter is written." in text
     assert docx.read_bytes()[:2] == b"PK"  # a real DOCX again
@@ -427,7 +439,9 @@ def test_two_launches_keep_their_own_cookies(tmp_path: Path) -> None:
 
 def test_an_email_that_cannot_be_written_is_named_on_the_page(client: Client) -> None:
     csrf = client.csrf()
-    status, _headers, text = client.post("/documents", {"csrf": csrf, "kind": "complaint"})
+    status, _headers, text = client.post(
+        "/documents", {"csrf": csrf, "kind": "complaint"}, follow=True
+    )
     assert status == 200 and "The letter is written." in text
     assert "The email was not written: " in text and "has no email address here" in text
     # The cover letter to the attorney general comes with the FCC complaint, and is offered.

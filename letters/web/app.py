@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import hmac
+import secrets
 import sys
 import threading
 from collections.abc import Callable
@@ -132,6 +133,8 @@ class State:
     """The name of the case folder to make, when `letters app` was given one that is not there."""
     job: Job | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    shown: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What a form just did, for the page it leads to (`_done`), by a token in its address."""
 
     @property
     def case_file(self) -> Path:
@@ -313,6 +316,26 @@ def globals_() -> dict[str, Any]:
 
 def page(template: str, **values: Any) -> str:
     return render_template(template, **values)
+
+
+SHOWN = 16  # results kept for pages not loaded yet: a few tabs' worth
+
+
+def _done(path: str, **result: Any) -> Any:
+    """Lead from a form that did something to a page that shows what it did (post, then
+    redirect, then get), so that going back or reloading never sends the form again: an
+    email sent twice, a file added twice."""
+    state = launch().state
+    token = secrets.token_urlsafe(9)
+    state.shown[token] = result
+    while len(state.shown) > SHOWN:
+        del state.shown[next(iter(state.shown))]
+    return redirect(f"{path}{'&' if '?' in path else '?'}done={token}", 303)
+
+
+def _result() -> dict[str, Any]:
+    """Return what the form that led here did, once (nothing when the page is loaded anew)."""
+    return launch().state.shown.pop(request.args.get("done", ""), {})
 
 
 def need_open() -> None:
@@ -531,8 +554,9 @@ def evidence() -> Any:
 
     need_open()
     assert state.evidence_dir is not None
-    added: list[str] = []
-    errors: list[str] = []
+    shown = _result()
+    added: list[str] = shown.get("added", [])
+    errors: list[str] = shown.get("errors", [])
     if request.method == "POST":
         uploads = [f for f in request.files.getlist("files") if f.filename]
         if not uploads:
@@ -545,6 +569,8 @@ def evidence() -> Any:
                     added.append(add_evidence(state.evidence_dir, name, stream).name)
             except LettersError as error:
                 errors.append(error.message)
+        if added:
+            return _done("/evidence", added=added, errors=errors)
     items = list_evidence(state.evidence_dir)
     return page(
         "evidence.html",
@@ -569,7 +595,7 @@ def documents() -> Any:
     kind = request.values.get("kind", "request")
     if kind not in KINDS:
         kind = "request"
-    written = None
+    written = _result().get("written")
     error = None
     taken: list[str] = []
     if request.method == "POST":
@@ -580,6 +606,8 @@ def documents() -> Any:
             taken = [Path(p).name for p in problem.paths]
         except LettersError as problem:
             error = problem
+        else:
+            return _done("/documents?" + urlencode({"kind": kind}), written=written)
     files = _files(state, kind)
     return page(
         "documents.html",
@@ -644,7 +672,7 @@ def files(name: str) -> Any:
 def bundle() -> Any:
     state = launch().state
     need_open()
-    return page("bundle.html", job=state.job, report=None)
+    return page("bundle.html", job=state.job, **({"report": None} | _result()))
 
 
 @pages.post("/bundle")
@@ -710,9 +738,7 @@ def verify() -> Any:
         # The report's own lines after its headline (which names our temporary copy):
         # every problem, warning and thing not checked, in plain words.
         findings = [line.strip() for line in report.lines()[1:]]
-    return page(
-        "bundle.html", job=state.job, report=report, findings=findings, name=upload.filename
-    )
+    return _done("/bundle", report=report, findings=findings, name=upload.filename)
 
 
 # --- send ---------------------------------------------------------------------------------
@@ -731,10 +757,12 @@ def send() -> Any:
     )
     values = {key: request.form.get(key, "") for key in ("draft", "host", "port", "user", "tls")}
     values["tls"] = values["tls"] or "starttls"
-    summary: list[str] = []
+    shown = _result()
+    summary: list[str] = shown.get("summary", [])
     error = None
-    sent = None
-    recorded = None
+    sent = shown.get("sent")
+    recorded = shown.get("recorded")
+    values |= shown.get("values", {})
     if request.method == "POST" and values["draft"] in drafts:
         try:
             draft = state.out_dir / values["draft"]
@@ -751,6 +779,7 @@ def send() -> Any:
                     prepared, server, request.form.get("password") or None, writing=state.lock
                 )
                 sent = ", ".join(prepared.outgoing.recipients)
+                return _done("/send", sent=sent, recorded=recorded, summary=summary, values=values)
         except LettersError as problem:
             error = problem
     elif request.method == "POST":
