@@ -65,6 +65,24 @@ CHECKLIST = {
 }
 
 
+TICKED = {
+    "port": "number_ported",
+    "lock": "number_locked",
+    "backup": "backed_up",
+    "two-factor": "two_factor_moved",
+    "autopay": "autopay_removed",
+    "esim": "esim_deleted",
+}
+"""The checklist items done by a tick, and the key under [checklist] that records it."""
+DATED = {
+    "request_sent": N_("The day the closure request was sent"),
+    "confirmation_received": N_("The day the closure was confirmed"),
+    "closed_on": N_("The day the account closed"),
+    "refund_received": N_("The day the remaining balance was refunded"),
+}
+"""The days under [status] that record where the closure stands, in plain words."""
+
+
 @dataclass(frozen=True)
 class Item:
     """One checklist item that applies to the case, done or not."""
@@ -83,17 +101,21 @@ ACTIONS = {
     "card-dispute": N_("Write the letter to your card issuer or bank"),
     "log": N_("Add it to the timeline"),
     "bundle": N_("Build the evidence bundle"),
+    "record": N_("Record it in the checklist"),
 }
-"""What each action is, in plain words: a document kind to write, an event to log, the bundle."""
+"""What each action is, in plain words: a document kind to write, an event to log, the bundle,
+or what is done and when, recorded in the case file."""
 
 
 @dataclass(frozen=True)
 class Action:
-    """What a step asks the user to do: `kind` is a document kind, "log" or "bundle";
-    `command` is the same action as a terminal command."""
+    """What a step asks the user to do: `kind` is a document kind, "log", "bundle" or "record";
+    `command` is the same action as a terminal command, or for "record" the line to write in
+    the case file, and `said` the step in words for a page that records it in a form."""
 
     kind: str
     command: str
+    said: str = ""
 
     @property
     def label(self) -> str:
@@ -217,6 +239,14 @@ def _prepare(case: Case, today: date) -> list[Step]:
             "When the port is done, write number_ported = true under [checklist]; the guide "
             "then shows how to send the closure request."
         )
+        kit = Action(
+            "record",
+            "number_ported = true",
+            _(
+                "Port the number to your new carrier first — closing the account releases it. "
+                "When the port is done, tick it in the checklist."
+            ),
+        )
     else:
         kit = Action("request", command("kit", name, *_evidence(case, "--evidence")))
         first = _(
@@ -246,7 +276,14 @@ def _prepare(case: Case, today: date) -> list[Step]:
                 close_on,
             )
         )
-    log = Action("log", command("log", name, "mailed", "--certified-mail", "NUMBER"))
+    log = Action(
+        "log",
+        command("log", name, "mailed", "--certified-mail", "NUMBER"),
+        _(
+            "Once the letter is mailed by Certified Mail, add it to the timeline with the number "
+            "on the receipt; sent another way, record the day in the checklist."
+        ),
+    )
     steps += [
         Step(
             _(
@@ -256,7 +293,10 @@ def _prepare(case: Case, today: date) -> list[Step]:
             ).format(today=today.isoformat(), command=log.command),
             action=log,
         ),
-        Step(_("Mark what is done under [checklist] in the case file, like: backed_up = true")),
+        Step(
+            _("Mark what is done under [checklist] in the case file, like: backed_up = true"),
+            action=Action("record", "backed_up = true", _("Tick what is done in the checklist.")),
+        ),
     ]
     return steps
 
@@ -311,7 +351,12 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
             _(
                 "When the closure is confirmed, write the date in the case file under [status]: "
                 "confirmation_received = YYYY-MM-DD"
-            )
+            ),
+            action=Action(
+                "record",
+                "confirmation_received = YYYY-MM-DD",
+                _("When the closure is confirmed, record the day in the checklist."),
+            ),
         ),
     ]
     answer = Deadline(

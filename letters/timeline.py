@@ -89,6 +89,12 @@ def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | Non
     return _as_logged(checked, case.tz)
 
 
+def record(path: Path, tables: dict[str, dict[str, Any]]) -> None:
+    """Set keys of the case file's tables ([checklist], [status]) in place, None removing
+    one; the rest of the file stays exactly as it was, and the result must load."""
+    write_outputs({path: edited_case(path, (), tables)}, force=True)
+
+
 def edit_event(
     path: Path, number: int, new: NewEvent, now: datetime, evidence_dir: Path | None = None
 ) -> Event:
@@ -164,7 +170,8 @@ def edited_case(
     events: Sequence[dict[str, Any]] = (),
     tables: dict[str, dict[str, Any]] | None = None,
 ) -> bytes:
-    """Return the case file with `events` appended and `tables`' keys set; write nothing.
+    """Return the case file with `events` appended and `tables`' keys set (a key set to None
+    is removed); write nothing.
 
     Set keys are edited in place by tomlkit, so comments, spacing and key order stay; events
     are appended as [[events]] tables after the last byte. The result must load as a case.
@@ -189,7 +196,10 @@ def edited_case(
                 table = tomlkit.table()
                 document.add(name, table)
             for key, value in values.items():
-                table[key] = value
+                if value is not None:
+                    table[key] = value
+                elif key in table:  # None: the key goes
+                    del table[key]
         text = tomlkit.dumps(document)
     if events:
         separator = newline if text.endswith("\n") else newline * 2

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -214,6 +215,44 @@ def test_a_new_case_needs_a_folder_name(client: Client, folder: Path) -> None:
         assert status == 400
         assert '<p class="error" id="folder-error">an answer is needed</p>' in text
     assert sorted(p.name for p in folder.parent.iterdir()) == before
+
+
+def test_the_checklist_and_the_days_are_recorded_without_an_editor(
+    client: Client, folder: Path
+) -> None:
+    from letters.case import load_case
+
+    before = (folder / "case.toml").read_text(encoding="utf-8")
+    fields = {
+        "csrf": client.csrf("/case"),
+        "ticks": "backed_up",
+        "checklist.backed_up": "yes",
+        "status.request_sent": "2026-11-24",
+        "status.confirmation_received": "2026年12月2日",  # typed, not picked
+    }
+    status, _headers, text = client.post("/case", fields, follow=True)
+    assert status == 200 and "Saved in the case file." in text
+    after = (folder / "case.toml").read_text(encoding="utf-8")
+    assert after.startswith(before.split("[checklist]")[0])  # the rest of the file as it was
+    case = load_case(folder / "case.toml")
+    assert case.checklist.backed_up is True
+    assert (case.status.request_sent, case.status.confirmation_received) == (
+        date(2026, 11, 24), date(2026, 12, 2)
+    )  # fmt: skip
+    assert "Closure confirmed" in text  # the guide moved on
+    # Unticked and cleared: recorded as not done, the day removed.
+    fields = {"csrf": client.csrf("/case"), "ticks": "backed_up",
+              "status.request_sent": "2026-11-24"}  # fmt: skip
+    status, _headers, _text = client.post("/case", fields)
+    assert status == 303
+    case = load_case(folder / "case.toml")
+    assert case.checklist.backed_up is False and case.status.confirmation_received is None
+    # A day that cannot be read changes nothing, and says why beside the field.
+    unchanged = (folder / "case.toml").read_bytes()
+    fields = {"csrf": client.csrf("/case"), "status.closed_on": "2026-02-30"}
+    status, _headers, text = client.post("/case", fields)
+    assert status == 400 and "there is no such day in the calendar" in text
+    assert (folder / "case.toml").read_bytes() == unchanged
 
 
 def test_a_form_from_another_origin_changes_nothing(client: Client, folder: Path) -> None:

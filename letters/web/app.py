@@ -439,12 +439,16 @@ def check() -> Any:
 
 @pages.get("/case")
 def overview() -> Any:
-    from letters.guide import plan
-
     case = need_case()
-    guide = plan(case, launch().today())
+    return _overview(case, _result(), {})
+
+
+def _overview(case: Case, shown: dict[str, Any], problems: dict[str, str]) -> Any:
+    from letters.guide import DATED, TICKED, plan
     from letters.summary import case_summary
 
+    guide = plan(case, launch().today())
+    status = {key: getattr(case.status, key) for key in DATED}
     return page(
         "case.html",
         guide=guide,
@@ -452,7 +456,50 @@ def overview() -> Any:
         day=_day,
         page_of=_page_of,
         new=bool(request.args.get("new")),
-    )
+        ticks={item.key: TICKED[item.key] for item in guide.checklist if item.key in TICKED},
+        dated={key: _(label) for key, label in DATED.items()},
+        days=shown.get("days") or {k: v.isoformat() if v else "" for k, v in status.items()},
+        saved=shown.get("saved", False),
+        problems=problems,
+    ), (400 if problems else 200)
+
+
+@pages.post("/case")
+def record_case() -> Any:
+    """Record what is done (the checklist) and the days that say where the closure stands
+    ([status]), as `letters` users without an editor would."""
+    from letters import normalize
+    from letters.guide import DATED
+    from letters.timeline import record
+
+    state = launch().state
+    case = need_case()
+    checklist = {
+        key: request.form.get(f"checklist.{key}") == "yes"
+        for key in request.form.getlist("ticks")
+        if key in vars(case.checklist)
+    }
+    days = {key: request.form.get(f"status.{key}", "").strip() for key in DATED}
+    status: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for key, text in days.items():
+        try:
+            status[key] = normalize.parse_date(text) if text else None
+        except normalize.NormalizeError as error:
+            problems[f"status.{key}"] = str(error)
+    if problems:
+        return _overview(case, {"days": days}, problems)
+    tables = {
+        "checklist": {k: v for k, v in checklist.items() if getattr(case.checklist, k) != v},
+        "status": {k: v for k, v in status.items() if getattr(case.status, k) != v},
+    }
+    try:
+        if changed := {name: keys for name, keys in tables.items() if keys}:
+            with state.lock:
+                record(state.case_file, changed)
+    except LettersError as error:
+        return _overview(case, {"days": days}, {"": error.message})
+    return _done("/case", saved=True)
 
 
 @pages.get("/case.ics")
@@ -927,6 +974,8 @@ def _page_of(action: Action) -> str:
         return "/timeline#edit"
     if action.kind == "bundle":
         return "/bundle"
+    if action.kind == "record":
+        return "/case#record"
     return "/documents?" + urlencode({"kind": action.kind})
 
 
