@@ -87,7 +87,12 @@ def locate(path: Path) -> CaseLocation:
             raise InputError(
                 _("{path}: this folder has no {name} — make a case folder with: {command}").format(
                     path=path, name=CASE_FILE, command=_init_command(path)
-                )
+                ),
+                fields={  # in the browser app, the form that starts a case does what init does
+                    "path": _("{path}: this folder has no {name} — start a new case").format(
+                        path=path, name=CASE_FILE
+                    )
+                },
             )
         return location
     return of_case_file(path)

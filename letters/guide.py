@@ -606,7 +606,9 @@ def calendar_of(guides: Sequence[tuple[str, Guide]]) -> bytes:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", summary)
-            alarm.add("trigger", timedelta(days=-deadline.remind_days, hours=REMIND_HOUR))
+            # Never before the day the calendar is made: an alarm in the past is lost.
+            ahead = min(deadline.remind_days, max((deadline.day - guide.today).days, 0))
+            alarm.add("trigger", timedelta(days=-ahead, hours=REMIND_HOUR))
             event.add_component(alarm)
             cal.add_component(event)
     return cal.to_ical()

@@ -296,6 +296,10 @@ def os_reason(error: OSError) -> str:
         errno.EROFS: N_("the disk is read-only"),
         errno.EEXIST: N_("it already exists"),
         errno.ENAMETOOLONG: N_("the name is too long"),
+        errno.ECONNREFUSED: N_("the connection was refused — check the server and the port"),
+        errno.EHOSTUNREACH: N_("the server cannot be reached"),
+        errno.ENETUNREACH: N_("the server cannot be reached"),
+        errno.ETIMEDOUT: N_("the server did not answer in time"),
     }
     if error.errno in reasons:
         return _(reasons[error.errno])

@@ -123,7 +123,7 @@ def check_iccid(text: str) -> str:
         raise IdentifierError(_("an ICCID has 19 or 20 digits"))
     if not luhn_ok(digits):
         raise IdentifierError(_("the check digit is wrong — compare with the SIM card"))
-    return text
+    return digits  # as the carrier's systems hold it, whatever grouping it was typed in
 
 
 def article_check_digit(payload: str) -> int:
@@ -239,8 +239,12 @@ def sensitive(text: str) -> str | None:
 
 
 def mask_name(name: str) -> str:
-    """Hide a person's name but its first letters: `王小明` → `王**`, `Xiaoming Wang` → `X. W.`."""
+    """Hide a person's name but its first letters: `王小明` and `王 小明` → `王**`,
+    `Xiaoming Wang` → `X. W.`."""
+    from letters.cjk import is_wide
+
     words = name.split()
-    if len(words) > 1:
+    if len(words) > 1 and not is_wide(name.strip()[0]):
         return " ".join(f"{word[0]}." for word in words)
+    name = "".join(words)
     return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else name

@@ -167,8 +167,9 @@ def send(outgoing: Outgoing, server: Server, password: str | None, timeout: floa
             )
         ) from None
     except (smtplib.SMTPException, OSError) as error:
+        reason = error if isinstance(error, smtplib.SMTPException) else _network_reason(error)
         raise SendError(
-            _("{host}: {reason} — nothing was sent").format(host=server.host, reason=error)
+            _("{host}: {reason} — nothing was sent").format(host=server.host, reason=reason)
         ) from None
     if refused:  # some recipients took it, these did not
         raise SendError(
@@ -191,6 +192,17 @@ class Recorded:
 def is_request(draft: Path) -> bool:
     """Tell whether a draft is the closure request (`letters email` names it request.*.eml)."""
     return draft.name.startswith("request.")
+
+
+def _network_reason(error: OSError) -> str:
+    """Say why the mail server could not be reached, in the interface language."""
+    import socket
+
+    if isinstance(error, socket.gaierror):
+        return _("no server has this name — check it")
+    if isinstance(error, TimeoutError):
+        return _("the server did not answer in time")
+    return os_reason(error)
 
 
 def record_sent(

@@ -325,6 +325,7 @@ def test_toml_mistakes_are_explained_in_chinese_with_the_line_written_right(
         ("checklist.keep_number", "是", True),
         ("delivery.method", "2", "mail"),
         ("account.iccid", "", None),
+        ("account.iccid", "8901 2601 2345 6789 011", "8901260123456789011"),  # as on the card
     ],
 )
 def test_each_answer_is_checked_without_a_terminal(key: str, answer: str, value: object) -> None:
@@ -349,3 +350,13 @@ def test_a_wrong_answer_says_why(key: str, answer: str, reason: str) -> None:
     with pytest.raises(wizard.AnswerError) as refused:
         wizard.check_answer(key, answer)
     assert str(refused.value).startswith(reason)
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [("王小明", "王**"), ("陳 美玲", "陳**"), ("Xiaoming Wang", "X. W."), ("Li", "L*")],
+)
+def test_a_name_is_masked_to_its_first_letters(name: str, masked: str) -> None:
+    from letters.identifiers import mask_name
+
+    assert mask_name(name) == masked

@@ -255,10 +255,11 @@ def test_calendar(case_file, tmp_path: Path) -> None:
     ]
     assert [event.decoded("DTSTART") for event in events] == [date(2026, 12, 29), date(2027, 2, 13)]
     assert [event.decoded("DTEND") for event in events] == [date(2026, 12, 30), date(2027, 2, 14)]
-    for event in events:
+    # A week ahead, but not before the calendar is made: the first day is already past.
+    for event, ahead in zip(events, (0, 7), strict=True):
         (alarm,) = event.walk("VALARM")
         assert str(alarm["ACTION"]) == "DISPLAY"
-        assert alarm.decoded("TRIGGER") == -timedelta(days=7) + timedelta(hours=9)
+        assert alarm.decoded("TRIGGER") == -timedelta(days=ahead) + timedelta(hours=9)
         assert str(event["DESCRIPTION"]) == f"letters letter {path} --kind card-dispute"
         assert "889977" not in str(event["UID"])
     assert len({str(event["UID"]) for event in events}) == 2
@@ -286,6 +287,19 @@ def test_calendar_while_waiting(case_file, tmp_path: Path) -> None:
     )
     (alarm,) = event.walk("VALARM")
     assert alarm.decoded("TRIGGER") == timedelta(hours=9)
+
+
+def test_a_reminder_never_falls_before_the_day_the_calendar_is_made(
+    case_file, tmp_path: Path
+) -> None:
+    # The closing day is tomorrow: ten days ahead would be a reminder already past.
+    path = case_file(SAMPLE_CASE)
+    ics = tmp_path / "soon.ics"
+    guide(path, "2026-11-30", "--ics", str(ics))
+    (event,) = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert event.decoded("DTSTART") == date(2026, 12, 1)
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -timedelta(days=1) + timedelta(hours=9)
 
 
 def test_calendar_refuses_to_overwrite(case_file, tmp_path: Path) -> None:

@@ -255,6 +255,35 @@ def test_the_checklist_and_the_days_are_recorded_without_an_editor(
     assert (folder / "case.toml").read_bytes() == unchanged
 
 
+def test_the_app_never_sends_its_user_to_the_terminal(client: Client, folder: Path) -> None:
+    # A folder that holds no case: the app offers its own way to start one.
+    (folder.parent / "photos").mkdir()
+    client.post("/close", {"csrf": client.csrf("/case")})
+    status, _headers, opened = client.post("/open", {"csrf": client.csrf("/"), "path": "photos"})
+    assert status == 400 and "this folder has no case.toml — start a new case" in opened
+    # A new case over one already there.
+    fields = {"csrf": client.csrf("/new"), "folder": folder.name}
+    status, _headers, made = client.post("/new", fields)
+    assert status == 400 and f"a case is already in the folder {folder.name}" in made
+    for said in (opened, made):
+        assert "letters init" not in said and "--force" not in said
+
+
+def test_a_mail_server_that_cannot_be_reached_is_said_in_chinese(client: Client) -> None:
+    import socket
+
+    csrf = client.csrf()
+    client.post("/documents", {"csrf": csrf, "kind": "request"})
+    with socket.socket() as unused:  # a port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    fields = {"csrf": csrf, "draft": "request.en.eml", "host": "127.0.0.1", "port": str(port),
+              "tls": "none", "confirm": "yes"}  # fmt: skip
+    status, _headers, text = client.post("/send?lang=zh-CN", fields)
+    assert status == 400 and "127.0.0.1：连接被拒绝——请核对服务器和端口——没有发送任何内容" in text
+    assert "Errno" not in text
+
+
 def test_a_form_from_another_origin_changes_nothing(client: Client, folder: Path) -> None:
     before = (folder / "case.toml").read_bytes()
     fields = EVENT | {"csrf": client.csrf()}

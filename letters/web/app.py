@@ -372,7 +372,8 @@ def open_case() -> Any:
         location = casefolder.locate(path)
         load_case(location.case_file)
     except LettersError as error:
-        return page("home.html", error=error, path=given), 400
+        shown = LettersError(error.fields["path"]) if "path" in error.fields else error
+        return page("home.html", error=shown, path=given), 400
     state.open(location)
     return redirect("/case", 303)
 
@@ -405,6 +406,11 @@ def new_case() -> Any:
                 raise InputError(_("an answer is needed"))
             folder = state.workdir / safe_name(name)
             refuse_existing([folder / casefolder.CASE_FILE], force=False)
+        except OutputExistsError:
+            problems["folder"] = _(
+                "a case is already in the folder {name} — open it from the start page, or "
+                "choose another name"
+            ).format(name=name)
         except LettersError as error:
             problems["folder"] = error.message
         if not problems and folder is not None:
