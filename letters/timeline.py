@@ -23,7 +23,7 @@ from letters import i18n, labels, normalize
 from letters.case import Case, Event, event_from, parse_case, read_case_text, timeline_order
 from letters.casefolder import of_case_file
 from letters.errors import InputError
-from letters.i18n import _, ngettext
+from letters.i18n import N_, _, ngettext
 from letters.output import write_outputs
 from letters.shell import command
 
@@ -87,6 +87,32 @@ def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | Non
     values, checked = _values(case, new, now, evidence_dir or path.parent / "evidence")
     write_outputs({path: edited_case(path, [values])}, force=True)
     return _as_logged(checked, case.tz)
+
+
+def add_charge(path: Path, values: dict[str, Any]) -> None:
+    """Append one disputed charge ([[charges]]) to the case file, checked like the file."""
+    charge = _checked(values, schema.Charge)
+    write_outputs({path: edited_case(path, charges=[charge])}, force=True)
+
+
+def set_card(path: Path, values: dict[str, Any]) -> None:
+    """Write the card the carrier charged ([card]) in the case file, in place; a key given as
+    None is removed."""
+    given = {key: value for key, value in values.items() if value is not None}
+    _checked(given, schema.Card)
+    write_outputs({path: edited_case(path, tables={"card": values})}, force=True)
+
+
+def _checked(values: dict[str, Any], model: type) -> dict[str, Any]:
+    """Check a table as the case file would; raise InputError naming each field's problem."""
+    problems = schema.check_table(values, model)[1]
+    if problems:
+        fields: dict[str, str] = {}
+        for problem in problems:
+            fields.setdefault(problem.path, problem.message)
+        messages = [f"{problem.path}: {problem.message}" for problem in problems]
+        raise InputError(messages[0], messages[1:], fields)
+    return values
 
 
 def record(path: Path, tables: dict[str, dict[str, Any]]) -> None:
@@ -169,26 +195,34 @@ def edited_case(
     path: Path,
     events: Sequence[dict[str, Any]] = (),
     tables: dict[str, dict[str, Any]] | None = None,
+    charges: Sequence[dict[str, Any]] = (),
 ) -> bytes:
-    """Return the case file with `events` appended and `tables`' keys set (a key set to None
-    is removed); write nothing.
+    """Return the case file with `events` and `charges` appended and `tables`' keys set (a
+    key set to None is removed); write nothing.
 
     Set keys are edited in place by tomlkit, so comments, spacing and key order stay; events
-    are appended as [[events]] tables after the last byte. The result must load as a case.
+    and charges are appended as [[events]] and [[charges]] tables after the last byte. The
+    result must load as a case.
     """
     data = path.read_bytes()
     bom = data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     newline = "\r\n" if "\r\n" in text else "\n"
     document = tomlkit.parse(text)
-    if events and isinstance(document.get("events"), tomlkit.items.Array):
-        # Events written inline (`events = [...]`) cannot take a [[events]] table after them.
-        raise InputError(
-            _(
-                "{path}: events are written as an inline list (events = [...]) — remove that "
-                "line, or write each event as an [[events]] table, then add again"
-            ).format(path=path)
-        )
+    appended = {"events": events, "charges": charges}
+    inline = {  # written inline (`events = [...]`), they cannot take an [[events]] table after
+        "events": N_(
+            "{path}: events are written as an inline list (events = [...]) — remove that "
+            "line, or write each event as an [[events]] table, then add again"
+        ),
+        "charges": N_(
+            "{path}: charges are written as an inline list (charges = [...]) — remove that "
+            "line, or write each charge as a [[charges]] table, then add again"
+        ),
+    }
+    for name, items in appended.items():
+        if items and isinstance(document.get(name), tomlkit.items.Array):
+            raise InputError(_(inline[name]).format(path=path))
     if tables:
         for name, values in tables.items():
             table = document.get(name)
@@ -201,15 +235,17 @@ def edited_case(
                 elif key in table:  # None: the key goes
                     del table[key]
         text = tomlkit.dumps(document)
-    if events:
+    for name, items in appended.items():
+        if not items:
+            continue
         separator = newline if text.endswith("\n") else newline * 2
         array = tomlkit.aot()
-        for values in events:
+        for values in items:
             table = tomlkit.table()
             for key, value in values.items():
                 table.add(key, value)
             array.append(table)
-        text += separator + tomlkit.dumps({"events": array}).replace("\n", newline)
+        text += separator + tomlkit.dumps({name: array}).replace("\n", newline)
     parse_case(text, path)  # the whole file must still be a valid case
     return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
 

@@ -284,6 +284,48 @@ def test_a_mail_server_that_cannot_be_reached_is_said_in_chinese(client: Client)
     assert "Errno" not in text
 
 
+def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
+    client: Client, folder: Path
+) -> None:
+    from decimal import Decimal
+
+    from letters.case import load_case
+
+    before = (folder / "case.toml").read_text(encoding="utf-8")
+    charge = {"csrf": client.csrf("/charges"), "charge.date": "2026年12月5日",
+              "charge.amount": "＄30", "charge.description": "December plan",
+              "charge.statement_date": "12/15/2026"}  # fmt: skip
+    status, _headers, text = client.post("/charges", charge, follow=True)
+    assert status == 200 and "The charge is added to the case file." in text
+    assert "December plan" in text and "$30.00" in text
+    card = {"csrf": client.csrf("/charges"), "card.issuer": "Example Bank", "card.last4": "4242",
+            "card.type": "credit", "card.address.line1": "PO Box 6500",
+            "card.address.city": "Sioux Falls", "card.address.region": "SD",
+            "card.address.postal_code": "57117"}  # fmt: skip
+    status, _headers, text = client.post("/card", card, follow=True)
+    assert status == 200 and "Saved in the case file." in text
+    assert (folder / "case.toml").read_text(encoding="utf-8").startswith(before)
+    case = load_case(folder / "case.toml")
+    (added,) = case.charges
+    assert (added.date, added.amount, added.statement_date) == (
+        date(2026, 12, 5), Decimal("30.00"), date(2026, 12, 15)
+    )  # fmt: skip
+    assert case.card is not None and (case.card.issuer, case.card.last4) == ("Example Bank", "4242")
+    assert case.card.address is not None and case.card.address.city == "Sioux Falls"
+    fields = {"csrf": client.csrf("/charges"), "kind": "card-dispute"}
+    status, _headers, text = client.post("/documents", fields, follow=True)
+    assert status == 200 and "The letter is written." in text, text
+    # What cannot be read changes nothing, and says why beside its field.
+    unchanged = (folder / "case.toml").read_bytes()
+    wrong = charge | {"csrf": client.csrf("/charges"), "charge.amount": "thirty"}
+    status, _headers, text = client.post("/charges", wrong)
+    assert status == 400 and 'id="charge.amount-error">not an amount of money' in text
+    wrong = card | {"csrf": client.csrf("/charges"), "card.last4": "12345"}
+    status, _headers, text = client.post("/card", wrong)
+    assert status == 400 and 'id="card.last4-error">' in text
+    assert (folder / "case.toml").read_bytes() == unchanged
+
+
 def test_a_form_from_another_origin_changes_nothing(client: Client, folder: Path) -> None:
     before = (folder / "case.toml").read_bytes()
     fields = EVENT | {"csrf": client.csrf()}

@@ -94,6 +94,7 @@ PAGES = (
     ("case", N_("Overview")),
     ("timeline", N_("Timeline")),
     ("evidence", N_("Evidence")),
+    ("charges", N_("Charges")),
     ("documents", N_("Letters")),
     ("bundle", N_("Bundle")),
     ("send", N_("Send")),
@@ -634,6 +635,122 @@ def evidence() -> Any:
         # Files of one day share one formatted date: a long list formats each day once.
         when=functools.cache(lambda day: i18n.format_date(day, g.lang)),
     ), (400 if errors and not added else 200)
+
+
+# --- charges and the card ------------------------------------------------------------------
+
+CHARGE_FIELDS = ("date", "amount", "description", "statement_date", "reference")
+CARD_FIELDS = ("issuer", "last4", "type")
+
+
+@pages.get("/charges")
+def charges() -> Any:
+    case = need_case()
+    return _charges_page(case, _result(), {}, {})
+
+
+@pages.post("/charges")
+def add_charge() -> Any:
+    """Record a charge the carrier made after the closure, or never agreed to."""
+    from letters import normalize
+    from letters.timeline import add_charge as append
+
+    state = launch().state
+    case = need_case()
+    given = {key: request.form.get(f"charge.{key}", "").strip() for key in CHARGE_FIELDS}
+    values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    readers = {
+        "date": normalize.parse_date,
+        "statement_date": normalize.parse_date,
+        "amount": lambda text: normalize.money_text(normalize.parse_money(text)),
+    }
+    for key, text in given.items():
+        if not text:
+            continue
+        try:
+            values[key] = readers[key](text) if key in readers else text
+        except normalize.NormalizeError as error:
+            problems[f"charge.{key}"] = str(error)
+    if not problems:
+        try:
+            with state.lock:
+                append(state.case_file, values)
+        except LettersError as error:
+            problems = {f"charge.{k}": v for k, v in error.fields.items()} or {"": error.message}
+    if problems:
+        return _charges_page(case, {}, {f"charge.{k}": v for k, v in given.items()}, problems)
+    return _done("/charges", added=True)
+
+
+@pages.post("/card")
+def set_card() -> Any:
+    """Record the card or bank account the carrier charged, for a dispute with its issuer."""
+    from letters.timeline import set_card as write
+
+    state = launch().state
+    case = need_case()
+    given = {f"card.{key}": request.form.get(f"card.{key}", "").strip() for key in CARD_FIELDS}
+    parts = {part: request.form.get(f"card.address.{part}", "") for part in wizard.ADDRESS_PARTS}
+    address, wrong = wizard.check_address(parts)
+    problems = {f"card.address.{part}": message for part, message in wrong.items()}
+    values: dict[str, Any] = {key: given[f"card.{key}"] or None for key in CARD_FIELDS}
+    values["address"] = address
+    if not problems:
+        try:
+            with state.lock:
+                write(state.case_file, values)
+        except LettersError as error:
+            problems = {f"card.{k}": v for k, v in error.fields.items()} or {"": error.message}
+    if problems:
+        shown = given | {f"card.address.{part}": text for part, text in parts.items()}
+        return _charges_page(case, {}, shown, problems)
+    return _done("/charges", card=True)
+
+
+def _charges_page(
+    case: Case, shown: dict[str, Any], values: dict[str, str], problems: dict[str, str]
+) -> Any:
+    card = case.card
+    if not values and card is not None:
+        values = {
+            "card.issuer": card.issuer,
+            "card.last4": card.last4,
+            "card.type": card.type or "",
+        }
+        if card.address is not None:
+            lines = [*card.address.lines, ""]
+            values |= {
+                "card.address.line1": lines[0],
+                "card.address.line2": lines[1],
+                "card.address.city": card.address.city,
+                "card.address.region": card.address.region,
+                "card.address.postal_code": card.address.postal_code,
+                "card.address.country": card.address.country,
+            }
+    return page(
+        "charges.html",
+        charges=case.charges,
+        currency=case.account.currency,
+        values=values,
+        problems=problems,
+        added=shown.get("added", False),
+        saved_card=shown.get("card", False),
+        types={
+            "credit": _("Credit card"),
+            "debit": _("Debit card"),
+            "prepaid": _("Prepaid card"),
+            "bank-account": _("Bank account"),
+        },
+        address_labels={
+            part: _(ADDRESS_LABELS[part])
+            if part in ADDRESS_LABELS
+            else wizard.QUESTIONS[g.lang][f"address.{part}"]
+            for part in wizard.ADDRESS_PARTS
+        },
+        day=_day,
+        money=lambda amount: i18n.format_money(amount, case.account.currency, g.lang),
+    ), (400 if problems else 200)
 
 
 # --- documents -------------------------------------------------------------------------
