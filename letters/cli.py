@@ -121,7 +121,8 @@ class LettersCommand(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _ui_lang_first(args)
-        return super().parse_args(ctx, args)
+        with _one_line():
+            return super().parse_args(ctx, args)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         return _help_option(super().get_help_option(ctx))
@@ -133,6 +134,20 @@ class LettersCommand(click.Command):
     def get_short_help_str(self, limit: int = 45) -> str:
         with _translated(self):
             return super().get_short_help_str(limit)
+
+
+@contextlib.contextmanager
+def _one_line() -> Iterator[None]:
+    """Say a mistake in calling a command as one `Error:` line that names the help to read:
+    click shows the command's whole usage above it, which tells a newcomer nothing more."""
+    try:
+        yield
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx is not None else "letters"
+        message = _("{message} — {command} --help shows how to use it").format(
+            message=error.format_message(), command=command
+        )
+        raise click.UsageError(message) from None
 
 
 class LettersOption(click.Option):
@@ -174,7 +189,14 @@ class LettersGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _ui_lang_first(args)
-        return super().parse_args(ctx, args)
+        with _one_line():
+            return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        with _one_line():
+            return super().resolve_command(ctx, args)
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         return _help_option(super().get_help_option(ctx))

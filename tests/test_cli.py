@@ -263,7 +263,10 @@ def test_a_choice_not_offered_names_the_librarys_choices(
 ) -> None:
     result = run("letter", SAMPLES / "case-en.toml", option, "legal", "-o", tmp_path)
     assert result.exit_code == 2
-    assert result.stderr.endswith(f"'legal' is not one of {expected}.\n")
+    assert result.stderr == (  # one line, naming where to read how the command is used
+        f"Error: Invalid value for '{option}': 'legal' is not one of {expected}. — cli letter "
+        "--help shows how to use it\n"
+    )  # (CliRunner calls the program cli)
     assert list(tmp_path.iterdir()) == []
 
 
