@@ -992,10 +992,16 @@ class ProgressBar:
 @force_option()
 @date_option()
 def demo(directory: Path, force: bool, day: date) -> None:
-    from letters.kit import run_demo
+    from letters.kit import DEMO_CASE, run_demo
+    from letters.shell import quote
 
     _report(run_demo(directory, day, force))
-    click.echo(_("This was the sample case. To start your own: letters init my-case"))
+    click.echo(
+        _(
+            "This was the sample case, copied to {case}: the commands in the sheets work in "
+            "that folder. To start your own: letters init my-case"
+        ).format(case=quote(directory / DEMO_CASE))
+    )
 
 
 @cli.group(

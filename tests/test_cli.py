@@ -201,7 +201,8 @@ def test_demo_writes_the_sample_kit(tmp_path: Path) -> None:
     assert f"wrote {out / 'request.en.eml'}\n" in result.stdout
     assert f"wrote {out / 'request.en.explain.zh-CN.pdf'}\n" in result.stdout
     assert result.stdout.endswith(
-        "This was the sample case. To start your own: letters init my-case\n"
+        f"This was the sample case, copied to {out / 'case-zh-CN.toml'}: the commands in the "
+        "sheets work in that folder. To start your own: letters init my-case\n"
     )
     again = run("demo", out, "--date", "2026-11-24")
     assert again.exit_code == 2

@@ -142,10 +142,18 @@ def test_demo_includes_the_letter_and_the_bundle(tmp_path: Path) -> None:
     # The carrier reads English; the holder reads Chinese: the English documents, and beside
     # the letter the sheet in the holder's Chinese.
     assert names == [
-        "bundle-2026-11-24.zip", "request.en.docx", "request.en.eml",
+        "bundle-2026-11-24.zip", "case-zh-CN.toml", "request.en.docx", "request.en.eml",
         "request.en.explain.zh-CN.pdf", "request.en.pdf", "request.en.txt",
     ]  # fmt: skip
     assert run("verify", tmp_path / "demo" / "bundle-2026-11-24.zip").exit_code == 0
+    # The sample case is there for the commands its sheet gives, which name it.
+    reader = pypdf.PdfReader(tmp_path / "demo" / "request.en.explain.zh-CN.pdf")
+    sheet = "\n".join(page.extract_text() for page in reader.pages)
+    mailed = "letters log case-zh-CN.toml mailed --certified-mail"
+    assert mailed in sheet.replace("\n", " ")
+    result = run("log", tmp_path / "demo" / "case-zh-CN.toml", "mailed", "--certified-mail",
+                 "9407 1118 9876 5432 1002", "--on", "2026-11-24")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
 
 
 class _Terminal(io.StringIO):
