@@ -231,7 +231,6 @@ def _checklist(case: Case, sent: date | None, confirmed: date | None) -> tuple[I
 
 def _prepare(case: Case, today: date) -> list[Step]:
     name = _name(case)
-    kit = None
     if case.checklist.keep_number and not case.checklist.number_ported:
         # The kit refuses the closure request until then: no command that would fail.
         first = _(
@@ -239,7 +238,7 @@ def _prepare(case: Case, today: date) -> list[Step]:
             "When the port is done, write number_ported = true under [checklist]; the guide "
             "then shows how to send the closure request."
         )
-        kit = Action(
+        action = Action(
             "record",
             "number_ported = true",
             _(
@@ -248,12 +247,12 @@ def _prepare(case: Case, today: date) -> list[Step]:
             ),
         )
     else:
-        kit = Action("request", command("kit", name, *_evidence(case, "--evidence")))
+        action = Action("request", command("kit", name, *_evidence(case, "--evidence")))
         first = _(
             "Finish the open items above, then send the closure request — the email, "
             "the letter and the evidence, in one folder: {command}"
-        ).format(command=kit.command)
-    steps = [Step(first, action=kit)]
+        ).format(command=action.command)
+    steps = [Step(first, action=action)]
     close_on = case.account.close_on
     if close_on and close_on < today:
         steps.append(

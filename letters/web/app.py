@@ -473,8 +473,8 @@ def _overview(case: Case, shown: dict[str, Any], problems: dict[str, str]) -> An
 
 @pages.post("/case")
 def record_case() -> Any:
-    """Record what is done (the checklist) and the days that say where the closure stands
-    ([status]), as `letters` users without an editor would."""
+    """Record the overview's form: what is done ([checklist]) and the days that say where
+    the closure stands ([status]), each changed key set in the case file in place."""
     from letters import normalize
     from letters.guide import DATED
     from letters.timeline import record
@@ -641,6 +641,13 @@ def evidence() -> Any:
 
 CHARGE_FIELDS = ("date", "amount", "description", "statement_date", "reference")
 CARD_FIELDS = ("issuer", "last4", "type")
+PAYMENT_NAMES = {
+    "credit": N_("Credit card"),
+    "debit": N_("Debit card"),
+    "prepaid": N_("Prepaid card"),
+    "bank-account": N_("Bank account"),
+}
+"""Each kind of payment a dispute's law depends on (`letters.case.PAYMENT_TYPES`), named."""
 
 
 @pages.get("/charges")
@@ -711,6 +718,8 @@ def set_card() -> Any:
 def _charges_page(
     case: Case, shown: dict[str, Any], values: dict[str, str], problems: dict[str, str]
 ) -> Any:
+    from letters.case import PAYMENT_TYPES
+
     card = case.card
     if not values and card is not None:
         values = {
@@ -731,17 +740,11 @@ def _charges_page(
     return page(
         "charges.html",
         charges=case.charges,
-        currency=case.account.currency,
         values=values,
         problems=problems,
         added=shown.get("added", False),
         saved_card=shown.get("card", False),
-        types={
-            "credit": _("Credit card"),
-            "debit": _("Debit card"),
-            "prepaid": _("Prepaid card"),
-            "bank-account": _("Bank account"),
-        },
+        types={kind: _(PAYMENT_NAMES[kind]) for kind in PAYMENT_TYPES},
         address_labels={
             part: _(ADDRESS_LABELS[part])
             if part in ADDRESS_LABELS
