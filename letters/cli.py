@@ -142,10 +142,13 @@ def _one_line() -> Iterator[None]:
     click shows the command's whole usage above it, which tells a newcomer nothing more."""
     try:
         yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # `letters` alone: its help is what was asked for
     except click.UsageError as error:
-        command = error.ctx.command_path if error.ctx is not None else "letters"
+        if error.ctx is None:  # said in one line already, by a command within
+            raise
         message = _("{message} — {command} --help shows how to use it").format(
-            message=error.format_message(), command=command
+            message=error.format_message().rstrip(".。"), command=error.ctx.command_path
         )
         raise click.UsageError(message) from None
 
@@ -211,7 +214,8 @@ class LettersGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _one_line():  # a command missing, or a command's own usage mistake
+                return super().invoke(ctx)
         except LettersError as error:
             _fail(ctx, error.message, error.details, error.exit_code)
         except (click.ClickException, click.exceptions.Exit):

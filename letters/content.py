@@ -263,26 +263,32 @@ def untranslated(case: Case, letter: Letter) -> list[str]:
     its reader cannot read them."""
     if letter.language != "en" or letter.sheet:
         return []
-    values = {
-        "account.carrier": case.account.carrier,
-        "account.reason_note": case.account.reason_note,
-        "complaint.relief": case.complaint.relief,
-        **{
-            f"events[{n}].{key}": getattr(e, key)
+    address = case.holder.address
+    values = [
+        ("account.carrier", case.account.carrier),
+        ("account.reason_note", case.account.reason_note),
+        ("complaint.relief", case.complaint.relief),
+        *(
+            (f"events[{n}].{key}", getattr(e, key))
             for n, e in _rows(case.events, case.event_rows)
             for key in ("party", "reference", "summary")
-        },
-        **{
-            f"charges[{n}].description": c.description
+        ),
+        *(
+            (f"charges[{n}].description", c.description)
             for n, c in _rows(case.charges, case.charge_rows)
-        },
-    }
+        ),
+        *(  # an address abroad (a US one is in Latin letters)
+            ("holder.address", part)
+            for part in ((*address.lines, address.city, address.region) if address else ())
+        ),
+    ]
     text = letter_text(letter)
-    return [
+    found = [
         key
-        for key, value in values.items()
+        for key, value in values
         if value and any(is_wide(char) for char in value) and value.strip() in text
     ]
+    return list(dict.fromkeys(found))
 
 
 def _rows(items: Sequence[Any], rows: Sequence[int]) -> Iterable[tuple[int, Any]]:
@@ -384,6 +390,7 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "kind": kind,
         "language": language,
         "today": today,
+        "case_name": _case_name(case),
         "deadline": case.answer_due(today),
         "agency": inert(_agency(case, kind), "agency"),
         # A card dispute must reach the issuer within these days after the first statement
@@ -394,6 +401,19 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
             first_statement + timedelta(days=CARD_DISPUTE_DAYS) if first_statement else None
         ),
     }
+
+
+def _case_name(case: Case) -> str:
+    """Name the case as the commands a sheet gives take it, as the guide does: its folder for
+    a case folder, else its file, as given from where the holder works; only its last name
+    when given in full, which names the computer's user, on a page others may see."""
+    from letters.casefolder import of_case_file
+    from letters.shell import quote
+
+    if case.path is None:
+        return "case.toml"
+    shown = of_case_file(case.path).shown
+    return quote(shown.name if shown.is_absolute() else shown)
 
 
 def _agency(case: Case, kind: str) -> dict[str, Any] | None:

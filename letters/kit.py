@@ -126,16 +126,7 @@ def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Le
     letter the companion sheet in the holder's language; return them and any warnings."""
     refuse_closing_before_port(case, request)
     letters: list[Letter] = []
-    notes: list[str] = []
-    close_on = case.account.close_on
-    unsent = request.kind == "request" and case.request_sent_on is None
-    if unsent and close_on and close_on < request.today:
-        notes.append(
-            _(
-                "Warning: the letter asks for the account to close on {date}, a day already "
-                "past — write a later close_on under [account] in the case file, or remove it"
-            ).format(date=i18n.format_date(close_on, i18n.ui_language()))
-        )
+    notes = _closing_day_past(case, request)
     for kind in [request.kind, *COMPANIONS.get(request.kind, ())]:
         # --lang chooses the letter asked for; the letters that go with it keep their reader's.
         chosen = request.language if kind == request.kind else None
@@ -150,14 +141,7 @@ def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Le
             # A letter that goes with the one asked for never stops it: say what it needs.
             notes.append(_("Not written: {message}").format(message=error.message))
             continue
-        if keys := untranslated(case, letters[-1]):
-            notes.append(
-                _(
-                    "Warning: the {kind} letter is in English, but it quotes your own words in "
-                    "Chinese from {keys} — its reader cannot read them: write them in English in "
-                    "the case file"
-                ).format(kind=kind, keys=", ".join(keys))
-            )
+        notes += _quoted_chinese(case, letters[-1])
         agency = attorney_general_office(case)[1] if kind == "complaint-ag" else None
         if agency is not None:
             notes.append(
@@ -263,7 +247,37 @@ def write_email(request: Request) -> Written:
     warning = check_language(case, request.kind, language)
     letter = render_letter(case, request.kind, language, request.today, request.template_dir)
     files, mailto = email_files(letter, request.out_dir)
-    return Written(write_outputs(files, request.force), mailto, [warning] if warning else [])
+    notes = [warning] if warning else []
+    notes += _closing_day_past(case, request) + _quoted_chinese(case, letter)
+    return Written(write_outputs(files, request.force), mailto, notes)
+
+
+def _closing_day_past(case: Case, request: Request) -> list[str]:
+    """Warn when a request not yet sent asks for a closing day already past."""
+    close_on = case.account.close_on
+    unsent = request.kind == "request" and case.request_sent_on is None
+    if not (unsent and close_on and close_on < request.today):
+        return []
+    return [
+        _(
+            "Warning: the letter asks for the account to close on {date}, a day already "
+            "past — write a later close_on under [account] in the case file, or remove it"
+        ).format(date=i18n.format_date(close_on, i18n.ui_language()))
+    ]
+
+
+def _quoted_chinese(case: Case, letter: Letter) -> list[str]:
+    """Warn when an English letter quotes the case's words in Chinese."""
+    keys = untranslated(case, letter)
+    if not keys:
+        return []
+    return [
+        _(
+            "Warning: the {kind} letter is in English, but it quotes your own words in "
+            "Chinese from {keys} — its reader cannot read them: write them in English in "
+            "the case file"
+        ).format(kind=letter.kind, keys=", ".join(keys))
+    ]
 
 
 def bundle_info(case: Case) -> BagInfo:

@@ -22,9 +22,12 @@ _DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 # Dashes people type between digit groups that NFKC leaves alone.
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc", "-"))
 # Characters that show nothing and come along when text is copied from a web page or a chat
-# app: zero-width space, word joiner, zero-width no-break space (a byte-order mark), soft
-# hyphen, Mongolian vowel separator. Left in an account number, the carrier cannot find it.
-_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u2060\ufeff\u00ad\u180e"))
+# app: zero-width space, non-joiner and joiner, word joiner, the invisible operators,
+# zero-width no-break space (a byte-order mark), soft hyphen, Mongolian vowel separator. Left
+# in an account number, the carrier cannot find it.
+_INVISIBLE = str.maketrans(
+    dict.fromkeys("\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e")
+)
 
 _ISO = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 _US = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")

@@ -24,7 +24,7 @@ import tomlkit
 
 from letters import case as schema
 from letters import i18n, normalize, shell
-from letters.i18n import LANGUAGES, _, normalize_language
+from letters.i18n import LANGUAGES, N_, _, normalize_language
 from letters.output import refuse_existing, write_outputs
 from letters.resources import samples
 from letters.states import capital_zone
@@ -61,6 +61,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "holder.address": "Your postal address",
         "recipient.address": "Their postal address, for the printed letter",
         "address.line1": "Street address (optional: press Enter to leave the address out)",
+        "address.lines": "Street address, in Latin letters, like 123 Main St",
         "address.line2": "Second address line, like an apartment (optional)",
         "address.city": "City, in English, like San Francisco",
         "address.region": "State, two letters, like CA",
@@ -117,6 +118,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "holder.address": "您的邮寄地址",
         "recipient.address": "收件方的邮寄地址（用于打印的信件）",
         "address.line1": "街道地址（可选：直接按回车则不填地址）",
+        "address.lines": "街道地址（用拉丁字母写，例如 123 Main St）",
         "address.line2": "地址第二行，例如公寓号（可选）",
         "address.city": "城市（用英文写，例如 San Francisco）",
         "address.region": "州（两个字母，例如 CA）",
@@ -171,6 +173,7 @@ QUESTIONS: dict[str, dict[str, str]] = {
         "holder.address": "您的郵寄地址",
         "recipient.address": "收件方的郵寄地址（用於列印的信件）",
         "address.line1": "街道地址（可選：直接按 Enter 則不填地址）",
+        "address.lines": "街道地址（用拉丁字母寫，例如 123 Main St）",
         "address.line2": "地址第二行，例如公寓號碼（可選）",
         "address.city": "城市（用英文寫，例如 New York）",
         "address.region": "州（兩個字母，例如 NY）",
@@ -480,6 +483,7 @@ def interview(ask: Ask, say: Say, language: str) -> dict[str, Any]:
     say("")
     answers["language"] = _choose(ask, say, words, words["language"], LANGUAGES, language)
     _settle_names(ask, say, words, answers)
+    _settle_delivery(ask, say, words, answers)
     return answers
 
 
@@ -494,6 +498,37 @@ def _settle_names(ask: Ask, say: Say, words: dict[str, str], answers: dict[str, 
             required = dataclasses.replace(question(f"{section}.{key}"), optional=False)
             prompt = f"{section}.{key}.needed" if f"{section}.{key}.needed" in words else None
             answers[section][key] = _answer(ask, say, words, required, prompt or f"{section}.{key}")
+
+
+LATIN_FIELDS = {
+    "holder.name_en": N_("needed: your name in Latin letters, as the carrier knows it"),
+    "recipient.name": N_("write the name in English, like Example Mobile Customer Care"),
+}
+"""What a form says of a name an English request cannot carry (the case file's words name
+its keys)."""
+
+
+def _by_email_without_address(answers: dict[str, Any]) -> bool:
+    """Say whether the answers send the request by email only, with no address to send to."""
+    return answers["delivery"].get("method") == "email" and not answers["recipient"].get("email")
+
+
+NO_EMAIL = N_(
+    "sending by email needs the company's email address — give it, or choose to mail the letter"
+)
+
+
+def _settle_delivery(ask: Ask, say: Say, words: dict[str, str], answers: dict[str, Any]) -> None:
+    """Ask again how the request goes, and for the company's email address, while the answers
+    say to email it with no address to send to."""
+    while _by_email_without_address(answers):
+        say(words["retry"].format(reason=_(NO_EMAIL)))
+        answers["delivery"]["method"] = _answer(
+            ask, say, words, question("delivery.method"), "delivery.method"
+        )
+        if _by_email_without_address(answers):
+            required = dataclasses.replace(question("recipient.email"), optional=False)
+            answers["recipient"]["email"] = _answer(ask, say, words, required, "recipient.email")
 
 
 def _answer(ask: Ask, say: Say, words: dict[str, str], asked: Question, key: str) -> Any:
@@ -545,8 +580,8 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
     only for the parts that are wrong (a ZIP code of another state: the ZIP code or state)."""
     say(words[key])
 
-    def ask_lines() -> list[str]:
-        first = ask(words["address.line1"], "").strip()
+    def ask_lines(prompt: str = "address.line1") -> list[str]:
+        first = ask(words[prompt], "").strip()
         second = ask(words["address.line2"], "").strip() if first else ""
         return [line for line in (first, second) if line]
 
@@ -574,7 +609,7 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
         wrong = {problem.path.removeprefix(f"{ADDRESS}.").split("[")[0] for problem in problems}
         if address.get("country", "US") != "US":
             wrong.add("country")  # "CA" meant for California reads as Canada: ask it again too
-        while "lines" in wrong and not (lines := ask_lines()):
+        while "lines" in wrong and not (lines := ask_lines("address.lines")):
             say(words["retry"].format(reason=_("an answer is needed")))
         if "lines" in wrong:
             address["lines"] = lines
@@ -667,8 +702,10 @@ def check_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         problems["language"] = str(error)
     if not problems:  # names the carrier can read: the request is in English
         latin = schema.latin_problems(answers["holder"], answers["recipient"].get("name"))
-        for (section, key), message in latin:
-            problems.setdefault(f"{section}.{key}", message)
+        for (section, key), _message in latin:  # said for the form, not the case file
+            problems.setdefault(f"{section}.{key}", _(LATIN_FIELDS[f"{section}.{key}"]))
+        if _by_email_without_address(answers):
+            problems["recipient.email"] = _(NO_EMAIL)
     return answers, problems
 
 

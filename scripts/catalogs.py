@@ -30,9 +30,12 @@ def extract() -> Catalog:
     """Collect every marked message of the package into a template catalog."""
     template = Catalog(project="letters", charset="utf-8", fuzzy=False)
     # The browser app's pages are Jinja templates calling the same `_()` and `ngettext()`.
-    method_map = [("**.py", "python"), ("web/templates/**.html", "jinja2.ext:babel_extract")]
+    pages = "web/templates/**.html"
+    method_map = [("**.py", "python"), (pages, "jinja2.ext:babel_extract")]
+    # A page that does not parse must stop this, not lose its messages from every catalog.
+    options_map = {pages: {"silent": "false"}}
     for _file, _line, message, comments, context in extract_from_dir(
-        ROOT / "letters", method_map, keywords=KEYWORDS
+        ROOT / "letters", method_map, options_map, keywords=KEYWORDS
     ):
         template.add(message, None, auto_comments=comments, context=context)
     return template

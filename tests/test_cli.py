@@ -51,7 +51,7 @@ def test_the_program_ends_without_pythons_shutdown_once_its_output_is_out() -> N
     assert (done.returncode, done.stdout) == (0, f"buffered letters, version {__version__}\n")
     done = _program(before, "email")
     assert (done.returncode, done.stdout) == (2, "buffered ")
-    assert "Error: Missing argument 'CASE...'." in done.stderr
+    assert "Error: Missing argument 'CASE...' — letters email --help" in done.stderr
 
 
 def test_ending_writes_what_is_buffered_and_keeps_the_exit_status() -> None:
@@ -120,7 +120,7 @@ def test_help_loads_the_command_line_and_nothing_of_the_library() -> None:
 def test_usage_error_exits_2() -> None:
     result = run("email")
     assert result.exit_code == 2
-    assert "Error: Missing argument 'CASE...'." in result.stderr
+    assert "Error: Missing argument 'CASE...' — cli email --help" in result.stderr
 
 
 def test_bad_date_and_language(tmp_path: Path) -> None:
@@ -265,7 +265,7 @@ def test_a_choice_not_offered_names_the_librarys_choices(
     result = run("letter", SAMPLES / "case-en.toml", option, "legal", "-o", tmp_path)
     assert result.exit_code == 2
     assert result.stderr == (  # one line, naming where to read how the command is used
-        f"Error: Invalid value for '{option}': 'legal' is not one of {expected}. — cli letter "
+        f"Error: Invalid value for '{option}': 'legal' is not one of {expected} — cli letter "
         "--help shows how to use it\n"
     )  # (CliRunner calls the program cli)
     assert list(tmp_path.iterdir()) == []
@@ -289,3 +289,21 @@ def test_the_choices_offered_are_the_ones_the_library_makes(tmp_path: Path) -> N
             )  # fmt: skip
             assert result.exit_code == 0, result.stderr
             assert (out / "request.en.docx").is_file()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--ui-lang", "zh-CN"],  # no command
+        ["--ui-lang", "zh-CN", "lettr"],
+        ["check"],
+        ["check", "case.toml", "--bogus"],
+        ["letter", str(SAMPLES / "case-en.toml"), "--kind", "legal"],
+        ["log", "case.toml", "add", "--channel", "phone"],
+    ],
+)
+def test_a_usage_mistake_is_one_error_line(args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(("Error: ", "错误：")) and "--help" in line

@@ -53,4 +53,4 @@ def test_catalogs_are_complete_and_compiled() -> None:
 def test_clicks_own_words_follow_the_interface_language() -> None:
     result = run("--ui-lang", "zh-TW", "email")
     assert result.exit_code == 2
-    assert result.stderr == "錯誤：缺少參數 'CASE...'.——執行 cli email --help 可以查看用法\n"
+    assert result.stderr == "錯誤：缺少參數 'CASE...'——執行 cli email --help 可以查看用法\n"

@@ -364,7 +364,10 @@ def test_a_chinese_readers_form_needs_the_names_the_carrier_reads() -> None:
     # The holder reads Chinese; the request still goes to the carrier in English.
     chinese = FORM | {"language": "zh-CN", "holder.name_en": "", "recipient.name": "T-Mobile 客服"}
     _answers, problems = wizard.check_form(chinese)
-    assert set(problems) == {"holder.name_en", "recipient.name"}
+    assert problems == {  # said for the form: no case-file keys to write
+        "holder.name_en": "needed: your name in Latin letters, as the carrier knows it",
+        "recipient.name": "write the name in English, like Example Mobile Customer Care",
+    }
 
 
 def test_an_address_is_asked_again_where_it_is_wrong_the_country_too(tmp_path: Path) -> None:
@@ -388,6 +391,23 @@ def test_an_address_is_asked_again_where_it_is_wrong_the_country_too(tmp_path: P
     assert (address.lines, address.city, address.region, address.country) == (
         ("100 Market St",), "San Francisco", "CA", "US"
     )  # fmt: skip
+
+
+def test_email_only_with_no_address_to_send_to_is_asked_again(tmp_path: Path) -> None:
+    answers = minimal("1")
+    at = answers.index("Example Mobile Customer Care") + 6  # how it is sent
+    answers[at] = "1"  # by email, but the company's email address was left out
+    answers += ["1", "care@example-mobile.com"]  # asked again at the end: by email, to this
+    result = init(tmp_path / "case.toml", answers=answers)
+    assert result.exit_code == 0, result.output
+    assert "sending by email needs the company's email address" in result.stdout
+    case = load_case(tmp_path / "case.toml")
+    assert (case.delivery.method, case.recipient.email) == ("email", "care@example-mobile.com")
+    _answers, problems = wizard.check_form(FORM | {"delivery.method": "email"})
+    assert problems == {
+        "recipient.email": "sending by email needs the company's email address — give it, or "
+        "choose to mail the letter"
+    }
 
 
 def test_a_chinese_interview_asks_again_for_the_names_the_carrier_reads(tmp_path: Path) -> None:

@@ -245,3 +245,24 @@ def test_verify_says_when_tag_files_could_not_be_checked(tmp_path: Path) -> None
         "  Not checked: it has no tag manifest, so its tag files (such as bag-info.txt) were "
         "not checked and it has no fingerprint\n"
     )
+
+
+def test_a_case_folders_sheet_names_the_folder_as_the_guide_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    folder = tmp_path / "wang"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "case-zh-CN.toml", folder / "case.toml")
+    shutil.copytree(SAMPLES / "evidence", folder / "evidence")
+    monkeypatch.chdir(tmp_path)  # where the holder made the folder, and works
+    result = run("kit", "wang", "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    reader = pypdf.PdfReader(folder / "documents" / "request.en.explain.zh-CN.pdf")
+    sheet = " ".join(page.extract_text() for page in reader.pages).replace("\n", " ")
+    assert "letters log wang mailed --certified-mail" in sheet
+    assert str(tmp_path) not in sheet  # never the whole path
+    result = run("log", "wang", "mailed", "--certified-mail", "9407 1118 9876 5432 1002",
+                 "--on", "2026-11-24")  # fmt: skip
+    assert result.exit_code == 0, result.stderr

@@ -249,9 +249,11 @@ def test_the_checklist_and_the_days_are_recorded_without_an_editor(
     assert case.checklist.backed_up is False and case.status.confirmation_received is None
     # A day that cannot be read changes nothing, and says why beside the field.
     unchanged = (folder / "case.toml").read_bytes()
-    fields = {"csrf": client.csrf("/case"), "status.closed_on": "2026-02-30"}
+    fields = {"csrf": client.csrf("/case"), "status.closed_on": "2026-02-30",
+              "ticks": "backed_up", "checklist.backed_up": "yes"}  # fmt: skip
     status, _headers, text = client.post("/case", fields)
     assert status == 400 and "there is no such day in the calendar" in text
+    assert 'name="checklist.backed_up" value="yes" checked' in text  # kept, to correct
     assert (folder / "case.toml").read_bytes() == unchanged
 
 
@@ -323,7 +325,16 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
     wrong = card | {"csrf": client.csrf("/charges"), "card.last4": "12345"}
     status, _headers, text = client.post("/card", wrong)
     assert status == 400 and 'id="card.last4-error">' in text
+    for path, fields, name in (
+        ("/charges", charge | {"charge.description": "月费"}, "charge.description"),
+        ("/card", card | {"card.issuer": "招商银行"}, "card.issuer"),
+    ):  # the letters quote them, in English
+        status, _headers, text = client.post(path, fields | {"csrf": client.csrf("/charges")})
+        assert status == 400 and f'id="{name}-error">write it in English' in text
     assert (folder / "case.toml").read_bytes() == unchanged
+    # Typed on a Chinese keyboard, the last four digits are kept plain.
+    client.post("/card", card | {"csrf": client.csrf("/charges"), "card.last4": "４２４２"})
+    assert 'last4 = "4242"' in (folder / "case.toml").read_text(encoding="utf-8")
 
 
 def test_a_form_from_another_origin_changes_nothing(client: Client, folder: Path) -> None:
@@ -553,7 +564,8 @@ def test_an_email_that_cannot_be_written_is_named_on_the_page(client: Client) ->
         "/documents", {"csrf": csrf, "kind": "complaint"}, follow=True
     )
     assert status == 200 and "The letter is written." in text
-    assert "The email was not written: " in text and "has no email address here" in text
+    assert "No email draft: Federal Communications Commission" in text
+    assert "letters letter" not in text  # the letter is written: nothing to run
     # The cover letter to the attorney general comes with the FCC complaint, and is offered.
     for name in ("complaint.en.pdf", "complaint-ag.en.pdf", "complaint-ag.en.docx"):
         assert f'href="/files/{name}"' in text

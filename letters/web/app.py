@@ -239,7 +239,7 @@ def guard() -> Any:
                 "Another case was opened after this page was shown (in another tab or window), "
                 "so nothing was done. Open the case you mean and try again."
             )
-            return page("error.html", error=LettersError(message)), 409
+            return page("error.html", error=LettersError(message), stale=True), 409
     return None
 
 
@@ -281,7 +281,9 @@ def too_large(_error: Exception) -> Any:
 @pages.app_errorhandler(LettersError)
 def letters_error(error: LettersError) -> Any:
     # A case file edited by hand may have problems: say which, as `letters check` does.
-    return page("error.html", error=error), 400 if isinstance(error, InputError) else 500
+    return page("error.html", error=error, stale=False), (
+        400 if isinstance(error, InputError) else 500
+    )
 
 
 @pages.app_errorhandler(Exception)
@@ -292,7 +294,7 @@ def unexpected(error: Exception) -> Any:
     sys.stderr.write(f"letters app: unexpected {type(error).__name__}\n")
     message = _("unexpected {kind}: {error} (run with --debug to see where)")
     problem = LettersError(message.format(kind=type(error).__name__, error=error))
-    return page("error.html", error=problem), 500
+    return page("error.html", error=problem, stale=False), 500
 
 
 @pages.app_errorhandler(HTTPException)
@@ -466,6 +468,7 @@ def _overview(case: Case, shown: dict[str, Any], problems: dict[str, str]) -> An
         ticks={item.key: TICKED[item.key] for item in guide.checklist if item.key in TICKED},
         dated={key: _(label) for key, label in DATED.items()},
         days=shown.get("days") or {k: v.isoformat() if v else "" for k, v in status.items()},
+        ticked=shown.get("ticked"),  # as sent, when the form is shown again to correct
         saved=shown.get("saved", False),
         problems=problems,
     ), (400 if problems else 200)
@@ -494,8 +497,9 @@ def record_case() -> Any:
             status[key] = normalize.parse_date(text) if text else None
         except normalize.NormalizeError as error:
             problems[f"status.{key}"] = str(error)
+    sent = {"days": days, "ticked": {key for key, done in checklist.items() if done}}
     if problems:
-        return _overview(case, {"days": days}, problems)
+        return _overview(case, sent, problems)
     tables = {
         "checklist": {k: v for k, v in checklist.items() if getattr(case.checklist, k) != v},
         "status": {k: v for k, v in status.items() if getattr(case.status, k) != v},
@@ -505,7 +509,7 @@ def record_case() -> Any:
             with state.lock:
                 record(state.case_file, changed)
     except LettersError as error:
-        return _overview(case, {"days": days}, {"": error.message})
+        return _overview(case, sent, {"": error.message})
     return _done("/case", saved=True)
 
 
@@ -648,6 +652,7 @@ PAYMENT_NAMES = {
     "bank-account": N_("Bank account"),
 }
 """Each kind of payment a dispute's law depends on (`letters.case.PAYMENT_TYPES`), named."""
+IN_ENGLISH = N_("write it in English, as the statement prints it: the letters quote it")
 
 
 @pages.get("/charges")
@@ -679,6 +684,8 @@ def add_charge() -> Any:
             values[key] = readers[key](text) if key in readers else text
         except normalize.NormalizeError as error:
             problems[f"charge.{key}"] = str(error)
+    if not normalize.is_latin(given["description"]):
+        problems["charge.description"] = _(IN_ENGLISH)
     if not problems:
         try:
             with state.lock:
@@ -697,11 +704,16 @@ def set_card() -> Any:
 
     state = launch().state
     case = need_case()
+    from letters import normalize
+
     given = {f"card.{key}": request.form.get(f"card.{key}", "").strip() for key in CARD_FIELDS}
     parts = {part: request.form.get(f"card.address.{part}", "") for part in wizard.ADDRESS_PARTS}
     address, wrong = wizard.check_address(parts)
     problems = {f"card.address.{part}": message for part, message in wrong.items()}
+    if not normalize.is_latin(given["card.issuer"]):
+        problems["card.issuer"] = _(IN_ENGLISH)
     values: dict[str, Any] = {key: given[f"card.{key}"] or None for key in CARD_FIELDS}
+    values["last4"] = values["last4"] and normalize.identifier(values["last4"])  # "１２３４"
     values["address"] = address
     if not problems:
         try:
@@ -796,6 +808,7 @@ def documents() -> Any:
 
 def _write_documents(case: Case, kind: str, force: bool) -> Any:
     state = launch().state
+    from letters.content import recipient_for
     from letters.kit import Print, Request, write_email, write_letter
 
     request_ = Request(case.path or Path(), state.out_dir, launch().today(), kind=kind, force=force)
@@ -803,7 +816,14 @@ def _write_documents(case: Case, kind: str, force: bool) -> Any:
     with state.lock:
         letter = write_letter(request_, Print(explain=explain))
         mail = None
-        if case.recipient.email or kind != "request":
+        recipient = recipient_for(case, kind)
+        if not recipient.email:  # the FCC, a card issuer: the printed letter goes
+            letter.notes.append(
+                _("No email draft: {recipient} has no email address.").format(
+                    recipient=recipient.name
+                )
+            )
+        else:
             try:
                 mail = write_email(request_)
             except OutputExistsError:
