@@ -173,8 +173,10 @@ def _values(
     case: Case, new: NewEvent, now: datetime, folder: Path
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return the event's values as the file will hold them, in its keys' order, and checked."""
+    at = _moment(new.at, now, case.tz)
+    _not_after_today(at, now, case.tz, "--at")
     given = asdict(new) | {
-        "at": _moment(new.at, now, case.tz),
+        "at": at,
         "evidence": [_evidence_name(name, folder) for name in new.evidence],
     }
     values = {key: given[key] for key in schema.keys(Event) if given.get(key) not in (None, "", [])}
@@ -183,6 +185,17 @@ def _values(
     exact = {key: checked.get(key, value) for key, value in values.items()}  # as checked
     exact = {key: list(v) if isinstance(v, tuple) else v for key, v in exact.items()}
     return exact, checked
+
+
+def _not_after_today(at: date | datetime, now: datetime, zone: tzinfo, option: str) -> None:
+    """Refuse a day still to come: the timeline records what happened."""
+    day = at.astimezone(zone).date() if isinstance(at, datetime) and at.tzinfo else at
+    day = day.date() if isinstance(day, datetime) else day
+    if day > now.astimezone(zone).date():
+        message = _("{day} has not come yet — the timeline records what has happened").format(
+            day=day.isoformat()
+        )
+        raise InputError(f"{option}: {message}", fields={option.lstrip("-"): message})
 
 
 def _as_logged(checked: dict[str, Any], zone: tzinfo) -> Event:
@@ -323,6 +336,7 @@ def record_mailed(
             day = normalize.parse_date(mailing.on)
         except normalize.NormalizeError as error:
             raise InputError(f"--on: {normalize.fold(mailing.on)}: {error}") from None
+    _not_after_today(day, now, case.tz, "--on")
     with i18n.interface(case.records_language):
         receipt = _("with return receipt") if mailing.return_receipt else _("no return receipt")
         summary = (
@@ -340,6 +354,13 @@ def record_mailed(
     values = {key: value for key, value in values.items() if value not in (None, [])}
     checked = _check(values)
     _require_files(checked.get("evidence", ()), folder)
+    if any(event.certified_mail == checked["certified_mail"] for event in case.events):
+        raise InputError(
+            _(
+                "--certified-mail: the letter {number} is already in the timeline — nothing "
+                "was written"
+            ).format(number=checked["certified_mail"])
+        )
     tables: dict[str, dict[str, Any]] = {}
     if mailing.request:
         tables["delivery"] = {

@@ -28,6 +28,7 @@ PLACEHOLDERS = {
     "投诉编号": "FCC-1234567",
     "申訴編號": "FCC-1234567",
 }
+LATER_LETTER = "94071118987654321019"  # another article number, its check digit right
 _WIDE = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 
@@ -98,6 +99,8 @@ def suggested(case_path: Path, days: list[str]) -> list[str]:
 def run_each(commands: list[str]) -> None:
     # As the user follows the advice: what was done is logged first, then the next letter.
     for line in sorted(commands, key=lambda line: not line.startswith("letters log")):
+        if "--later-letter" in line:  # a later letter has a number of its own
+            line = line.replace(PLACEHOLDERS["20位编号"], LATER_LETTER)
         args = shlex.split(line)
         assert args[0] == "letters", line
         if args[1] in ("letter", "kit", "email", "bundle") and "-o" not in args:

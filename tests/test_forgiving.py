@@ -360,3 +360,25 @@ def test_a_name_is_masked_to_its_first_letters(name: str, masked: str) -> None:
     from letters.identifiers import mask_name
 
     assert mask_name(name) == masked
+
+
+def test_a_day_to_come_and_a_letter_logged_twice_are_refused(case_file) -> None:
+    from datetime import datetime as clock
+
+    path = case_file(FULL_WIDTH_CASE)
+    before = path.read_bytes()
+    later = f"{clock.now().year + 1}-01-01"
+    result = run("log", path, "add", "--channel", "phone", "--summary", "Called.", "--at", later)
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: --at: {later} has not come yet — the timeline records what has happened\n"
+    )  # fmt: skip
+    mailed = ("log", path, "mailed", "--certified-mail", "9407 1118 9876 5432 1002", "--on",
+              "2026-11-24")  # fmt: skip
+    assert run(*mailed[:-2], "--on", later).exit_code == 2
+    assert path.read_bytes() == before
+    assert run(*mailed).exit_code == 0
+    again = run(*mailed)
+    assert (again.exit_code, again.stderr) == (
+        2, "Error: --certified-mail: the letter 9407 1118 9876 5432 1002 is already in the "
+        "timeline — nothing was written\n",
+    )  # fmt: skip
