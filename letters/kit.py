@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -361,14 +362,35 @@ def _build(
 
 
 def write_bundle(
-    request: Request, evidence_dir: Path, out: Path | None = None, progress: Progress | None = None
+    request: Request,
+    evidence_dir: Path | None,
+    out: Path | None = None,
+    progress: Progress | None = None,
+    documents: Mapping[str, bytes] | None = None,
 ) -> Written:
-    """Write the evidence bundle of a case: the evidence, an index and the timeline."""
+    """Write the evidence bundle of a case: the evidence, an index and the timeline, and
+    `documents` (letters already written, by name) under data/documents/."""
     case = load_case(request.case_path)
     out = out or bundle_path(request.out_dir, request.today)
     _outside_evidence(request, out)
-    path, notes = _build(case, request, evidence_dir, out, {}, progress)
+    path, notes = _build(case, request, evidence_dir, out, dict(documents or {}), progress)
     return Written([path], notes=notes)
+
+
+def written_letters(folder: Path) -> dict[str, bytes]:
+    """Return the letters and drafts already written in a documents folder, by name: what a
+    bundle made after sending holds, as they were sent. The holder's own sheets, the copies
+    of what was sent (kept in the evidence) and earlier bundles are left out."""
+    if not folder.is_dir():
+        return {}
+    return {
+        path.name: path.read_bytes()
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+        and path.suffix in (".pdf", ".docx", ".eml", ".txt")
+        and ".explain." not in path.name
+        and ".sent-" not in path.name
+    }
 
 
 def write_kit(

@@ -337,6 +337,37 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
     assert 'last4 = "4242"' in (folder / "case.toml").read_text(encoding="utf-8")
 
 
+def test_a_bundle_after_sending_holds_the_letters_as_they_were_sent(
+    client: Client, folder: Path
+) -> None:
+    import json
+    import time
+    import zipfile
+
+    csrf = client.csrf()
+    client.post("/documents", {"csrf": csrf, "kind": "request"})
+    sent = folder / "documents" / "request.en.pdf"
+    letter, written = sent.read_bytes(), sent.stat().st_mtime_ns
+    fields = {"csrf": client.csrf("/case"), "status.request_sent": "2026-11-24"}
+    assert client.post("/case", fields)[0] == 303
+    _status, _headers, text = client.request("GET", "/bundle")
+    assert "Make the bundle of the letters sent and the evidence" in text
+    assert client.post("/bundle", {"csrf": client.csrf("/bundle")})[0] == 303
+    for _attempt in range(200):
+        progress = json.loads(client.request("GET", "/bundle/progress")[2])
+        if progress["finished"]:
+            break
+        time.sleep(0.05)
+    (bundle,) = (folder / "documents").glob("bundle-*.zip")
+    with zipfile.ZipFile(bundle) as zipped:
+        names = [name.split("/", 1)[1] for name in zipped.namelist()]
+        kept = zipped.read(next(n for n in zipped.namelist() if n.endswith("/request.en.pdf")))
+    assert kept == letter  # the letter as it went, not one written again today
+    assert (sent.stat().st_mtime_ns, sent.read_bytes()) == (written, letter)
+    assert "data/documents/request.en.eml" in names
+    assert not [name for name in names if ".explain." in name]  # the holder's own sheets
+
+
 def test_a_form_from_another_origin_changes_nothing(client: Client, folder: Path) -> None:
     before = (folder / "case.toml").read_bytes()
     fields = EVENT | {"csrf": client.csrf()}

@@ -864,14 +864,15 @@ def files(name: str) -> Any:
 @pages.get("/bundle")
 def bundle() -> Any:
     state = launch().state
-    need_open()
-    return page("bundle.html", job=state.job, **({"report": None} | _result()))
+    case = need_case()
+    sent = case.request_sent_on is not None
+    return page("bundle.html", job=state.job, sent=sent, **({"report": None} | _result()))
 
 
 @pages.post("/bundle")
 def build() -> Any:
     state = launch().state
-    from letters.kit import Print, Request, write_kit
+    from letters.kit import Print, Request, write_bundle, write_kit, written_letters
 
     case = need_case()
     if state.job is not None and not state.job.finished:
@@ -883,10 +884,16 @@ def build() -> Any:
     request_ = Request(state.case_file, state.out_dir, launch().today(), force=force)
     evidence = state.evidence_dir if state.evidence_dir and state.evidence_dir.is_dir() else None
 
+    sent = case.request_sent_on is not None
+
     def run() -> None:
         try:
             with state.lock:
-                job.written = write_kit(request_, evidence, Print(explain=explain), job)
+                if sent:  # the letters as they went: never a request written again, dated today
+                    documents = written_letters(state.out_dir)
+                    job.written = write_bundle(request_, evidence, None, job, documents)
+                else:
+                    job.written = write_kit(request_, evidence, Print(explain=explain), job)
         except OutputExistsError as error:
             job.taken = [Path(p).name for p in error.paths]
         except LettersError as error:
@@ -918,11 +925,15 @@ def verify() -> Any:
 
     from letters.verify import verify_bundle
 
-    need_open()
+    case = need_case()
     upload = request.files.get("bundle")
     if upload is None or not upload.filename:
         return page(
-            "bundle.html", job=state.job, report=None, verify_error=_("Choose a file first.")
+            "bundle.html",
+            job=state.job,
+            sent=case.request_sent_on is not None,
+            report=None,
+            verify_error=_("Choose a file first."),
         ), 400
     with tempfile.TemporaryDirectory(prefix="letters-verify-") as folder:
         path = Path(folder) / "bundle.zip"
