@@ -275,23 +275,41 @@ def _prepare(case: Case, today: date) -> list[Step]:
                 close_on,
             )
         )
-    log = Action(
-        "log",
-        command("log", name, "mailed", "--certified-mail", "NUMBER"),
-        _(
-            "Once the letter is mailed by Certified Mail, add it to the timeline with the number "
-            "on the receipt; sent another way, record the day in the checklist."
-        ),
-    )
-    steps += [
-        Step(
+    if case.delivery.method == "email":  # `send` records it; from a mail program, the day
+        sent = Step(
+            _(
+                "Once the email is sent from your mail program, write the date in the case file "
+                "under [status]: request_sent = {today} (sent with letters send, it is recorded "
+                "by itself)"
+            ).format(today=today.isoformat()),
+            action=Action(
+                "record",
+                f"request_sent = {today.isoformat()}",
+                _(
+                    "Once the email is sent from your mail program, record the day in the "
+                    "checklist (sent from the Send page, it is recorded by itself)."
+                ),
+            ),
+        )
+    else:
+        log = Action(
+            "log",
+            command("log", name, "mailed", "--certified-mail", "NUMBER"),
+            _(
+                "Once the letter is mailed by Certified Mail, add it to the timeline with the "
+                "number on the receipt; sent another way, record the day in the checklist."
+            ),
+        )
+        sent = Step(
             _(
                 "Once the letter is mailed by Certified Mail, record it with the number on the "
                 "receipt (sent another way, write the date in the case file under [status]: "
                 "request_sent = {today}): {command}"
             ).format(today=today.isoformat(), command=log.command),
             action=log,
-        ),
+        )
+    steps += [
+        sent,
         Step(
             _("Mark what is done under [checklist] in the case file, like: backed_up = true"),
             action=Action("record", "backed_up = true", _("Tick what is done in the checklist.")),

@@ -104,6 +104,17 @@ def test_a_closing_date_already_past_is_pointed_out(case_file, tmp_path: Path) -
     ) in result.stdout
 
 
+def test_a_request_sent_by_email_only_is_recorded_by_its_day(case_file) -> None:
+    path = case_file(SAMPLE_CASE.replace("[delivery]", '[delivery]\nmethod = "email"', 1))
+    stdout = guide(path, "2026-11-24")
+    assert "Certified Mail" not in "\n".join(steps(stdout))
+    assert steps(stdout)[2] == (
+        "  3. Once the email is sent from your mail program, write the date in the case file "
+        "under [status]: request_sent = 2026-11-24 (sent with letters send, it is recorded by "
+        "itself)"
+    )
+
+
 def test_checklist_follows_the_case(case_file) -> None:
     path = case_file(
         SAMPLE_CASE.replace('balance = "12.50"', 'balance = "0.00"')
