@@ -95,6 +95,31 @@ def add_charge(path: Path, values: dict[str, Any]) -> None:
     write_outputs({path: edited_case(path, charges=[charge])}, force=True)
 
 
+def remove_charge(path: Path, number: int) -> None:
+    """Remove charge `number` (as listed, by date, from 1) from the case file; every other
+    line of the file stays as it was."""
+    data = path.read_bytes()
+    text = read_case_text(path)
+    case = parse_case(text, path)
+    rows = case.charge_rows or tuple(range(1, len(case.charges) + 1))
+    if not 1 <= number <= len(rows):
+        raise InputError(
+            _("charge {number}: there is no such charge — the case has {count}").format(
+                number=number, count=len(rows)
+            )
+        )
+    document = tomlkit.parse(text)
+    del document["charges"][rows[number - 1] - 1]
+    if not document["charges"]:
+        del document["charges"]
+    edited = tomlkit.dumps(document).rstrip("\n") + "\n"  # no blank line left where it was
+    if "\r\n" in text:
+        edited = edited.replace("\r\n", "\n").replace("\n", "\r\n")
+    parse_case(edited, path)  # the whole file must still be a valid case
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    write_outputs({path: bom + edited.encode("utf-8")}, force=True)
+
+
 def set_card(path: Path, values: dict[str, Any]) -> None:
     """Write the card the carrier charged ([card]) in the case file, in place; a key given as
     None is removed."""

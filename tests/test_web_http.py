@@ -332,6 +332,22 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
         status, _headers, text = client.post(path, fields | {"csrf": client.csrf("/charges")})
         assert status == 400 and f'id="{name}-error">write it in English' in text
     assert (folder / "case.toml").read_bytes() == unchanged
+    # A charge entered by mistake is removed, and nothing else changes.
+    status, _headers, text = client.post("/charges", charge | {"csrf": client.csrf("/charges"),
+                                         "charge.description": "Oops"}, follow=True)  # fmt: skip
+    assert "Oops" in text
+    with_both = (folder / "case.toml").read_text(encoding="utf-8")
+    status, _headers, text = client.post(
+        "/charges/2/remove", {"csrf": client.csrf("/charges")}, follow=True
+    )
+    assert status == 200 and "The charge is removed from the case file." in text
+    assert "Oops" not in text and "December plan" in text
+    assert (folder / "case.toml").read_text(encoding="utf-8") == with_both.replace(
+        '\n[[charges]]\ndate = 2026-12-05\namount = "30.00"\ndescription = "Oops"\n'
+        "statement_date = 2026-12-15\n",
+        "",
+    )
+    assert client.post("/charges/9/remove", {"csrf": client.csrf("/charges")})[0] == 404
     # Typed on a Chinese keyboard, the last four digits are kept plain.
     client.post("/card", card | {"csrf": client.csrf("/charges"), "card.last4": "４２４２"})
     assert 'last4 = "4242"' in (folder / "case.toml").read_text(encoding="utf-8")

@@ -697,6 +697,20 @@ def add_charge() -> Any:
     return _done("/charges", added=True)
 
 
+@pages.post("/charges/<int:number>/remove")
+def remove_charge(number: int) -> Any:
+    """Remove a charge entered by mistake."""
+    from letters.timeline import remove_charge as remove
+
+    state = launch().state
+    case = need_case()
+    if not 1 <= number <= len(case.charges):
+        abort(404)
+    with state.lock:
+        remove(state.case_file, number)
+    return _done("/charges", removed=True)
+
+
 @pages.post("/card")
 def set_card() -> Any:
     """Record the card or bank account the carrier charged, for a dispute with its issuer."""
@@ -755,6 +769,7 @@ def _charges_page(
         values=values,
         problems=problems,
         added=shown.get("added", False),
+        removed=shown.get("removed", False),
         saved_card=shown.get("card", False),
         types={kind: _(PAYMENT_NAMES[kind]) for kind in PAYMENT_TYPES},
         address_labels={
