@@ -391,7 +391,8 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
 
 
 def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], list[Deadline]]:
-    closed = case.status.closed_on or confirmed
+    # The day it closed: as recorded, else the day asked for, else the day it was confirmed.
+    closed = case.status.closed_on or case.account.close_on or confirmed
     steps: list[Step] = []
     deadlines: list[Deadline] = []
     if not case.checklist.esim_deleted:

@@ -22,7 +22,7 @@ from letters.content import (
 )
 from letters.errors import InputError
 from letters.i18n import _
-from letters.output import Transaction, refuse_existing, refuse_inside, write_outputs
+from letters.output import Transaction, refuse_existing, refuse_inside, unchanged, write_outputs
 from letters.resources import samples
 
 if TYPE_CHECKING:
@@ -418,18 +418,20 @@ def write_kit(
             )
         )
     bundle = bundle_path(request.out_dir, request.today)
-    refuse_existing([*files, bundle], request.force)  # every one named, before any work
+    same = unchanged(files)  # written before, byte for byte: nothing to ask about
+    refuse_existing([*(p for p in files if p not in same), bundle], request.force)
     # The holder's own sheets stay out of the bundle, which may go to the carrier or the FCC.
     documents = {path.name: data for path, data in files.items() if ".explain." not in path.name}
     with Transaction(request.force) as outputs:  # the documents and their bundle, together
         for path, data in files.items():
-            outputs.add(path, data)
+            if path not in same:
+                outputs.add(path, data)
         staging = outputs.file(bundle)
         _path, bundle_notes = _build(
             case, request, evidence_dir, bundle, documents, progress, staging
         )
-        written = outputs.commit()
-    return Written(written, mailto, notes + bundle_notes)
+        written = set(outputs.commit()) | same
+    return Written([*(p for p in files if p in written), bundle], mailto, notes + bundle_notes)
 
 
 def run_demo(out_dir: Path, today: date, force: bool = False) -> Written:

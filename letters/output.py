@@ -311,10 +311,32 @@ def commit(staged: Mapping[Path, Path], force: bool = False) -> list[Path]:
     return list(staged)
 
 
+def unchanged(files: Mapping[Path, bytes]) -> set[Path]:
+    """Return the paths that already hold, byte for byte, what would be written to them: the
+    same letter written again is no change to ask about."""
+    same = set()
+    for path, data in files.items():
+        try:
+            if (
+                path.is_file()
+                and not path.is_symlink()
+                and path.stat().st_size == len(data)
+                and path.read_bytes() == data
+            ):
+                same.add(path)
+        except OSError:  # not readable: as good as changed
+            continue
+    return same
+
+
 def write_outputs(files: Mapping[Path, bytes], force: bool = False) -> list[Path]:
-    """Write every file or none; existing files are replaced only with force."""
-    refuse_existing(list(files), force)
+    """Write every file or none; existing files are replaced only with force, unless they
+    already hold what would be written."""
+    same = unchanged(files)
+    refuse_existing([path for path in files if path not in same], force)
     with Transaction(force) as outputs:
         for path, data in files.items():
-            outputs.add(path, data)
-        return outputs.commit()
+            if path not in same:
+                outputs.add(path, data)
+        written = set(outputs.commit()) | same
+    return [path for path in files if path in written]

@@ -115,6 +115,16 @@ def test_a_request_sent_by_email_only_is_recorded_by_its_day(case_file) -> None:
     )
 
 
+def test_after_a_confirmation_the_closing_day_is_the_one_asked_for(case_file) -> None:
+    # Confirmed on November 29 for the closing day asked for, December 1: charges up to
+    # that day are the plan's, not ones to dispute.
+    text = (
+        SAMPLE_CASE + "\n[status]\nrequest_sent = 2026-11-24\nconfirmation_received = 2026-11-29\n"
+    )
+    stdout = guide(case_file(text), "2026-11-30")
+    assert "nothing should be charged after December 1, 2026." in stdout
+
+
 def test_checklist_follows_the_case(case_file) -> None:
     path = case_file(
         SAMPLE_CASE.replace('balance = "12.50"', 'balance = "0.00"')
@@ -275,8 +285,9 @@ def test_calendar(case_file, tmp_path: Path) -> None:
         assert "889977" not in str(event["UID"])
     assert len({str(event["UID"]) for event in events}) == 2
 
-    # The same case on the same day gives the same bytes, wherever it runs.
-    assert run("guide", path, "--date", "2027-01-10", "--ics", ics).exit_code == 2
+    # The same case on the same day gives the same bytes, wherever it runs: written again,
+    # nothing changes, so nothing is asked.
+    assert run("guide", path, "--date", "2027-01-10", "--ics", ics).exit_code == 0
     assert ics.read_bytes() == data
     result = run(
         "guide", path, "--date", "2027-01-10", "--ics", ics, "--force", env={"TZ": "Asia/Tokyo"}

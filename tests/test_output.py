@@ -163,3 +163,14 @@ def test_a_file_that_appears_before_the_commit_is_not_replaced(tmp_path: Path) -
         outputs.commit()
     assert letter.read_bytes() == b"someone else's"
     assert os.listdir(tmp_path) == ["letter.txt"]
+
+
+def test_a_file_already_holding_what_would_be_written_is_no_conflict(tmp_path: Path) -> None:
+    letter, sheet = tmp_path / "request.en.pdf", tmp_path / "sheet.pdf"
+    assert write_outputs({letter: b"same", sheet: b"one"}) == [letter, sheet]
+    before = letter.stat().st_mtime_ns
+    assert write_outputs({letter: b"same"}) == [letter]  # written again: nothing to ask
+    assert letter.stat().st_mtime_ns == before and letter.read_bytes() == b"same"
+    with pytest.raises(OutputExistsError):  # changed since: asked, and nothing written
+        write_outputs({letter: b"same", sheet: b"two"})
+    assert (letter.read_bytes(), sheet.read_bytes()) == (b"same", b"one")

@@ -294,9 +294,9 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
     from letters.case import load_case
 
     before = (folder / "case.toml").read_text(encoding="utf-8")
-    charge = {"csrf": client.csrf("/charges"), "charge.date": "2026年12月5日",
+    charge = {"csrf": client.csrf("/charges"), "charge.date": "2026年11月20日",
               "charge.amount": "＄30", "charge.description": "December plan",
-              "charge.statement_date": "12/15/2026"}  # fmt: skip
+              "charge.statement_date": "11/23/2026"}  # fmt: skip
     status, _headers, text = client.post("/charges", charge, follow=True)
     assert status == 200 and "The charge is added to the case file." in text
     assert "December plan" in text and "$30.00" in text
@@ -310,7 +310,7 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
     case = load_case(folder / "case.toml")
     (added,) = case.charges
     assert (added.date, added.amount, added.statement_date) == (
-        date(2026, 12, 5), Decimal("30.00"), date(2026, 12, 15)
+        date(2026, 11, 20), Decimal("30.00"), date(2026, 11, 23)
     )  # fmt: skip
     assert case.card is not None and (case.card.issuer, case.card.last4) == ("Example Bank", "4242")
     assert case.card.address is not None and case.card.address.city == "Sioux Falls"
@@ -332,6 +332,10 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
         status, _headers, text = client.post(path, fields | {"csrf": client.csrf("/charges")})
         assert status == 400 and f'id="{name}-error">write it in English' in text
     assert (folder / "case.toml").read_bytes() == unchanged
+    # A charge still to come cannot be disputed yet: said beside its field.
+    soon = charge | {"csrf": client.csrf("/charges"), "charge.date": "2027-01-05"}
+    status, _headers, text = client.post("/charges", soon)
+    assert status == 400 and 'id="charge.date-error">2027-01-05 has not come yet' in text
     # A charge entered by mistake is removed, and nothing else changes.
     status, _headers, text = client.post("/charges", charge | {"csrf": client.csrf("/charges"),
                                          "charge.description": "Oops"}, follow=True)  # fmt: skip
@@ -343,8 +347,8 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
     assert status == 200 and "The charge is removed from the case file." in text
     assert "Oops" not in text and "December plan" in text
     assert (folder / "case.toml").read_text(encoding="utf-8") == with_both.replace(
-        '\n[[charges]]\ndate = 2026-12-05\namount = "30.00"\ndescription = "Oops"\n'
-        "statement_date = 2026-12-15\n",
+        '\n[[charges]]\ndate = 2026-11-20\namount = "30.00"\ndescription = "Oops"\n'
+        "statement_date = 2026-11-23\n",
         "",
     )
     assert client.post("/charges/9/remove", {"csrf": client.csrf("/charges")})[0] == 404
@@ -568,6 +572,9 @@ def test_send_refuses_an_unknown_security_before_logging_in(
 
 def test_writing_again_asks_before_replacing_a_changed_letter(client: Client, folder: Path) -> None:
     csrf = client.csrf()
+    status, _headers, _text = client.post("/documents", {"csrf": csrf, "kind": "request"})
+    assert status == 303
+    # The same letter again, the files untouched since: nothing to ask about.
     status, _headers, _text = client.post("/documents", {"csrf": csrf, "kind": "request"})
     assert status == 303
     docx = next(folder.rglob("request.en.docx"))

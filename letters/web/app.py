@@ -686,6 +686,11 @@ def add_charge() -> Any:
             problems[f"charge.{key}"] = str(error)
     if not normalize.is_latin(given["description"]):
         problems["charge.description"] = _(IN_ENGLISH)
+    for key in ("date", "statement_date"):
+        if key in values and values[key] > launch().today():
+            problems[f"charge.{key}"] = _(
+                "{day} has not come yet — the timeline records what has happened"
+            ).format(day=values[key].isoformat())
     if not problems:
         try:
             with state.lock:
@@ -816,6 +821,8 @@ def documents() -> Any:
         kind=kind,
         files=files,
         written=written,
+        charges_missing=kind in ("dispute", "card-dispute")
+        and (not case.charges or (kind == "card-dispute" and case.card is None)),
         error=error,
         taken=taken,
     ), (400 if error else 409 if taken else 200)
@@ -880,6 +887,10 @@ def files(name: str) -> Any:
 def bundle() -> Any:
     state = launch().state
     case = need_case()
+    job = state.job
+    written = job.written if job is not None and job.finished else None
+    if written is not None and not all(path.exists() for path in written.paths):
+        state.job = None  # its files moved or gone since: no result with dead links
     sent = case.request_sent_on is not None
     return page("bundle.html", job=state.job, sent=sent, **({"report": None} | _result()))
 
