@@ -689,7 +689,7 @@ def add_charge() -> Any:
     for key in ("date", "statement_date"):
         if key in values and values[key] > launch().today():
             problems[f"charge.{key}"] = _(
-                "{day} has not come yet — the timeline records what has happened"
+                "{day} has not come yet — a charge is recorded once it is made"
             ).format(day=values[key].isoformat())
     if not problems:
         try:
