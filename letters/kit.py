@@ -418,7 +418,7 @@ def write_kit(
             )
         )
     bundle = bundle_path(request.out_dir, request.today)
-    same = unchanged(files)  # written before, byte for byte: nothing to ask about
+    same = set() if request.force else unchanged(files)  # written before, byte for byte
     refuse_existing([*(p for p in files if p not in same), bundle], request.force)
     # The holder's own sheets stay out of the bundle, which may go to the carrier or the FCC.
     documents = {path.name: data for path, data in files.items() if ".explain." not in path.name}

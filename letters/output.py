@@ -332,7 +332,7 @@ def unchanged(files: Mapping[Path, bytes]) -> set[Path]:
 def write_outputs(files: Mapping[Path, bytes], force: bool = False) -> list[Path]:
     """Write every file or none; existing files are replaced only with force, unless they
     already hold what would be written."""
-    same = unchanged(files)
+    same = set() if force else unchanged(files)
     refuse_existing([path for path in files if path not in same], force)
     with Transaction(force) as outputs:
         for path, data in files.items():

@@ -20,7 +20,15 @@ import tomlkit
 
 from letters import case as schema
 from letters import i18n, labels, normalize
-from letters.case import Case, Event, event_from, parse_case, read_case_text, timeline_order
+from letters.case import (
+    Case,
+    Event,
+    event_from,
+    exact_moment,
+    parse_case,
+    read_case_text,
+    timeline_order,
+)
 from letters.casefolder import of_case_file
 from letters.errors import InputError
 from letters.i18n import N_, _, ngettext
@@ -112,12 +120,8 @@ def remove_charge(path: Path, number: int) -> None:
     del document["charges"][rows[number - 1] - 1]
     if not document["charges"]:
         del document["charges"]
-    edited = tomlkit.dumps(document).rstrip("\n") + "\n"  # no blank line left where it was
-    if "\r\n" in text:
-        edited = edited.replace("\r\n", "\n").replace("\n", "\r\n")
-    parse_case(edited, path)  # the whole file must still be a valid case
-    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-    write_outputs({path: bom + edited.encode("utf-8")}, force=True)
+    # No blank line left where it was.
+    _write_edited(path, data, text, tomlkit.dumps(document).rstrip("\n") + "\n")
 
 
 def set_card(path: Path, values: dict[str, Any]) -> None:
@@ -174,13 +178,18 @@ def edit_event(
             table[key] = values[key]
         elif key in table:
             del table[key]
-    edited = tomlkit.dumps(document)
+    _write_edited(path, data, text, tomlkit.dumps(document))
+    return _as_logged(checked, case.tz)
+
+
+def _write_edited(path: Path, original: bytes, text: str, edited: str) -> None:
+    """Write a case file edited in place, its line ends and byte-order mark as they were; the
+    whole file must still be a valid case."""
     if "\r\n" in text:
         edited = edited.replace("\r\n", "\n").replace("\n", "\r\n")
-    parse_case(edited, path)  # the whole file must still be a valid case
-    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    parse_case(edited, path)
+    bom = b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b""
     write_outputs({path: bom + edited.encode("utf-8")}, force=True)
-    return _as_logged(checked, case.tz)
 
 
 def _iso(value: Any) -> str:
@@ -214,8 +223,7 @@ def _values(
 
 def _not_after_today(at: date | datetime, now: datetime, zone: tzinfo, option: str) -> None:
     """Refuse a day still to come: the timeline records what happened."""
-    day = at.astimezone(zone).date() if isinstance(at, datetime) and at.tzinfo else at
-    day = day.date() if isinstance(day, datetime) else day
+    day = exact_moment(at, zone).astimezone(zone).date()  # as the timeline reads it
     if day > now.astimezone(zone).date():
         message = _("{day} has not come yet — the timeline records what has happened").format(
             day=day.isoformat()

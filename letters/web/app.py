@@ -692,11 +692,7 @@ def add_charge() -> Any:
                 "{day} has not come yet — a charge is recorded once it is made"
             ).format(day=values[key].isoformat())
     if not problems:
-        try:
-            with state.lock:
-                append(state.case_file, values)
-        except LettersError as error:
-            problems = {f"charge.{k}": v for k, v in error.fields.items()} or {"": error.message}
+        problems = _saved("charge", lambda: append(state.case_file, values))
     if problems:
         return _charges_page(case, {}, {f"charge.{k}": v for k, v in given.items()}, problems)
     return _done("/charges", added=True)
@@ -719,12 +715,11 @@ def remove_charge(number: int) -> Any:
 @pages.post("/card")
 def set_card() -> Any:
     """Record the card or bank account the carrier charged, for a dispute with its issuer."""
+    from letters import normalize
     from letters.timeline import set_card as write
 
     state = launch().state
     case = need_case()
-    from letters import normalize
-
     given = {f"card.{key}": request.form.get(f"card.{key}", "").strip() for key in CARD_FIELDS}
     parts = {part: request.form.get(f"card.address.{part}", "") for part in wizard.ADDRESS_PARTS}
     address, wrong = wizard.check_address(parts)
@@ -735,15 +730,22 @@ def set_card() -> Any:
     values["last4"] = values["last4"] and normalize.identifier(values["last4"])  # "１２３４"
     values["address"] = address
     if not problems:
-        try:
-            with state.lock:
-                write(state.case_file, values)
-        except LettersError as error:
-            problems = {f"card.{k}": v for k, v in error.fields.items()} or {"": error.message}
+        problems = _saved("card", lambda: write(state.case_file, values))
     if problems:
         shown = given | {f"card.address.{part}": text for part, text in parts.items()}
         return _charges_page(case, {}, shown, problems)
     return _done("/charges", card=True)
+
+
+def _saved(form: str, write: Callable[[], object]) -> dict[str, str]:
+    """Write to the case file, one writer at a time; return what the case file's checks
+    refused, by the field of `form` it is about (none when written)."""
+    try:
+        with launch().state.lock:
+            write()
+    except LettersError as error:
+        return {f"{form}.{key}": v for key, v in error.fields.items()} or {"": error.message}
+    return {}
 
 
 def _charges_page(
