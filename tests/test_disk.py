@@ -146,6 +146,33 @@ def test_zip64_headers_written_again_from_kept_blocks_are_zipfiles(
     assert path.read_bytes() == zipfile_bytes(entries, DAY)
 
 
+def test_blocks_kept_and_written_again_reuse_a_few_maps_of_memory(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    writes: list[tuple[int, int, int, bool]],
+    small_stages: None,
+) -> None:
+    # In stages of two blocks, headers are on the disk before their CRC-32 is known: their
+    # blocks are kept, and written again. Mapping memory for each block, and unmapping it,
+    # interrupts every other thread of the process: a few blocks serve over and over.
+    maps = 0
+    real = disk.aligned
+
+    def aligned(size: int) -> Any:
+        nonlocal maps
+        maps += size == BLOCK
+        return real(size)
+
+    monkeypatch.setattr(disk, "aligned", aligned)
+    entries = [(f"{n}/{name}", data, size) for n in range(3) for name, data, size in _entries()]
+    path = tmp_path / "out.zip"
+    _write_zip(path, entries, True, _direct)
+    assert path.read_bytes() == zipfile_bytes(entries, DAY)
+    written_again = len(writes) - len({offset for _a, _s, offset, _d in writes})
+    assert written_again >= 20
+    assert maps <= 8  # not one for each block kept or written again (over a hundred)
+
+
 @pytest.mark.parametrize("kind", [_direct, disk.CachedFile], ids=["direct", "cached"])
 def test_a_bundle_read_straight_into_its_buffers_is_the_bytes_zipfile_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_stages: None, kind: Any

@@ -137,6 +137,10 @@ class DirectFile(_Staged):
         self._flags = flags  # without O_DIRECT: put back when done
         self._keep = (0, 0)  # the range of bytes that may be written again
         self._kept: dict[int, mmap.mmap] = {}  # block offset → that block, once sent
+        # Blocks of memory to use again, given back by `keep` and by the writing thread (a
+        # list's append and pop are atomic): mapping memory and unmapping it, in a process
+        # whose other threads run on other cores, interrupts every one of them.
+        self._spare: list[mmap.mmap] = []
         # (buffer, bytes to write, offset), None to stop
         self._writes: queue.SimpleQueue[tuple[Buffer | mmap.mmap, int, int] | None]
         self._writes = queue.SimpleQueue()
@@ -179,6 +183,7 @@ class DirectFile(_Staged):
         """Say that the `size` bytes at `offset` (not yet written) will be written again: their
         blocks are kept in memory once sent, until `keep` is asked for other bytes."""
         self._keep = (offset, offset + size)
+        self._spare.extend(self._kept.values())
         self._kept.clear()
 
     def close(self) -> None:
@@ -224,7 +229,7 @@ class DirectFile(_Staged):
         start, end = self._keep
         for block in range(start // BLOCK * BLOCK, end, BLOCK):
             if self._base <= block < self._base + size:
-                copy = self._kept[block] = aligned(BLOCK)
+                copy = self._kept[block] = self._block()
                 copy[:] = stage.view[block - self._base : block - self._base + BLOCK]
         self._writes.put((stage, size, self._base))  # the thread lets the stage go
 
@@ -237,9 +242,13 @@ class DirectFile(_Staged):
             if kept is None or not self._keep[0] <= first < last <= self._keep[1]:
                 raise ValueError("bytes written again must be in the range asked to be kept")
             kept[first - block : last - block] = data[first - offset : last - offset]
-            copy = aligned(BLOCK)  # as it is now: `kept` may change again
+            copy = self._block()  # as it is now: `kept` may change again
             copy[:] = kept
             self._writes.put((copy, BLOCK, block))
+
+    def _block(self) -> mmap.mmap:
+        """Return a block of aligned memory, one let go before if there is one."""
+        return self._spare.pop() if self._spare else aligned(BLOCK)
 
     def _write_all(self, fd: int) -> None:
         """Write what is handed over, in order, until told to stop (the writing thread)."""
@@ -254,6 +263,8 @@ class DirectFile(_Staged):
                         self._error = error
                 if isinstance(buffer, Buffer):
                     self._pipeline.release(buffer)
+                else:
+                    self._spare.append(buffer)
         finally:
             os.close(fd)
 
