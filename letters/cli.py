@@ -934,7 +934,10 @@ def send(
     for line in prepared.summary():
         click.echo(line)
     if not yes and not (sys.stdin.isatty() and host):
-        click.echo(_("Dry run: nothing was sent. Add --smtp SERVER and --yes to send."))
+        if host:
+            click.echo(_("Dry run: nothing was sent. Add --yes to send."))
+        else:
+            click.echo(_("Dry run: nothing was sent. Add --smtp SERVER and --yes to send."))
         return
     server = sending.server_for(host, port, user, tls)  # checked before any question
     if not yes and not click.confirm(_("Send it now?"), default=False):

@@ -55,6 +55,13 @@ def test_dry_run_by_default_shows_who_gets_what(
         "To: care@example-mobile.com",
         "Subject: 关于注销 Example Mobile 账户 ACC-889977 的申请",
     ]
+    assert result.stdout.endswith("Dry run: nothing was sent. Add --yes to send.\n")
+    assert inbox.envelopes == []
+
+
+def test_a_dry_run_without_a_server_asks_for_one(draft: Path, inbox: Inbox) -> None:
+    result = run("send", draft)
+    assert result.exit_code == 0, result.stderr
     assert result.stdout.endswith(
         "Dry run: nothing was sent. Add --smtp SERVER and --yes to send.\n"
     )
