@@ -156,21 +156,28 @@ def send(outgoing: Outgoing, server: Server, password: str | None, timeout: floa
             client = smtplib.SMTP(server.host, server.port, timeout=timeout)
         with client:
             if server.tls == "starttls":
+                client.ehlo_or_helo_if_needed()
+                if not client.has_extn("starttls"):
+                    reason = _("the server offers no secure connection (STARTTLS) on port {port}")
+                    advice = _("Try SSL/TLS instead, usually on port 465.")
+                    raise SendError(_not_sent(server, reason.format(port=server.port), advice))
                 client.starttls(context=context)
             if server.user and password is not None:
                 client.login(server.user, password)
             refused = client.sendmail(outgoing.sender, list(outgoing.recipients), outgoing.data)
     except ssl.SSLError as error:
-        raise SendError(
-            _("{host}: the secure connection failed: {reason} — nothing was sent").format(
-                host=server.host, reason=getattr(error, "reason", None) or error
-            )
-        ) from None
+        code = getattr(error, "reason", None) or error
+        reason = _("the secure connection failed: {reason}").format(reason=code)
+        advice = ""
+        if code == "WRONG_VERSION_NUMBER":  # the server spoke plain SMTP
+            advice = _("The server may want STARTTLS instead, usually on port 587.")
+        raise SendError(_not_sent(server, reason, advice)) from None
     except (smtplib.SMTPException, OSError) as error:
-        reason = error if isinstance(error, smtplib.SMTPException) else _network_reason(error)
-        raise SendError(
-            _("{host}: {reason} — nothing was sent").format(host=server.host, reason=reason)
-        ) from None
+        if isinstance(error, smtplib.SMTPException):
+            reason, advice = _smtp_reason(error)
+        else:
+            reason, advice = _network_reason(error), ""
+        raise SendError(_not_sent(server, reason, advice)) from None
     if refused:  # some recipients took it, these did not
         raise SendError(
             _("{host}: sent, but refused for {recipients}").format(
@@ -192,6 +199,50 @@ class Recorded:
 def is_request(draft: Path) -> bool:
     """Tell whether a draft is the closure request (`letters email` names it request.*.eml)."""
     return draft.name.startswith("request.")
+
+
+def _not_sent(server: Server, reason: str, advice: str = "") -> str:
+    text = _("{host}: {reason} — nothing was sent").format(host=server.host, reason=reason)
+    return _("{message}. {advice}").format(message=text, advice=advice) if advice else text
+
+
+def _smtp_reason(error: Exception) -> tuple[str, str]:
+    """Say what the mail server refused, in the interface language with its own words, and
+    what to do about it, if anything."""
+    import smtplib
+
+    words = _decoded(getattr(error, "smtp_error", b""))
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return _("the server refused the login name or the password ({words})").format(
+            words=words
+        ), _(
+            "Many mail services want an app password here, made in the account's security "
+            "settings, not the password you sign in with."
+        )
+    if isinstance(error, smtplib.SMTPNotSupportedError):  # no AUTH on this connection
+        return _("the server does not take a login on this connection"), ""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refused = "; ".join(
+            f"{address} ({_decoded(reply)})" for address, (_code, reply) in error.recipients.items()
+        )
+        return _("the server refused every recipient: {recipients}").format(recipients=refused), ""
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        reason = _("the server refused the sender {address} ({words})")
+        return reason.format(address=error.sender, words=words), ""
+    if isinstance(error, smtplib.SMTPDataError):
+        return _("the server refused the message ({words})").format(words=words), ""
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return _("the server closed the connection"), ""
+    if isinstance(error, smtplib.SMTPResponseException):
+        reason = _("the server answered {code} ({words})")
+        return reason.format(code=error.smtp_code, words=words), ""
+    return str(error), ""
+
+
+def _decoded(reply: bytes | str) -> str:
+    """Return a server's reply as one line of text."""
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return " ".join(text.split())
 
 
 def _network_reason(error: OSError) -> str:

@@ -24,8 +24,9 @@ class Inbox:
     def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any):
         if isinstance(data, LoginPassword):
             self.logins.append((data.login, data.password))
-            return AuthResult(success=data.password == b"s3cret-app-password")
-        return AuthResult(success=False)
+            # handled=False: the server itself answers (235, or 535 for a wrong password)
+            return AuthResult(success=data.password == b"s3cret-app-password", handled=False)
+        return AuthResult(success=False, handled=False)
 
 
 def free_port() -> int:

@@ -105,10 +105,52 @@ def test_a_refused_recipient_is_one_error_line(draft: Path) -> None:
             "send", draft, "--smtp", "127.0.0.1", "--port", str(port), "--tls", "none", "--yes"
         )
         assert result.exit_code == 1
-        assert result.stderr.startswith("Error: 127.0.0.1: ")
-        assert "No such mailbox here" in result.stderr
-        assert result.stderr.endswith(" — nothing was sent\n")
-        assert result.stderr.count("\n") == 1
+        assert result.stderr == (
+            "Error: 127.0.0.1: the server refused every recipient: care@example-mobile.com "
+            "(5.1.1 No such mailbox here) — nothing was sent\n"
+        )
+
+
+def test_a_server_without_starttls_is_named_and_the_other_way_offered(
+    draft: Path, inbox: Inbox, plain_server: int
+) -> None:
+    result = run("send", draft, "--smtp", "127.0.0.1", "--port", str(plain_server), "--yes")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: 127.0.0.1: the server offers no secure connection (STARTTLS) on port "
+        f"{plain_server} — nothing was sent. Try SSL/TLS instead, usually on port 465.\n"
+    )
+    assert inbox.envelopes == []
+
+
+def test_a_wrong_password_is_said_in_the_users_language_with_the_servers_words(
+    draft: Path, inbox: Inbox, plain_server: int
+) -> None:
+    result = run(
+        "send", draft, "--smtp", "127.0.0.1", "--port", str(plain_server), "--tls", "none",
+        "--user", "xm.wang@example.com", "--yes",
+        env={"LETTERS_SMTP_PASSWORD": "the sign-in password", "LANGUAGE": "zh_CN"},
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "错误：127.0.0.1：服务器不接受登录名或密码（5.7.8 Authentication credentials invalid）"
+        "——没有发送任何内容。很多邮件服务在这里要的是“应用专用密码”（在账户的安全设置里生成），"
+        "而不是平时登录用的密码。\n"
+    )
+    # Python's smtplib tries each way of logging in the server offers (PLAIN, then LOGIN).
+    assert set(inbox.logins) == {(b"xm.wang@example.com", b"the sign-in password")}
+    assert inbox.envelopes == []
+
+
+def test_ssl_to_a_plain_server_suggests_starttls(draft: Path, plain_server: int) -> None:
+    result = run(
+        "send", draft, "--smtp", "127.0.0.1", "--port", str(plain_server), "--tls", "ssl", "--yes"
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: 127.0.0.1: the secure connection failed: ")
+    assert result.stderr.endswith(
+        " — nothing was sent. The server may want STARTTLS instead, usually on port 587.\n"
+    )
 
 
 def test_the_certificate_is_always_verified(draft: Path, inbox: Inbox) -> None:
