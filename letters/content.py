@@ -199,7 +199,8 @@ def recipient_for(case: Case, kind: str) -> Recipient:
     """Return who a kind of letter goes to: the carrier, the card issuer, or a regulator."""
     if kind == "card-dispute":
         if case.card is None:
-            raise InputError(_("card: is missing — a card dispute needs [card] issuer and last4"))
+            message = _("card: is missing — a card dispute needs [card] issuer and last4")
+            raise InputError(message, fields={"card": message})
         return Recipient(name=case.card.issuer, address=case.card.address)
     if kind == "complaint":
         return FCC
@@ -297,45 +298,53 @@ def _rows(items: Sequence[Any], rows: Sequence[int]) -> Iterable[tuple[int, Any]
 
 
 def check_needs(case: Case, kind: str) -> None:
-    """Fail with one clear message if the case lacks what a kind of letter must cite."""
+    """Fail with one clear message if the case lacks what a kind of letter must cite.
+
+    The error's `fields` name what is missing by its key in the case file (`status.request_sent`,
+    `charges`, …), for a page to say it in its own words and link to where it is recorded.
+    """
     sent = case.request_sent_on
     address = case.holder.address
     charges = (
-        case.charges,
+        case.charges, "charges",
         _("needs [[charges]] — each charge made after the closure (date, amount, description)"),
-    )
-    needs: dict[str, list[tuple[Any, str]]] = {
+    )  # fmt: skip
+    needs: dict[str, list[tuple[Any, str, str]]] = {
         "follow-up": [
-            (sent, _("needs status.request_sent or delivery.mailed_on — the date the closure "
-                     "request was sent")),
+            (sent, "status.request_sent",
+             _("needs status.request_sent or delivery.mailed_on — the date the closure request "
+               "was sent")),
         ],
         "refund": [
-            (case.account.balance, _("needs account.balance — the remaining balance to refund")),
-            (address or case.account.refund_to != "check",
+            (case.account.balance, "account.balance",
+             _("needs account.balance — the remaining balance to refund")),
+            (address or case.account.refund_to != "check", "holder.address",
              _("account.refund_to = \"check\" needs holder.address — where to mail the check")),
         ],
         "dispute": [charges],
         "card-dispute": [
-            (case.card is None or case.card.type,
+            (case.card is None or case.card.type, "card.type",
              _("needs card.type — how did the carrier charge you? Write type = \"credit\" "
                "(a credit card), \"debit\" (a debit card), \"prepaid\" (a prepaid card) or "
                "\"bank-account\" (straight from a bank account) under [card]: the law that "
                "protects you, and its deadlines, depend on it")),
             charges,
-            (all(c.statement_date for c in case.charges),
+            (all(c.statement_date for c in case.charges), "charges.statement_date",
              _("needs charges.statement_date on every charge — the 60 days run from it")),
-            (address, _("needs holder.address — the card issuer answers by mail")),
-            (case.card and case.card.address,
+            (address, "holder.address",
+             _("needs holder.address — the card issuer answers by mail")),
+            (case.card and case.card.address, "card.address",
              _("needs card.address — the billing-inquiries address on your statement")),
         ],
         "complaint": [
-            (case.events or sent,
+            (case.events or sent, "events",
              _("needs [[events]] or status.request_sent — the steps already taken")),
         ],
         "complaint-ag": [
-            (address and address.region,
+            (address and address.region, "holder.address.region",
              _("needs holder.address with its state — the attorney general of your state")),
             (not (address and address.region) or attorney_general_office(case)[0].address,
+             "complaint.attorney_general",
              _("letters has no checked postal address for the attorney general of {state} — "
                "find the consumer-protection office's address on the attorney general's "
                "website (search: {state} attorney general consumer complaint), then write it "
@@ -344,9 +353,9 @@ def check_needs(case: Case, kind: str) -> None:
                "postal_code = \"…\" }}").format(state=_state(address))),
         ],
     }  # fmt: skip
-    for present, message in needs.get(kind, ()):
+    for present, key, message in needs.get(kind, ()):
         if not present:
-            raise InputError(f"{kind}: {message}")
+            raise InputError(f"{kind}: {message}", fields={key: message})
 
 
 def _state(address: Address | None) -> str:

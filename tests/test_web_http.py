@@ -357,6 +357,43 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
     assert 'last4 = "4242"' in (folder / "case.toml").read_text(encoding="utf-8")
 
 
+def test_a_letter_that_lacks_a_fact_says_it_plainly_and_links_to_where_it_is_recorded(
+    client: Client, folder: Path
+) -> None:
+    fields = {"csrf": client.csrf("/documents"), "kind": "follow-up"}
+    status, _headers, text = client.post("/documents", fields)
+    assert status == 400
+    assert "The follow-up letter cites the day the closure request was sent." in text
+    assert '<a href="/case#record">Record that day in the checklist</a>' in text
+    assert "status.request_sent" not in text and "mailed_on" not in text
+    charge = {"csrf": client.csrf("/charges"), "charge.date": "2026-11-20",
+              "charge.amount": "30", "charge.description": "December plan"}  # fmt: skip
+    assert client.post("/charges", charge)[0] == 303
+    fields = {"csrf": client.csrf("/documents"), "kind": "card-dispute"}
+    status, _headers, text = client.post("/documents", fields)
+    assert status == 400 and "it needs its name and the card&#39;s last 4 digits" in text
+    assert '<a href="/charges">Add the card on the Charges page</a>' in text
+    assert "[card]" not in text
+    card = {"csrf": client.csrf("/charges"), "card.issuer": "Example Bank", "card.last4": "4242",
+            "card.type": "credit", "card.address.line1": "PO Box 6500",
+            "card.address.city": "Sioux Falls", "card.address.region": "SD",
+            "card.address.postal_code": "57117"}  # fmt: skip
+    assert client.post("/card", card)[0] == 303
+    fields = {"csrf": client.csrf("/documents"), "kind": "card-dispute"}
+    status, _headers, text = client.post("/documents", fields)
+    assert status == 400
+    assert "the date of the card statement that first shows it" in text
+    assert '<a href="/charges">Add the dates on the Charges page</a>' in text
+    assert "charges.statement_date" not in text
+    # What the app cannot record is said as the command line says it: what to write where.
+    case = (folder / "case.toml").read_text(encoding="utf-8")
+    case = case.replace('balance = "12.50"', '# balance = "12.50"')
+    (folder / "case.toml").write_text(case, encoding="utf-8")
+    fields = {"csrf": client.csrf("/documents"), "kind": "refund"}
+    status, _headers, text = client.post("/documents", fields)
+    assert status == 400 and "refund: needs account.balance" in text
+
+
 def test_a_bundle_after_sending_holds_the_letters_as_they_were_sent(
     client: Client, folder: Path
 ) -> None:

@@ -645,6 +645,55 @@ def evidence() -> Any:
 
 CHARGE_FIELDS = ("date", "amount", "description", "statement_date", "reference")
 CARD_FIELDS = ("issuer", "last4", "type")
+NEEDS = {
+    # What a letter lacks, by its key in the case file (`content.check_needs`), that a page of
+    # the app records: said in plain words, with a link to that page. The rest is said as the
+    # command line says it, naming what to write in the case file.
+    "status.request_sent": (
+        N_("The follow-up letter cites the day the closure request was sent."),
+        "/case#record",
+        N_("Record that day in the checklist"),
+    ),
+    "events": (
+        N_("The complaint tells what you did already: the closure request, calls, chats."),
+        "/timeline",
+        N_("Add them to the timeline"),
+    ),
+    "charges": (
+        N_("The dispute letters cite each charge made after the closure."),
+        "/charges",
+        N_("Record them on the Charges page"),
+    ),
+    "charges.statement_date": (
+        N_(
+            "A card dispute cites, for each charge, the date of the card statement that first "
+            "shows it: the 60 days to dispute it run from that date."
+        ),
+        "/charges",
+        N_("Add the dates on the Charges page"),
+    ),
+    "card": (
+        N_(
+            "A card dispute goes to the bank or card company that took the payments: it needs "
+            "its name and the card's last 4 digits."
+        ),
+        "/charges",
+        N_("Add the card on the Charges page"),
+    ),
+    "card.type": (
+        N_(
+            "A card dispute depends on how the carrier was paid (a credit card, a debit card, "
+            "a prepaid card or a bank account): the law that protects you does."
+        ),
+        "/charges",
+        N_("Say it on the Charges page"),
+    ),
+    "card.address": (
+        N_("A card dispute goes to the address for billing disputes on the card statement."),
+        "/charges",
+        N_("Add it on the Charges page"),
+    ),
+}
 PAYMENT_NAMES = {
     "credit": N_("Credit card"),
     "debit": N_("Debit card"),
@@ -826,6 +875,7 @@ def documents() -> Any:
         charges_missing=kind in ("dispute", "card-dispute")
         and (not case.charges or (kind == "card-dispute" and case.card is None)),
         error=error,
+        need=next((NEEDS[key] for key in error.fields if key in NEEDS), None) if error else None,
         taken=taken,
     ), (400 if error else 409 if taken else 200)
 
