@@ -249,7 +249,7 @@ def _prepare(case: Case, today: date) -> list[Step]:
     else:
         action = Action("request", command("kit", name, *_evidence(case, "--evidence")))
         first = _(
-            "Finish the open items above, then send the closure request — the email, "
+            "Finish the open items of the checklist, then send the closure request — the email, "
             "the letter and the evidence, in one folder: {command}"
         ).format(command=action.command)
     steps = [Step(first, action=action)]
