@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from letters.i18n import _
@@ -34,14 +34,26 @@ _US = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
 _CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?")
 # A time of day after a date: 14:30, 14:30:00-08:00, 2:30 PM, 下午2点半, 下午2:30, 14点30分.
 _CLOCK = re.compile(
-    r"(?P<half>上午|早上|中午|下午|晚上)?\s*(?P<hour>\d{1,2})\s*"
+    r"(?P<half>凌晨|早上|上午|中午|下午|傍晚|晚上)?\s*(?P<hour>\d{1,2})\s*"
     r"(?:[:：]\s*(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     r"|(?P<mark>[点點时時])\s*(?:(?P<minutes>\d{1,2})\s*分?|(?P<half_hour>半))?)?"
     r"\s*(?P<suffix>[ap]\.?\s*m\.?)?\s*(?P<offset>Z|[+-]\d{2}:\d{2})?",
     re.IGNORECASE,
 )
-_AFTERNOON = ("中午", "下午", "晚上")
-_MORNING = ("上午", "早上")
+# The hours of a 12-hour clock each part of the day takes, and what they are on a 24-hour one:
+# 中午1点 is 13:00, and 晚上12点 the midnight that ends the day (24: the next day's 0:00).
+# 上午12点 is left out: some mean noon by it, others midnight.
+_DAY_PARTS = {
+    "a": {12: 0} | {hour: hour for hour in range(1, 12)},  # AM
+    "p": {12: 12} | {hour: hour + 12 for hour in range(1, 12)},  # PM
+    "凌晨": {12: 0} | {hour: hour for hour in range(7)},
+    "早上": {hour: hour for hour in range(4, 12)},
+    "上午": {hour: hour for hour in range(1, 12)},
+    "中午": {11: 11, 12: 12, 1: 13, 2: 14},
+    "下午": {12: 12} | {hour: hour + 12 for hour in range(1, 8)},
+    "傍晚": {hour: hour + 12 for hour in range(4, 9)},
+    "晚上": {12: 24} | {hour: hour + 12 for hour in range(5, 12)},
+}
 _MONEY = re.compile(
     r"(?:US\s*\$|USD\s*|\$)?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(?:USD|美元|美金)?"
 )
@@ -127,22 +139,30 @@ def parse_moment(text: str) -> date | datetime:
             year, month, date_of_month = (int(parts[index]) for index in order)
             hour, minute = int(clock["hour"]), int(clock["minute"] or clock["minutes"] or 0)
             minute = 30 if clock["half_hour"] else minute
-            suffix = (clock["suffix"] or "")[:1].lower()
-            later = (clock["half"] or "") in _AFTERNOON or suffix == "p"
-            earlier = (clock["half"] or "") in _MORNING or suffix == "a"
-            if (later or earlier) and not 1 <= hour <= 12:
-                break
-            hour = hour % 12 + 12 if later else hour % 12 if earlier else hour
+            part = clock["half"] or (clock["suffix"] or "")[:1].lower()
+            if (part, hour) == ("上午", 12):
+                raise NormalizeError(
+                    _(
+                        "上午12点 can be noon or midnight — write 中午12点 or 凌晨0点 "
+                        "(or 12:00, 0:00)"
+                    )
+                )
+            if part:
+                hours = _DAY_PARTS[part]
+                if hour not in hours:
+                    break
+                hour = hours[hour]
             offset = clock["offset"]
             try:
-                day_of = date(year, month, date_of_month)
+                day_of = date(year, month, date_of_month) + timedelta(days=hour // 24)
             except ValueError:
                 raise NoSuchDay() from None
             try:
                 zone = (
                     datetime.strptime(offset.replace("Z", "+0000"), "%z").tzinfo if offset else None
                 )
-                return datetime.combine(day_of, time(hour, minute, int(clock["second"] or 0)), zone)
+                at = time(hour % 24, minute, int(clock["second"] or 0))
+                return datetime.combine(day_of, at, zone)
             except ValueError:  # 25:00, 14:75
                 break
     raise NormalizeError(

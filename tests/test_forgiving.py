@@ -245,6 +245,13 @@ def test_log_add_reads_full_width_and_chinese_dates(tmp_path: Path, case_file) -
         ("2026/11/25 下午3点", datetime(2026, 11, 25, 15, 0)),
         ("2026年11月20日 下午2点半", datetime(2026, 11, 20, 14, 30)),
         ("2026年11月20日 上午9点15分", datetime(2026, 11, 20, 9, 15)),
+        ("2026年11月20日 凌晨1点", datetime(2026, 11, 20, 1, 0)),
+        ("2026年11月20日 中午12点半", datetime(2026, 11, 20, 12, 30)),
+        ("2026年11月20日 中午1点", datetime(2026, 11, 20, 13, 0)),
+        ("2026年11月20日 傍晚6点", datetime(2026, 11, 20, 18, 0)),
+        ("2026年11月20日 晚上8点", datetime(2026, 11, 20, 20, 0)),
+        ("2026年11月20日 晚上12点", datetime(2026, 11, 21, 0, 0)),  # the midnight ending the day
+        ("11/20/2026 12 PM", datetime(2026, 11, 20, 12, 0)),
         ("11/26/2026 9:15", datetime(2026, 11, 26, 9, 15)),
         ("11/20/2026 2:30 PM", datetime(2026, 11, 20, 14, 30)),
         ("11/20/2026 12:10 a.m.", datetime(2026, 11, 20, 0, 10)),
@@ -265,6 +272,24 @@ def test_log_add_reads_a_time_as_people_write_it(
         assert isinstance(at, datetime)
         at = at.replace(tzinfo=None)  # read in the case's time zone
     assert at == moment
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026年11月20日 上午12点",
+         "上午12点 can be noon or midnight — write 中午12点 or 凌晨0点 (or 12:00, 0:00)"),
+        ("2026年11月20日 晚上2点", "not a date or time — write it like 2026-11-20 14:30, "
+         "11/20/2026 2:30 PM or 2026年11月20日 下午2:30"),
+    ],
+)  # fmt: skip
+def test_a_time_that_can_be_read_two_ways_is_refused(case_file, text: str, message: str) -> None:
+    path = case_file(FULL_WIDTH_CASE)
+    before = path.read_bytes()
+    result = run("log", path, "add", "--channel", "phone", "--summary", "Called.", "--at", text)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: --at: {text}: {message}\n"
+    assert path.read_bytes() == before
 
 
 def test_log_mailed_reads_a_chinese_date_and_a_number_typed_with_dashes(case_file) -> None:
