@@ -103,11 +103,37 @@ def add_charge(path: Path, values: dict[str, Any]) -> None:
     write_outputs({path: edited_case(path, charges=[charge])}, force=True)
 
 
+def edit_charge(path: Path, number: int, values: dict[str, Any]) -> None:
+    """Replace charge `number` (as listed, by date, from 1) in place, checked like the file;
+    every comment and every other line of the file stay as they were."""
+    _checked(values, schema.Charge)
+    data = path.read_bytes()
+    text = read_case_text(path)
+    document = tomlkit.parse(text)
+    table = document["charges"][_charge_position(text, path, number)]
+    for key in schema.keys(schema.Charge):
+        if key in values:
+            table[key] = values[key]
+        elif key in table:
+            del table[key]
+    _write_edited(path, data, text, tomlkit.dumps(document))
+
+
 def remove_charge(path: Path, number: int) -> None:
     """Remove charge `number` (as listed, by date, from 1) from the case file; every other
     line of the file stays as it was."""
     data = path.read_bytes()
     text = read_case_text(path)
+    document = tomlkit.parse(text)
+    del document["charges"][_charge_position(text, path, number)]
+    if not document["charges"]:
+        del document["charges"]
+    # No blank line left where it was.
+    _write_edited(path, data, text, tomlkit.dumps(document).rstrip("\n") + "\n")
+
+
+def _charge_position(text: str, path: Path, number: int) -> int:
+    """Return where charge `number` (as listed, by date, from 1) stands among the file's."""
     case = parse_case(text, path)
     rows = case.charge_rows or tuple(range(1, len(case.charges) + 1))
     if not 1 <= number <= len(rows):
@@ -116,12 +142,7 @@ def remove_charge(path: Path, number: int) -> None:
                 number=number, count=len(rows)
             )
         )
-    document = tomlkit.parse(text)
-    del document["charges"][rows[number - 1] - 1]
-    if not document["charges"]:
-        del document["charges"]
-    # No blank line left where it was.
-    _write_edited(path, data, text, tomlkit.dumps(document).rstrip("\n") + "\n")
+    return rows[number - 1] - 1
 
 
 def set_card(path: Path, values: dict[str, Any]) -> None:

@@ -274,3 +274,38 @@ def test_the_whole_job_in_chinese(browser: Any, tmp_path: Path) -> None:
 
 def test_the_whole_job_in_english(browser: Any, tmp_path: Path) -> None:
     run_flow(browser, tmp_path, "en-US", EN)
+
+
+def test_a_charge_is_corrected_on_its_page_and_the_list_fits_a_phone(
+    browser: Any, tmp_path: Path
+) -> None:
+    from tests.conftest import SAMPLES
+
+    folder = tmp_path / "my-case"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "case-zh-CN.toml", folder / "case.toml")
+    with serve(tmp_path, folder) as app:
+        context = browser.new_context(locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{app.url.split('?')[0]}charges?token={app.secret}")
+        fill_case(page, {"charge.date": "2026年11月20日", "charge.amount": "3",
+                         "charge.description": "December plan"})  # fmt: skip
+        page.get_by_role("button", name="添加这笔扣费", exact=True).click()
+        page.get_by_role("link", name="改正 2026年11月20日 的扣费", exact=True).click()
+        assert field(page, "charge.amount").input_value() == "3.00"
+        fill_case(page, {"charge.amount": "30", "charge.statement_date": "11/23/2026"})
+        page.get_by_role("button", name="保存修改").first.click()
+        assert page.locator("p.done").inner_text() == "这笔扣费已在案例文件中改正。"
+        row = page.locator("tbody tr").inner_text().split("\t")
+        assert row[:4] == ["2026年11月20日", "December plan", "US$30.00", "2026年11月23日"]
+        # At a phone's width the list scrolls on its own; the page does not.
+        page.set_viewport_size({"width": 320, "height": 600})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        for cell in page.locator("thead th").all()[:4]:  # a heading is never cut letter by letter
+            lines = cell.evaluate(
+                "cell => { const r = document.createRange(); r.selectNodeContents(cell);"
+                " return new Set([...r.getClientRects()].map(box => box.top)).size; }"
+            )
+            assert lines == 1
+        context.close()

@@ -357,6 +357,45 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
     assert 'last4 = "4242"' in (folder / "case.toml").read_text(encoding="utf-8")
 
 
+def test_a_charge_is_corrected_in_place_and_a_wrong_correction_changes_nothing(
+    client: Client, folder: Path
+) -> None:
+    path = folder / "case.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n[[charges]]  # from the December bill\n"
+        'date = 2026-11-21\namount = "3.00"\ndescription = "Plan fee"\n'
+        '\n[[charges]]\ndate = 2026-11-20\namount = "9.99"\ndescription = "Data add-on"\n',
+        encoding="utf-8",
+    )
+    card = {"csrf": client.csrf("/charges"), "card.issuer": "Example Bank", "card.last4": "4242",
+            "card.type": "credit"}  # fmt: skip
+    assert client.post("/card", card)[0] == 303
+    before = path.read_text(encoding="utf-8")
+    # Listed by date: the second is the one of November 21, the first in the file.
+    status, _headers, text = client.request("GET", "/charges/2")
+    assert status == 200 and '<form method="post" action="/charges/2">' in text
+    assert 'value="2026-11-21"' in text and 'value="3.00"' in text
+    assert 'value="Example Bank"' in text  # the card form keeps what is known
+    fields = {"csrf": client.csrf("/charges"), "charge.date": "2026年11月21日",
+              "charge.amount": "$30", "charge.description": "Plan fee",
+              "charge.statement_date": "11/23/2026"}  # fmt: skip
+    wrong = fields | {"charge.amount": "thirty"}
+    status, _headers, text = client.post("/charges/2", wrong)
+    assert status == 400 and 'id="charge.amount-error">not an amount of money' in text
+    assert '<form method="post" action="/charges/2">' in text and 'value="Example Bank"' in text
+    assert path.read_text(encoding="utf-8") == before
+    status, _headers, text = client.post("/charges/2", fields, follow=True)
+    assert status == 200 and "The charge is corrected in the case file." in text
+    assert path.read_text(encoding="utf-8") == before.replace(
+        '[[charges]]  # from the December bill\ndate = 2026-11-21\namount = "3.00"\n'
+        'description = "Plan fee"\n',
+        '[[charges]]  # from the December bill\ndate = 2026-11-21\namount = "30.00"\n'
+        'description = "Plan fee"\nstatement_date = 2026-11-23\n',
+    )
+    assert client.request("GET", "/charges/3")[0] == 404
+    assert client.post("/charges/3", fields | {"csrf": client.csrf("/charges")})[0] == 404
+
+
 def test_a_letter_that_lacks_a_fact_says_it_plainly_and_links_to_where_it_is_recorded(
     client: Client, folder: Path
 ) -> None:

@@ -42,7 +42,7 @@ from flask import (
 from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from letters import casefolder, i18n, wizard
+from letters import casefolder, i18n, normalize, wizard
 from letters.case import Case, Event, load_case
 from letters.errors import InputError, LettersError, OutputExistsError
 from letters.i18n import N_, _, ngettext
@@ -478,7 +478,6 @@ def _overview(case: Case, shown: dict[str, Any], problems: dict[str, str]) -> An
 def record_case() -> Any:
     """Record the overview's form: what is done ([checklist]) and the days that say where
     the closure stands ([status]), each changed key set in the case file in place."""
-    from letters import normalize
     from letters.guide import DATED
     from letters.timeline import record
 
@@ -713,11 +712,50 @@ def charges() -> Any:
 @pages.post("/charges")
 def add_charge() -> Any:
     """Record a charge the carrier made after the closure, or never agreed to."""
-    from letters import normalize
     from letters.timeline import add_charge as append
 
     state = launch().state
+    return _charge_form(need_case(), lambda values: append(state.case_file, values), "added")
+
+
+@pages.get("/charges/<int:number>")
+def charge(number: int) -> Any:
+    """The charge form, filled in with a charge to correct."""
     case = need_case()
+    if not 1 <= number <= len(case.charges):
+        abort(404)
+    known = case.charges[number - 1]
+    values = {
+        "charge.date": known.date.isoformat(),
+        "charge.amount": normalize.money_text(known.amount),
+        "charge.description": known.description,
+        "charge.statement_date": known.statement_date.isoformat() if known.statement_date else "",
+        "charge.reference": known.reference or "",
+    }
+    return _charges_page(case, {}, values, {}, editing=number)
+
+
+@pages.post("/charges/<int:number>")
+def edit_charge(number: int) -> Any:
+    """Correct a charge in place."""
+    from letters.timeline import edit_charge as edit
+
+    state = launch().state
+    case = need_case()
+    if not 1 <= number <= len(case.charges):
+        abort(404)
+
+    def write(values: dict[str, Any]) -> None:
+        edit(state.case_file, number, values)
+
+    return _charge_form(case, write, "edited", editing=number)
+
+
+def _charge_form(
+    case: Case, write: Callable[[dict[str, Any]], object], done: str, editing: int | None = None
+) -> Any:
+    """Read the charge form as people type it; write it, or show the page with each problem
+    beside its field."""
     given = {key: request.form.get(f"charge.{key}", "").strip() for key in CHARGE_FIELDS}
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
@@ -741,10 +779,11 @@ def add_charge() -> Any:
                 "{day} has not come yet — a charge is recorded once it is made"
             ).format(day=values[key].isoformat())
     if not problems:
-        problems = _saved("charge", lambda: append(state.case_file, values))
+        problems = _saved("charge", lambda: write(values))
     if problems:
-        return _charges_page(case, {}, {f"charge.{k}": v for k, v in given.items()}, problems)
-    return _done("/charges", added=True)
+        shown = {f"charge.{key}": text for key, text in given.items()}
+        return _charges_page(case, {}, shown, problems, editing=editing)
+    return _done("/charges", **{done: True})
 
 
 @pages.post("/charges/<int:number>/remove")
@@ -764,7 +803,6 @@ def remove_charge(number: int) -> Any:
 @pages.post("/card")
 def set_card() -> Any:
     """Record the card or bank account the carrier charged, for a dispute with its issuer."""
-    from letters import normalize
     from letters.timeline import set_card as write
 
     state = launch().state
@@ -798,13 +836,19 @@ def _saved(form: str, write: Callable[[], object]) -> dict[str, str]:
 
 
 def _charges_page(
-    case: Case, shown: dict[str, Any], values: dict[str, str], problems: dict[str, str]
+    case: Case,
+    shown: dict[str, Any],
+    values: dict[str, str],
+    problems: dict[str, str],
+    editing: int | None = None,
 ) -> Any:
+    """The Charges page: the charges, the charge form (to add one, or to correct charge
+    `editing`) and the card form, each form with what was typed into it, else what is known."""
     from letters.case import PAYMENT_TYPES
 
     card = case.card
-    if not values and card is not None:
-        values = {
+    if not any(key.startswith("card.") for key in values) and card is not None:
+        values = values | {
             "card.issuer": card.issuer,
             "card.last4": card.last4,
             "card.type": card.type or "",
@@ -824,7 +868,9 @@ def _charges_page(
         charges=case.charges,
         values=values,
         problems=problems,
+        editing=editing,
         added=shown.get("added", False),
+        edited=shown.get("edited", False),
         removed=shown.get("removed", False),
         saved_card=shown.get("card", False),
         types={kind: _(PAYMENT_NAMES[kind]) for kind in PAYMENT_TYPES},
