@@ -147,21 +147,22 @@ def parse_moment(text: str) -> date | datetime:
                         "(or 12:00, 0:00)"
                     )
                 )
+            later = 0  # days after the date: 1 for 晚上12点
             if part:
                 hours = _DAY_PARTS[part]
                 if hour not in hours:
                     break
-                hour = hours[hour]
+                later, hour = divmod(hours[hour], 24)
             offset = clock["offset"]
             try:
-                day_of = date(year, month, date_of_month) + timedelta(days=hour // 24)
+                day_of = date(year, month, date_of_month) + timedelta(days=later)
             except ValueError:
                 raise NoSuchDay() from None
             try:
                 zone = (
                     datetime.strptime(offset.replace("Z", "+0000"), "%z").tzinfo if offset else None
                 )
-                at = time(hour % 24, minute, int(clock["second"] or 0))
+                at = time(hour, minute, int(clock["second"] or 0))
                 return datetime.combine(day_of, at, zone)
             except ValueError:  # 25:00, 14:75
                 break
