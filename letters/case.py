@@ -377,6 +377,20 @@ def _check_precision(values: dict[str, Any], checker: _Checker) -> None:
             )
 
 
+def _check_statements(values: dict[str, Any], checker: _Checker) -> None:
+    """Refuse a statement dated before the charge it shows: one of the two days is wrong."""
+    for number, charge in enumerate(values.get("charges") or (), 1):
+        made, shown = charge.get("date"), charge.get("statement_date")
+        if made and shown and shown < made:
+            checker.problem(
+                ("charges", number, "statement_date"),
+                _(
+                    "is before the day of the charge ({date}) — a statement shows a charge "
+                    "only once it is made: check both dates"
+                ).format(date=made.isoformat()),
+            )
+
+
 def _currency(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     text = checker.string(value, path)
     if text is not None and not re.fullmatch(r"[A-Z]{3}", text):
@@ -1115,6 +1129,7 @@ def parse_case(text: str, path: Path) -> Case:
     values = checker.table(data, (), keys(Case))
     if values is not None:
         _check_precision(values, checker)
+        _check_statements(values, checker)
     recipient = (values or {}).get("recipient") or {}
     if values is not None and (recipient.get("language") or "en") == "en":
         # The carrier reads English: the request names its people in Latin letters, whatever

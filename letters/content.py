@@ -353,9 +353,43 @@ def check_needs(case: Case, kind: str) -> None:
                "postal_code = \"…\" }}").format(state=_state(address))),
         ],
     }  # fmt: skip
+    if kind in CITE_CHARGES and (early := _before_cutoff(case)):
+        needs[kind].append(early)
     for present, key, message in needs.get(kind, ()):
         if not present:
             raise InputError(f"{kind}: {message}", fields={key: message})
+
+
+CITE_CHARGES = frozenset({"follow-up", "dispute", "card-dispute", "complaint", "complaint-ag"})
+"""The letters that say each charge in [[charges]] came after the closing (`charge_cutoff`)."""
+
+
+def charge_cutoff(case: Case) -> tuple[date, str] | None:
+    """Return the day the letters say the charges came after, and what day it is: the day the
+    account closed, else the closing day asked for, else the day the request was sent."""
+    if case.status.closed_on:
+        return case.status.closed_on, _("the day the account closed (status.closed_on)")
+    if case.account.close_on:
+        return case.account.close_on, _("the closing day asked for (account.close_on)")
+    if case.request_sent_on:
+        return case.request_sent_on, _("the day the closure request was sent")
+    return None
+
+
+def _before_cutoff(case: Case) -> tuple[bool, str, str] | None:
+    """Return the need a charge dated before the cutoff fails, if one is."""
+    cutoff = charge_cutoff(case)
+    if cutoff is None:
+        return None
+    day, what = cutoff
+    early = [charge for charge in case.charges if charge.date < day]
+    if not early:
+        return None
+    message = _(
+        "the charge of {date} is before {cutoff}, {what} — the letter says every charge came "
+        "after it: correct the charge's date, or remove it from [[charges]]"
+    ).format(date=early[0].date.isoformat(), cutoff=day.isoformat(), what=what)
+    return False, "charges.date", message
 
 
 def _state(address: Address | None) -> str:

@@ -295,3 +295,20 @@ def test_the_attorney_generals_office_needs_a_name_and_an_address_and_nothing_el
     assert case.complaint.attorney_general is not None
     assert case.complaint.attorney_general.address is not None
     assert case.complaint.attorney_general.address.city == "Albany"
+
+
+def test_a_statement_dated_before_its_charge_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "case.toml"
+    text = (SAMPLES / "case-late-en.toml").read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("statement_date = 2026-12-15", "statement_date = 2026-12-01", 1),
+        encoding="utf-8",
+    )
+    result = run("check", path)
+    line = 1 + path.read_text(encoding="utf-8").split("statement_date = 2026-12-01")[0].count("\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {path}: 1 problem\n  {path}:{line}: charges[1].statement_date: is before the "
+        "day of the charge (2026-12-05) — a statement shows a charge only once it is made: check "
+        "both dates\n",
+    )

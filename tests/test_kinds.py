@@ -345,6 +345,26 @@ def test_card_dispute_needs_the_statement_date_of_each_charge() -> None:
         render_letter(case, "card-dispute", "en", TODAY)
 
 
+@pytest.mark.parametrize("kind", sorted(content.CITE_CHARGES))
+def test_a_charge_before_the_closing_is_never_said_to_come_after_it(kind: str) -> None:
+    # Every letter citing charges says they came after the closing day: one dated before it
+    # would make the letter say what is not so.
+    closed = LATE.status.closed_on
+    assert closed is not None
+    early = dataclasses.replace(LATE.charges[0], date=closed - timedelta(days=35))
+    case = dataclasses.replace(LATE, charges=(early, *LATE.charges[1:]))
+    with pytest.raises(InputError) as caught:
+        render_letter(case, kind, "en", TODAY)
+    assert caught.value.message == (
+        f"{kind}: the charge of {early.date.isoformat()} is before {closed.isoformat()}, the "
+        "day the account closed (status.closed_on) — the letter says every charge came after "
+        "it: correct the charge's date, or remove it from [[charges]]"
+    )
+    assert list(caught.value.fields) == ["charges.date"]
+    same_day = dataclasses.replace(LATE.charges[0], date=closed)  # a charge that very day
+    render_letter(dataclasses.replace(LATE, charges=(same_day,)), kind, "en", TODAY)
+
+
 def test_follow_up_needs_the_date_of_the_request() -> None:
     with pytest.raises((InputError, RenderError), match=r"request_sent"):
         render_letter(EARLY, "follow-up", "en", TODAY)
