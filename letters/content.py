@@ -314,6 +314,10 @@ def check_needs(case: Case, kind: str) -> None:
             (sent, "status.request_sent",
              _("needs status.request_sent or delivery.mailed_on — the date the closure request "
                "was sent")),
+            (not case.status.confirmation_received, "status.confirmation_received",
+             _("the closure is confirmed (status.confirmation_received): a follow-up is for a "
+               "request with no answer — for charges after the closing, write the dispute "
+               "letter (--kind dispute); for the balance, the refund letter (--kind refund)")),
         ],
         "refund": [
             (case.account.balance, "account.balance",

@@ -127,7 +127,7 @@ def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Le
     letter the companion sheet in the holder's language; return them and any warnings."""
     refuse_closing_before_port(case, request)
     letters: list[Letter] = []
-    notes = _closing_day_past(case, request)
+    notes = _request_notes(case, request)
     for kind in [request.kind, *COMPANIONS.get(request.kind, ())]:
         # --lang chooses the letter asked for; the letters that go with it keep their reader's.
         chosen = request.language if kind == request.kind else None
@@ -249,22 +249,31 @@ def write_email(request: Request) -> Written:
     letter = render_letter(case, request.kind, language, request.today, request.template_dir)
     files, mailto = email_files(letter, request.out_dir)
     notes = [warning] if warning else []
-    notes += _closing_day_past(case, request) + _quoted_chinese(case, letter)
+    notes += _request_notes(case, request) + _quoted_chinese(case, letter)
     return Written(write_outputs(files, request.force), mailto, notes)
 
 
-def _closing_day_past(case: Case, request: Request) -> list[str]:
-    """Warn when a request not yet sent asks for a closing day already past."""
-    close_on = case.account.close_on
-    unsent = request.kind == "request" and case.request_sent_on is None
-    if not (unsent and close_on and close_on < request.today):
+def _request_notes(case: Case, request: Request) -> list[str]:
+    """Warn when a closure request is not needed any more, or asks for a day already past."""
+    if request.kind != "request":
         return []
-    return [
-        _(
-            "Warning: the letter asks for the account to close on {date}, a day already "
-            "past — write a later close_on under [account] in the case file, or remove it"
-        ).format(date=i18n.format_date(close_on, i18n.ui_language()))
-    ]
+    confirmed = case.status.confirmation_received
+    if confirmed:
+        return [
+            _(
+                "Warning: the closure was confirmed on {date}: a new closure request is not "
+                "needed — letters guide says what is left to do"
+            ).format(date=i18n.format_date(confirmed, i18n.ui_language()))
+        ]
+    close_on = case.account.close_on
+    if case.request_sent_on is None and close_on and close_on < request.today:
+        return [
+            _(
+                "Warning: the letter asks for the account to close on {date}, a day already "
+                "past — write a later close_on under [account] in the case file, or remove it"
+            ).format(date=i18n.format_date(close_on, i18n.ui_language()))
+        ]
+    return []
 
 
 def _quoted_chinese(case: Case, letter: Letter) -> list[str]:

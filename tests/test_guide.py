@@ -41,7 +41,7 @@ description = "Data add-on"
 date = 2026-12-02
 amount = "1.50"
 description = "Fee"
-statement_date = 2026-10-30
+statement_date = 2026-12-02
 """
 
 
@@ -101,6 +101,16 @@ def test_a_closing_date_already_past_is_pointed_out(case_file, tmp_path: Path) -
     assert (
         "Warning: the letter asks for the account to close on December 1, 2025, a day already "
         "past — write a later close_on under [account] in the case file, or remove it"
+    ) in result.stdout
+
+
+def test_a_new_request_after_the_confirmation_is_pointed_out(case_file, tmp_path: Path) -> None:
+    path = case_file(SAMPLE_CASE + CLOSED)
+    result = run("email", path, "-o", tmp_path, "--date", "2027-01-10")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Warning: the closure was confirmed on December 2, 2026: a new closure request is not "
+        "needed — letters guide says what is left to do"
     ) in result.stdout
 
 
@@ -219,7 +229,7 @@ def test_after_the_closure(case_file) -> None:
         "  7. Dispute with your card issuer or bank for Fee, $1.50 on December 2, 2026: say how "
         'the carrier was paid — write type = "credit", "debit", "prepaid" or "bank-account" '
         "under [card]; the law and the letter depend on it. Either way the letter must reach "
-        "them by December 29, 2026 (12 days ago).",
+        "them by January 31, 2027 (21 days left).",
         "  8. Dispute with your card issuer or bank for December plan, $30.00 on December 5, "
         '2026: say how the carrier was paid — write type = "credit", "debit", "prepaid" or '
         '"bank-account" under [card]; the law and the letter depend on it. Either way the letter '
@@ -265,7 +275,7 @@ def test_dates_in_the_interface_language(case_file) -> None:
 def test_calendar(case_file, tmp_path: Path) -> None:
     path = case_file(SAMPLE_CASE + CLOSED + CREDIT_CARD)
     ics = tmp_path / "deadlines.ics"
-    assert guide(path, "2027-01-10", "--ics", str(ics)).endswith(f"wrote {ics}\n")
+    assert guide(path, "2027-02-05", "--ics", str(ics)).endswith(f"wrote {ics}\n")
     data = ics.read_bytes()
     calendar = Calendar.from_ical(data)
     events = calendar.walk("VEVENT")
@@ -274,8 +284,8 @@ def test_calendar(case_file, tmp_path: Path) -> None:
         "Last day for the card issuer to receive your dispute: December plan, $30.00 on "
         "December 5, 2026",
     ]
-    assert [event.decoded("DTSTART") for event in events] == [date(2026, 12, 29), date(2027, 2, 13)]
-    assert [event.decoded("DTEND") for event in events] == [date(2026, 12, 30), date(2027, 2, 14)]
+    assert [event.decoded("DTSTART") for event in events] == [date(2027, 1, 31), date(2027, 2, 13)]
+    assert [event.decoded("DTEND") for event in events] == [date(2027, 2, 1), date(2027, 2, 14)]
     # A week ahead, but not before the calendar is made: the first day is already past.
     for event, ahead in zip(events, (0, 7), strict=True):
         (alarm,) = event.walk("VALARM")
@@ -287,10 +297,10 @@ def test_calendar(case_file, tmp_path: Path) -> None:
 
     # The same case on the same day gives the same bytes, wherever it runs: written again,
     # nothing changes, so nothing is asked.
-    assert run("guide", path, "--date", "2027-01-10", "--ics", ics).exit_code == 0
+    assert run("guide", path, "--date", "2027-02-05", "--ics", ics).exit_code == 0
     assert ics.read_bytes() == data
     result = run(
-        "guide", path, "--date", "2027-01-10", "--ics", ics, "--force", env={"TZ": "Asia/Tokyo"}
+        "guide", path, "--date", "2027-02-05", "--ics", ics, "--force", env={"TZ": "Asia/Tokyo"}
     )
     assert result.exit_code == 0
     assert ics.read_bytes() == data

@@ -370,6 +370,16 @@ def test_follow_up_needs_the_date_of_the_request() -> None:
         render_letter(EARLY, "follow-up", "en", TODAY)
 
 
+def test_no_follow_up_once_the_closure_is_confirmed() -> None:
+    # It would ask again to close the account and to confirm it: what is left has letters of
+    # its own (the disputes, the refund).
+    status = dataclasses.replace(LATE.status, confirmation_received=date(2026, 12, 3))
+    with pytest.raises(InputError) as caught:
+        render_letter(dataclasses.replace(LATE, status=status), "follow-up", "en", TODAY)
+    assert list(caught.value.fields) == ["status.confirmation_received"]
+    assert "--kind dispute" in caught.value.message and "--kind refund" in caught.value.message
+
+
 def test_refund_needs_a_balance() -> None:
     case = dataclasses.replace(EARLY, account=dataclasses.replace(EARLY.account, balance=None))
     with pytest.raises((InputError, RenderError), match=r"balance"):

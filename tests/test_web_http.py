@@ -286,6 +286,15 @@ def test_a_mail_server_that_cannot_be_reached_is_said_in_chinese(client: Client)
     assert "Errno" not in text
 
 
+def closed_early(folder: Path) -> None:
+    """Make the sample's closing day November 15, so that charges before today come after it."""
+    path = folder / "case.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        "close_on = 2026-12-01", "close_on = 2026-11-15"
+    )
+    path.write_text(text, encoding="utf-8")
+
+
 def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
     client: Client, folder: Path
 ) -> None:
@@ -293,6 +302,7 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
 
     from letters.case import load_case
 
+    closed_early(folder)
     before = (folder / "case.toml").read_text(encoding="utf-8")
     charge = {"csrf": client.csrf("/charges"), "charge.date": "2026年11月20日",
               "charge.amount": "＄30", "charge.description": "December plan",
@@ -405,6 +415,7 @@ def test_a_letter_that_lacks_a_fact_says_it_plainly_and_links_to_where_it_is_rec
     assert "The follow-up letter cites the day the closure request was sent." in text
     assert '<a href="/case#record">Record that day in the checklist</a>' in text
     assert "status.request_sent" not in text and "mailed_on" not in text
+    closed_early(folder)
     charge = {"csrf": client.csrf("/charges"), "charge.date": "2026-11-20",
               "charge.amount": "30", "charge.description": "December plan"}  # fmt: skip
     assert client.post("/charges", charge)[0] == 303

@@ -653,6 +653,14 @@ NEEDS = {
         "/case#record",
         N_("Record that day in the checklist"),
     ),
+    "status.confirmation_received": (
+        N_(
+            "The closure is confirmed: a follow-up is for a request with no answer. For charges "
+            "after the closing, write the dispute letter; for the balance, the refund letter."
+        ),
+        "/documents?kind=dispute",
+        N_("Write the dispute letter"),
+    ),
     "events": (
         N_("The complaint tells what you did already: the closure request, calls, chats."),
         "/timeline",
