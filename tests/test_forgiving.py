@@ -303,8 +303,10 @@ def test_log_mailed_reads_a_chinese_date_and_a_number_typed_with_dashes(case_fil
     # Kept in the file as the letters print it, however it was typed.
     text = path.read_text(encoding="utf-8")
     assert text.count('certified_mail = "9589 0710 5270 0123 4562"') == 2  # event, [delivery]
-    result = run("log", path, "mailed", "--later-letter", "--on", "2026-11-30",
-                 "--certified-mail", "９５８９　０７１０　５２７０　０５５５　００１９")  # fmt: skip
+    typed = "９５８９　０７１０　５２７０　０５５５　００１９"
+    result = run(
+        "log", path, "mailed", "--later-letter", "--on", "2026-11-30", "--certified-mail", typed
+    )
     assert result.exit_code == 0, result.stderr
     assert 'certified_mail = "9589 0710 5270 0555 0019"' in path.read_text(encoding="utf-8")
 
