@@ -166,16 +166,30 @@ SKIP_DIRS = {".git", "node_modules", "__pycache__", EVIDENCE, DOCUMENTS}
 
 
 def find_cases(paths: Iterable[Path]) -> Iterator[Path]:
-    """Yield every case under `paths`: case folders, and TOML files with an [account] table.
+    """Yield every case under `paths` once: case folders, and TOML files with an [account]
+    table.
 
     A path given by name is always yielded (so a wrong one is reported, not skipped); inside
     a folder, only what looks like a case is, in a stable order.
     """
+    found = (
+        [path] if not path.is_dir() or (path / CASE_FILE).is_file() else _search(path)
+        for path in paths
+    )
+    yield from distinct(case for cases in found for case in cases)
+
+
+def distinct(paths: Iterable[Path]) -> list[Path]:
+    """Return the paths, less those naming a case named before (`li-hua`, `li-hua/case.toml`,
+    `./li-hua/`): a case given twice is done once."""
+    seen: set[Path] = set()
+    kept = []
     for path in paths:
-        if not path.is_dir() or (path / CASE_FILE).is_file():
-            yield path
-            continue
-        yield from _search(path)
+        key = (path / CASE_FILE if path.is_dir() else path).resolve()
+        if key not in seen:
+            seen.add(key)
+            kept.append(path)
+    return kept
 
 
 def _search(folder: Path) -> Iterator[Path]:

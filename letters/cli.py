@@ -507,8 +507,9 @@ def _each(cases: tuple[Path, ...], out: Path | None, make: Any) -> None:
     and the exit code is that of the worst failure.
     """
     from letters.batch import out_dir, run_each
-    from letters.casefolder import locate
+    from letters.casefolder import distinct, locate
 
+    cases = tuple(distinct(cases))
     if len(cases) == 1:
         _report(make(locate(cases[0]), out))
         return

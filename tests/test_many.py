@@ -73,6 +73,22 @@ def test_two_cases_with_one_name_are_refused_before_anything_is_written(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_case_given_twice_is_done_once(cases: list[Path], tmp_path: Path) -> None:
+    wang, _broken, chen = cases
+    out = tmp_path / "out"
+    result = run("email", wang, chen, wang / "case.toml", f"{wang}/", "-o", out, "--date",
+                 "2026-11-24")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith("2 of 2 cases done\n")
+    ics = tmp_path / "all.ics"
+    result = run("status", wang.parent, wang, chen / "case.toml", "--ics", ics, "--date",
+                 "2026-11-24")  # fmt: skip
+    assert result.exit_code == 2  # the broken case, said once
+    assert [line.split(" · ")[0] for line in result.stdout.splitlines()[:-1]] == [
+        str(wang), str(chen)
+    ]  # fmt: skip
+
+
 def test_kit_for_several_cases_bundles_each_case_evidence(
     cases: list[Path], tmp_path: Path
 ) -> None:
