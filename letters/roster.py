@@ -143,6 +143,8 @@ def row_answers(
             address = _address(row, section, problems)
             if address is not None:
                 answers[section]["address"] = address
+    if not problems:
+        problems = list(wizard.answer_problems(answers).items())
     return answers, problems
 
 

@@ -473,6 +473,10 @@ def interview(ask: Ask, say: Say, language: str) -> dict[str, Any]:
         for asked in questions:
             if asked.only_if and not table.get(asked.only_if):
                 continue
+            if (section, asked.key) == ("delivery", "method") and not answers["recipient"].get(
+                "email"
+            ):
+                asked = dataclasses.replace(asked, default="mail")  # no address to email to
             if asked.key == ADDRESS:
                 value = _address(ask, say, words, f"{section}.{ADDRESS}")
             else:
@@ -511,6 +515,18 @@ its keys)."""
 def _by_email_without_address(answers: dict[str, Any]) -> bool:
     """Say whether the answers send the request by email only, with no address to send to."""
     return answers["delivery"].get("method") == "email" and not answers["recipient"].get("email")
+
+
+def answer_problems(answers: dict[str, Any]) -> dict[str, str]:
+    """Return, by field, what the answers together cannot do, as a form says it: name people
+    in an English request without Latin letters, or email it with no address to send to."""
+    problems: dict[str, str] = {}
+    latin = schema.latin_problems(answers["holder"], answers["recipient"].get("name"))
+    for (section, key), _message in latin:  # said for the form, not the case file
+        problems.setdefault(f"{section}.{key}", _(LATIN_FIELDS[f"{section}.{key}"]))
+    if _by_email_without_address(answers):
+        problems["recipient.email"] = _(NO_EMAIL)
+    return problems
 
 
 NO_EMAIL = N_(
@@ -700,12 +716,8 @@ def check_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         answers["language"] = _pick(values.get("language", ""), LANGUAGES)
     except AnswerError as error:
         problems["language"] = str(error)
-    if not problems:  # names the carrier can read: the request is in English
-        latin = schema.latin_problems(answers["holder"], answers["recipient"].get("name"))
-        for (section, key), _message in latin:  # said for the form, not the case file
-            problems.setdefault(f"{section}.{key}", _(LATIN_FIELDS[f"{section}.{key}"]))
-        if _by_email_without_address(answers):
-            problems["recipient.email"] = _(NO_EMAIL)
+    if not problems:
+        problems = answer_problems(answers)
     return answers, problems
 
 

@@ -461,3 +461,10 @@ def test_the_live_check_of_one_field_matches_the_whole_form() -> None:
     with pytest.raises(wizard.AnswerError) as raised:
         wizard.check_answer("holder.email", "x@")
     assert str(raised.value) == problems["holder.email"]
+
+
+def test_with_no_email_for_the_company_the_letter_is_mailed_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "case.toml"
+    result = init(path, answers=minimal("2"))  # the company's email left out, then Enter
+    assert result.exit_code == 0, result.output
+    assert load_case(path).delivery.method == "mail"

@@ -138,3 +138,20 @@ def test_the_folders_go_inside_the_name_given(here: Path) -> None:
     assert result.stdout.splitlines()[0] == f"wrote {Path('community center/2026/li')}"
     assert load_case(folder / "case.toml").holder.name == "Li Na"
     assert not (here / "li").exists()
+
+
+def test_a_row_is_checked_as_a_whole_as_the_wizard_checks_the_answers(here: Path) -> None:
+    roster = here / "clients.csv"
+    header = HEADER + ",delivery.method"
+    no_english_name = GOOD.replace("wang,", "zhang,", 1).replace("Xiaoming Wang", "") + ",mail"
+    email_nowhere = GOOD_2.replace("li,", "liu,", 1) + ",email"
+    roster.write_text("\n".join([header, no_english_name, email_nowhere]) + "\n", encoding="utf-8")
+    result = run("init", "--from-csv", roster)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {roster}: row 2, column holder.name_en: needed: your name in Latin letters, as "
+        "the carrier knows it",
+        f"Error: {roster}: row 3, column recipient.email: sending by email needs the company's "
+        "email address — give it, or choose to mail the letter",
+    ]
+    assert not (here / "zhang").exists() and not (here / "liu").exists()
