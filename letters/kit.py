@@ -410,8 +410,10 @@ def write_kit(
 ) -> Written:
     """Write every document of a case into one folder: email, letter, and the bundle of it all."""
     case = load_case(request.case_path)
-    if evidence_dir is not None and not evidence_dir.is_dir():
-        raise InputError(_("{path}: no such evidence folder").format(path=evidence_dir))
+    if evidence_dir is not None:
+        from letters.bag.scan import require_folder
+
+        require_folder(evidence_dir)  # before any letter is written
     _outside_evidence(request, request.out_dir, evidence_dir)  # before anything is made
     letters, warnings = _letters(request, case, options.explain)
     files, notes = print_files(letters, request.out_dir, options, request.template_dir)

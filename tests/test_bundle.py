@@ -562,7 +562,9 @@ def test_a_name_that_is_not_utf8_is_refused(tmp_path: Path, out: Path) -> None:
 def test_the_evidence_argument_must_be_a_folder(evidence: Path) -> None:
     with pytest.raises(InputError) as caught:
         scan_evidence(evidence / "chat log.txt")
-    assert caught.value.message == f"{evidence / 'chat log.txt'} is not a folder"
+    assert caught.value.message == (
+        f"{evidence / 'chat log.txt'} is not a folder — name the folder that holds the evidence"
+    )
 
 
 @pytest.mark.parametrize("name", ["../escape.txt", "/etc/x", "a//b", "a\\b", "./x"])

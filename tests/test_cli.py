@@ -214,9 +214,12 @@ def test_kit_refuses_a_missing_evidence_folder(tmp_path: Path) -> None:
         "kit", SAMPLES / "case-en.toml", "--evidence", tmp_path / "none", "-o", tmp_path / "k"
     )
     assert (result.exit_code, result.stderr) == (
-        2, f"Error: {tmp_path / 'none'}: no such evidence folder\n"
+        2, f"Error: {tmp_path / 'none'}: no such folder — make it and put the evidence in it "
+        "(screenshots, saved emails, receipts), or name the folder that holds it\n"
     )  # fmt: skip
     assert not (tmp_path / "k").exists()
+    bundle = run("bundle", SAMPLES / "case-en.toml", tmp_path / "none", "-o", tmp_path / "b.zip")
+    assert bundle.stderr == result.stderr and bundle.exit_code == 2  # said the same way
 
 
 def test_a_folder_we_may_not_write_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -95,6 +95,22 @@ class Evidence:
         return sum(f.size for f in self.files)
 
 
+def require_folder(root: Path) -> None:
+    """Refuse an evidence folder that is not there, or not a folder, saying what to do."""
+    if root.is_dir():
+        return
+    if root.exists():
+        raise InputError(
+            _("{path} is not a folder — name the folder that holds the evidence").format(path=root)
+        )
+    raise InputError(
+        _(
+            "{path}: no such folder — make it and put the evidence in it (screenshots, saved "
+            "emails, receipts), or name the folder that holds it"
+        ).format(path=root)
+    )
+
+
 def scan_evidence(root: Path) -> Evidence:
     """List the regular files of an evidence folder without reading them.
 
@@ -105,8 +121,7 @@ def scan_evidence(root: Path) -> Evidence:
     folder, BundleError for an unreadable folder, a name that is not UTF-8, or two names that
     would be the same file on Windows or macOS (differing only in case or Unicode form).
     """
-    if not root.is_dir():
-        raise InputError(_("{path} is not a folder").format(path=root))
+    require_folder(root)
     files: list[EvidenceFile] = []
     skipped: list[BundleWarning] = []
     devices: dict[int, int] = {}  # one number object per device, not one per file
