@@ -396,6 +396,19 @@ def _before_cutoff(case: Case) -> tuple[bool, str, str] | None:
     return False, "charges.date", message
 
 
+def _earlier_contacts(case: Case, view: Any, today: date) -> list[Any]:
+    """Return the events a closure request cites as asked before: those before it was sent
+    (all, while it is not) and by the letter's date, less letters mailed (the request's own)."""
+    sent = case.request_sent_on
+    return [
+        shown
+        for event, shown in zip(case.events, view.events, strict=True)
+        if not event.certified_mail
+        and event.day(case.tz) <= today
+        and (sent is None or event.day(case.tz) < sent)
+    ]
+
+
 def _state(address: Address | None) -> str:
     return address.region if address and address.country == "US" and address.region else ""
 
@@ -434,6 +447,7 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "request_sent_on": case.request_sent_on,
         "delivery": view.delivery,
         "events": view.events,
+        "earlier_contacts": _earlier_contacts(case, view, today),
         "kind": kind,
         "language": language,
         "today": today,

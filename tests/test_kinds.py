@@ -55,7 +55,11 @@ def expected(case: Case, kind: str, language: str) -> list[str]:
     wants = CARRIES[kind]
     if "events" in wants:
         for event in case.events:
-            values.append(day(event.at.astimezone(case.tz).date(), language))
+            on = event.day(case.tz)
+            sent = case.request_sent_on
+            if kind == "request" and (event.certified_mail or (sent and on >= sent)):
+                continue  # a request cites what was asked before it, not its own mailing
+            values.append(day(on, language))
             values += [v for v in (event.party, event.reference) if v]
     if "summaries" in wants:
         values += [event.summary for event in case.events]
@@ -368,6 +372,18 @@ def test_a_charge_before_the_closing_is_never_said_to_come_after_it(kind: str) -
 def test_follow_up_needs_the_date_of_the_request() -> None:
     with pytest.raises((InputError, RenderError), match=r"request_sent"):
         render_letter(EARLY, "follow-up", "en", TODAY)
+
+
+def test_a_request_cites_as_asked_before_only_what_came_before_it() -> None:
+    # Not its own mailing, nor the contacts since, which a follow-up recites.
+    sent = LATE.request_sent_on
+    assert sent is not None
+    text = letter_text(render_letter(LATE, "request", "en", TODAY))
+    cited = text.split("I have asked for this before:")[1].split("Please confirm")[0]
+    for event in (e for e in LATE.events if e.reference):
+        before = not event.certified_mail and event.day(LATE.tz) < sent
+        assert (event.reference in cited) == before, event.reference
+    assert "Certified Mail" not in cited
 
 
 def test_no_follow_up_once_the_closure_is_confirmed() -> None:

@@ -3,8 +3,10 @@ that stay together, continuation headings, no lone lines or characters."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
+from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -149,7 +151,16 @@ def test_a_letter_just_over_a_page_is_set_tighter_and_the_docx_follows() -> None
 
     path = SAMPLES / "case-late-zh-TW.toml"
     case = parse_case(path.read_text("utf-8"), path)
-    letter = render_letter(case, "request", "zh-TW", DAY)
+    # A request not sent yet, after four contacts: it cites them all, and runs just over a page.
+    contacts = tuple(event for event in case.events if not event.certified_mail)
+    earlier = dataclasses.replace(contacts[0], at=contacts[0].at - timedelta(days=40))
+    unsent = dataclasses.replace(
+        case,
+        events=(earlier, *contacts),
+        status=dataclasses.replace(case.status, request_sent=None, closed_on=None),
+        delivery=dataclasses.replace(case.delivery, mailed_on=None, certified_mail=None),
+    )
+    letter = render_letter(unsent, "request", "zh-TW", date(2026, 12, 24))
     result = render_pdf(letter, envelope=None)
     assert result.pitch == TIGHT_PITCH["zh-TW"] < LINE_PITCH["zh-TW"]
     lines = page_lines(result.data)
