@@ -396,17 +396,17 @@ def _before_cutoff(case: Case) -> tuple[bool, str, str] | None:
     return False, "charges.date", message
 
 
-def _earlier_contacts(case: Case, view: Any, today: date) -> list[Any]:
+def _earlier_contacts(case: Case, view: Any, today: date) -> tuple[Any, ...]:
     """Return the events a closure request cites as asked before: those before it was sent
     (all, while it is not) and by the letter's date, less letters mailed (the request's own)."""
     sent = case.request_sent_on
-    return [
+    return tuple(
         shown
         for event, shown in zip(case.events, view.events, strict=True)
         if not event.certified_mail
         and event.day(case.tz) <= today
         and (sent is None or event.day(case.tz) < sent)
-    ]
+    )
 
 
 def _state(address: Address | None) -> str:
