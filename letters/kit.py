@@ -176,7 +176,8 @@ def print_files(
     for letter in letters:
         base = out_dir / stem(letter)
         if "pdf" in options.formats or letter.sheet:
-            envelope = None if letter.sheet else options.envelope
+            # A sheet, and the FCC statement (filed online), go in no envelope.
+            envelope = None if letter.sheet or letter.kind in PASTED else options.envelope
             pdf = render_pdf(
                 letter, paper=options.paper, font=options.font, envelope=envelope,
                 window_offset=options.window_offset,

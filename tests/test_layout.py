@@ -143,6 +143,21 @@ def test_the_window_test_page_is_written_beside_the_letter(tmp_path: Path) -> No
     assert "--window-offset: left — write RIGHT,DOWN in inches, such as 0.25,-0.1" in bad.output
 
 
+def test_the_complaint_to_the_attorney_general_fits_a_window_and_the_fcc_one_needs_none(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import run
+
+    result = run(
+        "letter", SAMPLES / "case-late-en.toml", "--kind", "complaint", "--envelope", "window",
+        "--date", "2026-12-20", "-o", tmp_path,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "complaint-ag.en.window-test.pdf").is_file()  # the one that is mailed
+    assert not (tmp_path / "complaint.en.window-test.pdf").exists()  # filed online
+    assert (tmp_path / "complaint.en.txt").is_file()
+
+
 def test_a_letter_just_over_a_page_is_set_tighter_and_the_docx_follows() -> None:
     from docx import Document
 
