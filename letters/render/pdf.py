@@ -384,7 +384,7 @@ def _groups(letter: Letter, pitch: float) -> list[_Group]:
     if not chinese:
         groups.append(block([i18n.format_date(letter.date, "en")]))
     if letter.delivery:
-        groups.append(block(letter.delivery, after=0 if chinese else leading))
+        groups.append(block(letter.delivery))  # a line apart: never read as the address
     groups.append(replace(block(letter.recipient_block), address=True))
     if chinese and letter.title:
         title = _Text(letter.title, size * 4 / 3, leading * 4 / 3, align="centre", after=leading)
