@@ -79,6 +79,18 @@ def _set_ui_language(ctx: click.Context, param: click.Parameter, value: str | No
                 _("{value} — use en, zh-CN or zh-TW").format(value=value), ctx, param
             )
         i18n.set_ui_language(language)
+        ctx.meta[UI_LANG_CHOSEN] = language
+
+
+UI_LANG_CHOSEN = "letters.ui_lang"
+"""Where the context keeps the --ui-lang given, if one was."""
+
+
+def _reader_language(ctx: click.Context, case_language: str) -> str:
+    """Return the language to speak to the holder in: --ui-lang or LETTERS_UI_LANG when given,
+    else the case's `language` (the one the holder reads), not the system's."""
+    chosen = ctx.meta.get(UI_LANG_CHOSEN)
+    return chosen or i18n.normalize_language(os.environ.get("LETTERS_UI_LANG", "")) or case_language
 
 
 def _ui_lang_option() -> click.Option:
@@ -1376,22 +1388,26 @@ REPLACE_CALENDAR = N_("Replace the calendar file if it exists.")
 @date_option(PLAN_FROM)
 @option("--ics", type=FILE, help=N_("Also write the deadlines to this calendar file (.ics)."))
 @force_option(REPLACE_CALENDAR)
-def guide(case: Path, day: date, ics: Path | None, force: bool) -> None:
+@click.pass_context
+def guide(ctx: click.Context, case: Path, day: date, ics: Path | None, force: bool) -> None:
     from letters.case import load_case
     from letters.guide import plan, write_calendar
 
-    result = plan(load_case(_locate(case).case_file), day)
-    click.echo(result.headline)
-    click.echo("\n" + _("Checklist"))
-    for item in result.checklist:
-        click.echo(f"  {'[x]' if item.done else '[ ]'} {item.text}")
-    click.echo("\n" + _("Next steps"))
-    for number, step in enumerate(result.steps, 1):
-        click.echo(f"  {number}. {step.text}")
-    if ics and (written := write_calendar(result, ics, force)):
-        click.echo(_("wrote {path}").format(path=written))
-    elif ics:
-        click.echo(_("No dates yet to put in a calendar: {path} was not written.").format(path=ics))
+    loaded = load_case(_locate(case).case_file)
+    with i18n.interface(_reader_language(ctx, loaded.language)):  # the holder's, as README says
+        result = plan(loaded, day)
+        click.echo(result.headline)
+        click.echo("\n" + _("Checklist"))
+        for item in result.checklist:
+            click.echo(f"  {'[x]' if item.done else '[ ]'} {item.text}")
+        click.echo("\n" + _("Next steps"))
+        for number, step in enumerate(result.steps, 1):
+            click.echo(f"  {number}. {step.text}")
+        if ics and (written := write_calendar(result, ics, force)):
+            click.echo(_("wrote {path}").format(path=written))
+        elif ics:
+            missing = _("No dates yet to put in a calendar: {path} was not written.")
+            click.echo(missing.format(path=ics))
 
 
 @cli.command(

@@ -263,6 +263,19 @@ def test_after_the_closure_with_nothing_wrong(case_file) -> None:
     assert guided.deadlines == ()
 
 
+def test_the_guide_speaks_the_language_the_holder_reads(tmp_path: Path) -> None:
+    from tests.conftest import SAMPLES
+
+    case = SAMPLES / "case-zh-CN.toml"
+    shown = run("guide", case, "--date", "2026-11-24")  # on a system in English
+    assert shown.exit_code == 0 and shown.stdout.startswith("尚未寄出：")
+    assert "检查清单" in shown.stdout and "Checklist" not in shown.stdout
+    asked = run("guide", case, "--date", "2026-11-24", "--ui-lang", "en")  # a volunteer's choice
+    assert asked.exit_code == 0 and "Checklist" in asked.stdout
+    env = {"LETTERS_UI_LANG": "zh-TW"}
+    assert "檢查清單" in run("guide", case, "--date", "2026-11-24", env=env).stdout
+
+
 def test_dates_in_the_interface_language(case_file) -> None:
     path = case_file(SAMPLE_CASE + SENT)
     result = run("--ui-lang", "zh-CN", "guide", path, "--date", "2026-11-30")
