@@ -205,6 +205,15 @@ class LettersGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _ui_lang_first(args)
         with _one_line():
+            takes_case = any(isinstance(param, click.Argument) for param in self.params)
+            if takes_case and args and args[0] in self.commands and not os.path.exists(args[0]):
+                # `letters log add CASE …`: the command where the case goes
+                raise click.UsageError(
+                    _("the case comes first: {usage}").format(
+                        usage=f"{ctx.command_path} CASE {args[0]} …"
+                    ),
+                    ctx,
+                )
             return super().parse_args(ctx, args)
 
     def resolve_command(

@@ -372,3 +372,13 @@ def test_add_and_the_case_file_check_an_event_key_by_one_rule(
     added = run("log", case_file(head, name="other.toml"), "add", "--at", "2026-11-25", *options)
     assert added.exit_code == 2
     assert added.stderr == f"Error: --{key.replace('_', '-')}: {message}\n"
+
+
+def test_the_command_before_the_case_says_the_case_comes_first(case: Path) -> None:
+    before = case.read_bytes()
+    result = run("log", "add", case, "--channel", "phone", "--summary", "Called.")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: the case comes first: cli log CASE add … — cli log --help shows how to use it\n",
+    )  # (CliRunner calls the program cli)
+    assert case.read_bytes() == before
