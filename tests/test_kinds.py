@@ -513,6 +513,16 @@ def test_explain_for_a_complaint_warns_about_identity_numbers(language: str) -> 
     assert "consumercomplaints.fcc.gov" in text
 
 
+@pytest.mark.parametrize("language", ["zh-CN", "zh-TW"])
+def test_explain_for_a_refund_by_check_gives_the_whole_address(language: str) -> None:
+    account = dataclasses.replace(LATE.account, refund_to="check")
+    by_check = dataclasses.replace(LATE, account=account)
+    _, _, paragraphs = render_explain(by_check, "refund", language)
+    address = LATE.holder.address
+    assert address is not None
+    assert f"{address.city}, {address.region} {address.postal_code}）" in "\n".join(paragraphs)
+
+
 @pytest.mark.parametrize(("kind", "language"), PAIRS)
 def test_every_kind_lays_out_on_paper(kind: str, language: str) -> None:
     """The timeline's names, dates and references, read back from the PDF and the DOCX."""
