@@ -327,9 +327,12 @@ def _index_pdf(case: Case, index: BundleIndex, language: str) -> bytes:
     return render_index(case, index, language)
 
 
-def bundle_path(out_dir: Path, today: date) -> Path:
-    """Return the default bundle path: `bundle-2026-11-24.zip` (no identifiers in the name)."""
-    return out_dir / f"bundle-{today.isoformat()}.zip"
+def bundle_path(out_dir: Path, today: date, kind: str = "request") -> Path:
+    """Return the default bundle path: `bundle-2026-11-24.zip` (no identifiers in the name),
+    and for a kit of another letter `bundle-refund-2026-11-24.zip`, so that the kits of one day
+    stand side by side."""
+    named = "" if kind == "request" else f"{kind}-"
+    return out_dir / f"bundle-{named}{today.isoformat()}.zip"
 
 
 def _build(
@@ -429,7 +432,7 @@ def write_kit(
                 recipient=letters[0].recipient.name
             )
         )
-    bundle = bundle_path(request.out_dir, request.today)
+    bundle = bundle_path(request.out_dir, request.today, request.kind)
     same = set() if request.force else unchanged(files)  # written before, byte for byte
     refuse_existing([*(p for p in files if p not in same), bundle], request.force)
     # The holder's own sheets stay out of the bundle, which may go to the carrier or the FCC.

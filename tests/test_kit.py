@@ -192,7 +192,7 @@ def test_kit_without_email_address_or_evidence(tmp_path: Path) -> None:
     ) in result.stdout
     assert "No evidence folder given: the bundle holds the documents only.\n" in result.stdout
     assert "Warning:" not in result.stdout
-    assert run("verify", out / "bundle-2026-12-24.zip").exit_code == 0
+    assert run("verify", out / "bundle-complaint-2026-12-24.zip").exit_code == 0
 
 
 def test_the_main_job_never_touches_the_network(
@@ -266,3 +266,16 @@ def test_a_case_folders_sheet_names_the_folder_as_the_guide_does(
     result = run("log", "wang", "mailed", "--certified-mail", "9407 1118 9876 5432 1002",
                  "--on", "2026-11-24")  # fmt: skip
     assert result.exit_code == 0, result.stderr
+
+
+def test_two_kits_of_one_day_stand_side_by_side(tmp_path: Path) -> None:
+    # The morning's closure request, then the refund letter: each kit its own bundle.
+    late = SAMPLES / "case-late-en.toml"
+    for kind in ("request", "refund"):
+        result = run("kit", late, "--kind", kind, "-o", tmp_path, "--date", "2026-12-24")
+        assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.zip")) == [
+        "bundle-2026-12-24.zip", "bundle-refund-2026-12-24.zip"
+    ]  # fmt: skip
+    with zipfile.ZipFile(tmp_path / "bundle-refund-2026-12-24.zip") as bag:
+        assert "bundle-refund-2026-12-24/data/documents/refund.en.pdf" in bag.namelist()

@@ -216,7 +216,7 @@ def test_the_certified_mail_number_and_the_time_offset_reach_every_record(tmp_pa
     result = run("kit", LATE["en"], "--kind", "dispute", "--evidence", EVIDENCE, "-o", tmp_path,
                  "--date", "2026-12-24")  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    with zipfile.ZipFile(tmp_path / "bundle-2026-12-24.zip") as bag:
+    with zipfile.ZipFile(tmp_path / "bundle-dispute-2026-12-24.zip") as bag:
         read = {name.split("/", 1)[1]: bag.read(name) for name in bag.namelist()}
     number = "9407 1118 9876 5432 1002"
     assert f"Certified-Mail-Number: {number}\n" in read["bag-info.txt"].decode()
