@@ -44,7 +44,8 @@ def commands_in(text: str) -> Iterator[str]:
                 for placeholder, value in PLACEHOLDERS.items():
                     word = word.replace(placeholder, value)
                 if cut := _WIDE.search(word):
-                    tokens += [word[: cut.start()]] if cut.start() else []
+                    head = word[: cut.start()].rstrip("—")  # a Chinese dash (——) is prose
+                    tokens += [head] if head else []
                     break
                 if word in ("—", "-"):
                     break

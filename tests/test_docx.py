@@ -338,6 +338,17 @@ def test_libreoffice_lays_every_letter_out_as_our_pdf(tmp_path: Path) -> None:
         for value in unbreakable_values(case, letter):
             if not any(unspaced(value) in line for line in lines):
                 problems.append(f"{name}: {value!r} is broken across lines")
+        # The closing and the signature on one page: neither left alone on one.
+        pages = [unspaced(page.extract_text().translate(READ_AS)) for page in theirs]
+        if letter.closing and letter.signature:  # the FCC statement has neither
+            closing, signed = (
+                max((n for n, text in enumerate(pages) if unspaced(line) in text), default=-1)
+                for line in (letter.closing[-1], letter.signature[0])
+            )
+            if closing != signed:
+                problems.append(
+                    f"{name}: the closing on page {closing + 1}, the name on {signed + 1}"
+                )
         # A kept-together Chinese date is set in the letter's serif face, not a sans stand-in.
         faces = {str(font["/BaseFont"]) for page in theirs
                  for font in page["/Resources"]["/Font"].values()}  # fmt: skip

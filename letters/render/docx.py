@@ -60,10 +60,10 @@ def render_docx(
         raise _template_error(error, name) from error
     _set_paper(document.docx, paper)
     _set_properties(document.docx, letter)
-    _closing_together(document.docx, letter)
     _unbreakable(document.docx, letter.keep)
     if pitch:
         _set_pitch(document.docx, letter.language, pitch)
+    _closing_together(document.docx, letter)  # at the pitch set
     buffer = io.BytesIO()
     document.save(buffer)
     data = fixed_zip(buffer.getvalue(), letter.date)
@@ -303,15 +303,46 @@ def _set_pitch(document: Any, language: str, pitch: float) -> None:
 
 def _closing_together(document: Any, letter: Letter) -> None:
     """Keep the last paragraph of the body, the closing, the signature and the enclosures on
-    one page, as the PDF does: none of them alone on a page."""
+    one page, as the PDF does: none of them alone on a page.
+
+    Where the letter's lines are of an exact height, the blank lines among them become space
+    above the line after them: LibreOffice keeps no empty paragraph with the next one, and
+    would leave the closing at the foot of one page and the signature on the next.
+    """
+    from docx.enum.text import WD_LINE_SPACING
+
     paragraphs = document.paragraphs
     texts = [paragraph.text for paragraph in paragraphs]
     if not letter.paragraphs or letter.paragraphs[-1] not in texts:
         return
     start = len(texts) - 1 - texts[::-1].index(letter.paragraphs[-1])
-    for paragraph in paragraphs[start:-1]:
+    kept = paragraphs[start:]
+    normal = next((s for s in document.styles if s.name == "Normal"), None)
+    spacing = normal.paragraph_format if normal is not None else None
+    if spacing and spacing.line_spacing_rule == WD_LINE_SPACING.EXACTLY and spacing.line_spacing:
+        kept = _blank_lines_as_space(kept, spacing.line_spacing)
+    for paragraph in kept[:-1]:
         paragraph.paragraph_format.keep_with_next = True
-    paragraphs[start].paragraph_format.keep_together = True
+    kept[0].paragraph_format.keep_together = True
+
+
+def _blank_lines_as_space(paragraphs: list[Any], line: Any) -> list[Any]:
+    """Take out the empty paragraphs that come before a line of text, as as much space above
+    it; return the paragraphs left."""
+    left: list[Any] = []
+    blank: list[Any] = []
+    for paragraph in paragraphs:
+        if not paragraph._p.xpath("./w:r | ./w:hyperlink"):  # nothing in it
+            blank.append(paragraph)
+            continue
+        if blank:
+            above = paragraph.paragraph_format.space_before or 0
+            paragraph.paragraph_format.space_before = above + line * len(blank)
+            for empty in blank:
+                empty._p.getparent().remove(empty._p)
+            blank = []
+        left.append(paragraph)
+    return left + blank
 
 
 def _set_paper(document: Any, paper: str) -> None:
