@@ -255,9 +255,37 @@ def write_email(request: Request) -> Written:
 
 
 def _request_notes(case: Case, request: Request) -> list[str]:
-    """Warn when a closure request is not needed any more, or asks for a day already past."""
+    """Warn when the letter is dated before a day the case records, when a closure request is
+    not needed any more, or when it asks for a day already past."""
+    notes = _dated_before(case, request.today)
     if request.kind != "request":
+        return notes
+    return notes + _closure_notes(case, request)
+
+
+def _dated_before(case: Case, today: date) -> list[str]:
+    """Warn when the case records a day after the letter's: a letter cannot tell of it."""
+    status, delivery = case.status, case.delivery
+    days: list[date | None] = [event.day(case.tz) for event in case.events]
+    days += [day for charge in case.charges for day in (charge.date, charge.statement_date)]
+    days += [status.request_sent, status.confirmation_received, status.closed_on]
+    days += [status.refund_received, delivery.mailed_on]
+    latest = max((day for day in days if day), default=None)
+    if latest is None or latest <= today:
         return []
+    return [
+        _(
+            "Warning: the letter is dated {date}, before {later}, a day the case file records "
+            "— check the date (--date) and the dates in the case file"
+        ).format(
+            date=i18n.format_date(today, i18n.ui_language()),
+            later=i18n.format_date(latest, i18n.ui_language()),
+        )
+    ]
+
+
+def _closure_notes(case: Case, request: Request) -> list[str]:
+    """Warn when a closure request is not needed any more, or asks for a day already past."""
     confirmed = case.status.confirmation_received
     if confirmed:
         return [

@@ -114,6 +114,21 @@ def test_a_new_request_after_the_confirmation_is_pointed_out(case_file, tmp_path
     ) in result.stdout
 
 
+def test_a_letter_dated_before_a_day_the_case_records_is_pointed_out(
+    case_file, tmp_path: Path
+) -> None:
+    # request_sent typed 2026-12-25 for 2026-10-25: the letter of Nov 30 would say it followed it.
+    path = case_file(SAMPLE_CASE + SENT.replace("2026-11-24", "2026-12-25"))
+    result = run("letter", path, "--kind", "follow-up", "-o", tmp_path, "--date", "2026-11-30")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Warning: the letter is dated November 30, 2026, before December 25, 2026, a day the "
+        "case file records — check the date (--date) and the dates in the case file"
+    ) in result.stdout
+    fine = run("letter", path, "--kind", "follow-up", "-o", tmp_path / "b", "--date", "2026-12-30")
+    assert "Warning" not in fine.stdout
+
+
 def test_a_request_sent_by_email_only_is_recorded_by_its_day(case_file) -> None:
     path = case_file(SAMPLE_CASE.replace("[delivery]", '[delivery]\nmethod = "email"', 1))
     stdout = guide(path, "2026-11-24")
