@@ -163,12 +163,16 @@ def _full_block_body(write: _Writer, language: str) -> None:
     write.block("delivery")
     write.block("recipient")
     write.block("reference")
+    write.tag("if salutation")  # the FCC statement, pasted into a form, has none
     write.line("{{ salutation }}")
     write.line()
+    write.tag("endif")
     write.each("paragraphs", BODY)
     write.each("closing")
+    write.tag("if signature")  # nor a signature
     for _ in range(SIGNING_LINES[language]):  # room to sign
         write.line()
+    write.tag("endif")
     write.each("signature")
     write.enclosures()
 
@@ -177,7 +181,7 @@ def _chinese_body(write: _Writer, language: str) -> None:
     """A formal Chinese letter: centred title, indented paragraphs, signature at the right."""
     write.each("sender")
     write.line()
-    write.each("delivery")
+    write.block("delivery")  # a line apart from the address, never read as part of it
     write.block("recipient")
     write.tag("if title")
     write.line("{{ title }}", TITLE)

@@ -324,6 +324,9 @@ def _closing_together(document: Any, letter: Letter) -> None:
     for paragraph in kept[:-1]:
         paragraph.paragraph_format.keep_with_next = True
     kept[0].paragraph_format.keep_together = True
+    for paragraph in paragraphs[:start]:  # "The disputed charges:" never ends a page
+        if postal.introduces(paragraph.text):
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def _blank_lines_as_space(paragraphs: list[Any], line: Any) -> list[Any]:

@@ -41,6 +41,7 @@ from letters.render.postal import (
     MARGIN_SIZE,
     SIGNING_LINES,
     TIGHT_PITCH,
+    introduces,
 )
 
 INCH = 72.0
@@ -399,7 +400,7 @@ def _groups(letter: Letter, pitch: float) -> list[_Group]:
             text = block([paragraph], leading / 4, keep=False, indent=2 * size, align="justified")
         else:
             text = block([paragraph], keep=False)
-        groups.append(replace(text, body=True))
+        groups.append(replace(text, body=True, with_next=introduces(paragraph)))
     # The closing, the room to sign and the typed name are one block, and never go to a page
     # of their own: the layout brings the last lines of the body with them.
     if chinese:

@@ -25,6 +25,14 @@ LINE_PITCH = {"en": 1.25, "zh-CN": 1.5, "zh-TW": 1.5}
 TIGHT_PITCH = {"en": 1.15, "zh-CN": 1.35, "zh-TW": 1.35}  # to keep a letter on one page
 SIGNING_LINES = {"en": 4, "zh-CN": 3, "zh-TW": 3}  # blank lines left to sign in
 MARGIN_SIZE = 9.0  # page numbers and the continuation heading, in points
+
+
+def introduces(paragraph: str) -> bool:
+    """Tell a paragraph that introduces the next ("The disputed charges:"): the two stay on
+    one page."""
+    return paragraph.rstrip().endswith((":", "："))
+
+
 HEADER_INCHES = 0.5  # from the top edge to the continuation heading of later pages
 
 
