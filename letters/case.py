@@ -205,7 +205,10 @@ def check_value(key: Key, value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, 
 def check_table(values: dict[str, Any], model: type) -> tuple[dict[str, Any], list[Problem]]:
     """Check a table of values (an event, …) as the case file's checks would."""
     checker = _Checker("")
-    return checker.table(values, (), keys(model)) or {}, checker.problems
+    checked = checker.table(values, (), keys(model)) or {}
+    if model is Charge:
+        _statement_after_charge(checked, checker, ())
+    return checked, checker.problems
 
 
 def _text(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
@@ -378,17 +381,23 @@ def _check_precision(values: dict[str, Any], checker: _Checker) -> None:
 
 
 def _check_statements(values: dict[str, Any], checker: _Checker) -> None:
-    """Refuse a statement dated before the charge it shows: one of the two days is wrong."""
     for number, charge in enumerate(values.get("charges") or (), 1):
-        made, shown = charge.get("date"), charge.get("statement_date")
-        if made and shown and shown < made:
-            checker.problem(
-                ("charges", number, "statement_date"),
-                _(
-                    "is before the day of the charge ({date}) — a statement shows a charge "
-                    "only once it is made: check both dates"
-                ).format(date=made.isoformat()),
-            )
+        _statement_after_charge(charge, checker, ("charges", number))
+
+
+def _statement_after_charge(
+    charge: dict[str, Any], checker: _Checker, path: tuple[Any, ...]
+) -> None:
+    """Refuse a statement dated before the charge it shows: one of the two days is wrong."""
+    made, shown = charge.get("date"), charge.get("statement_date")
+    if made and shown and shown < made:
+        checker.problem(
+            (*path, "statement_date"),
+            _(
+                "is before the day of the charge ({date}) — a statement shows a charge only "
+                "once it is made: check both dates"
+            ).format(date=made.isoformat()),
+        )
 
 
 def _currency(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:

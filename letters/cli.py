@@ -89,8 +89,7 @@ UI_LANG_CHOSEN = "letters.ui_lang"
 def _reader_language(ctx: click.Context, case_language: str) -> str:
     """Return the language to speak to the holder in: --ui-lang or LETTERS_UI_LANG when given,
     else the case's `language` (the one the holder reads), not the system's."""
-    chosen = ctx.meta.get(UI_LANG_CHOSEN)
-    return chosen or i18n.normalize_language(os.environ.get("LETTERS_UI_LANG", "")) or case_language
+    return ctx.meta.get(UI_LANG_CHOSEN) or i18n.chosen_language() or case_language
 
 
 def _ui_lang_option() -> click.Option:
@@ -1389,7 +1388,8 @@ REPLACE_CALENDAR = N_("Replace the calendar file if it exists.")
 
 @cli.command(
     help=N_(
-        "Show the checklist, where the case stands and the next steps, with their dates.\n\n"
+        "Show the checklist, where the case stands and the next steps, with their dates, in "
+        "the language the holder reads (the case's language; --ui-lang chooses another).\n\n"
         "Example: letters guide case.toml --ics deadlines.ics"
     )
 )

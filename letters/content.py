@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from letters import i18n, identifiers
-from letters.case import Address, Case, Recipient, check_latin
+from letters.case import Address, Case, Charge, Recipient, check_latin
 from letters.cjk import is_wide, join_lines, pad
 from letters.errors import InputError, RenderError
 from letters.fidelity import check_fidelity, required_values
@@ -305,8 +305,9 @@ def check_needs(case: Case, kind: str) -> None:
     """
     sent = case.request_sent_on
     address = case.holder.address
+    disputed = disputed_charges(case)
     charges = (
-        case.charges, "charges",
+        disputed, "charges",
         _("needs [[charges]] — each charge made after the closure (date, amount, description)"),
     )  # fmt: skip
     needs: dict[str, list[tuple[Any, str, str]]] = {
@@ -333,7 +334,7 @@ def check_needs(case: Case, kind: str) -> None:
                "\"bank-account\" (straight from a bank account) under [card]: the law that "
                "protects you, and its deadlines, depend on it")),
             charges,
-            (all(c.statement_date for c in case.charges), "charges.statement_date",
+            (all(c.statement_date for c in disputed), "charges.statement_date",
              _("needs charges.statement_date on every charge — the 60 days run from it")),
             (address, "holder.address",
              _("needs holder.address — the card issuer answers by mail")),
@@ -357,15 +358,13 @@ def check_needs(case: Case, kind: str) -> None:
                "postal_code = \"…\" }}").format(state=_state(address))),
         ],
     }  # fmt: skip
-    if kind in CITE_CHARGES and (early := _before_cutoff(case)):
-        needs[kind].append(early)
     for present, key, message in needs.get(kind, ()):
         if not present:
             raise InputError(f"{kind}: {message}", fields={key: message})
 
 
 CITE_CHARGES = frozenset({"follow-up", "dispute", "card-dispute", "complaint", "complaint-ag"})
-"""The letters that say each charge in [[charges]] came after the closing (`charge_cutoff`)."""
+"""The letters that cite the charges, each as made after the closing (`charge_cutoff`)."""
 
 
 def charge_cutoff(case: Case) -> tuple[date, str] | None:
@@ -374,39 +373,26 @@ def charge_cutoff(case: Case) -> tuple[date, str] | None:
     if case.status.closed_on:
         return case.status.closed_on, _("the day the account closed (status.closed_on)")
     if case.account.close_on:
-        return case.account.close_on, _("the closing day asked for (account.close_on)")
+        return case.account.close_on, _("the closing day you asked for (account.close_on)")
     if case.request_sent_on:
         return case.request_sent_on, _("the day the closure request was sent")
     return None
 
 
-def _before_cutoff(case: Case) -> tuple[bool, str, str] | None:
-    """Return the need a charge dated before the cutoff fails, if one is."""
+def disputed_charges(case: Case) -> tuple[Charge, ...]:
+    """Return the charges the letters cite: those not before the closing day (`charge_cutoff`).
+    A charge before it is no charge after the closing, whatever else is wrong with it."""
     cutoff = charge_cutoff(case)
-    if cutoff is None:
-        return None
-    day, what = cutoff
-    early = [charge for charge in case.charges if charge.date < day]
-    if not early:
-        return None
-    message = _(
-        "the charge of {date} is before {cutoff}, {what} — the letter says every charge came "
-        "after it: correct the charge's date, or remove it from [[charges]]"
-    ).format(date=early[0].date.isoformat(), cutoff=day.isoformat(), what=what)
-    return False, "charges.date", message
+    return tuple(c for c in case.charges if cutoff is None or c.date >= cutoff[0])
 
 
 def _earlier_contacts(case: Case, view: Any, today: date) -> tuple[Any, ...]:
-    """Return the events a closure request cites as asked before: those before it was sent
-    (all, while it is not) and by the letter's date, less letters mailed (the request's own)."""
+    """Return the events a closure request cites as asked before: those before the day it was
+    sent (not its own mailing, nor what came since), or by the letter's date while it is not."""
     sent = case.request_sent_on
-    return tuple(
-        shown
-        for event, shown in zip(case.events, view.events, strict=True)
-        if not event.certified_mail
-        and event.day(case.tz) <= today
-        and (sent is None or event.day(case.tz) < sent)
-    )
+    last = today if sent is None else sent - timedelta(days=1)
+    pairs = zip(case.events, view.events, strict=True)
+    return tuple(shown for event, shown in pairs if event.day(case.tz) <= last)
 
 
 def _state(address: Address | None) -> str:
@@ -421,7 +407,10 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
 
     view = inert(case)
     recipient = recipient_for(case, kind)
-    statements = [c.statement_date for c in case.charges if c.statement_date]
+    disputed = disputed_charges(case)
+    pairs = zip(case.charges, view.charges, strict=True)
+    charges = tuple(shown for charge, shown in pairs if charge in disputed)
+    statements = [c.statement_date for c in disputed if c.statement_date]
     first_statement = min(statements) if statements else None
     if recipient == case.recipient:
         recipient_view = view.recipient
@@ -440,7 +429,7 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "carrier_recipient": view.recipient,
         "checklist": view.checklist,
         "status": view.status,
-        "charges": view.charges,
+        "charges": charges,
         "card": view.card,
         "complaint": view.complaint,
         "response_days": case.response_days,

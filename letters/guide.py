@@ -22,6 +22,7 @@ from pathlib import Path
 from letters import i18n
 from letters.case import Case, Charge
 from letters.casefolder import of_case_file
+from letters.content import disputed_charges
 from letters.i18n import N_, _, ngettext
 from letters.output import write_outputs
 from letters.shell import command
@@ -419,7 +420,7 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
                 action=refund,
             )
         )
-    late = [charge for charge in case.charges if charge.date > closed]
+    late = disputed_charges(case)  # those the dispute letters cite
     if late:
         dispute = _letter(case, "dispute")
         steps.append(

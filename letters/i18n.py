@@ -47,8 +47,7 @@ def language_from_env(
     """Pick the interface language: LETTERS_UI_LANG, else LANGUAGE, LC_ALL, LC_MESSAGES and
     LANG, else the system's own setting on Windows and macOS (which set none of those)."""
     env = os.environ if environ is None else environ
-    chosen = env.get("LETTERS_UI_LANG", "")
-    if chosen and (language := normalize_language(chosen)):
+    if language := chosen_language(env):
         return language
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name, "")
@@ -58,6 +57,14 @@ def language_from_env(
         return normalize_language(first.split(".")[0]) or "en"
     tag = system_language_tag(sys.platform if platform is None else platform)
     return (normalize_language(tag) if tag else None) or "en"
+
+
+def chosen_language(environ: os._Environ[str] | dict[str, str] | None = None) -> str | None:
+    """Return the language chosen for letters itself (LETTERS_UI_LANG), if one is."""
+    env = os.environ if environ is None else environ
+    return (
+        normalize_language(env.get("LETTERS_UI_LANG", "")) if env.get("LETTERS_UI_LANG") else None
+    )
 
 
 def system_language_tag(platform: str) -> str | None:

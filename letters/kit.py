@@ -12,10 +12,13 @@ from letters import i18n
 from letters.case import Case, load_case
 from letters.casefolder import of_case_file
 from letters.content import (
+    CITE_CHARGES,
     COMPANIONS,
     Letter,
     attorney_general_office,
+    charge_cutoff,
     check_language,
+    disputed_charges,
     document_language,
     render_letter,
     untranslated,
@@ -258,9 +261,32 @@ def _request_notes(case: Case, request: Request) -> list[str]:
     """Warn when the letter is dated before a day the case records, when a closure request is
     not needed any more, or when it asks for a day already past."""
     notes = _dated_before(case, request.today)
+    if request.kind in CITE_CHARGES:
+        notes += _left_out(case)
     if request.kind != "request":
         return notes
     return notes + _closure_notes(case, request)
+
+
+def _left_out(case: Case) -> list[str]:
+    """Warn of the charges a letter leaves out: made before the closing day it says they
+    came after."""
+    cutoff = charge_cutoff(case)
+    disputed = disputed_charges(case)
+    early = [charge for charge in case.charges if charge not in disputed]
+    if cutoff is None or not early:
+        return []
+    language = i18n.ui_language()
+    return [
+        _(
+            "Warning: the letter leaves out the charges of {dates}: they are before {cutoff}, "
+            "{what}, and it is about the charges made after it — correct a date that is wrong"
+        ).format(
+            dates=", ".join(i18n.format_date(charge.date, language) for charge in early),
+            cutoff=i18n.format_date(cutoff[0], language),
+            what=cutoff[1],
+        )
+    ]
 
 
 def _dated_before(case: Case, today: date) -> list[str]:

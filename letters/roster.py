@@ -143,6 +143,8 @@ def row_answers(
             address = _address(row, section, problems)
             if address is not None:
                 answers[section]["address"] = address
+    if not row.get("delivery.method"):
+        answers["delivery"]["method"] = wizard.method_default(answers["recipient"].get("email"))
     if not problems:
         problems = list(wizard.answer_problems(answers).items())
     return answers, problems

@@ -473,10 +473,9 @@ def interview(ask: Ask, say: Say, language: str) -> dict[str, Any]:
         for asked in questions:
             if asked.only_if and not table.get(asked.only_if):
                 continue
-            if (section, asked.key) == ("delivery", "method") and not answers["recipient"].get(
-                "email"
-            ):
-                asked = dataclasses.replace(asked, default="mail")  # no address to email to
+            if (section, asked.key) == ("delivery", "method"):
+                default = method_default(answers["recipient"].get("email"))
+                asked = dataclasses.replace(asked, default=default)
             if asked.key == ADDRESS:
                 value = _address(ask, say, words, f"{section}.{ADDRESS}")
             else:
@@ -510,6 +509,12 @@ LATIN_FIELDS = {
 }
 """What a form says of a name an English request cannot carry (the case file's words name
 its keys)."""
+
+
+def method_default(recipient_email: str | None) -> str:
+    """Return how the request goes unless told otherwise: both ways, or by mail alone when
+    there is no address to email it to."""
+    return "both" if recipient_email else "mail"
 
 
 def _by_email_without_address(answers: dict[str, Any]) -> bool:

@@ -126,7 +126,7 @@ def test_a_letter_dated_before_a_day_the_case_records_is_pointed_out(
         "case file records — check the date (--date) and the dates in the case file"
     ) in result.stdout
     fine = run("letter", path, "--kind", "follow-up", "-o", tmp_path / "b", "--date", "2026-12-30")
-    assert "Warning" not in fine.stdout
+    assert fine.exit_code == 0 and "Warning" not in fine.stdout
 
 
 def test_a_request_sent_by_email_only_is_recorded_by_its_day(case_file) -> None:
@@ -256,6 +256,22 @@ def test_after_the_closure(case_file) -> None:
         "answer it in writing within 30 days.",
         f"  11. Keep every record, checksummed in one bundle: letters kit {path}",
     ]
+
+
+def test_the_dispute_the_guide_suggests_cites_the_charges_it_counts(
+    case_file, tmp_path: Path
+) -> None:
+    # Three charges after the closure, and one before it (November 15), which the letter
+    # leaves out, saying so.
+    path = case_file(SAMPLE_CASE + CLOSED)
+    assert "3 charges after the closure on December 1, 2026" in guide(path, "2027-01-10")
+    result = run("letter", path, "--kind", "dispute", "-o", tmp_path, "--date", "2027-01-10")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Warning: the letter leaves out the charges of November 15, 2026: they are before "
+        "December 1, 2026, the day the account closed (status.closed_on), and it is about the "
+        "charges made after it — correct a date that is wrong"
+    ) in result.stdout
 
 
 def test_a_case_with_its_card_needs_no_card_hint(case_file) -> None:

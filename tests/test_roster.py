@@ -62,6 +62,9 @@ def test_good_rows_become_case_folders_and_bad_rows_are_named_cell_by_cell(here:
     assert str(wang.account.balance) == "12.50"
     assert (here / "wang" / "evidence").is_dir()
     assert load_case(here / "li" / "case.toml").account.reason == "no-longer-needed"
+    # No email for the company, no way chosen: the letter is mailed; an address, both ways.
+    assert load_case(here / "li" / "case.toml").delivery.method == "mail"
+    assert wang.delivery.method == "both"
     status = run("status", here / "wang", here / "li", "--date", "2026-11-25")
     assert status.exit_code == 0
 

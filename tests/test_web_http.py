@@ -332,6 +332,10 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
     wrong = charge | {"csrf": client.csrf("/charges"), "charge.amount": "thirty"}
     status, _headers, text = client.post("/charges", wrong)
     assert status == 400 and 'id="charge.amount-error">not an amount of money' in text
+    wrong = charge | {"csrf": client.csrf("/charges"), "charge.statement_date": "2026-11-19"}
+    status, _headers, text = client.post("/charges", wrong)
+    assert status == 400
+    assert 'id="charge.statement_date-error">is before the day of the charge (2026-11-20)' in text
     wrong = card | {"csrf": client.csrf("/charges"), "card.last4": "12345"}
     status, _headers, text = client.post("/card", wrong)
     assert status == 400 and 'id="card.last4-error">' in text

@@ -671,14 +671,6 @@ NEEDS = {
         "/charges",
         N_("Record them on the Charges page"),
     ),
-    "charges.date": (
-        N_(
-            "The letter says each charge came after the closing, and one is dated before it: "
-            "correct its date, or remove it."
-        ),
-        "/charges",
-        N_("Open the Charges page"),
-    ),
     "charges.statement_date": (
         N_(
             "A card dispute cites, for each charge, the date of the card statement that first "
