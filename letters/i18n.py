@@ -61,10 +61,8 @@ def language_from_env(
 
 def chosen_language(environ: os._Environ[str] | dict[str, str] | None = None) -> str | None:
     """Return the language chosen for letters itself (LETTERS_UI_LANG), if one is."""
-    env = os.environ if environ is None else environ
-    return (
-        normalize_language(env.get("LETTERS_UI_LANG", "")) if env.get("LETTERS_UI_LANG") else None
-    )
+    chosen = (os.environ if environ is None else environ).get("LETTERS_UI_LANG", "")
+    return normalize_language(chosen) if chosen else None
 
 
 def system_language_tag(platform: str) -> str | None:

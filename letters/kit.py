@@ -258,8 +258,9 @@ def write_email(request: Request) -> Written:
 
 
 def _request_notes(case: Case, request: Request) -> list[str]:
-    """Warn when the letter is dated before a day the case records, when a closure request is
-    not needed any more, or when it asks for a day already past."""
+    """Warn when the letter is dated before a day the case records, when it leaves out charges
+    made before the closing, or when a closure request is not needed any more or asks for a
+    day already past."""
     notes = _dated_before(case, request.today)
     if request.kind in CITE_CHARGES:
         notes += _left_out(case)
