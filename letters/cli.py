@@ -121,6 +121,15 @@ def _ui_lang_first(args: list[str]) -> None:
             i18n.set_ui_language(language)
 
 
+def _without_ui_lang(args: list[str]) -> list[str]:
+    """Return the arguments after a group's case without the --ui-lang before its command:
+    `_ui_lang_first` has spoken it, and a group stops reading options at its case."""
+    index = 0
+    while index < len(args) and args[index].split("=")[0] == "--ui-lang":
+        index += 2 if args[index] == "--ui-lang" else 1
+    return args[index:]
+
+
 class LettersCommand(click.Command):
     """A command whose help is translated when it is shown, and which takes --ui-lang."""
 
@@ -213,6 +222,8 @@ class LettersGroup(click.Group):
                     ),
                     ctx,
                 )
+            if takes_case and args and not args[0].startswith("-"):
+                args = [args[0], *_without_ui_lang(args[1:])]  # `letters log CASE --ui-lang zh-CN`
             return super().parse_args(ctx, args)
 
     def resolve_command(

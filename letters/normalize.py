@@ -150,6 +150,13 @@ def parse_moment(text: str) -> date | datetime:
             later = 0  # days after the date: 1 for 晚上12点
             if part:
                 hours = _DAY_PARTS[part]
+                if hour not in hours and len(part) > 1:  # 晚上2点: not AM or PM
+                    raise NormalizeError(
+                        _(
+                            "{part} has no {hour} o'clock — write the time on a 24-hour clock, "
+                            "like 02:00 or 14:00"
+                        ).format(part=part, hour=hour)
+                    )
                 if hour not in hours:
                     break
                 later, hour = divmod(hours[hour], 24)

@@ -280,8 +280,8 @@ def test_log_add_reads_a_time_as_people_write_it(
     [
         ("2026年11月20日 上午12点",
          "上午12点 can be noon or midnight — write 中午12点 or 凌晨0点 (or 12:00, 0:00)"),
-        ("2026年11月20日 晚上2点", "not a date or time — write it like 2026-11-20 14:30, "
-         "11/20/2026 2:30 PM or 2026年11月20日 下午2:30"),
+        ("2026年11月20日 晚上2点",
+         "晚上 has no 2 o'clock — write the time on a 24-hour clock, like 02:00 or 14:00"),
     ],
 )  # fmt: skip
 def test_a_time_that_can_be_read_two_ways_is_refused(case_file, text: str, message: str) -> None:

@@ -382,3 +382,12 @@ def test_the_command_before_the_case_says_the_case_comes_first(case: Path) -> No
         "Error: the case comes first: cli log CASE add … — cli log --help shows how to use it\n",
     )  # (CliRunner calls the program cli)
     assert case.read_bytes() == before
+
+
+def test_ui_lang_after_the_case_is_read(case: Path) -> None:
+    shown = run("log", case, "--ui-lang", "zh-CN")
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.startswith("共 2 条记录\n")
+    added = run("log", case, "--ui-lang=zh-TW", "add", "--channel", "phone", "--summary", "Called.")
+    assert added.exit_code == 0, added.stderr
+    assert "：已新增 " in added.stdout  # in Traditional Chinese
