@@ -150,7 +150,7 @@ def parse_moment(text: str) -> date | datetime:
             later = 0  # days after the date: 1 for 晚上12点
             if part:
                 hours = _DAY_PARTS[part]
-                if hour not in hours and len(part) > 1:  # 晚上2点: not AM or PM
+                if hour not in hours and part not in ("a", "p"):  # 晚上2点; 13 PM is garbled
                     raise NormalizeError(
                         _(
                             "{part} has no {hour} o'clock — write the time on a 24-hour clock, "

@@ -729,9 +729,7 @@ def add_charge() -> Any:
 @pages.get("/charges/<int:number>")
 def charge(number: int) -> Any:
     """The charge form, filled in with a charge to correct."""
-    case = need_case()
-    if not 1 <= number <= len(case.charges):
-        abort(404)
+    case = _with_charge(number)
     known = case.charges[number - 1]
     values = {
         "charge.date": known.date.isoformat(),
@@ -749,14 +747,20 @@ def edit_charge(number: int) -> Any:
     from letters.timeline import edit_charge as edit
 
     state = launch().state
-    case = need_case()
-    if not 1 <= number <= len(case.charges):
-        abort(404)
+    case = _with_charge(number)
 
     def write(values: dict[str, Any]) -> None:
         edit(state.case_file, number, values)
 
     return _charge_form(case, write, "edited", editing=number)
+
+
+def _with_charge(number: int) -> Case:
+    """Return the open case, which has a charge `number` (from 1), or answer 404."""
+    case = need_case()
+    if not 1 <= number <= len(case.charges):
+        abort(404)
+    return case
 
 
 def _charge_form(
@@ -800,9 +804,7 @@ def remove_charge(number: int) -> Any:
     from letters.timeline import remove_charge as remove
 
     state = launch().state
-    case = need_case()
-    if not 1 <= number <= len(case.charges):
-        abort(404)
+    _with_charge(number)
     with state.lock:
         remove(state.case_file, number)
     return _done("/charges", removed=True)
