@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from letters import i18n, identifiers
 from letters.case import Address, Case, Charge, Recipient, check_latin
@@ -367,15 +367,27 @@ CITE_CHARGES = frozenset({"follow-up", "dispute", "card-dispute", "complaint", "
 """The letters that cite the charges, each as made after the closing (`charge_cutoff`)."""
 
 
-def charge_cutoff(case: Case) -> tuple[date, str] | None:
-    """Return the day the letters say the charges came after, and what day it is: the day the
-    account closed, else the closing day asked for, else the day the request was sent."""
+class Cutoff(NamedTuple):
+    """The day the letters say the charges came after."""
+
+    day: date
+    what: str  # which day it is, in the holder's words
+    closing: bool  # a closing day, not the day the request was sent
+
+
+def charge_cutoff(case: Case) -> Cutoff | None:
+    """Return the day the letters say the charges came after: the day the account closed,
+    else the closing day asked for, else the day the request was sent."""
     if case.status.closed_on:
-        return case.status.closed_on, _("the day the account closed (status.closed_on)")
+        return Cutoff(
+            case.status.closed_on, _("the day the account closed (status.closed_on)"), True
+        )
     if case.account.close_on:
-        return case.account.close_on, _("the closing day you asked for (account.close_on)")
+        return Cutoff(
+            case.account.close_on, _("the closing day you asked for (account.close_on)"), True
+        )
     if case.request_sent_on:
-        return case.request_sent_on, _("the day the closure request was sent")
+        return Cutoff(case.request_sent_on, _("the day the closure request was sent"), False)
     return None
 
 
@@ -383,7 +395,7 @@ def disputed_charges(case: Case) -> tuple[Charge, ...]:
     """Return the charges the letters cite: those not before the closing day (`charge_cutoff`).
     A charge before it is no charge after the closing, whatever else is wrong with it."""
     cutoff = charge_cutoff(case)
-    return tuple(c for c in case.charges if cutoff is None or c.date >= cutoff[0])
+    return tuple(c for c in case.charges if cutoff is None or c.date >= cutoff.day)
 
 
 def _earlier_contacts(case: Case, view: Any, today: date) -> tuple[Any, ...]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from letters import i18n
 from letters.case import Case, Charge
 from letters.casefolder import of_case_file
-from letters.content import disputed_charges
+from letters.content import charge_cutoff, disputed_charges
 from letters.i18n import N_, _, ngettext
 from letters.output import write_outputs
 from letters.shell import command
@@ -392,8 +392,10 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
 
 
 def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], list[Deadline]]:
-    # The day it closed: as recorded, else the day asked for, else the day it was confirmed.
-    closed = case.status.closed_on or case.account.close_on or confirmed
+    # The day the charges are counted from, as the letters count them; without one, the day
+    # the closure was confirmed.
+    cutoff = charge_cutoff(case)
+    closed = cutoff.day if cutoff else confirmed
     steps: list[Step] = []
     deadlines: list[Deadline] = []
     if not case.checklist.esim_deleted:
@@ -423,19 +425,32 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
     late = disputed_charges(case)  # those the dispute letters cite
     if late:
         dispute = _letter(case, "dispute")
+        if cutoff is None:  # the letters say "after my closure request", with no day
+            message = ngettext(
+                "{count} charge after your closure request: dispute it with the carrier: {command}",
+                "{count} charges after your closure request: dispute them with the carrier: "
+                "{command}",
+                len(late),
+            )
+        elif cutoff.closing:
+            message = ngettext(
+                "{count} charge after the closure on {closed}: dispute it with the carrier: "
+                "{command}",
+                "{count} charges after the closure on {closed}: dispute them with the carrier: "
+                "{command}",
+                len(late),
+            )
+        else:  # what the letters say too: the charges since the request
+            message = ngettext(
+                "{count} charge since your closure request of {closed}: dispute it with the "
+                "carrier: {command}",
+                "{count} charges since your closure request of {closed}: dispute them with the "
+                "carrier: {command}",
+                len(late),
+            )
         steps.append(
             Step(
-                ngettext(
-                    "{count} charge after the closure on {closed}: dispute it with the carrier: "
-                    "{command}",
-                    "{count} charges after the closure on {closed}: dispute them with the "
-                    "carrier: {command}",
-                    len(late),
-                ).format(
-                    count=len(late),
-                    closed=_day(closed),
-                    command=dispute.command,
-                ),
+                message.format(count=len(late), closed=_day(closed), command=dispute.command),
                 action=dispute,
             )
         )

@@ -284,8 +284,8 @@ def _left_out(case: Case) -> list[str]:
             "{what}, and it is about the charges made after it — correct a date that is wrong"
         ).format(
             dates=", ".join(i18n.format_date(charge.date, language) for charge in early),
-            cutoff=i18n.format_date(cutoff[0], language),
-            what=cutoff[1],
+            cutoff=i18n.format_date(cutoff.day, language),
+            what=cutoff.what,
         )
     ]
 

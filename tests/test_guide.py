@@ -12,6 +12,7 @@ from icalendar import Calendar
 from letters.case import load_case
 from letters.guide import plan
 from tests.conftest import SAMPLE_CASE, run
+from tests.letter_fixtures import pdf_text
 
 SENT = "\n[status]\nrequest_sent = 2026-11-24\n"
 CREDIT_CARD = '\n[card]\nissuer = "Example Bank"\nlast4 = "4242"\ntype = "credit"\n'
@@ -256,6 +257,41 @@ def test_after_the_closure(case_file) -> None:
         "answer it in writing within 30 days.",
         f"  11. Keep every record, checksummed in one bundle: letters kit {path}",
     ]
+
+
+@pytest.mark.parametrize(
+    ("status", "counted", "cited"),
+    [
+        # No closing day: the charges since the request, as the letters count them.
+        (
+            "request_sent = 2026-11-24\n",
+            "3 charges since your closure request of November 24, 2026",
+            "made after my closure request of November 24, 2026",
+        ),
+        # Not even the request's day: every charge, after the request.
+        ("", "4 charges after your closure request", "made after my closure request"),
+    ],
+)
+def test_without_a_closing_day_the_guide_counts_from_what_the_letters_say(
+    case_file, tmp_path: Path, status: str, counted: str, cited: str
+) -> None:
+    # Confirmed on December 2, and no day the account closed or was to close.
+    text = (
+        (SAMPLE_CASE + CLOSED)
+        .replace("close_on = 2026-12-01", "")
+        .replace("closed_on = 2026-12-01\n", "")
+    )
+    text = text.replace("request_sent = 2026-11-24\n", status)
+    stdout = guide(case_file(text), "2027-01-10")
+    assert counted + ": dispute them with the carrier" in stdout
+    assert "after the closure on" not in stdout
+    if status:
+        assert "nothing should be charged after November 24, 2026." in stdout
+    result = run("letter", tmp_path / "case.toml", "--kind", "dispute", "-o", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    letter = " ".join(pdf_text((tmp_path / "dispute.en.pdf").read_bytes()).split())
+    assert cited in letter
+    assert letter.count("plan, $30.00") == (1 if status else 2)  # November's only without a day
 
 
 def test_the_dispute_the_guide_suggests_cites_the_charges_it_counts(
