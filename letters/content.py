@@ -398,6 +398,31 @@ def disputed_charges(case: Case) -> tuple[Charge, ...]:
     return tuple(c for c in case.charges if cutoff is None or c.date >= cutoff.day)
 
 
+CARD_DISPUTE_DAYS = 60
+"""The issuer must receive the dispute within 60 days after it sent the statement that first
+shows the charge: for a credit card under the Fair Credit Billing Act (12 CFR 1026.13), for a
+debit card, a prepaid card or a bank account under Regulation E (12 CFR 1005.11)."""
+
+
+def card_dispute_by(charge: Charge) -> date | None:
+    """Return the last day a card dispute of `charge` can reach the issuer in time, when the
+    case gives the statement that first shows it."""
+    if charge.statement_date is None:
+        return None
+    return charge.statement_date + timedelta(days=CARD_DISPUTE_DAYS)
+
+
+def card_dispute_missed(case: Case, today: date) -> date | None:
+    """Return the last day a card dispute could reach the issuer, once it is past for every
+    charge the letters cite: the law's dispute procedures then no longer bind the issuer, and a
+    card dispute asks without citing them."""
+    disputed = disputed_charges(case)
+    last_days = [day for day in map(card_dispute_by, disputed) if day]
+    if not disputed or len(last_days) < len(disputed) or max(last_days) >= today:
+        return None
+    return max(last_days)
+
+
 def _earlier_contacts(case: Case, view: Any, today: date) -> tuple[Any, ...]:
     """Return the events a closure request cites as asked before: those before the day it was
     sent (not its own mailing, nor what came since), or by the letter's date while it is not."""
@@ -414,7 +439,6 @@ def _state(address: Address | None) -> str:
 def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]:
     """Return the variables a content template sees: an inert view of the case (plain values
     whose strings remember their case keys), never the live objects."""
-    from letters.guide import CARD_DISPUTE_DAYS  # guide imports the writers, which import us
     from letters.templating import inert
 
     view = inert(case)
@@ -456,12 +480,14 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "deadline": case.answer_due(today),
         "agency": inert(_agency(case, kind), "agency"),
         # A card dispute must reach the issuer within these days after the first statement
-        # that shows the charge; the letter claims it is in time only while that is true.
+        # that shows the charge; the letter claims it is in time only while that is true, and
+        # the law's protections only while they are not lost for every charge.
         "card_dispute_days": CARD_DISPUTE_DAYS,
         "first_statement": first_statement,
         "card_dispute_by": (
             first_statement + timedelta(days=CARD_DISPUTE_DAYS) if first_statement else None
         ),
+        "card_dispute_missed": card_dispute_missed(case, today),
     }
 
 

@@ -22,15 +22,11 @@ from pathlib import Path
 from letters import i18n
 from letters.case import Case, Charge
 from letters.casefolder import of_case_file
-from letters.content import charge_cutoff, disputed_charges
+from letters.content import card_dispute_by, charge_cutoff, disputed_charges
 from letters.i18n import N_, _, ngettext
 from letters.output import write_outputs
 from letters.shell import command
 
-CARD_DISPUTE_DAYS = 60
-"""The issuer must receive the dispute within 60 days after it sent the statement that first
-shows the charge: for a credit card under the Fair Credit Billing Act (12 CFR 1026.13), for a
-debit card, a prepaid card or a bank account under Regulation E (12 CFR 1005.11)."""
 REMIND_HOUR = 9
 """Calendar alarms ring at this hour, so an all-day deadline does not alarm at midnight."""
 
@@ -496,14 +492,14 @@ def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadli
         amount=_money(case, charge.amount),
         date=_day(charge.date),
     )
-    if charge.statement_date is None:
+    last = card_dispute_by(charge)
+    if last is None:
         text = _(
             "Dispute with your card issuer or bank for {charge}: add statement_date to this "
             "charge in the case file — your letter must reach them within 60 days after the "
             "statement that first shows it."
         ).format(charge=label)
         return Step(text), None  # nothing to write until the statement date is known
-    last = charge.statement_date + timedelta(days=CARD_DISPUTE_DAYS)
     left = _left(last, today)
     kind = case.card.type if case.card else None
     action = _letter(case, "card-dispute")

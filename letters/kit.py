@@ -16,6 +16,7 @@ from letters.content import (
     COMPANIONS,
     Letter,
     attorney_general_office,
+    card_dispute_missed,
     charge_cutoff,
     check_language,
     disputed_charges,
@@ -259,11 +260,21 @@ def write_email(request: Request) -> Written:
 
 def _request_notes(case: Case, request: Request) -> list[str]:
     """Warn when the letter is dated before a day the case records, when it leaves out charges
-    made before the closing, or when a closure request is not needed any more or asks for a
-    day already past."""
+    made before the closing, when a card dispute is too late for the law's protections, or when
+    a closure request is not needed any more or asks for a day already past."""
     notes = _dated_before(case, request.today)
     if request.kind in CITE_CHARGES:
         notes += _left_out(case)
+    missed = card_dispute_missed(case, request.today)
+    if request.kind == "card-dispute" and missed:
+        notes.append(
+            _(
+                "Warning: the 60 days for the card issuer or bank to receive a dispute of these "
+                "charges ended on {day}: the letter asks them to correct the charges, and does "
+                "not cite the Fair Credit Billing Act or Regulation E, which no longer oblige "
+                "them to"
+            ).format(day=i18n.format_date(missed, i18n.ui_language()))
+        )
     if request.kind != "request":
         return notes
     return notes + _closure_notes(case, request)

@@ -654,3 +654,54 @@ def test_the_sheet_names_who_receives_the_card_dispute_by_the_type_of_card(
         }[language]  # fmt: skip
         assert f"{right}{said[0]}" in sheet
         assert said[1] in sheet and said[2] in sheet
+
+
+@pytest.mark.parametrize("kind", ["credit", "debit"])
+@pytest.mark.parametrize("language", ["zh-CN", "zh-TW"])
+def test_a_card_dispute_past_its_last_day_asks_and_claims_no_protection(
+    kind: str, language: str
+) -> None:
+    case = with_card_type(LATE_CASES[language], kind)
+    last = max(filter(None, map(content.card_dispute_by, case.charges)))
+    claims = ("Fair Credit Billing Act", "withhold payment", "1005.11", "Regulation E:")
+    sheet_claims = {
+        "zh-CN": ("暂不支付争议金额", "须在收到通知后10个工作日内"),
+        "zh-TW": ("暫不繳納爭議金額", "須在收到通知後10個營業日內"),
+    }[language]
+    missed = {
+        "zh-CN": f"期限已于{day(last, language)}过去",
+        "zh-TW": f"期限已於{day(last, language)}過去",
+    }
+
+    def texts(today: date) -> tuple[str, str]:
+        letter = render_letter(case, "card-dispute", "en", today)
+        sheet = render_letter(case, "explain", language, today, explaining="card-dispute")
+        return f"{letter.subject}\n{letter_text(letter)}", letter_text(sheet)
+
+    letter, sheet = texts(last)  # the last day: still in time, and said so
+    assert "must reach you within 60 days" in letter
+    assert any(claim in letter for claim in claims)
+    assert missed[language] not in sheet
+    letter, sheet = texts(last + timedelta(days=1))
+    assert not any(claim in letter for claim in claims), letter
+    assert "must reach you within 60 days" not in letter
+    assert "back to my account" in letter  # it still asks
+    assert not any(claim in sheet for claim in sheet_claims), sheet
+    assert missed[language] in sheet
+    if kind == "debit":  # the revocation of future payments holds whenever it is sent
+        assert "12 CFR 1005.10(c)" in letter and "1005.10(c)" in sheet
+
+
+@pytest.mark.parametrize("kind", ["dispute", "follow-up"])
+@pytest.mark.parametrize("language", ["zh-CN", "zh-TW"])
+def test_the_sheet_says_not_to_wait_for_the_carrier_when_the_card_dispute_is_due_first(
+    kind: str, language: str
+) -> None:
+    case = LATE_CASES[language]
+    last = min(filter(None, map(content.card_dispute_by, case.charges)))
+    urgent = {"zh-CN": f"争议信必须在{day(last, language)}之前送达",
+              "zh-TW": f"爭議信必須在{day(last, language)}之前送達"}[language]  # fmt: skip
+    for today, said in ((last - timedelta(days=30), False), (last - timedelta(days=5), True)):
+        sheet = letter_text(render_letter(case, "explain", language, today, explaining=kind))
+        assert (urgent in sheet) is said, (today, sheet)
+        assert ("--kind card-dispute" in sheet) is (said or kind == "dispute")

@@ -156,3 +156,21 @@ def test_a_logged_certified_letter_counts_as_the_request_sent(tmp_path: Path, ca
     assert "On November 2, 2026, I asked you in writing" in pdf_text(
         tmp_path / "follow-up.en.pdf"
     ).replace("\n", " ")
+
+
+def test_a_card_dispute_past_its_last_day_is_written_with_a_warning(tmp_path: Path) -> None:
+    # The statement of December 15 gave until February 13, 2027.
+    case = SAMPLES / "case-late-en.toml"
+    for day, warned in (("2027-02-13", False), ("2027-02-14", True)):
+        out = tmp_path / day
+        result = run("letter", case, "--kind", "card-dispute", "-o", out, "--date", day)
+        assert result.exit_code == 0, result.stderr
+        warning = (
+            "Warning: the 60 days for the card issuer or bank to receive a dispute of these "
+            "charges ended on February 13, 2027: the letter asks them to correct the charges, "
+            "and does not cite the Fair Credit Billing Act or Regulation E, which no longer "
+            "oblige them to"
+        )
+        assert (warning in result.stdout) is warned, result.stdout
+        letter = " ".join(pdf_text(out / "card-dispute.en.pdf").split())
+        assert ("Fair Credit Billing Act" in letter) is not warned
