@@ -174,6 +174,9 @@ class Guide:
     @property
     def headline(self) -> str:
         """Return where things stand, in one sentence."""
+        written = any(item.key == "confirmation" and item.done for item in self.checklist)
+        if self.stage == "closed" and not written:
+            return _("Closed, but not yet confirmed in writing: the checks that remain.")
         return _(STAGES[self.stage])
 
 
@@ -215,7 +218,7 @@ def _checklist(case: Case, sent: date | None, confirmed: date | None) -> tuple[I
         "autopay": checks.autopay_removed,
         "balance": case.status.refund_received is not None if balance else None,
         "request": sent is not None,
-        "confirmation": confirmed is not None,
+        "confirmation": case.status.confirmation_received is not None,
         "esim": checks.esim_deleted,
     }
     amount = _money(case, balance) if balance else ""
@@ -394,7 +397,9 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
     closed = cutoff.day if cutoff else confirmed
     steps: list[Step] = []
     deadlines: list[Deadline] = []
-    if not case.checklist.esim_deleted:
+    if case.status.confirmation_received is None:  # closed, as the carrier said
+        steps.append(_in_writing(case, today, closed))
+    elif not case.checklist.esim_deleted:
         steps.append(
             Step(_("The closure is confirmed: now delete the eSIM profile from the phone."))
         )
@@ -484,6 +489,36 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
         )
     )
     return steps, deadlines
+
+
+def _in_writing(case: Case, today: date, closed: date) -> Step:
+    """Ask for the written confirmation of a closure known only by word: with the follow-up
+    once the answer the request asked for is due."""
+    sent = case.request_sent_on
+    if sent is None:  # closed without a written request: no follow-up to send
+        return Step(
+            _(
+                "The account closed on {closed}, but the carrier has not confirmed it in "
+                "writing: ask them for a confirmation by email or letter, and keep it — delete "
+                "the eSIM profile only once it is confirmed."
+            ).format(closed=_day(closed))
+        )
+    follow_up = _letter(case, "follow-up")
+    due = case.answer_due(sent)
+    if today <= due:
+        text = _(
+            "The account closed on {closed}, but the carrier has not confirmed it in writing: "
+            "expect the confirmation by {due} ({left}); if none comes, send a follow-up: "
+            "{command}"
+        ).format(
+            closed=_day(closed), due=_day(due), left=_left(due, today), command=follow_up.command
+        )
+        return Step(text, due, follow_up)
+    text = _(
+        "The account closed on {closed}, but the carrier has not confirmed it in writing: ask "
+        "for it with a follow-up: {command} — delete the eSIM profile only once it is confirmed."
+    ).format(closed=_day(closed), command=follow_up.command)
+    return Step(text, action=follow_up)
 
 
 def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadline | None]:

@@ -320,14 +320,49 @@ def test_a_case_with_its_card_needs_no_card_hint(case_file) -> None:
 def test_after_the_closure_with_nothing_wrong(case_file) -> None:
     text = SAMPLE_CASE.replace('balance = "12.50"', 'balance = "0"')
     text += "\n[checklist]\nesim_deleted = true\n\n[status]\nclosed_on = 2026-12-01\n"
+    text += "confirmation_received = 2026-12-03\n"
     guided = plan(load_case(case_file(text)), date(2026, 12, 10))
     assert guided.stage == "closed"
+    assert guided.headline == "Closure confirmed: the checks that remain."
     assert [step.text.split(":")[0] for step in guided.steps] == [
         "Update your contact number everywhere this number was used.",
         "Check the final bill and your card statements",
         "Keep every record, checksummed in one bundle",
     ]
     assert guided.deadlines == ()
+
+
+@pytest.mark.parametrize(
+    ("sent", "today", "asked"),
+    [
+        # Before the answer is due: expect the confirmation, with the follow-up if none comes.
+        (SENT, "2026-12-10", "expect the confirmation by December 15, 2026 (5 days left); if "
+         "none comes, send a follow-up: letters letter {path} --kind follow-up"),
+        (SENT, "2026-12-20", "ask for it with a follow-up: letters letter {path} --kind "
+         "follow-up — delete the eSIM profile only once it is confirmed."),
+        # Closed without a written request: nothing to follow up.
+        ("\n[status]\n", "2026-12-20", "ask them for a confirmation by email or letter, and "
+         "keep it — delete the eSIM profile only once it is confirmed."),
+    ],
+)  # fmt: skip
+def test_a_closure_known_by_word_is_not_confirmed_until_in_writing(
+    case_file, sent: str, today: str, asked: str
+) -> None:
+    # An agent said it closed on December 1: the account is closed, the proof not yet there.
+    path = case_file(SAMPLE_CASE + sent + "closed_on = 2026-12-01\n")
+    stdout = guide(path, today)
+    assert stdout.startswith("Closed, but not yet confirmed in writing: the checks that remain.")
+    assert "  [ ] Get written confirmation that the account is closed." in stdout
+    assert "now delete the eSIM profile" not in stdout
+    first = steps(stdout)[0]
+    assert first == (
+        "  1. The account closed on December 1, 2026, but the carrier has not confirmed it in "
+        "writing: " + asked.format(path=path)
+    )
+    # The follow-up it suggests is written, and asks for the confirmation.
+    if "--kind follow-up" in asked:
+        result = run("letter", path, "--kind", "follow-up", "-o", path.parent, "--date", today)
+        assert result.exit_code == 0, result.stderr
 
 
 def test_the_guide_speaks_the_language_the_holder_reads(tmp_path: Path) -> None:
