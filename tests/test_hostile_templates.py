@@ -821,3 +821,68 @@ def test_templates_export_then_kit_with_them(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     names = {p.name for p in (tmp_path / "out").rglob("*")}
     assert {"request.en.eml", "request.en.pdf", "request.en.docx"} <= names
+
+
+FIELD = (
+    b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> INCLUDEPICTURE '
+    b'"http://attacker.example/p.png" \\d</w:instrText></w:r></w:p>'
+)
+
+
+def renamed_main_part(field: bytes) -> bytes:
+    """Return the built-in layout with its document part named word/document.dat: Word and
+    python-docx find it through the relationships and content types, not by its name."""
+    with zipfile.ZipFile(DOCX) as source:
+        document = source.read("word/document.xml").replace(b"</w:p>", field, 1)
+        types = source.read("[Content_Types].xml").replace(
+            b'PartName="/word/document.xml"', b'PartName="/word/document.dat"'
+        )
+        package = source.read("_rels/.rels").replace(b"word/document.xml", b"word/document.dat")
+        parts = source.read("word/_rels/document.xml.rels")
+    return docx_with(
+        {
+            "word/document.xml": None,
+            "word/_rels/document.xml.rels": None,
+            "word/document.dat": document,
+            "word/_rels/document.dat.rels": parts,
+            "[Content_Types].xml": types,
+            "_rels/.rels": package,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            renamed_main_part(FIELD),
+            "docx/en.docx: the part word/document.dat has a INCLUDEPICTURE field",
+        ),
+        (  # UTF-16, which the checks could not read: refused, whatever its name
+            docx_with(
+                {"word/footer1.xml": FOOTER.decode().replace("UTF-8", "UTF-16").encode("utf-16")}
+            ),
+            "docx/en.docx: the part word/footer1.xml is not in UTF-8, as Word writes it",
+        ),
+        (
+            docx_with(
+                {"word/footer1.xml": FOOTER.replace(b"encoding='UTF-8'", b"encoding='UTF-7'")}
+            ),
+            "docx/en.docx: the part word/footer1.xml is not in UTF-8, as Word writes it",
+        ),
+    ],
+    ids=["a field in a part not named .xml", "UTF-16", "declared UTF-7"],
+)
+def test_a_docx_part_is_checked_by_what_it_holds_not_by_its_name(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    result = letter_with_layout(tmp_path, data)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith(f"Error: {message}"), result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_plain_layout_with_its_document_part_renamed_still_works(tmp_path: Path) -> None:
+    # The check reads what a part holds: a harmless renamed part is still a layout.
+    result = letter_with_layout(tmp_path, renamed_main_part(b"</w:p>"))
+    assert result.exit_code == 0, result.stderr

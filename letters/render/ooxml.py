@@ -43,6 +43,7 @@ _MACRO_RELATIONSHIPS = ("/vbaProject", "/activeXControl", "/wordVbaData", "/keyM
 # objects and packages (which can be programs), sub-documents. A layout template needs none.
 _EMBEDDING_RELATIONSHIPS = ("/aFChunk", "/oleObject", "/package", "/subDocument")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+_DECLARED = re.compile(rb"\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']")
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 # Field codes that make Word fetch a file or address, or run a program (DDE), when the letter
 # is opened or its fields updated. A field's code may be split across runs: join them first.
@@ -89,10 +90,11 @@ def check_rendered(name: str, data: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for entry in archive.infolist():
             part = entry.filename
+            content = archive.read(entry)
             if part.endswith(".rels"):
-                _check_relationships(name, part, archive.read(entry))
-            elif part.endswith(".xml"):
-                _check_fields(name, part, archive.read(entry))
+                _check_relationships(name, part, content)
+            elif part.endswith(".xml") or _looks_xml(content):
+                _check_fields(name, part, content)
 
 
 def _check_name(name: str, entry: zipfile.ZipInfo) -> None:
@@ -105,11 +107,15 @@ def _check_name(name: str, entry: zipfile.ZipInfo) -> None:
 
 
 def _check_part(name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, before: int) -> int:
-    """Stream one part, bounded; check what it says; return how many bytes it unpacked to."""
+    """Stream one part, bounded; check what it says; return how many bytes it unpacked to.
+
+    A part is XML by its name or by its first bytes: Word finds the document's parts through
+    the relationships, whatever they are named (`word/document.dat`).
+    """
     part = entry.filename
     xml = part.endswith((".xml", ".rels")) or part == "[Content_Types].xml"
     _check_claims(name, entry, before, xml)
-    kept, size = _read_part(name, archive, entry, before, xml)
+    kept, size, xml = _read_part(name, archive, entry, before, xml)
     if part == "[Content_Types].xml" and _MACRO_TYPES.search(kept):
         raise _macros(name, part)
     if part.endswith(".rels"):
@@ -139,9 +145,9 @@ def _check_claims(name: str, entry: zipfile.ZipInfo, before: int, xml: bool) -> 
 
 def _read_part(
     name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, before: int, xml: bool
-) -> tuple[bytearray, int]:
+) -> tuple[bytearray, int, bool]:
     """Unpack one part in chunks, held to its claimed size; return its bytes (an XML part's
-    only: the others are only counted) and its size."""
+    only: the others are only counted), its size, and whether it is XML."""
     part = entry.filename
     kept = bytearray()
     size = 0
@@ -149,9 +155,15 @@ def _read_part(
     try:
         with archive.open(entry) as stream:
             while chunk := stream.read(CHUNK):
+                if size == 0:
+                    xml = xml or _looks_xml(chunk)
+                    if xml:
+                        _check_encoding(name, part, chunk)
                 size += len(chunk)
                 # The directory's sizes are only claims: hold the stream to them too.
                 if size > entry.file_size or before + size > MAX_UNPACKED:
+                    raise _bomb(name)
+                if xml and size > MAX_XML_PART:
                     raise _bomb(name)
                 if xml and _DOCTYPE.search(tail + chunk):
                     raise InputError(
@@ -167,7 +179,25 @@ def _read_part(
                 name=name, part=_shown(part)
             )
         ) from error
-    return kept, size
+    return kept, size, xml
+
+
+def _looks_xml(data: bytes) -> bool:
+    """Say whether a part's first bytes are markup (or text in a wide encoding)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
+        return True
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
+
+
+def _check_encoding(name: str, part: str, start: bytes) -> None:
+    """Refuse an XML part not in UTF-8, the encoding Word writes: the checks read UTF-8."""
+    declared = _DECLARED.match(start.removeprefix(b"\xef\xbb\xbf"))
+    wide = start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start[:4]
+    if wide or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii")):
+        raise InputError(
+            _("{name}: the part {part} is not in UTF-8, as Word writes it — save the layout "
+              "template again in Word").format(name=name, part=_shown(part))
+        )  # fmt: skip
 
 
 def _check_tags(name: str, part: str, data: bytes) -> None:
