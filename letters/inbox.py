@@ -36,8 +36,8 @@ from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from letters import i18n
-from letters.case import MAX_EVENT_LABEL, MAX_EVENTS, MAX_SUMMARY
+from letters import i18n, identifiers
+from letters.case import MAX_EVENT_LABEL, MAX_EVENTS, MAX_SUMMARY, Event, check_table
 from letters.casefolder import CaseLocation
 from letters.errors import InputError
 from letters.i18n import _, cannot_read
@@ -53,7 +53,7 @@ _NAME_CHARS = 40
 _READ_CHUNK = 64 * 1024
 _SCAN_CHARS = 20_000
 """How much of a message's text is read to tell whether it confirms something."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 CONFIRMATION = re.compile(
     r"(account|line|service|number|subscription)\b.{0,60}\b(has been|was|is now|is)\s+"
@@ -558,6 +558,17 @@ def _event_values(item: Mail, name: str, no_subject: str) -> dict[str, Any]:
     }
 
 
+def _unfit(event: dict[str, Any]) -> str | None:
+    """Say why a message cannot be an event of the case (None: it can): a personal number in
+    its subject, which letters never keeps, or anything else the case file refuses."""
+    if what := identifiers.sensitive(event["summary"]):
+        return _("its subject seems to hold {what}, which letters does not keep").format(what=what)
+    _checked, problems = check_table(event, Event)
+    if problems:
+        return "; ".join(f"{problem.path}: {problem.message}" for problem in problems)
+    return None
+
+
 def _check_room(where: CaseLocation, existing: int, added: int) -> None:
     """Refuse an import that would take the case past the events it may hold."""
     if existing + added > MAX_EVENTS:
@@ -599,16 +610,20 @@ def import_mail(
     staged = Staged()
     try:
         wanted = None if everything else domains
-        for item in _new_messages(sources, limit, wanted, known, report):
+        for place, item in _new_messages(sources, limit, wanted, known, report):
             name, new = _free_name(where.evidence_dir, item, staged)
+            event = _event_values(item, name, no_subject)
+            if unfit := _unfit(event):  # one message never stops the others
+                report.skipped.append(Skipped(place, unfit))
+                continue
             if new:
                 add({where.evidence_dir / name: item.data})
-            events.append(_event_values(item, name, no_subject))
+            events.append(event)
+            _check_room(where, len(case.events), len(events))  # before staging thousands more
             report.imported.append(Imported(item.moment, item.sender, item.subject, name))
             kind = looks_like(item)
             if kind and _written_by_carrier(item, domains, case.holder.email):
                 candidates.append((kind, dataclasses.replace(item, data=b"", text="")))
-        _check_room(where, len(case.events), len(events))
         tables = _ask_status(case, candidates, ask, report)
         if events or tables:
             events = [{k: v for k, v in event.items() if v is not None} for event in events]
@@ -628,11 +643,12 @@ def _new_messages(
     domains: tuple[str, ...] | None,
     known: set[str],
     report: Report,
-) -> Iterator[Mail]:
-    """Yield the messages of `sources` to import: from the carrier's `domains` (None: from
-    anyone), not yet in the case (`known` references); count the others in `report`."""
+) -> Iterator[tuple[str, Mail]]:
+    """Yield the messages of `sources` to import, each with where it is: from the carrier's
+    `domains` (None: from anyone), not yet in the case (`known` references); count the others
+    in `report`."""
     for source in sources:
-        for _where, item in messages(source, limit):
+        for place, item in messages(source, limit):
             if isinstance(item, Skipped):
                 report.skipped.append(item)
             elif domains is not None and not _from_carrier(item, domains):
@@ -641,7 +657,7 @@ def _new_messages(
                 report.already += 1
             else:
                 known.add(item.reference)
-                yield item
+                yield place, item
 
 
 def _commit_import(staged: Staged, case_file: Path) -> None:

@@ -198,6 +198,31 @@ def test_hostile_mail_is_skipped_with_its_reason(
     assert not (folder / "evidence" / "mail").exists()
 
 
+def test_a_message_that_cannot_be_an_event_is_skipped_and_the_others_imported(
+    folder: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.mbox"
+    box = mailbox.mbox(str(path))
+    box.add(mail(CARE, HOLDER, "Re: your closure request", "Wed, 25 Nov 2026 09:30:00 -0800",
+                 msgid="<a@example-mobile.com>"))  # fmt: skip
+    box.add(mail(CARE, HOLDER, "Your new account PIN: 4821", "Wed, 25 Nov 2026 10:30:00 -0800",
+                 msgid="<b@example-mobile.com>"))  # fmt: skip
+    # A C1 control character, encoded in the subject: cleaned away like the others.
+    box.add(mail(CARE, HOLDER, "=?utf-8?q?Account_=C2=9Bclosed?=",
+                 "Thu, 26 Nov 2026 09:30:00 -0800", msgid="<c@example-mobile.com>"))  # fmt: skip
+    box.close()
+    result = run("log", folder, "import", path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        f"{path}, message 2: skipped — its subject seems to hold a PIN or password, which "
+        "letters does not keep\n"
+    )
+    case = load_case(folder / "case.toml")
+    summaries = [event.summary for event in case.events if event.channel == "email"]
+    assert summaries == ["Re: your closure request", "Account closed"]
+    assert len(list((folder / "evidence" / "mail").iterdir())) == 2  # the PIN's is not kept
+
+
 def test_a_huge_message_in_a_mailbox_is_skipped_without_being_held(
     folder: Path, tmp_path: Path
 ) -> None:
