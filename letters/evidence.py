@@ -7,7 +7,6 @@ what the tool does to the user's files, and a new file is the user's own choice 
 
 from __future__ import annotations
 
-import os
 import shutil
 import unicodedata
 from dataclasses import dataclass
@@ -17,9 +16,9 @@ from typing import BinaryIO
 
 from letters.bag.paths import printable
 from letters.bundle import scan_evidence
-from letters.errors import InputError, LettersError
+from letters.errors import InputError, LettersError, OutputExistsError
 from letters.i18n import _
-from letters.output import FILE_MODE, make_folder
+from letters.output import atomic_file, make_folder
 
 NAME_LIMIT = 200
 """Bytes in a file name: most file systems allow 255; the rest is left for copies' suffixes."""
@@ -82,24 +81,15 @@ def add_evidence(folder: Path, name: str, source: BinaryIO) -> Path:
         # Differing only in letter case counts as taken: on Windows and macOS it is one file.
         raise _taken(base)
     try:
-        # O_EXCL: the file is created here or the call fails; an existing file is never opened.
-        # FILE_MODE: a copy of a bill or an ID is readable by the user alone (promise 10).
-        flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0)
-        handle = os.fdopen(os.open(target, flags, FILE_MODE), "wb")
-    except FileExistsError:
+        # Copied to a temporary file beside it, moved into place once whole: a copy cut short
+        # (an error, Ctrl-C, the app stopped mid-upload) never stands as evidence. Readable by
+        # the user alone, as a copy of a bill or an ID should be (promise 10).
+        with atomic_file(target) as handle:
+            shutil.copyfileobj(source, handle, CHUNK)
+    except OutputExistsError:  # it appeared while the copy was made
         raise _taken(base) from None
     except OSError as error:
         raise _cannot_write(target, error) from None
-    try:
-        with handle:
-            shutil.copyfileobj(source, handle, CHUNK)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException as error:
-        target.unlink(missing_ok=True)  # the half-copied file is ours, made a moment ago
-        if isinstance(error, OSError):
-            raise _cannot_write(target, error) from None
-        raise
     return target
 
 

@@ -3,7 +3,9 @@
 Files are first written beside their target as temporary files, flushed to disk, and only
 then renamed into place, together. If anything fails or the run is interrupted, the
 temporary files and the folders made to hold them are removed, and the files already
-replaced get their previous content back. A symbolic link keeps pointing where it did.
+replaced get their previous content back. A symbolic link keeps pointing where it did. A
+program that stops while other threads still write (the browser app) removes their temporary
+files with `remove_unfinished`: those threads' own cleanup never runs.
 
 What the tool writes holds personal data, so files are readable by the user only (0600) and
 the folders it makes are too (0700), whatever the umask. A file that is replaced keeps its
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +27,9 @@ from letters.i18n import _, os_reason
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
+_UNFINISHED: set[Path] = set()  # the temporary files being written, by any thread
+_UNFINISHED_LOCK = threading.Lock()
+_STOPPED = threading.Event()  # set by `remove_unfinished`: no temporary file is made after it
 
 
 class Staged(dict[Path, Path]):
@@ -123,9 +129,33 @@ def _temporary(target: Path, made: list[Path], temporaries: list[Path]) -> int:
         temporaries.append(temporary)
         try:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-            return os.open(temporary, flags, FILE_MODE)
+            fd = os.open(temporary, flags, FILE_MODE)
         except FileExistsError:
             temporaries.pop()  # someone else's: try another name
+            continue
+        with _UNFINISHED_LOCK:
+            if _STOPPED.is_set():  # the program is stopping: start nothing new
+                os.close(fd)
+                os.unlink(temporary)
+                raise KeyboardInterrupt
+            _UNFINISHED.add(temporary)
+        return fd
+
+
+def _placed(temporary: Path, target: Path) -> None:
+    """Move a finished temporary file into place."""
+    os.replace(temporary, target)
+    with _UNFINISHED_LOCK:
+        _UNFINISHED.discard(temporary)
+
+
+def remove_unfinished() -> None:
+    """Remove every temporary file still being written, by whatever thread, and make no more:
+    for a program stopping with work left in threads that will not finish it."""
+    with _UNFINISHED_LOCK:
+        _STOPPED.set()
+        unfinished = list(_UNFINISHED)
+    _unlink(unfinished)
 
 
 def _mode(target: Path) -> int:
@@ -152,6 +182,8 @@ def _unlink(paths: list[Path]) -> None:
     for path in paths:
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
+        with _UNFINISHED_LOCK:
+            _UNFINISHED.discard(path)
     paths.clear()
 
 
@@ -168,7 +200,7 @@ def atomic_file(path: Path, force: bool = False) -> Iterator[BinaryIO]:
             yield handle
             _finish(handle, temporaries[0], target)
         refuse_existing([path], force)  # it may have appeared while we worked
-        os.replace(temporaries[0], target)
+        _placed(temporaries[0], target)
         temporaries.clear()
     except BaseException:
         _unlink(temporaries)
@@ -295,7 +327,7 @@ def commit(staged: Mapping[Path, Path], force: bool = False) -> list[Path]:
                     backups[target] = backup
                     os.replace(target, backup)
                 placed.append(target)
-                os.replace(temporary, target)
+                _placed(temporary, target)
             except OSError as error:
                 raise _cannot_write(error, path) from error
     except BaseException:

@@ -130,3 +130,47 @@ def test_a_copy_and_its_new_folder_are_the_users_alone(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
+
+
+STOPPED_MID_COPY = """
+import sys, threading
+from pathlib import Path
+from letters import output
+from letters.evidence import add_evidence
+
+folder = Path(sys.argv[1])
+halfway, resume = threading.Event(), threading.Event()
+
+class Upload:  # a long upload: half of it comes, then the program is stopped
+    chunks = 0
+    def read(self, size=-1):
+        self.chunks += 1
+        if self.chunks == 2:
+            halfway.set()
+            resume.wait()
+        return b"x" * 65536 if self.chunks < 4 else b""
+
+thread = threading.Thread(target=add_evidence, args=(folder, "call.mp4", Upload()), daemon=True)
+thread.start()
+halfway.wait()
+print(sorted(p.name for p in folder.iterdir()))  # the copy, under a temporary name
+output.remove_unfinished()  # what `letters app` does as it stops
+print(sorted(p.name for p in folder.iterdir()))
+resume.set()  # the thread goes on as far as it can before the program ends
+thread.join()
+print(sorted(p.name for p in folder.iterdir()))
+"""
+
+
+def test_an_upload_cut_short_by_the_app_stopping_leaves_nothing(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", STOPPED_MID_COPY, str(tmp_path / "evidence")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    during, stopped, after = result.stdout.splitlines()
+    assert during.startswith("['.call.mp4.") and during.endswith(".part']")
+    assert (stopped, after) == ("[]", "[]")  # never a half copy at call.mp4

@@ -13,6 +13,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from letters.output import remove_unfinished
 from letters.web.app import create_app
 
 HOST = "127.0.0.1"
@@ -79,4 +80,7 @@ def serve(
         pass
     finally:
         server.server_close()
+        # An upload or a bundle still being made in a request's thread is cut short with the
+        # program: its half-written files go, as they would from the command line.
+        remove_unfinished()
     say(_("letters has stopped."))
