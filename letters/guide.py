@@ -358,6 +358,8 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
                 due,
             )
         ]
+    charge_steps, deadlines = _charges(case, today)  # their 60 days run meanwhile
+    steps += charge_steps
     log = Action("log", command("log", name, "add", "--channel", "phone", "--summary", "…"))
     steps += [
         Step(
@@ -387,7 +389,7 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
         ),
         action=follow_up,
     )
-    return steps, [answer]
+    return steps, [answer, *deadlines]
 
 
 def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], list[Deadline]]:
@@ -423,52 +425,10 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
                 action=refund,
             )
         )
-    late = disputed_charges(case)  # those the dispute letters cite
-    if late:
-        dispute = _letter(case, "dispute")
-        if cutoff is None:  # the letters say "after my closure request", with no day
-            message = ngettext(
-                "{count} charge after your closure request: dispute it with the carrier: {command}",
-                "{count} charges after your closure request: dispute them with the carrier: "
-                "{command}",
-                len(late),
-            )
-        elif cutoff.closing:
-            message = ngettext(
-                "{count} charge after the closure on {closed}: dispute it with the carrier: "
-                "{command}",
-                "{count} charges after the closure on {closed}: dispute them with the carrier: "
-                "{command}",
-                len(late),
-            )
-        else:  # what the letters say too: the charges since the request
-            message = ngettext(
-                "{count} charge since your closure request of {closed}: dispute it with the "
-                "carrier: {command}",
-                "{count} charges since your closure request of {closed}: dispute them with the "
-                "carrier: {command}",
-                len(late),
-            )
-        steps.append(
-            Step(
-                message.format(count=len(late), closed=_day(closed), command=dispute.command),
-                action=dispute,
-            )
-        )
-        if case.card is None:
-            steps.append(
-                Step(
-                    _(
-                        "For a dispute with your card issuer or bank, add the card to the case "
-                        "file: [card] with issuer, last4 (the last four digits only) and type "
-                        '("credit", "debit", "prepaid" or "bank-account").'
-                    )
-                )
-            )
-        for charge in late:
-            step, deadline = _card_dispute(case, charge, today)
-            steps.append(step)
-            deadlines += [deadline] if deadline else []
+    charge_steps, charge_deadlines = _charges(case, today)
+    if charge_steps:
+        steps += charge_steps
+        deadlines += charge_deadlines
         complaint = _letter(case, "complaint")
         steps.append(
             Step(
@@ -488,6 +448,64 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
             action=bundle,
         )
     )
+    return steps, deadlines
+
+
+def _charges(case: Case, today: date) -> tuple[list[Step], list[Deadline]]:
+    """Return the steps for the charges the letters dispute, whatever the stage: a card
+    dispute's 60 days run from the statement, not from the closure's confirmation."""
+    late = disputed_charges(case)  # those the dispute letters cite
+    if not late:
+        return [], []
+    cutoff = charge_cutoff(case)
+    steps: list[Step] = []
+    deadlines: list[Deadline] = []
+    dispute = _letter(case, "dispute")
+    if cutoff is None:  # the letters say "after my closure request", with no day
+        message = ngettext(
+            "{count} charge after your closure request: dispute it with the carrier: {command}",
+            "{count} charges after your closure request: dispute them with the carrier: {command}",
+            len(late),
+        )
+    elif cutoff.closing:
+        message = ngettext(
+            "{count} charge after the closure on {closed}: dispute it with the carrier: {command}",
+            "{count} charges after the closure on {closed}: dispute them with the carrier: "
+            "{command}",
+            len(late),
+        )
+    else:  # what the letters say too: the charges since the request
+        message = ngettext(
+            "{count} charge since your closure request of {closed}: dispute it with the "
+            "carrier: {command}",
+            "{count} charges since your closure request of {closed}: dispute them with the "
+            "carrier: {command}",
+            len(late),
+        )
+    steps.append(
+        Step(
+            message.format(
+                count=len(late),
+                closed=_day(cutoff.day) if cutoff else "",
+                command=dispute.command,
+            ),
+            action=dispute,
+        )
+    )
+    if case.card is None:
+        steps.append(
+            Step(
+                _(
+                    "For a dispute with your card issuer or bank, add the card to the case "
+                    "file: [card] with issuer, last4 (the last four digits only) and type "
+                    '("credit", "debit", "prepaid" or "bank-account").'
+                )
+            )
+        )
+    for charge in late:
+        step, deadline = _card_dispute(case, charge, today)
+        steps.append(step)
+        deadlines += [deadline] if deadline else []
     return steps, deadlines
 
 

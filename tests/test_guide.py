@@ -365,6 +365,33 @@ def test_a_closure_known_by_word_is_not_confirmed_until_in_writing(
         assert result.exit_code == 0, result.stderr
 
 
+def test_charges_while_waiting_for_the_answer_get_their_steps_and_deadlines(case_file) -> None:
+    # Not confirmed yet, but charged after the closing day asked for: the card dispute's
+    # 60 days run from the statement whatever the carrier answers, or does not.
+    charge = (
+        '\n[[charges]]\ndate = 2026-12-05\namount = "30.00"\ndescription = "December plan"\n'
+        "statement_date = 2026-12-08\n"
+    )
+    path = case_file(SAMPLE_CASE + SENT + charge + CREDIT_CARD)
+    guided = plan(load_case(path), date(2026, 12, 10))
+    assert guided.stage == "waiting"
+    texts = [step.text for step in guided.steps]
+    assert (
+        f"1 charge after the closure on December 1, 2026: dispute it with the carrier: "
+        f"letters letter {path} --kind dispute"
+    ) in texts
+    assert any(
+        text.startswith("Card dispute for December plan, $30.00 on December 5, 2026: under the "
+                        "Fair Credit Billing Act your letter must reach the card issuer by "
+                        "February 6, 2027")
+        for text in texts
+    )  # fmt: skip
+    assert [deadline.day for deadline in guided.deadlines] == [
+        date(2026, 12, 15),  # the answer
+        date(2027, 2, 6),  # the card dispute
+    ]
+
+
 def test_the_guide_speaks_the_language_the_holder_reads(tmp_path: Path) -> None:
     from tests.conftest import SAMPLES
 
