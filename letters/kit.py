@@ -275,9 +275,34 @@ def _request_notes(case: Case, request: Request) -> list[str]:
                 "them to"
             ).format(day=i18n.format_date(missed, i18n.ui_language()))
         )
+    if request.kind in ("follow-up", "complaint", "complaint-ag"):
+        notes += _early_notes(case, request.today)
     if request.kind != "request":
         return notes
     return notes + _closure_notes(case, request)
+
+
+def _early_notes(case: Case, today: date) -> list[str]:
+    """Warn when a letter telling of a request left unanswered comes before the request was
+    sent, or before its answer is due (while the account is not known to be closed)."""
+    sent = case.request_sent_on
+    if sent is None:
+        return [
+            _(
+                "Warning: the closure request is not sent yet: this letter tells of a request "
+                "the carrier did not act on — send the request first, and record the day it "
+                "was sent"
+            )
+        ]
+    due = case.answer_due(sent)
+    if today <= due and not (case.status.closed_on or case.status.confirmation_received):
+        return [
+            _(
+                "Warning: the answer to the closure request is due on {due}: this letter says "
+                "the carrier has not answered — send it after that day"
+            ).format(due=i18n.format_date(due, i18n.ui_language()))
+        ]
+    return []
 
 
 def _left_out(case: Case) -> list[str]:

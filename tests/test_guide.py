@@ -126,8 +126,36 @@ def test_a_letter_dated_before_a_day_the_case_records_is_pointed_out(
         "Warning: the letter is dated November 30, 2026, before December 25, 2026, a day the "
         "case file records — check the date (--date) and the dates in the case file"
     ) in result.stdout
-    fine = run("letter", path, "--kind", "follow-up", "-o", tmp_path / "b", "--date", "2026-12-30")
+    fine = run("letter", path, "--kind", "follow-up", "-o", tmp_path / "b", "--date", "2027-01-10")
     assert fine.exit_code == 0 and "Warning" not in fine.stdout
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "day", "warning"),
+    [
+        ("", "complaint", "2026-11-24", "Warning: the closure request is not sent yet: this "
+         "letter tells of a request the carrier did not act on — send the request first, and "
+         "record the day it was sent"),
+        (SENT, "follow-up", "2026-12-10", "Warning: the answer to the closure request is due on "
+         "December 15, 2026: this letter says the carrier has not answered — send it after that "
+         "day"),
+        (SENT, "complaint", "2026-12-15", "Warning: the answer to the closure request is due on "
+         "December 15, 2026"),
+        (SENT, "follow-up", "2026-12-16", None),
+        (SENT + "closed_on = 2026-12-01\n", "complaint", "2026-12-10", None),
+    ],
+)  # fmt: skip
+def test_a_letter_about_an_unanswered_request_is_not_written_early_unwarned(
+    case_file, tmp_path: Path, status: str, kind: str, day: str, warning: str | None
+) -> None:
+    path = case_file(SAMPLE_CASE + status)
+    result = run("letter", path, "--kind", kind, "-o", tmp_path, "--date", day)
+    assert result.exit_code == 0, result.stderr
+    if warning:
+        assert warning in result.stdout
+    else:
+        assert "Warning: the closure request" not in result.stdout
+        assert "Warning: the answer" not in result.stdout
 
 
 def test_a_request_sent_by_email_only_is_recorded_by_its_day(case_file) -> None:

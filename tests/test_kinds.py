@@ -705,3 +705,17 @@ def test_the_sheet_says_not_to_wait_for_the_carrier_when_the_card_dispute_is_due
         sheet = letter_text(render_letter(case, "explain", language, today, explaining=kind))
         assert (urgent in sheet) is said, (today, sheet)
         assert ("--kind card-dispute" in sheet) is (said or kind == "dispute")
+
+
+@pytest.mark.parametrize("kind", ["complaint", "complaint-ag", "dispute"])
+def test_a_certified_mail_number_is_cited_as_sent_only_once_the_request_is(kind: str) -> None:
+    # The sample not yet sent has the number of the receipt it will be mailed with.
+    assert EARLY.delivery.certified_mail and EARLY.request_sent_on is None
+    case = dataclasses.replace(EARLY, charges=LATE.charges)
+    text = " ".join(letter_text(render_letter(case, kind, "en", TODAY)).split())
+    assert "Certified Mail" not in text
+    sent = dataclasses.replace(
+        case, status=dataclasses.replace(EARLY.status, request_sent=date(2026, 11, 24))
+    )
+    text = " ".join(letter_text(render_letter(sent, kind, "en", TODAY)).split())
+    assert f"Certified Mail No. {EARLY.delivery.certified_mail}" in text
