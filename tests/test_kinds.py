@@ -719,3 +719,22 @@ def test_a_certified_mail_number_is_cited_as_sent_only_once_the_request_is(kind:
     )
     text = " ".join(letter_text(render_letter(sent, kind, "en", TODAY)).split())
     assert f"Certified Mail No. {EARLY.delivery.certified_mail}" in text
+
+
+@pytest.mark.parametrize(
+    ("confirmed", "order"),
+    [(None, "RSF"), (date(2026, 12, 10), "RCSF"), (date(2026, 12, 20), "RSCF")],
+)
+def test_the_attorney_general_gets_the_enclosures_oldest_first_as_the_letter_says(
+    confirmed: date | None, order: str
+) -> None:
+    # Request and receipt of November 24, statement of December 15, the FCC complaint today.
+    case = dataclasses.replace(
+        LATE, status=dataclasses.replace(LATE.status, confirmation_received=confirmed)
+    )
+    letter = render_letter(case, "complaint-ag", "en", TODAY)
+    assert "arranged by date with the oldest first" in " ".join(letter_text(letter).split())
+    initials = {"request": "R", "receipt": "R", "statement": "S", "confirmation": "C",
+                "complaint": "F"}  # fmt: skip
+    found = [initials[word] for line in letter.enclosures for word in initials if word in line]
+    assert "".join(dict.fromkeys(found)) == order  # each kind once, in this order
