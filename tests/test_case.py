@@ -210,6 +210,26 @@ def test_address_is_checked_against_postal_rules(case_file) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("region", "kept"),
+    [("Shanghai Shi", "Shanghai Shi"), ("shanghai shi", "Shanghai Shi"), ("上海市", "上海市")],
+)
+def test_a_region_keeps_the_script_it_was_written_in(case_file, region: str, kept: str) -> None:
+    # The postal rules name China's regions in Chinese: a Latin one stays Latin, for the
+    # English letters that print it.
+    home = (
+        'address = { lines = ["No. 88 Huaihai Zhong Lu"], city = "Xuhui Qu", '
+        f'region = "{region}", postal_code = "200031", country = "CN" }}'
+    )
+    text = replace(
+        'address = { lines = ["123 Main St", "Apt 4B"], city = "San Francisco", region = "CA", '
+        'postal_code = "94105", country = "US" }',
+        home,
+    )
+    address = load_case(case_file(text)).holder.address
+    assert address is not None and address.region == kept
+
+
 def test_email_with_international_domain_is_accepted(case_file) -> None:
     text = replace('email = "care@example-mobile.com"', 'email = "care@例子.测试"')
     assert load_case(case_file(text)).recipient.email == "care@例子.测试"
