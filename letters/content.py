@@ -346,9 +346,10 @@ def check_needs(case: Case, kind: str) -> None:
              _("needs [[events]] or status.request_sent — the steps already taken")),
         ],
         "complaint-ag": [
-            (address and address.region, "holder.address.region",
-             _("needs holder.address with its state — the attorney general of your state")),
-            (not (address and address.region) or attorney_general_office(case)[0].address,
+            (_state(address), "holder.address.region",
+             _("needs holder.address in the United States, with its state — the attorney "
+               "general of your state")),
+            (not _state(address) or attorney_general_office(case)[0].address,
              "complaint.attorney_general",
              _("letters has no checked postal address for the attorney general of {state} — "
                "find the consumer-protection office's address on the attorney general's "

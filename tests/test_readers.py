@@ -269,6 +269,27 @@ def test_a_complaint_for_a_state_without_an_address_still_writes_the_fcc_text(
     )
 
 
+def test_a_holder_abroad_is_told_the_attorney_general_letter_needs_a_us_address(
+    tmp_path: Path, case_file
+) -> None:
+    text = (
+        LATE["en"]
+        .read_text(encoding="utf-8")
+        .replace(
+            'city = "San Francisco", region = "CA", postal_code = "94105", country = "US"',
+            'city = "Xuhui Qu", region = "Shanghai Shi", postal_code = "200031", country = "CN"',
+            1,
+        )
+    )
+    result = run("letter", case_file(text), "--kind", "complaint", "-o", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Not written: complaint-ag: needs holder.address in the United States, with its state "
+        "— the attorney general of your state"
+    ) in result.stdout
+    assert "attorney general of  " not in result.stdout  # no state left blank
+
+
 def test_the_fcc_complaint_comes_as_text_to_paste_with_the_instructions_apart(
     tmp_path: Path,
 ) -> None:
