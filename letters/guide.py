@@ -634,10 +634,14 @@ def _evidence(case: Case, option: str | None = None) -> tuple[str | Path, ...]:
 
 
 def _bundle_command(case: Case) -> str:
-    """Return the command that bundles the evidence: the kit when there is no folder to name."""
+    """Return the command that bundles the evidence: the kit when there is no folder to name,
+    until the request is sent (a kit writes it anew, dated today); then the bundle of the
+    folder a case file's evidence goes in, once made."""
     evidence = _evidence(case)
     if evidence or (case.path and of_case_file(case.path).folder):
         return command("bundle", _name(case), *evidence)
+    if case.request_sent_on and case.path:
+        return command("bundle", _name(case), of_case_file(case.path).evidence_dir)
     return command("kit", _name(case))
 
 
