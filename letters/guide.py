@@ -195,7 +195,8 @@ def plan(case: Case, today: date) -> Guide:
         steps, deadlines = _waiting(case, today, sent, due)
     else:
         stage, steps = "prepare", _prepare(case, today)
-        deadlines = [_closing_day(case.account.close_on)] if case.account.close_on else []
+        close_on = case.account.close_on
+        deadlines = [_closing_day(close_on)] if close_on and close_on >= today else []
     account = f"{case.account.carrier}\0{case.account.number}"
     return Guide(
         stage=stage,

@@ -587,3 +587,11 @@ def test_a_number_kept_and_not_ported_comes_first_and_no_refused_command_is_offe
         "to send the closure request."
     )
     assert "letters kit" not in stdout
+
+
+def test_a_closing_day_already_past_is_no_deadline_to_send_before(case_file) -> None:
+    path = case_file()  # asks to close on December 1, 2026; not sent
+    assert [d.day for d in plan(load_case(path), date(2026, 11, 24)).deadlines] == [
+        date(2026, 12, 1)
+    ]
+    assert plan(load_case(path), date(2026, 12, 2)).deadlines == ()

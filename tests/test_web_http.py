@@ -779,3 +779,14 @@ def test_next_steps_link_to_the_page_that_does_them(
     assert "letters " not in text
     for link in links:
         assert f'href="{link}"' in steps.group(1)
+
+
+def test_a_step_past_its_day_is_not_shown_as_due_by_it(client: Client, folder: Path) -> None:
+    # Sent on October 1 for no particular closing day: the answer was due October 15.
+    case = folder / "case.toml"
+    text = case.read_text(encoding="utf-8").replace("close_on = 2026-12-01", "")
+    case.write_text(text + "\n[status]\nrequest_sent = 2026-10-01\n", encoding="utf-8")
+    status, _headers, page = client.request("GET", "/case")
+    assert status == 200
+    assert "The answer was due on October 15, 2026 (40 days ago)" in page
+    assert "by October 15, 2026" not in page
