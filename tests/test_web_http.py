@@ -790,3 +790,14 @@ def test_a_step_past_its_day_is_not_shown_as_due_by_it(client: Client, folder: P
     assert status == 200
     assert "The answer was due on October 15, 2026 (40 days ago)" in page
     assert "by October 15, 2026" not in page
+
+
+def test_a_picture_given_to_check_is_no_damaged_bundle(client: Client) -> None:
+    csrf = client.csrf("/bundle")
+    picture = (SAMPLES / "evidence" / "call-log-2026-11-20.png").read_bytes()
+    status, _headers, text = client.post(
+        "/verify", {"csrf": csrf}, files={"bundle": ("chat screenshot.png", picture)}, follow=True
+    )
+    assert status == 200
+    assert "chat screenshot.png is not a bundle: choose the .zip file letters made" in text
+    assert "changed or damaged" not in text

@@ -1057,6 +1057,7 @@ def verify() -> Any:
     state = launch().state
     import tempfile
 
+    from letters.bag.findings import NotAZip
     from letters.verify import verify_bundle
 
     case = need_case()
@@ -1076,6 +1077,10 @@ def verify() -> Any:
         # The report's own lines after its headline (which names our temporary copy):
         # every problem, warning and thing not checked, in plain words.
         findings = [line.strip() for line in report.lines()[1:]]
+    if report.findings and all(isinstance(f, NotAZip) for f in report.findings):
+        # A picture or a letter chosen by mistake is no damaged bundle.
+        message = _("{name} is not a bundle: choose the .zip file letters made (bundle-….zip).")
+        return _done("/bundle", verify_error=message.format(name=upload.filename))
     return _done("/bundle", report=report, findings=findings, name=upload.filename)
 
 
