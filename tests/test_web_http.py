@@ -76,17 +76,19 @@ class Client:
     def post(
         self,
         path: str,
-        fields: dict[str, str],
+        fields: dict[str, str | list[str]],
         files: dict[str, tuple[str, bytes]] | None = None,
         origin: str | None = None,
         follow: bool = False,
     ) -> tuple[int, dict[str, str], str]:
-        """Send a form; with `follow`, go on to the page a 303 leads to, as a browser does."""
+        """Send a form (a list: the field once for each value, as checkboxes are); with
+        `follow`, go on to the page a 303 leads to, as a browser does."""
         boundary = uuid.uuid4().hex
         parts = []
-        for name, value in fields.items():
-            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-            parts.append(f"{head}{value}\r\n".encode())
+        for name, given in fields.items():
+            for value in [given] if isinstance(given, str) else given:
+                head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                parts.append(f"{head}{value}\r\n".encode())
         for name, (filename, data) in (files or {}).items():
             head = (
                 f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
@@ -461,9 +463,15 @@ def test_a_bundle_after_sending_holds_the_letters_as_they_were_sent(
     letter, written = sent.read_bytes(), sent.stat().st_mtime_ns
     fields = {"csrf": client.csrf("/case"), "status.request_sent": "2026-11-24"}
     assert client.post("/case", fields)[0] == 303
+    # A complaint looked at, never sent: offered, and left out by the holder.
+    client.post("/documents", {"csrf": client.csrf("/documents"), "kind": "complaint"})
     _status, _headers, text = client.request("GET", "/bundle")
-    assert "Make the bundle of the letters sent and the evidence" in text
-    assert client.post("/bundle", {"csrf": client.csrf("/bundle")})[0] == 303
+    assert "Make the bundle of the letters chosen and the evidence" in text
+    assert "Leave out every letter you did not send" in text
+    offered = re.findall(r'name="letter" value="([^"]+)" checked', text)
+    assert "request.en.pdf" in offered and "complaint.en.pdf" in offered
+    chosen = [name for name in offered if name.startswith("request.")]
+    assert client.post("/bundle", {"csrf": client.csrf("/bundle"), "letter": chosen})[0] == 303
     for _attempt in range(200):
         progress = json.loads(client.request("GET", "/bundle/progress")[2])
         if progress["finished"]:
@@ -477,6 +485,7 @@ def test_a_bundle_after_sending_holds_the_letters_as_they_were_sent(
     assert (sent.stat().st_mtime_ns, sent.read_bytes()) == (written, letter)
     assert "data/documents/request.en.eml" in names
     assert not [name for name in names if ".explain." in name]  # the holder's own sheets
+    assert not [name for name in names if "complaint" in name]  # never sent: left out
 
 
 def test_a_form_from_another_origin_changes_nothing(client: Client, folder: Path) -> None:

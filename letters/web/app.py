@@ -113,6 +113,8 @@ class Job:
     details: tuple[str, ...] = ()
     taken: list[str] = field(default_factory=list)
     """Names of files already there, not replaced: the page asks before replacing them."""
+    letters: list[str] = field(default_factory=list)
+    """The letters chosen to go into the bundle, asked again when replacing."""
 
     def start(self, total: int) -> None:
         self.total = total
@@ -1000,7 +1002,21 @@ def bundle() -> Any:
     if written is not None and not all(path.exists() for path in written.paths):
         state.job = None  # its files moved or gone since: no result with dead links
     sent = case.request_sent_on is not None
-    return page("bundle.html", job=state.job, sent=sent, **({"report": None} | _result()))
+    return page(
+        "bundle.html",
+        job=state.job,
+        sent=sent,
+        letters=_written(state) if sent else [],
+        **({"report": None} | _result()),
+    )
+
+
+def _written(state: State) -> list[str]:
+    """Return the letters written for the case, by name: those a bundle made after sending
+    may hold, as the holder chooses."""
+    from letters.kit import written_letters
+
+    return sorted(written_letters(state.out_dir)) if state.out_dir else []
 
 
 @pages.post("/bundle")
@@ -1019,12 +1035,16 @@ def build() -> Any:
     evidence = state.evidence_dir if state.evidence_dir and state.evidence_dir.is_dir() else None
 
     sent = case.request_sent_on is not None
+    # Only the letters the holder ticked: drafts never sent stay out of a bundle that may go
+    # to the carrier, the bank or the FCC.
+    job.letters = request.form.getlist("letter")
 
     def run() -> None:
         try:
             with state.lock:
                 if sent:  # the letters as they went: never a request written again, dated today
-                    documents = written_letters(state.out_dir)
+                    written = written_letters(state.out_dir)
+                    documents = {name: written[name] for name in job.letters if name in written}
                     job.written = write_bundle(request_, evidence, None, job, documents)
                 else:
                     job.written = write_kit(request_, evidence, Print(explain=explain), job)
