@@ -721,8 +721,8 @@ def check_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         answers["language"] = _pick(values.get("language", ""), LANGUAGES)
     except AnswerError as error:
         problems["language"] = str(error)
-    if not problems:
-        problems = answer_problems(answers)
+    for name, message in answer_problems(answers).items():  # said with the others, at once
+        problems.setdefault(name, message)
     return answers, problems
 
 

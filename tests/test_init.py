@@ -370,6 +370,13 @@ def test_a_chinese_readers_form_needs_the_names_the_carrier_reads() -> None:
     }
 
 
+def test_a_wrong_field_and_a_missing_english_name_are_said_at_once() -> None:
+    # A four-digit ZIP code and no name in Latin letters: both on the first try.
+    wrong = FORM | {"holder.name_en": "", "recipient.address.postal_code": "7520"}
+    _answers, problems = wizard.check_form(wrong)
+    assert set(problems) == {"holder.name_en", "recipient.address.postal_code"}
+
+
 def test_an_address_is_asked_again_where_it_is_wrong_the_country_too(tmp_path: Path) -> None:
     answers = minimal("1")
     at = answers.index("xm.wang@example.com") + 2  # after the phone: the address
