@@ -331,6 +331,30 @@ def prepare(draft: Path, case: Path | CaseLocation | None, now: datetime) -> Sen
     return Sending(draft, outgoing, where, now)
 
 
+_PROVIDERS = {
+    ("gmail.com", "googlemail.com"): ("smtp.gmail.com", 587, "starttls"),
+    ("outlook.com", "hotmail.com", "live.com"): ("smtp-mail.outlook.com", 587, "starttls"),
+    ("yahoo.com",): ("smtp.mail.yahoo.com", 465, "ssl"),
+    ("icloud.com", "me.com", "mac.com"): ("smtp.mail.me.com", 587, "starttls"),
+    ("aol.com",): ("smtp.aol.com", 465, "ssl"),
+    ("qq.com", "foxmail.com"): ("smtp.qq.com", 465, "ssl"),
+    ("163.com",): ("smtp.163.com", 465, "ssl"),
+    ("126.com",): ("smtp.126.com", 465, "ssl"),
+}  # fmt: skip
+"""The mail servers of the providers most holders use, as their help pages give them. Each
+logs in with the whole address, most with an app password rather than the usual one."""
+
+
+def provider_server(address: str | None) -> Server | None:
+    """Return the mail server of a well-known provider for `address`, logging in as it; None
+    for any other address (the holder's provider then names its server)."""
+    domain = (address or "").rpartition("@")[2].lower()
+    for domains, (host, port, tls) in _PROVIDERS.items():
+        if domain in domains:
+            return Server(host, port, address, tls)
+    return None
+
+
 def server_for(host: str | None, port: int | str | None, user: str | None, tls: str) -> Server:
     """Return where and how to send: `port` (a number, or its text) defaults to the usual one
     for `tls`. Raise InputError, before any password is asked for, if anything is wrong."""

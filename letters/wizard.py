@@ -286,7 +286,7 @@ COMMENTS: dict[str, dict[str, str]] = {
         "recipient": "收件方",
         "checklist": "終止前已完成的事項：true（是）或 false（否）",
         "delivery": "申請的寄送方式：" + " | ".join(schema.SEND_METHODS),
-        "footer": "時間線：每一次電話、線上客服、郵件和信件都記下來，例如：\n"
+        "footer": "時間軸：每一次電話、線上客服、郵件和信件都記下來，例如：\n"
                   "  letters log {case} add --channel phone --party \"Agent Lisa\" "
                   "--reference CS-12345 --summary \"…\"\n"
                   "下一步該做什麼：letters guide {case}",

@@ -810,3 +810,32 @@ def test_a_picture_given_to_check_is_no_damaged_bundle(client: Client) -> None:
     assert status == 200
     assert "chat screenshot.png is not a bundle: choose the .zip file letters made" in text
     assert "changed or damaged" not in text
+
+
+def test_the_send_page_fills_in_the_mail_server_of_a_provider_most_holders_use(
+    client: Client, folder: Path
+) -> None:
+    case = folder / "case.toml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace("xm.wang@example.com", "xm.wang@qq.com"),
+        encoding="utf-8",
+    )
+    client.post("/documents", {"csrf": client.csrf("/documents"), "kind": "request"})
+    _status, _headers, text = client.request("GET", "/send")
+    assert 'name="host" value="smtp.qq.com"' in text
+    assert 'name="port" value="465"' in text
+    assert '<option value="ssl" selected>' in text
+    assert 'name="user" value="xm.wang@qq.com"' in text
+    assert "Many providers want an app password" in text
+
+
+def test_a_provider_server_is_known_only_for_the_providers_listed() -> None:
+    from letters.send import provider_server
+
+    gmail = provider_server("Someone@Gmail.com")
+    assert gmail is not None
+    assert (gmail.host, gmail.port, gmail.tls, gmail.user) == (
+        "smtp.gmail.com", 587, "starttls", "Someone@Gmail.com"
+    )  # fmt: skip
+    assert provider_server("xm.wang@example.com") is None
+    assert provider_server(None) is None

@@ -1126,6 +1126,12 @@ def send() -> Any:
     sent = shown.get("sent")
     recorded = shown.get("recorded")
     values |= shown.get("values", {})
+    known = None
+    if request.method == "GET" and not values["host"]:  # a provider most holders use
+        known = sending.provider_server(need_case().holder.email)
+        if known is not None:
+            values |= {"host": known.host, "port": str(known.port), "tls": known.tls}
+            values["user"] = known.user or ""
     if request.method == "POST" and values["draft"] in drafts:
         try:
             draft = state.out_dir / values["draft"]
@@ -1156,6 +1162,7 @@ def send() -> Any:
         error=error,
         sent=sent,
         recorded=recorded,
+        known=known,
     ), (400 if error else 200)
 
 
