@@ -334,8 +334,9 @@ def check_needs(case: Case, kind: str) -> None:
                "\"bank-account\" (straight from a bank account) under [card]: the law that "
                "protects you, and its deadlines, depend on it")),
             charges,
-            (all(c.statement_date for c in disputed), "charges.statement_date",
-             _("needs charges.statement_date on every charge — the 60 days run from it")),
+            (not disputed or cited_charges(case, kind), "charges.statement_date",
+             _("needs charges.statement_date — the date of the statement that first shows a "
+               "charge: the 60 days run from it")),
             (address, "holder.address",
              _("needs holder.address — the card issuer answers by mail")),
             (case.card and case.card.address, "card.address",
@@ -392,6 +393,16 @@ def charge_cutoff(case: Case) -> Cutoff | None:
     return None
 
 
+def cited_charges(case: Case, kind: str) -> tuple[Charge, ...]:
+    """Return the charges a letter of `kind` cites: the disputed ones, and for the card
+    dispute only those a statement shows yet (its 60 days run from the statement; one still to
+    come never holds back the others)."""
+    disputed = disputed_charges(case)
+    if kind == "card-dispute":
+        return tuple(charge for charge in disputed if charge.statement_date)
+    return disputed
+
+
 def disputed_charges(case: Case) -> tuple[Charge, ...]:
     """Return the charges the letters cite: those not before the closing day (`charge_cutoff`).
     A charge before it is no charge after the closing, whatever else is wrong with it."""
@@ -415,11 +426,11 @@ def card_dispute_by(charge: Charge) -> date | None:
 
 def card_dispute_missed(case: Case, today: date) -> date | None:
     """Return the last day a card dispute could reach the issuer, once it is past for every
-    charge the letters cite: the law's dispute procedures then no longer bind the issuer, and a
-    card dispute asks without citing them."""
-    disputed = disputed_charges(case)
+    charge it cites: the law's dispute procedures then no longer bind the issuer, and the card
+    dispute asks without citing them."""
+    disputed = cited_charges(case, "card-dispute")
     last_days = [day for day in map(card_dispute_by, disputed) if day]
-    if not disputed or len(last_days) < len(disputed) or max(last_days) >= today:
+    if not disputed or max(last_days) >= today:
         return None
     return max(last_days)
 
@@ -444,7 +455,7 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
 
     view = inert(case)
     recipient = recipient_for(case, kind)
-    disputed = disputed_charges(case)
+    disputed = cited_charges(case, kind)
     pairs = zip(case.charges, view.charges, strict=True)
     charges = tuple(shown for charge, shown in pairs if charge in disputed)
     statements = [c.statement_date for c in disputed if c.statement_date]

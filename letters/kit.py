@@ -19,6 +19,7 @@ from letters.content import (
     card_dispute_missed,
     charge_cutoff,
     check_language,
+    cited_charges,
     disputed_charges,
     document_language,
     render_letter,
@@ -265,6 +266,8 @@ def _request_notes(case: Case, request: Request) -> list[str]:
     notes = _dated_before(case, request.today)
     if request.kind in CITE_CHARGES:
         notes += _left_out(case)
+    if request.kind == "card-dispute":
+        notes += _not_on_a_statement(case)
     missed = card_dispute_missed(case, request.today)
     if request.kind == "card-dispute" and missed:
         notes.append(
@@ -280,6 +283,21 @@ def _request_notes(case: Case, request: Request) -> list[str]:
     if request.kind != "request":
         return notes
     return notes + _closure_notes(case, request)
+
+
+def _not_on_a_statement(case: Case) -> list[str]:
+    """Warn of the charges a card dispute leaves out: no statement shows them yet."""
+    cited = cited_charges(case, "card-dispute")
+    waiting = [charge for charge in disputed_charges(case) if charge not in cited]
+    if not waiting:
+        return []
+    language = i18n.ui_language()
+    return [
+        _(
+            "Warning: the letter leaves out the charges of {dates}: no statement shows them "
+            "yet — when one does, add its date (statement_date) and write another letter"
+        ).format(dates=", ".join(i18n.format_date(charge.date, language) for charge in waiting))
+    ]
 
 
 def _early_notes(case: Case, today: date) -> list[str]:

@@ -341,12 +341,23 @@ def test_card_dispute_needs_charges() -> None:
         render_letter(case, "card-dispute", "en", TODAY)
 
 
-def test_card_dispute_needs_the_statement_date_of_each_charge() -> None:
+def test_card_dispute_needs_the_statement_date_of_a_charge() -> None:
     case = dataclasses.replace(
         LATE, charges=tuple(dataclasses.replace(c, statement_date=None) for c in LATE.charges)
     )
     with pytest.raises((InputError, RenderError), match=r"statement_date"):
         render_letter(case, "card-dispute", "en", TODAY)
+
+
+def test_a_charge_on_no_statement_yet_does_not_hold_back_the_card_dispute_of_the_others() -> None:
+    # The second charge is too recent for a statement: the first is disputed meanwhile.
+    first, second = LATE.charges
+    case = dataclasses.replace(
+        LATE, charges=(first, dataclasses.replace(second, statement_date=None))
+    )
+    text = " ".join(letter_text(render_letter(case, "card-dispute", "en", TODAY)).split())
+    assert format_money(first.amount, "USD", "en") in text
+    assert second.description not in text
 
 
 @pytest.mark.parametrize("kind", sorted(content.CITE_CHARGES))

@@ -174,3 +174,17 @@ def test_a_card_dispute_past_its_last_day_is_written_with_a_warning(tmp_path: Pa
         assert (warning in result.stdout) is warned, result.stdout
         letter = " ".join(pdf_text(out / "card-dispute.en.pdf").split())
         assert ("Fair Credit Billing Act" in letter) is not warned
+
+
+def test_a_card_dispute_leaves_out_a_charge_no_statement_shows_yet(
+    tmp_path: Path, case_file
+) -> None:
+    text = (SAMPLES / "case-late-en.toml").read_text(encoding="utf-8")
+    last = text.rindex("statement_date = 2026-12-15")  # the second charge's
+    case = case_file(text[:last] + text[last:].replace("statement_date = 2026-12-15", "", 1))
+    result = run("letter", case, "--kind", "card-dispute", "-o", tmp_path, "--date", "2027-01-05")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Warning: the letter leaves out the charges of December 12, 2026: no statement shows "
+        "them yet — when one does, add its date (statement_date) and write another letter"
+    ) in result.stdout
