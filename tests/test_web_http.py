@@ -839,3 +839,17 @@ def test_a_provider_server_is_known_only_for_the_providers_listed() -> None:
     )  # fmt: skip
     assert provider_server("xm.wang@example.com") is None
     assert provider_server(None) is None
+
+
+def test_an_event_in_chinese_is_pointed_out_beside_it(client: Client) -> None:
+    warning = "The English letters quote this event as written: write its words in English"
+    _status, _headers, text = client.request("GET", "/timeline")
+    assert warning not in text  # the sample's events are in English
+    fields = EVENT | {
+        "csrf": client.csrf(),
+        "party": "客服 Jenny",
+        "summary": "打电话要求关闭门号。",
+    }
+    status, _headers, text = client.post("/timeline", fields, follow=True)
+    assert status == 200
+    assert text.count(warning) == 1

@@ -586,13 +586,23 @@ def _timeline_page(
     case: Case, values: dict[str, Any], problems: dict[str, str], editing: int | None
 ) -> Any:
     state = launch().state
+    from letters.cjk import is_wide
     from letters.evidence import list_evidence
     from letters.labels import CHANNEL_NAMES
 
     files = [item.path for item in list_evidence(state.evidence_dir)] if state.evidence_dir else []
+    # The English letters (to the carrier, the bank, the FCC) quote an event's party, reference
+    # and summary as they are: in Chinese, said beside the event, where it is corrected.
+    chinese = {
+        number
+        for number, event in enumerate(case.events, 1)
+        for text in (event.party, event.reference, event.summary)
+        if any(map(is_wide, text or ""))
+    }
     return page(
         "timeline.html",
         case=case,
+        chinese=chinese,
         events=[(number, _at(e, case, True), e) for number, e in enumerate(case.events, 1)],
         channels=CHANNEL_NAMES,
         files=files,
