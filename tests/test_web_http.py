@@ -853,3 +853,14 @@ def test_an_event_in_chinese_is_pointed_out_beside_it(client: Client) -> None:
     status, _headers, text = client.post("/timeline", fields, follow=True)
     assert status == 200
     assert text.count(warning) == 1
+
+
+def test_a_statement_still_to_come_is_said_as_such(client: Client) -> None:
+    # The server's today is November 24, 2026.
+    charge = {"csrf": client.csrf("/charges"), "charge.date": "2026-11-20",
+              "charge.amount": "30", "charge.description": "December plan",
+              "charge.statement_date": "2026年12月2日"}  # fmt: skip
+    status, _headers, text = client.post("/charges", charge)
+    assert status == 400
+    assert "December 2, 2026 has not come yet — a statement is recorded once it is sent" in text
+    assert "a charge is recorded once it is made" not in text

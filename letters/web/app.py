@@ -797,11 +797,14 @@ def _charge_form(
             problems[f"charge.{key}"] = str(error)
     if not normalize.is_latin(given["description"]):
         problems["charge.description"] = _(IN_ENGLISH)
-    for key in ("date", "statement_date"):
+    future = {
+        "date": N_("{day} has not come yet — a charge is recorded once it is made"),
+        "statement_date": N_("{day} has not come yet — a statement is recorded once it is sent"),
+    }
+    for key, message in future.items():
         if key in values and values[key] > launch().today():
-            problems[f"charge.{key}"] = _(
-                "{day} has not come yet — a charge is recorded once it is made"
-            ).format(day=values[key].isoformat())
+            day = i18n.format_date(values[key], i18n.ui_language())
+            problems[f"charge.{key}"] = _(message).format(day=day)
     if not problems:
         problems = _saved("charge", lambda: write(values))
     if problems:
