@@ -12,6 +12,7 @@ from letters import i18n
 from letters.case import Case, load_case
 from letters.casefolder import of_case_file
 from letters.content import (
+    CARRIER_KINDS,
     CITE_CHARGES,
     COMPANIONS,
     Letter,
@@ -268,6 +269,17 @@ def _request_notes(case: Case, request: Request) -> list[str]:
         notes += _left_out(case)
     if request.kind == "card-dispute":
         notes += _not_on_a_statement(case)
+    if (
+        request.kind in CARRIER_KINDS
+        and case.delivery.method != "email"
+        and not case.recipient.address
+    ):
+        notes.append(
+            _(
+                "Warning: the letter is to be mailed, but {recipient} has no postal address in "
+                "the case file — add it, or send the letter by email"
+            ).format(recipient=case.recipient.name)
+        )
     missed = card_dispute_missed(case, request.today)
     if request.kind == "card-dispute" and missed:
         notes.append(

@@ -188,3 +188,23 @@ def test_a_card_dispute_leaves_out_a_charge_no_statement_shows_yet(
         "Warning: the letter leaves out the charges of December 12, 2026: no statement shows "
         "them yet — when one does, add its date (statement_date) and write another letter"
     ) in result.stdout
+
+
+def test_a_letter_to_mail_without_the_carriers_address_is_warned_of(
+    tmp_path: Path, case_file
+) -> None:
+    text = (SAMPLES / "case-en.toml").read_text(encoding="utf-8")
+    line = next(
+        line for line in text.splitlines() if line.startswith("address = ") and "Dallas" in line
+    )
+    warning = (
+        "Warning: the letter is to be mailed, but Example Mobile Customer Care has no postal "
+        "address in the case file — add it, or send the letter by email"
+    )
+    for method, warned in (("both", True), ("email", False)):
+        case = case_file(
+            text.replace(line, "").replace("[delivery]", f'[delivery]\nmethod = "{method}"', 1)
+        )
+        result = run("letter", case, "-o", tmp_path / method, "--date", "2026-11-24")
+        assert result.exit_code == 0, result.stderr
+        assert (warning in result.stdout) is warned, result.stdout
