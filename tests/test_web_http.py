@@ -351,7 +351,7 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
     # A charge still to come cannot be disputed yet: said beside its field.
     soon = charge | {"csrf": client.csrf("/charges"), "charge.date": "2027-01-05"}
     status, _headers, text = client.post("/charges", soon)
-    assert status == 400 and 'id="charge.date-error">2027-01-05 has not come yet' in text
+    assert status == 400 and 'id="charge.date-error">January 5, 2027 has not come yet' in text
     # A charge entered by mistake is removed, and nothing else changes.
     status, _headers, text = client.post("/charges", charge | {"csrf": client.csrf("/charges"),
                                          "charge.description": "Oops"}, follow=True)  # fmt: skip
