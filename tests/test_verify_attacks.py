@@ -560,3 +560,29 @@ def test_tag_files_past_their_room_together_are_too_large_and_not_kept(
     report = as_zip_and_folder(bag)
     assert report.findings == (MalformedTagFile("manifest-sha512.txt", 0, "too-large"),)
     assert "manifest-sha512.txt" not in kept and "manifest-sha256.txt" in kept
+
+
+def test_an_entry_compressed_like_a_zip_bomb_is_not_inflated(
+    original: tuple[bytes, str], tmp_path: Path
+) -> None:
+    # 256 MiB of zeros in a quarter of a megabyte: checking it would take seconds of hashing
+    # per megabyte of the zip (4 GiB in 4 MB took 25 s). The rest of the bundle is checked.
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in entries_of(original[0]):
+            archive.writestr(name, data)
+        zeros = zipfile.ZipInfo(f"{BAG}/data/evidence/zeros.bin", (2026, 11, 24, 0, 0, 0))
+        zeros.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(zeros, "w") as stream:
+            block = bytes(1 << 20)
+            for _ in range(256):
+                stream.write(block)
+    with mock.patch("zlib.decompressobj", wraps=__import__("zlib").decompressobj) as inflate:
+        report = verify_bundle(path)
+    assert not report.valid
+    assert any(
+        "data/evidence/zeros.bin is compressed more than 250 to 1, as zip bombs are: not checked"
+        in line
+        for line in report.lines()
+    ), report.lines()
+    assert inflate.call_count == 0  # nothing was inflated: every other entry is stored

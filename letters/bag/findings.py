@@ -36,6 +36,7 @@ __all__ = [
     "Finding",
     "FingerprintMismatch",
     "LettersStrict",
+    "LikelyZipBomb",
     "MalformedTagFile",
     "MissingFile",
     "MissingManifest",
@@ -229,6 +230,16 @@ class UnsupportedCompression(Finding):
     path: str
     method: int
     template = N_("{path} uses zip compression method {method}, which cannot be checked")
+
+
+@dataclass(frozen=True)
+class LikelyZipBomb(Finding):
+    """An entry compressed beyond what real files allow: it is not inflated, which would take
+    minutes of processor time for every megabyte of the zip."""
+
+    path: str
+    ratio: int
+    template = N_("{path} is compressed more than {ratio} to 1, as zip bombs are: not checked")
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from letters.bag.findings import (
     EntryCountMismatch,
     ExtraBytes,
     Finding,
+    LikelyZipBomb,
     NotAsWritten,
     NotAZip,
     OutsideBag,
@@ -56,6 +57,11 @@ from letters.i18n import _
 
 TAG_LIMIT = 64 << 20  # a tag file we parse larger than this is refused, to bound memory
 TAG_BUDGET = 64 << 20  # and so are those past this much, all the tag files parsed together
+# Deflate packs the files people keep (text, documents, pictures) a few dozen to one at most;
+# long runs of one byte, a zip bomb's, come near its limit of about a thousand. Such an entry
+# is not inflated: checking it would cost minutes of processor time per megabyte of the zip.
+BOMB_RATIO = 250
+BOMB_FLOOR = 1 << 20  # smaller entries inflate in a moment, whatever their ratio
 
 _ENCRYPTED = 0x0001 | 0x0040 | 0x2000  # encrypted, strongly encrypted, directory encrypted
 _DESCRIPTOR = 0x0008
@@ -503,6 +509,11 @@ class ZipSource:
             member.readable = False
         elif info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             problems.append(UnsupportedCompression(rel, info.compress_type))
+            member.readable = False
+        elif info.file_size > BOMB_FLOOR and info.file_size > BOMB_RATIO * max(
+            info.compress_size, 1
+        ):
+            problems.append(LikelyZipBomb(rel, BOMB_RATIO))
             member.readable = False
         elif member.data_start is None:
             member.readable = False  # its local header is damaged: reported already
