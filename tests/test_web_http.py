@@ -864,3 +864,18 @@ def test_a_statement_still_to_come_is_said_as_such(client: Client) -> None:
     assert status == 400
     assert "December 2, 2026 has not come yet — a statement is recorded once it is sent" in text
     assert "a charge is recorded once it is made" not in text
+
+
+def test_the_start_page_offers_the_case_folders_there(tmp_path: Path) -> None:
+    for name in ("王小明", "li-hua"):
+        (tmp_path / name).mkdir()
+        shutil.copy(SAMPLES / "case-en.toml", tmp_path / name / "case.toml")
+    (tmp_path / "not-a-case").mkdir()
+    with serve(tmp_path) as app:
+        client = Client(app)
+        client.login()
+        _status, _headers, text = client.request("GET", "/")
+        offered = re.findall(r'name="path" value="([^"]+)"><button class="secondary">', text)
+        assert offered == ["li-hua", "王小明"]
+        status, headers, _text = client.post("/open", {"csrf": client.csrf("/"), "path": "王小明"})
+        assert (status, headers["location"]) == (303, "/case")

@@ -365,7 +365,16 @@ def home() -> Any:
         return redirect("/case", 303)
     if state.suggested:
         return redirect("/new", 303)
-    return page("home.html", error=None, path="")
+    return page("home.html", error=None, path="", cases=_case_folders(state.workdir))
+
+
+def _case_folders(folder: Path, limit: int = 50) -> list[str]:
+    """Return the names of the case folders in `folder`, to open with a click."""
+    try:
+        found = [p.name for p in folder.iterdir() if (p / casefolder.CASE_FILE).is_file()]
+    except OSError:
+        return []
+    return sorted(found, key=str.casefold)[:limit]
 
 
 @pages.post("/open")
@@ -378,7 +387,8 @@ def open_case() -> Any:
         load_case(location.case_file)
     except LettersError as error:
         shown = LettersError(error.fields["path"]) if "path" in error.fields else error
-        return page("home.html", error=shown, path=given), 400
+        cases = _case_folders(state.workdir)
+        return page("home.html", error=shown, path=given, cases=cases), 400
     state.open(location)
     return redirect("/case", 303)
 
