@@ -879,3 +879,43 @@ def test_the_start_page_offers_the_case_folders_there(tmp_path: Path) -> None:
         assert offered == ["li-hua", "王小明"]
         status, headers, _text = client.post("/open", {"csrf": client.csrf("/"), "path": "王小明"})
         assert (status, headers["location"]) == (303, "/case")
+
+
+def test_the_case_details_are_corrected_on_the_form_the_case_began_with(
+    client: Client, folder: Path
+) -> None:
+    from letters.case import load_case
+
+    case_file = folder / "case.toml"
+    before = load_case(case_file)
+    _status, _headers, text = client.request("GET", "/details")
+    values = dict(re.findall(r'name="([a-z_.0-9]+)" value="([^"]*)"', text))
+    for name, options in re.findall(
+        r'<select id="[^"]+" name="([^"]+)"[^>]*>(.*?)</select>', text, re.S
+    ):
+        values[name] = re.findall(r'value="([^"]+)" selected', options)[0]
+    assert values["account.reason"] == "moving"  # the case's, not the form's default
+    assert values["holder.name_en"] == "Xiaoming Wang"
+    assert values["recipient.address.line1"] == "PO Box 1000"
+    assert values["recipient.address.postal_code"] == "75201"
+    fields = {key: value for key, value in values.items() if key != "csrf"}
+    # A typing mistake: refused, and nothing changes.
+    wrong = fields | {"csrf": client.csrf("/details"), "recipient.address.postal_code": "7520"}
+    status, _headers, text = client.post("/details", wrong)
+    assert status == 400 and 'id="recipient.address.postal_code-error"' in text
+    assert load_case(case_file) == before
+    # The company moved, and the holder's English name was misspelt.
+    right = fields | {"csrf": client.csrf("/details"), "holder.name_en": "Xiao Ming Wang",
+                      "recipient.address.line1": "PO Box 2000",
+                      "recipient.address.postal_code": "75202"}  # fmt: skip
+    status, _headers, text = client.post("/details", right, follow=True)
+    assert status == 200 and "The case details are saved." in text
+    after = load_case(case_file)
+    assert after.holder.name_en == "Xiao Ming Wang"
+    assert after.recipient.address is not None
+    assert (after.recipient.address.lines, after.recipient.address.postal_code) == (
+        ("PO Box 2000",),
+        "75202",
+    )
+    assert after.events == before.events and after.delivery == before.delivery
+    assert "# optional: how the printed letter is mailed" in case_file.read_text(encoding="utf-8")

@@ -439,7 +439,78 @@ def new_case() -> Any:
     form = _form(wizard.QUESTIONS[lang])
     status = 400 if problems else 200
     words = wizard.QUESTIONS[lang]
-    return page("new.html", form=form, words=words, values=values, problems=problems), status
+    return page(
+        "new.html", form=form, words=words, values=values, problems=problems, editing=False
+    ), status
+
+
+@pages.route("/details", methods=["GET", "POST"])
+def details() -> Any:
+    """Correct the case's own details (the holder, the account, the company, how the request
+    goes) on the new-case form, filled in from the case file."""
+    state = launch().state
+    case = need_case()
+    defaults = _form_defaults(case.language)
+    values = defaults | _case_values(case)
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        values = {key: value for key, value in request.form.items() if key != "csrf"}
+        answers, problems = wizard.check_form(values | {"language": case.language})
+        # A key the case file leaves out stays out while its field keeps the form's default.
+        unset = {name for name, value in defaults.items() if values.get(name) == value}
+        unset -= set(_case_values(case))
+        if not problems:
+            problems = _saved("details", lambda: _write_details(state.case_file, answers, unset))
+            problems = {key.removeprefix("details."): text for key, text in problems.items()}
+        if not problems:
+            return _done("/case", details=True)
+    words = wizard.QUESTIONS[g.lang]
+    form = _form(words)
+    return page(
+        "new.html", form=form, words=words, values=values, problems=problems, editing=True
+    ), (400 if problems else 200)
+
+
+def _case_values(case: Case) -> dict[str, str]:
+    """Return the new-case form's fields as the case file has them."""
+    values: dict[str, str] = {}
+    for section, questions in wizard.SECTIONS:
+        table = getattr(case, section)
+        for asked in questions:
+            name = f"{section}.{asked.key}"
+            value = getattr(table, asked.key, None)
+            if asked.key == wizard.ADDRESS and value is not None:
+                first, *rest = value.lines
+                values |= {f"{name}.line1": first, f"{name}.line2": ", ".join(rest)}
+                for part in ("city", "region", "postal_code", "country"):
+                    values[f"{name}.{part}"] = getattr(value, part) or ""
+            elif isinstance(value, bool):
+                values[name] = "yes" if value else "no"
+            elif value is not None:
+                values[name] = str(value)
+    return values
+
+
+def _write_details(case_file: Path, answers: dict[str, Any], unset: set[str]) -> None:
+    """Set the form's keys in the case file, in place, but those `unset` (still left out): an
+    answer left empty removes its key; every other key, comment and table stays."""
+    import tomlkit
+
+    from letters.output import write_outputs
+    from letters.timeline import edited_case
+
+    tables: dict[str, dict[str, Any]] = {}
+    for section, questions in wizard.SECTIONS:
+        given = answers.get(section, {})
+        tables[section] = {}
+        for asked in questions:
+            value = None if f"{section}.{asked.key}" in unset else given.get(asked.key)
+            if isinstance(value, dict):  # an address: one line, as the new case has it
+                inline = tomlkit.inline_table()
+                inline.update(value)
+                value = inline
+            tables[section][asked.key] = value
+    write_outputs({case_file: edited_case(case_file, tables=tables)}, force=True)
 
 
 @pages.post("/check")
@@ -482,6 +553,7 @@ def _overview(case: Case, shown: dict[str, Any], problems: dict[str, str]) -> An
         days=shown.get("days") or {k: v.isoformat() if v else "" for k, v in status.items()},
         ticked=shown.get("ticked"),  # as sent, when the form is shown again to correct
         saved=shown.get("saved", False),
+        details=shown.get("details", False),
         problems=problems,
     ), (400 if problems else 200)
 
