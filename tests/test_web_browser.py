@@ -308,4 +308,13 @@ def test_a_charge_is_corrected_on_its_page_and_the_list_fits_a_phone(
                 " return new Set([...r.getClientRects()].map(box => box.top)).size; }"
             )
             assert lines == 1
+        # Removing asks first: declined, the charge stays; accepted, it goes.
+        asked: list[str] = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        page.get_by_role("button", name="删除 2026年11月20日 的扣费").click()
+        assert asked == ["从案例文件中删除 2026年11月20日 的扣费？"]
+        assert page.locator("tbody tr").count() == 1
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="删除 2026年11月20日 的扣费").click()
+        assert page.locator("p.done").inner_text() == "这笔扣费已从案例文件中删除。"
         context.close()

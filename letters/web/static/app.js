@@ -71,3 +71,10 @@ if (form) {
 // Move to the first answer that needs another look.
 const wrong = document.querySelector("[aria-invalid=true]");
 if (wrong) { wrong.focus(); }
+
+// A form that removes something asks first (without this file, it removes at once).
+for (const form of document.querySelectorAll("form[data-confirm]")) {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+  });
+}
