@@ -379,7 +379,12 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
             ),
         ),
     ]
-    answer = Deadline(
+    return steps, [_answer_due(case, due, follow_up), *deadlines]
+
+
+def _answer_due(case: Case, due: date, follow_up: Action) -> Deadline:
+    """Return the day the carrier's answer to the request is due, in the calendar."""
+    return Deadline(
         kind="answer",
         day=due,
         summary=_("{carrier}: answer to the closure request due").format(
@@ -390,7 +395,6 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
         ),
         action=follow_up,
     )
-    return steps, [answer, *deadlines]
 
 
 def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], list[Deadline]]:
@@ -401,7 +405,10 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
     steps: list[Step] = []
     deadlines: list[Deadline] = []
     if case.status.confirmation_received is None:  # closed, as the carrier said
-        steps.append(_in_writing(case, today, closed))
+        step = _in_writing(case, today, closed)
+        steps.append(step)
+        if step.due is not None and step.action is not None:  # the written answer, awaited
+            deadlines.append(_answer_due(case, step.due, step.action))
     elif not case.checklist.esim_deleted:
         steps.append(
             Step(_("The closure is confirmed: now delete the eSIM profile from the phone."))

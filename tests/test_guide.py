@@ -388,6 +388,9 @@ def test_a_closure_known_by_word_is_not_confirmed_until_in_writing(
         "  1. The account closed on December 1, 2026, but the carrier has not confirmed it in "
         "writing: " + asked.format(path=path)
     )
+    # Awaited by its day, that day is in the calendar too.
+    awaited = [d.day for d in plan(load_case(path), date.fromisoformat(today)).deadlines]
+    assert awaited == ([date(2026, 12, 15)] if "expect" in asked else [])
     # The follow-up it suggests is written, and asks for the confirmation.
     if "--kind follow-up" in asked:
         result = run("letter", path, "--kind", "follow-up", "-o", path.parent, "--date", today)
