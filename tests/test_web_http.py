@@ -887,6 +887,14 @@ def test_the_case_details_are_corrected_on_the_form_the_case_began_with(
     from letters.case import load_case
 
     case_file = folder / "case.toml"
+    # Written as the case file allows, not as the form would write it: a third address line,
+    # a state by name, a phone with spaces.
+    original = case_file.read_text(encoding="utf-8").replace(
+        '["123 Main St", "Apt 4B"], city = "San Francisco", region = "CA"',
+        '["123 Main St", "Apt 4B", "c/o Li Hua"], city = "San Francisco", region = "California"',
+    )
+    assert "c/o Li Hua" in original
+    case_file.write_text(original, encoding="utf-8")
     before = load_case(case_file)
     _status, _headers, text = client.request("GET", "/details")
     values = dict(re.findall(r'name="([a-z_.0-9]+)" value="([^"]*)"', text))
@@ -899,6 +907,10 @@ def test_the_case_details_are_corrected_on_the_form_the_case_began_with(
     assert values["recipient.address.line1"] == "PO Box 1000"
     assert values["recipient.address.postal_code"] == "75201"
     fields = {key: value for key, value in values.items() if key != "csrf"}
+    # Sent back as shown: the case file stays byte for byte what it was.
+    text_before = case_file.read_bytes()
+    status, _headers, _text = client.post("/details", fields | {"csrf": client.csrf("/details")})
+    assert status == 303 and case_file.read_bytes() == text_before
     # A typing mistake: refused, and nothing changes.
     wrong = fields | {"csrf": client.csrf("/details"), "recipient.address.postal_code": "7520"}
     status, _headers, text = client.post("/details", wrong)
@@ -918,4 +930,7 @@ def test_the_case_details_are_corrected_on_the_form_the_case_began_with(
         "75202",
     )
     assert after.events == before.events and after.delivery == before.delivery
-    assert "# optional: how the printed letter is mailed" in case_file.read_text(encoding="utf-8")
+    written = case_file.read_text(encoding="utf-8")
+    assert "# optional: how the printed letter is mailed" in written
+    assert '"c/o Li Hua"], city = "San Francisco", region = "California"' in written  # untouched
+    assert "[checklist]" not in written  # no table the holder did not fill in

@@ -450,17 +450,22 @@ def details() -> Any:
     goes) on the new-case form, filled in from the case file."""
     state = launch().state
     case = need_case()
-    defaults = _form_defaults(case.language)
-    values = defaults | _case_values(case)
+    shown = _form_defaults(case.language) | _case_values(case)
+    values = shown
     problems: dict[str, str] = {}
     if request.method == "POST":
         values = {key: value for key, value in request.form.items() if key != "csrf"}
+        # Only what the holder changed is written: a field left as shown keeps the case file's
+        # key as it is (its spelling, an address's third line), or keeps it out.
+        changed = {
+            name
+            for name in values.keys() | shown.keys()
+            if values.get(name, "") != shown.get(name, "")
+        }
         answers, problems = wizard.check_form(values | {"language": case.language})
-        # A key the case file leaves out stays out while its field keeps the form's default.
-        unset = {name for name, value in defaults.items() if values.get(name) == value}
-        unset -= set(_case_values(case))
+        problems = {name: text for name, text in problems.items() if _touches(name, changed)}
         if not problems:
-            problems = _saved("details", lambda: _write_details(state.case_file, answers, unset))
+            problems = _saved("details", lambda: _write_details(state.case_file, answers, changed))
             problems = {key.removeprefix("details."): text for key, text in problems.items()}
         if not problems:
             return _done("/case", details=True)
@@ -491,9 +496,14 @@ def _case_values(case: Case) -> dict[str, str]:
     return values
 
 
-def _write_details(case_file: Path, answers: dict[str, Any], unset: set[str]) -> None:
-    """Set the form's keys in the case file, in place, but those `unset` (still left out): an
-    answer left empty removes its key; every other key, comment and table stays."""
+def _touches(name: str, changed: set[str]) -> bool:
+    """Say whether the form's field `name` (an address: any of its parts) was changed."""
+    return any(field == name or field.startswith(name + ".") for field in changed)
+
+
+def _write_details(case_file: Path, answers: dict[str, Any], changed: set[str]) -> None:
+    """Set the keys of the form's `changed` fields in the case file, in place: an answer
+    left empty removes its key; every other key, comment and table stays."""
     import tomlkit
 
     from letters.output import write_outputs
@@ -504,13 +514,17 @@ def _write_details(case_file: Path, answers: dict[str, Any], unset: set[str]) ->
         given = answers.get(section, {})
         tables[section] = {}
         for asked in questions:
-            value = None if f"{section}.{asked.key}" in unset else given.get(asked.key)
+            if not _touches(f"{section}.{asked.key}", changed):
+                continue
+            value = given.get(asked.key)
             if isinstance(value, dict):  # an address: one line, as the new case has it
                 inline = tomlkit.inline_table()
                 inline.update(value)
                 value = inline
             tables[section][asked.key] = value
-    write_outputs({case_file: edited_case(case_file, tables=tables)}, force=True)
+    tables = {section: keys for section, keys in tables.items() if keys}
+    if tables:
+        write_outputs({case_file: edited_case(case_file, tables=tables)}, force=True)
 
 
 @pages.post("/check")
