@@ -563,7 +563,7 @@ def _unfit(event: dict[str, Any]) -> str | None:
     its subject, which letters never keeps, or anything else the case file refuses."""
     if what := identifiers.sensitive(event["summary"]):
         return _("its subject seems to hold {what}, which letters does not keep").format(what=what)
-    _checked, problems = check_table(event, Event)
+    _checked, problems = check_table({k: v for k, v in event.items() if v is not None}, Event)
     if problems:
         return "; ".join(f"{problem.path}: {problem.message}" for problem in problems)
     return None

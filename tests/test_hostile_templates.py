@@ -882,6 +882,16 @@ def test_a_docx_part_is_checked_by_what_it_holds_not_by_its_name(
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize(
+    "picture",
+    [b"\x01\x00\x00\x00" + bytes(80), b"II*\x00" + bytes(80)],  # an EMF's and a TIFF's start
+    ids=["EMF", "TIFF"],
+)
+def test_a_picture_that_starts_with_a_zero_is_no_xml_part(tmp_path: Path, picture: bytes) -> None:
+    result = letter_with_layout(tmp_path, docx_with({"word/media/logo.bin": picture}))
+    assert result.exit_code == 0, result.stderr
+
+
 def test_a_plain_layout_with_its_document_part_renamed_still_works(tmp_path: Path) -> None:
     # The check reads what a part holds: a harmless renamed part is still a layout.
     result = letter_with_layout(tmp_path, renamed_main_part(b"</w:p>"))

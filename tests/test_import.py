@@ -223,6 +223,14 @@ def test_a_message_that_cannot_be_an_event_is_skipped_and_the_others_imported(
     assert len(list((folder / "evidence" / "mail").iterdir())) == 2  # the PIN's is not kept
 
 
+def test_a_message_with_no_sender_is_still_imported(folder: Path, tmp_path: Path) -> None:
+    source = tmp_path / "nobody.eml"
+    source.write_bytes(raw("Subject: Your account\nDate: Wed, 25 Nov 2026 09:30:00 -0800\n\nHi.\n"))
+    result = run("log", folder, "import", source, "--all")
+    assert result.exit_code == 0, result.stderr
+    assert ": 1 imported" in result.stdout, result.stdout + result.stderr
+
+
 def test_a_huge_message_in_a_mailbox_is_skipped_without_being_held(
     folder: Path, tmp_path: Path
 ) -> None:

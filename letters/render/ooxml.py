@@ -183,8 +183,9 @@ def _read_part(
 
 
 def _looks_xml(data: bytes) -> bool:
-    """Say whether a part's first bytes are markup (or text in a wide encoding)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
+    """Say whether a part's first bytes are markup, in UTF-8 or UTF-16 (not a picture's or a
+    font's bytes, which may start with a zero: an EMF's 01 00 00 00)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
         return True
     return data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
 
@@ -192,7 +193,7 @@ def _looks_xml(data: bytes) -> bool:
 def _check_encoding(name: str, part: str, start: bytes) -> None:
     """Refuse an XML part not in UTF-8, the encoding Word writes: the checks read UTF-8."""
     declared = _DECLARED.match(start.removeprefix(b"\xef\xbb\xbf"))
-    wide = start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start[:4]
+    wide = start.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
     if wide or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii")):
         raise InputError(
             _("{name}: the part {part} is not in UTF-8, as Word writes it — save the layout "
