@@ -12,6 +12,7 @@ from letters import i18n
 from letters.case import Case, load_case
 from letters.casefolder import of_case_file
 from letters.content import (
+    CARD_DISPUTE_DAYS,
     CARRIER_KINDS,
     CITE_CHARGES,
     COMPANIONS,
@@ -284,11 +285,11 @@ def _request_notes(case: Case, request: Request) -> list[str]:
     if request.kind == "card-dispute" and missed:
         notes.append(
             _(
-                "Warning: the 60 days for the card issuer or bank to receive a dispute of these "
-                "charges ended on {day}: the letter asks them to correct the charges, and does "
-                "not cite the Fair Credit Billing Act or Regulation E, which no longer oblige "
-                "them to"
-            ).format(day=i18n.format_date(missed, i18n.ui_language()))
+                "Warning: the {days} days for the card issuer or bank to receive a dispute of "
+                "these charges ended on {day}: the letter asks them to correct the charges, and "
+                "does not cite the dispute procedures of the Fair Credit Billing Act or "
+                "Regulation E, which no longer oblige them to"
+            ).format(days=CARD_DISPUTE_DAYS, day=i18n.format_date(missed, i18n.ui_language()))
         )
     if request.kind in ("follow-up", "complaint", "complaint-ag"):
         notes += _early_notes(case, request.today)

@@ -333,7 +333,6 @@ def prepare(draft: Path, case: Path | CaseLocation | None, now: datetime) -> Sen
 
 _PROVIDERS = {
     ("gmail.com", "googlemail.com"): ("smtp.gmail.com", 587, "starttls"),
-    ("outlook.com", "hotmail.com", "live.com"): ("smtp-mail.outlook.com", 587, "starttls"),
     ("yahoo.com",): ("smtp.mail.yahoo.com", 465, "ssl"),
     ("icloud.com", "me.com", "mac.com"): ("smtp.mail.me.com", 587, "starttls"),
     ("aol.com",): ("smtp.aol.com", 465, "ssl"),
@@ -342,7 +341,8 @@ _PROVIDERS = {
     ("126.com",): ("smtp.126.com", 465, "ssl"),
 }  # fmt: skip
 """The mail servers of the providers most holders use, as their help pages give them. Each
-logs in with the whole address, most with an app password rather than the usual one."""
+logs in with the whole address, most with an app password rather than the usual one.
+Outlook.com is not among them: it has taken no password from mail programs since 2024."""
 
 
 def provider_server(address: str | None) -> Server | None:

@@ -168,8 +168,8 @@ def test_a_card_dispute_past_its_last_day_is_written_with_a_warning(tmp_path: Pa
         warning = (
             "Warning: the 60 days for the card issuer or bank to receive a dispute of these "
             "charges ended on February 13, 2027: the letter asks them to correct the charges, "
-            "and does not cite the Fair Credit Billing Act or Regulation E, which no longer "
-            "oblige them to"
+            "and does not cite the dispute procedures of the Fair Credit Billing Act or "
+            "Regulation E, which no longer oblige them to"
         )
         assert (warning in result.stdout) is warned, result.stdout
         letter = " ".join(pdf_text(out / "card-dispute.en.pdf").split())
