@@ -448,14 +448,15 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
             )
         )
     bundle = Action("bundle", _bundle_command(case))
-    steps.append(
-        Step(
-            _("Keep every record, checksummed in one bundle: {command}").format(
-                command=bundle.command
-            ),
-            action=bundle,
+    folder = _folder_to_make(case)
+    if folder is None:
+        keep = _("Keep every record, checksummed in one bundle: {command}")
+    else:
+        keep = _(
+            "Keep every record, checksummed in one bundle: put them in a folder named {folder} "
+            "beside the case file, then: {command}"
         )
-    )
+    steps.append(Step(keep.format(folder=folder, command=bundle.command), action=bundle))
     return steps, deadlines
 
 
@@ -644,13 +645,22 @@ def _evidence(case: Case, option: str | None = None) -> tuple[str | Path, ...]:
 def _bundle_command(case: Case) -> str:
     """Return the command that bundles the evidence: the kit when there is no folder to name,
     until the request is sent (a kit writes it anew, dated today); then the bundle of the
-    folder a case file's evidence goes in, once made."""
+    folder a case file's evidence goes in (`_folder_to_make`)."""
     evidence = _evidence(case)
     if evidence or (case.path and of_case_file(case.path).folder):
         return command("bundle", _name(case), *evidence)
     if case.request_sent_on and case.path:
         return command("bundle", _name(case), of_case_file(case.path).evidence_dir)
     return command("kit", _name(case))
+
+
+def _folder_to_make(case: Case) -> str | None:
+    """Return the name of the evidence folder `_bundle_command` names and the holder is still
+    to make, beside a lone case file; None when there is none to make."""
+    if case.path is None or _evidence(case) or not case.request_sent_on:
+        return None
+    where = of_case_file(case.path)
+    return None if where.folder else where.evidence_dir.name
 
 
 def _day(value: date) -> str:

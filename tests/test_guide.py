@@ -283,7 +283,8 @@ def test_after_the_closure(case_file) -> None:
         "within 60 days after the statement that first shows it.",
         f"  10. File an FCC complaint: letters letter {path} --kind complaint — the carrier must "
         "answer it in writing within 30 days.",
-        "  11. Keep every record, checksummed in one bundle: letters bundle "
+        "  11. Keep every record, checksummed in one bundle: put them in a folder named evidence "
+        "beside the case file, then: letters bundle "
         f"{path} {path.parent / 'evidence'}",
     ]
 
