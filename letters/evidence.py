@@ -86,7 +86,7 @@ def add_evidence(folder: Path, name: str, source: BinaryIO) -> Path:
         # the user alone, as a copy of a bill or an ID should be (promise 10).
         with atomic_file(target) as handle:
             shutil.copyfileobj(source, handle, CHUNK)
-    except OutputExistsError:  # it appeared while the copy was made
+    except OutputExistsError:  # it appeared while the copy was made: never replaced
         raise _taken(base) from None
     except OSError as error:
         raise _cannot_write(target, error) from None

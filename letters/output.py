@@ -142,9 +142,20 @@ def _temporary(target: Path, made: list[Path], temporaries: list[Path]) -> int:
         return fd
 
 
-def _placed(temporary: Path, target: Path) -> None:
-    """Move a finished temporary file into place."""
-    os.replace(temporary, target)
+def _placed(temporary: Path, target: Path, replace: bool) -> None:
+    """Move a finished temporary file into place; unless it may `replace` a file there, fail
+    with FileExistsError if one appeared since it was checked (a hard link is made or not)."""
+    if replace:
+        os.replace(temporary, target)
+    else:
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links (FAT): the check just made must do
+            os.replace(temporary, target)
+        else:
+            os.unlink(temporary)
     with _UNFINISHED_LOCK:
         _UNFINISHED.discard(temporary)
 
@@ -200,7 +211,11 @@ def atomic_file(path: Path, force: bool = False) -> Iterator[BinaryIO]:
             yield handle
             _finish(handle, temporaries[0], target)
         refuse_existing([path], force)  # it may have appeared while we worked
-        _placed(temporaries[0], target)
+        try:
+            _placed(temporaries[0], target, replace=force)
+        except FileExistsError:
+            refuse_existing([path], force)  # it appeared in that very moment: say so
+            raise
         temporaries.clear()
     except BaseException:
         _unlink(temporaries)
@@ -327,7 +342,7 @@ def commit(staged: Mapping[Path, Path], force: bool = False) -> list[Path]:
                     backups[target] = backup
                     os.replace(target, backup)
                 placed.append(target)
-                _placed(temporary, target)
+                _placed(temporary, target, replace=True)  # what was there is set aside
             except OSError as error:
                 raise _cannot_write(error, path) from error
     except BaseException:

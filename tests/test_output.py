@@ -174,3 +174,22 @@ def test_a_file_already_holding_what_would_be_written_is_no_conflict(tmp_path: P
     with pytest.raises(OutputExistsError):  # changed since: asked, and nothing written
         write_outputs({letter: b"same", sheet: b"two"})
     assert (letter.read_bytes(), sheet.read_bytes()) == (b"same", b"one")
+
+
+def test_a_file_that_appears_just_before_the_move_is_never_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Someone else writes the very name between the last check and the move into place.
+    from letters.output import atomic_file
+
+    target = tmp_path / "call.mp4"
+    real_link = os.link
+
+    def racing(source: object, destination: object) -> None:
+        Path(str(destination)).write_bytes(b"theirs")
+        real_link(source, destination)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "link", racing)
+    with pytest.raises(OutputExistsError), atomic_file(target) as handle:
+        handle.write(b"ours")
+    assert [(p.name, p.read_bytes()) for p in tmp_path.iterdir()] == [("call.mp4", b"theirs")]

@@ -60,6 +60,7 @@ TAG_BUDGET = 64 << 20  # and so are those past this much, all the tag files pars
 # Deflate packs the files people keep (text, documents, pictures) a few dozen to one at most;
 # long runs of one byte, a zip bomb's, come near its limit of about a thousand. Such an entry
 # is not inflated: checking it would cost minutes of processor time per megabyte of the zip.
+# (A Word layout, all XML, is held tighter: letters.render.ooxml.MAX_RATIO.)
 BOMB_RATIO = 250
 BOMB_FLOOR = 1 << 20  # smaller entries inflate in a moment, whatever their ratio
 

@@ -369,9 +369,17 @@ def home() -> Any:
 
 
 def _case_folders(folder: Path, limit: int = 50) -> list[str]:
-    """Return the names of the case folders in `folder`, to open with a click."""
+    """Return the names of the case folders in `folder`, to open with a click (a folder that
+    cannot be read is none)."""
+
+    def holds_case(path: Path) -> bool:
+        try:
+            return (path / casefolder.CASE_FILE).is_file()
+        except OSError:
+            return False
+
     try:
-        found = [p.name for p in folder.iterdir() if (p / casefolder.CASE_FILE).is_file()]
+        found = [path.name for path in folder.iterdir() if holds_case(path)]
     except OSError:
         return []
     return sorted(found, key=str.casefold)[:limit]
