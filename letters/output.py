@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -191,11 +193,26 @@ def _cannot_write(error: OSError, path: Path) -> LettersError:
 
 def _unlink(paths: list[Path]) -> None:
     for path in paths:
+        if path.is_dir() and not path.is_symlink():  # a `scratch_folder`
+            shutil.rmtree(path, ignore_errors=True)
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
         with _UNFINISHED_LOCK:
             _UNFINISHED.discard(path)
     paths.clear()
+
+
+@contextlib.contextmanager
+def scratch_folder(prefix: str) -> Iterator[Path]:
+    """Yield a new private folder for files needed only meanwhile (an upload to check); it is
+    removed afterwards, or by `remove_unfinished` when the program stops first."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))  # 0700: the user's alone
+    with _UNFINISHED_LOCK:
+        _UNFINISHED.add(folder)
+    try:
+        yield folder
+    finally:
+        _unlink([folder])
 
 
 @contextlib.contextmanager

@@ -174,3 +174,27 @@ def test_an_upload_cut_short_by_the_app_stopping_leaves_nothing(tmp_path: Path) 
     during, stopped, after = result.stdout.splitlines()
     assert during.startswith("['.call.mp4.") and during.endswith(".part']")
     assert (stopped, after) == ("[]", "[]")  # never a half copy at call.mp4
+
+
+STOPPED_MID_CHECK = """
+import sys
+from letters import output
+
+with output.scratch_folder("letters-verify-") as folder:
+    (folder / "bundle.zip").write_bytes(b"a bundle being checked")
+    print(folder)
+    output.remove_unfinished()  # the app stops while the check runs
+    print(folder.exists())
+"""
+
+
+def test_a_bundle_being_checked_when_the_app_stops_is_removed() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", STOPPED_MID_CHECK], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    folder, exists = result.stdout.splitlines()
+    assert exists == "False" and not Path(folder).exists()

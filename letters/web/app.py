@@ -1191,12 +1191,11 @@ def progress() -> Any:
 
 @pages.post("/verify")
 def verify() -> Any:
-    state = launch().state
-    import tempfile
-
     from letters.bag.findings import NotAZip
+    from letters.output import scratch_folder
     from letters.verify import verify_bundle
 
+    state = launch().state
     case = need_case()
     upload = request.files.get("bundle")
     if upload is None or not upload.filename:
@@ -1207,8 +1206,8 @@ def verify() -> Any:
             report=None,
             verify_error=_("Choose a file first."),
         ), 400
-    with tempfile.TemporaryDirectory(prefix="letters-verify-") as folder:
-        path = Path(folder) / "bundle.zip"
+    with scratch_folder("letters-verify-") as folder:  # gone even if the app stops meanwhile
+        path = folder / "bundle.zip"
         upload.save(path)
         report = verify_bundle(path)
         # The report's own lines after its headline (which names our temporary copy):
