@@ -258,6 +258,16 @@ def check_language(case: Case, kind: str, language: str) -> str | None:
     )
 
 
+QUOTED_EVENT_KEYS = ("party", "reference", "summary")
+"""An event's words the letters recite as they are written."""
+
+
+def unreadable_in_english(value: str | None) -> bool:
+    """Say whether words hold Chinese (or other wide) characters, which a letter in English
+    quotes as they are and its reader cannot read."""
+    return bool(value) and any(map(is_wide, value or ""))
+
+
 def untranslated(case: Case, letter: Letter) -> list[str]:
     """Return the case-file keys whose words, in Chinese, an English letter carries verbatim
     (the carrier's name, the holder's own notes, the people and summaries of the timeline):
@@ -272,7 +282,7 @@ def untranslated(case: Case, letter: Letter) -> list[str]:
         *(
             (f"events[{n}].{key}", getattr(e, key))
             for n, e in _rows(case.events, case.event_rows)
-            for key in ("party", "reference", "summary")
+            for key in QUOTED_EVENT_KEYS
         ),
         *(
             (f"charges[{n}].description", c.description)
@@ -284,11 +294,7 @@ def untranslated(case: Case, letter: Letter) -> list[str]:
         ),
     ]
     text = letter_text(letter)
-    found = [
-        key
-        for key, value in values
-        if value and any(is_wide(char) for char in value) and value.strip() in text
-    ]
+    found = [key for key, value in values if unreadable_in_english(value) and value.strip() in text]
     return list(dict.fromkeys(found))
 
 

@@ -447,8 +447,8 @@ def _afterwards(case: Case, today: date, confirmed: date) -> tuple[list[Step], l
                 action=complaint,
             )
         )
-    bundle = Action("bundle", _bundle_command(case))
-    folder = _folder_to_make(case)
+    bundle_command, folder = _bundle_command(case)
+    bundle = Action("bundle", bundle_command)
     if folder is None:
         keep = _("Keep every record, checksummed in one bundle: {command}")
     else:
@@ -642,25 +642,18 @@ def _evidence(case: Case, option: str | None = None) -> tuple[str | Path, ...]:
     return (option, where.evidence_dir) if option else (where.evidence_dir,)
 
 
-def _bundle_command(case: Case) -> str:
-    """Return the command that bundles the evidence: the kit when there is no folder to name,
+def _bundle_command(case: Case) -> tuple[str, str | None]:
+    """Return the command that bundles the evidence, and the name of the folder it names that
+    the holder is still to make (None: none to make). The kit when there is no folder to name,
     until the request is sent (a kit writes it anew, dated today); then the bundle of the
-    folder a case file's evidence goes in (`_folder_to_make`)."""
+    folder beside a lone case file that its evidence goes in."""
     evidence = _evidence(case)
     if evidence or (case.path and of_case_file(case.path).folder):
-        return command("bundle", _name(case), *evidence)
+        return command("bundle", _name(case), *evidence), None
     if case.request_sent_on and case.path:
-        return command("bundle", _name(case), of_case_file(case.path).evidence_dir)
-    return command("kit", _name(case))
-
-
-def _folder_to_make(case: Case) -> str | None:
-    """Return the name of the evidence folder `_bundle_command` names and the holder is still
-    to make, beside a lone case file; None when there is none to make."""
-    if case.path is None or _evidence(case) or not case.request_sent_on:
-        return None
-    where = of_case_file(case.path)
-    return None if where.folder else where.evidence_dir.name
+        folder = of_case_file(case.path).evidence_dir
+        return command("bundle", _name(case), folder), folder.name
+    return command("kit", _name(case)), None
 
 
 def _day(value: date) -> str:

@@ -268,8 +268,6 @@ def _request_notes(case: Case, request: Request) -> list[str]:
     notes = _dated_before(case, request.today)
     if request.kind in CITE_CHARGES:
         notes += _left_out(case)
-    if request.kind == "card-dispute":
-        notes += _not_on_a_statement(case)
     if (
         request.kind in CARRIER_KINDS
         and case.delivery.method != "email"
@@ -281,8 +279,10 @@ def _request_notes(case: Case, request: Request) -> list[str]:
                 "the case file — add it, or send the letter by email"
             ).format(recipient=case.recipient.name)
         )
-    missed = card_dispute_missed(case, request.today)
-    if request.kind == "card-dispute" and missed:
+    if request.kind == "card-dispute":
+        notes += _not_on_a_statement(case)
+    missed = card_dispute_missed(case, request.today) if request.kind == "card-dispute" else None
+    if missed:
         notes.append(
             _(
                 "Warning: the {days} days for the card issuer or bank to receive a dispute of "

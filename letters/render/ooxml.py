@@ -43,6 +43,7 @@ _MACRO_RELATIONSHIPS = ("/vbaProject", "/activeXControl", "/wordVbaData", "/keyM
 # objects and packages (which can be programs), sub-documents. A layout template needs none.
 _EMBEDDING_RELATIONSHIPS = ("/aFChunk", "/oleObject", "/package", "/subDocument")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+_WIDE = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")  # how UTF-16 XML starts
 _DECLARED = re.compile(rb"\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']")
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 # Field codes that make Word fetch a file or address, or run a program (DDE), when the letter
@@ -185,7 +186,7 @@ def _read_part(
 def _looks_xml(data: bytes) -> bool:
     """Say whether a part's first bytes are markup, in UTF-8 or UTF-16 (not a picture's or a
     font's bytes, which may start with a zero: an EMF's 01 00 00 00)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+    if data.startswith(_WIDE):
         return True
     return data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
 
@@ -193,8 +194,9 @@ def _looks_xml(data: bytes) -> bool:
 def _check_encoding(name: str, part: str, start: bytes) -> None:
     """Refuse an XML part not in UTF-8, the encoding Word writes: the checks read UTF-8."""
     declared = _DECLARED.match(start.removeprefix(b"\xef\xbb\xbf"))
-    wide = start.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
-    if wide or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii")):
+    if start.startswith(_WIDE) or (
+        declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii")
+    ):
         raise InputError(
             _("{name}: the part {part} is not in UTF-8, as Word writes it — save the layout "
               "template again in Word").format(name=name, part=_shown(part))

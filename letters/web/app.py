@@ -495,8 +495,8 @@ def _case_values(case: Case) -> dict[str, str]:
             if asked.key == wizard.ADDRESS and value is not None:
                 first, *rest = value.lines
                 values |= {f"{name}.line1": first, f"{name}.line2": ", ".join(rest)}
-                for part in ("city", "region", "postal_code", "country"):
-                    values[f"{name}.{part}"] = getattr(value, part) or ""
+                for part in wizard.ADDRESS_FIELDS:
+                    values[f"{name}.{part.key}"] = getattr(value, part.key) or ""
             elif isinstance(value, bool):
                 values[name] = "yes" if value else "no"
             elif value is not None:
@@ -690,7 +690,7 @@ def _timeline_page(
     case: Case, values: dict[str, Any], problems: dict[str, str], editing: int | None
 ) -> Any:
     state = launch().state
-    from letters.cjk import is_wide
+    from letters.content import QUOTED_EVENT_KEYS, unreadable_in_english
     from letters.evidence import list_evidence
     from letters.labels import CHANNEL_NAMES
 
@@ -700,8 +700,7 @@ def _timeline_page(
     chinese = {
         number
         for number, event in enumerate(case.events, 1)
-        for text in (event.party, event.reference, event.summary)
-        if any(map(is_wide, text or ""))
+        if any(unreadable_in_english(getattr(event, key)) for key in QUOTED_EVENT_KEYS)
     }
     return page(
         "timeline.html",
@@ -1246,8 +1245,12 @@ def send() -> Any:
     if request.method == "GET" and not values["host"]:  # a provider most holders use
         known = sending.provider_server(need_case().holder.email)
         if known is not None:
-            values |= {"host": known.host, "port": str(known.port), "tls": known.tls}
-            values["user"] = known.user or ""
+            values |= {
+                "host": known.host,
+                "port": str(known.port),
+                "tls": known.tls,
+                "user": known.user or "",
+            }
     if request.method == "POST" and values["draft"] in drafts:
         try:
             draft = state.out_dir / values["draft"]
