@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import zlib
 from array import array
@@ -87,6 +86,8 @@ def candidates(language: str) -> Iterator[tuple[Path, int]]:
 @cache
 def _fontconfig() -> tuple[tuple[Path, int], ...]:
     """Ask fontconfig for the fonts that cover Chinese, where fontconfig exists."""
+    import subprocess  # only when no known font is found: not at every start
+
     try:
         listing = subprocess.run(
             ["fc-list", "-f", "%{file}\t%{index}\t%{fontformat}\n", ":lang=zh"],
