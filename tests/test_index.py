@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tracemalloc
@@ -254,3 +255,30 @@ def test_the_index_holds_its_pages_not_its_rows(tmp_path: Path) -> None:
 def page_texts(data: bytes) -> list[list[str]]:
     return [["".join(text for text, _font in line).strip() for line in page]
             for page in drawn_lines(data)]  # fmt: skip
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler's pdftotext")
+@pytest.mark.parametrize("language", LATE)
+def test_a_character_the_fonts_lack_prints_as_a_square_of_its_measured_width(
+    tmp_path: Path, language: str
+) -> None:
+    # 𠮷 is past U+FFFF, beyond the built-in Chinese fonts: it used to print as two wrong
+    # glyphs, wider than measured, and push the rest of its line into the next column.
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    tail = " chat transcript exported from WhatsApp on 2026-11-21.txt"
+    for name in ("吉", "𠮷"):
+        (evidence / f"冇嘅啱{name}{tail}").write_text("hi", encoding="utf-8")
+    zipped = tmp_path / "bundle.zip"
+    result = run("bundle", SAMPLES / "case-zh-TW.toml", evidence, "-o", zipped,
+                 "--date", "2026-12-20", "--lang", language)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(zipped) as bag:
+        (tmp_path / "index.pdf").write_bytes(bag.read("bundle/data/index/index.pdf"))
+        assert f"冇嘅啱𠮷{tail}" in bag.read("bundle/data/index/index.csv").decode("utf-8")
+    text = subprocess.run(["pdftotext", "-bbox", tmp_path / "index.pdf", "-"],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "冇嘅啱□" in text and "𠮷" not in text
+    # Both names' lines end where they were measured to: the words after 吉 and □ line up.
+    edges = re.findall(r'xMax="([\d.]+)"[^>]*>WhatsApp<', text)
+    assert len(edges) == 2 and edges[0] == edges[1], edges

@@ -41,9 +41,24 @@ BODY, SMALL = (9.0, 12.0), (7.0, 9.0)  # size and line pitch
 TITLE, HEADING = (16.0, 20.0), (12.0, 16.0)
 KEEP = 3  # lines of a table's first row kept on the page of its section heading
 EPSILON = 0.001
-# Text that reaches the index only in its CSV and JSON twins, never printed: a narrow no-break
-# space (Babel puts one in `2:30 PM`) is not in the standard fonts.
-PRINTABLE = {0x202F: 0x00A0}
+MISSING = 0x25A1  # □, which Chinese print puts for a character it has no type for
+
+
+class _Printable(dict[int, int]):
+    """What the index prints for each character: itself, or a stand-in the fonts have.
+
+    Text that reaches the index only in its CSV and JSON twins, never printed: a narrow no-break
+    space (Babel puts one in `2:30 PM`) is not in the standard fonts, and a character past
+    U+FFFF (`𠮷`) is not in the built-in Chinese fonts, which take two-byte codes only (it
+    would print as two wrong glyphs, wider than measured, over the next column).
+    """
+
+    def __missing__(self, code: int) -> int:
+        self[code] = printed = MISSING if code > 0xFFFF else code
+        return printed
+
+
+PRINTABLE = _Printable({0x202F: 0x00A0})
 
 
 def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
