@@ -114,15 +114,40 @@ class VerifyReport:
                     tag_algorithms=", ".join(self.tag_algorithms) or "-",
                 )
             )
+        meaning = []
+        if any(isinstance(f, _CHANGES) for f in self.findings):
+            meaning.append(
+                "  "
+                + _(
+                    "What this means: the bundle is not as it was made. Ask whoever gave it to "
+                    "you for the original; the holder can make it again from the evidence folder."
+                )
+            )
+        elif self.findings and all(isinstance(f, NotAsWritten) for f in self.findings):  # noqa: F405
+            meaning.append(
+                "  "
+                + _(
+                    "Every file in it still matches its checksum: only the zip around them changed."
+                )
+            )
+        elif self.valid and self.fingerprint is not None and not self.fingerprint_matched:
+            meaning.append(
+                "  "
+                + _(
+                    "To be sure it is the very bundle that was made, compare this fingerprint "
+                    "with the one noted when it was made."
+                )
+            )
         return [
             head.format(**values),
             *checked,
-            *(f"  {finding.message}" for finding in self.findings),
+            *(f"  {message}" for message in _problems(self.findings)),
             *("  " + _("Warning: {message}").format(message=f.message) for f in self.warnings),
             *(
                 "  " + _("Not checked: {message}").format(message=f.message)
                 for f in self.not_checked
             ),
+            *meaning,
         ]
 
     def to_json(self) -> dict[str, Any]:
@@ -146,6 +171,40 @@ class VerifyReport:
             "warnings": [finding.to_json() for finding in self.warnings],
             "not_checked": [finding.to_json() for finding in self.not_checked],
         }
+
+
+# What a reader takes for the evidence itself changed: a file edited, gone or added.
+_CHANGES = (ChecksumMismatch, MissingFile, ExtraFile)  # noqa: F405 (from findings)
+
+
+def _problems(findings: tuple[Finding, ...]) -> list[str]:
+    """Return the problems for people: each said once (a file changed is changed whatever the
+    checksum), the entries of a repacked zip in one line, and Payload-Oxum only when no file
+    it counts is named."""
+    named = any(isinstance(f, (MissingFile, ExtraFile)) for f in findings)  # noqa: F405
+    repacked = [f for f in findings if isinstance(f, NotAsWritten)]  # noqa: F405
+    messages: list[str] = []
+    for finding in findings:
+        if named and isinstance(finding, OxumMismatch):  # noqa: F405
+            continue
+        message = finding.message
+        if len(repacked) > 1 and isinstance(finding, NotAsWritten):  # noqa: F405
+            if finding is not repacked[0]:
+                continue
+            message = i18n.ngettext(
+                "{path} and {count} other entry of the zip: their zip details (date, "
+                "permissions or creating system) are not what letters writes, so the zip was "
+                "packed again by another program — check the zip letters made, or the "
+                "unpacked folder",
+                "{path} and {count} other entries of the zip: their zip details (date, "
+                "permissions or creating system) are not what letters writes, so the zip was "
+                "packed again by another program — check the zip letters made, or the "
+                "unpacked folder",
+                len(repacked) - 1,
+            ).format(path=finding.path, count=len(repacked) - 1)
+        if message not in messages:
+            messages.append(message)
+    return messages
 
 
 def parse_fingerprint(text: str) -> str:

@@ -41,6 +41,7 @@ from letters.verify import (
     MissingManifest,
     NotABagFolder,
     NoTagManifest,
+    NotAsWritten,
     NotAZip,
     OutsideBag,
     OverlappingData,
@@ -58,6 +59,10 @@ from tests.bundle_fixtures import BAG, EVIDENCE, build, entry_data_offset, make_
 from tests.conftest import needs_tool
 
 CHAT = "data/evidence/chat log.txt"
+MEANING = (
+    "What this means: the bundle is not as it was made. Ask whoever gave it to you for the "
+    "original; the holder can make it again from the evidence folder."
+)
 
 Entries = list[tuple[str, bytes]]
 
@@ -219,10 +224,13 @@ def test_the_report_has_a_json_form(bundle: Path) -> None:
     assert first["path"] == CHAT
     assert first["algorithm"] == "sha256"
     assert first["expected"] == hashlib.sha256(EVIDENCE["chat log.txt"]).hexdigest()
+    # For people, the file and what happened to it, once: the checksums are for experts.
     assert first["message"] == (
-        f"{CHAT} has changed: its sha256 checksum is {first['found']}, "
-        f"the manifest says {first['expected']}"
+        f"{CHAT} has changed since the bundle was made: it no longer matches its checksum"
     )
+    lines = verify_bundle(bundle).lines()
+    assert [line for line in lines if CHAT in line] == [f"  {first['message']}"]
+    assert lines[-1] == f"  {MEANING}"
 
 
 @pytest.mark.parametrize("form", ["zip", "deflated zip", "folder"])
@@ -428,7 +436,10 @@ def test_a_missing_payload_file(bundle: Path, tmp_path: Path) -> None:
         MissingFile(CHAT, "manifest-sha512.txt"),
     ]
     assert [type(f) for f in found[2:]] == [OxumMismatch]
-    assert found[0].message == f"{CHAT} is listed in manifest-sha256.txt but is not in the bag"
+    assert found[0].message == f"{CHAT} is missing: the bundle lists it, but it is not in it"
+    # Once for people, and without Payload-Oxum, which only counts what is missing.
+    lines = verify_bundle(tmp_path / "missing.zip").lines()
+    assert lines[1:] == [f"  {found[0].message}", f"  {MEANING}"]
 
 
 def test_an_extra_payload_file(bundle: Path, tmp_path: Path) -> None:
@@ -439,7 +450,7 @@ def test_an_extra_payload_file(bundle: Path, tmp_path: Path) -> None:
         ExtraFile("data/evidence/planted.png", "manifest-sha512.txt"),
     ]
     assert found[0].message == (
-        "data/evidence/planted.png is in the bag but not listed in manifest-sha256.txt"
+        "data/evidence/planted.png was added: it is in the bundle, but not in the list of its files"
     )
 
 
@@ -741,7 +752,10 @@ def test_a_truncated_zip(bundle: Path, keep: float) -> None:
     bundle.write_bytes(data[: int(len(data) * keep)])
     found = findings(bundle)
     assert found == [TruncatedZip("the end of the zip is missing")]
-    assert found[0].message == "the zip is truncated or damaged: the end of the zip is missing"
+    assert found[0].message == (
+        "the zip is cut short or damaged (the end of the zip is missing): if it was downloaded "
+        "or copied, get it again"
+    )
 
 
 def test_an_end_record_cut_in_its_comment(bundle: Path) -> None:
@@ -906,3 +920,31 @@ def test_memory_grows_by_under_two_kilobytes_a_file(tmp_path: Path) -> None:
         peaks[count] = int(peak)
     per_file = (peaks[20_000] - peaks[2_000]) / 18_000
     assert per_file < 2_048, f"{per_file:.0f} bytes a file"
+
+
+def test_a_repacked_zip_says_so_once_and_that_every_file_still_matches(
+    bundle: Path, tmp_path: Path
+) -> None:
+    # Unpacked and zipped again by another program: every entry's details differ, the files
+    # do not. One line says so, not one a file, and one says the evidence is intact.
+    repacked = tmp_path / "repacked.zip"
+    with zipfile.ZipFile(repacked, "w") as archive:
+        for name, data in read_entries(bundle):
+            archive.writestr(zipfile.ZipInfo(name, (2026, 12, 1, 10, 0, 0)), data)
+    report = verify_bundle(repacked)
+    assert not report.valid and len(report.findings) > 2
+    assert {type(f) for f in report.findings} == {NotAsWritten}
+    others = len(report.findings) - 1
+    assert report.lines()[1:] == [
+        f"  {report.findings[0].path} and {others} other entries of the zip: their zip details "
+        "(date, permissions or creating system) are not what letters writes, so the zip was "
+        "packed again by another program — check the zip letters made, or the unpacked folder",
+        "  Every file in it still matches its checksum: only the zip around them changed.",
+    ]
+
+
+def test_a_valid_bundle_asks_for_its_fingerprint_to_be_compared(bundle: Path) -> None:
+    lines = verify_bundle(bundle).lines()
+    assert lines[-1].strip().startswith("To be sure it is the very bundle that was made, compare")
+    report = verify_bundle(bundle, fingerprint=verify_bundle(bundle).fingerprint)
+    assert len(report.lines()) == 1 and report.lines()[0].endswith("the one given")

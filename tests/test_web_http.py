@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, default_stop_signals
+from tests.conftest import SAMPLES, default_stop_signals, run
 from tests.web_server import Served, serve
 
 LIMIT = 64 * 1024
@@ -809,7 +809,43 @@ def test_a_picture_given_to_check_is_no_damaged_bundle(client: Client) -> None:
     )
     assert status == 200
     assert "chat screenshot.png is not a bundle: choose the .zip file letters made" in text
-    assert "changed or damaged" not in text
+    assert "did not pass the check" not in text
+
+
+def test_a_bundle_is_checked_against_the_fingerprint_noted_when_it_was_made(
+    client: Client, tmp_path: Path
+) -> None:
+    from letters.verify import verify_bundle
+
+    out = tmp_path / "made"
+    assert run("bundle", SAMPLES / "case-en.toml", SAMPLES / "evidence", "-o", out / "b.zip",
+               "--date", "2026-11-24").exit_code == 0  # fmt: skip
+    bundle = (out / "b.zip").read_bytes()
+    noted = verify_bundle(out / "b.zip").fingerprint
+    assert noted is not None
+
+    def check(fingerprint: str) -> tuple[int, str]:
+        status, _headers, text = client.post(
+            "/verify",
+            {"csrf": client.csrf("/bundle"), "fingerprint": fingerprint},
+            files={"bundle": ("b.zip", bundle)},
+            follow=True,
+        )
+        return status, text
+
+    status, text = check(" ".join(noted[n : n + 8] for n in range(0, 64, 8)).upper())
+    assert status == 200
+    assert "It is the very bundle that was made: its fingerprint is the one given." in text
+    status, text = check("0" * 64)
+    assert status == 200
+    assert "b.zip did not pass the check" in text
+    status, text = check("not a fingerprint")
+    assert status == 200
+    assert "not a fingerprint is not a fingerprint: give the 64 hexadecimal digits" in text
+    assert 'value="not a fingerprint"' in text
+    status, _headers, text = client.post("/verify", {"csrf": client.csrf("/bundle")}, follow=True)
+    assert status == 200
+    assert "Choose a file first." in text
 
 
 def test_the_send_page_fills_in_the_mail_server_of_a_provider_most_holders_use(

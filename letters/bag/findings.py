@@ -84,7 +84,9 @@ class TruncatedZip(Finding):
     """The zip is cut short or its directory is damaged."""
 
     detail: str
-    template = N_("the zip is truncated or damaged: {detail}")
+    template = N_(
+        "the zip is cut short or damaged ({detail}): if it was downloaded or copied, get it again"
+    )
 
 
 MAX_EXTRA = 256
@@ -442,7 +444,7 @@ class MissingFile(Finding):
 
     path: str
     manifest: str
-    template = N_("{path} is listed in {manifest} but is not in the bag")
+    template = N_("{path} is missing: the bundle lists it, but it is not in it")
 
 
 @dataclass(frozen=True)
@@ -451,7 +453,7 @@ class ExtraFile(Finding):
 
     path: str
     manifest: str
-    template = N_("{path} is in the bag but not listed in {manifest}")
+    template = N_("{path} was added: it is in the bundle, but not in the list of its files")
 
 
 @dataclass(frozen=True)
@@ -462,9 +464,7 @@ class ChecksumMismatch(Finding):
     algorithm: str
     expected: str
     found: str
-    template = N_(
-        "{path} has changed: its {algorithm} checksum is {found}, the manifest says {expected}"
-    )
+    template = N_("{path} has changed since the bundle was made: it no longer matches its checksum")
 
 
 @dataclass(frozen=True)

@@ -242,11 +242,11 @@ class ZipSource:
                     entries = [DirectoryEntry.of(info) for info in archive.infolist()]
             except (
                 zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, struct.error
-            ) as e:  # fmt: skip
-                self.found.error(TruncatedZip(str(e)))
+            ):  # fmt: skip
+                self.found.error(TruncatedZip(_("its directory cannot be read")))
                 return None
-            except OSError as e:  # a crafted directory offset can make zipfile seek before 0
-                self.found.error(TruncatedZip(e.strerror or str(e)))
+            except OSError:  # a crafted directory offset can make zipfile seek before 0
+                self.found.error(TruncatedZip(_("its directory cannot be read")))
                 return None
         if end.split:
             self.found.error(SplitZip())

@@ -1192,23 +1192,21 @@ def progress() -> Any:
 def verify() -> Any:
     from letters.bag.findings import NotAZip
     from letters.output import scratch_folder
-    from letters.verify import verify_bundle
+    from letters.verify import parse_fingerprint, verify_bundle
 
-    state = launch().state
-    case = need_case()
+    need_case()
     upload = request.files.get("bundle")
-    if upload is None or not upload.filename:
-        return page(
-            "bundle.html",
-            job=state.job,
-            sent=case.request_sent_on is not None,
-            report=None,
-            verify_error=_("Choose a file first."),
-        ), 400
+    given = request.form.get("fingerprint", "").strip()
+    try:
+        if upload is None or not upload.filename:
+            raise InputError(_("Choose a file first."))
+        fingerprint = parse_fingerprint(given) if given else None
+    except InputError as error:
+        return _done("/bundle", verify_error=str(error), fingerprint=given)
     with scratch_folder("letters-verify-") as folder:  # gone even if the app stops meanwhile
         path = folder / "bundle.zip"
         upload.save(path)
-        report = verify_bundle(path)
+        report = verify_bundle(path, fingerprint=fingerprint)
         # The report's own lines after its headline (which names our temporary copy):
         # every problem, warning and thing not checked, in plain words.
         findings = [line.strip() for line in report.lines()[1:]]
