@@ -60,7 +60,7 @@ from letters.bag.scan import (
 from letters.bag.writer import BagWriter
 from letters.errors import BundleError, InputError
 from letters.i18n import _, os_reason
-from letters.output import atomic_file, refuse_existing, refuse_inside
+from letters.output import atomic_file, refuse_inside
 
 __all__ = [
     "BagInfo",
@@ -121,7 +121,8 @@ def build_bundle(
     name `shown` instead of `out` when `out` is a staging file the caller moves into place.
 
     Raises InputError if `out` is inside the evidence folder or a document name is unusable,
-    OutputExistsError if `out` exists and not `force`, BundleError if the evidence cannot be
+    OutputExistsError if `out` holds another bundle and not `force` (one that already holds
+    this very bundle is left as it is), BundleError if the evidence cannot be
     read or changes while it is read, or the zip cannot be written. On any failure nothing is
     left at `out`.
     """
@@ -132,7 +133,6 @@ def build_bundle(
         )
     if evidence is not None:
         refuse_inside(out, evidence.root)
-    refuse_existing([out], force)  # before reading gigabytes, not after
     files = evidence.files if evidence is not None else ()
     docs = _documents(documents or {})
     timeline, exhibit_events, not_found = link_timeline(events, [f.path for f in files])
@@ -141,7 +141,7 @@ def build_bundle(
 
     try:
         with (
-            atomic_file(out, force) as handle,
+            atomic_file(out, force, keep_same=True) as handle,  # the same bundle again: no change
             Pipeline() as pipeline,
             BagWriter(handle, name, bagging_date, pipeline) as writer,
         ):

@@ -556,7 +556,7 @@ def write_kit(
         )
     bundle = bundle_path(request.out_dir, request.today, request.kind)
     same = set() if request.force else unchanged(files)  # written before, byte for byte
-    refuse_existing([*(p for p in files if p not in same), bundle], request.force)
+    refuse_existing([p for p in files if p not in same], request.force)  # the bundle: once made
     # The holder's own sheets stay out of the bundle, which may go to the carrier or the FCC.
     documents = {path.name: data for path, data in files.items() if ".explain." not in path.name}
     with Transaction(request.force) as outputs:  # the documents and their bundle, together

@@ -216,9 +216,14 @@ def scratch_folder(prefix: str) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path, force: bool = False) -> Iterator[BinaryIO]:
-    """Yield a temporary file beside `path` that becomes `path` only if the block succeeds."""
-    refuse_existing([path], force)
+def atomic_file(path: Path, force: bool = False, keep_same: bool = False) -> Iterator[BinaryIO]:
+    """Yield a temporary file beside `path` that becomes `path` only if the block succeeds.
+
+    With `keep_same`, an existing `path` is refused only once the block is done, if it does
+    not already hold what the block wrote: then it is left as it is.
+    """
+    if not keep_same:
+        refuse_existing([path], force)
     target = _target(path)
     made: list[Path] = []
     temporaries: list[Path] = []
@@ -227,6 +232,10 @@ def atomic_file(path: Path, force: bool = False) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             _finish(handle, temporaries[0], target)
+        if keep_same and not force and holds(path, temporaries[0]):
+            _unlink(temporaries)
+            temporaries.clear()
+            return
         refuse_existing([path], force)  # it may have appeared while we worked
         try:
             _placed(temporaries[0], target, replace=force)
@@ -287,6 +296,7 @@ class Transaction:
         self.force = force
         self.staged = Staged()
         self.filled: set[Path] = set()  # staged by `file`: a writer filled them
+        self.same: set[Path] = set()  # filled with what they already held: left as they were
         self.committed = False
 
     def __enter__(self) -> Transaction:
@@ -305,15 +315,22 @@ class Transaction:
         """Return an empty temporary file beside `path` that a writer fills, or replaces.
 
         It becomes `path` at the commit, readable by the user only (or as strictly as the file
-        it replaces was).
+        it replaces was). An existing `path` that already holds, byte for byte, what the writer
+        wrote is left as it is; one that does not is refused at the commit, unless forced.
         """
-        self._new(path)
+        if self.committed or path in self.staged:
+            raise ValueError(f"{path}: staged twice, or after the commit")
         _stage(self.staged, path, None)
         self.filled.add(path)
         return self.staged[path]
 
     def commit(self) -> list[Path]:
-        """Move every staged file into place together; return their paths."""
+        """Move every staged file into place together; return their paths (those left as they
+        were, already holding what was written, among them)."""
+        for path in [p for p in self.filled if not self.force and holds(p, self.staged[p])]:
+            _unlink([self.staged.pop(path)])
+            self.filled.discard(path)
+            self.same.add(path)
         try:
             for path in self.filled:
                 temporary = self.staged[path]
@@ -325,7 +342,7 @@ class Transaction:
             raise _cannot_write(error, path) from error
         written = commit(self.staged, self.force)
         self.committed = True
-        return written
+        return [*written, *self.same]
 
     def _new(self, path: Path) -> None:
         if self.committed or path in self.staged:
@@ -373,6 +390,16 @@ def commit(staged: Mapping[Path, Path], force: bool = False) -> list[Path]:
     for backup in backups.values():
         backup.unlink(missing_ok=True)
     return list(staged)
+
+
+def holds(path: Path, written: Path) -> bool:
+    """Return whether `path` is a file (not a link) holding, byte for byte, what `written` holds."""
+    import filecmp
+
+    try:
+        return path.is_file() and not path.is_symlink() and filecmp.cmp(path, written, False)
+    except OSError:  # not readable: as good as changed
+        return False
 
 
 def unchanged(files: Mapping[Path, bytes]) -> set[Path]:

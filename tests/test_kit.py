@@ -56,7 +56,44 @@ def test_kit_writes_everything_and_bundles_it(tmp_path: Path) -> None:
     assert check.stdout == (
         f"VALID: {out / 'bundle-2026-11-24.zip'} — 12 files, "
         f"{check.stdout.split(' files, ')[1].split(' bytes')[0]} bytes, fingerprint {fingerprint}\n"
+        "  To be sure it is the very bundle that was made, compare this fingerprint with the one "
+        "noted when it was made.\n"
     )
+
+
+def test_the_same_kit_or_bundle_again_needs_no_force(tmp_path: Path) -> None:
+    # Run twice with nothing changed: the files already hold what would be written, and stay.
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    for item in EVIDENCE.iterdir():
+        (evidence / item.name).write_bytes(item.read_bytes())
+    out = tmp_path / "out"
+    kit = (
+        "kit",
+        SAMPLES / "case-en.toml",
+        "--evidence",
+        evidence,
+        "-o",
+        out,
+        "--date",
+        "2026-11-24",
+    )
+    bundle = ("bundle", SAMPLES / "case-en.toml", evidence, "-o", tmp_path / "b.zip",
+              "--date", "2026-11-24")  # fmt: skip
+    assert run(*kit).exit_code == 0 and run(*bundle).exit_code == 0
+    made = {
+        p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in [*out.iterdir(), tmp_path / "b.zip"]
+    }
+    assert run(*kit).exit_code == 0 and run(*bundle).exit_code == 0
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in made} == made
+    # Evidence changed since: the bundles differ, and are not replaced without --force.
+    (evidence / "new.png").write_bytes(b"a new screenshot")
+    for command in (kit, bundle):
+        result = run(*command)
+        assert result.exit_code == 2, result.output
+        assert "already exists — use --force to replace it" in result.stderr
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in made} == made
+    assert sorted(out.iterdir()) == sorted(p for p in made if p.parent == out)
 
 
 def test_kit_is_all_or_nothing(tmp_path: Path) -> None:

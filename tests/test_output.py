@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from letters.errors import LettersError, OutputExistsError
-from letters.output import Transaction, write_outputs
+from letters.output import Transaction, atomic_file, write_outputs
 from tests.conftest import SAMPLES, run
 
 
@@ -143,16 +143,39 @@ def test_a_transaction_keeps_a_stricter_mode_of_a_file_it_replaces(tmp_path: Pat
     assert bundle.read_bytes() == b"new" and bundle.stat().st_mode & 0o777 == 0o400
 
 
-def test_a_transaction_refuses_an_existing_file_before_staging_it(tmp_path: Path) -> None:
+def test_a_transaction_refuses_an_existing_file_that_holds_something_else(tmp_path: Path) -> None:
     (tmp_path / "bundle.zip").write_bytes(b"mine")
     with pytest.raises(OutputExistsError) as caught, Transaction() as outputs:
         outputs.add(tmp_path / "letter.txt", b"the letter")
-        outputs.file(tmp_path / "bundle.zip")
+        outputs.file(tmp_path / "bundle.zip").write_bytes(b"another bundle")
+        outputs.commit()
     assert caught.value.message == (
         f"{tmp_path / 'bundle.zip'} already exists — use --force to replace it, or write elsewhere"
     )
     assert os.listdir(tmp_path) == ["bundle.zip"]
     assert (tmp_path / "bundle.zip").read_bytes() == b"mine"
+
+
+def test_a_file_that_already_holds_what_was_written_is_left_as_it_is(tmp_path: Path) -> None:
+    # The same bundle made again is no change to ask --force for.
+    bundle = tmp_path / "bundle.zip"
+    bundle.write_bytes(b"the bundle")
+    bundle.chmod(0o400)
+    before = bundle.stat()
+    with Transaction() as outputs:
+        outputs.add(tmp_path / "letter.txt", b"the letter")
+        outputs.file(bundle).write_bytes(b"the bundle")
+        assert sorted(outputs.commit()) == [bundle, tmp_path / "letter.txt"]
+    assert sorted(os.listdir(tmp_path)) == ["bundle.zip", "letter.txt"]
+    assert (bundle.stat().st_ino, bundle.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    with atomic_file(bundle, keep_same=True) as handle:
+        handle.write(b"the bundle")
+    assert sorted(os.listdir(tmp_path)) == ["bundle.zip", "letter.txt"]
+    assert bundle.stat().st_ino == before.st_ino
+    with pytest.raises(OutputExistsError), atomic_file(bundle, keep_same=True) as handle:
+        handle.write(b"another bundle")
+    assert bundle.read_bytes() == b"the bundle"
+    assert sorted(os.listdir(tmp_path)) == ["bundle.zip", "letter.txt"]
 
 
 def test_a_file_that_appears_before_the_commit_is_not_replaced(tmp_path: Path) -> None:
