@@ -709,6 +709,20 @@ class Case:
         start = max(asked_on, self.account.close_on or asked_on)
         return start + timedelta(days=self.response_days)
 
+    def days_to_come(self, today: date) -> list[tuple[str, date]]:
+        """Return the keys of [status] and [delivery] that record a day after `today`, with
+        their days: what has been done cannot have been done on a day that has not come (a
+        typo of the year, most often), and the guide counts from these days."""
+        status, delivery = self.status, self.delivery
+        days = {
+            "status.request_sent": status.request_sent,
+            "status.confirmation_received": status.confirmation_received,
+            "status.closed_on": status.closed_on,
+            "status.refund_received": status.refund_received,
+            "delivery.mailed_on": delivery.mailed_on,
+        }
+        return [(key, day) for key, day in days.items() if day is not None and day > today]
+
     @property
     def request_sent_on(self) -> date | None:
         """Return the day the closure request went out, as far as the case shows."""

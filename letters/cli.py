@@ -641,6 +641,9 @@ def check(case: Path) -> None:
     click.echo(_("{path}: OK").format(path=case))
     for line in case_summary(loaded):
         click.echo(f"  {line}")
+    for key, day in loaded.days_to_come(document_date(None)):
+        message = _("Warning: {key} = {day}, a day that has not come yet — correct it")
+        click.echo(message.format(key=key, day=day.isoformat()), err=True)
 
 
 @cli.command(

@@ -197,6 +197,7 @@ def plan(case: Case, today: date) -> Guide:
         stage, steps = "prepare", _prepare(case, today)
         close_on = case.account.close_on
         deadlines = [_closing_day(close_on)] if close_on and close_on >= today else []
+    steps = [*_to_correct(case, today), *steps]
     account = f"{case.account.carrier}\0{case.account.number}"
     return Guide(
         stage=stage,
@@ -206,6 +207,19 @@ def plan(case: Case, today: date) -> Guide:
         steps=tuple(steps),
         deadlines=tuple(deadlines),
     )
+
+
+def _to_correct(case: Case, today: date) -> list[Step]:
+    """Say first what in the case file cannot be right: a day that has not come."""
+    return [
+        Step(
+            _(
+                "Correct {key} = {day} in the case file: that day has not come yet, and the "
+                "steps and deadlines below count from it."
+            ).format(key=key, day=day.isoformat())
+        )
+        for key, day in case.days_to_come(today)
+    ]
 
 
 def _checklist(case: Case, sent: date | None, confirmed: date | None) -> tuple[Item, ...]:

@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from letters.case import load_case
 from letters.guide import plan
-from tests.conftest import SAMPLE_CASE, run
+from tests.conftest import SAMPLE_CASE, SAMPLES, run
 from tests.letter_fixtures import pdf_text
 
 SENT = "\n[status]\nrequest_sent = 2026-11-24\n"
@@ -599,3 +599,23 @@ def test_a_closing_day_already_past_is_no_deadline_to_send_before(case_file) -> 
         date(2026, 12, 1)
     ]
     assert plan(load_case(path), date(2026, 12, 2)).deadlines == ()
+
+
+def test_a_day_that_has_not_come_is_the_first_thing_to_correct(tmp_path: Path) -> None:
+    # 2027 typed for 2026: the guide said to wait two months for a deadline built on it.
+    case = tmp_path / "case.toml"
+    text = (SAMPLES / "case-en.toml").read_text(encoding="utf-8")
+    case.write_text(text + "\n[status]\nrequest_sent = 2027-01-15\n", encoding="utf-8")
+    result = run("guide", case, "--date", "2026-11-30")
+    assert result.exit_code == 0, result.output
+    steps = result.stdout.split("Next steps\n")[1].splitlines()
+    assert steps[0] == (
+        "  1. Correct status.request_sent = 2027-01-15 in the case file: that day has not come "
+        "yet, and the steps and deadlines below count from it."
+    )
+    checked = run("check", case, env={"SOURCE_DATE_EPOCH": "1796083200"})  # 2026-12-01
+    assert checked.exit_code == 0
+    assert checked.stderr == (
+        "Warning: status.request_sent = 2027-01-15, a day that has not come yet — correct it\n"
+    )
+    assert "Correct" not in run("guide", case, "--date", "2027-01-15").stdout
