@@ -1251,7 +1251,7 @@ def _syntax_message(message: str, text: str, path: Path) -> str:
     source = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
     hint = ""
     key = re.match(r"\s*([^\s=＝]+)\s*[=＝]", source)
-    bare = re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*([0-9][0-9 +-]*[0-9])\s*$", source)
+    bare = re.match(r"\s*([A-Za-z0-9_-]+)\s*=\s*([0-9][0-9 +-]*[0-9])\s*(?:#.*)?$", source)
     if bare:  # tomllib reads `0012345` as a number followed by junk; it is a value unread
         reason = tomlhelp.reason("Invalid value")
     named = key.group(1).strip("\"'“”") if key else ""

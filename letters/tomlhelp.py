@@ -35,6 +35,9 @@ _REASONS = (
 )
 _CHINESE_QUOTES = "“”‘’「」『』"
 _SHORT_DATE = re.compile(r"=\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
+_CHINESE_DATE = re.compile(
+    r"^\s*([A-Za-z0-9_.-]+)\s*=\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?"
+)
 _BARE_TEXT = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*([^\s\"'\[{0-9tf+-][^\"'#]*?)\s*(#.*)?$")
 
 
@@ -61,6 +64,16 @@ def mistake(source: str, looks_secret: Callable[[str], bool]) -> str | None:
             "the full-width ＝ is not an equals sign in TOML: switch the keyboard to English and "
             "type =: {fixed}"
         ).format(fixed=source.strip().replace("＝", "="))
+    chinese = _CHINESE_DATE.match(source)
+    if chinese:
+        key, year, month, day = chinese.groups()
+        return _(
+            'a date goes in the form {fixed}, or in quotes as you wrote it: {key} = "{written}"'
+        ).format(
+            fixed=f"{year}-{int(month):02d}-{int(day):02d}",
+            key=key,
+            written=f"{year}年{int(month)}月{int(day)}日",
+        )
     short = _SHORT_DATE.search(source)
     if short and (len(short.group(2)) == 1 or len(short.group(3)) == 1):
         year, month, day = short.groups()

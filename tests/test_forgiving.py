@@ -8,6 +8,7 @@ come out plain in the .eml, the PDF and the DOCX.
 from __future__ import annotations
 
 import email
+import re
 import tomllib
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -22,7 +23,7 @@ from docx import Document
 from letters import normalize
 from letters.case import load_case
 from letters.cli import cli
-from tests.conftest import run
+from tests.conftest import SAMPLES, run
 
 # What a Chinese keyboard types: full-width digits, dashes, @ and dollar sign; 。 for a dot.
 FULL_WIDTH_CASE = """\
@@ -417,3 +418,30 @@ def test_a_day_to_come_and_a_letter_logged_twice_are_refused(case_file) -> None:
         2, "Error: --certified-mail: the letter 9407 1118 9876 5432 1002 is already in the "
         "timeline — nothing was written\n",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        (
+            "2026年12月5日  # 注销日",
+            "a date goes in the form 2026-12-05, or in quotes as you wrote it: "
+            'close_on = "2026年12月5日"',
+        ),
+        (
+            "2026-12-32   # 注销日",
+            "there is no such day in the calendar — check the month and the day",
+        ),
+    ],
+)
+def test_a_date_the_toml_cannot_read_is_explained(tmp_path: Path, written: str, hint: str) -> None:
+    case = tmp_path / "case.toml"
+    text = (SAMPLES / "case-zh-CN.toml").read_text(encoding="utf-8")
+    case.write_text(re.sub(r"(?m)^close_on = .*$", f"close_on = {written}", text), encoding="utf-8")
+    result = run("check", case)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {case}:")
+    assert result.stderr.rstrip().endswith(hint), result.stderr
+    quoted = re.sub(r"(?m)^close_on = .*$", 'close_on = "2026年12月5日"', text)
+    case.write_text(quoted, encoding="utf-8")
+    assert run("check", case).exit_code == 0
