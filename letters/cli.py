@@ -251,8 +251,9 @@ class LettersGroup(click.Group):
             _fail(ctx, error.message, error.details, error.exit_code)
         except (click.ClickException, click.exceptions.Exit):
             raise
-        except click.Abort:  # a question went unanswered: input ended, or Ctrl-C
-            if sys.stdin.isatty():
+        except click.Abort as abort:  # a question went unanswered: input ended, or Ctrl-C
+            # click's prompt raises Abort "from None" for both: what it caught is the context.
+            if sys.stdin.isatty() or isinstance(abort.__context__, KeyboardInterrupt):
                 _fail(ctx, _("stopped — nothing was written"), (), 1)
             _fail(
                 ctx, _("the answers ran out before the last question — nothing was written"), (), 2

@@ -368,7 +368,8 @@ def check_needs(case: Case, kind: str) -> None:
     }  # fmt: skip
     for present, key, message in needs.get(kind, ()):
         if not present:
-            raise InputError(f"{kind}: {message}", fields={key: message})
+            said = _("{option}: {message}").format(option=kind, message=message)
+            raise InputError(said, fields={key: message})
 
 
 CITE_CHARGES = frozenset({"follow-up", "dispute", "card-dispute", "complaint", "complaint-ag"})

@@ -249,7 +249,8 @@ def _not_after_today(at: date | datetime, now: datetime, zone: tzinfo, option: s
         message = _("{day} has not come yet — the timeline records what has happened").format(
             day=day.isoformat()
         )
-        raise InputError(f"{option}: {message}", fields={option.lstrip("-"): message})
+        said = _("{option}: {message}").format(option=option, message=message)
+        raise InputError(said, fields={option.lstrip("-"): message})
 
 
 def _as_logged(checked: dict[str, Any], zone: tzinfo) -> Event:
@@ -324,8 +325,9 @@ def _moment(text: str | None, now: datetime, zone: tzinfo) -> date | datetime:
     try:
         return normalize.parse_moment(text)
     except normalize.NormalizeError as error:
-        reason = f"{normalize.fold(text)}: {error}"
-        raise InputError(f"--at: {reason}", fields={"at": reason}) from None
+        reason = _("{option}: {message}").format(option=normalize.fold(text), message=error)
+        said = _("{option}: {message}").format(option="--at", message=reason)
+        raise InputError(said, fields={"at": reason}) from None
 
 
 def _evidence_name(name: str, folder: Path) -> str:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import given
@@ -222,6 +223,26 @@ def test_running_out_of_answers_writes_nothing(tmp_path: Path) -> None:
     assert result.stderr.endswith(
         "Error: the answers ran out before the last question — nothing was written\n"
     )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_at_a_question_says_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Answers piped in or not, Ctrl-C is no "the answers ran out".
+    asked = []
+
+    def prompt(*args: object, **kwargs: object) -> str:
+        asked.append(args)
+        if len(asked) < 3:
+            return "1"
+        try:  # as click's own prompt does
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+
+    monkeypatch.setattr(click, "prompt", prompt)
+    result = init(tmp_path / "case.toml", answers=[])
+    assert result.exit_code == 1
+    assert result.stderr.endswith("Error: stopped — nothing was written\n")
     assert list(tmp_path.iterdir()) == []
 
 
