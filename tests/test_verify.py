@@ -948,3 +948,20 @@ def test_a_valid_bundle_asks_for_its_fingerprint_to_be_compared(bundle: Path) ->
     assert lines[-1].strip().startswith("To be sure it is the very bundle that was made, compare")
     report = verify_bundle(bundle, fingerprint=verify_bundle(bundle).fingerprint)
     assert len(report.lines()) == 1 and report.lines()[0].endswith("the one given")
+
+
+def test_a_kit_bundle_cut_short_anywhere_is_said_to_be_cut_short(tmp_path: Path) -> None:
+    # The kit's bundle stores a DOCX, itself a zip: cut short after it, the bundle's last end
+    # record is the DOCX's, and the report spoke of bytes before and after, and of no bag.
+    from tests.conftest import SAMPLES, run
+
+    out = tmp_path / "out"
+    result = run("kit", SAMPLES / "case-en.toml", "--evidence", SAMPLES / "evidence", "-o", out,
+                 "--date", "2026-11-24")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = (out / "bundle-2026-11-24.zip").read_bytes()
+    docx = data.index(b"request.en.docx")
+    cuts = [docx + 200 + step * (len(data) - docx - 400) // 8 for step in range(9)]
+    for cut in cuts:
+        (tmp_path / "cut.zip").write_bytes(data[:cut])
+        assert findings(tmp_path / "cut.zip") == [TruncatedZip("the end of the zip is missing")]

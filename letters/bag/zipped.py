@@ -225,7 +225,7 @@ class ZipSource:
     def open(self) -> tuple[str, dict[str, Member]] | None:
         """Check the zip as an archive; return the bag folder's name and its files, or None."""
         end = self._end_record()
-        if end is None:
+        if end is None or self._cut_short(end):
             if self.read_at(0, 4) == b"PK\x03\x04":
                 self.found.error(TruncatedZip(_("the end of the zip is missing")))
             else:
@@ -280,6 +280,13 @@ class ZipSource:
         return bag, self.members
 
     # The zip as a whole.
+
+    def _cut_short(self, end: _End) -> bool:
+        """Return whether the end record found is that of a zip stored inside this one (a
+        letter's DOCX), and this one is cut short: it starts with an entry, yet the record
+        places the zip's start further in, and more bytes follow the record."""
+        start = end.directory_end - end.directory_size - end.directory_offset
+        return start > 0 and end.end < self.size and self.read_at(0, 4) == b"PK\x03\x04"
 
     def _end_record(self) -> _End | None:
         tail_size = min(self.size, 22 + 0xFFFF)
