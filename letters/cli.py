@@ -906,9 +906,11 @@ def bundle(
 def verify(
     ctx: click.Context, bundle_path: Path, fingerprint: str | None, strict: bool, as_json: bool
 ) -> None:
-    from letters.verify import verify_bundle
+    from letters.verify import not_a_bundle, verify_bundle
 
     report = verify_bundle(bundle_path, fingerprint=fingerprint, strict=strict)
+    if report.not_a_zip and not as_json:  # a file given by mistake: bad input, not a bad bundle
+        raise InputError(not_a_bundle(bundle_path))
     if as_json:
         import json
 

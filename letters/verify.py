@@ -35,6 +35,7 @@ __all__ = [
     "SUPPORTED_ALGORITHMS",
     "VerifyReport",
     "decode_path",
+    "not_a_bundle",
     "parse_fingerprint",
     "verify_bundle",
     *_findings.__all__,  # every finding class, for the callers of verify_bundle
@@ -69,6 +70,12 @@ class VerifyReport:
     def valid(self) -> bool:
         """Return whether the bundle passed every check (warnings allowed)."""
         return not self.findings
+
+    @property
+    def not_a_zip(self) -> bool:
+        """Return whether the file given is no zip at all: a picture or a letter chosen by
+        mistake, no bundle damaged."""
+        return bool(self.findings) and all(isinstance(f, NotAZip) for f in self.findings)  # noqa: F405
 
     @property
     def verdict(self) -> str:
@@ -205,6 +212,13 @@ def _problems(findings: tuple[Finding, ...]) -> list[str]:
         if message not in messages:
             messages.append(message)
     return messages
+
+
+def not_a_bundle(name: object) -> str:
+    """Say that the file given to check is no bundle, and which to give."""
+    return _("{name} is not a bundle: choose the .zip file letters made (bundle-….zip).").format(
+        name=name
+    )
 
 
 def parse_fingerprint(text: str) -> str:

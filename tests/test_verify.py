@@ -965,3 +965,16 @@ def test_a_kit_bundle_cut_short_anywhere_is_said_to_be_cut_short(tmp_path: Path)
     for cut in cuts:
         (tmp_path / "cut.zip").write_bytes(data[:cut])
         assert findings(tmp_path / "cut.zip") == [TruncatedZip("the end of the zip is missing")]
+
+
+def test_a_file_that_is_no_zip_is_bad_input_not_a_bad_bundle(tmp_path: Path) -> None:
+    from tests.conftest import SAMPLES, run
+
+    picture = SAMPLES / "evidence" / "call-log-2026-11-20.png"
+    result = run("verify", picture)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {picture} is not a bundle: choose the .zip file letters made (bundle-….zip).\n"
+    )
+    assert run("verify", picture, "--json").exit_code == 1  # the report, for programs

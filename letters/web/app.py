@@ -1190,9 +1190,8 @@ def progress() -> Any:
 
 @pages.post("/verify")
 def verify() -> Any:
-    from letters.bag.findings import NotAZip
     from letters.output import scratch_folder
-    from letters.verify import parse_fingerprint, verify_bundle
+    from letters.verify import not_a_bundle, parse_fingerprint, verify_bundle
 
     need_case()
     upload = request.files.get("bundle")
@@ -1210,10 +1209,8 @@ def verify() -> Any:
         # The report's own lines after its headline (which names our temporary copy):
         # every problem, warning and thing not checked, in plain words.
         findings = [line.strip() for line in report.lines()[1:]]
-    if report.findings and all(isinstance(f, NotAZip) for f in report.findings):
-        # A picture or a letter chosen by mistake is no damaged bundle.
-        message = _("{name} is not a bundle: choose the .zip file letters made (bundle-….zip).")
-        return _done("/bundle", verify_error=message.format(name=upload.filename))
+    if report.not_a_zip:
+        return _done("/bundle", verify_error=not_a_bundle(upload.filename))
     return _done("/bundle", report=report, findings=findings, name=upload.filename)
 
 
