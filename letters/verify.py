@@ -122,7 +122,7 @@ class VerifyReport:
                 )
             )
         meaning = []
-        if any(isinstance(f, _CHANGES) for f in self.findings):
+        if any(isinstance(f, _CHANGED) for f in self.findings):
             meaning.append(
                 "  "
                 + _(
@@ -182,6 +182,8 @@ class VerifyReport:
 
 # What a reader takes for the evidence itself changed: a file edited, gone or added.
 _CHANGES = (ChecksumMismatch, MissingFile, ExtraFile)  # noqa: F405 (from findings)
+# ... and what says the evidence changed, for the meaning a report ends with.
+_CHANGED = (*_CHANGES, IndexDisagrees)  # noqa: F405
 
 
 def _problems(findings: tuple[Finding, ...]) -> list[str]:

@@ -29,6 +29,7 @@ from letters.bag.zipped import DirectoryEntry, ZipSource
 from letters.verify import (
     EncryptedEntry,
     FingerprintMismatch,
+    IndexDisagrees,
     MalformedTagFile,
     MissingTagManifest,
     NoFingerprint,
@@ -99,11 +100,13 @@ def write_entries(path: Path, entries: Entries) -> Path:
     return path
 
 
-def forge(entries: Entries, agent: bool = True) -> Entries:
-    """Replace a payload file and recompute the payload manifests; drop the tag manifests."""
+def forge(entries: Entries, agent: bool = True, replace: bool = True) -> Entries:
+    """Replace a payload file (unless told not to) and recompute the payload manifests; drop
+    the tag manifests."""
     files = dict(entries)
-    target = next(n for n in files if "/data/evidence/" in n)
-    files[target] = b"a different piece of evidence"
+    if replace:
+        target = next(n for n in files if "/data/evidence/" in n)
+        files[target] = b"a different piece of evidence"
     payload = {n.removeprefix(BAG + "/"): d for n, d in files.items() if f"{BAG}/data/" in n}
     for algorithm in ("sha256", "sha512"):
         lines = sorted(
@@ -166,6 +169,16 @@ def test_a_rebagged_forgery_has_another_fingerprint(
 ) -> None:
     data, fingerprint = original
     entries = forge(entries_of(data))
+    # Its own index still lists the evidence as it was made ...
+    naive = write_entries(tmp_path / "naive.zip", entries)
+    assert IndexDisagrees in [type(f) for f in verify_bundle(naive).findings]
+    # ... and a forger who writes the index again, its checksums too, makes a consistent bag.
+    before, after = dict(entries_of(data)), dict(entries)
+    target = next(n for n in after if "/data/evidence/" in n and after[n] != before[n])
+    old, new = (hashlib.sha256(d[target]).hexdigest() for d in (before, after))
+    index = f"{BAG}/data/index/index.json"
+    after[index] = after[index].replace(old.encode(), new.encode())
+    entries = forge(list(after.items()), replace=False)
     tags = {n: d for n, d in entries if "/data/" not in n}
     for algorithm in ("sha256", "sha512"):
         lines = [

@@ -32,6 +32,7 @@ from letters.bag.findings import (
     DuplicateManifestEntry,
     ExtraFile,
     FingerprintMismatch,
+    IndexDisagrees,
     LettersStrict,
     MalformedTagFile,
     MissingFile,
@@ -68,6 +69,8 @@ _BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _DECODE_STEP = 1 << 20  # a tag file is checked to be UTF-8 this much at a time
 _MANIFEST = re.compile(r"(tag)?manifest-([^/]+)\.txt")
 _STANDARD_TAG_FILES = frozenset({"bagit.txt", "bag-info.txt", "fetch.txt"})
+INDEX = "data/index/index.json"  # a bag letters made lists its evidence here, with SHA-256
+EVIDENCE = "data/evidence/"
 # Codecs Python offers that rewrite text rather than decode a character set: a declared
 # encoding may not turn `\x2e\x2e` into `..` behind the path checks' back.
 _NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"})
@@ -128,6 +131,9 @@ class BagChecker:
         tag_algorithms = sorted({a for m, a in manifests.items() if m.startswith("tagmanifest-")})
         parsed = {*_STANDARD_TAG_FILES, *manifests}
         kept = self._kept(parsed)
+        index = members.get(INDEX)
+        if index is not None and index.size <= TAG_LIMIT:  # checked if letters made the bag
+            kept.add(INDEX)
         self.source.read_all(
             (m, payload_algorithms if _payload(m.path) else tag_algorithms, m.path in kept)
             for m in sorted(members.values(), key=lambda m: m.order)  # a list of pointers only
@@ -184,6 +190,7 @@ class BagChecker:
             self.found.note(NoSha256TagManifest())
         if made_by_letters:
             self._as_letters_writes(day)
+            self._as_indexed()
         tag_manifest = members.get("tagmanifest-sha256.txt")
         content = tag_manifest.content if tag_manifest and tag_manifest.readable else None
         fingerprint = hashlib.sha256(content).hexdigest() if content is not None else None
@@ -228,6 +235,44 @@ class BagChecker:
             self.found.note(LettersStrict())
 
     # Tag files.
+
+    def _as_indexed(self) -> None:
+        """Check a letters bag's evidence against its own index, which lists each file with
+        its SHA-256: evidence changed, taken out or put in, with the manifests made again to
+        match, still disagrees with the index (unless that was made again too: only the
+        fingerprint settles it)."""
+        import json
+
+        # A file the manifests already say changed, went or came is told of once, by them;
+        # an index they say changed vouches for nothing.
+        told = {
+            f.path
+            for f in self.found.errors
+            if isinstance(f, (ChecksumMismatch, MissingFile, ExtraFile))
+        }
+        index = self.members.get(INDEX)
+        if index is None or not index.readable or index.content is None or INDEX in told:
+            return
+        try:
+            listed = {
+                str(exhibit["path"]): (int(exhibit["exhibit"]), str(exhibit["sha256"]))
+                for exhibit in json.loads(bytes(index.content))["exhibits"]
+            }
+        except (ValueError, TypeError, KeyError, RecursionError):
+            self.found.error(IndexDisagrees(INDEX, 0, "unreadable"))
+            return
+        for path, (number, sha256) in sorted(listed.items(), key=lambda item: item[1][0]):
+            member = self.members.get(path)
+            digest = member.digest("sha256") if member is not None and member.readable else None
+            if path in told:
+                continue
+            if member is None:
+                self.found.error(IndexDisagrees(path, number, "missing"))
+            elif digest is not None and digest.hex() != sha256:
+                self.found.error(IndexDisagrees(path, number, "changed"))
+        added = (r for r in self.members if r.startswith(EVIDENCE) and r not in listed)
+        for rel in sorted(r for r in added if r not in told):
+            self.found.error(IndexDisagrees(rel, 0, "added"))
 
     def _kept(self, parsed: set[str]) -> set[str]:
         """Return the tag files whose bytes are kept to parse: each up to TAG_LIMIT, and

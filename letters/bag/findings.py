@@ -35,6 +35,7 @@ __all__ = [
     "ExtraFile",
     "Finding",
     "FingerprintMismatch",
+    "IndexDisagrees",
     "LettersStrict",
     "LikelyZipBomb",
     "MalformedTagFile",
@@ -486,6 +487,30 @@ class NotComplete(Finding):
         "letters never downloads anything — fetch them with the tool that made the bag, then "
         "verify again"
     )
+
+
+@dataclass(frozen=True)
+class IndexDisagrees(Finding):
+    """A bag letters made whose evidence is not what its own index lists: the files and the
+    manifests were changed together, after the bag was made."""
+
+    path: str
+    exhibit: int  # its number in the index; 0 for a file the index does not list
+    reason: str  # changed | missing | added | unreadable
+    template: ClassVar[Mapping[str, str]] = {
+        "changed": N_(
+            "{path} is not the file the bundle's index lists as exhibit {exhibit}: it was changed "
+            "after the bundle was made, and the checksums made again to match"
+        ),
+        "missing": N_(
+            "{path} is exhibit {exhibit} in the bundle's index, but it is not in the bundle: it "
+            "was taken out after the bundle was made"
+        ),
+        "added": N_("{path} is not in the bundle's index: it was put in after the bundle was made"),
+        "unreadable": N_(
+            "{path}, the bundle's index, cannot be read: it was changed after the bundle was made"
+        ),
+    }
 
 
 @dataclass(frozen=True)
