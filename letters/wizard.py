@@ -623,9 +623,13 @@ def _address(ask: Ask, say: Say, words: dict[str, str], key: str) -> dict[str, A
     for part in ADDRESS_FIELDS:
         ask_part(part)
     while True:
-        _value, problems = schema.check_value(_HOLDER[ADDRESS], address, (ADDRESS,))
-        if not problems:
-            return address
+        checked, problems = schema.check_value(_HOLDER[ADDRESS], address, (ADDRESS,))
+        if not problems:  # written as checked: `１２３０ Stockton St，` as 1230 Stockton St,
+            return {
+                key: list(value) if isinstance(value, tuple) else value
+                for key, value in dataclasses.asdict(checked).items()
+                if key in address
+            }
         _say_address_problems(say, words, address, problems)
         wrong = {problem.path.removeprefix(f"{ADDRESS}.").split("[")[0] for problem in problems}
         if address.get("country", "US") != "US":

@@ -496,3 +496,18 @@ def test_with_no_email_for_the_company_the_letter_is_mailed_by_default(tmp_path:
     result = init(path, answers=minimal("2"))  # the company's email left out, then Enter
     assert result.exit_code == 0, result.output
     assert load_case(path).delivery.method == "mail"
+
+
+def test_an_address_typed_in_full_width_is_written_as_checked(tmp_path: Path) -> None:
+    # A Chinese keyboard gives １２３ and ，: the case file keeps one exact form, as read.
+    answers = [
+        {"123 Main St": "１２３ Main St，", "Apt 4B": "Apt ４B", "94105": "９４１０５"}.get(a, a)
+        for a in ENGLISH
+    ]
+    path = tmp_path / "case.toml"
+    result = init(path, answers=answers)
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert 'lines = ["123 Main St,", "Apt 4B"]' in text, text
+    assert 'postal_code = "94105"' in text
+    assert "１" not in text and "，" not in text
