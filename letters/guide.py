@@ -309,7 +309,7 @@ def _prepare(case: Case, today: date) -> list[Step]:
     else:
         log = Action(
             "log",
-            command("log", name, "mailed", "--certified-mail", "NUMBER"),
+            command("log", name, "mailed", "--certified-mail", _("NUMBER")),
             _(
                 "Once the letter is mailed by Certified Mail, add it to the timeline with the "
                 "number on the receipt; sent another way, record the day in the checklist."
