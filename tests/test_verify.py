@@ -1029,3 +1029,17 @@ def test_evidence_changed_with_its_checksums_made_again_disagrees_with_the_index
     found = findings(forged(bundle, tmp_path / "swapped", swap))
     assert IndexDisagrees(CHAT, 2, "missing") in found
     assert IndexDisagrees("data/evidence/planted.txt", 0, "added") in found
+
+
+def test_a_bundle_unpacked_into_a_folder_of_its_own_name_is_found_inside(
+    bundle: Path, tmp_path: Path
+) -> None:
+    # Windows' "Extract All" unpacks bundle-….zip into bundle-…/, the bag folder inside it.
+    outer = tmp_path / BAG
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(outer)
+    (outer / "desktop.ini").write_bytes(b"[.ShellClassInfo]\r\n")  # what Explorer may leave
+    report = verify_bundle(outer)
+    assert report.valid and report.bag == BAG, report.lines()
+    (outer / "another").mkdir()
+    assert [type(f) for f in verify_bundle(outer).findings] == [NotABagFolder]

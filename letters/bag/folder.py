@@ -27,7 +27,7 @@ from letters.bag.findings import (
 )
 from letters.bag.hashing import Job, Packer, Pipeline
 from letters.bag.members import Member, too_many_files
-from letters.bag.paths import MAX_ENTRIES
+from letters.bag.paths import MAX_ENTRIES, made_by_a_system
 from letters.bag.zipped import TAG_LIMIT
 
 _READ_FLAGS = (
@@ -72,8 +72,11 @@ class FolderSource:
     def open(self) -> tuple[str, dict[str, Member]] | None:
         """List the bag's files; return the bag's name and its files, or None if it is no bag."""
         if not (self.root / "bagit.txt").is_file():
-            self.found.error(NotABagFolder(str(self.root)))
-            return None
+            inner = _only_folder(self.root)
+            if inner is None or not (inner / "bagit.txt").is_file():
+                self.found.error(NotABagFolder(str(self.root)))
+                return None
+            self.root = inner  # unpacked into a folder of its own name, as Windows does
         members: dict[str, Member] = {}
         names: Counter[str] = Counter()
         pending = [("", self.root)]
@@ -166,3 +169,15 @@ class FolderSource:
             return
         member.size = total
         job.close()
+
+
+def _only_folder(root: Path) -> Path | None:
+    """Return the one folder in `root`, the files systems drop aside, if that is all it holds."""
+    try:
+        with os.scandir(root) as listing:
+            entries = [e for e in itertools.islice(listing, 64) if not made_by_a_system(e.name)]
+    except OSError:
+        return None
+    if len(entries) == 1 and entries[0].is_dir(follow_symlinks=False):
+        return Path(entries[0].path)
+    return None
