@@ -76,15 +76,15 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
     face = _typeface(language)
 
     def text(
-        value: str, size: tuple[float, float] = BODY, align: str = "left", heading: bool = False
+        value: str, size: tuple[float, float] = BODY, align: str = "left", whole: bool = False
     ) -> _Text:
-        keep = (value,) if heading else ()  # a column heading never breaks (`编|号`)
+        keep = (value,) if whole else ()  # a column heading (`编|号`), a size (`1,828 | B`)
         return _Text(
             value if value.isascii() else value.translate(PRINTABLE), face, size, align, keep
         )
 
     def headings(*keys: str) -> Row:
-        return [[text(words[key], heading=True)] for key in keys]
+        return [[text(words[key], whole=True)] for key in keys]
 
     stamp = pdf_date(document_moment(index.bagging_date, case.tz))
     with reportlab_clock():
@@ -107,8 +107,8 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         if index.exhibits:
             sheet.table(text(words["exhibits"], HEADING),
                         headings("number", "file", "type", "size", "day"), lambda: (
-                [[text(number)], [text(path), text(digest, SMALL)], [text(kind)], [text(size)],
-                 [text(day)]]
+                [[text(number)], [text(path), text(digest, SMALL)], [text(kind)],
+                 [text(size, whole=True)], [text(day)]]
                 for number, path, kind, size, day, digest in _exhibits(index, language)
             ))  # fmt: skip
         else:
