@@ -293,6 +293,15 @@ def _request_notes(case: Case, request: Request) -> list[str]:
         )
     if request.kind in ("follow-up", "complaint", "complaint-ag"):
         notes += _early_notes(case, request.today)
+    asked = case.request_sent_on or case.events or case.status.closed_on
+    if request.kind == "refund" and not asked:
+        notes.append(
+            _(
+                "Warning: the case records no closure request: this letter says you asked to "
+                "close the account — send the closure request first, and record the day it "
+                "was sent"
+            )
+        )
     if request.kind != "request":
         return notes
     return notes + _closure_notes(case, request)

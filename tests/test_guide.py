@@ -619,3 +619,17 @@ def test_a_day_that_has_not_come_is_the_first_thing_to_correct(tmp_path: Path) -
         "Warning: status.request_sent = 2027-01-15, a day that has not come yet — correct it\n"
     )
     assert "Correct" not in run("guide", case, "--date", "2027-01-15").stdout
+
+
+def test_a_refund_asked_before_any_closure_request_is_warned_of(case_file, tmp_path: Path) -> None:
+    # No request sent, no contact in the timeline: "I have asked you to close" is not so yet.
+    never = case_file(SAMPLE_CASE.split("[[events]]")[0])
+    result = run("letter", never, "--kind", "refund", "-o", tmp_path, "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Warning: the case records no closure request: this letter says you asked to close the "
+        "account — send the closure request first, and record the day it was sent"
+    ) in result.stdout
+    asked = run("letter", case_file(SAMPLE_CASE), "--kind", "refund", "-o", tmp_path / "b",
+                "--date", "2026-11-24")  # fmt: skip
+    assert asked.exit_code == 0 and "records no closure request" not in asked.stdout
