@@ -36,7 +36,6 @@ from datetime import date
 from pathlib import Path
 
 from letters.bag.exhibits import (
-    EVIDENCE_FOLDER,
     BundleIndex,
     Document,
     Exhibit,
@@ -49,7 +48,7 @@ from letters.bag.exhibits import (
 )
 from letters.bag.hashing import Pipeline
 from letters.bag.manifest import BAG_DECLARATION, BagInfo
-from letters.bag.paths import sort_key
+from letters.bag.paths import EVIDENCE_FOLDER, sort_key
 from letters.bag.scan import (
     BundleWarning,
     Evidence,

@@ -54,7 +54,14 @@ from letters.bag.findings import (
 )
 from letters.bag.manifest import ALGORITHMS, manifest_bytes
 from letters.bag.members import Member, Source, digest_size
-from letters.bag.paths import MAX_ENTRIES, decode_path, made_by_a_system, path_problem
+from letters.bag.paths import (
+    EVIDENCE_FOLDER,
+    INDEX_JSON,
+    MAX_ENTRIES,
+    decode_path,
+    made_by_a_system,
+    path_problem,
+)
 from letters.bag.zipdates import zip_day
 from letters.bag.zipped import TAG_BUDGET, TAG_LIMIT
 
@@ -69,8 +76,6 @@ _BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _DECODE_STEP = 1 << 20  # a tag file is checked to be UTF-8 this much at a time
 _MANIFEST = re.compile(r"(tag)?manifest-([^/]+)\.txt")
 _STANDARD_TAG_FILES = frozenset({"bagit.txt", "bag-info.txt", "fetch.txt"})
-INDEX = "data/index/index.json"  # a bag letters made lists its evidence here, with SHA-256
-EVIDENCE = "data/evidence/"
 # Codecs Python offers that rewrite text rather than decode a character set: a declared
 # encoding may not turn `\x2e\x2e` into `..` behind the path checks' back.
 _NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"})
@@ -131,9 +136,9 @@ class BagChecker:
         tag_algorithms = sorted({a for m, a in manifests.items() if m.startswith("tagmanifest-")})
         parsed = {*_STANDARD_TAG_FILES, *manifests}
         kept = self._kept(parsed)
-        index = members.get(INDEX)
+        index = members.get(INDEX_JSON)
         if index is not None and index.size <= TAG_LIMIT:  # checked if letters made the bag
-            kept.add(INDEX)
+            kept.add(INDEX_JSON)
         self.source.read_all(
             (m, payload_algorithms if _payload(m.path) else tag_algorithms, m.path in kept)
             for m in sorted(members.values(), key=lambda m: m.order)  # a list of pointers only
@@ -250,8 +255,8 @@ class BagChecker:
             for f in self.found.errors
             if isinstance(f, (ChecksumMismatch, MissingFile, ExtraFile))
         }
-        index = self.members.get(INDEX)
-        if index is None or not index.readable or index.content is None or INDEX in told:
+        index = self.members.get(INDEX_JSON)
+        if index is None or not index.readable or index.content is None or INDEX_JSON in told:
             return
         try:
             listed = {
@@ -259,18 +264,18 @@ class BagChecker:
                 for exhibit in json.loads(bytes(index.content))["exhibits"]
             }
         except (ValueError, TypeError, KeyError, RecursionError):
-            self.found.error(IndexDisagrees(INDEX, 0, "unreadable"))
+            self.found.error(IndexDisagrees(INDEX_JSON, 0, "unreadable"))
             return
         for path, (number, sha256) in sorted(listed.items(), key=lambda item: item[1][0]):
-            member = self.members.get(path)
-            digest = member.digest("sha256") if member is not None and member.readable else None
             if path in told:
                 continue
+            member = self.members.get(path)
+            digest = member.digest("sha256") if member is not None and member.readable else None
             if member is None:
                 self.found.error(IndexDisagrees(path, number, "missing"))
             elif digest is not None and digest.hex() != sha256:
                 self.found.error(IndexDisagrees(path, number, "changed"))
-        added = (r for r in self.members if r.startswith(EVIDENCE) and r not in listed)
+        added = (r for r in self.members if r.startswith(EVIDENCE_FOLDER) and r not in listed)
         for rel in sorted(r for r in added if r not in told):
             self.found.error(IndexDisagrees(rel, 0, "added"))
 

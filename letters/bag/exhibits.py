@@ -20,10 +20,8 @@ from json.encoder import encode_basestring
 from typing import Protocol, overload
 
 from letters.bag.manifest import BagInfo, Digests
+from letters.bag.paths import EVIDENCE_FOLDER, INDEX_JSON
 from letters.bag.scan import BundleWarning, EvidenceFile
-
-EVIDENCE_FOLDER = "data/evidence/"
-"""Where the evidence folder's files are in the bag."""
 
 _KINDS = {
     "image": "png jpg jpeg gif heic heif webp bmp tif tiff svg",
@@ -395,7 +393,7 @@ def index_files(
     """Return the index files, sorted by name, each with its bytes, made as they are read."""
     files = [
         ("data/index/index.csv", _exhibits_csv(index)),
-        ("data/index/index.json", _index_json(index)),
+        (INDEX_JSON, _index_json(index)),
         ("data/index/timeline.csv", _timeline_csv(index)),
     ]
     if index_pdf is not None:

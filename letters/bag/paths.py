@@ -14,6 +14,11 @@ _RFC_ESCAPE = re.compile("%(0D|0A|25)", re.IGNORECASE)
 _LEGACY_ESCAPE = re.compile("%(0D|0A)", re.IGNORECASE)  # BagIt < 1.0, as bagit-python writes
 _DRIVE = re.compile(r"[A-Za-z]:")
 
+EVIDENCE_FOLDER = "data/evidence/"
+"""Where the evidence folder's files are in a bag letters makes."""
+INDEX_JSON = "data/index/index.json"
+"""Where a bag letters makes lists its exhibits, each with its path and SHA-256."""
+
 
 def encode_path(path: str) -> str:
     """Write a path for a manifest line: only CR, LF and `%` are percent-encoded (RFC 8493)."""
