@@ -584,9 +584,9 @@ def run_demo(out_dir: Path, today: date, force: bool = False) -> Written:
     """Run the kit on the bundled sample case and sample evidence into `out_dir`, and leave
     a copy of the case there: the commands its sheets give name it, and work in that folder."""
     source = samples()
-    copy = out_dir / DEMO_CASE
-    refuse_existing([copy], force)  # before the kit writes anything
+    copy = {out_dir / DEMO_CASE: (source / DEMO_CASE).read_bytes()}
+    refuse_existing([p for p in copy if p not in unchanged(copy)], force)  # before the kit
     request = Request(case_path=source / DEMO_CASE, out_dir=out_dir, today=today, force=force)
     written = write_kit(request, evidence_dir=source / "evidence")
-    written.paths += write_outputs({copy: (source / DEMO_CASE).read_bytes()}, force)
+    written.paths += write_outputs(copy, force)
     return written

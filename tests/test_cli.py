@@ -204,9 +204,11 @@ def test_demo_writes_the_sample_kit(tmp_path: Path) -> None:
         f"This was the sample case, copied to {out / 'case-zh-CN.toml'}: the commands in the "
         "sheets work in that folder. To start your own: letters init my-case\n"
     )
-    again = run("demo", out, "--date", "2026-11-24")
-    assert again.exit_code == 2
-    assert "already exists — use --force" in again.stderr
+    again = run("demo", out, "--date", "2026-11-24")  # all of it as it was: nothing to replace
+    assert again.exit_code == 0, again.stderr
+    later = run("demo", out, "--date", "2026-11-25")  # letters of another day
+    assert later.exit_code == 2
+    assert "already exists — use --force" in later.stderr
 
 
 def test_kit_refuses_a_missing_evidence_folder(tmp_path: Path) -> None:
