@@ -56,7 +56,7 @@ from letters.bag.manifest import ALGORITHMS, manifest_bytes
 from letters.bag.members import Member, Source, digest_size
 from letters.bag.paths import (
     EVIDENCE_FOLDER,
-    INDEX_JSON,
+    INDEX_CSV,
     MAX_ENTRIES,
     decode_path,
     made_by_a_system,
@@ -136,9 +136,9 @@ class BagChecker:
         tag_algorithms = sorted({a for m, a in manifests.items() if m.startswith("tagmanifest-")})
         parsed = {*_STANDARD_TAG_FILES, *manifests}
         kept = self._kept(parsed)
-        index = members.get(INDEX_JSON)
+        index = members.get(INDEX_CSV)
         if index is not None and index.size <= TAG_LIMIT:  # checked if letters made the bag
-            kept.add(INDEX_JSON)
+            kept.add(INDEX_CSV)
         self.source.read_all(
             (m, payload_algorithms if _payload(m.path) else tag_algorithms, m.path in kept)
             for m in sorted(members.values(), key=lambda m: m.order)  # a list of pointers only
@@ -245,8 +245,10 @@ class BagChecker:
         """Check a letters bag's evidence against its own index, which lists each file with
         its SHA-256: evidence changed, taken out or put in, with the manifests made again to
         match, still disagrees with the index (unless that was made again too: only the
-        fingerprint settles it)."""
-        import json
+        fingerprint settles it). The index's CSV is read a row at a time: a bag of many files
+        is checked in little more memory than its list of names."""
+        import csv
+        import io
 
         # A file the manifests already say changed, went or came is told of once, by them;
         # an index they say changed vouches for nothing.
@@ -255,26 +257,26 @@ class BagChecker:
             for f in self.found.errors
             if isinstance(f, (ChecksumMismatch, MissingFile, ExtraFile))
         }
-        index = self.members.get(INDEX_JSON)
-        if index is None or not index.readable or index.content is None or INDEX_JSON in told:
+        index = self.members.get(INDEX_CSV)
+        if index is None or not index.readable or index.content is None or INDEX_CSV in told:
             return
+        listed: set[str] = set()
+        text = io.TextIOWrapper(io.BytesIO(index.content), encoding="utf-8-sig", newline="")
         try:
-            listed = {
-                str(exhibit["path"]): (int(exhibit["exhibit"]), str(exhibit["sha256"]))
-                for exhibit in json.loads(bytes(index.content))["exhibits"]
-            }
-        except (ValueError, TypeError, KeyError, RecursionError):
-            self.found.error(IndexDisagrees(INDEX_JSON, 0, "unreadable"))
+            for row in csv.DictReader(text):
+                number, path, sha256 = int(row["exhibit"]), row["path"], row["sha256"]
+                listed.add(path)
+                member = self.members.get(path)
+                digest = member.digest("sha256") if member is not None and member.readable else None
+                if path in told:
+                    continue
+                if member is None:
+                    self.found.error(IndexDisagrees(path, number, "missing"))
+                elif digest is not None and digest.hex() != sha256:
+                    self.found.error(IndexDisagrees(path, number, "changed"))
+        except (ValueError, TypeError, KeyError, csv.Error):
+            self.found.error(IndexDisagrees(INDEX_CSV, 0, "unreadable"))
             return
-        for path, (number, sha256) in sorted(listed.items(), key=lambda item: item[1][0]):
-            if path in told:
-                continue
-            member = self.members.get(path)
-            digest = member.digest("sha256") if member is not None and member.readable else None
-            if member is None:
-                self.found.error(IndexDisagrees(path, number, "missing"))
-            elif digest is not None and digest.hex() != sha256:
-                self.found.error(IndexDisagrees(path, number, "changed"))
         added = (r for r in self.members if r.startswith(EVIDENCE_FOLDER) and r not in listed)
         for rel in sorted(r for r in added if r not in told):
             self.found.error(IndexDisagrees(rel, 0, "added"))

@@ -20,7 +20,7 @@ from json.encoder import encode_basestring
 from typing import Protocol, overload
 
 from letters.bag.manifest import BagInfo, Digests
-from letters.bag.paths import EVIDENCE_FOLDER, INDEX_JSON
+from letters.bag.paths import EVIDENCE_FOLDER, INDEX_CSV, INDEX_JSON
 from letters.bag.scan import BundleWarning, EvidenceFile
 
 _KINDS = {
@@ -392,7 +392,7 @@ def index_files(
 ) -> list[tuple[str, Iterator[bytes]]]:
     """Return the index files, sorted by name, each with its bytes, made as they are read."""
     files = [
-        ("data/index/index.csv", _exhibits_csv(index)),
+        (INDEX_CSV, _exhibits_csv(index)),
         (INDEX_JSON, _index_json(index)),
         ("data/index/timeline.csv", _timeline_csv(index)),
     ]

@@ -16,8 +16,10 @@ _DRIVE = re.compile(r"[A-Za-z]:")
 
 EVIDENCE_FOLDER = "data/evidence/"
 """Where the evidence folder's files are in a bag letters makes."""
+INDEX_CSV = "data/index/index.csv"
+"""Where a bag letters makes lists its exhibits, a row each: number, path, …, SHA-256."""
 INDEX_JSON = "data/index/index.json"
-"""Where a bag letters makes lists its exhibits, each with its path and SHA-256."""
+"""The same list, with the documents and the timeline, for programs."""
 
 
 def encode_path(path: str) -> str:
