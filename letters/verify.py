@@ -65,6 +65,7 @@ class VerifyReport:
     fingerprint_matched: bool = False  # a fingerprint was given and it is this bag's
     made_by_letters: bool = False
     to_fetch: tuple[str, ...] = ()  # fetch.txt files not in the bag (it is not complete)
+    identifier: str | None = None  # bag-info's External-Identifier: a bundle's account number
 
     @property
     def valid(self) -> bool:
@@ -174,6 +175,7 @@ class VerifyReport:
             "fingerprint_matched": self.fingerprint_matched,
             "made_by_letters": self.made_by_letters,
             "to_fetch": list(self.to_fetch),
+            "identifier": self.identifier,
             "findings": [finding.to_json() for finding in self.findings],
             "warnings": [finding.to_json() for finding in self.warnings],
             "not_checked": [finding.to_json() for finding in self.not_checked],
@@ -307,4 +309,5 @@ def _check(
         fingerprint_matched=expected is not None and facts.fingerprint == expected,
         made_by_letters=facts.made_by_letters,
         to_fetch=facts.to_fetch,
+        identifier=facts.identifier,
     )

@@ -836,6 +836,7 @@ def test_a_bundle_is_checked_against_the_fingerprint_noted_when_it_was_made(
     status, text = check(" ".join(noted[n : n + 8] for n in range(0, 64, 8)).upper())
     assert status == 200
     assert "It is the very bundle that was made: its fingerprint is the one given." in text
+    assert "not of this case&#39;s account" not in text
     status, text = check("0" * 64)
     assert status == 200
     assert "b.zip did not pass the check" in text
@@ -846,6 +847,27 @@ def test_a_bundle_is_checked_against_the_fingerprint_noted_when_it_was_made(
     status, _headers, text = client.post("/verify", {"csrf": client.csrf("/bundle")}, follow=True)
     assert status == 200
     assert "Choose a file first." in text
+
+
+def test_a_whole_bundle_of_another_account_is_said_to_be_so(client: Client, tmp_path: Path) -> None:
+    # Whole, and another case's: the holder would take "whole" for her own bundle's.
+    other = tmp_path / "other.toml"
+    text = (SAMPLES / "case-en.toml").read_text(encoding="utf-8")
+    other.write_text(text.replace('"ACC-889977"', '"ACC-123456"'), encoding="utf-8")
+    assert run("bundle", other, SAMPLES / "evidence", "-o", tmp_path / "b.zip",
+               "--date", "2026-11-24").exit_code == 0  # fmt: skip
+    status, _headers, page = client.post(
+        "/verify",
+        {"csrf": client.csrf("/bundle")},
+        files={"bundle": ("b.zip", (tmp_path / "b.zip").read_bytes())},
+        follow=True,
+    )
+    assert status == 200
+    assert "b.zip is whole: every file matches its checksum." in page
+    assert (
+        "It is the bundle of account ****3456, not of this case&#39;s account ****9977: check "
+        "that it is the one you meant to check."
+    ) in page
 
 
 def test_the_send_page_fills_in_the_mail_server_of_a_provider_most_holders_use(

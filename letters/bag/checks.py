@@ -98,6 +98,7 @@ class BagFacts:
     fingerprint: str | None = None
     made_by_letters: bool = False
     to_fetch: tuple[str, ...] = ()
+    identifier: str | None = None  # bag-info's External-Identifier: a bundle's account number
 
 
 class BagChecker:
@@ -186,9 +187,11 @@ class BagChecker:
             if _payload(rel):
                 octets += member.size
                 files += 1
-        made_by_letters, day = False, None
+        made_by_letters, day, identifier = False, None, None
         if "bag-info.txt" in members:
-            made_by_letters, day = self._bag_info(members["bag-info.txt"], octets, files)
+            made_by_letters, day, identifier = self._bag_info(
+                members["bag-info.txt"], octets, files
+            )
         if not tag_algorithms:
             self.found.note(NoTagManifest())
         elif "sha256" not in tag_algorithms:
@@ -214,6 +217,7 @@ class BagChecker:
             fingerprint=fingerprint,
             made_by_letters=made_by_letters,
             to_fetch=tuple(sorted(self.to_fetch)),
+            identifier=identifier,
         )
 
     def _as_letters_writes(self, day: tuple[int, int, int] | None) -> None:
@@ -553,13 +557,14 @@ class BagChecker:
 
     def _bag_info(
         self, member: Member, octets: int, files: int
-    ) -> tuple[bool, tuple[int, int, int] | None]:
-        """Check bag-info.txt; return whether letters made the bag, and its zip entry date."""
+    ) -> tuple[bool, tuple[int, int, int] | None, str | None]:
+        """Check bag-info.txt; return whether letters made the bag, its zip entry date, and
+        the External-Identifier it gives."""
         text = self._text("bag-info.txt", member)
         if text is None:
-            return False, None
+            return False, None, None
         oxums = []
-        agent = day = None
+        agent = day = identifier = None
         for number, line in self._numbered("bag-info.txt", _lines(text)):
             if line[0] in " \t":
                 continue  # the continuation of a long value
@@ -573,6 +578,8 @@ class BagChecker:
                 agent = value.split()
             elif label == "bagging-date" and day is None:
                 day = value.strip()
+            elif label == "external-identifier" and identifier is None:
+                identifier = value.strip()
         for number, _value in oxums[1:]:
             self.found.error(MalformedTagFile("bag-info.txt", number, "oxum"))
         if oxums and not self.to_fetch:
@@ -581,7 +588,8 @@ class BagChecker:
                 self.found.error(MalformedTagFile("bag-info.txt", number, "oxum"))
             elif value != f"{octets}.{files}":
                 self.found.error(OxumMismatch(value, f"{octets}.{files}"))
-        return bool(agent) and agent[0] == LETTERS_AGENT, _zip_day(day)  # type: ignore[index]
+        made = bool(agent) and agent[0] == LETTERS_AGENT  # type: ignore[index]
+        return made, _zip_day(day), identifier
 
 
 def _payload(rel: str) -> bool:

@@ -46,6 +46,7 @@ from letters import casefolder, i18n, normalize, wizard
 from letters.case import Case, Event, load_case
 from letters.errors import InputError, LettersError, OutputExistsError
 from letters.i18n import N_, _, ngettext
+from letters.identifiers import mask
 from letters.output import refuse_existing
 from letters.send import TLS_CHOICES
 
@@ -1193,7 +1194,7 @@ def verify() -> Any:
     from letters.output import scratch_folder
     from letters.verify import not_a_bundle, parse_fingerprint, verify_bundle
 
-    need_case()
+    case = need_case()
     upload = request.files.get("bundle")
     given = request.form.get("fingerprint", "").strip()
     try:
@@ -1211,7 +1212,14 @@ def verify() -> Any:
         findings = [line.strip() for line in report.lines()[1:]]
     if report.not_a_zip:
         return _done("/bundle", verify_error=not_a_bundle(upload.filename))
-    return _done("/bundle", report=report, findings=findings, name=upload.filename)
+    other = None
+    if report.identifier and normalize.identifier(report.identifier) != case.account.number:
+        # Whole, maybe, but another account's: the holder would take it for this case's.
+        other = _(
+            "It is the bundle of account {theirs}, not of this case's account {ours}: check "
+            "that it is the one you meant to check."
+        ).format(theirs=mask(report.identifier), ours=mask(case.account.number))
+    return _done("/bundle", report=report, findings=findings, name=upload.filename, other=other)
 
 
 # --- send ---------------------------------------------------------------------------------
