@@ -318,8 +318,7 @@ class Transaction:
         it replaces was). An existing `path` that already holds, byte for byte, what the writer
         wrote is left as it is; one that does not is refused at the commit, unless forced.
         """
-        if self.committed or path in self.staged:
-            raise ValueError(f"{path}: staged twice, or after the commit")
+        self._new(path, refuse=False)
         _stage(self.staged, path, None)
         self.filled.add(path)
         return self.staged[path]
@@ -344,10 +343,11 @@ class Transaction:
         self.committed = True
         return [*written, *self.same]
 
-    def _new(self, path: Path) -> None:
+    def _new(self, path: Path, refuse: bool = True) -> None:
         if self.committed or path in self.staged:
             raise ValueError(f"{path}: staged twice, or after the commit")
-        refuse_existing([path], self.force)
+        if refuse:
+            refuse_existing([path], self.force)
 
 
 def discard(staged: Mapping[Path, Path]) -> None:

@@ -122,30 +122,6 @@ class VerifyReport:
                     tag_algorithms=", ".join(self.tag_algorithms) or "-",
                 )
             )
-        meaning = []
-        if any(isinstance(f, _CHANGED) for f in self.findings):
-            meaning.append(
-                "  "
-                + _(
-                    "What this means: the bundle is not as it was made. Ask whoever gave it to "
-                    "you for the original; the holder can make it again from the evidence folder."
-                )
-            )
-        elif self.findings and all(isinstance(f, NotAsWritten) for f in self.findings):  # noqa: F405
-            meaning.append(
-                "  "
-                + _(
-                    "Every file in it still matches its checksum: only the zip around them changed."
-                )
-            )
-        elif self.valid and self.fingerprint is not None and not self.fingerprint_matched:
-            meaning.append(
-                "  "
-                + _(
-                    "To be sure it is the very bundle that was made, compare this fingerprint "
-                    "with the one noted when it was made."
-                )
-            )
         return [
             head.format(**values),
             *checked,
@@ -155,8 +131,26 @@ class VerifyReport:
                 "  " + _("Not checked: {message}").format(message=f.message)
                 for f in self.not_checked
             ),
-            *meaning,
+            *([f"  {meaning}"] if (meaning := self._meaning()) else []),
         ]
+
+    def _meaning(self) -> str | None:
+        """Say what the report means for the evidence, and what to do, where that is plain."""
+        if any(isinstance(f, _CHANGED) for f in self.findings):
+            return _(
+                "What this means: the bundle is not as it was made. Ask whoever gave it to you "
+                "for the original; the holder can make it again from the evidence folder."
+            )
+        if self.findings and all(isinstance(f, NotAsWritten) for f in self.findings):  # noqa: F405
+            return _(
+                "Every file in it still matches its checksum: only the zip around them changed."
+            )
+        if self.valid and self.fingerprint is not None and not self.fingerprint_matched:
+            return _(
+                "To be sure it is the very bundle that was made, compare this fingerprint with "
+                "the one noted when it was made."
+            )
+        return None
 
     def to_json(self) -> dict[str, Any]:
         """Return the report as JSON-ready data."""
@@ -182,10 +176,8 @@ class VerifyReport:
         }
 
 
-# What a reader takes for the evidence itself changed: a file edited, gone or added.
-_CHANGES = (ChecksumMismatch, MissingFile, ExtraFile)  # noqa: F405 (from findings)
-# ... and what says the evidence changed, for the meaning a report ends with.
-_CHANGED = (*_CHANGES, IndexDisagrees)  # noqa: F405
+# What tells the reader the evidence itself changed: a file edited, gone or added.
+_CHANGED = (*FILE_CHANGES, IndexDisagrees)  # noqa: F405 (from findings)
 
 
 def _problems(findings: tuple[Finding, ...]) -> list[str]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from letters.bag.findings import (
+    FILE_CHANGES,
     BinaryMarker,
     CaseVariant,
     ChecksumMismatch,
@@ -256,11 +257,7 @@ class BagChecker:
 
         # A file the manifests already say changed, went or came is told of once, by them;
         # an index they say changed vouches for nothing.
-        told = {
-            f.path
-            for f in self.found.errors
-            if isinstance(f, (ChecksumMismatch, MissingFile, ExtraFile))
-        }
+        told = {f.path for f in self.found.errors if isinstance(f, FILE_CHANGES)}
         index = self.members.get(INDEX_CSV)
         if index is None or not index.readable or index.content is None or INDEX_CSV in told:
             return
@@ -270,10 +267,10 @@ class BagChecker:
             for row in csv.DictReader(text):
                 number, path, sha256 = int(row["exhibit"]), row["path"], row["sha256"]
                 listed.add(path)
-                member = self.members.get(path)
-                digest = member.digest("sha256") if member is not None and member.readable else None
                 if path in told:
                     continue
+                member = self.members.get(path)
+                digest = member.digest("sha256") if member is not None and member.readable else None
                 if member is None:
                     self.found.error(IndexDisagrees(path, number, "missing"))
                 elif digest is not None and digest.hex() != sha256:

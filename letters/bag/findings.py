@@ -19,6 +19,7 @@ from letters.bag.finding import Finding
 from letters.i18n import N_
 
 __all__ = [
+    "FILE_CHANGES",
     "MAX_EXTRA",
     "BagNotFound",
     "BinaryMarker",
@@ -487,6 +488,10 @@ class NotComplete(Finding):
         "letters never downloads anything — fetch them with the tool that made the bag, then "
         "verify again"
     )
+
+
+FILE_CHANGES = (ChecksumMismatch, MissingFile, ExtraFile)
+"""The findings that name a payload file changed, gone or come since the manifests were made."""
 
 
 @dataclass(frozen=True)
