@@ -48,6 +48,7 @@ from letters.verify import (
     OverlappingData,
     OxumMismatch,
     SymlinkEntry,
+    SystemFilesLeftOut,
     TruncatedZip,
     UnlistedTagFile,
     UnsafePath,
@@ -1043,3 +1044,59 @@ def test_a_bundle_unpacked_into_a_folder_of_its_own_name_is_found_inside(
     assert report.valid and report.bag == BAG, report.lines()
     (outer / "another").mkdir()
     assert [type(f) for f in verify_bundle(outer).findings] == [NotABagFolder]
+
+
+def test_files_the_computer_drops_into_an_unpacked_bundle_are_left_out(
+    bundle: Path, tmp_path: Path
+) -> None:
+    # Opening a folder in Finder or Explorer is enough for these to appear in it.
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(folder)
+    bag = folder / BAG
+    dropped = [".DS_Store", "data/.DS_Store", "data/evidence/Thumbs.db", "data/evidence/._a.png"]
+    for path in dropped:
+        (bag / path).write_bytes(b"\0\0\0\1Bud1")
+    (bag / "data/evidence/__MACOSX").mkdir()
+    (bag / "data/evidence/__MACOSX/._chat log.txt").write_bytes(b"\0\5\26\7")
+    dropped.append("data/evidence/__MACOSX/._chat log.txt")
+
+    report = verify_bundle(bag)
+    assert report.valid and report.warnings == (), report.lines()
+    assert report.not_checked == (SystemFilesLeftOut(tuple(sorted(dropped))),)
+    with zipfile.ZipFile(bundle) as archive:
+        payload = [n for n in archive.namelist() if n.startswith(f"{BAG}/data/")]
+    assert report.payload_files == len(payload)  # the litter is not counted
+    assert "were left out" in "\n".join(report.lines())
+
+
+def test_a_dropped_file_name_does_not_hide_a_change(bundle: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(folder)
+    bag = folder / BAG
+    (bag / "data/.DS_Store").write_bytes(b"")
+    (bag / CHAT).write_bytes(b"edited")
+    found = findings(bag)
+    assert any(isinstance(f, ChecksumMismatch) and f.path == CHAT for f in found)
+    # A zip never gathers them on its own: one in a zip was put there.
+    with zipfile.ZipFile(bundle, "a") as archive:
+        archive.writestr(f"{BAG}/data/.DS_Store", b"")
+    assert ExtraFile("data/.DS_Store", "manifest-sha256.txt") in findings(bundle)
+
+
+def test_a_listed_file_named_like_the_computer_s_own_is_checked(tmp_path: Path) -> None:
+    evidence = make_evidence(tmp_path / "evidence")
+    out = tmp_path / f"{BAG}.zip"
+    build(evidence, out)
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(out) as archive:
+        archive.extractall(folder)
+    bag = folder / BAG
+    # A manifest that lists one: the file is content, and it must be there and unchanged.
+    manifest = bag / "manifest-sha256.txt"
+    line = f"{hashlib.sha256(b'listed').hexdigest()}  data/Thumbs.db\n"
+    manifest.write_bytes(manifest.read_bytes() + line.encode())
+    found = findings(bag)
+    assert MissingFile("data/Thumbs.db", "manifest-sha256.txt") in found
+    assert not any(isinstance(f, SystemFilesLeftOut) for f in found)

@@ -48,6 +48,7 @@ from letters.bag.findings import (
     OxumMismatch,
     RepeatedLine,
     SystemFile,
+    SystemFilesLeftOut,
     TagFileBom,
     UnlistedTagFile,
     UnsupportedAlgorithm,
@@ -122,6 +123,10 @@ class BagChecker:
         self.codec = "utf-8"
         self.to_fetch: set[str] = set()
         self.listed: dict[str, Listed] = {}  # tag manifest -> path -> checksum
+        # Files an operating system dropped into a bag folder (.DS_Store, Thumbs.db) that no
+        # manifest lists: left out of the checks, and named once.
+        self.unlisted_system: dict[str, list[str]] = {}  # path -> payload manifests without it
+        self.set_aside: set[str] = set()
 
     def run(self) -> BagFacts:
         """Run every check and return the bag's facts."""
@@ -154,11 +159,13 @@ class BagChecker:
             self.found.error(MissingManifest())
         tag_listed: set[str] = set()
         fetch_unlisted: set[str] = set()  # files to fetch that a payload manifest leaves out
+        compared = 0  # payload manifests
         for manifest, algorithm in sorted(manifests.items()):
             listed = self._manifest(manifest, members[manifest], algorithm)
             if listed is None:
                 continue  # unreadable: reported already, and comparing would only add noise
             if manifest.startswith("manifest-"):
+                compared += 1
                 fetch_unlisted.update(path for path in fetch if path not in listed)
                 self._compare(manifest, algorithm, listed, True, fetch)
             else:
@@ -166,9 +173,18 @@ class BagChecker:
                 tag_listed |= listed.keys()
                 self._compare(manifest, algorithm, listed, False, {})
             del listed  # a payload manifest's list goes as soon as it is compared
+        for rel, leaving_out in self.unlisted_system.items():
+            if len(leaving_out) == compared:
+                self.set_aside.add(rel)
+            for manifest in leaving_out if rel not in self.set_aside else ():
+                self.found.error(ExtraFile(rel, manifest))
         for rel in sorted(rel for rel in members if not _payload(rel)):
             covered = rel in tag_listed if tag_algorithms else rel in parsed
-            if not covered and not rel.startswith("tagmanifest-"):
+            if covered or rel.startswith("tagmanifest-"):
+                continue
+            if self._dropped_by_a_system(rel):
+                self.set_aside.add(rel)
+            else:
                 self.found.warn(UnlistedTagFile(rel))
         for path, number in sorted(fetch.items()):
             if path in fetch_unlisted:
@@ -179,13 +195,13 @@ class BagChecker:
             if member.readable and not member.crc_ok and rel not in self.changed:
                 self.found.error(CorruptEntry(rel, "crc"))
         for rel in sorted(rel for rel in members if _payload(rel)):
-            if made_by_a_system(rel):
+            if made_by_a_system(rel) and rel not in self.set_aside:
                 self.found.warn(SystemFile(rel))
         if payload_algorithms and set(payload_algorithms) <= WEAK_ALGORITHMS:
             self.found.warn(WeakChecksums(tuple(payload_algorithms)))
         octets = files = 0
         for rel, member in members.items():
-            if _payload(rel):
+            if _payload(rel) and rel not in self.set_aside:
                 octets += member.size
                 files += 1
         made_by_letters, day, identifier = False, None, None
@@ -200,6 +216,8 @@ class BagChecker:
         if made_by_letters:
             self._as_letters_writes(day)
             self._as_indexed()
+        if self.set_aside:
+            self.found.note(SystemFilesLeftOut(tuple(sorted(self.set_aside))))
         tag_manifest = members.get("tagmanifest-sha256.txt")
         content = tag_manifest.content if tag_manifest and tag_manifest.readable else None
         fingerprint = hashlib.sha256(content).hexdigest() if content is not None else None
@@ -279,7 +297,7 @@ class BagChecker:
             self.found.error(IndexDisagrees(INDEX_CSV, 0, "unreadable"))
             return
         added = (r for r in self.members if r.startswith(EVIDENCE_FOLDER) and r not in listed)
-        for rel in sorted(r for r in added if r not in told):
+        for rel in sorted(r for r in added if r not in told and r not in self.set_aside):
             self.found.error(IndexDisagrees(rel, 0, "added"))
 
     def _kept(self, parsed: set[str]) -> set[str]:
@@ -545,7 +563,14 @@ class BagChecker:
                 self.found.error(MissingFile(path, manifest))
         if payload:
             for path in sorted(p for p in present if _payload(p) and p not in listed):
-                self.found.error(ExtraFile(path, manifest))
+                if self._dropped_by_a_system(path):
+                    self.unlisted_system.setdefault(path, []).append(manifest)
+                else:
+                    self.found.error(ExtraFile(path, manifest))
+
+    def _dropped_by_a_system(self, rel: str) -> bool:
+        """Return whether a file is one an operating system may have put in the bag on its own."""
+        return self.source.gathers_system_files and made_by_a_system(rel)
 
     def _expected(self, listed: Listed, path: str, algorithm: str) -> bytes:
         """Return the checksum a manifest gives `path`, which it lists."""

@@ -61,6 +61,7 @@ __all__ = [
     "SplitZip",
     "SymlinkEntry",
     "SystemFile",
+    "SystemFilesLeftOut",
     "TagFileBom",
     "TruncatedZip",
     "UnlistedTagFile",
@@ -419,6 +420,18 @@ class SystemFile(Finding):
 
     path: str
     template = N_("{path} is a file an operating system made on its own, not content")
+
+
+@dataclass(frozen=True)
+class SystemFilesLeftOut(Finding):
+    """Files an operating system put into a bag folder on its own, which no manifest lists."""
+
+    paths: tuple[str, ...]
+    template = N_(
+        "{paths}: the computer adds files like these to a folder when it is opened (such as "
+        ".DS_Store on a Mac and Thumbs.db on Windows); they are not part of the bundle, so they "
+        "were left out"
+    )
 
 
 @dataclass(frozen=True)

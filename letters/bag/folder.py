@@ -56,6 +56,8 @@ class FolderMember(Member):
 class FolderSource:
     """The files under one bag folder, listed without following links, then read one by one."""
 
+    gathers_system_files = True
+
     def __init__(
         self,
         root: Path,

@@ -71,6 +71,10 @@ class Member:
 class Source(Protocol):
     """A container of bag files: a zip or a folder."""
 
+    gathers_system_files: bool
+    """Whether operating systems drop files of their own into it (.DS_Store, Thumbs.db) when
+    it is merely opened, as they do into a folder (never into a zip)."""
+
     def read_all(self, reads: Iterable[tuple[Member, Sequence[str], bool]]) -> None:
         """Stream each member once through its algorithms, keeping its bytes when asked.
 

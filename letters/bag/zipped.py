@@ -201,6 +201,8 @@ class ZipMember(Member):
 class ZipSource:
     """The entries of one zip, checked as an archive, then read one by one for the bag checks."""
 
+    gathers_system_files = False
+
     def __init__(
         self,
         handle: io.FileIO,
