@@ -62,7 +62,7 @@ class VerifyReport:
     algorithms: tuple[str, ...] = ()  # of the payload manifests
     tag_algorithms: tuple[str, ...] = ()
     fingerprint: str | None = None  # SHA-256 of tagmanifest-sha256.txt, as `bundle` printed
-    fingerprint_matched: bool = False  # a fingerprint was given and it is this bag's
+    fingerprint_matched: bool | None = None  # whether it has the one given (None: none given)
     made_by_letters: bool = False
     to_fetch: tuple[str, ...] = ()  # fetch.txt files not in the bag (it is not complete)
     identifier: str | None = None  # bag-info's External-Identifier: a bundle's account number
@@ -298,7 +298,7 @@ def _check(
         algorithms=facts.algorithms,
         tag_algorithms=facts.tag_algorithms,
         fingerprint=facts.fingerprint,
-        fingerprint_matched=expected is not None and facts.fingerprint == expected,
+        fingerprint_matched=None if expected is None else facts.fingerprint == expected,
         made_by_letters=facts.made_by_letters,
         to_fetch=facts.to_fetch,
         identifier=facts.identifier,

@@ -212,6 +212,16 @@ def test_our_bundle_is_valid(tmp_path: Path) -> None:
     assert report.fingerprint == result.fingerprint
 
 
+def test_the_json_report_says_whether_the_fingerprint_given_matched(bundle: Path) -> None:
+    report = verify_bundle(bundle)
+    assert report.to_json()["fingerprint_matched"] is None  # none was given
+    assert report.fingerprint is not None
+    given = verify_bundle(bundle, fingerprint=report.fingerprint)
+    assert given.to_json()["fingerprint_matched"] is True
+    other = verify_bundle(bundle, fingerprint="0" * 64)
+    assert other.to_json()["fingerprint_matched"] is False and not other.valid
+
+
 def test_the_report_has_a_json_form(bundle: Path) -> None:
     data = bytearray(bundle.read_bytes())
     start = entry_data_offset(bytes(data), f"{BAG}/{CHAT}")
