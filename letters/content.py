@@ -199,8 +199,12 @@ def recipient_for(case: Case, kind: str) -> Recipient:
     """Return who a kind of letter goes to: the carrier, the card issuer, or a regulator."""
     if kind == "card-dispute":
         if case.card is None:
-            message = _("card: is missing — a card dispute needs [card] issuer and last4")
-            raise InputError(message, fields={"card": message})
+            message = _(
+                "needs [card] — the card the carrier charged: issuer (its bank) and last4 (its "
+                "last four digits)"
+            )
+            said = _("{option}: {message}").format(option=kind, message=message)
+            raise InputError(said, fields={"card": message})
         return Recipient(name=case.card.issuer, address=case.card.address)
     if kind == "complaint":
         return FCC

@@ -327,7 +327,11 @@ def test_early_case_writes_the_kinds_it_has_data_for(kind: str, language: str) -
 def test_card_dispute_needs_a_card(language: str) -> None:
     with pytest.raises(InputError) as caught:
         render_letter(EARLY, "card-dispute", language, TODAY)
-    assert caught.value.message == "card: is missing — a card dispute needs [card] issuer and last4"
+    assert caught.value.message == (
+        "card-dispute: needs [card] — the card the carrier charged: issuer (its bank) and last4 "
+        "(its last four digits)"
+    )
+    assert caught.value.fields.keys() == {"card"}
 
 
 def test_dispute_needs_charges() -> None:
