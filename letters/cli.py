@@ -439,15 +439,39 @@ def lang_option(help: str) -> Callable[[F], F]:
 
 def date_option(
     help: str = N_("The date the documents carry (default: SOURCE_DATE_EPOCH, else today)."),
+    carried: bool = True,
 ) -> Callable[[F], F]:
-    """`--date YYYY-MM-DD`, given to the command as `day`: a date (see document_date)."""
-    return option(
-        "--date",
-        "day",
-        metavar="YYYY-MM-DD",
-        callback=lambda ctx, param, value: document_date(value),
-        help=help,
-    )
+    """`--date YYYY-MM-DD`, given to the command as `day`: a date (see document_date).
+
+    `carried`: the documents carry the date, so one given far ahead (a year mistyped) is
+    warned of; a day to plan from may be any day.
+    """
+
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
+        day = document_date(value)
+        if carried and value:
+            _far_ahead(day)
+        return day
+
+    return option("--date", "day", metavar="YYYY-MM-DD", callback=parse, help=help)
+
+
+FAR_AHEAD = 14
+"""Days after today past which a date the documents carry is likely a typing slip."""
+
+
+def _far_ahead(day: date) -> None:
+    from datetime import date
+
+    ahead = (day - date.today()).days
+    if ahead > FAR_AHEAD:
+        click.echo(
+            _(
+                "Warning: --date {date} is {days} days from today, and the documents carry it "
+                "— check the year"
+            ).format(date=i18n.format_date(day, i18n.ui_language()), days=ahead),
+            err=True,
+        )
 
 
 def force_option(help: str = N_("Replace files that already exist.")) -> Callable[[F], F]:
@@ -1411,7 +1435,7 @@ REPLACE_CALENDAR = N_("Replace the calendar file if it exists.")
     )
 )
 @CASE
-@date_option(PLAN_FROM)
+@date_option(PLAN_FROM, carried=False)
 @option("--ics", type=FILE, help=N_("Also write the deadlines to this calendar file (.ics)."))
 @force_option(REPLACE_CALENDAR)
 @click.pass_context
@@ -1445,7 +1469,7 @@ def guide(ctx: click.Context, case: Path, day: date, ics: Path | None, force: bo
     )
 )
 @click.argument("paths", nargs=-1, required=True, type=PathType(exists=True))
-@date_option(PLAN_FROM)
+@date_option(PLAN_FROM, carried=False)
 @option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 @option(
     "--ics", type=FILE, help=N_("Also write every case's deadlines to this calendar file (.ics).")

@@ -248,6 +248,22 @@ def test_a_date_a_zip_cannot_carry_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_a_date_far_ahead_is_warned_of_where_documents_carry_it(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    later = (date.today() + timedelta(days=300)).isoformat()
+    result = run("email", SAMPLES / "case-en.toml", "--date", later, "-o", tmp_path)
+    assert result.exit_code == 0
+    assert f"Warning: --date {date.fromisoformat(later):%B %-d, %Y} is 300 days" in result.stderr
+    assert "check the year" in result.stderr
+    soon = (date.today() + timedelta(days=7)).isoformat()
+    result = run("email", SAMPLES / "case-en.toml", "--date", soon, "-o", tmp_path, "--force")
+    assert (result.exit_code, result.stderr) == (0, "")
+    # A day to plan from is any day: the guide of next year is no slip.
+    result = run("guide", SAMPLES / "case-en.toml", "--date", later)
+    assert result.exit_code == 0 and "Warning: --date" not in result.stderr
+
+
 def test_a_reader_that_stops_early_is_not_an_error_message(tmp_path: Path) -> None:
     done = subprocess.run(
         f"{sys.executable} -m letters templates list | head -c 1",
