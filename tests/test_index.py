@@ -68,9 +68,19 @@ def drawn_lines(data: bytes) -> list[list[tuple[str, str]]]:
     return pages
 
 
+FOOT = 3  # the last lines drawn on every page: the bundle's name, `Page 2 of`, and `5`
+
+
 def texts(data: bytes) -> list[str]:
-    lines = drawn_lines(data)
-    return ["".join(text for text, _font in line).strip() for page in lines for line in page]
+    """Return the lines of every page, the foot of the page left out."""
+    body = [line for page in drawn_lines(data) for line in page[:-FOOT]]
+    return ["".join(text for text, _font in line).strip() for line in body]
+
+
+def feet(data: bytes) -> list[list[str]]:
+    """Return the foot of every page, line by line."""
+    pages = drawn_lines(data)
+    return [["".join(text for text, _font in line) for line in page[-FOOT:]] for page in pages]
 
 
 @pytest.mark.parametrize("language", LATE)
@@ -282,3 +292,29 @@ def test_a_character_the_fonts_lack_prints_as_a_square_of_its_measured_width(
     # Both names' lines end where they were measured to: the words after 吉 and □ line up.
     edges = re.findall(r'xMax="([\d.]+)"[^>]*>WhatsApp<', text)
     assert len(edges) == 2 and edges[0] == edges[1], edges
+
+
+@pytest.mark.parametrize(
+    ("language", "foot"),
+    [("en", "Page {page} of {pages}"), ("zh-TW", "第 {page} 頁，共 {pages} 頁")],
+)
+def test_every_page_says_its_bundle_and_its_number_of_all(
+    tmp_path: Path, language: str, foot: str
+) -> None:
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    for number in range(120):  # pages of exhibits
+        (evidence / f"receipt {number}.png").write_bytes(b"%d" % number)
+    zipped = tmp_path / "bundle-2026-12-20.zip"
+    result = run("bundle", SAMPLES / "case-en.toml", evidence, "-o", zipped,
+                 "--date", "2026-12-20", "--lang", language)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(zipped) as bag:
+        data = bag.read("bundle-2026-12-20/data/index/index.pdf")
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    assert pages >= 3
+    lead, _pages, tail = foot.partition("{pages}")  # the number of pages: known at the end
+    assert feet(data) == [
+        ["bundle-2026-12-20", lead.format(page=page), f"{pages}{tail}"]
+        for page in range(1, pages + 1)
+    ]

@@ -39,9 +39,11 @@ ABOVE, BELOW = 1.0, 2.0  # inside each table cell, above and below its text
 RULE = 0.25  # the width of the table's lines
 BODY, SMALL = (9.0, 12.0), (7.0, 9.0)  # size and line pitch
 TITLE, HEADING = (16.0, 20.0), (12.0, 16.0)
+FOOTER = (8.0, 10.0)  # the line at the foot of every page: the bundle, and the page number
 KEEP = 3  # lines of a table's first row kept on the page of its section heading
 EPSILON = 0.001
 MISSING = 0x25A1  # □, which Chinese print puts for a character it has no type for
+_PAGES = "pages"  # the form that draws the number of pages, known only once all are drawn
 
 
 class _Printable(dict[int, int]):
@@ -98,7 +100,8 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         canvas.setSubject(index.name)
         canvas.setCreator("letters")
         canvas.setPageCallBack(lambda _number: _pack(canvas))
-        sheet = _Sheet(canvas, _Ink(canvas, face.typeface))
+        lead, _pages, tail = labels.word(labels.PAGE, language).partition("{pages}")
+        sheet = _Sheet(canvas, _Ink(canvas, face.typeface), text(index.name, FOOTER), lead)
         sheet.block([text(words["title"], TITLE, "centre")])
         sheet.space(8)
         sheet.table(text(words["case"], HEADING), None, lambda: (
@@ -125,7 +128,10 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
             ))  # fmt: skip
         sheet.space(10)
         sheet.block([text(words["note"])])
-        canvas.showPage()
+        sheet.turn()
+        canvas.beginForm(_PAGES, 0, -FOOTER[0], WIDTH, FOOTER[1])
+        canvas.addLiteral(sheet.ink.line(f"{sheet.pages}{tail}", 0, 0, FOOTER[0]))
+        canvas.endForm()
         data = canvas.getpdfdata()
         # The page callback holds the canvas, and with it every page: let them go now
         # rather than at the next garbage collection, while the bundle is still being written.
@@ -196,11 +202,18 @@ class _Text:
 
 
 class _Sheet:
-    """The pages of the index, filled from the top down and drawn as they fill."""
+    """The pages of the index, filled from the top down and drawn as they fill.
 
-    def __init__(self, canvas: Canvas, ink: _Ink) -> None:
+    At the foot of each page: the bundle's name, and `Page 2 of 5`, whose number of pages
+    is a form drawn once the last page is done (`_PAGES`); `lead` is what comes before it.
+    """
+
+    def __init__(self, canvas: Canvas, ink: _Ink, name: _Text, lead: str) -> None:
         self.canvas = canvas
         self.ink = ink
+        self.name = name
+        self.lead = lead
+        self.pages = 0  # finished
         self.y = TOP  # where the next thing goes
 
     @property
@@ -211,7 +224,20 @@ class _Sheet:
         return self.y - BOTTOM
 
     def turn(self) -> None:
-        self.canvas.showPage()
+        """Finish the page, with its foot, and start the next."""
+        self.pages += 1
+        canvas, size = self.canvas, FOOTER[0]
+        y = BOTTOM / 2
+        lead = self.lead.format(page=self.pages)
+        if self.name.widest() <= WIDTH / 2:  # a longer name is in the case table only
+            x = MARGIN + WIDTH - self.name.widest()
+            canvas.addLiteral(self.ink.line(self.name.text, x, y, size))
+        canvas.addLiteral(self.ink.line(lead, MARGIN, y, size))
+        canvas.saveState()
+        canvas.translate(MARGIN + self.name.face.width(lead, size), y)
+        canvas.doForm(_PAGES)
+        canvas.restoreState()
+        canvas.showPage()
         self.y = TOP
 
     def space(self, height: float) -> None:
