@@ -294,6 +294,27 @@ def test_a_character_the_fonts_lack_prints_as_a_square_of_its_measured_width(
     assert len(edges) == 2 and edges[0] == edges[1], edges
 
 
+def test_each_chinese_character_prints_in_a_built_in_font_that_has_it(tmp_path: Path) -> None:
+    # A Traditional index names a file saved with a Simplified name: 图 is not in the
+    # Traditional font's code page, and used to print as an empty box.
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    (evidence / "微信截图 圖片 한.png").write_bytes(b"png")
+    zipped = tmp_path / "bundle.zip"
+    result = run("bundle", SAMPLES / "case-zh-TW.toml", evidence, "-o", zipped,
+                 "--date", "2026-12-20", "--lang", "zh-TW")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(zipped) as bag:
+        data = bag.read("bundle/data/index/index.pdf")
+    [name] = [
+        line for page in drawn_lines(data) for line in page if ("微信截", "MSung-Light") in line
+    ]
+    assert name[name.index(("微信截", "MSung-Light")) :] == [
+        ("微信截", "MSung-Light"), ("图", "STSong-Light"), (" ", "Helvetica"),
+        ("圖片", "MSung-Light"), (" ", "Helvetica"), ("□", "MSung-Light"), (".png", "Helvetica"),
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("language", "foot"),
     [("en", "Page {page} of {pages}"), ("zh-TW", "第 {page} 頁，共 {pages} 頁")],

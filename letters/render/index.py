@@ -46,17 +46,33 @@ MISSING = 0x25A1  # □, which Chinese print puts for a character it has no type
 _PAGES = "pages"  # the form that draws the number of pages, known only once all are drawn
 
 
+# What each built-in Chinese font has type for: the characters of its code page.
+_CODE_PAGES = {"zh-CN": "gbk", "zh-TW": "cp950"}
+
+
+def _in_code_page(char: str, code_page: str) -> bool:
+    try:
+        char.encode(code_page)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _Printable(dict[int, int]):
     """What the index prints for each character: itself, or a stand-in the fonts have.
 
     Text that reaches the index only in its CSV and JSON twins, never printed: a narrow no-break
-    space (Babel puts one in `2:30 PM`) is not in the standard fonts, and a character past
-    U+FFFF (`𠮷`) is not in the built-in Chinese fonts, which take two-byte codes only (it
-    would print as two wrong glyphs, wider than measured, over the next column).
+    space (Babel puts one in `2:30 PM`) is not in the standard fonts, and a character neither
+    Helvetica nor either built-in Chinese font has (`𠮷`, past U+FFFF, which they could not
+    even encode: it would print as two wrong glyphs, wider than measured, over the next column).
     """
 
     def __missing__(self, code: int) -> int:
-        self[code] = printed = MISSING if code > 0xFFFF else code
+        char = chr(code)
+        known = code <= 0xFFFF and any(
+            _in_code_page(char, page) for page in ("cp1252", *_CODE_PAGES.values())
+        )
+        self[code] = printed = code if known else MISSING
         return printed
 
 
@@ -101,7 +117,7 @@ def render_index(case: Case, index: BundleIndex, language: str) -> bytes:
         canvas.setCreator("letters")
         canvas.setPageCallBack(lambda _number: _pack(canvas))
         lead, _pages, tail = labels.word(labels.PAGE, language).partition("{pages}")
-        sheet = _Sheet(canvas, _Ink(canvas, face.typeface), text(index.name, FOOTER), lead)
+        sheet = _Sheet(canvas, _Ink(canvas, face), text(index.name, FOOTER), lead)
         sheet.block([text(words["title"], TITLE, "centre")])
         sheet.space(8)
         sheet.table(text(words["case"], HEADING), None, lambda: (
@@ -145,9 +161,39 @@ def _typeface(language: str) -> _Face:
     The built-in font is the same on every computer; its glyphs come from the PDF reader.
     The CSV and JSON beside the index carry every text exactly.
     """
-    chinese = fonts.builtin("zh-TW" if language == "zh-TW" else "zh-CN").name
+    own = "zh-TW" if language == "zh-TW" else "zh-CN"
     marks = CHINESE_MARKS if language != "en" else frozenset()
-    return _Face(Typeface("Helvetica", chinese, marks))
+    return _Face(Typeface("Helvetica", fonts.builtin(own).name, marks), _Chinese(own))
+
+
+class _Chinese(dict[str, str]):
+    """The built-in Chinese font each character is printed in: the one of the index's own
+    script when it has the character, else the other's (a Simplified file name in a
+    Traditional index: `微信截图`)."""
+
+    def __init__(self, own: str) -> None:
+        super().__init__()
+        other = "zh-CN" if own == "zh-TW" else "zh-TW"
+        self.order = [(fonts.builtin(script).name, _CODE_PAGES[script]) for script in (own, other)]
+
+    def __missing__(self, char: str) -> str:
+        self[char] = font = next(
+            (name for name, page in self.order if _in_code_page(char, page)), self.order[0][0]
+        )
+        return font
+
+    def runs(self, typeface: Typeface, text: str) -> list[tuple[str, str]]:
+        """Split text into (text, font) runs, as the typeface does, each Chinese run in the
+        fonts that have its characters."""
+        return [
+            ("".join(part), chinese)
+            for run, font in typeface.runs(text)
+            for chinese, part in (
+                itertools.groupby(run, self.__getitem__)
+                if font == typeface.fallback
+                else [(font, run)]
+            )
+        ]
 
 
 class _Face(dict[str, float]):
@@ -157,12 +203,14 @@ class _Face(dict[str, float]):
     `Typeface.width` first splits the text into runs of one font.
     """
 
-    def __init__(self, typeface: Typeface) -> None:
+    def __init__(self, typeface: Typeface, chinese: _Chinese) -> None:
         super().__init__()
         self.typeface = typeface
+        self.chinese = chinese
 
     def __missing__(self, char: str) -> float:
-        self[char] = width = self.typeface.width(char, 1.0)
+        [(_char, font)] = self.chinese.runs(self.typeface, char)
+        self[char] = width = pdfmetrics.stringWidth(char, font, 1.0)
         return width
 
     def width(self, text: str, size: float) -> float:
@@ -427,13 +475,21 @@ class _Ink:
     built-in Chinese font, neither of which is subset, so a character's code never changes.
     """
 
-    def __init__(self, canvas: Canvas, typeface: Typeface) -> None:
-        self.typeface = typeface
-        self.names: dict[str, str] = {}  # font → its name in the page's resources: /F1
-        self.codes: dict[str, _Codes] = {}
-        for font in filter(None, (typeface.main, typeface.fallback)):
-            self.names[font] = canvas._doc.getInternalFontName(font)
-            self.codes[font] = _Codes(pdfmetrics.getFont(font))
+    def __init__(self, canvas: Canvas, face: _Face) -> None:
+        self.canvas = canvas
+        self.face = face
+        self.fonts: dict[str, tuple[str, _Codes]] = {}  # font → its resource name (/F1), codes
+        for font in filter(None, (face.typeface.main, face.typeface.fallback)):
+            self._font(font)
+
+    def _font(self, font: str) -> tuple[str, _Codes]:
+        """Return a font's name in the pages' resources and its codes; the first time, put it
+        in the document (the other script's Chinese font only when a character needs it)."""
+        known = self.fonts.get(font)
+        if known is None:
+            name = self.canvas._doc.getInternalFontName(font)
+            known = self.fonts[font] = (name, _Codes(pdfmetrics.getFont(font)))
+        return known
 
     def place(self, text: _Text, line: str, left: float, width: float, y: float) -> str:
         """Return the operators drawing a line of a text in the box of its line pitch whose
@@ -444,11 +500,11 @@ class _Ink:
 
     def line(self, line: str, x: float, y: float, size: float) -> str:
         """Return the operators drawing one line with its left end of baseline at (x, y)."""
-        shown = " ".join(
-            f"{self.names[font]} {size:g} Tf ({''.join(map(self.codes[font].__getitem__, run))}) Tj"
-            for run, font in self.typeface.runs(line)
-        )
-        return f"BT {x:.3f} {y:.3f} Td {shown} ET"
+        shown = []
+        for run, font in self.face.chinese.runs(self.face.typeface, line):
+            name, codes = self._font(font)
+            shown.append(f"{name} {size:g} Tf ({''.join(map(codes.__getitem__, run))}) Tj")
+        return f"BT {x:.3f} {y:.3f} Td {' '.join(shown)} ET"
 
 
 class _Codes(dict[str, str]):
