@@ -190,6 +190,10 @@ def test_a_dispute_never_gives_up_the_balance_still_owed(language: str) -> None:
     )
     text = " ".join(letter_text(render_letter(refunded, "dispute", language, TODAY)).split())
     assert words[0] in text and words[1] not in text
+    # What the letter asks and the contacts before it are two paragraphs, in every language.
+    paragraphs = render_letter(LATE, "dispute", language, TODAY).paragraphs
+    [asking] = [p for p in paragraphs if words[1] in " ".join(p.split())]
+    assert not any(event.reference in asking for event in LATE.events if event.reference)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
