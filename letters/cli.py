@@ -707,9 +707,10 @@ def _print_options(function: F) -> F:
             option(
                 "--paper",
                 type=LibraryChoice(_papers),
-                default="letter",
-                show_default=True,
-                help=N_("Paper size: US Letter, or A4 outside North America."),
+                help=N_(
+                    "Paper size: letter (US Letter) or a4 (default: A4 when your address is "
+                    "outside North America, else US Letter)."
+                ),
             ),
             option(
                 "--envelope",
@@ -750,7 +751,7 @@ def _print_options(function: F) -> F:
     def printing(
         *args: Any,
         formats: str,
-        paper: str,
+        paper: str | None,
         envelope: str,
         window_offset: str | None,
         font: Path | None,
@@ -765,7 +766,7 @@ def _print_options(function: F) -> F:
 
 def _print(
     formats: str,
-    paper: str,
+    paper: str | None,
     envelope: str,
     font: Path | None,
     explain: str | None,

@@ -111,13 +111,29 @@ class Print:
     """How the printed letter is made: formats, paper, envelope, font, companion sheet."""
 
     formats: tuple[str, ...] = ("pdf", "docx")
-    paper: str = "letter"
+    paper: str | None = None
+    """None: the paper where the holder prints (`paper_for`)."""
     envelope: str | None = "plain"
     font: Path | None = None
     explain: str | None = None
     """The companion sheet's language; None: the holder's (none for an English reader);
     "none": no sheet."""
     window_offset: tuple[float, float] = (0.0, 0.0)  # inches right and down
+
+
+NORTH_AMERICA = frozenset({"US", "CA", "MX"})
+"""Where US Letter is the paper in the shops; A4 everywhere else."""
+
+
+def paper_for(letter: Letter, options: Print) -> str:
+    """Return the paper a letter is printed on: the one asked for, else US Letter where the
+    holder is in North America (or the letter goes in a window envelope, made for it), else
+    A4."""
+    if options.paper is not None:
+        return options.paper
+    address = letter.sender.address
+    abroad = address is not None and address.country not in NORTH_AMERICA
+    return "a4" if abroad and options.envelope != "window" else "letter"
 
 
 def sheet_language(case: Case, explain: str | None) -> str | None:
@@ -186,7 +202,7 @@ def print_files(
             # A sheet, and the FCC statement (filed online), go in no envelope.
             envelope = None if letter.sheet or letter.kind in PASTED else options.envelope
             pdf = render_pdf(
-                letter, paper=options.paper, font=options.font, envelope=envelope,
+                letter, paper=paper_for(letter, options), font=options.font, envelope=envelope,
                 window_offset=options.window_offset,
             )  # fmt: skip
             files[base.with_name(base.name + ".pdf")] = pdf.data
@@ -195,7 +211,8 @@ def print_files(
             notes += [note for note in pdf.notes if note not in notes]
         if "docx" in options.formats and not letter.sheet:
             pitch = pdf.pitch if "pdf" in options.formats else None  # as the PDF was set
-            docx = render_docx(letter, paper=options.paper, template_dir=template_dir, pitch=pitch)
+            paper = paper_for(letter, options)
+            docx = render_docx(letter, paper=paper, template_dir=template_dir, pitch=pitch)
             files[base.with_name(base.name + ".docx")] = docx
         if letter.kind in PASTED:
             text = "\n\n".join(letter.paragraphs) + "\n"

@@ -208,3 +208,37 @@ def test_a_letter_to_mail_without_the_carriers_address_is_warned_of(
         result = run("letter", case, "-o", tmp_path / method, "--date", "2026-11-24")
         assert result.exit_code == 0, result.stderr
         assert (warning in result.stdout) is warned, result.stdout
+
+
+def test_a_holder_abroad_prints_on_a4_and_is_told_how_to_mail_from_there(tmp_path: Path) -> None:
+    text = (SAMPLES / "case-zh-CN.toml").read_text(encoding="utf-8")
+    us = 'address = { lines = ["123 Main St", "Apt 4B"], city = "San Francisco", region = "CA", postal_code = "94105", country = "US" }'  # noqa: E501
+    assert us in text
+    shanghai = (
+        'address = { lines = ["Room 1203, No. 88 Century Avenue"], city = "Pudong Xinqu", '
+        'region = "Shanghai Shi", postal_code = "200120", country = "CN" }'
+    )
+    case = tmp_path / "case.toml"
+    case.write_text(text.replace(us, shanghai), encoding="utf-8")
+
+    def sizes(folder: Path, *options: str) -> set[tuple[int, int]]:
+        result = run("letter", case, "-o", folder, "--date", "2026-11-24", *options)
+        assert result.exit_code == 0, result.stderr
+        pages = [p for pdf in folder.glob("*.pdf") for p in pypdf.PdfReader(pdf).pages]
+        return {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages}
+
+    a4, letter, envelope = (595, 842), (612, 792), (684, 297)  # points
+    assert sizes(tmp_path / "abroad", "--envelope", "none") == {a4}
+    section = Document(str(tmp_path / "abroad" / "request.en.docx")).sections[0]
+    assert round(section.page_width.mm) == 210
+    # Certified Mail is for mail within the US; the sheet says what to use instead.
+    sheet = "".join(pdf_text(tmp_path / "abroad" / "request.en.explain.zh-CN.pdf").split())
+    assert "CertifiedMail）只能在美国境内寄出" in sheet and "国际挂号信" in sheet
+    assert "mailed--certified-mail" not in sheet
+    assert sizes(tmp_path / "asked", "--paper", "letter", "--envelope", "none") == {letter}
+    assert sizes(tmp_path / "window", "--envelope", "window") == {letter}
+    case.write_text(text, encoding="utf-8")
+    assert sizes(tmp_path / "home", "--envelope", "none") == {letter}
+    sheet = "".join(pdf_text(tmp_path / "home" / "request.en.explain.zh-CN.pdf").split())
+    assert "mailed--certified-mail" in sheet and "国际挂号信" not in sheet
+    assert sizes(tmp_path / "envelope") == {letter, envelope}
