@@ -145,12 +145,34 @@ def sheet_language(case: Case, explain: str | None) -> str | None:
     return case.language if case.language != "en" else None
 
 
+def letter_day(case: Case, request: Request) -> date:
+    """Return the day the letters asked for are dated: the day the request is for, except a
+    closure request already sent, which is written as it went, on the day it was sent (a copy
+    dated today would disagree with the mailing and the letters that cite it)."""
+    sent = case.request_sent_on
+    return sent if request.kind == "request" and sent and sent < request.today else request.today
+
+
+def _as_sent(case: Case, request: Request) -> list[str]:
+    """Say so when the closure request is written as of the day it was sent."""
+    day = letter_day(case, request)
+    if day == request.today:
+        return []
+    return [
+        _(
+            "The closure request was sent on {date}: it is written as it went, dated that day "
+            "(the letter after it is the follow-up: --kind follow-up)"
+        ).format(date=i18n.format_date(day, i18n.ui_language()))
+    ]
+
+
 def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Letter], list[str]]:
     """Render the letter asked for, the documents that go with it, and beside each English
     letter the companion sheet in the holder's language; return them and any warnings."""
     refuse_closing_before_port(case, request)
     letters: list[Letter] = []
-    notes = _request_notes(case, request)
+    day = letter_day(case, request)
+    notes = _as_sent(case, request) + _request_notes(case, request)
     for kind in [request.kind, *COMPANIONS.get(request.kind, ())]:
         # --lang chooses the letter asked for; the letters that go with it keep their reader's.
         chosen = request.language if kind == request.kind else None
@@ -158,7 +180,7 @@ def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Le
         warning = check_language(case, kind, language)
         notes += [warning] if warning else []
         try:
-            letters.append(render_letter(case, kind, language, request.today, request.template_dir))
+            letters.append(render_letter(case, kind, language, day, request.template_dir))
         except InputError as error:
             if kind == request.kind:
                 raise
@@ -181,7 +203,7 @@ def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Le
         raise InputError(_("--explain: goes with an English letter — add --lang en"))
     if sheet:
         letters += [
-            render_letter(case, "explain", sheet, request.today, request.template_dir, item.kind)
+            render_letter(case, "explain", sheet, day, request.template_dir, item.kind)
             for item in english
         ]
     return letters, notes
@@ -271,10 +293,11 @@ def write_email(request: Request) -> Written:
     refuse_closing_before_port(case, request)
     language = request.language or document_language(case, request.kind)
     warning = check_language(case, request.kind, language)
-    letter = render_letter(case, request.kind, language, request.today, request.template_dir)
+    day = letter_day(case, request)
+    letter = render_letter(case, request.kind, language, day, request.template_dir)
     files, mailto = email_files(letter, request.out_dir)
     notes = [warning] if warning else []
-    notes += _request_notes(case, request) + _quoted_chinese(case, letter)
+    notes += _as_sent(case, request) + _request_notes(case, request) + _quoted_chinese(case, letter)
     return Written(write_outputs(files, request.force), mailto, notes)
 
 

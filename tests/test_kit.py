@@ -316,3 +316,24 @@ def test_two_kits_of_one_day_stand_side_by_side(tmp_path: Path) -> None:
     ]  # fmt: skip
     with zipfile.ZipFile(tmp_path / "bundle-refund-2026-12-24.zip") as bag:
         assert "bundle-refund-2026-12-24/data/documents/refund.en.pdf" in bag.namelist()
+
+
+def test_a_closure_request_already_sent_is_written_as_it_went(tmp_path: Path) -> None:
+    # A copy of the request dated today would disagree with its Certified Mail receipt and
+    # with every later letter, which encloses "my closure request of November 24, 2026".
+    late = SAMPLES / "case-late-en.toml"
+    result = run("kit", late, "-o", tmp_path, "--date", "2026-12-24")
+    assert result.exit_code == 0, result.stderr
+    assert "The closure request was sent on November 24, 2026" in result.stdout
+    with zipfile.ZipFile(tmp_path / "bundle-2026-12-24.zip") as bag:  # the bundle: made today
+        letter = bag.read("bundle-2026-12-24/data/documents/request.en.pdf")
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(letter)).pages)
+    assert "November 24, 2026" in text and "December 24, 2026" not in text
+    draft = (tmp_path / "request.en.eml").read_bytes()
+    assert b"Date: Tue, 24 Nov 2026" in draft
+    # The letters after it are dated the day they are written.
+    result = run("letter", late, "--kind", "follow-up", "-o", tmp_path, "--date", "2026-12-24")
+    assert result.exit_code == 0 and "was sent on" not in result.stdout
+    assert "December 24, 2026" in "".join(
+        page.extract_text() for page in pypdf.PdfReader(tmp_path / "follow-up.en.pdf").pages
+    )
