@@ -446,6 +446,19 @@ def card_dispute_missed(case: Case, today: date) -> date | None:
     return max(last_days)
 
 
+def late_card_charges(case: Case, today: date) -> tuple[Charge, ...]:
+    """Return the charges of the card dispute whose days are past while another's are not:
+    the law's procedures (the investigation, the right to withhold payment) cover only the
+    others, so the letter asks for these apart, as a request."""
+    if card_dispute_missed(case, today):
+        return ()  # past for every charge: the whole letter asks
+    return tuple(
+        charge
+        for charge in cited_charges(case, "card-dispute")
+        if (last := card_dispute_by(charge)) and last < today
+    )
+
+
 def _earlier_contacts(case: Case, view: Any, today: date) -> tuple[Any, ...]:
     """Return the events a closure request cites as asked before: those before the day it was
     sent (not its own mailing, nor what came since), or by the letter's date while it is not."""
@@ -466,8 +479,9 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
 
     view = inert(case)
     recipient = recipient_for(case, kind)
-    disputed = cited_charges(case, kind)
-    pairs = zip(case.charges, view.charges, strict=True)
+    late = late_card_charges(case, today) if kind == "card-dispute" else ()
+    disputed = tuple(charge for charge in cited_charges(case, kind) if charge not in late)
+    pairs = list(zip(case.charges, view.charges, strict=True))
     charges = tuple(shown for charge, shown in pairs if charge in disputed)
     statements = [c.statement_date for c in disputed if c.statement_date]
     first_statement = min(statements) if statements else None
@@ -489,6 +503,7 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "checklist": view.checklist,
         "status": view.status,
         "charges": charges,
+        "late_charges": tuple(shown for charge, shown in pairs if charge in late),
         "card": view.card,
         "complaint": view.complaint,
         "response_days": case.response_days,

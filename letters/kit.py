@@ -18,12 +18,14 @@ from letters.content import (
     COMPANIONS,
     Letter,
     attorney_general_office,
+    card_dispute_by,
     card_dispute_missed,
     charge_cutoff,
     check_language,
     cited_charges,
     disputed_charges,
     document_language,
+    late_card_charges,
     render_letter,
     untranslated,
 )
@@ -320,7 +322,7 @@ def _request_notes(case: Case, request: Request) -> list[str]:
             ).format(recipient=case.recipient.name)
         )
     if request.kind == "card-dispute":
-        notes += _not_on_a_statement(case)
+        notes += _not_on_a_statement(case) + _late_on_a_card(case, request.today)
     missed = card_dispute_missed(case, request.today) if request.kind == "card-dispute" else None
     if missed:
         notes.append(
@@ -403,6 +405,25 @@ def _left_out(case: Case) -> list[str]:
             cutoff=i18n.format_date(cutoff.day, language),
             what=cutoff.what,
         )
+    ]
+
+
+def _late_on_a_card(case: Case, today: date) -> list[str]:
+    """Warn of each charge the card dispute asks for apart, its days past while another's are
+    not: withholding its payment meanwhile would draw late fees."""
+    language = i18n.ui_language()
+    return [
+        _(
+            "Warning: the {days} days to dispute the charge of {amount} of {date} with the card "
+            "issuer or bank ended on {last}: the letter asks for it apart, without the law's "
+            "protections — pay it on time meanwhile"
+        ).format(
+            days=CARD_DISPUTE_DAYS,
+            amount=i18n.format_money(charge.amount, case.account.currency, language),
+            date=i18n.format_date(charge.date, language),
+            last=i18n.format_date(card_dispute_by(charge) or charge.date, language),
+        )
+        for charge in late_card_charges(case, today)
     ]
 
 

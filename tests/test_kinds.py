@@ -761,3 +761,41 @@ def test_the_attorney_general_gets_the_enclosures_oldest_first_as_the_letter_say
                 "complaint": "F"}  # fmt: skip
     found = [initials[word] for line in letter.enclosures for word in initials if word in line]
     assert "".join(dict.fromkeys(found)) == order  # each kind once, in this order
+
+
+@pytest.mark.parametrize("kind", ["credit", "debit"])
+def test_a_charge_past_its_days_is_asked_for_apart_from_the_dispute_of_the_others(
+    kind: str,
+) -> None:
+    # The $45.00 was on the December statement, the $9.99 on January's: by February 20 only
+    # the $9.99 is in time, and only it may be withheld while the issuer investigates.
+    first, second = LATE.charges
+    later = dataclasses.replace(second, date=date(2027, 1, 5), statement_date=date(2027, 1, 15))
+    case = with_card_type(dataclasses.replace(LATE, charges=(first, later)), kind)
+    today = date(2027, 2, 20)
+    assert content.late_card_charges(case, today) == (first,)
+    letter = render_letter(case, "card-dispute", "en", today)
+    paragraphs = [" ".join(p.split()) for p in letter.paragraphs]
+    text = "\n".join(paragraphs)
+    assert "in the amount of $9.99" in text and "$54.99" not in text
+    asked = paragraphs.index(next(p for p in paragraphs if p.startswith("I also ask you")))
+    assert (
+        "$45.00" in paragraphs[asked + 1]
+        and "statement of December 15, 2026" in paragraphs[asked + 1]
+    )
+    assert paragraphs[asked + 2].startswith("More than 60 days have passed since that statement")
+    assert all("$45.00" not in p for p in paragraphs[:asked])
+    assert "first statement that showed this" in text and "January 15, 2027" in text
+    # Both statements are enclosed; and the sheet says the late one is paid on time meanwhile.
+    errors = "charges" if kind == "credit" else "transfers"
+    assert [e for e in letter.enclosures if "statement" in e] == [
+        f"Copy of my statement of {d}, with the disputed {errors} marked"
+        for d in ("December 15, 2026", "January 15, 2027")
+    ]
+    sheet = letter_text(render_letter(case, "explain", "zh-CN", today, explaining="card-dispute"))
+    assert "这1笔请按时付款" in "".join(sheet.split())
+    # Before the first's days are past, both are disputed, each with its own statement.
+    both = render_letter(case, "card-dispute", "en", date(2027, 1, 20))
+    text = " ".join(letter_text(both).split())
+    assert "$54.99" in text and "I also ask you" not in text
+    assert "The first of your statements that showed these" in text
