@@ -707,6 +707,10 @@ def test_a_card_dispute_past_its_last_day_asks_and_claims_no_protection(
     assert missed[language] not in sheet
     letter, sheet = texts(last + timedelta(days=1))
     assert not any(claim in letter for claim in claims), letter
+    # Past the 60 days the billing-error procedure is gone, not every protection: the sheet
+    # names the law that still limits what the holder owes for a charge not authorized.
+    rule = "12 CFR 1026.12(b)" if kind == "credit" else "12 CFR 1005.6"
+    assert rule in sheet
     assert "must reach you within 60 days" not in letter
     assert "back to my account" in letter  # it still asks
     assert not any(claim in sheet for claim in sheet_claims), sheet
