@@ -32,17 +32,29 @@ class Agency:
 
 @cache
 def directory() -> dict[str, Agency]:
-    """Return the shipped directory: `fcc`, `cfpb`, and `attorney_general.XX` by state code."""
+    """Return the shipped directory: `fcc`, `cfpb`, and by state code `attorney_general.XX`
+    and `utility_commission.XX`."""
     data = tomllib.loads(DIRECTORY.read_text(encoding="utf-8"))
-    entries = {key: value for key, value in data.items() if key != "attorney_general"}
-    entries |= {f"attorney_general.{k}": v for k, v in data.get("attorney_general", {}).items()}
+    entries = {key: value for key, value in data.items() if key not in BY_STATE}
+    for kind in BY_STATE:
+        entries |= {f"{kind}.{state}": value for state, value in data.get(kind, {}).items()}
     return {key: _agency(value) for key, value in entries.items()}
+
+
+BY_STATE = ("attorney_general", "utility_commission")
+"""The directory's tables of one entry per state."""
 
 
 def attorney_general(state: str) -> Agency | None:
     """Return the consumer-protection office of a state's attorney general, if the directory
     has a checked entry for it."""
     return directory().get(f"attorney_general.{state.upper()}")
+
+
+def utility_commission(state: str) -> Agency | None:
+    """Return the state commission that regulates phone service and takes complaints about
+    it, if the directory has a checked entry for the state."""
+    return directory().get(f"utility_commission.{state.upper()}")
 
 
 def _agency(entry: dict[str, object]) -> Agency:

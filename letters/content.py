@@ -517,6 +517,7 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "case_name": _case_name(case),
         "deadline": case.answer_due(today),
         "agency": inert(_agency(case, kind), "agency"),
+        "commission": inert(_commission(case, kind), "commission"),
         # A card dispute must reach the issuer within these days after the first statement
         # that shows the charge; the letter claims it is in time only while that is true, and
         # the law's protections only while they are not lost for every charge.
@@ -551,6 +552,18 @@ def _agency(case: Case, kind: str) -> dict[str, Any] | None:
     if agency is None:
         return None
     return {"source": agency.source, "checked": agency.checked, "online": agency.online}
+
+
+def _commission(case: Case, kind: str) -> dict[str, Any] | None:
+    """Return the state commission that regulates the holder's phone service, from the
+    directory, for the sheet of the letter to the attorney general to name beside it."""
+    from letters import agencies
+
+    state = _state(case.holder.address)
+    commission = agencies.utility_commission(state) if kind == "complaint-ag" and state else None
+    if commission is None:
+        return None
+    return {"name": commission.name, "online": commission.online, "phone": commission.phone}
 
 
 def render_letter(

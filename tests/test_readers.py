@@ -250,6 +250,11 @@ def test_the_attorney_general_letter_carries_the_directorys_address_and_says_whe
     )
     sheet = "".join(pdf_text(tmp_path / "complaint-ag.en.explain.zh-CN.pdf").split())
     assert "2026年11月29日" in sheet and "peopleclerk.com" in sheet
+    # The office's own form, and in California the commission that regulates phone service,
+    # where the attorney general's office itself sends such complaints.
+    assert "oag.ca.gov/contact/consumer-complaint-against-business-or-company" in sheet
+    assert "CaliforniaPublicUtilitiesCommission" in sheet and "1-800-649-7570" in sheet
+    assert "FCC给的投诉编号" in sheet
 
 
 def test_a_complaint_for_a_state_without_an_address_still_writes_the_fcc_text(
