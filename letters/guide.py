@@ -38,12 +38,13 @@ STAGES = {
 }
 CHECKLIST = {
     "port": N_(
-        "Keeping the number? Port it to the new carrier first: closing the account releases "
-        "the number for good."
+        "Keeping the number? Port it to the new carrier first, with the number transfer PIN "
+        "this carrier gives you (lift any number lock first: it stops your own port too). "
+        "Closing the account releases the number for good."
     ),
     "lock": N_(
-        "Ask for a port-out PIN or number lock, so nobody moves the number while it is being "
-        "closed."
+        "Not keeping the number? Ask for a number lock, so nobody else moves it while the "
+        "account is being closed."
     ),
     "backup": N_("Back up what the account holds: call and message history, statements."),
     "two-factor": N_(
@@ -55,6 +56,10 @@ CHECKLIST = {
         "Use the remaining balance of {amount}, or ask for a refund: prepaid balances are "
         "usually forfeited, postpaid credit is usually refunded (some carriers quote about "
         "60 days)."
+    ),
+    "refund": N_(
+        "Ask for a refund of the remaining balance of {amount}: prepaid balances are usually "
+        "forfeited, postpaid credit is usually refunded (some carriers quote about 60 days)."
     ),
     "request": N_("Send the closure request and keep proof of sending."),
     "confirmation": N_("Get written confirmation that the account is closed."),
@@ -226,12 +231,17 @@ def _checklist(case: Case, sent: date | None, confirmed: date | None) -> tuple[I
     checks = case.checklist
     balance = case.account.balance
     done: dict[str, bool | None] = {  # None: the item does not apply to this case
-        "port": None if checks.keep_number is False else checks.number_ported,
-        "lock": checks.number_locked,
+        # Once closed, the number is gone: nobody can move it any more, the holder included.
+        "port": None
+        if checks.keep_number is False or (confirmed and not checks.number_ported)
+        else checks.number_ported,
+        "lock": None if checks.keep_number or confirmed else checks.number_locked,
         "backup": checks.backed_up,
         "two-factor": checks.two_factor_moved,
         "autopay": checks.autopay_removed,
-        "balance": case.status.refund_received is not None if balance else None,
+        # Once closed, the balance can only be refunded.
+        "balance": None if confirmed or not balance else case.status.refund_received is not None,
+        "refund": None if not confirmed or not balance else case.status.refund_received is not None,
         "request": sent is not None,
         "confirmation": case.status.confirmation_received is not None,
         "esim": checks.esim_deleted,

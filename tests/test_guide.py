@@ -62,10 +62,11 @@ def test_before_the_request(case_file) -> None:
         "Not sent yet: get ready, then send the closure request.\n"
         "\n"
         "Checklist\n"
-        "  [ ] Keeping the number? Port it to the new carrier first: closing the account "
-        "releases the number for good.\n"
-        "  [ ] Ask for a port-out PIN or number lock, so nobody moves the number while it is "
-        "being closed.\n"
+        "  [ ] Keeping the number? Port it to the new carrier first, with the number transfer "
+        "PIN this carrier gives you (lift any number lock first: it stops your own port too). "
+        "Closing the account releases the number for good.\n"
+        "  [ ] Not keeping the number? Ask for a number lock, so nobody else moves it while the "
+        "account is being closed.\n"
         "  [ ] Back up what the account holds: call and message history, statements.\n"
         "  [ ] Move every login code sent to this number (bank, payment apps, WeChat, Alipay, "
         "Apple ID, email recovery) to another number.\n"
@@ -187,9 +188,22 @@ def test_checklist_follows_the_case(case_file) -> None:
     stdout = guide(path, "2026-11-24")
     assert "Keeping the number?" not in stdout  # not keeping it: nothing to port
     assert "remaining balance" not in stdout  # nothing left to use or refund
-    assert "  [x] Ask for a port-out PIN or number lock" in stdout
+    assert "  [x] Not keeping the number? Ask for a number lock" in stdout
     assert "  [x] Back up what the account holds" in stdout
     assert "  [ ] Remove autopay" in stdout
+
+
+def test_the_checklist_asks_only_what_still_applies(case_file) -> None:
+    # Keeping the number: the port (with its transfer PIN) is the step, and a lock would stop
+    # it. Once the closure is confirmed, the number is gone and the balance can only be
+    # refunded.
+    keeping = guide(case_file(SAMPLE_CASE + "\n[checklist]\nkeep_number = true\n"), "2026-11-24")
+    assert "number transfer PIN" in keeping and "Ask for a number lock" not in keeping
+    assert "Use the remaining balance of $12.50" in keeping
+    closed = guide(case_file(SAMPLE_CASE + CLOSED), "2026-12-03")
+    assert "number lock" not in closed
+    assert "Use the remaining balance" not in closed
+    assert "  [ ] Ask for a refund of the remaining balance of $12.50" in closed
 
 
 def test_waiting_for_the_answer(case_file) -> None:
