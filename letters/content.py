@@ -504,6 +504,12 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "status": view.status,
         "charges": charges,
         "late_charges": tuple(shown for charge, shown in pairs if charge in late),
+        # A charge on the cutoff day itself: the letters say "on or after" it, not "after".
+        "on_the_day": any(
+            charge.date == cutoff.day
+            for cutoff in filter(None, [charge_cutoff(case)])
+            for charge in (*disputed, *late)
+        ),
         "card": view.card,
         "complaint": view.complaint,
         "response_days": case.response_days,

@@ -803,3 +803,25 @@ def test_a_charge_past_its_days_is_asked_for_apart_from_the_dispute_of_the_other
     text = " ".join(letter_text(both).split())
     assert "$54.99" in text and "I also ask you" not in text
     assert "The first of your statements that showed these" in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_charge_on_the_closing_day_is_said_to_be_on_or_after_it(language: str) -> None:
+    # The letters dispute a charge made on the day the account closed too: "after" that day
+    # would be untrue of it, and the carrier could simply point to the dates.
+    first, second = LATE.charges
+    assert LATE.status.closed_on == date(2026, 12, 1)
+    case = dataclasses.replace(
+        LATE, charges=(dataclasses.replace(first, date=date(2026, 12, 1)), second)
+    )
+    words = {"en": "on or after the account was closed", "zh-CN": "注销当天及之后",
+             "zh-TW": "終止當日及之後"}[language]  # fmt: skip
+    text = " ".join(letter_text(render_letter(case, "dispute", language, TODAY)).split())
+    assert words in text
+    assert words not in " ".join(
+        letter_text(render_letter(LATE, "dispute", language, TODAY)).split()
+    )
+    if language == "en":
+        for kind in ("follow-up", "complaint", "complaint-ag", "card-dispute"):
+            text = " ".join(letter_text(render_letter(case, kind, "en", TODAY)).split())
+            assert "on or after" in text.lower(), kind
