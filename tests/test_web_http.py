@@ -467,10 +467,11 @@ def test_a_bundle_after_sending_holds_the_letters_as_they_were_sent(
     client.post("/documents", {"csrf": client.csrf("/documents"), "kind": "complaint"})
     _status, _headers, text = client.request("GET", "/bundle")
     assert "Make the bundle of the letters chosen and the evidence" in text
-    assert "Leave out every letter you did not send" in text
-    offered = re.findall(r'name="letter" value="([^"]+)" checked', text)
-    assert "request.en.pdf" in offered and "complaint.en.pdf" in offered
-    chosen = [name for name in offered if name.startswith("request.")]
+    assert "Tick another letter only if you sent it" in text
+    offered = re.findall(r'name="letter" value="([^"]+)"( checked)?', text)
+    assert ("request.en.pdf", " checked") in offered and ("complaint.en.pdf", "") in offered
+    chosen = [name for name, ticked in offered if ticked]
+    assert chosen and all(name.startswith("request.") for name in chosen)
     assert client.post("/bundle", {"csrf": client.csrf("/bundle"), "letter": chosen})[0] == 303
     for _attempt in range(200):
         progress = json.loads(client.request("GET", "/bundle/progress")[2])

@@ -1128,12 +1128,15 @@ def bundle() -> Any:
     )
 
 
-def _written(state: State) -> list[str]:
-    """Return the letters written for the case, by name: those a bundle made after sending
-    may hold, as the holder chooses."""
+def _written(state: State) -> list[tuple[str, bool]]:
+    """Return the letters written for the case, by name, each with whether it is offered
+    ticked: those a bundle made after sending may hold, as the holder chooses. Only the
+    closure request's, which the case records as sent, are ticked: the others may be drafts
+    never sent, and the bundle may go to the carrier, a bank or the FCC."""
     from letters.kit import written_letters
 
-    return sorted(written_letters(state.out_dir)) if state.out_dir else []
+    names = sorted(written_letters(state.out_dir)) if state.out_dir else []
+    return [(name, name.startswith("request.")) for name in names]
 
 
 @pages.post("/bundle")
