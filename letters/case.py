@@ -661,6 +661,19 @@ class Event:
             return exact_moment(self.at, zone).astimezone(zone)
         return self.at
 
+    @property
+    def ticket(self) -> str | None:
+        """Return the reference a letter cites: a ticket or case number someone gave. An
+        email's Message-ID, or the digest an import puts in its place (`letters.send`,
+        `letters.inbox`), identifies the message for the timeline, and means nothing to the
+        letter's reader."""
+        reference = self.reference
+        return None if reference and MESSAGE_REFERENCE.fullmatch(reference) else reference
+
+
+MESSAGE_REFERENCE = re.compile(r"<[^<>\s]+@[^<>\s]+>|sha256:[0-9a-f]{32}")
+"""What sending or importing an email records as its event's reference."""
+
 
 @dataclass(frozen=True)
 class Case:

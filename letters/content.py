@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
@@ -474,10 +474,12 @@ def _state(address: Address | None) -> str:
 
 def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]:
     """Return the variables a content template sees: an inert view of the case (plain values
-    whose strings remember their case keys), never the live objects."""
+    whose strings remember their case keys), never the live objects. An event's reference is
+    the one a letter cites (`Event.ticket`)."""
     from letters.templating import inert
 
-    view = inert(case)
+    events = tuple(replace(event, reference=event.ticket) for event in case.events)
+    view = inert(replace(case, events=events))
     recipient = recipient_for(case, kind)
     late = late_card_charges(case, today) if kind == "card-dispute" else ()
     disputed = tuple(charge for charge in cited_charges(case, kind) if charge not in late)

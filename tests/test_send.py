@@ -253,6 +253,14 @@ def test_the_event_of_a_chinese_readers_sending_is_in_the_carriers_english(
     follow_up = run("letter", folder, "--kind", "follow-up", "--date", "2026-12-20")
     warnings = [line for line in follow_up.stderr.splitlines() if "--date" not in line]
     assert follow_up.exit_code == 0 and warnings == [], follow_up.stderr  # until the day comes
+    # The email's Message-ID ties the event to its copy; it is no reference the carrier gave.
+    message_id = load_case(folder / "case.toml").events[-1].reference
+    assert message_id and message_id.startswith("<")
+    from docx import Document
+
+    docx = Document(str(folder / "documents" / "follow-up.en.docx"))
+    letter = "\n".join(paragraph.text for paragraph in docx.paragraphs)
+    assert "by email" in letter and message_id not in letter
 
 
 def test_a_draft_outside_any_case_is_kept_but_not_recorded(
