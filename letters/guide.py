@@ -383,6 +383,27 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
                 due,
             )
         ]
+    delivery = case.delivery
+    if delivery.method == "both" and not (delivery.mailed_on or delivery.certified_mail):
+        mailed = Action(
+            "log",
+            command("log", name, "mailed", "--certified-mail", _("NUMBER")),
+            _(
+                "The printed letter is to go by Certified Mail too, the strongest proof of "
+                "sending: once it is mailed, add it to the timeline with the number on the "
+                "receipt."
+            ),
+        )
+        steps.append(
+            Step(
+                _(
+                    "The printed letter is to go by Certified Mail too, the strongest proof of "
+                    "sending: once it is mailed, record it with the number on the receipt: "
+                    "{command}"
+                ).format(command=mailed.command),
+                action=mailed,
+            )
+        )
     charge_steps, deadlines = _charges(case, today)  # their 60 days run meanwhile
     steps += charge_steps
     log = Action("log", command("log", name, "add", "--channel", "phone", "--summary", "…"))

@@ -647,3 +647,18 @@ def test_a_refund_asked_before_any_closure_request_is_warned_of(case_file, tmp_p
     asked = run("letter", case_file(SAMPLE_CASE), "--kind", "refund", "-o", tmp_path / "b",
                 "--date", "2026-11-24")  # fmt: skip
     assert asked.exit_code == 0 and "records no closure request" not in asked.stdout
+
+
+def test_a_request_sent_both_ways_is_followed_by_its_printed_letter(case_file) -> None:
+    # Emailed from the app or with `letters send`: the Certified letter, the strongest proof
+    # of sending, is still to go, and the guide says so until it is recorded.
+    both = SAMPLE_CASE.replace('certified_mail = "9407 1118 9876 5432 1002"', 'method = "both"')
+    assert 'method = "both"' in both
+    path = case_file(both + SENT)
+    stdout = guide(path, "2026-11-30")
+    assert "The printed letter is to go by Certified Mail too" in stdout
+    assert f"letters log {path} mailed --certified-mail NUMBER" in stdout
+    mailed = case_file(
+        both.replace('method = "both"', 'method = "both"\nmailed_on = 2026-11-25') + SENT
+    )
+    assert "The printed letter is to go" not in guide(mailed, "2026-11-30")
