@@ -312,6 +312,12 @@ def test_charges_and_the_card_are_recorded_and_the_card_dispute_is_written(
     status, _headers, text = client.post("/charges", charge, follow=True)
     assert status == 200 and "The charge is added to the case file." in text
     assert "December plan" in text and "$30.00" in text
+    # The same form sent again would double the amount disputed: refused, and said why.
+    recorded = (folder / "case.toml").read_bytes()
+    again = charge | {"csrf": client.csrf("/charges"), "charge.amount": "30.00"}
+    status, _headers, text = client.post("/charges", again)
+    assert status == 400 and "This charge is recorded already" in text
+    assert (folder / "case.toml").read_bytes() == recorded
     card = {"csrf": client.csrf("/charges"), "card.issuer": "Example Bank", "card.last4": "4242",
             "card.type": "credit", "card.address.line1": "PO Box 6500",
             "card.address.city": "Sioux Falls", "card.address.region": "SD",

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 from urllib.parse import urlencode
@@ -909,12 +910,37 @@ def _charge_form(
         if key in values and values[key] > launch().today():
             day = i18n.format_date(values[key], i18n.ui_language())
             problems[f"charge.{key}"] = _(message).format(day=day)
+    if not problems and _recorded_already(case, values, editing):
+        problems["charge.description"] = _(
+            "This charge is recorded already (the same day, amount, description and reference): "
+            "twice, it would double the amount the letters dispute. If it really was charged "
+            "twice, give each its reference number."
+        )
     if not problems:
         problems = _saved("charge", lambda: write(values))
     if problems:
         shown = {f"charge.{key}": text for key, text in given.items()}
         return _charges_page(case, {}, shown, problems, editing=editing)
     return _done("/charges", **{done: True})
+
+
+def _recorded_already(case: Case, values: dict[str, Any], editing: int | None) -> bool:
+    """Return whether the case has another charge that is this one: the same day, amount,
+    description, reference and statement (a form sent twice, say)."""
+    if "date" not in values or "amount" not in values:
+        return False
+    same = (
+        values["date"],
+        Decimal(values["amount"]),
+        values.get("description", "").casefold(),
+        values.get("reference"),
+        values.get("statement_date"),
+    )
+    return any(
+        (c.date, c.amount, c.description.casefold(), c.reference, c.statement_date) == same
+        for number, c in enumerate(case.charges, 1)
+        if number != editing
+    )
 
 
 @pages.post("/charges/<int:number>/remove")
