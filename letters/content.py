@@ -581,10 +581,13 @@ def render_letter(
     today: date,
     template_dir: Path | None = None,
     explaining: str | None = None,
+    app: bool = False,
 ) -> Letter:
     """Render the words of one letter from the case, dated `today`.
 
-    With kind `explain`, render the holder's sheet that explains the `explaining` letter.
+    With kind `explain`, render the holder's sheet that explains the `explaining` letter; with
+    `app`, a sheet for a holder who uses the browser app, whose steps name its pages rather
+    than commands.
     """
     from letters import templating
 
@@ -604,7 +607,7 @@ def render_letter(
     env = templating.environment(templating.search_path(template_dir), filters(case, language))
     variables = context(case, subject_kind, language, today)
     if kind in SHEETS:
-        variables |= {"kind": kind, "letter_kind": subject_kind}
+        variables |= {"kind": kind, "letter_kind": subject_kind, "app": app}
     try:
         rendered = templating.render_blocks(env, name, variables)
     except Exception as error:  # Jinja raises many types; all mean the template failed

@@ -81,6 +81,8 @@ class Request:
     close_without_port: bool = False
     """Write the closure request even though the case says the number is kept and not yet
     ported (for a holder who knows the port is done, or no longer wants the number)."""
+    app: bool = False
+    """Asked in the browser app: the holder's sheets name its pages, not commands."""
 
 
 PASTED = ("complaint",)
@@ -205,7 +207,7 @@ def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Le
         raise InputError(_("--explain: goes with an English letter — add --lang en"))
     if sheet:
         letters += [
-            render_letter(case, "explain", sheet, day, request.template_dir, item.kind)
+            render_letter(case, "explain", sheet, day, request.template_dir, item.kind, request.app)
             for item in english
         ]
     return letters, notes

@@ -433,6 +433,7 @@ def render_explain(case: Case, letter_kind: str, language: str) -> tuple[str, st
         **content.context(case, letter_kind, language, TODAY),
         "kind": "explain",
         "letter_kind": letter_kind,
+        "app": False,
     }
     rendered = templating.render_blocks(env, f"letters/explain.{language}.j2", variables)
     blocks = {name: block.text for name, block in rendered.items()}

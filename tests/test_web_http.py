@@ -999,3 +999,36 @@ def test_the_case_details_are_corrected_on_the_form_the_case_began_with(
     assert "# optional: how the printed letter is mailed" in written
     assert '"c/o Li Hua"], city = "San Francisco", region = "California"' in written  # untouched
     assert "[checklist]" not in written  # no table the holder did not fill in
+
+
+@pytest.mark.parametrize("sample", ["case-zh-CN", "case-late-zh-TW"])
+def test_the_sheets_the_app_writes_name_its_pages_not_commands(tmp_path: Path, sample: str) -> None:
+    # The holder who uses the browser app never types a command: the steps after sending say
+    # which page to use. The same sheet made on the command line gives the commands.
+    from pypdf import PdfReader
+
+    case = tmp_path / "case"
+    case.mkdir()
+    shutil.copy(SAMPLES / f"{sample}.toml", case / "case.toml")
+    shutil.copytree(SAMPLES / "evidence", case / "evidence")
+    kinds = ["request"] if sample == "case-zh-CN" else ["follow-up", "complaint", "card-dispute"]
+    with serve(tmp_path, case) as app:
+        client = Client(app)
+        client.login()
+        for kind in kinds:
+            status, _headers, text = client.post(
+                "/documents", {"csrf": client.csrf("/documents"), "kind": kind}, follow=True
+            )
+            assert status == 200, text
+    sheets = sorted((case / "documents").glob("*.explain.*.pdf"))
+    assert len(sheets) == len(kinds) + (1 if "complaint" in kinds else 0)  # and the AG's
+    for sheet in sheets:
+        text = "".join("".join(p.extract_text() for p in PdfReader(sheet).pages).split())
+        assert "letterslog" not in text and "lettersletter" not in text, sheet.name
+        assert "--kind" not in text and "命令" not in text, sheet.name
+        assert "页面" in text or "頁面" in text, sheet.name
+    cli = run("letter", case, "--kind", kinds[0], "-o", tmp_path / "cli")
+    assert cli.exit_code == 0, cli.stderr
+    (made,) = (tmp_path / "cli").glob(f"{kinds[0]}.en.explain.*.pdf")
+    text = "".join("".join(p.extract_text() for p in PdfReader(made).pages).split())
+    assert "letterslog" in text

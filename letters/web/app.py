@@ -1086,7 +1086,9 @@ def _write_documents(case: Case, kind: str, force: bool) -> Any:
     from letters.content import recipient_for
     from letters.kit import Print, Request, write_email, write_letter
 
-    request_ = Request(case.path or Path(), state.out_dir, launch().today(), kind=kind, force=force)
+    request_ = Request(
+        case.path or Path(), state.out_dir, launch().today(), kind=kind, force=force, app=True
+    )
     explain = g.lang if g.lang != "en" and case.language == "en" else None
     with state.lock:
         letter = write_letter(request_, Print(explain=explain))
@@ -1177,7 +1179,7 @@ def build() -> Any:
     state.job = job
     explain = g.lang if g.lang != "en" and case.language == "en" else None
     force = request.form.get("force") == "yes"  # only when the user said "Replace them"
-    request_ = Request(state.case_file, state.out_dir, launch().today(), force=force)
+    request_ = Request(state.case_file, state.out_dir, launch().today(), force=force, app=True)
     evidence = state.evidence_dir if state.evidence_dir and state.evidence_dir.is_dir() else None
 
     sent = case.request_sent_on is not None
