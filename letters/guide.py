@@ -83,6 +83,8 @@ DATED = {
     "refund_received": N_("The day the remaining balance was refunded"),
 }
 """The days under [status] that record where the closure stands, in plain words."""
+MAILED = N_("The day the letter was mailed")
+"""delivery.mailed_on, in plain words."""
 
 
 @dataclass(frozen=True)
@@ -104,14 +106,16 @@ ACTIONS = {
     "log": N_("Add it to the timeline"),
     "bundle": N_("Build the evidence bundle"),
     "record": N_("Record it in the checklist"),
+    "details": N_("Correct the case details"),
 }
 """What each action is, in plain words: a document kind to write, an event to log, the bundle,
-or what is done and when, recorded in the case file."""
+or what is done and when, recorded in the case file, or the case's own details to correct."""
 
 
 @dataclass(frozen=True)
 class Action:
-    """What a step asks the user to do: `kind` is a document kind, "log", "bundle" or "record";
+    """What a step asks the user to do: `kind` is a document kind, "log", "bundle", "record"
+    or "details";
     `command` is the same action as a terminal command, or for "record" the line to write in
     the case file, and `said` the step in words for a page that records it in a form."""
 
@@ -216,15 +220,24 @@ def plan(case: Case, today: date) -> Guide:
 
 def _to_correct(case: Case, today: date) -> list[Step]:
     """Say first what in the case file cannot be right: a day that has not come."""
-    return [
-        Step(
-            _(
-                "Correct {key} = {day} in the case file: that day has not come yet, and the "
-                "steps and deadlines below count from it."
-            ).format(key=key, day=day.isoformat())
+    steps = []
+    for key, day in case.days_to_come(today):
+        said = _(
+            "{what}: {day} has not come yet, and the steps and deadlines below count from it — "
+            "correct it."
+        ).format(what=_(DATED[key.split(".")[1]]) if key.startswith("status.") else _(MAILED),
+                 day=_day(day))  # fmt: skip
+        page = "record" if key.startswith("status.") else "log"
+        steps.append(
+            Step(
+                _(
+                    "Correct {key} = {day} in the case file: that day has not come yet, and the "
+                    "steps and deadlines below count from it."
+                ).format(key=key, day=day.isoformat()),
+                action=Action(page, f"{key} = {day.isoformat()}", said),
+            )
         )
-        for key, day in case.days_to_come(today)
-    ]
+    return steps
 
 
 def _checklist(case: Case, sent: date | None, confirmed: date | None) -> tuple[Item, ...]:
@@ -288,6 +301,15 @@ def _prepare(case: Case, today: date) -> list[Step]:
                     "asks for the account to close when it arrives."
                 ).format(date=_day(close_on)),
                 close_on,
+                Action(
+                    "details",
+                    f"close_on = {close_on.isoformat()}",
+                    _(
+                        "The closing date you ask for, {date}, has passed: give a later one in "
+                        "the case details, or none, and the letter asks for the account to "
+                        "close when it arrives."
+                    ).format(date=_day(close_on)),
+                ),
             )
         )
     elif close_on:

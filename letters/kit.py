@@ -100,14 +100,13 @@ def refuse_closing_before_port(case: Case, request: Request) -> None:
         and not checks.number_ported
         and not request.close_without_port
     ):
-        raise InputError(
-            _(
-                "checklist.keep_number = true, but the number is not ported yet: closing the "
-                "account now releases the number for good. Ask your new carrier to port it "
-                "first (it takes about a business day), then write number_ported = true under "
-                "[checklist]; to close without keeping the number, add --close-without-port"
-            )
+        message = _(
+            "checklist.keep_number = true, but the number is not ported yet: closing the "
+            "account now releases the number for good. Ask your new carrier to port it "
+            "first (it takes about a business day), then write number_ported = true under "
+            "[checklist]; to close without keeping the number, add --close-without-port"
         )
+        raise InputError(message, fields={"checklist.number_ported": message})
 
 
 @dataclass(frozen=True)
@@ -462,12 +461,18 @@ def _closure_notes(case: Case, request: Request) -> list[str]:
         ]
     close_on = case.account.close_on
     if case.request_sent_on is None and close_on and close_on < request.today:
-        return [
+        said = (
             _(
                 "Warning: the letter asks for the account to close on {date}, a day already "
+                "past — give a later closing date in the case details, or none"
+            )
+            if request.app
+            else _(
+                "Warning: the letter asks for the account to close on {date}, a day already "
                 "past — write a later close_on under [account] in the case file, or remove it"
-            ).format(date=i18n.format_date(close_on, i18n.ui_language()))
-        ]
+            )
+        )
+        return [said.format(date=i18n.format_date(close_on, i18n.ui_language()))]
     return []
 
 

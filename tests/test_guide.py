@@ -612,7 +612,12 @@ def test_a_closing_day_already_past_is_no_deadline_to_send_before(case_file) -> 
     assert [d.day for d in plan(load_case(path), date(2026, 11, 24)).deadlines] == [
         date(2026, 12, 1)
     ]
-    assert plan(load_case(path), date(2026, 12, 2)).deadlines == ()
+    later = plan(load_case(path), date(2026, 12, 2))
+    assert later.deadlines == ()
+    # In the app, the step to correct it goes to the case details, where the date is asked.
+    (past,) = [step for step in later.steps if "has passed" in step.text]
+    assert past.action is not None and past.action.kind == "details"
+    assert "in the case details" in past.action.said and "[account]" not in past.action.said
 
 
 def test_a_day_that_has_not_come_is_the_first_thing_to_correct(tmp_path: Path) -> None:
@@ -633,6 +638,13 @@ def test_a_day_that_has_not_come_is_the_first_thing_to_correct(tmp_path: Path) -
         "Warning: status.request_sent = 2027-01-15, a day that has not come yet — correct it\n"
     )
     assert "Correct" not in run("guide", case, "--date", "2027-01-15").stdout
+    # In the app the step says it in words, with the page that records that day.
+    (step, *_rest) = plan(load_case(case), date(2026, 11, 30)).steps
+    assert step.action is not None and step.action.kind == "record"
+    assert step.action.said == (
+        "The day the closure request was sent: January 15, 2027 has not come yet, and the steps "
+        "and deadlines below count from it — correct it."
+    )
 
 
 def test_a_refund_asked_before_any_closure_request_is_warned_of(case_file, tmp_path: Path) -> None:

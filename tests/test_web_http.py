@@ -1032,3 +1032,44 @@ def test_the_sheets_the_app_writes_name_its_pages_not_commands(tmp_path: Path, s
     (made,) = (tmp_path / "cli").glob(f"{kinds[0]}.en.explain.*.pdf")
     text = "".join("".join(p.extract_text() for p in PdfReader(made).pages).split())
     assert "letterslog" in text
+
+
+def test_a_number_kept_and_not_moved_yet_is_said_in_the_apps_words(
+    client: Client, folder: Path
+) -> None:
+    path = folder / "case.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n[checklist]\nkeep_number = true\n", encoding="utf-8"
+    )
+    fields = {"csrf": client.csrf("/documents"), "kind": "request"}
+    status, _headers, text = client.post("/documents", fields)
+    assert status == 400 and "closing the account now would lose it for good" in text
+    assert '<a href="/details">Correct the case details</a>' in text
+    assert "[checklist]" not in text and "--close-without-port" not in text
+    assert not (folder / "documents" / "request.en.pdf").exists()
+    # The same on the Bundle page, which writes the letters with the bundle.
+    import json
+    import time
+
+    assert client.post("/bundle", {"csrf": client.csrf("/bundle")})[0] == 303
+    for _attempt in range(200):
+        if json.loads(client.request("GET", "/bundle/progress")[2])["finished"]:
+            break
+        time.sleep(0.05)
+    _status, _headers, text = client.request("GET", "/bundle")
+    assert "closing the account now would lose it for good" in text
+    assert '<a href="/details">Correct the case details</a>' in text and "[checklist]" not in text
+
+
+def test_a_closing_date_already_past_is_corrected_in_the_case_details(
+    client: Client, folder: Path
+) -> None:
+    closed_early(folder)  # asks to close on November 15; the app's clock says November 24
+    _status, _headers, text = client.request("GET", "/case")
+    assert "give a later one in the case details" in text
+    assert 'href="/details">Correct the case details</a>' in text
+    fields = {"csrf": client.csrf("/documents"), "kind": "request"}
+    status, _headers, text = client.post("/documents", fields, follow=True)
+    assert status == 200
+    assert "a day already past — give a later closing date in the case details" in text
+    assert "[account]" not in text

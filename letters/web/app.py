@@ -113,6 +113,8 @@ class Job:
     written: Any = None
     error: str | None = None
     details: tuple[str, ...] = ()
+    need: tuple[str, str, str] | None = None
+    """What the case lacks, said in the app's words with the page that records it (NEEDS)."""
     taken: list[str] = field(default_factory=list)
     """Names of files already there, not replaced: the page asks before replacing them."""
     letters: list[str] = field(default_factory=list)
@@ -817,6 +819,16 @@ NEEDS = {
         "/charges",
         N_("Add it on the Charges page"),
     ),
+    "checklist.number_ported": (
+        N_(
+            "The case keeps the number, and it is not moved to the new carrier yet: closing "
+            "the account now would lose it for good. Ask the new carrier to move it first (it "
+            "takes about a business day); once it is moved, say so in the case details. Not "
+            "keeping the number after all? Say that there."
+        ),
+        "/details",
+        N_("Correct the case details"),
+    ),
 }
 PAYMENT_NAMES = {
     "credit": N_("Credit card"),
@@ -1076,9 +1088,14 @@ def documents() -> Any:
         charges_missing=kind in ("dispute", "card-dispute")
         and (not case.charges or (kind == "card-dispute" and case.card is None)),
         error=error,
-        need=next((NEEDS[key] for key in error.fields if key in NEEDS), None) if error else None,
+        need=_need(error),
         taken=taken,
     ), (400 if error else 409 if taken else 200)
+
+
+def _need(error: LettersError | None) -> tuple[str, str, str] | None:
+    """Return what an error says the case lacks, in the app's words (NEEDS), if it is that."""
+    return next((NEEDS[key] for key in error.fields if key in NEEDS), None) if error else None
 
 
 def _write_documents(case: Case, kind: str, force: bool) -> Any:
@@ -1200,6 +1217,7 @@ def build() -> Any:
             job.taken = [Path(p).name for p in error.paths]
         except LettersError as error:
             job.error, job.details = error.message, error.details
+            job.need = _need(error)
         except Exception as error:  # shown on the page; nothing else sees this thread
             job.error = type(error).__name__
         finally:
@@ -1452,6 +1470,8 @@ def _page_of(action: Action) -> str:
         return "/bundle"
     if action.kind == "record":
         return "/case#record"
+    if action.kind == "details":
+        return "/details"
     return "/documents?" + urlencode({"kind": action.kind})
 
 
