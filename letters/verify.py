@@ -134,6 +134,14 @@ class VerifyReport:
             *([f"  {meaning}"] if (meaning := self._meaning()) else []),
         ]
 
+    @property
+    def only_fingerprint_differs(self) -> bool:
+        """Return whether the bundle passed every check but the fingerprint given."""
+        return bool(self.findings) and all(
+            isinstance(f, FingerprintMismatch)  # noqa: F405
+            for f in self.findings
+        )
+
     def _meaning(self) -> str | None:
         """Say what the report means for the evidence, and what to do, where that is plain."""
         if any(isinstance(f, _CHANGED) for f in self.findings):
@@ -144,6 +152,12 @@ class VerifyReport:
         if self.findings and all(isinstance(f, NotAsWritten) for f in self.findings):  # noqa: F405
             return _(
                 "Every file in it still matches its checksum: only the zip around them changed."
+            )
+        if self.only_fingerprint_differs:
+            return _(
+                "What this means: every file matches its checksum, but the fingerprint is not the "
+                "one given. Check that it was copied exactly (one wrong character is enough); if "
+                "it was, this is another bundle than the one it was noted for."
             )
         if self.valid and self.fingerprint is not None and not self.fingerprint_matched:
             return _(

@@ -960,6 +960,12 @@ def test_a_valid_bundle_asks_for_its_fingerprint_to_be_compared(bundle: Path) ->
     assert lines[-1].strip().startswith("To be sure it is the very bundle that was made, compare")
     report = verify_bundle(bundle, fingerprint=verify_bundle(bundle).fingerprint)
     assert len(report.lines()) == 1 and report.lines()[0].endswith("the one given")
+    # One digit mistyped: the bundle is whole; the fingerprint given may be the mistake.
+    other = verify_bundle(bundle, fingerprint="0" * 64)
+    assert not other.valid and other.only_fingerprint_differs
+    assert other.lines()[-1].strip().startswith(
+        "What this means: every file matches its checksum, but the fingerprint is not the one"
+    )
 
 
 def test_a_kit_bundle_cut_short_anywhere_is_said_to_be_cut_short(tmp_path: Path) -> None:
