@@ -140,12 +140,20 @@ def test_without_the_secret_nothing_is_served(client: Client, path: str) -> None
     status, _headers, text = client.request("GET", path, cookie=False)
     assert status == 403
     assert "holds a key" in text and "Example Mobile" not in text
+    assert 'name="viewport"' in text and "in the window where it runs" in text
     status, _headers, _text = client.request("GET", path + "?token=wrong", cookie=False)
     assert status == 403
     # Said in the browser's language.
     headers = {"Accept-Language": "zh-CN,zh;q=0.9"}
     status, _headers, text = client.request("GET", path, headers=headers, cookie=False)
     assert status == 403 and "那个网址里带有钥匙" in text, text
+
+
+def test_a_page_that_does_not_exist_leads_back_to_the_start(client: Client) -> None:
+    status, _headers, text = client.request("GET", "/no-such-page")
+    assert status == 404 and "This page does not exist." in text
+    assert '<a class="button" href="/">Go to the start page</a>' in text
+    assert 'href="/static/app.css' in text  # the app's own page, styled
 
 
 @pytest.mark.parametrize(
@@ -1074,3 +1082,6 @@ def test_a_closing_date_already_past_is_corrected_in_the_case_details(
     assert status == 200
     assert "a day already past — give a later closing date in the case details" in text
     assert "[account]" not in text
+    # A warning stands out, above the word that the letter is written.
+    warning = text.index('<p class="warning" role="alert">Warning: the letter asks')
+    assert warning < text.index("The letter is written.")

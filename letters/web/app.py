@@ -226,7 +226,11 @@ def guard() -> Any:
         return response
     if not hmac.compare_digest(request.cookies.get(cookie, ""), launch().secret):
         return _refuse(
-            403, _("Open letters from the address it printed when it started: it holds a key.")
+            403,
+            _(
+                "Open letters from the address it printed when it started, in the window where "
+                "it runs: that address holds a key."
+            ),
         )
     if request.method not in ("GET", "HEAD"):
         origin = request.headers.get("Origin")
@@ -305,7 +309,11 @@ def unexpected(error: Exception) -> Any:
 
 @pages.app_errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Any:
-    return _refuse(error.code or 500, _("This page does not exist."))
+    """A page that does not exist, for someone let in: the app's own page, with the way back."""
+    if isinstance(error, RequestEntityTooLarge):
+        return _too_large()
+    message = LettersError(_("This page does not exist."))
+    return page("error.html", error=message, stale=True), error.code or 500
 
 
 @pages.app_context_processor
@@ -320,7 +328,14 @@ def globals_() -> dict[str, Any]:
         "pages": PAGES,
         "state": state,
         "case_name": _case_name(state),
+        "is_warning": _is_warning,
     }
+
+
+def _is_warning(note: str) -> bool:
+    """Return whether a note of a command's is a warning (`Warning: …`, in the page's
+    language): shown as one, before what was done, rather than as a hint after it."""
+    return note.startswith(_("Warning: {message}").split("{message}")[0])
 
 
 def page(template: str, **values: Any) -> str:
@@ -1338,8 +1353,12 @@ def send() -> Any:
 
 
 def _refuse(code: int, message: str) -> Response:
-    """A plain page saying why, with no secret and no resources."""
-    body = f"<!doctype html><meta charset=utf-8><title>letters</title><p>{_escape(message)}</p>"
+    """A plain page saying why, with no secret and no resources (legible on a phone too)."""
+    body = (
+        "<!doctype html><meta charset=utf-8>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>letters</title><h1>letters</h1><p>{_escape(message)}</p>"
+    )
     response = Response(body, code, mimetype="text/html")
     return response
 
