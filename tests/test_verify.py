@@ -963,8 +963,12 @@ def test_a_valid_bundle_asks_for_its_fingerprint_to_be_compared(bundle: Path) ->
     # One digit mistyped: the bundle is whole; the fingerprint given may be the mistake.
     other = verify_bundle(bundle, fingerprint="0" * 64)
     assert not other.valid and other.only_fingerprint_differs
-    assert other.lines()[-1].strip().startswith(
-        "What this means: every file matches its checksum, but the fingerprint is not the one"
+    assert (
+        other.lines()[-1]
+        .strip()
+        .startswith(
+            "What this means: every file matches its checksum, but the fingerprint is not the one"
+        )
     )
 
 
