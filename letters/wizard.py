@@ -537,6 +537,10 @@ def answer_problems(answers: dict[str, Any]) -> dict[str, str]:
 NO_EMAIL = N_(
     "sending by email needs the company's email address — give it, or choose to mail the letter"
 )
+NO_ADDRESS = N_(
+    "mailing the letter needs the company's postal address — give it, or choose to send it by "
+    "email"
+)
 
 
 def _settle_delivery(ask: Ask, say: Say, words: dict[str, str], answers: dict[str, Any]) -> None:
@@ -727,6 +731,10 @@ def check_form(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         problems["language"] = str(error)
     for name, message in answer_problems(answers).items():  # said with the others, at once
         problems.setdefault(name, message)
+    # A form has the field to fill, left empty: the letter to mail would have no address.
+    mailed = answers.get("delivery", {}).get("method") in ("mail", "both")
+    if mailed and not values.get("recipient.address.line1", "").strip():
+        problems.setdefault("recipient.address.line1", _(NO_ADDRESS))
     return answers, problems
 
 

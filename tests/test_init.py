@@ -511,3 +511,16 @@ def test_an_address_typed_in_full_width_is_written_as_checked(tmp_path: Path) ->
     assert 'lines = ["123 Main St,", "Apt 4B"]' in text, text
     assert 'postal_code = "94105"' in text
     assert "１" not in text and "，" not in text
+
+
+def test_a_form_that_mails_the_letter_needs_the_companys_postal_address() -> None:
+    without = {k: v for k, v in FORM.items() if not k.startswith("recipient.address.")}
+    for method in ("mail", "both"):
+        _answers, problems = wizard.check_form(without | {"delivery.method": method})
+        assert problems == {
+            "recipient.address.line1": "mailing the letter needs the company's postal address — "
+            "give it, or choose to send it by email"
+        }
+    email = {"delivery.method": "email", "recipient.email": "care@example-mobile.com"}
+    _answers, problems = wizard.check_form(without | email)
+    assert problems == {}
