@@ -538,8 +538,7 @@ NO_EMAIL = N_(
     "sending by email needs the company's email address — give it, or choose to mail the letter"
 )
 NO_ADDRESS = N_(
-    "mailing the letter needs the company's postal address — give it, or choose to send it by "
-    "email"
+    "mailing the letter needs the company's postal address — give it, or choose to send it by email"
 )
 
 
