@@ -1029,6 +1029,11 @@ def test_the_sheets_the_app_writes_name_its_pages_not_commands(tmp_path: Path, s
                 "/documents", {"csrf": client.csrf("/documents"), "kind": kind}, follow=True
             )
             assert status == 200, text
+        if "complaint" in kinds:  # two letters, each named where it is shown
+            _status, _headers, text = client.request("GET", "/documents?kind=complaint&lang=en")
+            assert "<h2>The statement for the FCC&#39;s complaint form</h2>" in text
+            assert "<h2>The letter to your state&#39;s attorney general</h2>" in text
+            assert text.count("Open it on its own") == text.count('<iframe class="pdf"') == 4
     sheets = sorted((case / "documents").glob("*.explain.*.pdf"))
     assert len(sheets) == len(kinds) + (1 if "complaint" in kinds else 0)  # and the AG's
     for sheet in sheets:

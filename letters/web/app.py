@@ -72,6 +72,11 @@ KIND_NAMES = {
     "complaint": N_("Complaint to the FCC and the attorney general"),
     "card-dispute": N_("Dispute with your card issuer"),
 }
+PREVIEW_NAMES = {
+    "complaint": N_("The statement for the FCC's complaint form"),
+    "complaint-ag": N_("The letter to your state's attorney general"),
+}
+"""The documents a kind writes several of, each named where it is shown."""
 ADDRESS_LABELS = {"line1": N_("Street address (leave it empty to leave the address out)")}
 """Form labels that differ from the wizard's questions (which say "press Enter")."""
 LIVE_CHECKS = frozenset(
@@ -1097,6 +1102,7 @@ def documents() -> Any:
         "documents.html",
         kinds=KINDS,
         kind_names=KIND_NAMES,
+        preview_names=PREVIEW_NAMES,
         kind=kind,
         files=files,
         written=written,
