@@ -140,8 +140,9 @@ def check_article_number(text: str) -> str:
     """Check a USPS Certified Mail article number: 20 or 22 digits ending in its check digit.
 
     Spaces are allowed, as printed on the receipt, and dashes between the groups, as some
-    type them (made spaces); any other character is named by its position, and a wrong
-    check digit says which digit disagrees, so a typo is found.
+    type them; any other character is named by its position, and a wrong check digit says
+    which digit disagrees, so a typo is found. Return it in one form however it was typed:
+    in groups of four, as USPS prints it (`9407 1118 9876 5432 1002`).
     """
     text = " ".join(normalize.phone(text).replace("-", " ").split())
     position = 0
@@ -172,7 +173,7 @@ def check_article_number(text: str) -> str:
                 "it, which call for {expected} — a digit is mistyped: compare with the receipt"
             ).format(position=len(digits), found=digits[-1], expected=expected)
         )
-    return text
+    return " ".join(digits[start : start + 4] for start in range(0, len(digits), 4))
 
 
 def mask(value: str, keep: int = 4) -> str:

@@ -16,9 +16,14 @@ def test_the_check_digit_follows_publication_199() -> None:
     # Weights 3, 1, 3, … from the rightmost digit before the check digit; sum 58 → 2.
     assert article_check_digit("9407111898765432100") == 2
     assert check_article_number("9407 1118 9876 5432 1002") == "9407 1118 9876 5432 1002"
-    assert check_article_number("9589071052700123456 2".replace(" ", "")) == (
-        "95890710527001234562"
-    )
+    # One form however it is typed: in groups of four, as USPS prints it.
+    for typed in (
+        "95890710527001234562",
+        "9589-0710-5270-0123-4562",
+        "９５８９ ０７１０ ５２７００１２３４５６２",
+    ):
+        assert check_article_number(typed) == "9589 0710 5270 0123 4562"
+    assert check_article_number("9207190123456789012345") == "9207 1901 2345 6789 0123 45"
 
 
 def test_every_sample_number_is_valid() -> None:
