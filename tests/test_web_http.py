@@ -638,6 +638,9 @@ def test_send_shows_who_gets_what_and_sends_only_when_confirmed(
             "csrf": csrf, "draft": "request.en.eml", "host": "127.0.0.1", "port": str(port),
             "tls": "none", "user": "xm.wang@example.com", "password": "s3cret-app-password",
         }  # fmt: skip
+        # No server given: said with the preview, before any password or confirmation.
+        status, _headers, text = client.post("/send", fields | {"host": ""})
+        assert status == 400 and "Which mail server? For example smtp.example.com" in text
         status, _headers, text = client.post("/send", fields)  # no confirmation: a preview
         assert status == 200
         assert "To: care@example-mobile.com" in text and "This is exactly what will be sent" in text

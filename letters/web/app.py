@@ -1329,12 +1329,13 @@ def send() -> Any:
             draft = state.out_dir / values["draft"]
             prepared = sending.prepare(draft, state.location, launch().now().astimezone())
             summary = prepared.summary()
+            # The server is checked with the preview, not only once the password is given.
+            server = sending.server_for(
+                values["host"], values["port"], values["user"], values["tls"]
+            )
             if request.form.get("action") == "send" and request.form.get("confirm") != "yes":
                 raise InputError(_("Tick “Yes, send it now” first: nothing was sent."))
             if request.form.get("confirm") == "yes":
-                server = sending.server_for(
-                    values["host"], values["port"], values["user"], values["tls"]
-                )
                 # What went out is kept, and the case records it, one writer at a time.
                 recorded = sending.deliver(
                     prepared, server, request.form.get("password") or None, writing=state.lock
