@@ -20,11 +20,12 @@ from letters.errors import InputError
 from tests.conftest import SAMPLES, run
 
 TODAY = date(2026, 12, 24)
-# What a user types for a placeholder the tool shows.
+# What a user types for a placeholder the tool shows: the receipt of a letter mailed now (the
+# samples record their request's, and the same number again is refused).
 PLACEHOLDERS = {
-    "NUMBER": "94071118987654321002",
-    "20位编号": "94071118987654321002",
-    "20位數編號": "94071118987654321002",
+    "NUMBER": "94071118987654321033",
+    "20位编号": "94071118987654321033",
+    "20位數編號": "94071118987654321033",
     "投诉编号": "FCC-1234567",
     "申訴編號": "FCC-1234567",
 }
@@ -136,7 +137,7 @@ def test_the_commands_found_include_the_ones_that_matter(folder) -> None:
     commands = suggested(Path("case.toml"), ["2026-12-24"])
     # Worked in from inside the case folder, every output names it ".", as the guide does.
     assert "letters letter . --kind card-dispute" in commands
-    assert "letters log . mailed --certified-mail 94071118987654321002" in commands
+    assert "letters log . mailed --certified-mail 94071118987654321033" in commands
     assert not [line for line in commands if "case.toml" in line]
 
 
