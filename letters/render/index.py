@@ -173,13 +173,18 @@ class _Chinese(dict[str, str]):
 
     def __init__(self, own: str) -> None:
         super().__init__()
-        other = "zh-CN" if own == "zh-TW" else "zh-TW"
-        self.order = [(fonts.builtin(script).name, _CODE_PAGES[script]) for script in (own, other)]
+        self.own = own
+        self.other = "zh-CN" if own == "zh-TW" else "zh-TW"
 
     def __missing__(self, char: str) -> str:
-        self[char] = font = next(
-            (name for name, page in self.order if _in_code_page(char, page)), self.order[0][0]
-        )
+        # The other script's font is loaded only for a character that needs it: its metrics
+        # are megabytes.
+        script = self.own
+        if not _in_code_page(char, _CODE_PAGES[script]) and _in_code_page(
+            char, _CODE_PAGES[self.other]
+        ):
+            script = self.other
+        self[char] = font = fonts.builtin(script).name
         return font
 
     def runs(self, typeface: Typeface, text: str) -> list[tuple[str, str]]:
