@@ -132,6 +132,31 @@ def remove_charge(path: Path, number: int) -> None:
     _write_edited(path, data, text, tomlkit.dumps(document).rstrip("\n") + "\n")
 
 
+def remove_event(path: Path, number: int) -> None:
+    """Remove event `number` (as the timeline lists it, from 1) from the case file; every other
+    line of the file stays as it was, and so do the evidence files it cites."""
+    data = path.read_bytes()
+    text = read_case_text(path)
+    document = tomlkit.parse(text)
+    del document["events"][_event_position(text, parse_case(text, path), number)]
+    if not document["events"]:
+        del document["events"]
+    # No blank line left where it was.
+    _write_edited(path, data, text, tomlkit.dumps(document).rstrip("\n") + "\n")
+
+
+def _event_position(text: str, case: Case, number: int) -> int:
+    """Return where event `number` (as the timeline lists it, from 1) stands among the file's."""
+    positions = _file_positions(text, case)
+    if not 1 <= number <= len(positions):
+        raise InputError(
+            _("event {number}: there is no such event — the timeline has {count}").format(
+                number=number, count=len(positions)
+            )
+        )
+    return positions[number - 1]
+
+
 def _charge_position(text: str, path: Path, number: int) -> int:
     """Return where charge `number` (as listed, by date, from 1) stands among the file's."""
     case = parse_case(text, path)
@@ -182,15 +207,8 @@ def edit_event(
     data = path.read_bytes()
     text = read_case_text(path)
     case = parse_case(text, path)
-    positions = _file_positions(text, case)
-    if not 1 <= number <= len(positions):
-        raise InputError(
-            _("event {number}: there is no such event — the timeline has {count}").format(
-                number=number, count=len(positions)
-            )
-        )
     document = tomlkit.parse(text)
-    table = document["events"][positions[number - 1]]
+    table = document["events"][_event_position(text, case, number)]
     if new.at is None:
         new = replace(new, at=_iso(table["at"]))
     values, checked = _values(case, new, now, evidence_dir or path.parent / "evidence")

@@ -96,6 +96,20 @@ def test_editing_event_1_edits_the_first_the_log_lists(case_file) -> None:
     assert listed.stdout.index("Event C, edited") < listed.stdout.index("Event B")
 
 
+def test_removing_event_1_removes_the_first_the_log_lists_and_nothing_else(case_file) -> None:
+    from letters.timeline import remove_event
+
+    head = SAMPLE_CASE.split("[[events]]", 1)[0]
+    case = case_file(head + EVENTS)
+    before = case.read_text(encoding="utf-8")
+    remove_event(case, 1)  # Event C: the first by time, the second in the file
+    text = case.read_text(encoding="utf-8")
+    assert 'summary = "Event C"' not in text and 'summary = "Event B"' in text
+    assert text.startswith(head) and len(text) < len(before)
+    remove_event(case, 1)
+    assert case.read_text(encoding="utf-8").rstrip("\n") == head.rstrip("\n")  # no table left
+
+
 def test_an_added_event_is_the_event_the_case_then_loads(case_file) -> None:
     from letters.case import load_case
     from letters.timeline import NewEvent, add_event

@@ -1093,3 +1093,20 @@ def test_a_closing_date_already_past_is_corrected_in_the_case_details(
     # A warning stands out, above the word that the letter is written.
     warning = text.index('<p class="warning" role="alert">Warning: the letter asks')
     assert warning < text.index("The letter is written.")
+
+
+def test_an_event_recorded_by_mistake_is_removed_and_its_files_stay(
+    client: Client, folder: Path
+) -> None:
+    from letters.case import load_case
+
+    path = folder / "case.toml"
+    before = load_case(path).events
+    cited = [name for event in before for name in event.evidence]
+    _status, _headers, text = client.request("GET", "/timeline")
+    assert 'action="/timeline/1/remove" data-confirm="Remove event 1 from the timeline?' in text
+    status, headers, _text = client.post("/timeline/1/remove", {"csrf": client.csrf("/timeline")})
+    assert status == 303 and "removed=1" in headers["location"]
+    assert load_case(path).events == before[1:]
+    assert all((folder / "evidence" / name).is_file() for name in cited)
+    assert client.post("/timeline/9/remove", {"csrf": client.csrf("/timeline")})[0] == 404

@@ -710,6 +710,19 @@ def edit(number: int) -> Any:
     return _timeline_page(case, values, problems, number)
 
 
+@pages.post("/timeline/<int:number>/remove")
+def remove_event(number: int) -> Any:
+    """Remove an event recorded by mistake; the evidence files it cites stay."""
+    from letters.timeline import remove_event as remove
+
+    state = launch().state
+    if not 1 <= number <= len(need_case().events):
+        abort(404)
+    with state.lock:
+        remove(state.case_file, number)
+    return redirect("/timeline?removed=1#events", 303)
+
+
 def _timeline_page(
     case: Case, values: dict[str, Any], problems: dict[str, str], editing: int | None
 ) -> Any:
