@@ -548,6 +548,21 @@ def test_an_oversized_upload_writes_nothing(client: Client, folder: Path) -> Non
     assert snapshot(folder) == before
 
 
+def test_a_file_too_large_for_email_is_added_with_a_warning(
+    client: Client, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import letters.web.app
+
+    monkeypatch.setattr(letters.web.app, "MAIL_LIMIT", 1000)  # the uploads here stay small
+    status, _headers, text = client.post(
+        "/evidence", {"csrf": client.csrf()}, {"files": ("call.mp4", b"v" * 2000)}, follow=True
+    )
+    assert status == 200 and "call.mp4 is added." in text
+    assert '<p class="warning" role="alert">Warning: call.mp4 is ' in text
+    assert "every bundle holds it: a bundle that large cannot go by email" in text
+    assert (folder / "evidence" / "call.mp4").stat().st_size == 2000
+
+
 def test_an_upload_named_like_an_existing_file_changes_nothing(
     client: Client, folder: Path
 ) -> None:

@@ -766,6 +766,7 @@ def evidence() -> Any:
     shown = _result()
     added: list[str] = shown.get("added", [])
     errors: list[str] = shown.get("errors", [])
+    large: list[str] = shown.get("large", [])
     if request.method == "POST":
         uploads = [f for f in request.files.getlist("files") if f.filename]
         if not uploads:
@@ -775,21 +776,39 @@ def evidence() -> Any:
                 with state.lock:
                     stream = cast(BinaryIO, upload.stream)
                     name = upload.filename or ""
-                    added.append(add_evidence(state.evidence_dir, name, stream).name)
+                    path = add_evidence(state.evidence_dir, name, stream)
+                added.append(path.name)
+                if (size := path.stat().st_size) > MAIL_LIMIT:
+                    large.append(_large(path.name, size))
             except LettersError as error:
                 errors.append(error.message)
         if added:
-            return _done("/evidence", added=added, errors=errors)
+            return _done("/evidence", added=added, errors=errors, large=large)
     items = list_evidence(state.evidence_dir)
     return page(
         "evidence.html",
         items=items,
         added=added,
         errors=errors,
+        large=large,
         size=lambda n: i18n.format_count(n, g.lang),
         # Files of one day share one formatted date: a long list formats each day once.
         when=functools.cache(lambda day: i18n.format_date(day, g.lang)),
     ), (400 if errors and not added else 200)
+
+
+MAIL_LIMIT = 25 << 20
+"""What most mail services take as attachments, in all: a bundle past it goes another way."""
+
+
+def _large(name: str, size: int) -> str:
+    """Say that an evidence file makes every bundle too large to email."""
+    megabytes = i18n.format_number(round(size / (1 << 20)), i18n.ui_language())
+    return _(
+        "Warning: {name} is {size} MB, and every bundle holds it: a bundle that large cannot go "
+        "by email (most mail services take up to 25 MB). Hand it over on a USB stick or by a "
+        "download link, or leave a file that large out of the evidence folder."
+    ).format(name=name, size=megabytes)
 
 
 # --- charges and the card ------------------------------------------------------------------
