@@ -826,3 +826,23 @@ def test_a_charge_on_the_closing_day_is_said_to_be_on_or_after_it(language: str)
         for kind in ("follow-up", "complaint", "complaint-ag", "card-dispute"):
             text = " ".join(letter_text(render_letter(case, kind, "en", TODAY)).split())
             assert "on or after" in text.lower(), kind
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "zh-TW"])
+def test_the_request_sheet_says_what_to_do_before_mailing(language: str) -> None:
+    # The holder's own document for the request: the steps that cannot wait until after it.
+    case = LATE_CASES[language]
+    before, port, codes = {
+        "zh-CN": ("【寄出之前】", "先请新运营商把号码转过去", "登录验证码"),
+        "zh-TW": ("【寄出之前】", "先請新的電信業者把門號轉過去", "登入驗證碼"),
+    }[language]
+
+    def sheet(keep: bool | None) -> str:
+        checklist = dataclasses.replace(case.checklist, keep_number=keep)
+        kept = dataclasses.replace(case, checklist=checklist)
+        return letter_text(render_letter(kept, "explain", language, TODAY, explaining="request"))
+
+    assert before in sheet(None) and port in sheet(None) and codes in sheet(None)
+    assert port in sheet(True) and port not in sheet(False) and codes in sheet(False)
+    follow_up = render_letter(case, "explain", language, TODAY, explaining="follow-up")
+    assert before not in letter_text(follow_up)
