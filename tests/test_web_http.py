@@ -225,6 +225,11 @@ def test_a_new_case_needs_a_folder_name(client: Client, folder: Path) -> None:
         assert status == 400
         assert '<p class="error" id="folder-error">an answer is needed</p>' in text
     assert sorted(p.name for p in folder.parent.iterdir()) == before
+    # The form is not about the case that is open: neither its name nor its pages are shown.
+    _status, _headers, text = client.request("GET", "/new")
+    assert 'class="case-name"' not in text and 'class="pages"' not in text
+    _status, _headers, text = client.request("GET", "/case")
+    assert 'class="case-name"' in text and 'class="pages"' in text
 
 
 def test_the_checklist_and_the_days_are_recorded_without_an_editor(
