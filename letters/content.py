@@ -487,6 +487,7 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
     charges = tuple(shown for charge, shown in pairs if charge in disputed)
     statements = [c.statement_date for c in disputed if c.statement_date]
     first_statement = min(statements) if statements else None
+    cutoff = charge_cutoff(case)
     if recipient == case.recipient:
         recipient_view = view.recipient
     elif kind == "card-dispute":
@@ -507,11 +508,8 @@ def context(case: Case, kind: str, language: str, today: date) -> dict[str, Any]
         "charges": charges,
         "late_charges": tuple(shown for charge, shown in pairs if charge in late),
         # A charge on the cutoff day itself: the letters say "on or after" it, not "after".
-        "on_the_day": any(
-            charge.date == cutoff.day
-            for cutoff in filter(None, [charge_cutoff(case)])
-            for charge in (*disputed, *late)
-        ),
+        "on_the_day": cutoff is not None
+        and any(charge.date == cutoff.day for charge in (*disputed, *late)),
         "card": view.card,
         "complaint": view.complaint,
         "response_days": case.response_days,
