@@ -222,12 +222,13 @@ def _to_correct(case: Case, today: date) -> list[Step]:
     """Say first what in the case file cannot be right: a day that has not come."""
     steps = []
     for key, day in case.days_to_come(today):
+        section, name = key.split(".")
+        what = _(DATED[name]) if section == "status" else _(MAILED)
         said = _(
             "{what}: {day} has not come yet, and the steps and deadlines below count from it — "
             "correct it."
-        ).format(what=_(DATED[key.split(".")[1]]) if key.startswith("status.") else _(MAILED),
-                 day=_day(day))  # fmt: skip
-        page = "record" if key.startswith("status.") else "log"
+        ).format(what=what, day=_day(day))
+        page = "record" if section == "status" else "log"  # a mailing is on the timeline
         steps.append(
             Step(
                 _(
