@@ -846,3 +846,14 @@ def test_the_request_sheet_says_what_to_do_before_mailing(language: str) -> None
     assert port in sheet(True) and port not in sheet(False) and codes in sheet(False)
     follow_up = render_letter(case, "explain", language, TODAY, explaining="follow-up")
     assert before not in letter_text(follow_up)
+
+
+@pytest.mark.parametrize(("language", "mailed"), [("zh-CN", "寄信给"), ("zh-TW", "致函")])
+def test_a_letter_mailed_is_told_as_mailed_not_as_a_conversation(
+    language: str, mailed: str
+) -> None:
+    case = LATE_CASES[language]
+    (event,) = [e for e in case.events if e.channel == "mail" and e.party]
+    text = "".join(letter_text(render_letter(case, "dispute", language, TODAY)).split())
+    assert f"{mailed}{''.join(event.party.split())}（" in text
+    assert "邮寄信件与" not in text and "郵寄信函與" not in text
