@@ -669,6 +669,8 @@ def test_the_sheet_names_who_receives_the_card_dispute_by_the_type_of_card(
     first = min(c.statement_date for c in content.cited_charges(case, "card-dispute"))
     last = day(first + timedelta(days=60), language)
     assert {"zh-CN": f"最晚{last}要送到", "zh-TW": f"最晚{last}要送達"}[language] in sheet
+    # Where to go when the issuer or bank does not keep to its days.
+    assert "（CFPB）" in sheet and "consumerfinance.gov/complaint" in sheet
     if kind != "credit":
         said = {
             "zh-CN": ("须在收到通知后10个工作日内查明是否有错误", "新开账户为20个工作日",
