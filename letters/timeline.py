@@ -282,9 +282,10 @@ def edited_case(
     events: Sequence[dict[str, Any]] = (),
     tables: dict[str, dict[str, Any]] | None = None,
     charges: Sequence[dict[str, Any]] = (),
+    keys: dict[str, Any] | None = None,
 ) -> bytes:
-    """Return the case file with `events` and `charges` appended and `tables`' keys set (a
-    key set to None is removed); write nothing.
+    """Return the case file with `events` and `charges` appended, `tables`' keys set (a key
+    set to None is removed) and the top-level `keys` set (`language`); write nothing.
 
     Set keys are edited in place by tomlkit, so comments, spacing and key order stay; events
     and charges are appended as [[events]] and [[charges]] tables after the last byte. The
@@ -309,8 +310,10 @@ def edited_case(
     for name, items in appended.items():
         if items and isinstance(document.get(name), tomlkit.items.Array):
             raise InputError(_(inline[name]).format(path=path))
-    if tables:
-        for name, values in tables.items():
+    if tables or keys:
+        for key, value in (keys or {}).items():
+            document[key] = value  # in place; a new one goes before the first table
+        for name, values in (tables or {}).items():
             table = document.get(name)
             if table is None:
                 table = tomlkit.table()

@@ -1031,6 +1031,17 @@ def test_the_case_details_are_corrected_on_the_form_the_case_began_with(
     assert "# optional: how the printed letter is mailed" in written
     assert '"c/o Li Hua"], city = "San Francisco", region = "California"' in written  # untouched
     assert "[checklist]" not in written  # no table the holder did not fill in
+    # The language the holder reads, chosen wrong when the case was made: changed here too,
+    # that one line only.
+    assert values["language"] == "en"
+    chinese = fields | right | {"csrf": client.csrf("/details"), "language": "zh-TW"}
+    assert client.post("/details", chinese)[0] == 303
+    assert load_case(case_file).language == "zh-TW"
+    lines = zip(written.splitlines(), case_file.read_text("utf-8").splitlines(), strict=True)
+    changed = [(old, new) for old, new in lines if old != new]
+    [(old, new)] = changed
+    assert old.startswith('language = "en"') and new.startswith('language = "zh-TW"')
+    assert old.split("#")[1] == new.split("#")[1]  # its comment kept
 
 
 @pytest.mark.parametrize("sample", ["case-zh-CN", "case-late-zh-TW"])

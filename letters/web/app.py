@@ -494,7 +494,7 @@ def details() -> Any:
             for name in values.keys() | shown.keys()
             if values.get(name, "") != shown.get(name, "")
         }
-        answers, problems = wizard.check_form(values | {"language": case.language})
+        answers, problems = wizard.check_form({"language": case.language} | values)
         problems = {name: text for name, text in problems.items() if _touches(name, changed)}
         if not problems:
             problems = _saved("details", lambda: _write_details(state.case_file, answers, changed))
@@ -555,8 +555,9 @@ def _write_details(case_file: Path, answers: dict[str, Any], changed: set[str]) 
                 value = inline
             tables[section][asked.key] = value
     tables = {section: keys for section, keys in tables.items() if keys}
-    if tables:
-        write_outputs({case_file: edited_case(case_file, tables=tables)}, force=True)
+    top = {"language": answers["language"]} if "language" in changed else {}
+    if tables or top:
+        write_outputs({case_file: edited_case(case_file, tables=tables, keys=top)}, force=True)
 
 
 @pages.post("/check")
