@@ -156,9 +156,8 @@ def letter_day(case: Case, request: Request) -> date:
     return sent if request.kind == "request" and sent and sent < request.today else request.today
 
 
-def _as_sent(case: Case, request: Request) -> list[str]:
-    """Say so when the closure request is written as of the day it was sent."""
-    day = letter_day(case, request)
+def _as_sent(day: date, request: Request) -> list[str]:
+    """Say so when the closure request is written as of the day it was sent (`letter_day`)."""
     if day == request.today:
         return []
     return [
@@ -175,7 +174,7 @@ def _letters(request: Request, case: Case, explain: str | None) -> tuple[list[Le
     refuse_closing_before_port(case, request)
     letters: list[Letter] = []
     day = letter_day(case, request)
-    notes = _as_sent(case, request) + _request_notes(case, request)
+    notes = _as_sent(day, request) + _request_notes(case, request)
     for kind in [request.kind, *COMPANIONS.get(request.kind, ())]:
         # --lang chooses the letter asked for; the letters that go with it keep their reader's.
         chosen = request.language if kind == request.kind else None
@@ -223,11 +222,12 @@ def print_files(
     notes: list[str] = []
     for letter in letters:
         base = out_dir / stem(letter)
+        paper = paper_for(letter, options)
         if "pdf" in options.formats or letter.sheet:
             # A sheet, and the FCC statement (filed online), go in no envelope.
             envelope = None if letter.sheet or letter.kind in PASTED else options.envelope
             pdf = render_pdf(
-                letter, paper=paper_for(letter, options), font=options.font, envelope=envelope,
+                letter, paper=paper, font=options.font, envelope=envelope,
                 window_offset=options.window_offset,
             )  # fmt: skip
             files[base.with_name(base.name + ".pdf")] = pdf.data
@@ -236,7 +236,6 @@ def print_files(
             notes += [note for note in pdf.notes if note not in notes]
         if "docx" in options.formats and not letter.sheet:
             pitch = pdf.pitch if "pdf" in options.formats else None  # as the PDF was set
-            paper = paper_for(letter, options)
             docx = render_docx(letter, paper=paper, template_dir=template_dir, pitch=pitch)
             files[base.with_name(base.name + ".docx")] = docx
         if letter.kind in PASTED:
@@ -300,7 +299,7 @@ def write_email(request: Request) -> Written:
     letter = render_letter(case, request.kind, language, day, request.template_dir)
     files, mailto = email_files(letter, request.out_dir)
     notes = [warning] if warning else []
-    notes += _as_sent(case, request) + _request_notes(case, request) + _quoted_chinese(case, letter)
+    notes += _as_sent(day, request) + _request_notes(case, request) + _quoted_chinese(case, letter)
     return Written(write_outputs(files, request.force), mailto, notes)
 
 
