@@ -294,8 +294,11 @@ def test_a_character_the_fonts_lack_prints_as_a_square_of_its_measured_width(
     with zipfile.ZipFile(zipped) as bag:
         (tmp_path / "index.pdf").write_bytes(bag.read("bundle/data/index/index.pdf"))
         assert f"冇嘅啱𠮷{tail}" in bag.read("bundle/data/index/index.csv").decode("utf-8")
-    text = subprocess.run(["pdftotext", "-bbox", tmp_path / "index.pdf", "-"],
-                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    shown = subprocess.run(["pdftotext", "-bbox", tmp_path / "index.pdf", "-"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    if "Missing language pack" in shown.stderr:
+        pytest.skip("needs poppler-data: pdftotext reads the built-in Chinese fonts with it")
+    text = shown.stdout
     assert "冇嘅啱□" in text and "𠮷" not in text
     # Both names' lines end where they were measured to: the words after 吉 and □ line up.
     edges = re.findall(r'xMax="([\d.]+)"[^>]*>WhatsApp<', text)
