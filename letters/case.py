@@ -319,17 +319,22 @@ def _timezone(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
     if text is None:
         return None
     try:
-        # The name becomes a file path inside the time-zone database: only a plain
-        # Area/Location name may reach it.
-        if not re.fullmatch(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+){0,2}", text):
-            raise ValueError(text)
-        zoneinfo.ZoneInfo(text)
+        zone_named(text)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         checker.problem(
             path, _('unknown time zone — use an IANA name such as "America/Los_Angeles"')
         )
         return None
     return text
+
+
+def zone_named(name: str) -> tzinfo:
+    """Return the time zone of an IANA name, or raise ValueError, ZoneInfoNotFoundError or
+    OSError. The name becomes a file path inside the time-zone database: only a plain
+    Area/Location name may reach it."""
+    if not re.fullmatch(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+){0,2}", name):
+        raise ValueError(name)
+    return zoneinfo.ZoneInfo(name)
 
 
 def _money(value: Any, checker: _Checker, path: tuple[Any, ...]) -> Any:
@@ -708,6 +713,10 @@ class Case:
     def tz(self) -> tzinfo:
         """Return the case's time zone."""
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        """Return today's date on the case's clock (see `today_in`)."""
+        return today_in(self.tz)
 
     @property
     def records_language(self) -> str:
@@ -1105,6 +1114,30 @@ def _table_header(line: str, counts: dict[tuple[Any, ...], int]) -> tuple[Any, .
 
 
 # --- loading ---------------------------------------------------------------------------------
+
+
+def today_in(zone: tzinfo) -> date:
+    """Return today's date where the holder is: in the case's time zone, not in the one this
+    computer's clock is set to (a laptop kept on Beijing time is a day ahead of New York every
+    evening). Letters are dated, events checked and deadlines counted by it alike."""
+    return datetime.now(zone).date()
+
+
+def case_today(path: Path) -> date:
+    """Return today's date on the clock of the case file at `path`, reading only its
+    `timezone`; a file that cannot say (unreadable, or no such zone) is left for loading it to
+    report, and the default zone is used meanwhile."""
+    try:
+        name = tomllib.loads(read_case_text(path)).get("timezone", DEFAULT_TIMEZONE)
+        return today_in(zone_named(name if isinstance(name, str) else DEFAULT_TIMEZONE))
+    except (
+        CaseError,
+        tomllib.TOMLDecodeError,
+        ValueError,
+        OSError,
+        zoneinfo.ZoneInfoNotFoundError,
+    ):
+        return today_in(zoneinfo.ZoneInfo(DEFAULT_TIMEZONE))
 
 
 def read_case_text(path: Path) -> str:

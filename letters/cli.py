@@ -394,8 +394,9 @@ def document_language(value: str | None) -> str | None:
     return language
 
 
-def document_date(value: str | None) -> date:
-    """Return the date documents carry: --date, else SOURCE_DATE_EPOCH, else today."""
+def document_date(value: str | None) -> date | None:
+    """Return the date documents carry: --date, else SOURCE_DATE_EPOCH; None for today on the
+    case's clock (`letters.case.today_in`), which the case decides."""
     from datetime import UTC, date, datetime
 
     from letters.bag.zipdates import FIRST, LAST
@@ -416,7 +417,7 @@ def document_date(value: str | None) -> date:
                 _("SOURCE_DATE_EPOCH: {value} is not a number of seconds").format(value=epoch)
             ) from None
     else:
-        day = date.today()
+        return None
     if not FIRST <= day <= LAST:  # what a zip can date
         raise InputError(
             _("--date: {value} is not between {first} and {last}").format(
@@ -438,18 +439,22 @@ def lang_option(help: str) -> Callable[[F], F]:
 
 
 def date_option(
-    help: str = N_("The date the documents carry (default: SOURCE_DATE_EPOCH, else today)."),
+    help: str = N_(
+        "The date the documents carry (default: SOURCE_DATE_EPOCH, else today in the case's "
+        "time zone)."
+    ),
     carried: bool = True,
 ) -> Callable[[F], F]:
-    """`--date YYYY-MM-DD`, given to the command as `day`: a date (see document_date).
+    """`--date YYYY-MM-DD`, given to the command as `day`: a date, or None for the case's
+    today (see document_date).
 
     `carried`: the documents carry the date, so one given far ahead (a year mistyped) is
     warned of; a day to plan from may be any day.
     """
 
-    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
         day = document_date(value)
-        if carried and value:
+        if carried and value and day:
             _far_ahead(day)
         return day
 
@@ -541,12 +546,13 @@ CASES = click.argument("case", nargs=-1, required=True, type=PATH)
 
 
 def _request(case: Path, out: Path | None, default_out: Path, **options: Any) -> Any:
+    from letters.case import case_today
     from letters.kit import Request
 
     return Request(
         case_path=case,
         out_dir=out or default_out,
-        today=options["day"],
+        today=options["day"] or case_today(case),
         kind=options["kind"],
         language=options["language"],
         force=options["force"],
@@ -666,7 +672,7 @@ def check(case: Path) -> None:
     click.echo(_("{path}: OK").format(path=case))
     for line in case_summary(loaded):
         click.echo(f"  {line}")
-    for key, day in loaded.days_to_come(document_date(None)):
+    for key, day in loaded.days_to_come(document_date(None) or loaded.today()):
         message = _("Warning: {key} = {day}, a day that has not come yet — correct it")
         click.echo(message.format(key=key, day=day.isoformat()), err=True)
 
@@ -869,14 +875,20 @@ def kit(
 )
 @lang_option(N_("Language of the index: en, zh-CN or zh-TW (default: from the case file)."))
 @force_option()
-@date_option(N_("The bagging date the bundle carries (default: SOURCE_DATE_EPOCH, else today)."))
+@date_option(
+    N_(
+        "The bagging date the bundle carries (default: SOURCE_DATE_EPOCH, else today in the "
+        "case's time zone)."
+    )
+)
 def bundle(
     paths: tuple[Path, ...],
     out: Path | None,
     language: str | None,
     force: bool,
-    day: date,
+    day: date | None,
 ) -> None:
+    from letters.case import case_today
     from letters.casefolder import holds_case
     from letters.kit import Request, write_bundle
     from letters.shell import command
@@ -897,7 +909,7 @@ def bundle(
         request = Request(
             case_path=where.case_file,
             out_dir=(folder if several else None) or where.documents_dir or _here(),
-            today=day,
+            today=day or case_today(where.case_file),
             language=language,
             force=force,
         )
@@ -1061,7 +1073,7 @@ class ProgressBar:
 @click.argument("directory", required=False, default="letters-demo", type=FOLDER)
 @force_option()
 @date_option()
-def demo(directory: Path, force: bool, day: date) -> None:
+def demo(directory: Path, force: bool, day: date | None) -> None:
     from letters.kit import DEMO_CASE, run_demo
     from letters.shell import quote
 
@@ -1424,7 +1436,9 @@ def mailed(
     )
 
 
-PLAN_FROM = N_("The day to plan from (default: SOURCE_DATE_EPOCH, else today).")
+PLAN_FROM = N_(
+    "The day to plan from (default: SOURCE_DATE_EPOCH, else today in the case's time zone)."
+)
 REPLACE_CALENDAR = N_("Replace the calendar file if it exists.")
 
 
@@ -1440,13 +1454,13 @@ REPLACE_CALENDAR = N_("Replace the calendar file if it exists.")
 @option("--ics", type=FILE, help=N_("Also write the deadlines to this calendar file (.ics)."))
 @force_option(REPLACE_CALENDAR)
 @click.pass_context
-def guide(ctx: click.Context, case: Path, day: date, ics: Path | None, force: bool) -> None:
+def guide(ctx: click.Context, case: Path, day: date | None, ics: Path | None, force: bool) -> None:
     from letters.case import load_case
     from letters.guide import plan, write_calendar
 
     loaded = load_case(_locate(case).case_file)
     with i18n.interface(_reader_language(ctx, loaded.language)):  # the holder's, as README says
-        result = plan(loaded, day)
+        result = plan(loaded, day or loaded.today())
         click.echo(result.headline)
         click.echo("\n" + _("Checklist"))
         for item in result.checklist:
@@ -1480,7 +1494,7 @@ def guide(ctx: click.Context, case: Path, day: date, ics: Path | None, force: bo
 def status(
     ctx: click.Context,
     paths: tuple[Path, ...],
-    day: date,
+    day: date | None,
     as_json: bool,
     ics: Path | None,
     force: bool,
@@ -1540,12 +1554,13 @@ def _stop_on_signals() -> None:
 )
 @option("--no-browser", is_flag=True, help=N_("Only print the address; do not open the browser."))
 def app(case: Path | None, port: int, no_browser: bool) -> None:
+    from letters.case import today_in
     from letters.web.server import serve
 
     serve(
         case,
         _here(),
-        lambda: document_date(None),
+        lambda zone: document_date(None) or today_in(zone),
         clock,
         click.echo,
         open_browser=not no_browser,

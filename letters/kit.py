@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from letters import i18n
-from letters.case import Case, load_case
+from letters.case import Case, case_today, load_case
 from letters.casefolder import of_case_file
 from letters.content import (
     CARD_DISPUTE_DAYS,
@@ -647,10 +647,12 @@ def write_kit(
     return Written([*(p for p in files if p in written), bundle], mailto, notes + bundle_notes)
 
 
-def run_demo(out_dir: Path, today: date, force: bool = False) -> Written:
-    """Run the kit on the bundled sample case and sample evidence into `out_dir`, and leave
-    a copy of the case there: the commands its sheets give name it, and work in that folder."""
+def run_demo(out_dir: Path, today: date | None, force: bool = False) -> Written:
+    """Run the kit on the bundled sample case and sample evidence into `out_dir`, dated `today`
+    (None: today on the case's clock), and leave a copy of the case there: the commands its
+    sheets give name it, and work in that folder."""
     source = samples()
+    today = today or case_today(source / DEMO_CASE)
     copy = {out_dir / DEMO_CASE: (source / DEMO_CASE).read_bytes()}
     refuse_existing([p for p in copy if p not in unchanged(copy)], force)  # before the kit
     request = Request(case_path=source / DEMO_CASE, out_dir=out_dir, today=today, force=force)

@@ -103,8 +103,9 @@ class Overview:
         }
 
 
-def case_status(path: Path, today: date) -> CaseStatus:
-    """Return where the case at `path` (a case folder or a case file) stands on `today`."""
+def case_status(path: Path, today: date | None) -> CaseStatus:
+    """Return where the case at `path` (a case folder or a case file) stands on `today`
+    (None: today on the case's clock)."""
     from letters.case import load_case
 
     case = load_case(locate(path).case_file)
@@ -112,12 +113,13 @@ def case_status(path: Path, today: date) -> CaseStatus:
         path=path,
         holder=mask_name(case.holder.name),
         carrier=case.account.carrier,
-        guide=plan(case, today),
+        guide=plan(case, today or case.today()),
     )
 
 
-def overview(paths: Iterable[Path], today: date) -> Overview:
-    """Find every case under `paths` and say where each stands; overdue first, then by date."""
+def overview(paths: Iterable[Path], today: date | None) -> Overview:
+    """Find every case under `paths` and say where each stands on `today` (None: each on its
+    own clock); overdue first, then by date."""
     found: list[CaseStatus] = []
     unreadable: list[Unreadable] = []
     for path in find_cases(paths):

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
 import pytest
+from pypdf import PdfReader
 
 from letters.case import load_case
 from letters.identifiers import IdentifierError, article_check_digit, check_article_number
@@ -144,3 +151,33 @@ def test_the_event_is_written_in_the_language_of_the_carrier(case_file) -> None:
     case = load_case(path)
     assert case.events[-1].summary == "已用 USPS 挂号信（Certified Mail）寄出一封信（附回执）。"
     assert case.status.request_sent is None  # a later letter is not the request
+
+
+def test_the_letter_the_log_and_the_checks_share_the_holder_s_today(
+    tmp_path: Path, case_file: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # This computer's clock on Kiritimati (UTC+14), the holder in Honolulu (UTC-10): a day
+    # apart at every hour. The letter was dated by the computer's calendar, and its mailing,
+    # logged that same day, was refused as a day still to come.
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    holder = datetime.now(ZoneInfo("Pacific/Honolulu")).date()
+    assert date.today() == holder + timedelta(days=1)
+    case = case_file(UNSENT.replace("America/Los_Angeles", "Pacific/Honolulu"))
+    result = run("letter", case, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    pages = PdfReader(tmp_path / "out" / "request.en.pdf").pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert f"{holder:%B} {holder.day}, {holder.year}" in text
+    result = run("log", case, "mailed", "--certified-mail", "9407 1118 9876 5432 1002",
+                 "--on", holder.isoformat())  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert load_case(case).status.request_sent == holder
+    result = run("check", case)
+    assert result.exit_code == 0 and "has not come yet" not in result.output, result.output
+    tomorrow = case.read_text(encoding="utf-8").replace(
+        f"request_sent = {holder.isoformat()}", f"request_sent = {date.today().isoformat()}"
+    )
+    case.write_text(tomorrow, encoding="utf-8")
+    assert "request_sent = " + date.today().isoformat() in tomorrow
+    assert "a day that has not come yet" in run("check", case).output

@@ -618,7 +618,7 @@ def test_the_log_never_shows_the_secret(folder: Path, capfd: pytest.CaptureFixtu
     from letters.web.server import start
     from tests.web_server import NOW, TODAY
 
-    server, url = start(folder, folder.parent, lambda: TODAY, lambda: NOW)
+    server, url = start(folder, folder.parent, lambda _zone: TODAY, lambda: NOW)
     import threading
 
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -33,7 +33,7 @@ def serve(
     from letters.web.server import start
 
     server, url = start(
-        case, workdir, lambda: TODAY, lambda: NOW, upload_limit=upload_limit, quiet=True
+        case, workdir, lambda _zone: TODAY, lambda: NOW, upload_limit=upload_limit, quiet=True
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

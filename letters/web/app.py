@@ -22,7 +22,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
@@ -177,7 +177,7 @@ class Launch:
     state: State
     secret: str
     csrf: str
-    today: Callable[[], date]
+    today: Callable[[tzinfo], date]  # today on the clock of the zone given
     now: Callable[[], datetime]
 
 
@@ -190,7 +190,7 @@ def create_app(
     workdir: Path,
     case: Path | None,
     secret: str,
-    today: Callable[[], date],
+    today: Callable[[tzinfo], date],
     now: Callable[[], datetime],
     upload_limit: int = UPLOAD_LIMIT,
 ) -> Flask:
@@ -586,7 +586,7 @@ def _overview(case: Case, shown: dict[str, Any], problems: dict[str, str]) -> An
     from letters.guide import DATED, TICKED, plan
     from letters.summary import case_summary
 
-    guide = plan(case, launch().today())
+    guide = plan(case, launch().today(case.tz))
     status = {key: getattr(case.status, key) for key in DATED}
     return page(
         "case.html",
@@ -648,7 +648,8 @@ def calendar() -> Any:
     from letters.guide import calendar as ics
     from letters.guide import plan
 
-    guide = plan(need_case(), launch().today())
+    case = need_case()
+    guide = plan(case, launch().today(case.tz))
     if not guide.deadlines:
         abort(404)
     return _download(ics(guide), "deadlines.ics", "text/calendar")
@@ -972,7 +973,7 @@ def _charge_form(
         "statement_date": N_("{day} has not come yet — a statement is recorded once it is sent"),
     }
     for key, message in future.items():
-        if key in values and values[key] > launch().today():
+        if key in values and values[key] > launch().today(case.tz):
             day = i18n.format_date(values[key], i18n.ui_language())
             problems[f"charge.{key}"] = _(message).format(day=day)
     if not problems and _recorded_already(case, values, editing):
@@ -1158,7 +1159,12 @@ def _write_documents(case: Case, kind: str, force: bool) -> Any:
     from letters.kit import Print, Request, write_email, write_letter
 
     request_ = Request(
-        case.path or Path(), state.out_dir, launch().today(), kind=kind, force=force, app=True
+        case.path or Path(),
+        state.out_dir,
+        launch().today(case.tz),
+        kind=kind,
+        force=force,
+        app=True,
     )
     explain = g.lang if g.lang != "en" and case.language == "en" else None
     with state.lock:
@@ -1250,7 +1256,9 @@ def build() -> Any:
     state.job = job
     explain = g.lang if g.lang != "en" and case.language == "en" else None
     force = request.form.get("force") == "yes"  # only when the user said "Replace them"
-    request_ = Request(state.case_file, state.out_dir, launch().today(), force=force, app=True)
+    request_ = Request(
+        state.case_file, state.out_dir, launch().today(case.tz), force=force, app=True
+    )
     evidence = state.evidence_dir if state.evidence_dir and state.evidence_dir.is_dir() else None
 
     sent = case.request_sent_on is not None

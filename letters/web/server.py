@@ -7,7 +7,7 @@ import sys
 import threading
 import webbrowser
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ class QuietHandler(WSGIRequestHandler):
 def start(
     case: Path | None,
     workdir: Path,
-    today: Callable[[], date],
+    today: Callable[[tzinfo], date],
     now: Callable[[], datetime],
     port: int = 0,
     upload_limit: int | None = None,
@@ -60,7 +60,7 @@ class _Silent(QuietHandler):
 def serve(
     case: Path | None,
     workdir: Path,
-    today: Callable[[], date],
+    today: Callable[[tzinfo], date],
     now: Callable[[], datetime],
     say: Callable[[str], None],
     open_browser: bool = True,
