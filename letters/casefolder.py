@@ -83,19 +83,33 @@ def locate(path: Path) -> CaseLocation:
     """Work out a case's file, evidence folder and documents folder from a folder or a file."""
     if path.is_dir():
         location = _folder(path)
-        if not location.case_file.is_file():
-            raise InputError(
-                _("{path}: this folder has no {name} — make a case folder with: {command}").format(
-                    path=path, name=CASE_FILE, command=_init_command(path)
-                ),
-                fields={  # in the browser app, the form that starts a case does what init does
-                    "path": _("{path}: this folder has no {name} — start a new case").format(
-                        path=path, name=CASE_FILE
-                    )
-                },
-            )
-        return location
+        if location.case_file.is_file():
+            return location
+        if (folder := enclosing(path)) is not None:
+            message = _(
+                "{path} is a folder inside the case folder {folder} — name the case folder itself"
+            ).format(path=path, folder=folder)
+            raise InputError(message, fields={"path": message})
+        raise InputError(
+            _("{path}: this folder has no {name} — make a case folder with: {command}").format(
+                path=path, name=CASE_FILE, command=_init_command(path)
+            ),
+            fields={  # in the browser app, the form that starts a case does what init does
+                "path": _("{path}: this folder has no {name} — start a new case").format(
+                    path=path, name=CASE_FILE
+                )
+            },
+        )
     return of_case_file(path)
+
+
+def enclosing(path: Path) -> Path | None:
+    """Return the case folder `path` lies inside (its evidence or documents folder, or any
+    folder in them), as named from `path`; None when it lies in none."""
+    for folder in path.parents:
+        if (folder / CASE_FILE).is_file() and (folder / EVIDENCE).is_dir():
+            return folder
+    return None
 
 
 def of_case_file(case_file: Path) -> CaseLocation:

@@ -943,8 +943,10 @@ def bundle(
 def verify(
     ctx: click.Context, bundle_path: Path, fingerprint: str | None, strict: bool, as_json: bool
 ) -> None:
-    from letters.verify import not_a_bundle, verify_bundle
+    from letters.verify import a_case_not_a_bundle, not_a_bundle, verify_bundle
 
+    if bundle_path.is_dir() and not as_json and (said := a_case_not_a_bundle(bundle_path)):
+        raise InputError(said)
     report = verify_bundle(bundle_path, fingerprint=fingerprint, strict=strict)
     if report.not_a_zip and not as_json:  # a file given by mistake: bad input, not a bad bundle
         raise InputError(not_a_bundle(bundle_path))
@@ -1212,6 +1214,13 @@ def init(
         given = ctx.get_parameter_source("case") is click.core.ParameterSource.COMMANDLINE
         ctx.exit(_init_from_roster(roster, case if given else _here(), language or "en"))
     where = casefolder.planned(case)
+    if (folder := casefolder.enclosing(where.case_file.parent)) is not None:
+        # A case made inside another's evidence folder would be bundled as its evidence.
+        raise InputError(
+            _("{path} is inside the case folder {folder} — make a new case outside it").format(
+                path=case, folder=folder
+            )
+        )
     refuse_existing([where.case_file], force)  # before the first question
     if sample:
         language = language or i18n.ui_language()
@@ -1219,7 +1228,10 @@ def init(
     else:
         language = language or wizard.ask_language(_ask, click.echo, i18n.ui_language())
         i18n.set_ui_language(language)
-        answers = wizard.interview(_ask, click.echo, language)
+        from datetime import date
+
+        today = document_date(None) or date.today()  # the case's zone is not known yet
+        answers = wizard.interview(_ask, click.echo, language, today)
         written = [wizard.write_case(where.case_file, answers, force, where.shown.name)]
     written += casefolder.finish(where, language)
     for path in written:
@@ -1321,6 +1333,7 @@ def add(
     evidence_dir: Path | None,
     **values: Any,
 ) -> None:
+    from letters.content import QUOTED_EVENT_KEYS, unreadable_in_english
     from letters.timeline import NewEvent, add_event
 
     case = ctx.meta["letters.case"]
@@ -1329,6 +1342,16 @@ def add(
     event = add_event(where.case_file, new, clock(), evidence_dir or where.evidence_dir)
     when = i18n.format_moment(event.at, i18n.ui_language())
     click.echo(_("{path}: added the event of {when}").format(path=case, when=when))
+    chinese = [
+        f"--{key}" for key in QUOTED_EVENT_KEYS if unreadable_in_english(getattr(event, key))
+    ]
+    if chinese:  # said now, not only when a letter quotes it
+        warning = _(
+            "Warning: {options} in Chinese — the letters in English (to the carrier, the bank, "
+            "the FCC) quote the timeline as it is written, and their readers cannot read it: "
+            "write it in English in the case file"
+        )
+        click.echo(warning.format(options=", ".join(chinese)), err=True)
 
 
 @log.command(

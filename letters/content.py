@@ -256,7 +256,7 @@ def check_language(case: Case, kind: str, language: str) -> str | None:
         'customers in that language, write language = "{code}" under [recipient]'
     ).format(
         kind=kind,
-        language=i18n.LANGUAGE_NAMES[language],
+        language=i18n.language_name(language),
         recipient=case.recipient.name,
         code=language,
     )

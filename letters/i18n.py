@@ -24,7 +24,7 @@ LANGUAGES = ("en", "zh-CN", "zh-TW")
 """Document and interface languages, as written in case files and on the command line."""
 
 LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文", "zh-TW": "繁體中文"}
-"""Each language named in itself."""
+"""Each language named in itself, for choosing one."""
 
 _LOCALES = {"en": "en_US", "zh-CN": "zh_Hans_CN", "zh-TW": "zh_Hant_TW"}
 _CATALOGS = {"zh-CN": "zh_CN", "zh-TW": "zh_TW"}
@@ -331,3 +331,15 @@ def NC_plural(context: str, singular: str, plural: str) -> tuple[str, str]:
 def N_plural(singular: str, plural: str) -> tuple[str, str]:
     """Mark a message that depends on a count, translated elsewhere (by Click's ngettext)."""
     return singular, plural
+
+
+_LANGUAGES_SAID = {
+    "en": N_("English"),
+    "zh-CN": N_("Simplified Chinese"),
+    "zh-TW": N_("Traditional Chinese"),
+}
+
+
+def language_name(language: str) -> str:
+    """Return a language's name in the interface language, for a sentence that names it."""
+    return _(_LANGUAGES_SAID[language])

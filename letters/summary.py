@@ -33,11 +33,11 @@ def case_summary(case: Case) -> list[str]:
         recipient += f" <{case.recipient.email}>"
     lines.append(_("Recipient: {recipient}").format(recipient=recipient))
     documents = case.recipient.language  # the carrier's; banks and regulators read English
-    lines.append(_("Documents in: {language}").format(language=i18n.LANGUAGE_NAMES[documents]))
+    lines.append(_("Documents in: {language}").format(language=i18n.language_name(documents)))
     if case.language not in (documents, "en"):
         lines.append(
             _("Sheets that explain them, in: {language}").format(
-                language=i18n.LANGUAGE_NAMES[case.language]
+                language=i18n.language_name(case.language)
             )
         )
     count = len(case.events)

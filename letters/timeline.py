@@ -93,8 +93,22 @@ def add_event(path: Path, new: NewEvent, now: datetime, evidence_dir: Path | Non
     """Append one event to the case file, checked like the file itself; return it."""
     case = parse_case(read_case_text(path), path)
     values, checked = _values(case, new, now, evidence_dir or path.parent / "evidence")
+    contact = _contact(event_from(checked, case.tz), case.tz)
+    same = next((n for n, e in enumerate(case.events, 1) if _contact(e, case.tz) == contact), 0)
+    if same:  # typed twice: the letters would recite the contact twice
+        message = _(
+            "event {number} records this already (the same time, channel, party, reference and "
+            "summary) — nothing was added"
+        ).format(number=same)
+        raise InputError(message, fields={"summary": message})
     write_outputs({path: edited_case(path, [values])}, force=True)
     return _as_logged(checked, case.tz)
+
+
+def _contact(event: Event, zone: tzinfo) -> tuple[Any, ...]:
+    """Return what makes an event the record of one contact, its evidence aside."""
+    at = exact_moment(event.at, zone)
+    return (at, event.channel, event.party, event.reference, event.summary)
 
 
 def add_charge(path: Path, values: dict[str, Any]) -> None:

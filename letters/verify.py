@@ -231,6 +231,28 @@ def not_a_bundle(name: object) -> str:
     )
 
 
+def a_case_not_a_bundle(folder: Path) -> str | None:
+    """Say, of a folder given to check, that it is a case folder (or one of its folders)
+    rather than a bundle, and which bundle to give; None if it is not (or is a bundle
+    unpacked)."""
+    from letters.casefolder import CASE_FILE, DOCUMENTS, enclosing
+    from letters.shell import command
+
+    if (folder / "bagit.txt").exists():
+        return None
+    case = folder if (folder / CASE_FILE).is_file() else enclosing(folder)
+    if case is None:
+        return None
+    made = sorted((case / DOCUMENTS).glob("bundle-*.zip"), key=lambda path: path.stat().st_mtime)
+    if made:
+        return _(
+            "{path} is part of a case, not a bundle — check a bundle made from the case: {command}"
+        ).format(path=folder, command=command("verify", made[-1]))
+    return _("{path} is part of a case, not a bundle — make one first: {command}").format(
+        path=folder, command=command("bundle", case)
+    )
+
+
 def parse_fingerprint(text: str) -> str:
     """Return a quoted fingerprint as 64 lowercase hex digits; spaces and colons may group it."""
     digits = re.sub(r"[\s:]", "", text).lower()

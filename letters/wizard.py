@@ -15,7 +15,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -318,6 +318,23 @@ def _day(answer: str) -> date:
         raise AnswerError(str(error)) from None
 
 
+def _latin_name(answer: str) -> str:
+    """A name as an English letter prints it, asked for in Latin letters: said at once, not
+    after every other question."""
+    name = _TEXT(answer)
+    if not normalize.is_latin(name):
+        raise AnswerError(_('must be in Latin letters, like "Xiaoming Wang"'))
+    return name
+
+
+def _company_name(answer: str) -> str:
+    """The company's name, which heads an English letter: in Latin letters."""
+    name = _TEXT(answer)
+    if not normalize.is_latin(name):
+        raise AnswerError(_(LATIN_FIELDS["recipient.name"]))
+    return name
+
+
 def _city(answer: str) -> str:
     """A US city as the envelope needs it: in Latin letters."""
     city = _TEXT(answer)
@@ -387,7 +404,7 @@ YES_NO = ("yes", "no")
 SECTIONS: tuple[tuple[str, tuple[Question, ...]], ...] = (
     ("holder", (
         Question("name"),
-        Question("name_en", optional=True),
+        Question("name_en", _latin_name, optional=True),
         Question("email", _rule(_HOLDER["email"])),
         Question("phone", _rule(_HOLDER["phone"]), optional=True),
         Question(ADDRESS),
@@ -402,7 +419,7 @@ SECTIONS: tuple[tuple[str, tuple[Question, ...]], ...] = (
         Question("reason", choices=schema.REASONS),
     )),
     ("recipient", (
-        Question("name"),
+        Question("name", _company_name),
         Question("email", _rule(_HOLDER["email"]), optional=True),
         Question(ADDRESS),
     )),
@@ -461,8 +478,10 @@ def ask_language(ask: Ask, say: Say, default: str) -> str:
         say("1, 2, 3: " + " / ".join(i18n.LANGUAGE_NAMES.values()))
 
 
-def interview(ask: Ask, say: Say, language: str) -> dict[str, Any]:
-    """Ask every question in `language`, re-asking until each answer passes; return the case."""
+def interview(ask: Ask, say: Say, language: str, today: date) -> dict[str, Any]:
+    """Ask every question in `language`, re-asking until each answer passes; return the case.
+
+    `today` is this computer's: a closing date before it is asked again."""
     words = QUESTIONS[language]
     say(words["intro"])
     answers: dict[str, Any] = {}
@@ -480,6 +499,9 @@ def interview(ask: Ask, say: Say, language: str) -> dict[str, Any]:
                 value = _address(ask, say, words, f"{section}.{ADDRESS}")
             else:
                 value = _answer(ask, say, words, asked, f"{section}.{asked.key}")
+            while (section, asked.key) == ("account", "close_on") and (late := _past(value, today)):
+                say(words["retry"].format(reason=late))
+                value = _answer(ask, say, words, asked, f"{section}.{asked.key}")
             if value is not None:
                 table[asked.key] = value
         answers[section] = table
@@ -488,6 +510,16 @@ def interview(ask: Ask, say: Say, language: str) -> dict[str, Any]:
     _settle_names(ask, say, words, answers)
     _settle_delivery(ask, say, words, answers)
     return answers
+
+
+def _past(day: object, today: date) -> str | None:
+    """Say that a closing date asked for has passed (most often, a year mistyped); the day
+    before `today` is allowed, for the holder's time zone."""
+    if not isinstance(day, date) or day >= today - timedelta(days=1):
+        return None
+    return _("{day} has passed — give a day from today on, or press Enter to leave it out").format(
+        day=i18n.format_date(day, i18n.ui_language())
+    )
 
 
 def _settle_names(ask: Ask, say: Say, words: dict[str, str], answers: dict[str, Any]) -> None:

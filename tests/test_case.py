@@ -264,7 +264,7 @@ def test_check_summary_masks_identifiers() -> None:
         "  Remaining balance: $12.50\n"
         "  Recipient: Example Mobile Customer Care <care@example-mobile.com>\n"
         "  Documents in: English\n"
-        "  Sheets that explain them, in: 简体中文\n"
+        "  Sheets that explain them, in: Simplified Chinese\n"
         "  Timeline: 2 events\n"
     )
     assert "889977" not in result.stdout and "555 0188" not in result.stdout

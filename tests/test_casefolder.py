@@ -162,7 +162,7 @@ def test_the_wizard_makes_a_folder_and_ends_with_a_summary_and_the_next_command(
         "  账户：Example Mobile，账号 ****9977\n"
         "  要注销的号码：****0188\n"
         "  收件方：Example Mobile Customer Care <care@example-mobile.com>\n"
-        "  文件语言：English\n"
+        "  文件语言：英文\n"
         "  解释这些文件的说明页：简体中文\n"
         "  时间线：0 条记录\n"
         "  注销申请打算怎样发送？ 发电子邮件\n"
@@ -185,3 +185,41 @@ def test_on_windows_every_suggestion_is_double_quoted(
     empty.mkdir()
     result = run("check", empty)
     assert result.stderr.endswith(f'make a case folder with: letters init "{empty}"\n')
+
+
+def test_a_folder_inside_a_case_folder_names_the_case_folder(folder: Path) -> None:
+    # Told to `init` the evidence folder, a newcomer made a second case inside it, and the
+    # next bundle held that case's files as evidence.
+    for inside in (folder / "evidence", folder / "documents"):
+        result = run("check", inside)
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"Error: {inside} is a folder inside the case folder {folder} — name the case "
+            "folder itself\n"
+        )
+    result = run("init", folder / "evidence" / "new", "--sample")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {folder / 'evidence' / 'new'} is inside the case folder {folder} — make a new "
+        "case outside it\n"
+    )
+    assert sorted(p.name for p in (folder / "evidence").iterdir()) == sorted(
+        [casefolder.EVIDENCE_NOTE, *(p.name for p in (SAMPLES / "evidence").iterdir())]
+    )
+
+
+def test_verify_given_a_case_folder_names_its_bundle(folder: Path) -> None:
+    result = run("verify", folder)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {folder} is part of a case, not a bundle — make one first: "
+        f"letters bundle '{folder}'\n"
+    )
+    assert run("bundle", folder, "--date", "2026-11-24").exit_code == 0
+    for given in (folder, folder / "evidence"):
+        result = run("verify", given)
+        assert result.exit_code == 2 and "INVALID" not in result.output
+        assert result.stderr == (
+            f"Error: {given} is part of a case, not a bundle — check a bundle made from the "
+            f"case: letters verify '{folder / 'documents' / 'bundle-2026-11-24.zip'}'\n"
+        )

@@ -207,10 +207,10 @@ def test_the_wizard_asks_for_the_english_name_when_documents_are_english(tmp_pat
     answers = [
         "王小明", "", "xm@example.com", "", "",
         "Example Mobile", "A-1", "+1 415 555 0188", "", "", "", "",
-        "Mint Mobile 客服部", "", "",
+        "Mint Mobile 客服部", "Mint Mobile Customer Care", "", "",  # asked again at once
         "", "", "", "",
         "1",  # documents in English: the names must be in Latin letters
-        "Xiaoming Wang", "Mint Mobile Customer Care",
+        "Xiaoming Wang",
     ]  # fmt: skip
     path = tmp_path / "case.toml"
     out = _init(path, answers, "--lang", "zh-CN")
@@ -219,7 +219,7 @@ def test_the_wizard_asks_for_the_english_name_when_documents_are_english(tmp_pat
         in out
     )
     assert "\n您的英文姓名，即运营商系统里的名字（英文信件必须填写）：Xiaoming Wang\n" in out
-    assert "无法接受：收件方名称，例如 Example Mobile Customer Care：含有非拉丁字母的字符" in out
+    assert "无法接受：请用英文写名称，例如 Example Mobile Customer Care\n" in out
     case = load_case(path)
     assert (case.holder.name_en, case.recipient.name) == (
         "Xiaoming Wang",

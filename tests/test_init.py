@@ -62,9 +62,13 @@ ENGLISH = [
 ]
 
 
+TODAY = "1795478400"  # SOURCE_DATE_EPOCH: November 24, 2026
+
+
 def init(*args: str | Path, answers: list[str], env: dict[str, str] | None = None) -> Result:
-    """Run `letters init` with answers piped in, one per line."""
+    """Run `letters init` with answers piped in, one per line, on November 24, 2026."""
     text = "".join(f"{answer}\n" for answer in answers)
+    env = {"SOURCE_DATE_EPOCH": TODAY, **(env or {})}
     return CliRunner().invoke(
         cli, ["init", *map(str, args)], input=text, env=env, catch_exceptions=False
     )
@@ -440,8 +444,8 @@ def test_email_only_with_no_address_to_send_to_is_asked_again(tmp_path: Path) ->
 
 def test_a_chinese_interview_asks_again_for_the_names_the_carrier_reads(tmp_path: Path) -> None:
     answers = minimal("2")
-    answers[answers.index("Example Mobile Customer Care")] = "T-Mobile 客服"
-    answers.insert(answers.index("Xiaoming Wang") + 1, "T-Mobile Customer Care")
+    at = answers.index("Example Mobile Customer Care")
+    answers[at : at + 1] = ["T-Mobile 客服", "T-Mobile Customer Care"]  # asked again at once
     path = tmp_path / "case.toml"
     result = init(path, answers=answers)
     assert result.exit_code == 0, result.output
@@ -524,3 +528,28 @@ def test_a_form_that_mails_the_letter_needs_the_companys_postal_address() -> Non
     email = {"delivery.method": "email", "recipient.email": "care@example-mobile.com"}
     _answers, problems = wizard.check_form(without | email)
     assert problems == {}
+
+
+def test_a_name_the_carrier_cannot_read_and_a_past_closing_day_are_asked_again_at_once(
+    tmp_path: Path,
+) -> None:
+    # A Chinese name typed for the English one was refused only after some 25 more questions,
+    # and a closing day of a year mistyped was taken as it was.
+    answers = minimal("2")
+    answers[2:3] = ["王秀英", "Xiuying Wang"]  # the English name
+    at = answers.index("Example Mobile")
+    answers[at + 5 : at + 6] = ["2024-01-05", "2026-11-23"]  # the closing day: past, yesterday
+    answers.remove("Xiaoming Wang")  # not asked again at the end
+    path = tmp_path / "case.toml"
+    result = init(path, answers=answers)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    english = out.index("您的英文姓名")
+    assert out.index('无法接受：必须用拉丁字母，例如 "Xiaoming Wang"', english) < out.index(
+        "电子邮箱"
+    )
+    assert "无法接受：2024年1月5日已经过去了——请填今天或以后的日期，或者直接按回车不填" in out
+    assert out.count("已经过去了") == 1  # the day before today is the holder's today somewhere
+    case = load_case(path)
+    assert (case.holder.name, case.holder.name_en) == ("王小明", "Xiuying Wang")
+    assert case.account.close_on == date(2026, 11, 23)

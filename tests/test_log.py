@@ -391,3 +391,37 @@ def test_ui_lang_after_the_case_is_read(case: Path) -> None:
     added = run("log", case, "--ui-lang=zh-TW", "add", "--channel", "phone", "--summary", "Called.")
     assert added.exit_code == 0, added.stderr
     assert "：已新增 " in added.stdout  # in Traditional Chinese
+
+
+def test_the_same_contact_typed_twice_is_refused(case: Path) -> None:
+    # Added twice, a call was recited twice to the carrier: "on November 22, 2026, by mail
+    # with Example Mobile (reference 12345); on November 22, 2026, by mail with …".
+    assert run("log", case, "add", *MAILED).exit_code == 0
+    before = case.read_bytes()
+    result = run("log", case, "add", *MAILED)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: event 3 records this already (the same time, channel, party, reference and "
+        "summary) — nothing was added\n"
+    )
+    assert case.read_bytes() == before
+    later = [
+        *MAILED[: MAILED.index("--at") + 1],
+        "2026-11-23 09:00",
+        *MAILED[MAILED.index("--at") + 2 :],
+    ]
+    assert run("log", case, "add", *later).exit_code == 0  # the same words, another day
+
+
+def test_words_in_chinese_are_warned_of_when_they_are_logged(case: Path) -> None:
+    # They reached the English complaint and the bundle's index, said only by `--kind complaint`.
+    result = run("log", case, "add", "--channel", "chat", "--party", "Agent Amy",
+                 "--summary", "在线客服说已经取消了自动续费")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "Warning: --summary in Chinese — the letters in English (to the carrier, the bank, the "
+        "FCC) quote the timeline as it is written, and their readers cannot read it: write it "
+        "in English in the case file\n"
+    )
+    result = run("log", case, "add", "--channel", "chat", "--summary", "Chat said autopay ended.")
+    assert result.exit_code == 0 and result.stderr == ""

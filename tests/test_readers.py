@@ -75,9 +75,10 @@ def test_a_chinese_letter_to_an_english_reading_carrier_warns_with_the_fix(tmp_p
     result = run("email", LATE["zh-CN"], "--lang", "zh-CN", "-o", tmp_path, "--date", "2026-12-24")
     assert result.exit_code == 0, result.stderr
     assert (
-        "Warning: the request letter is in 简体中文, but the case does not say Example Mobile "
-        "Customer Care reads it — drop --lang for an English letter, or, if the carrier does serve "
-        'customers in that language, write language = "zh-CN" under [recipient]'
+        "Warning: the request letter is in Simplified Chinese, but the case does not say "
+        "Example Mobile Customer Care reads it — drop --lang for an English letter, or, if the "
+        'carrier does serve customers in that language, write language = "zh-CN" under '
+        "[recipient]"
     ) in result.stdout
 
 
