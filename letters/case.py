@@ -601,6 +601,8 @@ class Status:
     """Where the closure stands, as dates."""
 
     request_sent: date | None = key(_date, None)
+    follow_up_sent: date | None = key(_date, None)
+    complaint_filed: date | None = key(_date, None)  # with the FCC
     confirmation_received: date | None = key(_date, None)
     closed_on: date | None = key(_date, None)
     refund_received: date | None = key(_date, None)
@@ -736,13 +738,8 @@ class Case:
         their days: what has been done cannot have been done on a day that has not come (a
         typo of the year, most often), and the guide counts from these days."""
         status, delivery = self.status, self.delivery
-        days = {
-            "status.request_sent": status.request_sent,
-            "status.confirmation_received": status.confirmation_received,
-            "status.closed_on": status.closed_on,
-            "status.refund_received": status.refund_received,
-            "delivery.mailed_on": delivery.mailed_on,
-        }
+        days = {f"status.{item.name}": getattr(status, item.name) for item in fields(status)}
+        days["delivery.mailed_on"] = delivery.mailed_on
         return [(key, day) for key, day in days.items() if day is not None and day > today]
 
     @property

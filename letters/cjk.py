@@ -103,10 +103,15 @@ def break_lines(
                 continue
             lines.append((line, gap))
             room = width
-        while size > room + EPSILON and len(word) > 1:
-            cut = _cut(word, room, measure)
-            lines.append((word[:cut], ""))
-            word, room = word[cut:], width
+        if size > room + EPSILON:  # cut a line's worth at a time, each character measured once
+            start = 0
+            while len(word) - start > 1:
+                cut = _cut(word, start, room, measure)
+                if start + cut == len(word):  # the rest fits
+                    break
+                lines.append((word[start : start + cut], ""))
+                start, room = start + cut, width
+            word = word[start:]
             size = measure(word)
         line, used, gap = word, size, space
     lines.append((line, gap))
@@ -155,16 +160,17 @@ def glued(text: str, keep: Iterable[str] = ()) -> set[int]:
     return {position for start, end in spans for position in range(start + 1, end)}
 
 
-def _cut(word: str, room: float, measure: Callable[[str], float]) -> int:
-    """Return how many characters of an over-long word fit in `room` (at least one)."""
+def _cut(word: str, start: int, room: float, measure: Callable[[str], float]) -> int:
+    """Return how many characters of an over-long word, from `start`, fit in `room` (at
+    least one)."""
     used = 0.0
-    count = 0
-    for char in word:
-        used += measure(char)
+    end = start
+    while end < len(word):
+        used += measure(word[end])
         if used > room + EPSILON:
             break
-        count += 1
-    count = max(count, 1)
-    if 1 < count < len(word) and word[count] in NO_START:
+        end += 1
+    count = max(end - start, 1)
+    if 1 < count < len(word) - start and word[start + count] in NO_START:
         count -= 1
     return count

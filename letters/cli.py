@@ -1430,7 +1430,12 @@ def import_(ctx: click.Context, sources: tuple[Path, ...], everything: bool) -> 
 @option(
     "--later-letter",
     is_flag=True,
-    help=N_("A follow-up or other later letter, not the closure request."),
+    help=N_("A later letter, not the closure request."),
+)
+@option(
+    "--follow-up",
+    is_flag=True,
+    help=N_("The follow-up letter: records status.follow_up_sent too."),
 )
 @option(
     "--evidence",
@@ -1445,13 +1450,15 @@ def mailed(
     on: str | None,
     return_receipt: bool,
     later_letter: bool,
+    follow_up: bool,
     evidence: tuple[str, ...],
 ) -> None:
     from letters.casefolder import locate
     from letters.timeline import Mailing, record_mailed
 
     where = locate(ctx.meta["letters.case"])
-    mailing = Mailing(certified_mail, on, return_receipt, not later_letter, evidence)
+    request = not (later_letter or follow_up)
+    mailing = Mailing(certified_mail, on, return_receipt, request, evidence, follow_up)
     event = record_mailed(where.case_file, mailing, clock(), where.evidence_dir)
     when = i18n.format_moment(event.at, i18n.ui_language())
     click.echo(

@@ -611,6 +611,7 @@ def render_letter(
     except Exception as error:  # Jinja raises many types; all mean the template failed
         raise _template_error(env, error, name) from error
     blocks = {block: part.text for block, part in rendered.items()}
+    _bounded(blocks, name)
     lines = {block: _lines(blocks.get(block, "")) for block in LINE_BLOCKS}
     letter = Letter(
         kind=kind,
@@ -642,6 +643,33 @@ def render_letter(
         raise RenderError(_("{name}: the template gives no subject or no body").format(name=name))
     check_fidelity(letter_text(letter), required_values(letter), name)
     return letter
+
+
+SUBJECT_LIMIT = 2_000
+"""Characters in a subject (the case's longest values, several times over): a header is
+folded in time that grows with the square of its length, and a template pack is a
+stranger's file."""
+LETTER_LIMIT = 250_000
+"""Characters in a letter, all its blocks together: some 60 pages."""
+
+
+def _bounded(blocks: dict[str, str], name: str) -> None:
+    """Refuse a letter too long to be one, before it is laid out or mailed."""
+    from letters.templating import LimitError
+
+    subject = len(" ".join(_lines(blocks.get("subject", ""))))
+    if subject > SUBJECT_LIMIT:
+        raise LimitError(
+            _(
+                "{name}: the template made a subject over its size limit ({limit} characters)"
+            ).format(name=name, limit=i18n.format_count(SUBJECT_LIMIT, i18n.ui_language()))
+        )
+    if sum(map(len, blocks.values())) > LETTER_LIMIT:
+        raise LimitError(
+            _("{name}: the template made a letter over its size limit ({limit} characters)").format(
+                name=name, limit=i18n.format_count(LETTER_LIMIT, i18n.ui_language())
+            )
+        )
 
 
 def keep_together(case: Case) -> tuple[str, ...]:

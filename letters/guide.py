@@ -78,6 +78,8 @@ TICKED = {
 """The checklist items done by a tick, and the key under [checklist] that records it."""
 DATED = {
     "request_sent": N_("The day the closure request was sent"),
+    "follow_up_sent": N_("The day the follow-up was sent"),
+    "complaint_filed": N_("The day the FCC complaint was filed"),
     "confirmation_received": N_("The day the closure was confirmed"),
     "closed_on": N_("The day the account closed"),
     "refund_received": N_("The day the remaining balance was refunded"),
@@ -116,8 +118,9 @@ or what is done and when, recorded in the case file, or the case's own details t
 class Action:
     """What a step asks the user to do: `kind` is a document kind, "log", "bundle", "record"
     or "details";
-    `command` is the same action as a terminal command, or for "record" the line to write in
-    the case file, and `said` the step in words for a page that records it in a form."""
+    `command` is the same action as a terminal command, or for "record" the command or the
+    line of the case file that records it, and `said` the step in words for a page that
+    records it in a form."""
 
     kind: str
     command: str
@@ -379,24 +382,9 @@ def _closing_day(close_on: date) -> Deadline:
 def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step], list[Deadline]]:
     name = _name(case)
     follow_up = _letter(case, "follow-up")
+    later: list[Deadline] = []
     if today > due:
-        complaint = _letter(case, "complaint")
-        steps = [
-            Step(
-                _("The answer was due on {due} ({left}): send a follow-up: {command}").format(
-                    due=_day(due), left=_left(due, today), command=follow_up.command
-                ),
-                due,
-                follow_up,
-            ),
-            Step(
-                _(
-                    "If the carrier still does not answer, file an FCC complaint: {command} — "
-                    "the carrier must answer it in writing within 30 days."
-                ).format(command=complaint.command),
-                action=complaint,
-            ),
-        ]
+        steps, later = _overdue(case, today, due, follow_up)
     else:
         steps = [
             Step(
@@ -447,7 +435,104 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
             ),
         ),
     ]
-    return steps, [_answer_due(case, due, follow_up), *deadlines]
+    return steps, [_answer_due(case, due, follow_up), *later, *deadlines]
+
+
+FCC_ANSWER_DAYS = 30
+"""Days a carrier has to answer, in writing, a complaint the FCC serves on it."""
+
+
+def _overdue(
+    case: Case, today: date, due: date, follow_up: Action
+) -> tuple[list[Step], list[Deadline]]:
+    """Return the steps once the answer to the request is late, and their deadlines: a
+    follow-up; unanswered too, a complaint to the FCC; unanswered in its 30 days, a letter to
+    the state's attorney general. Each goes on once the case records the one before."""
+    status, carrier = case.status, case.account.carrier
+    complaint = _letter(case, "complaint")
+    if status.complaint_filed:
+        answer = status.complaint_filed + timedelta(days=FCC_ANSWER_DAYS)
+        deadline = Deadline(
+            kind="fcc-answer",
+            day=answer,
+            summary=_("{carrier}: answer to the FCC complaint due").format(carrier=carrier),
+            description=_("Filed on {filed}.").format(filed=_day(status.complaint_filed)),
+        )
+        if today <= answer:
+            text = _(
+                "You filed the FCC complaint on {filed}: the carrier must answer it in writing "
+                "by {due} ({left})."
+            ).format(
+                filed=_day(status.complaint_filed), due=_day(answer), left=_left(answer, today)
+            )
+            return [Step(text, answer)], [deadline]
+        ag = _letter(case, "complaint-ag")
+        text = _(
+            "The carrier was to answer the FCC complaint by {due}: write to the state's attorney "
+            "general: {command}"
+        ).format(due=_day(answer), command=ag.command)
+        return [Step(text, action=ag)], [deadline]
+    filed = Step(
+        _(
+            "Once the complaint is filed, write the day in the case file under [status]: "
+            "complaint_filed = YYYY-MM-DD"
+        ),
+        action=Action(
+            "record",
+            "complaint_filed = YYYY-MM-DD",
+            _("Once the FCC complaint is filed, record the day in the checklist."),
+        ),
+    )
+    if status.follow_up_sent:
+        again = case.answer_due(status.follow_up_sent)
+        deadline = Deadline(
+            kind="follow-up-answer",
+            day=again,
+            summary=_("{carrier}: answer to the follow-up due").format(carrier=carrier),
+            description=_("No answer? File an FCC complaint: {command}").format(
+                command=complaint.command
+            ),
+            action=complaint,
+        )
+        if today <= again:
+            text = _("You sent the follow-up on {sent}. Expect an answer by {due} ({left}).")
+            waiting = text.format(
+                sent=_day(status.follow_up_sent), due=_day(again), left=_left(again, today)
+            )
+            return [Step(waiting, again)], [deadline]
+        text = _(
+            "The follow-up went unanswered too (the answer was due on {due}): file an FCC "
+            "complaint: {command} — the carrier must answer it in writing within 30 days."
+        ).format(due=_day(again), command=complaint.command)
+        return [Step(text, action=complaint), filed], [deadline]
+    mailed = command("log", _name(case), "mailed", "--certified-mail", _("NUMBER"), "--follow-up")
+    steps = [
+        Step(
+            _("The answer was due on {due} ({left}): send a follow-up: {command}").format(
+                due=_day(due), left=_left(due, today), command=follow_up.command
+            ),
+            due,
+            follow_up,
+        ),
+        Step(
+            _(
+                "Once the follow-up is mailed, record it with the number on the receipt: "
+                "{command} (sent with letters send, it is recorded by itself)"
+            ).format(command=mailed),
+            action=Action(
+                "record", mailed, _("Once the follow-up is sent, record the day in the checklist.")
+            ),
+        ),
+        Step(
+            _(
+                "If the carrier still does not answer, file an FCC complaint: {command} — "
+                "the carrier must answer it in writing within 30 days."
+            ).format(command=complaint.command),
+            action=complaint,
+        ),
+        filed,
+    ]
+    return steps, []
 
 
 def _answer_due(case: Case, due: date, follow_up: Action) -> Deadline:

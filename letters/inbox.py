@@ -49,6 +49,11 @@ MAIL_FOLDER = "mail"
 """Imported and sent mail is kept in this folder of the evidence folder."""
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 """A message larger than this is skipped (mail services cap messages at 20–35 MB)."""
+MAX_HEADER = 1 << 20
+"""Characters in one header (a To of thousands of addresses is some hundred thousand)."""
+MAX_ENCODED_WORDS = 2_000
+"""Encoded words (`=?utf-8?q?…?=`) in one header: decoding them takes time that grows with
+the square of their number (a minute for a few hundred thousand)."""
 _NAME_CHARS = 40
 _READ_CHUNK = 64 * 1024
 _SCAN_CHARS = 20_000
@@ -377,6 +382,9 @@ def _decoded(raw: Any, name: str) -> str:
     `raw` is the header as the compat32 parser gives it: a string, or a Header holding raw
     8-bit bytes; those must be UTF-8 (RFC 6532), the only charset a raw header may have.
     """
+    shown = str(raw)
+    if len(shown) > MAX_HEADER or shown.count("=?") > MAX_ENCODED_WORDS:
+        raise SkipError(_("its {header} header is too long to be a real one").format(header=name))
     try:
         pieces = decode_header(raw)
     except Exception:

@@ -310,16 +310,21 @@ def _request_notes(case: Case, request: Request) -> list[str]:
     notes = _dated_before(case, request.today)
     if request.kind in CITE_CHARGES:
         notes += _left_out(case)
-    if (
-        request.kind in CARRIER_KINDS
-        and case.delivery.method != "email"
-        and not case.recipient.address
-    ):
+    mailed = request.kind in CARRIER_KINDS and case.delivery.method != "email"
+    if mailed and not case.recipient.address:
         notes.append(
             _(
                 "Warning: the letter is to be mailed, but {recipient} has no postal address in "
                 "the case file — add it, or send the letter by email"
             ).format(recipient=case.recipient.name)
+        )
+    if mailed and not case.holder.address:
+        notes.append(
+            _(
+                "Warning: the letter is to be mailed, but the case file has no postal address "
+                "of yours for the envelope and the answer — add it under [holder], or send the "
+                "letter by email"
+            )
         )
     if request.kind == "card-dispute":
         notes += _not_on_a_statement(case) + _late_on_a_card(case, request.today)

@@ -196,6 +196,10 @@ class Recorded:
     request_sent: bool = False
 
 
+SENT_KEYS = {"request": "request_sent", "follow-up": "follow_up_sent"}
+"""The day under [status] that a letter of each kind records once it is sent."""
+
+
 def is_request(draft: Path) -> bool:
     """Tell whether a draft is the closure request (`letters email` names it request.*.eml)."""
     return draft.name.startswith("request.")
@@ -263,7 +267,8 @@ def record_sent(
 
     The copy beside the draft and the one in the evidence folder hold the very bytes that
     went out. The event names the recipients, the new Message-ID and the evidence copy; a
-    closure request also sets status.request_sent, unless the case already has that date.
+    closure request also sets status.request_sent, and the follow-up status.follow_up_sent,
+    unless the case already has that date.
     """
     from letters import timeline
     from letters.case import load_case
@@ -288,8 +293,10 @@ def record_sent(
         "summary": summary,
         "evidence": [name],
     }
-    request = is_request(draft) and loaded.status.request_sent is None
-    tables = {"status": {"request_sent": moment.date()}} if request else None
+    key = SENT_KEYS.get(draft.name.split(".", 1)[0])  # `letters email` names it KIND.LANG.eml
+    first = key is not None and getattr(loaded.status, key) is None
+    tables = {"status": {key: moment.date()}} if key and first else None
+    request = first and key == "request_sent"
     case_data = timeline.edited_case(case.case_file, [event], tables)
     commit(
         stage({copy: data, case.evidence_dir / name: data, case.case_file: case_data}),

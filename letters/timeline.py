@@ -413,12 +413,15 @@ class Mailing:
     request: bool = True
     """The closure request (sets [delivery] and status.request_sent), or a later letter."""
     evidence: tuple[str, ...] = ()
+    follow_up: bool = False
+    """A later letter that is the follow-up (sets status.follow_up_sent)."""
 
 
 def record_mailed(
     path: Path, mailing: Mailing, now: datetime, evidence_dir: Path | None = None
 ) -> Event:
-    """Record a mailed letter in one edit: the event, [delivery] and status.request_sent."""
+    """Record a mailed letter in one edit: the event, and [delivery] and status.request_sent
+    for the closure request, status.follow_up_sent for the follow-up."""
     case = parse_case(read_case_text(path), path)
     folder = evidence_dir or path.parent / "evidence"
     day = now.astimezone(case.tz).date()
@@ -430,11 +433,13 @@ def record_mailed(
     _not_after_today(day, now, case.tz, "--on")
     with i18n.interface(case.records_language):
         receipt = _("with return receipt") if mailing.return_receipt else _("no return receipt")
-        summary = (
-            _("Mailed the closure request by USPS Certified Mail ({receipt}).")
-            if mailing.request
-            else _("Mailed a letter by USPS Certified Mail ({receipt}).")
-        ).format(receipt=receipt)
+        if mailing.request:
+            summary = _("Mailed the closure request by USPS Certified Mail ({receipt}).")
+        elif mailing.follow_up:
+            summary = _("Mailed the follow-up letter by USPS Certified Mail ({receipt}).")
+        else:
+            summary = _("Mailed a letter by USPS Certified Mail ({receipt}).")
+        summary = summary.format(receipt=receipt)
     values: dict[str, Any] = {
         "at": day,
         "channel": "mail",
@@ -462,5 +467,7 @@ def record_mailed(
         }
         if case.status.request_sent is None:
             tables["status"] = {"request_sent": day}
+    elif mailing.follow_up and case.status.follow_up_sent is None:
+        tables["status"] = {"follow_up_sent": day}
     write_outputs({path: edited_case(path, [values], tables)}, force=True)
     return event_from(checked, case.tz)

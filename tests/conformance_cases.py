@@ -19,6 +19,7 @@ from pathlib import Path
 from letters.bag.findings import (
     BagNotFound,
     BinaryMarker,
+    CaseTwins,
     CaseVariant,
     ChecksumMismatch,
     DotSlash,
@@ -439,6 +440,13 @@ CASES += [
             },
         ),
         CaseVariant,
+    ),
+    Case(  # unpacked where case is ignored, one replaces the other
+        "1.0",
+        "warning",
+        "two-files-differing-only-in-case",
+        lambda _tmp: Layout(files={**HELLO, "HELLO.txt": b"another file\n"}),
+        CaseTwins,
     ),
     Case(
         "0.97",

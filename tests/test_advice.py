@@ -30,6 +30,7 @@ PLACEHOLDERS = {
     "申訴編號": "FCC-1234567",
 }
 LATER_LETTER = "94071118987654321019"  # another article number, its check digit right
+FOLLOW_UP = "94071118987654321026"  # and the follow-up's
 _WIDE = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 
@@ -103,6 +104,8 @@ def run_each(commands: list[str]) -> None:
     for line in sorted(commands, key=lambda line: not line.startswith("letters log")):
         if "--later-letter" in line:  # a later letter has a number of its own
             line = line.replace(PLACEHOLDERS["20位编号"], LATER_LETTER)
+        if "--follow-up" in line:
+            line = line.replace(PLACEHOLDERS["20位编号"], FOLLOW_UP)
         args = shlex.split(line)
         assert args[0] == "letters", line
         if args[1] in ("letter", "kit", "email", "bundle") and "-o" not in args:

@@ -241,15 +241,70 @@ def test_the_answer_is_late(case_file) -> None:
     path = case_file(SAMPLE_CASE + SENT)
     stdout = guide(path, "2026-12-17")
     assert stdout.startswith("Request sent, and the answer is late.\n")
-    assert steps(stdout)[:2] == [
+    assert steps(stdout)[:4] == [
         "  1. The answer was due on December 15, 2026 (2 days ago): send a follow-up: "
         f"letters letter {path} --kind follow-up",
-        "  2. If the carrier still does not answer, file an FCC complaint: "
+        "  2. Once the follow-up is mailed, record it with the number on the receipt: "
+        f"letters log {path} mailed --certified-mail NUMBER --follow-up (sent with letters send, "
+        "it is recorded by itself)",
+        "  3. If the carrier still does not answer, file an FCC complaint: "
         f"letters letter {path} --kind complaint — the carrier must answer it in writing "
         "within 30 days.",
+        "  4. Once the complaint is filed, write the day in the case file under [status]: "
+        "complaint_filed = YYYY-MM-DD",
     ]
     guided = plan(load_case(path), date(2026, 12, 17))
     assert (guided.stage, guided.steps[0].due) == ("overdue", date(2026, 12, 15))
+
+
+def test_the_guide_goes_on_past_the_follow_up_and_the_fcc_complaint(case_file) -> None:
+    # Once the follow-up was mailed and the FCC complaint filed, the guide still said to send
+    # the one and file the other.
+    path = case_file(SAMPLE_CASE + SENT + "follow_up_sent = 2026-12-17\n")
+    assert steps(guide(path, "2026-12-20"))[0] == (
+        "  1. You sent the follow-up on December 17, 2026. Expect an answer by December 31, 2026 "
+        "(11 days left)."
+    )
+    late = steps(guide(path, "2027-01-04"))
+    assert late[:2] == [
+        "  1. The follow-up went unanswered too (the answer was due on December 31, 2026): file "
+        f"an FCC complaint: letters letter {path} --kind complaint — the carrier must answer "
+        "it in writing within 30 days.",
+        "  2. Once the complaint is filed, write the day in the case file under [status]: "
+        "complaint_filed = YYYY-MM-DD",
+    ]
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "request_sent = 2026-11-24\n",
+            "request_sent = 2026-11-24\ncomplaint_filed = 2027-01-05\n",
+        ),
+        encoding="utf-8",
+    )
+    assert steps(guide(path, "2027-01-10"))[0] == (
+        "  1. You filed the FCC complaint on January 5, 2027: the carrier must answer it in "
+        "writing by February 4, 2027 (25 days left)."
+    )
+    assert steps(guide(path, "2027-02-05"))[0] == (
+        "  1. The carrier was to answer the FCC complaint by February 4, 2027: write to the "
+        f"state's attorney general: letters letter {path} --kind complaint-ag"
+    )
+    calendar = plan(load_case(path), date(2027, 1, 10)).deadlines
+    assert [(d.kind, d.day) for d in calendar][:2] == [
+        ("answer", date(2026, 12, 15)), ("fcc-answer", date(2027, 2, 4))
+    ]  # fmt: skip
+
+
+def test_the_follow_up_mailed_is_recorded_as_the_follow_up(case_file) -> None:
+    path = case_file(SAMPLE_CASE + SENT)
+    mailed = run("log", path, "mailed", "--certified-mail", "94071118987654321026",
+                 "--follow-up", "--on", "2026-11-26")  # fmt: skip
+    assert mailed.exit_code == 0, mailed.stderr
+    case = load_case(path)
+    assert case.status.follow_up_sent == date(2026, 11, 26)
+    assert case.events[-1].summary == (
+        "Mailed the follow-up letter by USPS Certified Mail (with return receipt)."
+    )
+    assert case.delivery.certified_mail == "9407 1118 9876 5432 1002"  # the request's still
 
 
 @pytest.mark.parametrize(

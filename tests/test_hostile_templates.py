@@ -27,6 +27,7 @@ from docx import Document
 
 from letters import content, templating
 from letters.case import Case, load_case
+from letters.cjk import break_lines
 from letters.content import (
     CARRIER_KINDS,
     COMPANIONS,
@@ -318,6 +319,41 @@ def test_a_template_bomb_fails_fast_with_bounded_memory(tmp_path: Path, bomb: st
     assert peak < 150_000_000, peak
 
 
+@pytest.mark.parametrize(
+    ("block", "limit"),
+    [
+        ("subject", "a subject over its size limit (2,000 characters)"),
+        ("body", "a letter over its size limit (250,000 characters)"),
+    ],
+)
+def test_a_letter_too_long_to_mail_or_lay_out_is_refused_at_once(
+    tmp_path: Path, block: str, limit: str
+) -> None:
+    # Within the rendering limits, a subject of a million characters took 23 s and 9 GB of
+    # memory to fold into the email's header, and a body as long 78 s to lay out.
+    huge = '{{ "x" * 1000000 }}'
+    folder = pack(
+        tmp_path, huge if block == "body" else "Body.", huge if block == "subject" else "S"
+    )
+    cpu = time.process_time()
+    result = run("email", SAMPLES / "case-en.toml", "--templates", folder, "-o", tmp_path / "o")
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: letters/request.en.j2: the template made {limit}\n"
+    )  # fmt: skip
+    assert time.process_time() - cpu < MAX_SECONDS + 1.5
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_word_wider_than_many_lines_is_cut_in_linear_time() -> None:
+    # Each line cut from a long word measured all the rest again: a word of a million
+    # characters took over a minute to lay out.
+    word = "x" * 200_000
+    cpu = time.process_time()
+    lines = break_lines(word, 100.0, lambda text: sum(5.0 for _char in text))  # as fonts measure
+    assert time.process_time() - cpu < 2
+    assert [line for line, _gap in lines] == [word[n : n + 20] for n in range(0, len(word), 20)]
+
+
 def test_a_time_bomb_is_stopped_in_a_server_thread_too(tmp_path: Path) -> None:
     folder = pack(tmp_path, BOMBS["empty nested loops"])
     case = load_case(SAMPLES / "case-en.toml")
@@ -401,6 +437,17 @@ def letter_with_layout(tmp_path: Path, data: bytes):
 
 
 REMOTE = "http://attacker.example/template.dotm"
+
+
+def footnote(paragraph: bytes) -> bytes:
+    """Return a footnotes part whose one footnote holds `paragraph`'s runs."""
+    return (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w='
+        b'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:footnote w:id="1">'
+        b"<w:p>" + paragraph + b"</w:p></w:footnote></w:footnotes>"
+    )
+
+
 FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
 
 
@@ -476,6 +523,38 @@ FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
             },
             "docx/en.docx: the part word/footer1.xml opens a template tag inside another",
         ),
+        (  # the same, each `{{` closed by `%}`: 91 s of processor time in docxtpl
+            {
+                "word/footer1.xml": FOOTER.replace(
+                    b"</w:p>", b"<w:r><w:t>" + b"{{ %}" * 4900 + b"</w:t></w:r></w:p>", 1
+                )
+            },
+            "docx/en.docx: the part word/footer1.xml closes a template tag with another kind's "
+            "mark",
+        ),
+        (  # a field code written with character references, which Word reads as letters, in
+            # a part docxtpl renders as text and never writes again (the footnotes)
+            {
+                "word/footnotes.xml": footnote(
+                    b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>&#73;NCLUDE'
+                    b'&#x50;ICTURE "http://attacker.example/p.png"</w:instrText></w:r>'
+                )
+            },
+            "docx/en.docx: the part word/footnotes.xml has a INCLUDEPICTURE field",
+        ),
+        (  # … or in a CDATA section
+            {
+                "word/footnotes.xml": footnote(
+                    b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText><![CDATA['
+                    b'INCLUDETEXT "http://attacker.example/t"]]></w:instrText></w:r>'
+                )
+            },
+            "docx/en.docx: the part word/footnotes.xml has a INCLUDETEXT field",
+        ),
+        (  # … or in a simple field's attribute quoted with apostrophes
+            {"word/footnotes.xml": footnote(b"<w:fldSimple w:instr='LINK Excel.Sheet x.xls'/>")},
+            "docx/en.docx: the part word/footnotes.xml has a LINK field",
+        ),
         (
             {
                 "word/footer1.xml": FOOTER.replace(
@@ -505,6 +584,10 @@ FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
         "INCLUDEPICTURE",
         "DDEAUTO",
         "unclosed tags",
+        "tags closed by another mark",
+        "field code of references",
+        "field code in CDATA",
+        "field attribute in apostrophes",
         "too many tags",
         "OLE object",
     ],
@@ -648,8 +731,8 @@ def text_run(text: str) -> str:
         ),
         (
             text_run(
-                "{% autoescape false %}{{ \"</w:t></w:r><w:fldSimple w:instr='INCLUDETEXT "
-                "http://evil/'/><w:r><w:t>\" }}{% endautoescape %}"
+                "{% autoescape false %}{{ '</w:t></w:r><w:fldSimple w:instr=\"INCLUDETEXT "
+                "http://evil/\"/><w:r><w:t>' }}{% endautoescape %}"
             ),
             "Error: docx/en.docx:2: template error: this template may not turn escaping off",
         ),

@@ -181,6 +181,10 @@ HOSTILE = [
     ("raw-gbk", f"From: {CARE}\r\nTo: {HOLDER}\r\nDate: Wed, 25 Nov 2026 09:30:00 -0800\r\n"
                 "Subject: ".encode() + "你好".encode("gbk") + b"\r\n\r\nbody\r\n",
      "its Subject header has bytes in no known character set"),
+    # 200,000 encoded words: decoding them took minutes (their number squared)
+    ("encoded-words", raw(f"From: {CARE}\nTo: {HOLDER}\nDate: Wed, 25 Nov 2026 09:30:00 -0800\n"
+                          "Subject: " + "=?utf-8?q?x?= " * 200_000 + "\n\nbody\n"),
+     "its Subject header is too long to be a real one"),
 ]  # fmt: skip
 
 

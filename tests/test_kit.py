@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tests.conftest import SAMPLES, run
+from tests.conftest import SAMPLE_CASE, SAMPLES, run
 
 EVIDENCE = SAMPLES / "evidence"
 
@@ -337,3 +337,21 @@ def test_a_closure_request_already_sent_is_written_as_it_went(tmp_path: Path) ->
     assert "December 24, 2026" in "".join(
         page.extract_text() for page in pypdf.PdfReader(tmp_path / "follow-up.en.pdf").pages
     )
+
+
+def test_a_letter_to_mail_without_the_holder_s_address_is_warned_of(
+    tmp_path: Path, case_file
+) -> None:
+    # It was written with a sender block of a name alone, and no word said so.
+    text = SAMPLE_CASE.replace(
+        'address = { lines = ["123 Main St", "Apt 4B"], city = "San Francisco", region = "CA", '
+        'postal_code = "94105", country = "US" }\n',
+        "",
+        1,
+    )
+    result = run("letter", case_file(text), "-o", tmp_path / "o", "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Warning: the letter is to be mailed, but the case file has no postal address of yours "
+        "for the envelope and the answer — add it under [holder], or send the letter by email\n"
+    ) in result.stdout

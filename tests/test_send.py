@@ -6,6 +6,7 @@ import email
 import shutil
 import ssl
 from collections.abc import Iterator
+from datetime import date
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -335,3 +336,25 @@ def test_a_server_is_named_and_its_port_is_a_number(
         sending.server_for(host, port, "me@example.com", "starttls")
     assert raised.value.message == message
     assert sending.server_for("smtp.example.com", "", None, "ssl").port == 465
+
+
+def test_sending_the_follow_up_records_its_day(
+    case_folder: Path, inbox: Inbox, plain_server: int
+) -> None:
+    case_file = case_folder / "case.toml"
+    case_file.write_text(
+        case_file.read_text(encoding="utf-8") + "\n[status]\nrequest_sent = 2026-11-02\n",
+        encoding="utf-8",
+    )
+    result = run("email", case_folder, "--kind", "follow-up", "--date", "2026-11-24")
+    assert result.exit_code == 0, result.stderr
+    draft = case_folder / "documents" / "follow-up.en.eml"
+    result = run(
+        "send", draft, "--smtp", "127.0.0.1", "--port", str(plain_server), "--tls", "none", "--yes"
+    )
+    assert result.exit_code == 0, result.stderr
+    from letters.case import load_case
+
+    case = load_case(case_file)
+    assert case.status.follow_up_sent == case.events[-1].day(case.tz)
+    assert case.status.request_sent == date(2026, 11, 2)  # the request's, as it was

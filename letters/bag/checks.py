@@ -25,6 +25,7 @@ from datetime import date
 from letters.bag.findings import (
     FILE_CHANGES,
     BinaryMarker,
+    CaseTwins,
     CaseVariant,
     ChecksumMismatch,
     Collected,
@@ -194,6 +195,10 @@ class BagChecker:
         for rel, member in members.items():
             if member.readable and not member.crc_ok and rel not in self.changed:
                 self.found.error(CorruptEntry(rel, "crc"))
+        folded: dict[str, str] = {}
+        for rel in sorted(members):
+            if (twin := folded.setdefault(rel.casefold(), rel)) != rel:
+                self.found.warn(CaseTwins(twin, rel))
         for rel in sorted(rel for rel in members if _payload(rel)):
             if made_by_a_system(rel) and rel not in self.set_aside:
                 self.found.warn(SystemFile(rel))

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_EXTRA",
     "BagNotFound",
     "BinaryMarker",
+    "CaseTwins",
     "CaseVariant",
     "ChecksumMismatch",
     "Collected",
@@ -382,6 +383,18 @@ class CaseVariant(Finding):
     template = N_(
         "{manifest} lists {path}, which is not in the bag; {present}, which differs only in "
         "case and has the same checksum, is — they are one file only on systems that ignore case"
+    )
+
+
+@dataclass(frozen=True)
+class CaseTwins(Finding):
+    """Two files whose names differ only in letter case, both in the bag."""
+
+    first: str
+    second: str
+    template = N_(
+        "{first} and {second} differ only in letter case: unpacked on Windows or macOS, "
+        "which ignore case, one replaces the other"
     )
 
 

@@ -13,6 +13,7 @@ Standard library only, so the check runs before docxtpl (or anything) parses the
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -48,11 +49,17 @@ _DECLARED = re.compile(rb"\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']")
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 # Field codes that make Word fetch a file or address, or run a program (DDE), when the letter
 # is opened or its fields updated. A field's code may be split across runs: join them first.
-_INSTRUCTION = re.compile(rb"<(?:\w+:)?instrText\b[^>]*>([^<]*)<|\b(?:\w+:)?instr=\"([^\"]*)\"")
+# Every group matches whatever follows, up to its end mark or the end of the part, so that
+# marks left unclosed cost one pass, not one pass each.
+_INSTRUCTION = re.compile(
+    rb"<(?:\w+:)?instrText\b[^>]*>(?:<!\[CDATA\[([^\]]*)|([^<]*))"
+    rb"|\b(?:\w+:)?instr\s*=\s*(?:\"([^\"]*)|'([^']*))"
+)
 _FETCHING = re.compile(r"\b(DDEAUTO|DDE|INCLUDEPICTURE|INCLUDETEXT|LINK|IMPORT)\b")
 # docxtpl tidies tags with regular expressions that, from every `{{` that has no `}}` before
-# the next `{{`, scan to the end of the paragraph: unclosed tags cost time by their square.
+# the next tag, scan on to the end of the part: unclosed tags cost time by their square.
 _TAG = re.compile(rb"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_CLOSES = {b"{{": b"}}", b"{%": b"%}", b"{#": b"#}"}
 
 
 def check_layout(name: str, data: bytes) -> None:
@@ -204,28 +211,42 @@ def _check_encoding(name: str, part: str, start: bytes) -> None:
 
 
 def _check_tags(name: str, part: str, data: bytes) -> None:
-    """Fail on a tag opened inside another, or on too many tags (docxtpl's cost)."""
-    opened = False
+    """Fail on a tag opened inside another or closed by another kind's mark (`{{ … %}`), or
+    on too many tags: from each `{{` not closed by `}}`, docxtpl's clean-up scans on to the
+    next `}}`, or to the end of the part."""
+    closing: bytes | None = None  # the mark that closes the tag open
     count = 0
     for match in _TAG.finditer(data):
-        opening = match.group().startswith(b"{")
-        if opening and opened:
-            raise InputError(
-                _("{name}: the part {part} opens a template tag inside another (“{{{{” before "
-                  "“}}}}”) — is a tag mistyped in Word?").format(name=name, part=_shown(part))
-            )  # fmt: skip
-        opened = opening
-        count += opening
-        if count > MAX_TAGS:
-            raise InputError(
-                _("{name}: the part {part} holds more than {count} template tags").format(
-                    name=name, part=_shown(part), count=MAX_TAGS
+        mark = match.group()
+        if mark in _CLOSES:
+            if closing is not None:
+                raise InputError(
+                    _("{name}: the part {part} opens a template tag inside another (“{{{{” "
+                      "before “}}}}”) — is a tag mistyped in Word?").format(
+                        name=name, part=_shown(part)
+                    )
+                )  # fmt: skip
+            closing = _CLOSES[mark]
+            count += 1
+            if count > MAX_TAGS:
+                raise InputError(
+                    _("{name}: the part {part} holds more than {count} template tags").format(
+                        name=name, part=_shown(part), count=MAX_TAGS
+                    )
                 )
-            )
+        elif closing is not None and mark != closing:
+            raise InputError(
+                _("{name}: the part {part} closes a template tag with another kind's mark "
+                  "(“{{{{” with “%}}”) — is a tag mistyped in Word?").format(
+                    name=name, part=_shown(part)
+                )
+            )  # fmt: skip
+        else:
+            closing = None
 
 
 def _check_fields(name: str, part: str, data: bytes) -> None:
-    codes = b"".join(a or b for a, b in _INSTRUCTION.findall(data)).decode("utf-8", "replace")
+    codes = "".join(_as_read(b"".join(groups)) for groups in _INSTRUCTION.findall(data))
     found = _FETCHING.search(" ".join(codes.upper().split()))
     if found:
         raise InputError(
@@ -234,6 +255,12 @@ def _check_fields(name: str, part: str, data: bytes) -> None:
                 name=name, part=_shown(part), field=found.group(1)
             )
         )  # fmt: skip
+
+
+def _as_read(raw: bytes) -> str:
+    """Return XML character data as Word reads it, its references resolved (`&#73;NCLUDE…`
+    is INCLUDE…). Resolving the text of a CDATA section too only makes the check stricter."""
+    return html.unescape(raw.decode("utf-8", "replace"))
 
 
 def _check_relationships(name: str, part: str, data: bytes) -> None:
