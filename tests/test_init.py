@@ -553,3 +553,13 @@ def test_a_name_the_carrier_cannot_read_and_a_past_closing_day_are_asked_again_a
     case = load_case(path)
     assert (case.holder.name, case.holder.name_en) == ("王小明", "Xiuying Wang")
     assert case.account.close_on == date(2026, 11, 23)
+
+
+def test_a_us_state_given_as_the_country_is_named_for_what_it_is() -> None:
+    # "NY" was taken as a country, and the address then "did not match an address in NY".
+    with pytest.raises(wizard.AnswerError) as refused:
+        wizard.check_answer("address.country", "ny")
+    assert str(refused.value) == "NY is a US state: for an address in the US, the country is US"
+    assert wizard.check_answer("address.country", "cn") == "CN"
+    with pytest.raises(wizard.AnswerError, match="unknown country code"):
+        wizard.check_answer("address.country", "ZZ")
