@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 # A line may not start with closing punctuation, nor end with opening punctuation.
 NO_START = frozenset("。．，、；：！？）］｝〕〉》」』】〙〗〟’”…‥・·%％‰℃°!),.:;?]}")
@@ -94,7 +94,7 @@ def break_lines(
     lines: list[tuple[str, str]] = []
     line = gap = ""
     used = 0.0
-    for word, space in units(text, glued(text, keep)):
+    for word, space in _fitting(units(text, glued(text, keep)), width, measure):
         size = measure(word)
         if line or gap:
             extra = measure(gap) + size
@@ -116,6 +116,20 @@ def break_lines(
         line, used, gap = word, size, space
     lines.append((line, gap))
     return lines
+
+
+def _fitting(
+    pieces: list[tuple[str, str]], width: float, measure: Callable[[str], float]
+) -> Iterator[tuple[str, str]]:
+    """Yield the pieces of a text, a `keep` string wider than a whole line broken where its
+    words are (keeping its numbers and dates whole), rather than cut at a character."""
+    for word, space in pieces:
+        if " " not in word or measure(word) <= width + EPSILON:
+            yield word, space
+            continue
+        inner = units(word, glued(word))
+        yield from inner[:-1]
+        yield inner[-1][0], space
 
 
 def units(text: str, glued: set[int]) -> list[tuple[str, str]]:

@@ -185,7 +185,11 @@ def filters(case: Case, language: str) -> dict[str, Callable[..., Any]]:
     def phone(value: str) -> str:
         return identifiers.format_phone(value)
 
+    def command(value: str) -> str:
+        return f"{COMMAND[0]}{value}{COMMAND[1]}"
+
     return {
+        "command": command,
         "pad": pad,
         "longdate": longdate,
         "datetime": datetime_,
@@ -610,7 +614,7 @@ def render_letter(
         rendered = templating.render_blocks(env, name, variables)
     except Exception as error:  # Jinja raises many types; all mean the template failed
         raise _template_error(env, error, name) from error
-    blocks = {block: part.text for block, part in rendered.items()}
+    blocks, commands = _commands({block: part.text for block, part in rendered.items()})
     _bounded(blocks, name)
     lines = {block: _lines(blocks.get(block, "")) for block in LINE_BLOCKS}
     letter = Letter(
@@ -636,13 +640,31 @@ def render_letter(
         reference=tuple(lines["reference"]),
         enclosures=_enclosures(lines["enclosures"], language),
         explains=subject_kind if kind in SHEETS else None,
-        keep=keep_together(case),
+        keep=keep_together(case) + commands,
         values=_printed(rendered),
     )
     if not letter.subject or not letter.paragraphs:
         raise RenderError(_("{name}: the template gives no subject or no body").format(name=name))
     check_fidelity(letter_text(letter), required_values(letter), name)
     return letter
+
+
+COMMAND = ("\ue000", "\ue001")
+"""What the `command` filter puts around a command a sheet gives to type, so that it is laid
+out on one line where it fits: private-use characters, taken out before anything else."""
+_COMMAND = re.compile("\ue000([^\ue000\ue001]*)\ue001")
+MAX_COMMANDS = 100
+"""Commands kept whole in one letter: each is looked for in every paragraph."""
+_UNMARKED = dict.fromkeys(map(ord, COMMAND))
+
+
+def _commands(blocks: dict[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Return the blocks without the `command` filter's marks, and the commands they marked."""
+    found = dict.fromkeys(
+        command for text in blocks.values() for command in _COMMAND.findall(text) if command
+    )
+    plain = {block: text.translate(_UNMARKED) for block, text in blocks.items()}
+    return plain, tuple(found)[:MAX_COMMANDS]
 
 
 SUBJECT_LIMIT = 2_000

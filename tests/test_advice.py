@@ -151,3 +151,23 @@ def test_init_closing_words_name_a_command_that_runs(tmp_path: Path, monkeypatch
     commands = list(commands_in(result.stdout))
     assert commands
     run_each(commands)
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "zh-TW"])
+def test_every_command_a_sheet_gives_stands_on_one_line(language: str) -> None:
+    # A command broke wherever its line ended ("letters letter" | "case.toml --kind
+    # follow-up"): someone copying it line by line typed a broken command.
+    from letters.render.pdf import render_pdf
+    from tests.letter_fixtures import pdf_text
+
+    case = load_case(SAMPLES / f"case-late-{language}.toml")
+    for kind in ("request", "follow-up", "complaint"):
+        sheet = render_letter(case, "explain", language, TODAY, None, kind)
+        assert sheet.keep and all(c.startswith("letters ") for c in sheet.keep[-1:]), sheet.keep
+        lines = pdf_text(render_pdf(sheet).data).splitlines()
+        for command in (c for c in sheet.keep if c.startswith("letters ")):
+            # One wider than a line (a quoted summary) breaks between its words only.
+            wide = len(command) + len(_WIDE.findall(command)) > 80
+            for part in re.findall(r'"[^"]*"|\S+', command) if wide else [command]:
+                assert any(part in line for line in lines), (kind, command, part)
+        assert "\ue000" not in letter_text(sheet) and "\ue001" not in letter_text(sheet)

@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from letters.case import Case, parse_case
+from letters.cjk import break_lines
 from letters.content import CARRIER_KINDS, COMPANIONS, KINDS, Letter, render_letter
 from letters.render.pdf import INCH, render_pdf
 from tests.conftest import SAMPLES
@@ -188,3 +189,19 @@ def test_a_letter_just_over_a_page_is_set_tighter_and_the_docx_follows() -> None
     # A letter that fits at the usual pitch keeps it.
     short = render_letter(case, "follow-up", "zh-TW", DAY)
     assert render_pdf(short, envelope=None).pitch == LINE_PITCH["zh-TW"]
+
+
+def test_a_kept_text_wider_than_a_line_breaks_between_its_words() -> None:
+    # Kept whole where it fits; wider than a whole line, it was cut at a character.
+    command = "letters log case.toml add --summary Filed"
+    text = f"Run {command} now."
+
+    def measure(part: str) -> float:
+        return 1.0 * len(part)
+
+    assert [line for line, _ in break_lines(text, 44, measure, keep=(command,))] == [
+        "Run", command, "now."
+    ]  # fmt: skip
+    assert [line for line, _ in break_lines(text, 20, measure, keep=(command,))] == [
+        "Run letters log", "case.toml add", "--summary Filed now."
+    ]  # fmt: skip
