@@ -319,10 +319,18 @@ def _day(answer: str) -> date:
         raise AnswerError(str(error)) from None
 
 
+def _name(answer: str) -> str:
+    """A name: a text with letters in it (`2` is an answer meant for another question)."""
+    name = _TEXT(answer)
+    if not any(char.isalpha() for char in name):
+        raise AnswerError(_("a name has letters — type the name itself"))
+    return name
+
+
 def _latin_name(answer: str) -> str:
     """A name as an English letter prints it, asked for in Latin letters: said at once, not
     after every other question."""
-    name = _TEXT(answer)
+    name = _name(answer)
     if not normalize.is_latin(name):
         raise AnswerError(_('must be in Latin letters, like "Xiaoming Wang"'))
     return name
@@ -330,7 +338,7 @@ def _latin_name(answer: str) -> str:
 
 def _company_name(answer: str) -> str:
     """The company's name, which heads an English letter: in Latin letters."""
-    name = _TEXT(answer)
+    name = _name(answer)
     if not normalize.is_latin(name):
         raise AnswerError(_(LATIN_FIELDS["recipient.name"]))
     return name
@@ -421,14 +429,14 @@ ADDRESS = "address"
 YES_NO = ("yes", "no")
 SECTIONS: tuple[tuple[str, tuple[Question, ...]], ...] = (
     ("holder", (
-        Question("name"),
+        Question("name", _name),
         Question("name_en", _latin_name, optional=True),
         Question("email", _rule(_HOLDER["email"])),
         Question("phone", _rule(_HOLDER["phone"]), optional=True),
         Question(ADDRESS),
     )),
     ("account", (
-        Question("carrier"),
+        Question("carrier", _name),
         Question("number", _rule(_ACCOUNT["number"])),
         Question("phone", _rule(_HOLDER["phone"])),
         Question("iccid", _rule(_ACCOUNT["iccid"]), optional=True),

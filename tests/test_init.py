@@ -563,3 +563,13 @@ def test_a_us_state_given_as_the_country_is_named_for_what_it_is() -> None:
     assert wizard.check_answer("address.country", "cn") == "CN"
     with pytest.raises(wizard.AnswerError, match="unknown country code"):
         wizard.check_answer("address.country", "ZZ")
+
+
+def test_a_name_without_letters_is_asked_again() -> None:
+    # "2", meant for the question before, was taken as the holder's name.
+    for key in ("holder.name", "holder.name_en", "account.carrier", "recipient.name"):
+        with pytest.raises(wizard.AnswerError) as refused:
+            wizard.check_answer(key, "2")
+        assert str(refused.value) == "a name has letters — type the name itself"
+    assert wizard.check_answer("holder.name", "王小明") == "王小明"
+    assert wizard.check_answer("account.carrier", "T-Mobile") == "T-Mobile"
