@@ -395,7 +395,10 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
             )
         ]
     delivery = case.delivery
-    if delivery.method == "both" and not (delivery.mailed_on or delivery.certified_mail):
+    mailed_event = any(event.certified_mail for event in case.events)  # as request_sent_on
+    if delivery.method == "both" and not (
+        delivery.mailed_on or delivery.certified_mail or mailed_event
+    ):
         mailed = Action(
             "log",
             command("log", name, "mailed", "--certified-mail", _("NUMBER")),
@@ -466,12 +469,12 @@ def _overdue(
                 filed=_day(status.complaint_filed), due=_day(answer), left=_left(answer, today)
             )
             return [Step(text, answer)], [deadline]
-        ag = _letter(case, "complaint-ag")
         text = _(
-            "The carrier was to answer the FCC complaint by {due}: write to the state's attorney "
-            "general: {command}"
-        ).format(due=_day(answer), command=ag.command)
-        return [Step(text, action=ag)], [deadline]
+            "The carrier was to answer the FCC complaint by {due}: mail the letter to your "
+            "state's attorney general (complaint-ag.en.pdf), written with the FCC statement: "
+            "{command}"
+        ).format(due=_day(answer), command=complaint.command)
+        return [Step(text, action=complaint)], [deadline]
     filed = Step(
         _(
             "Once the complaint is filed, write the day in the case file under [status]: "

@@ -54,6 +54,14 @@ MAX_HEADER = 1 << 20
 MAX_ENCODED_WORDS = 2_000
 """Encoded words (`=?utf-8?q?…?=`) in one header: decoding them takes time that grows with
 the square of their number (a minute for a few hundred thousand)."""
+MAX_BOUNDARIES = 20
+"""Sets of MIME parts in a message (multipart boundaries): the parser tests every line
+against every set still open, and a forwarded message nests a few."""
+_BOUNDARY = re.compile(rb"boundary\s*=", re.I)
+MAX_PARAMETERS = 8 * 1024
+"""Characters in a header of parameters (Content-Type): reading them takes time that grows
+with the square of their length."""
+_PARAMETERS = ("Content-Type", "Content-Disposition")
 _NAME_CHARS = 40
 _READ_CHUNK = 64 * 1024
 _SCAN_CHARS = 20_000
@@ -336,13 +344,29 @@ def _header_text(message: Any) -> str:
 # --- reading one message -------------------------------------------------------------------
 
 
+def _parsed(data: bytes | bytearray) -> Message:
+    """Parse a message, refusing one that would take time out of proportion to its size:
+    more sets of parts than a real message has, or a header of parameters too long."""
+    boundaries = itertools.islice(_BOUNDARY.finditer(data), MAX_BOUNDARIES + 1)
+    if sum(1 for _ in boundaries) > MAX_BOUNDARIES:
+        raise SkipError(_("it has more than {count} sets of parts").format(count=MAX_BOUNDARIES))
+    message = BytesParser(policy=policy.compat32).parsebytes(data)
+    for part in message.walk():
+        for name in _PARAMETERS:
+            if len(str(part.get(name, ""))) > MAX_PARAMETERS:
+                raise SkipError(
+                    _("its {header} header is too long to be a real one").format(header=name)
+                )
+    return message
+
+
 def parse_mail(data: bytes | bytearray, suffix: str) -> Mail:
     """Read a message's date, sender, recipients, subject, reference and some of its text.
 
     Raise SkipError for what cannot be trusted: no date, or a header whose bytes do not fit
     the character set it names.
     """
-    message = BytesParser(policy=policy.compat32).parsebytes(data)
+    message = _parsed(data)
     raw_date = message.get("Date")
     if raw_date is None:
         raise SkipError(_("no Date header"))

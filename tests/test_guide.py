@@ -285,9 +285,14 @@ def test_the_guide_goes_on_past_the_follow_up_and_the_fcc_complaint(case_file) -
         "writing by February 4, 2027 (25 days left)."
     )
     assert steps(guide(path, "2027-02-05"))[0] == (
-        "  1. The carrier was to answer the FCC complaint by February 4, 2027: write to the "
-        f"state's attorney general: letters letter {path} --kind complaint-ag"
+        "  1. The carrier was to answer the FCC complaint by February 4, 2027: mail the letter "
+        "to your state's attorney general (complaint-ag.en.pdf), written with the FCC "
+        f"statement: letters letter {path} --kind complaint"
     )
+    # Every step's action is one the app has a page and a label for.
+    for day in (date(2026, 12, 20), date(2027, 1, 4), date(2027, 1, 10), date(2027, 2, 5)):
+        for step in plan(load_case(path), day).steps:
+            assert step.action is None or step.action.label, step
     calendar = plan(load_case(path), date(2027, 1, 10)).deadlines
     assert [(d.kind, d.day) for d in calendar][:2] == [
         ("answer", date(2026, 12, 15)), ("fcc-answer", date(2027, 2, 4))
@@ -729,3 +734,10 @@ def test_a_request_sent_both_ways_is_followed_by_its_printed_letter(case_file) -
         both.replace('method = "both"', 'method = "both"\nmailed_on = 2026-11-25') + SENT
     )
     assert "The printed letter is to go" not in guide(mailed, "2026-11-30")
+    # Recorded as the app's timeline records it: an event with the receipt's number.
+    logged = case_file(
+        both + SENT + '\n[[events]]\nat = 2026-11-25\nchannel = "mail"\nsummary = "Mailed it."\n'
+        'certified_mail = "9407 1118 9876 5432 1002"\n',
+        name="logged.toml",
+    )
+    assert "The printed letter is to go" not in guide(logged, "2026-11-30")

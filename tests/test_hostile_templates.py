@@ -529,8 +529,16 @@ FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
                     b"</w:p>", b"<w:r><w:t>" + b"{{ %}" * 4900 + b"</w:t></w:r></w:p>", 1
                 )
             },
-            "docx/en.docx: the part word/footer1.xml closes a template tag with another kind's "
-            "mark",
+            "docx/en.docx: the part word/footer1.xml closes a template tag that is not open, or "
+            "closes it with another kind's mark",
+        ),
+        (  # `-%}` never opened: docxtpl's clean-up scans from each to the end of the part
+            {
+                "word/footer1.xml": FOOTER.replace(
+                    b"</w:p>", b"<w:r><w:t>" + b"-%}" * 80000 + b"</w:t></w:r></w:p>", 1
+                )
+            },
+            "docx/en.docx: the part word/footer1.xml closes a template tag that is not open",
         ),
         (  # a field code written with character references, which Word reads as letters, in
             # a part docxtpl renders as text and never writes again (the footnotes)
@@ -550,6 +558,29 @@ FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
                 )
             },
             "docx/en.docx: the part word/footnotes.xml has a INCLUDETEXT field",
+        ),
+        (  # … or after another field, whose code ran into it (PAGEINCLUDEPICTURE)
+            {
+                "word/footer1.xml": FOOTER.replace(
+                    b"</w:p>",
+                    b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE'
+                    b'</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r>'
+                    b'<w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>INCLUDEPICTURE '
+                    b'"http://attacker.example/p.png"</w:instrText></w:r><w:r>'
+                    b'<w:fldChar w:fldCharType="end"/></w:r></w:p>',
+                    1,
+                )
+            },
+            "docx/en.docx: the part word/footer1.xml has a INCLUDEPICTURE field",
+        ),
+        (  # … or behind a comment
+            {
+                "word/footnotes.xml": footnote(
+                    b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText><!-- -->'
+                    b' DATABASE \\d "http://attacker.example/db"</w:instrText></w:r>'
+                )
+            },
+            "docx/en.docx: the part word/footnotes.xml has a DATABASE field",
         ),
         (  # … or in a simple field's attribute quoted with apostrophes
             {"word/footnotes.xml": footnote(b"<w:fldSimple w:instr='LINK Excel.Sheet x.xls'/>")},
@@ -585,8 +616,11 @@ FOOTER = zipfile.ZipFile(DOCX).read("word/footer1.xml")
         "DDEAUTO",
         "unclosed tags",
         "tags closed by another mark",
+        "tags closed and never opened",
         "field code of references",
         "field code in CDATA",
+        "field after another",
+        "field code behind a comment",
         "field attribute in apostrophes",
         "too many tags",
         "OLE object",
@@ -711,14 +745,14 @@ def text_run(text: str) -> str:
     ("paragraph", "message"),
     [
         (  # a field keyword split by a tag: the file's own bytes hold no INCLUDEPICTURE
-            '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>INCLUDE'
-            '{{ "PICTURE" }} "http://attacker.example/x.png"</w:instrText></w:r><w:r>'
+            '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>INCLUDEPIC'
+            '{{ "TURE" }} "http://attacker.example/x.png"</w:instrText></w:r><w:r>'
             '<w:fldChar w:fldCharType="end"/></w:r></w:p>',
             "Error: docx/en.docx: the part word/document.xml has a INCLUDEPICTURE field",
         ),
         (  # the same, through a filter and a concatenation
             '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>'
-            '{{ ("include" ~ "text")|upper ~ " http://evil/" }}</w:instrText></w:r><w:r>'
+            '{{ ("inclu" ~ "detext")|upper ~ " http://evil/" }}</w:instrText></w:r><w:r>'
             '<w:fldChar w:fldCharType="end"/></w:r></w:p>',
             "Error: docx/en.docx: the part word/document.xml has a INCLUDETEXT field",
         ),

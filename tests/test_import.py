@@ -185,6 +185,15 @@ HOSTILE = [
     ("encoded-words", raw(f"From: {CARE}\nTo: {HOLDER}\nDate: Wed, 25 Nov 2026 09:30:00 -0800\n"
                           "Subject: " + "=?utf-8?q?x?= " * 200_000 + "\n\nbody\n"),
      "its Subject header is too long to be a real one"),
+    # a parameter of 300,000 semicolons: reading the charset took 50 s (their number squared)
+    ("parameters", raw(f"From: {CARE}\nTo: {HOLDER}\nDate: Wed, 25 Nov 2026 09:30:00 -0800\n"
+                       'Content-Type: text/plain; a="' + ";" * 300_000 + '"\n\nbody\n'),
+     "its Content-Type header is too long to be a real one"),
+    # parts nested 950 deep: every line was tested against every boundary still open
+    ("nested", raw(f"From: {CARE}\nTo: {HOLDER}\nDate: Wed, 25 Nov 2026 09:30:00 -0800\n"
+                   + "".join(f'Content-Type: multipart/mixed; boundary="b{n}"\n\n--b{n}\n'
+                             for n in range(950)) + "\nbody\n"),
+     "it has more than 20 sets of parts"),
 ]  # fmt: skip
 
 

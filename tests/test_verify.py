@@ -1074,12 +1074,15 @@ def test_files_the_computer_drops_into_an_unpacked_bundle_are_left_out(
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(folder)
     bag = folder / BAG
-    dropped = [".DS_Store", "data/.DS_Store", "data/evidence/Thumbs.db", "data/evidence/._a.png"]
+    dropped = [
+        ".DS_Store", "data/.DS_Store", "data/evidence/Thumbs.db", "data/evidence/._chat log.txt",
+        "data/._evidence",  # a `._` file beside the file or folder it describes
+    ]  # fmt: skip
     for path in dropped:
         (bag / path).write_bytes(b"\0\0\0\1Bud1")
-    (bag / "data/evidence/__MACOSX").mkdir()
-    (bag / "data/evidence/__MACOSX/._chat log.txt").write_bytes(b"\0\5\26\7")
-    dropped.append("data/evidence/__MACOSX/._chat log.txt")
+    (bag / "__MACOSX/data/evidence").mkdir(parents=True)  # a Mac's zip, at the top
+    (bag / "__MACOSX/data/evidence/._chat log.txt").write_bytes(b"\0\5\26\7")
+    dropped.append("__MACOSX/data/evidence/._chat log.txt")
 
     report = verify_bundle(bag)
     assert report.valid and report.warnings == (), report.lines()
@@ -1088,6 +1091,29 @@ def test_files_the_computer_drops_into_an_unpacked_bundle_are_left_out(
         payload = [n for n in archive.namelist() if n.startswith(f"{BAG}/data/")]
     assert report.payload_files == len(payload)  # the litter is not counted
     assert "were left out" in "\n".join(report.lines())
+
+
+def test_evidence_added_under_a_system_s_names_is_not_left_out(
+    bundle: Path, tmp_path: Path
+) -> None:
+    # Any file under a folder named __MACOSX or System Volume Information, or named `._…`,
+    # was left out, and the bag with evidence added said VALID, even with --strict.
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(folder)
+    bag = folder / BAG
+    added = [
+        "data/System Volume Information/final-bill.pdf",
+        "data/evidence/__MACOSX/signed-agreement.txt",
+        "data/evidence/._refund-receipt.pdf",  # describes no file
+    ]
+    for path in added:
+        (bag / path).parent.mkdir(parents=True, exist_ok=True)
+        (bag / path).write_bytes(b"%PDF-1.7 added later")
+    report = verify_bundle(bag)
+    assert not report.valid
+    for path in added:
+        assert ExtraFile(path, "manifest-sha256.txt") in findings(bag), path
 
 
 def test_a_dropped_file_name_does_not_hide_a_change(bundle: Path, tmp_path: Path) -> None:

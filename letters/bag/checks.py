@@ -61,6 +61,8 @@ from letters.bag.paths import (
     EVIDENCE_FOLDER,
     INDEX_CSV,
     MAX_ENTRIES,
+    SYSTEM_DIRS,
+    SYSTEM_FILES,
     decode_path,
     made_by_a_system,
     path_problem,
@@ -574,8 +576,21 @@ class BagChecker:
                     self.found.error(ExtraFile(path, manifest))
 
     def _dropped_by_a_system(self, rel: str) -> bool:
-        """Return whether a file is one an operating system may have put in the bag on its own."""
-        return self.source.gathers_system_files and made_by_a_system(rel)
+        """Return whether a file is one an operating system may have put in the unpacked bag
+        on its own, where it does: a browsing system's file in any folder (`.DS_Store`,
+        `Thumbs.db`), a `._` companion beside the file or folder it describes, a volume's own
+        folder at the bag's top. Anything else, under any name, is a file added."""
+        if not self.source.gathers_system_files:
+            return False
+        top, slash, _rest = rel.partition("/")
+        folder, _slash, name = rel.rpartition("/")
+        if name.lower() in SYSTEM_FILES or (slash and top.lower() in SYSTEM_DIRS):
+            return True
+        described = f"{folder}/{name[2:]}" if folder else name[2:]
+        return name.startswith("._") and (
+            described in self.members
+            or any(other.startswith(described + "/") for other in self.members)
+        )
 
     def _expected(self, listed: Listed, path: str, algorithm: str) -> bytes:
         """Return the checksum a manifest gives `path`, which it lists."""

@@ -13,7 +13,6 @@ Standard library only, so the check runs before docxtpl (or anything) parses the
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
@@ -48,14 +47,8 @@ _WIDE = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")  # how UTF-16 XML starts
 _DECLARED = re.compile(rb"\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']")
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 # Field codes that make Word fetch a file or address, or run a program (DDE), when the letter
-# is opened or its fields updated. A field's code may be split across runs: join them first.
-# Every group matches whatever follows, up to its end mark or the end of the part, so that
-# marks left unclosed cost one pass, not one pass each.
-_INSTRUCTION = re.compile(
-    rb"<(?:\w+:)?instrText\b[^>]*>(?:<!\[CDATA\[([^\]]*)|([^<]*))"
-    rb"|\b(?:\w+:)?instr\s*=\s*(?:\"([^\"]*)|'([^']*))"
-)
-_FETCHING = re.compile(r"\b(DDEAUTO|DDE|INCLUDEPICTURE|INCLUDETEXT|LINK|IMPORT)\b")
+# is opened or its fields updated: each field's code read as Word reads it (`field_codes`).
+_FETCHING = re.compile(r"\b(DDEAUTO|DDE|INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|IMPORT|DATABASE)\b")
 # docxtpl tidies tags with regular expressions that, from every `{{` that has no `}}` before
 # the next tag, scan on to the end of the part: unclosed tags cost time by their square.
 _TAG = re.compile(rb"\{\{|\{%|\{#|\}\}|%\}|#\}")
@@ -211,9 +204,9 @@ def _check_encoding(name: str, part: str, start: bytes) -> None:
 
 
 def _check_tags(name: str, part: str, data: bytes) -> None:
-    """Fail on a tag opened inside another or closed by another kind's mark (`{{ … %}`), or
-    on too many tags: from each `{{` not closed by `}}`, docxtpl's clean-up scans on to the
-    next `}}`, or to the end of the part."""
+    """Fail on a tag opened inside another, closed by another kind's mark (`{{ … %}`) or
+    closed and never opened, or on too many tags: from each `{{` not closed by `}}`, and from
+    each `-%}`, docxtpl's clean-up scans on to the next tag, or to the end of the part."""
     closing: bytes | None = None  # the mark that closes the tag open
     count = 0
     for match in _TAG.finditer(data):
@@ -234,33 +227,64 @@ def _check_tags(name: str, part: str, data: bytes) -> None:
                         name=name, part=_shown(part), count=MAX_TAGS
                     )
                 )
-        elif closing is not None and mark != closing:
+        elif mark != closing:
             raise InputError(
-                _("{name}: the part {part} closes a template tag with another kind's mark "
-                  "(“{{{{” with “%}}”) — is a tag mistyped in Word?").format(
-                    name=name, part=_shown(part)
-                )
+                _("{name}: the part {part} closes a template tag that is not open, or closes it "
+                  "with another kind's mark (“{{{{” with “%}}”) — is a tag mistyped in Word?"
+                  ).format(name=name, part=_shown(part))
             )  # fmt: skip
         else:
             closing = None
 
 
 def _check_fields(name: str, part: str, data: bytes) -> None:
-    codes = "".join(_as_read(b"".join(groups)) for groups in _INSTRUCTION.findall(data))
-    found = _FETCHING.search(" ".join(codes.upper().split()))
-    if found:
+    for code in field_codes(name, part, data):
+        found = _FETCHING.search(" ".join(code.upper().split()))
+        if found:
+            raise InputError(
+                _("{name}: the part {part} has a {field} field, which makes Word fetch a file or "
+                  "run a program when the letter is opened — remove the field in Word").format(
+                    name=name, part=_shown(part), field=found.group(1)
+                )
+            )  # fmt: skip
+
+
+def field_codes(name: str, part: str, data: bytes) -> list[str]:
+    """Return the code of each field in an XML part, as Word reads it: the part parsed (its
+    references resolved, its CDATA, comments and processing instructions read as XML reads
+    them), a complex field's code joined from all its runs, a simple field's from its
+    attribute. Elements are known by their local names, whatever their namespace."""
+    codes: list[str] = []
+    open_fields: list[list[str]] = []  # the code read so far of each field begun, nested
+    try:
+        for _event, element in ElementTree.iterparse(io.BytesIO(data)):
+            local = element.tag.rpartition("}")[2]
+            if local == "fldChar":
+                kind = _attribute(element, "fldCharType")
+                if kind == "begin":
+                    open_fields.append([])
+                elif kind == "end" and open_fields:
+                    codes.append("".join(open_fields.pop()))
+            elif local == "instrText":
+                text = "".join(element.itertext())
+                if open_fields:
+                    open_fields[-1].append(text)
+                else:
+                    codes.append(text)
+            elif local == "fldSimple":
+                codes.append(_attribute(element, "instr"))
+    except ElementTree.ParseError as error:
         raise InputError(
-            _("{name}: the part {part} has a {field} field, which makes Word fetch a file or "
-              "run a program when the letter is opened — remove the field in Word").format(
-                name=name, part=_shown(part), field=found.group(1)
+            _("{name}: the part {part} cannot be read — not a Word document (.docx)").format(
+                name=name, part=_shown(part)
             )
-        )  # fmt: skip
+        ) from error
+    return codes + ["".join(pieces) for pieces in open_fields]
 
 
-def _as_read(raw: bytes) -> str:
-    """Return XML character data as Word reads it, its references resolved (`&#73;NCLUDE…`
-    is INCLUDE…). Resolving the text of a CDATA section too only makes the check stricter."""
-    return html.unescape(raw.decode("utf-8", "replace"))
+def _attribute(element: ElementTree.Element, local: str) -> str:
+    """Return an element's attribute by its local name, whatever its namespace."""
+    return next((v for k, v in element.attrib.items() if k.rpartition("}")[2] == local), "")
 
 
 def _check_relationships(name: str, part: str, data: bytes) -> None:
