@@ -94,7 +94,8 @@ def break_lines(
     lines: list[tuple[str, str]] = []
     line = gap = ""
     used = 0.0
-    for word, space in _fitting(units(text, glued(text, keep)), width, measure):
+    pieces = units(text, glued(text, keep))
+    for word, space in _fitting(pieces, width, measure) if keep else pieces:
         size = measure(word)
         if line or gap:
             extra = measure(gap) + size

@@ -109,15 +109,17 @@ ACTIONS = {
     "bundle": N_("Build the evidence bundle"),
     "record": N_("Record it in the checklist"),
     "details": N_("Correct the case details"),
+    "charges": N_("Add it on the Charges page"),
 }
 """What each action is, in plain words: a document kind to write, an event to log, the bundle,
-or what is done and when, recorded in the case file, or the case's own details to correct."""
+or what is done and when, recorded in the case file, the case's own details or a charge to
+correct."""
 
 
 @dataclass(frozen=True)
 class Action:
-    """What a step asks the user to do: `kind` is a document kind, "log", "bundle", "record"
-    or "details";
+    """What a step asks the user to do: `kind` is a document kind, "log", "bundle", "record",
+    "details" or "charges";
     `command` is the same action as a terminal command, or for "record" the command or the
     line of the case file that records it, and `said` the step in words for a page that
     records it in a form."""
@@ -438,7 +440,9 @@ def _waiting(case: Case, today: date, sent: date, due: date) -> tuple[list[Step]
             ),
         ),
     ]
-    return steps, [_answer_due(case, due, follow_up), *later, *deadlines]
+    # Once the follow-up is sent, the calendar has its answer's day instead of the request's.
+    answer = [] if case.status.follow_up_sent else [_answer_due(case, due, follow_up)]
+    return steps, [*answer, *later, *deadlines]
 
 
 FCC_ANSWER_DAYS = 30
@@ -453,13 +457,29 @@ def _overdue(
     the state's attorney general. Each goes on once the case records the one before."""
     status, carrier = case.status, case.account.carrier
     complaint = _letter(case, "complaint")
+    deadlines = []
+    if status.follow_up_sent:
+        again = case.answer_due(status.follow_up_sent)
+        deadlines.append(
+            Deadline(
+                kind="follow-up-answer",
+                day=again,
+                summary=_("{carrier}: answer to the follow-up due").format(carrier=carrier),
+                description=_("No answer? File an FCC complaint: {command}").format(
+                    command=complaint.command
+                ),
+                action=complaint,
+            )
+        )
     if status.complaint_filed:
         answer = status.complaint_filed + timedelta(days=FCC_ANSWER_DAYS)
-        deadline = Deadline(
-            kind="fcc-answer",
-            day=answer,
-            summary=_("{carrier}: answer to the FCC complaint due").format(carrier=carrier),
-            description=_("Filed on {filed}.").format(filed=_day(status.complaint_filed)),
+        deadlines.append(
+            Deadline(
+                kind="fcc-answer",
+                day=answer,
+                summary=_("{carrier}: answer to the FCC complaint due").format(carrier=carrier),
+                description=_("Filed on {filed}.").format(filed=_day(status.complaint_filed)),
+            )
         )
         if today <= answer:
             text = _(
@@ -468,13 +488,13 @@ def _overdue(
             ).format(
                 filed=_day(status.complaint_filed), due=_day(answer), left=_left(answer, today)
             )
-            return [Step(text, answer)], [deadline]
+            return [Step(text, answer)], deadlines
         text = _(
             "The carrier was to answer the FCC complaint by {due}: mail the letter to your "
             "state's attorney general (complaint-ag.en.pdf), written with the FCC statement: "
             "{command}"
         ).format(due=_day(answer), command=complaint.command)
-        return [Step(text, action=complaint)], [deadline]
+        return [Step(text, action=complaint)], deadlines
     filed = Step(
         _(
             "Once the complaint is filed, write the day in the case file under [status]: "
@@ -487,27 +507,18 @@ def _overdue(
         ),
     )
     if status.follow_up_sent:
-        again = case.answer_due(status.follow_up_sent)
-        deadline = Deadline(
-            kind="follow-up-answer",
-            day=again,
-            summary=_("{carrier}: answer to the follow-up due").format(carrier=carrier),
-            description=_("No answer? File an FCC complaint: {command}").format(
-                command=complaint.command
-            ),
-            action=complaint,
-        )
+        again = deadlines[0].day
         if today <= again:
             text = _("You sent the follow-up on {sent}. Expect an answer by {due} ({left}).")
             waiting = text.format(
                 sent=_day(status.follow_up_sent), due=_day(again), left=_left(again, today)
             )
-            return [Step(waiting, again)], [deadline]
+            return [Step(waiting, again)], deadlines
         text = _(
             "The follow-up went unanswered too (the answer was due on {due}): file an FCC "
             "complaint: {command} — the carrier must answer it in writing within 30 days."
         ).format(due=_day(again), command=complaint.command)
-        return [Step(text, action=complaint), filed], [deadline]
+        return [Step(text, action=complaint), filed], deadlines
     mailed = command("log", _name(case), "mailed", "--certified-mail", _("NUMBER"), "--follow-up")
     steps = [
         Step(
@@ -717,7 +728,12 @@ def _card_dispute(case: Case, charge: Charge, today: date) -> tuple[Step, Deadli
             "charge in the case file — your letter must reach them within 60 days after the "
             "statement that first shows it."
         ).format(charge=label)
-        return Step(text), None  # nothing to write until the statement date is known
+        said = _(
+            "Dispute with your card issuer or bank for {charge}: add the date of the statement "
+            "that first shows it — your letter must reach them within 60 days after it."
+        ).format(charge=label)
+        # Nothing to write until the statement date is known.
+        return Step(text, action=Action("charges", "statement_date", said)), None
     left = _left(last, today)
     kind = case.card.type if case.card else None
     action = _letter(case, "card-dispute")

@@ -295,7 +295,7 @@ def test_the_guide_goes_on_past_the_follow_up_and_the_fcc_complaint(case_file) -
             assert step.action is None or step.action.label, step
     calendar = plan(load_case(path), date(2027, 1, 10)).deadlines
     assert [(d.kind, d.day) for d in calendar][:2] == [
-        ("answer", date(2026, 12, 15)), ("fcc-answer", date(2027, 2, 4))
+        ("follow-up-answer", date(2026, 12, 31)), ("fcc-answer", date(2027, 2, 4))
     ]  # fmt: skip
 
 
@@ -361,6 +361,13 @@ def test_after_the_closure(case_file) -> None:
         "beside the case file, then: letters bundle "
         f"{path} {path.parent / 'evidence'}",
     ]
+    # In the app, the step without a statement date leads to the Charges page, in words.
+    [waiting] = [s for s in plan(load_case(path), date(2027, 1, 10)).steps if "add-on" in s.text]
+    assert waiting.action is not None and waiting.action.kind == "charges"
+    assert waiting.action.said.endswith(
+        "add the date of the statement that first shows it — your letter must reach them "
+        "within 60 days after it."
+    )
 
 
 @pytest.mark.parametrize(

@@ -859,3 +859,28 @@ def test_a_letter_mailed_is_told_as_mailed_not_as_a_conversation(
     text = "".join(letter_text(render_letter(case, "dispute", language, TODAY)).split())
     assert f"{mailed}{''.join(event.party.split())}（" in text
     assert "邮寄信件与" not in text and "郵寄信函與" not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_letters_written_after_the_fcc_complaint_say_it_was_filed(language: str) -> None:
+    # Once filed, the letters still said "I will file a complaint with the FCC", and the one
+    # to the attorney general "I am also filing" it.
+    filed = LATE_CASES[language]
+    filed = dataclasses.replace(
+        filed, status=dataclasses.replace(filed.status, complaint_filed=date(2026, 12, 10))
+    )
+    day = format_date(date(2026, 12, 10), language)
+    for kind in ("dispute", "follow-up"):
+        text = " ".join(letter_text(render_letter(filed, kind, language, TODAY)).split())
+        assert day in text and ("FCC" in text or "Communications Commission" in text), kind
+        before = " ".join(
+            letter_text(render_letter(LATE_CASES[language], kind, language, TODAY)).split()
+        )
+        assert day not in before
+    if language == "en":
+        text = " ".join(letter_text(render_letter(filed, "complaint-ag", "en", TODAY)).split())
+        assert (
+            "I filed an informal complaint with the Federal Communications Commission on "
+            "December 10, 2026; Example Mobile was to answer it in writing within 30 days."
+        ) in text
+        assert "I am also filing" not in text

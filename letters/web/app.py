@@ -1539,6 +1539,8 @@ def _page_of(action: Action) -> str:
         return "/case#record"
     if action.kind == "details":
         return "/details"
+    if action.kind == "charges":
+        return "/charges"
     return "/documents?" + urlencode({"kind": action.kind})
 
 
