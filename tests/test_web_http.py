@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import shutil
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -1141,3 +1142,13 @@ def test_an_event_recorded_by_mistake_is_removed_and_its_files_stay(
     assert load_case(path).events == before[1:]
     assert all((folder / "evidence" / name).is_file() for name in cited)
     assert client.post("/timeline/9/remove", {"csrf": client.csrf("/timeline")})[0] == 404
+
+
+def test_an_evidence_file_s_day_is_the_holder_s(client: Client, folder: Path) -> None:
+    # Shown on this computer's clock (UTC here), a file saved on the evening of November 23
+    # in San Francisco said November 24, beside letters that said the 23rd.
+    saved = datetime(2026, 11, 24, 5, 0, tzinfo=UTC).timestamp()  # 9 PM the 23rd in California
+    os.utime(folder / "evidence" / "chat-2026-11-21.txt", (saved, saved))
+    _status, _headers, text = client.request("GET", "/evidence")
+    row = text[text.index("chat-2026-11-21.txt") :].split("</tr>", 1)[0]
+    assert "November 23, 2026" in row and "November 24" not in row, row

@@ -787,6 +787,12 @@ def evidence() -> Any:
         if added:
             return _done("/evidence", added=added, errors=errors, large=large)
     items = list_evidence(state.evidence_dir)
+    try:
+        zone: tzinfo | None = load_case(state.case_file).tz  # the holder's day, as the letters
+    except LettersError:
+        zone = None  # the case file is being fixed: this computer's
+    # Files of one day share one formatted date: a long list formats each day once.
+    day = functools.cache(lambda value: i18n.format_date(value, g.lang))
     return page(
         "evidence.html",
         items=items,
@@ -794,8 +800,7 @@ def evidence() -> Any:
         errors=errors,
         large=large,
         size=lambda n: i18n.format_count(n, g.lang),
-        # Files of one day share one formatted date: a long list formats each day once.
-        when=functools.cache(lambda day: i18n.format_date(day, g.lang)),
+        when=lambda moment: day(moment.astimezone(zone).date()),
     ), (400 if errors and not added else 200)
 
 
