@@ -340,7 +340,7 @@ def _company_name(answer: str) -> str:
     """The company's name, which heads an English letter: in Latin letters."""
     name = _name(answer)
     if not normalize.is_latin(name):
-        raise AnswerError(_(LATIN_FIELDS["recipient.name"]))
+        raise AnswerError(_(COMPANY_IN_ENGLISH))
     return name
 
 
@@ -567,6 +567,7 @@ LATIN_FIELDS = {
 }
 """What a form says of a name an English request cannot carry (the case file's words name
 its keys)."""
+COMPANY_IN_ENGLISH = LATIN_FIELDS["recipient.name"]
 
 
 def method_default(recipient_email: str | None) -> str:
