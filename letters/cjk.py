@@ -95,7 +95,9 @@ def break_lines(
     line = gap = ""
     used = 0.0
     pieces = units(text, glued(text, keep))
-    for word, space in _fitting(pieces, width, measure) if keep else pieces:
+    if any(" " in value and value in text and measure(value) > width + EPSILON for value in keep):
+        pieces = list(_fitting(pieces, width, measure))
+    for word, space in pieces:
         size = measure(word)
         if line or gap:
             extra = measure(gap) + size
