@@ -458,8 +458,8 @@ def _overdue(
     status, carrier = case.status, case.account.carrier
     complaint = _letter(case, "complaint")
     deadlines = []
-    if status.follow_up_sent:
-        again = case.answer_due(status.follow_up_sent)
+    again = case.answer_due(status.follow_up_sent) if status.follow_up_sent else None
+    if again is not None:
         deadlines.append(
             Deadline(
                 kind="follow-up-answer",
@@ -506,8 +506,7 @@ def _overdue(
             _("Once the FCC complaint is filed, record the day in the checklist."),
         ),
     )
-    if status.follow_up_sent:
-        again = deadlines[0].day
+    if status.follow_up_sent and again is not None:
         if today <= again:
             text = _("You sent the follow-up on {sent}. Expect an answer by {due} ({left}).")
             waiting = text.format(

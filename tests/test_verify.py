@@ -1066,14 +1066,18 @@ def test_a_bundle_unpacked_into_a_folder_of_its_own_name_is_found_inside(
     assert [type(f) for f in verify_bundle(outer).findings] == [NotABagFolder]
 
 
+def unpacked(bundle: Path, tmp_path: Path) -> Path:
+    """Unpack a bundle as a user does; return its bag folder."""
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    return tmp_path / "unpacked" / BAG
+
+
 def test_files_the_computer_drops_into_an_unpacked_bundle_are_left_out(
     bundle: Path, tmp_path: Path
 ) -> None:
     # Opening a folder in Finder or Explorer is enough for these to appear in it.
-    folder = tmp_path / "unpacked"
-    with zipfile.ZipFile(bundle) as archive:
-        archive.extractall(folder)
-    bag = folder / BAG
+    bag = unpacked(bundle, tmp_path)
     dropped = [
         ".DS_Store", "data/.DS_Store", "data/evidence/Thumbs.db", "data/evidence/._chat log.txt",
         "data/._evidence",  # a `._` file beside the file or folder it describes
@@ -1098,10 +1102,7 @@ def test_evidence_added_under_a_system_s_names_is_not_left_out(
 ) -> None:
     # Any file under a folder named __MACOSX or System Volume Information, or named `._…`,
     # was left out, and the bag with evidence added said VALID, even with --strict.
-    folder = tmp_path / "unpacked"
-    with zipfile.ZipFile(bundle) as archive:
-        archive.extractall(folder)
-    bag = folder / BAG
+    bag = unpacked(bundle, tmp_path)
     added = [
         "data/System Volume Information/final-bill.pdf",
         "data/evidence/__MACOSX/signed-agreement.txt",
@@ -1117,10 +1118,7 @@ def test_evidence_added_under_a_system_s_names_is_not_left_out(
 
 
 def test_a_dropped_file_name_does_not_hide_a_change(bundle: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "unpacked"
-    with zipfile.ZipFile(bundle) as archive:
-        archive.extractall(folder)
-    bag = folder / BAG
+    bag = unpacked(bundle, tmp_path)
     (bag / "data/.DS_Store").write_bytes(b"")
     (bag / CHAT).write_bytes(b"edited")
     found = findings(bag)
@@ -1135,10 +1133,7 @@ def test_a_listed_file_named_like_the_computer_s_own_is_checked(tmp_path: Path) 
     evidence = make_evidence(tmp_path / "evidence")
     out = tmp_path / f"{BAG}.zip"
     build(evidence, out)
-    folder = tmp_path / "unpacked"
-    with zipfile.ZipFile(out) as archive:
-        archive.extractall(folder)
-    bag = folder / BAG
+    bag = unpacked(out, tmp_path)
     # A manifest that lists one: the file is content, and it must be there and unchanged.
     manifest = bag / "manifest-sha256.txt"
     line = f"{hashlib.sha256(b'listed').hexdigest()}  data/Thumbs.db\n"
